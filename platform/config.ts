@@ -1,0 +1,206 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { defaultDataDirectory } from './paths';
+import { defaultPorts, environmentPrefix, type SubgraphName } from './subgraph-names';
+
+/**
+ * Configuration is read from the environment here and nowhere else. Each service calls one
+ * `load…Config` at start; every problem is collected and reported together so an operator fixes
+ * a deployment in one go rather than one variable per restart.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Environment = Record<string, string | undefined>;
+
+const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
+
+function parse<T extends z.ZodTypeAny>(schema: T, values: Record<string, unknown>): z.infer<T> {
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Empty strings count as unset, as docker-compose and shells often pass them. */
+function read(env: Environment, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export interface DatabaseConfig {
+  /** A PostgreSQL server URL; absent means the embedded PGlite database under `embeddedDirectory`. */
+  url: string | undefined;
+  embeddedDirectory: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  connectionTimeoutMs: number;
+}
+
+export interface SubgraphConfig {
+  name: SubgraphName;
+  nodeEnv: 'development' | 'test' | 'production';
+  /** Stack traces and internal error messages are shown to clients only in development. */
+  development: boolean;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  seedDemoData: boolean;
+  /** Expose the per-request SQL statement count as a response header (off in production). */
+  exposeStatementCount: boolean;
+}
+
+/** Names of the environment variables a subgraph reads; the docker-compose test checks against this. */
+export function subgraphVariableNames(name: SubgraphName) {
+  const prefix = environmentPrefix(name);
+  return {
+    port: `${prefix}_PORT`,
+    host: `${prefix}_HOST`,
+    databaseUrl: `${prefix}_DATABASE_URL`,
+  };
+}
+
+export const sharedVariableNames = [
+  'NODE_ENV',
+  'DATA_DIR',
+  'SEED_DEMO_DATA',
+  'DB_POOL_MAX',
+  'DB_STATEMENT_TIMEOUT_MS',
+  'DB_CONNECTION_TIMEOUT_MS',
+] as const;
+
+export function loadSubgraphConfig(name: SubgraphName, env: Environment): SubgraphConfig {
+  const names = subgraphVariableNames(name);
+  const values = parse(
+    z
+      .object({
+        NODE_ENV: nodeEnv,
+        [names.host]: z.string().default('127.0.0.1'),
+        [names.port]: port.default(defaultPorts[name]),
+        [names.databaseUrl]: postgresUrl.optional(),
+        DATA_DIR: z.string().default(defaultDataDirectory),
+        SEED_DEMO_DATA: booleanFlag.default(false),
+        DB_POOL_MAX: positiveInt.max(100).default(10),
+        DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
+        DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
+      })
+      .superRefine((v, ctx) => {
+        if (v.NODE_ENV === 'production' && !v[names.databaseUrl]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [names.databaseUrl],
+            message: 'is required in production (the embedded database is for development and tests)',
+          });
+        }
+      }),
+    Object.fromEntries(
+      [names.host, names.port, names.databaseUrl, ...sharedVariableNames].map((key) => [key, read(env, key)]),
+    ),
+  );
+  const environment = values.NODE_ENV as SubgraphConfig['nodeEnv'];
+  return {
+    name,
+    nodeEnv: environment,
+    development: environment === 'development',
+    host: values[names.host] as string,
+    port: values[names.port] as number,
+    database: {
+      url: values[names.databaseUrl] as string | undefined,
+      embeddedDirectory: path.resolve(values.DATA_DIR as string, name),
+      poolMax: values.DB_POOL_MAX as number,
+      statementTimeoutMs: values.DB_STATEMENT_TIMEOUT_MS as number,
+      connectionTimeoutMs: values.DB_CONNECTION_TIMEOUT_MS as number,
+    },
+    seedDemoData: values.SEED_DEMO_DATA as boolean,
+    exposeStatementCount: environment !== 'production',
+  };
+}
+
+export interface GatewayConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  development: boolean;
+  host: string;
+  port: number;
+  supergraphPath: string | undefined;
+  /** Where each subgraph listens; overrides the routing URLs baked into the supergraph. */
+  subgraphUrls: Record<SubgraphName, string>;
+  subgraphTimeoutMs: number;
+  exposeStatementCount: boolean;
+}
+
+export function gatewayVariableNames() {
+  return {
+    port: 'GATEWAY_PORT',
+    host: 'GATEWAY_HOST',
+    supergraphPath: 'SUPERGRAPH_PATH',
+    subgraphTimeoutMs: 'SUBGRAPH_TIMEOUT_MS',
+    subgraphUrl: (name: SubgraphName) => `${environmentPrefix(name)}_URL`,
+  };
+}
+
+export function loadGatewayConfig(env: Environment, subgraphs: readonly SubgraphName[]): GatewayConfig {
+  const names = gatewayVariableNames();
+  const urlKeys = subgraphs.map((s) => names.subgraphUrl(s));
+  const values = parse(
+    z.object({
+      NODE_ENV: nodeEnv,
+      [names.host]: z.string().default('127.0.0.1'),
+      [names.port]: port.default(defaultPorts.gateway),
+      [names.supergraphPath]: z.string().optional(),
+      [names.subgraphTimeoutMs]: positiveInt.default(10_000),
+      ...Object.fromEntries(
+        subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
+      ),
+    }),
+    Object.fromEntries(
+      [names.host, names.port, names.supergraphPath, names.subgraphTimeoutMs, 'NODE_ENV', ...urlKeys].map((key) => [
+        key,
+        read(env, key),
+      ]),
+    ),
+  );
+  const environment = values.NODE_ENV as GatewayConfig['nodeEnv'];
+  return {
+    nodeEnv: environment,
+    development: environment === 'development',
+    host: values[names.host] as string,
+    port: values[names.port] as number,
+    supergraphPath: values[names.supergraphPath] as string | undefined,
+    subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s, values[names.subgraphUrl(s)]])) as Record<
+      SubgraphName,
+      string
+    >,
+    subgraphTimeoutMs: values[names.subgraphTimeoutMs] as number,
+    exposeStatementCount: environment !== 'production',
+  };
+}
+
+/**
+ * Tests run against the embedded database by default. With TEST_DATABASE_URL pointing at a
+ * PostgreSQL server (any database on it; the user must be allowed to create databases), every test
+ * file gets a throwaway database there instead.
+ */
+export function loadTestDatabaseUrl(env: Environment): string | undefined {
+  return parse(z.object({ TEST_DATABASE_URL: postgresUrl.optional() }), { TEST_DATABASE_URL: read(env, 'TEST_DATABASE_URL') })
+    .TEST_DATABASE_URL;
+}

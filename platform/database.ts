@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import type { DatabaseConfig } from './config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { StatementCountingLogger } from './statement-counter';
+
+/**
+ * One subgraph's database: a TypeORM DataSource over its own PostgreSQL schema (named after the
+ * subgraph) in its own database. Subgraphs never share a DataSource or read each other's schema;
+ * cross-subgraph data travels only through federation entities.
+ */
+export interface SubgraphDatabase {
+  dataSource: DataSource;
+  /** Applies pending migrations, each in its own transaction. */
+  migrate(): Promise<void>;
+  /** True when the database answers and every migration has been applied. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL schema that holds this subgraph's tables (and its migrations table). */
+  schema: string;
+  url: string;
+  pool: Pick<DatabaseConfig, 'poolMax' | 'statementTimeoutMs' | 'connectionTimeoutMs'>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  logErrors: boolean;
+  /** Stopped when the database is closed (the embedded server this process started). */
+  owned?: EmbeddedPostgres;
+}
+
+/**
+ * The schema must exist before TypeORM can create its migrations table inside it, so it is made
+ * here; everything inside it is made by migrations.
+ */
+async function ensureSchema(url: string, schema: string, connectionTimeoutMs: number): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: connectionTimeoutMs });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<SubgraphDatabase> {
+  await ensureSchema(options.url, options.schema, options.pool.connectionTimeoutMs);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    // PGlite has no uuid-ossp; gen_random_uuid() is built in everywhere.
+    uuidExtension: 'pgcrypto',
+    logger: new StatementCountingLogger(options.logErrors),
+    applicationName: `ips-graph-${options.schema}`,
+    extra: {
+      max: options.pool.poolMax,
+      // node-postgres waits forever for a free connection by default; fail fast instead.
+      connectionTimeoutMillis: options.pool.connectionTimeoutMs,
+      statement_timeout: options.pool.statementTimeoutMs,
+    },
+  });
+  await dataSource.initialize();
+  return {
+    dataSource,
+    async migrate() {
+      await dataSource.runMigrations({ transaction: 'each' });
+    },
+    async isReady() {
+      try {
+        await dataSource.query('SELECT 1');
+        return !(await dataSource.showMigrations());
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await options.owned?.stop();
+    },
+  };
+}
+
+/**
+ * Opens the database a subgraph's configuration names: the PostgreSQL server at its URL, or an
+ * embedded PGlite database on disk under the data directory when no URL is set.
+ */
+export async function openConfiguredDatabase(
+  config: DatabaseConfig,
+  options: Omit<OpenDatabaseOptions, 'url' | 'pool' | 'owned'>,
+): Promise<SubgraphDatabase> {
+  const embedded = config.url
+    ? undefined
+    : await startEmbeddedPostgres({ directory: config.embeddedDirectory, maxConnections: config.poolMax + 2 });
+  try {
+    return await openDatabase({ ...options, url: config.url ?? embedded!.url, pool: config, owned: embedded });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

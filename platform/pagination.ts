@@ -1,0 +1,145 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badUserInput } from './errors';
+import { isUuid } from './ids';
+
+/** Page size when the client does not say; and the most one page may hold. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Arguments every connection field takes. */
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Where a page starts: just after the row with this sort value and id (keyset pagination). */
+export interface CursorPosition {
+  sortValue: string | number;
+  id: string;
+}
+
+export interface Page {
+  size: number;
+  after: CursorPosition | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/**
+ * A Relay connection. `totalCount` is a function so the COUNT query runs only when a client
+ * selects the field (GraphQL's default resolver calls function-valued properties).
+ */
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: () => Promise<number>;
+}
+
+/** Cursors are opaque to clients: base64url of the sort value and id of the row they point at. */
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.sortValue, position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      (typeof decoded[0] === 'string' || typeof decoded[0] === 'number') &&
+      typeof decoded[1] === 'string' &&
+      isUuid(decoded[1])
+    ) {
+      return { sortValue: decoded[0], id: decoded[1] };
+    }
+  } catch {
+    // fall through to the client-facing error below
+  }
+  throw badUserInput(`"${cursor}" is not a valid cursor: pass a cursor from a previous page.`, 'after');
+}
+
+/** Validates `first` and `after`; an oversized page is an error rather than a silent truncation. */
+export function readPage(args: ConnectionArgs): Page {
+  const size = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw badUserInput(`"first" must be between 0 and ${MAX_PAGE_SIZE}; it was ${size}.`, 'first');
+  }
+  return { size, after: args.after ? decodeCursor(args.after) : null };
+}
+
+/**
+ * Turns up to `page.size + 1` rows, already in order, into a connection. The extra row only tells
+ * whether there is a next page.
+ */
+export function toConnection<T extends { id: string }>(
+  rows: T[],
+  page: Page,
+  sortValue: (row: T) => string | number,
+  totalCount: () => Promise<number>,
+): Connection<T> {
+  const nodes = rows.slice(0, page.size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor({ sortValue: sortValue(node), id: node.id }), node }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > page.size,
+      hasPreviousPage: page.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: () => (counted ??= totalCount()),
+  };
+}
+
+export interface SortKey<T> {
+  /** Property name on the entity, e.g. `name`. Rows are ordered by it, then by id. */
+  property: keyof T & string;
+  /** The value written into the cursor for a row. */
+  cursorValue: (row: T) => string | number;
+}
+
+/**
+ * Keyset pagination over a filtered query: `ORDER BY sort, id` with a row-value comparison for
+ * `after`, so deep pages cost the same as the first. Runs one SELECT, plus one COUNT if asked.
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  sort: SortKey<T>,
+  page: Page,
+): Promise<Connection<T>> {
+  const alias = query.alias;
+  const counting = query.clone();
+  const rows = page.size === 0 && !page.after ? [] : await pageQuery(query, alias, sort, page).getMany();
+  return toConnection(rows, page, sort.cursorValue, () => counting.getCount());
+}
+
+function pageQuery<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  sort: SortKey<T>,
+  page: Page,
+): SelectQueryBuilder<T> {
+  const paged = query
+    .clone()
+    .orderBy(`${alias}.${sort.property}`, 'ASC')
+    .addOrderBy(`${alias}.id`, 'ASC')
+    .limit(page.size + 1);
+  if (page.after) {
+    paged.andWhere(`(${alias}.${sort.property}, ${alias}.id) > (:cursorSortValue, :cursorId)`, {
+      cursorSortValue: page.after.sortValue,
+      cursorId: page.after.id,
+    });
+  }
+  return paged;
+}

@@ -1,0 +1,7 @@
+import type { QueryResolvers } from '../generated/graphql';
+
+export const Query: QueryResolvers = {
+  organisation: (_root, { id }, { organisations }) => organisations.findById(id),
+  organisations: (_root, args, { organisations }) => organisations.list(args),
+  person: (_root, { id }, { people }) => people.findById(id),
+};
