@@ -1,0 +1,350 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import {
+  ConfigError,
+  gatewayVariableNames,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  sharedVariableNames,
+  subgraphVariableNames,
+  type Environment,
+} from '../platform/config';
+import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
+
+/**
+ * docker-compose.yml is checked against platform/config.ts, the one place environment variables
+ * are defined: every variable a service sets must be one its config loader reads, and loading each
+ * service's environment must succeed and agree with the ports, URLs, healthchecks and databases
+ * the compose file wires together. Nothing here lists subgraphs, variables or ports by hand.
+ */
+
+const root = path.resolve(__dirname, '..');
+const composePath = path.join(root, 'docker-compose.yml');
+const dockerfilePath = path.join(root, 'Dockerfile');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number; published?: string | number })[];
+  expose?: (string | number)[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string[] | string };
+  volumes?: (string | { source?: string; target: string })[];
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+/**
+ * docker compose's variable interpolation, enough for this file: `${NAME:-default}` (default when
+ * unset or empty), `${NAME-default}` (default when unset), `${NAME}`, `$NAME` and `$$` (a literal
+ * `$`). Resolved against an explicit environment, so the host's variables never affect the test.
+ */
+function interpolate(value: string, env: Environment): string {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced: string | undefined, operator: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare)!;
+      const current = env[name];
+      if (operator === ':-') return current === undefined || current === '' ? fallback! : current;
+      if (operator === '-') return current === undefined ? fallback! : current;
+      if (current === undefined) throw new Error(`${name} is referenced without a default in docker-compose.yml`);
+      return current;
+    },
+  );
+}
+
+/** Recursively interpolate every string in the parsed document (compose interpolates values, not keys). */
+function interpolateAll<T>(node: T, env: Environment): T {
+  if (typeof node === 'string') return interpolate(node, env) as T;
+  if (Array.isArray(node)) return node.map((item) => interpolateAll(item, env)) as T;
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateAll(v, env)])) as T;
+  }
+  return node;
+}
+
+function loadCompose(env: Environment): ComposeFile {
+  return interpolateAll(parse(readFileSync(composePath, 'utf8')) as ComposeFile, env);
+}
+
+/** Both compose forms: a map, or a list of `KEY=value`. Values become strings, as in a container. */
+function environmentOf(service: ComposeService): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(
+      env.map((entry) => {
+        const eq = entry.indexOf('=');
+        return eq === -1 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+function commandOf(service: ComposeService): string[] {
+  const command = service.command;
+  if (command === undefined) return [];
+  return Array.isArray(command) ? command : command.split(/\s+/).filter(Boolean);
+}
+
+/** `http://127.0.0.1:<port><path>` from the healthcheck command. */
+function healthcheckTarget(service: ComposeService): { port: number; path: string } {
+  const test = service.healthcheck?.test;
+  const text = Array.isArray(test) ? test.join(' ') : (test ?? '');
+  const match = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)/.exec(text);
+  if (!match) throw new Error(`healthcheck has no local HTTP URL: ${text}`);
+  return { port: Number(match[1]), path: match[2]! };
+}
+
+/** Container-side ports the service declares, from `expose` and `ports`. */
+function containerPorts(service: ComposeService): { exposed: number[]; published: number[] } {
+  const published = (service.ports ?? []).map((entry) => {
+    if (typeof entry === 'object') return Number(entry.target);
+    const spec = String(entry).replace(/\/(tcp|udp)$/, '');
+    return Number(spec.slice(spec.lastIndexOf(':') + 1));
+  });
+  const exposed = (service.expose ?? []).map((entry) => Number(String(entry).replace(/\/(tcp|udp)$/, '')));
+  return { exposed, published };
+}
+
+function dependencies(service: ComposeService): Record<string, string | undefined> {
+  const deps = service.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v?.condition ?? 'service_started']));
+}
+
+/** The compiled entrypoint for a TypeScript source, as tsc emits it (rootDir `.`, outDir `dist`). */
+function compiledPath(source: string): string {
+  return path.posix.join('dist', source.replace(/\.ts$/, '.js'));
+}
+
+function loadOrReport<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(`config module rejects the compose environment:\n${error.message}`);
+    throw error;
+  }
+}
+
+const compose = loadCompose({});
+const services = compose.services;
+
+function subgraphService(name: SubgraphName): ComposeService {
+  const service = services[name];
+  if (!service) throw new Error(`docker-compose.yml has no service for subgraph ${name}`);
+  return service;
+}
+
+function gatewayService(): ComposeService {
+  const service = services.gateway;
+  if (!service) throw new Error('docker-compose.yml has no gateway service');
+  return service;
+}
+
+/** The databases the postgres init script creates. */
+function initDatabases(): { sqlPath: string; databases: string[] } {
+  const postgres = services.postgres;
+  if (!postgres) throw new Error('docker-compose.yml has no postgres service');
+  const mounts = (postgres.volumes ?? []).map((v) =>
+    typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1]! } : { source: v.source ?? '', target: v.target },
+  );
+  const init = mounts.find((m) => m.target.startsWith('/docker-entrypoint-initdb.d') && m.source.endsWith('.sql'));
+  if (!init) throw new Error('postgres mounts no .sql file into /docker-entrypoint-initdb.d');
+  const sqlPath = path.resolve(root, init.source);
+  const sql = readFileSync(sqlPath, 'utf8').replace(/--.*$/gm, '');
+  const databases = [...sql.matchAll(/CREATE\s+DATABASE\s+"?([A-Za-z0-9_]+)"?/gi)].map((m) => m[1]!);
+  return { sqlPath, databases };
+}
+
+function subgraphConfig(name: SubgraphName) {
+  return loadOrReport(() => loadSubgraphConfig(name, environmentOf(subgraphService(name))));
+}
+
+describe('docker-compose.yml', () => {
+  test('has a service for every subgraph, the gateway and postgres, and nothing unknown', () => {
+    expect(Object.keys(services).sort()).toEqual([...subgraphNames, 'gateway', 'postgres'].sort());
+  });
+
+  test('references no variable without a default (so it starts with an empty .env)', () => {
+    expect(() => loadCompose({})).not.toThrow();
+  });
+
+  describe.each(subgraphNames.map((name) => [name]))('subgraph %s', (name) => {
+    test('sets only variables the config module reads for it', () => {
+      const known = new Set<string>([...Object.values(subgraphVariableNames(name)), ...sharedVariableNames]);
+      const unknown = Object.keys(environmentOf(subgraphService(name))).filter((key) => !known.has(key));
+      expect(unknown).toEqual([]);
+    });
+
+    test('environment loads through loadSubgraphConfig as a production PostgreSQL deployment', () => {
+      const config = subgraphConfig(name);
+      expect(config.nodeEnv).toBe('production');
+      // Inside a container, binding 127.0.0.1 would make the service unreachable from the network.
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.database.url).toBeDefined();
+    });
+
+    test('healthcheck probes /health/ready on the configured port', () => {
+      const config = subgraphConfig(name);
+      expect(healthcheckTarget(subgraphService(name))).toEqual({ port: config.port, path: '/health/ready' });
+    });
+
+    test('exposes its configured port to the compose network and publishes nothing', () => {
+      const config = subgraphConfig(name);
+      const { exposed, published } = containerPorts(subgraphService(name));
+      expect(published).toEqual([]);
+      expect(exposed).toEqual([config.port]);
+    });
+
+    test('database URL names a database the init script creates, on the postgres service, with its credentials', () => {
+      const url = new URL(subgraphConfig(name).database.url!);
+      const postgresEnv = environmentOf(services.postgres!);
+      expect(url.hostname).toBe('postgres');
+      expect(url.port || '5432').toBe('5432');
+      expect(decodeURIComponent(url.username)).toBe(postgresEnv.POSTGRES_USER ?? 'postgres');
+      expect(decodeURIComponent(url.password)).toBe(postgresEnv.POSTGRES_PASSWORD);
+      expect(initDatabases().databases).toContain(url.pathname.replace(/^\//, ''));
+    });
+
+    test('waits for a healthy postgres', () => {
+      expect(dependencies(subgraphService(name)).postgres).toBe('service_healthy');
+    });
+
+    test('runs the compiled entrypoint of an existing source file', () => {
+      const source = `subgraphs/${name}/main.ts`;
+      // Reported by name so a missing entrypoint reads as such, not as `false !== true`.
+      expect(existsSync(path.join(root, source)) ? source : `missing ${source}`).toBe(source);
+      expect(commandOf(subgraphService(name))).toEqual(['node', compiledPath(source)]);
+    });
+  });
+
+  test('every subgraph has its own database', () => {
+    const databases = subgraphNames.map((name) => new URL(subgraphConfig(name).database.url!).pathname);
+    expect(new Set(databases).size).toBe(subgraphNames.length);
+  });
+
+  test('the init script creates exactly the subgraph databases, each once', () => {
+    const { databases } = initDatabases();
+    const wanted = subgraphNames.map((name) => new URL(subgraphConfig(name).database.url!).pathname.slice(1));
+    expect([...databases].sort()).toEqual([...wanted].sort());
+  });
+
+  test('a POSTGRES_PASSWORD from the environment reaches postgres and every subgraph alike', () => {
+    const custom = loadCompose({ POSTGRES_PASSWORD: 'from-env' });
+    expect(environmentOf(custom.services.postgres!).POSTGRES_PASSWORD).toBe('from-env');
+    for (const name of subgraphNames) {
+      const config = loadOrReport(() => loadSubgraphConfig(name, environmentOf(custom.services[name]!)));
+      expect(new URL(config.database.url!).password).toBe('from-env');
+    }
+  });
+
+  test('postgres takes its password from the environment, has a pg_isready healthcheck and a volume', () => {
+    const postgres = services.postgres!;
+    const raw = (parse(readFileSync(composePath, 'utf8')) as ComposeFile).services.postgres!;
+    expect(environmentOf(raw).POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD(:?-[^}]*)?\}$/);
+    expect(environmentOf(postgres).POSTGRES_PASSWORD).not.toBe('');
+    const test = postgres.healthcheck?.test;
+    expect(Array.isArray(test) ? test.join(' ') : test).toContain('pg_isready');
+    const dataVolume = (postgres.volumes ?? []).find((v) =>
+      (typeof v === 'string' ? v.split(':')[1] : v.target)?.startsWith('/var/lib/postgresql/data'),
+    );
+    expect(dataVolume).toBeDefined();
+    expect(containerPorts(postgres).published).toEqual([]);
+  });
+
+  describe('gateway', () => {
+    const gatewayConfig = () =>
+      loadOrReport(() => loadGatewayConfig(environmentOf(gatewayService()), subgraphNames));
+
+    test('sets only variables the config module reads for it', () => {
+      const names = gatewayVariableNames();
+      const known = new Set<string>([
+        names.port,
+        names.host,
+        names.supergraphPath,
+        names.subgraphTimeoutMs,
+        ...subgraphNames.map((s) => names.subgraphUrl(s)),
+        'NODE_ENV',
+      ]);
+      const unknown = Object.keys(environmentOf(gatewayService())).filter((key) => !known.has(key));
+      expect(unknown).toEqual([]);
+    });
+
+    test('sets a URL for every subgraph explicitly (the defaults point at 127.0.0.1)', () => {
+      const env = environmentOf(gatewayService());
+      for (const name of subgraphNames) expect(env[gatewayVariableNames().subgraphUrl(name)]).toBeTruthy();
+    });
+
+    test('environment loads through loadGatewayConfig', () => {
+      const config = gatewayConfig();
+      expect(config.nodeEnv).toBe('production');
+      expect(config.host).toBe('0.0.0.0');
+    });
+
+    test('routes each subgraph to its service on the port that subgraph is configured to listen on', () => {
+      const config = gatewayConfig();
+      for (const name of subgraphNames) {
+        expect(config.subgraphUrls[name]).toBe(`http://${name}:${subgraphConfig(name).port}/graphql`);
+      }
+    });
+
+    test('healthcheck probes /health/ready on the configured port', () => {
+      expect(healthcheckTarget(gatewayService())).toEqual({ port: gatewayConfig().port, path: '/health/ready' });
+    });
+
+    test('is the only published service, on its configured port', () => {
+      expect(containerPorts(gatewayService()).published).toEqual([gatewayConfig().port]);
+      const publishing = Object.entries(services)
+        .filter(([, service]) => (service.ports ?? []).length > 0)
+        .map(([name]) => name);
+      expect(publishing).toEqual(['gateway']);
+    });
+
+    test('starts once the subgraphs have started, without waiting for them to be healthy', () => {
+      const deps = dependencies(gatewayService());
+      for (const name of subgraphNames) expect(deps[name]).toBe('service_started');
+      expect(Object.values(deps)).not.toContain('service_healthy');
+    });
+
+    test('runs the compiled entrypoint of an existing source file', () => {
+      const source = 'gateway/main.ts';
+      expect(existsSync(path.join(root, source)) ? source : `missing ${source}`).toBe(source);
+      expect(commandOf(gatewayService())).toEqual(['node', compiledPath(source)]);
+    });
+  });
+
+  test('every service but postgres is built from the Dockerfile', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'postgres') continue;
+      expect({ name, build: service.build }).toEqual({ name, build: expect.anything() });
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const stages = () => readFileSync(dockerfilePath, 'utf8').split(/^FROM\s/im).slice(1);
+
+  test('builds on node:20-bookworm-slim in every stage', () => {
+    for (const stage of stages()) expect(stage).toMatch(/^node:20-bookworm-slim\b/);
+  });
+
+  test('runtime stage: production mode, production deps, package.json (the root marker), dist and schema, as node, no CMD', () => {
+    const runtime = stages().at(-1)!;
+    expect(runtime).toMatch(/^ENV\s+NODE_ENV=production/m);
+    expect(runtime).toMatch(/^USER\s+node\s*$/m);
+    expect(runtime).toMatch(/^COPY\b.*\bpackage\.json\b/m);
+    expect(runtime).toMatch(/^COPY\b.*\/dist\s/m);
+    expect(runtime).toMatch(/^COPY\b.*\/schema\s/m);
+    expect(runtime).toMatch(/node_modules/);
+    expect(runtime).not.toMatch(/^(CMD|ENTRYPOINT)\b/m);
+    expect(readFileSync(dockerfilePath, 'utf8')).toMatch(/npm ci --omit=dev/);
+  });
+});
