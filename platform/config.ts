@@ -32,13 +32,14 @@ const httpUrl = z
   .url()
   .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
 
-function parse<T extends z.ZodTypeAny>(schema: T, values: Record<string, unknown>): z.infer<T> {
+/** Validates `values`; `crossChecks` are problems found outside the schema, reported alongside. */
+function parse<T extends z.ZodTypeAny>(schema: T, values: Record<string, unknown>, crossChecks: string[] = []): z.infer<T> {
   const result = schema.safeParse(values);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)),
+    ...crossChecks,
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
 
@@ -91,31 +92,25 @@ export const sharedVariableNames = [
 
 export function loadSubgraphConfig(name: SubgraphName, env: Environment): SubgraphConfig {
   const names = subgraphVariableNames(name);
+  const raw = Object.fromEntries(
+    [names.host, names.port, names.databaseUrl, ...sharedVariableNames].map((key) => [key, read(env, key)]),
+  );
   const values = parse(
-    z
-      .object({
-        NODE_ENV: nodeEnv,
-        [names.host]: z.string().default('127.0.0.1'),
-        [names.port]: port.default(defaultPorts[name]),
-        [names.databaseUrl]: postgresUrl.optional(),
-        DATA_DIR: z.string().default(defaultDataDirectory),
-        SEED_DEMO_DATA: booleanFlag.default(false),
-        DB_POOL_MAX: positiveInt.max(100).default(10),
-        DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
-        DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
-      })
-      .superRefine((v, ctx) => {
-        if (v.NODE_ENV === 'production' && !v[names.databaseUrl]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [names.databaseUrl],
-            message: 'is required in production (the embedded database is for development and tests)',
-          });
-        }
-      }),
-    Object.fromEntries(
-      [names.host, names.port, names.databaseUrl, ...sharedVariableNames].map((key) => [key, read(env, key)]),
-    ),
+    z.object({
+      NODE_ENV: nodeEnv,
+      [names.host]: z.string().default('127.0.0.1'),
+      [names.port]: port.default(defaultPorts[name]),
+      [names.databaseUrl]: postgresUrl.optional(),
+      DATA_DIR: z.string().default(defaultDataDirectory),
+      SEED_DEMO_DATA: booleanFlag.default(false),
+      DB_POOL_MAX: positiveInt.max(100).default(10),
+      DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
+      DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
+    }),
+    raw,
+    raw.NODE_ENV === 'production' && !raw[names.databaseUrl]
+      ? [`${names.databaseUrl}: is required in production (the embedded database is for development and tests)`]
+      : [],
   );
   const environment = values.NODE_ENV as SubgraphConfig['nodeEnv'];
   return {
@@ -203,4 +198,31 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
 export function loadTestDatabaseUrl(env: Environment): string | undefined {
   return parse(z.object({ TEST_DATABASE_URL: postgresUrl.optional() }), { TEST_DATABASE_URL: read(env, 'TEST_DATABASE_URL') })
     .TEST_DATABASE_URL;
+}
+
+export interface BenchConfig {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+/** `npm run bench` knobs: fixed concurrency and duration, so runs are comparable. */
+export function loadBenchConfig(env: Environment): BenchConfig {
+  const values = parse(
+    z.object({
+      BENCH_CONNECTIONS: positiveInt.default(10),
+      BENCH_DURATION_SECONDS: positiveInt.default(10),
+      BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).default(2),
+    }),
+    {
+      BENCH_CONNECTIONS: read(env, 'BENCH_CONNECTIONS'),
+      BENCH_DURATION_SECONDS: read(env, 'BENCH_DURATION_SECONDS'),
+      BENCH_WARMUP_SECONDS: read(env, 'BENCH_WARMUP_SECONDS'),
+    },
+  );
+  return {
+    connections: values.BENCH_CONNECTIONS,
+    durationSeconds: values.BENCH_DURATION_SECONDS,
+    warmupSeconds: values.BENCH_WARMUP_SECONDS,
+  };
 }

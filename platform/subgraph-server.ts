@@ -1,19 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import express from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase, type SubgraphDatabase } from './database';
 import { createErrorFormatter } from './errors';
-import { addHealthRoutes, createApp, listen } from './http';
+import { serveGraphQL, statementCountPlugin } from './graphql-http';
 import { schemaDirectory } from './paths';
-import { currentStatementCounter, statementCountHeader, withStatementCounter } from './statement-counter';
 import type { SubgraphName } from './subgraph-names';
 
 /**
@@ -36,20 +33,6 @@ export interface SubgraphModule<TContext extends BaseContext> {
 
 export function loadSubgraphTypeDefs(name: SubgraphName): DocumentNode {
   return parse(readFileSync(path.join(schemaDirectory, `${name}.graphql`), 'utf8'));
-}
-
-/** Adds the request's SQL statement count to the response, for the gateway and the tests. */
-function statementCountPlugin(): ApolloServerPlugin<BaseContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          const counter = currentStatementCounter();
-          if (counter) response.http.headers.set(statementCountHeader, String(counter.count));
-        },
-      };
-    },
-  };
 }
 
 export function createSubgraphServer<TContext extends BaseContext>(
@@ -107,15 +90,13 @@ export async function startSubgraphService<TContext extends BaseContext>(
     const apollo = createSubgraphServer(module, config);
     await apollo.start();
 
-    const app = createApp();
-    addHealthRoutes(app, () => database.isReady());
-    app.use(
-      '/graphql',
-      (_request, _response, next) => withStatementCounter({ count: 0 }, next),
-      express.json({ limit: '1mb' }),
-      expressMiddleware(apollo, { context: async () => module.createContext({ dataSource: database.dataSource }) }),
-    );
-    const listening = await listen(app, config.host, config.port);
+    const listening = await serveGraphQL({
+      apollo,
+      host: config.host,
+      port: config.port,
+      isReady: () => database.isReady(),
+      context: async () => module.createContext({ dataSource: database.dataSource }),
+    });
     return {
       url: `http://${config.host}:${listening.port}/graphql`,
       port: listening.port,

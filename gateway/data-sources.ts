@@ -1,0 +1,60 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ApolloServer, BaseContext, GraphQLResponse } from '@apollo/server';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../platform/errors';
+import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
+
+/**
+ * A subgraph reached over HTTP, as in production. Adds what the stock data source lacks: a timeout
+ * on every call (@apollo/gateway has none, federation#2647), a SERVICE_UNAVAILABLE error a client
+ * can branch on when the subgraph is down, and the subgraph's SQL statement count added to the
+ * gateway request's own.
+ */
+export class SubgraphHttpDataSource extends RemoteGraphQLDataSource {
+  constructor(name: string, url: string, timeoutMs: number) {
+    super({
+      url,
+      fetcher: async (input, init) => {
+        try {
+          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
+        } catch (error) {
+          throw new GraphQLError(`The ${name} service is unavailable; the rest of the answer is still returned.`, {
+            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: name },
+            originalError: error instanceof Error ? error : undefined,
+          });
+        }
+      },
+    });
+  }
+
+  override async didReceiveResponse({ response }: Parameters<NonNullable<RemoteGraphQLDataSource['didReceiveResponse']>>[0]) {
+    const counted = Number(response.http?.headers.get(statementCountHeader));
+    const counter = currentStatementCounter();
+    if (counter && Number.isFinite(counted)) counter.count += counted;
+    return response;
+  }
+}
+
+/**
+ * A subgraph executed in the gateway's own process: the same plan, the subgraph's full request
+ * pipeline (context, loaders, error masking), no HTTP hop. Tests use it to run the whole graph in
+ * one process; the benchmark uses it as the lower bound for the HTTP deployment. Unlike Apollo's
+ * LocalGraphQLDataSource, it builds the subgraph's own per-request context.
+ */
+export class InProcessDataSource<TContext extends BaseContext> implements GraphQLDataSource {
+  constructor(
+    private readonly server: ApolloServer<TContext>,
+    private readonly createContext: () => TContext,
+  ) {}
+
+  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const response: GraphQLResponse = await this.server.executeOperation(
+      { query: request.query, variables: request.variables, operationName: request.operationName },
+      { contextValue: this.createContext() },
+    );
+    if (response.body.kind !== 'single') throw new Error('Subgraphs do not stream responses');
+    const { data, errors, extensions } = response.body.singleResult;
+    return { data, errors, extensions } as GatewayGraphQLResponse;
+  }
+}

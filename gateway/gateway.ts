@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { createErrorFormatter } from '../platform/errors';
+import { statementCountPlugin } from '../platform/graphql-http';
+import { supergraphPath } from '../platform/paths';
+
+export interface GatewayOptions {
+  /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
+  supergraphSdl?: string;
+  /** How to reach each subgraph, by name as it appears in the supergraph. */
+  dataSource: (subgraph: { name: string; url: string | undefined }) => GraphQLDataSource;
+  development: boolean;
+  exposeStatementCount: boolean;
+}
+
+export function readSupergraph(path = supergraphPath): string {
+  return readFileSync(path, 'utf8');
+}
+
+/**
+ * The gateway serves the static, committed supergraph: it never introspects subgraphs at start-up,
+ * so it starts, and serves the rest of the graph, while a subgraph is down. The same file runs
+ * unchanged on Apollo Router or Hive Gateway.
+ */
+export function createGatewayServer(options: GatewayOptions): ApolloServer {
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl ?? readSupergraph(),
+    buildService: ({ name, url }) => options.dataSource({ name, url }),
+  });
+  return new ApolloServer({
+    gateway,
+    // The gateway copies subgraph errors through verbatim; mask here too.
+    formatError: createErrorFormatter({ development: options.development }),
+    includeStacktraceInErrorResponses: options.development,
+    introspection: options.development,
+    hideSchemaDetailsFromClientErrors: !options.development,
+    parseOptions: { maxTokens: 10_000 },
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      ...(options.exposeStatementCount ? [statementCountPlugin()] : []),
+    ],
+  });
+}

@@ -1,0 +1,55 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { ApolloServer } from '@apollo/server';
+import type { SubgraphDatabase } from '../platform/database';
+import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
+import { createSubgraphServer } from '../platform/subgraph-server';
+import { subgraphModules } from '../subgraphs';
+import { InProcessDataSource } from './data-sources';
+import { createGatewayServer } from './gateway';
+
+export interface InProcessGraph {
+  gateway: ApolloServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole graph in one process: the gateway plans over the committed supergraph and executes
+ * each fetch against the subgraph's ApolloServer directly. Same plan, same subgraph code, no HTTP.
+ */
+export async function startInProcessGraph(
+  databases: Record<SubgraphName, SubgraphDatabase>,
+  options: {
+    development: boolean;
+    /** Called with the subgraph's name on every fetch the plan makes (tests assert on it). */
+    onSubgraphRequest?: (name: SubgraphName) => void;
+    /** Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). */
+    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource | undefined;
+  },
+): Promise<InProcessGraph> {
+  const subgraphServers = Object.fromEntries(
+    subgraphNames.map((name) => [name, createSubgraphServer(subgraphModules[name], { ...options, exposeStatementCount: false })]),
+  ) as Record<SubgraphName, ApolloServer>;
+  await Promise.all(Object.values(subgraphServers).map((server) => server.start()));
+  const gateway = createGatewayServer({
+    dataSource: ({ name }) => {
+      const subgraph = name as SubgraphName;
+      const override = options.overrideDataSource?.(subgraph);
+      if (override) return override;
+      const { dataSource } = databases[subgraph];
+      return new InProcessDataSource(subgraphServers[subgraph], () => {
+        options.onSubgraphRequest?.(subgraph);
+        return subgraphModules[subgraph].createContext({ dataSource });
+      });
+    },
+    development: options.development,
+    exposeStatementCount: true,
+  });
+  await gateway.start();
+  return {
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await Promise.all(Object.values(subgraphServers).map((server) => server.stop()));
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { supergraphPath } from '../platform/paths';
+import { composeSupergraph } from './composition';
+
+/** `npm run compose`: writes schema/supergraph.graphql, or lists why it cannot. */
+const outcome = composeSupergraph();
+for (const error of outcome.errors) console.error(`error: ${error}`);
+for (const hint of outcome.unacknowledgedHints) console.error(`hint (not acknowledged): ${hint}`);
+if (!outcome.supergraphSdl || outcome.unacknowledgedHints.length > 0) {
+  console.error('Composition failed; schema/supergraph.graphql was not written.');
+  process.exit(1);
+}
+writeFileSync(supergraphPath, outcome.supergraphSdl);
+console.log(`Wrote ${supergraphPath}`);

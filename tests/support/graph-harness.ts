@@ -1,0 +1,73 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLFormattedError } from 'graphql';
+import { startInProcessGraph } from '../../gateway/in-process';
+import { openDatabase, type SubgraphDatabase } from '../../platform/database';
+import { countStatements } from '../../platform/statement-counter';
+import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
+import { subgraphModules } from '../../subgraphs';
+import { testPool } from './subgraph-harness';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface GraphResult<TData> {
+  data?: TData | null;
+  errors?: readonly GraphQLFormattedError[];
+  /** SQL statements the whole request ran, across every subgraph. */
+  statements: number;
+}
+
+export interface TestGraph {
+  /** Subgraphs the gateway fetched from during the last `execute`, in order. */
+  lastPlan: SubgraphName[];
+  databases: Record<SubgraphName, SubgraphDatabase>;
+  execute<TData = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphResult<TData>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composed graph for end-to-end tests: every subgraph migrated and seeded with the demo data
+ * in its own schema of one test database, behind the gateway running the committed supergraph.
+ */
+export async function startTestGraph(
+  options: { overrideDataSource?: (name: SubgraphName) => GraphQLDataSource | undefined } = {},
+): Promise<TestGraph> {
+  const database: TestDatabase = await createTestDatabase();
+  const databases = {} as Record<SubgraphName, SubgraphDatabase>;
+  for (const name of subgraphNames) {
+    const module = subgraphModules[name];
+    databases[name] = await openDatabase({
+      schema: name,
+      url: database.url,
+      pool: testPool,
+      entities: module.entities,
+      migrations: module.migrations,
+      logErrors: false,
+    });
+    await databases[name].migrate();
+    await module.seedDemoData(databases[name].dataSource);
+  }
+  const plan: SubgraphName[] = [];
+  const graph = await startInProcessGraph(databases, {
+    development: false,
+    onSubgraphRequest: (name) => plan.push(name),
+    overrideDataSource: options.overrideDataSource,
+  });
+  return {
+    databases,
+    get lastPlan() {
+      return [...plan];
+    },
+    async execute<TData>(query: string, variables?: Record<string, unknown>) {
+      plan.length = 0;
+      const { result, statements } = await countStatements(() =>
+        graph.gateway.executeOperation<TData>({ query, variables }),
+      );
+      if (result.body.kind !== 'single') throw new Error('Expected a single result');
+      return { data: result.body.singleResult.data, errors: result.body.singleResult.errors, statements };
+    },
+    async stop() {
+      await graph.stop();
+      for (const db of Object.values(databases)) await db.close();
+      await database.drop();
+    },
+  };
+}
