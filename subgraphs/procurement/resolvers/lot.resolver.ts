@@ -1,0 +1,9 @@
+import { notFound } from '../../../platform/errors';
+import type { LotResolvers } from '../generated/graphql';
+
+export const Lot: LotResolvers = {
+  __resolveReference: (reference, { lots }) => lots.findById(reference.id),
+  route: async (lot, _args, { routes }) =>
+    (await routes.findById(lot.routeId)) ?? Promise.reject(notFound('ProcurementRoute', lot.routeId)),
+  admittedSuppliers: (lot, _args, { lots }) => lots.admittedSuppliers(lot.id),
+};

@@ -1,0 +1,6 @@
+import type { QueryResolvers } from '../generated/graphql';
+
+export const Query: QueryResolvers = {
+  procurementRoute: (_root, { id }, { routes }) => routes.findById(id),
+  procurementRoutes: (_root, args, { routes }) => routes.list(args),
+};

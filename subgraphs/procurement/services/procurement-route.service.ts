@@ -1,0 +1,65 @@
+import type { DataSource } from 'typeorm';
+import { badUserInput } from '../../../platform/errors';
+import { parseId } from '../../../platform/ids';
+import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
+import { containsPattern } from '../../../platform/sql';
+import { Lot, ProcurementRoute } from '../entities';
+import type { ProcurementRouteFilter } from '../generated/graphql';
+import type { ProcurementLoaders } from '../loaders';
+import { availabilityKey } from '../loaders/procurement-route.loader';
+import type { InnovationModel } from '../mappers';
+
+export class ProcurementRouteService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loaders: ProcurementLoaders,
+  ) {}
+
+  async findById(id: string): Promise<ProcurementRoute | null> {
+    return this.loaders.routeById.load(parseId(id));
+  }
+
+  /** Routes ordered by reference, filtered; `first` and `after` are validated before any SQL. */
+  async list(args: ConnectionArgs & { filter?: ProcurementRouteFilter | null }) {
+    const page = readPage(args);
+    const query = this.dataSource.getRepository(ProcurementRoute).createQueryBuilder('route');
+    const filter = args.filter ?? {};
+    if (filter.kinds?.length) query.andWhere('route.kind IN (:...kinds)', { kinds: filter.kinds });
+    if (filter.statuses?.length) query.andWhere('route.status IN (:...statuses)', { statuses: filter.statuses });
+    if (filter.nations?.length) {
+      query.andWhere('route.eligibleNations && CAST(:nations AS text[])', { nations: filter.nations });
+    }
+    if (filter.categories?.length) {
+      const covering = query
+        .subQuery()
+        .select('1')
+        .from(Lot, 'lot')
+        .where('lot.routeId = route.id')
+        .andWhere('lot.categories && CAST(:categories AS text[])')
+        .getQuery();
+      query.andWhere(`EXISTS ${covering}`, { categories: filter.categories });
+    }
+    if (filter.search) {
+      query.andWhere(`(route.reference ILIKE :search ESCAPE '\\' OR route.name ILIKE :search ESCAPE '\\')`, {
+        search: containsPattern(filter.search),
+      });
+    }
+    const connection = await paginate(query, { property: 'reference', cursorValue: (r) => r.reference }, page);
+    // Later lookups by id in this request (e.g. a lot's route) then need no query.
+    for (const { node } of connection.edges) this.loaders.routeById.prime(node.id, node);
+    return connection;
+  }
+
+  /**
+   * Where an innovation can be bought now. Its category and supplier come from the innovations
+   * subgraph through @requires; a representation without them is the caller's mistake.
+   */
+  async availableVia(innovation: InnovationModel): Promise<ProcurementRoute[]> {
+    if (!innovation.category || !innovation.supplier?.id) {
+      throw badUserInput('An Innovation representation needs its category and supplier { id } to resolve availableVia.');
+    }
+    return this.loaders.liveRoutesBySupplierCategory.load(
+      availabilityKey(parseId(innovation.supplier.id, 'supplier.id'), innovation.category),
+    );
+  }
+}
