@@ -9,7 +9,7 @@ const mappedTypes: Record<string, string[]> = {
   members: ['Organisation', 'Person', 'OrganisationConnection'],
   innovations: ['Innovation', 'InnovationConnection', 'Organisation'],
   procurement: ['ProcurementRoute', 'Lot', 'ProcurementRouteConnection', 'Innovation'],
-  events: ['Event', 'EventConnection'],
+  events: ['Event', 'EventConnection', 'Organisation'],
 };
 
 // `CODEGEN_SUBGRAPHS=members,events` limits generation to some subgraphs while one is being written.

@@ -1,0 +1,97 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { groupByKeys } from '../../../platform/loaders';
+import type { Page } from '../../../platform/pagination';
+import { Event } from '../entities';
+
+interface HostedEventRow {
+  host_id: string;
+  id: string;
+  title: string;
+  description: string;
+  kind: Event['kind'];
+  audience: Event['audience'];
+  status: Event['status'];
+  starts_at: Date;
+  ends_at: Date;
+  venue: string | null;
+  online: boolean;
+  capacity: number | null;
+  created_at: Date;
+}
+
+function toEvent(row: HostedEventRow): Event {
+  return Object.assign(new Event(), {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    kind: row.kind,
+    audience: row.audience,
+    status: row.status,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    venue: row.venue,
+    online: row.online,
+    capacity: row.capacity,
+    createdAt: row.created_at,
+  });
+}
+
+/**
+ * One page of hosted events for each of many organisations, in one statement: the events of all
+ * the hosts are numbered per host (ordered by start, then id) and each host keeps its first
+ * `page.size + 1` rows — the extra row only tells whether there is a next page. The cursor
+ * applies to every host alike, as every organisation in the batch was asked for the same page.
+ */
+function createHostedEventsPageLoader(dataSource: DataSource, page: Page) {
+  return new DataLoader<string, Event[]>(async (organisationIds) => {
+    const parameters: unknown[] = [[...organisationIds], page.size + 1];
+    let after = '';
+    if (page.after) {
+      parameters.push(page.after.sortValue, page.after.id);
+      after = 'AND (e.starts_at, e.id) > ($3::timestamptz, $4::uuid)';
+    }
+    const rows: HostedEventRow[] = await dataSource.query(
+      `SELECT ranked.host_id, e.id, e.title, e.description, e.kind, e.audience, e.status, e.starts_at, e.ends_at,
+              e.venue, e.online, e.capacity, e.created_at
+         FROM (SELECT h.organisation_id AS host_id, h.event_id,
+                      ROW_NUMBER() OVER (PARTITION BY h.organisation_id ORDER BY e.starts_at, e.id) AS host_rank
+                 FROM events.event_host h
+                 JOIN events.event e ON e.id = h.event_id
+                WHERE h.organisation_id = ANY($1::uuid[]) ${after}) ranked
+         JOIN events.event e ON e.id = ranked.event_id
+        WHERE ranked.host_rank <= $2
+        ORDER BY ranked.host_id, ranked.host_rank`,
+      parameters,
+    );
+    return groupByKeys(organisationIds, rows, (row) => row.host_id).map((group) => group.map(toEvent));
+  });
+}
+
+/**
+ * Hosted-event pages by organisation: one loader per distinct page (`first`, `after`) asked for in
+ * the request, so organisations asked for the same page share one statement.
+ */
+export function createHostedEventsLoaders(dataSource: DataSource) {
+  const byPage = new Map<string, DataLoader<string, Event[]>>();
+  return (page: Page): DataLoader<string, Event[]> => {
+    const key = JSON.stringify([page.size, page.after?.sortValue ?? null, page.after?.id ?? null]);
+    let loader = byPage.get(key);
+    if (!loader) byPage.set(key, (loader = createHostedEventsPageLoader(dataSource, page)));
+    return loader;
+  };
+}
+
+/** How many events each of many organisations hosts, in one statement. */
+export const createHostedEventCountLoader = (dataSource: DataSource) =>
+  new DataLoader<string, number>(async (organisationIds) => {
+    const rows: { organisation_id: string; count: number }[] = await dataSource.query(
+      `SELECT organisation_id, count(*)::int AS count
+         FROM events.event_host
+        WHERE organisation_id = ANY($1::uuid[])
+        GROUP BY organisation_id`,
+      [[...organisationIds]],
+    );
+    const counts = new Map(rows.map((row) => [row.organisation_id, row.count]));
+    return organisationIds.map((id) => counts.get(id) ?? 0);
+  });

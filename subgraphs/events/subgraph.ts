@@ -1,0 +1,23 @@
+import type { SubgraphModule } from '../../platform/subgraph-server';
+import { createEventsContext, type EventsContext } from './context';
+import { entities } from './entities';
+import { migrations } from './migrations';
+import { resolvers } from './resolvers';
+import { systemClock, type Clock } from './services/clock';
+import { seedDemoData } from './seed';
+
+/** Events: webinars, workshops, showcases, briefings and conferences, their hosts and routes. */
+export function createEventsSubgraph(options: { clock?: Clock } = {}): SubgraphModule<EventsContext> {
+  const clock = options.clock ?? systemClock;
+  return {
+    name: 'events',
+    resolvers,
+    entities,
+    migrations,
+    createContext: (request) => createEventsContext(request, clock),
+    // Demo events sit either side of the clock's "now", so there are always upcoming and past ones.
+    seedDemoData: (dataSource) => seedDemoData(dataSource, clock.now()),
+  };
+}
+
+export const eventsSubgraph = createEventsSubgraph();
