@@ -1,0 +1,4 @@
+import { Innovation } from './innovation.entity';
+
+export const entities = [Innovation];
+export { Innovation };

@@ -1,0 +1,260 @@
+import { demoInnovation, demoInnovations, type DemoInnovation } from '../../demo-data/innovations';
+import { demoOrganisation, demoSuppliers } from '../../demo-data/organisations';
+import { MAX_PAGE_SIZE } from '../../platform/pagination';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
+import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
+import { Innovation } from './entities';
+import { seedDemoData } from './seed';
+import { innovationsSubgraph } from './subgraph';
+
+let database: TestDatabase;
+let innovations: TestSubgraph;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  innovations = await startTestSubgraph(innovationsSubgraph, database.url);
+  await seedDemoData(innovations.dataSource);
+});
+afterAll(async () => {
+  await innovations?.stop();
+  await database?.drop();
+});
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The catalogue order: title, then id. */
+const sorted = (list: DemoInnovation[]) => [...list].sort((a, b) => compare(a.title, b.title) || compare(a.id, b.id));
+const ofSupplier = (supplierId: string) => sorted(demoInnovations.filter((i) => i.supplierId === supplierId));
+
+const entitiesQuery = (selection: string, variables = '') =>
+  `query ($representations: [_Any!]!${variables}) { _entities(representations: $representations) { ${selection} } }`;
+const organisations = (...ids: string[]) => ({ representations: ids.map((id) => ({ __typename: 'Organisation', id })) });
+
+describe('innovations subgraph', () => {
+  it('seeds the demo data once, however often it is asked, with every vetting status', async () => {
+    await seedDemoData(innovations.dataSource);
+    const repository = innovations.dataSource.getRepository(Innovation);
+    expect(await repository.count()).toBe(demoInnovations.length);
+    expect(demoInnovations.length).toBeGreaterThanOrEqual(110);
+    const statuses = await repository.createQueryBuilder('i').select('DISTINCT i.status', 'status').getRawMany<{ status: string }>();
+    expect(statuses.map((s) => s.status).sort()).toEqual(
+      ['APPROVED', 'ARCHIVED', 'CHANGES_REQUESTED', 'DRAFT', 'REJECTED', 'SUBMITTED', 'UNDER_REVIEW', 'WITHDRAWN'],
+    );
+  });
+
+  it('finds one innovation by id, with its supplier as a reference', async () => {
+    const graphene = demoInnovation('graphene-enhanced-asphalt-binder');
+    const { data, errors, statements } = await innovations.execute(
+      `query ($id: ID!) { innovation(id: $id) {
+          id title summary description category tags trl status pricingModel supplier { id } createdAt updatedAt } }`,
+      { id: graphene.id },
+    );
+    expect(errors).toBeUndefined();
+    expect(data?.innovation).toEqual({
+      id: graphene.id,
+      title: 'Graphene-enhanced asphalt binder',
+      summary: graphene.summary,
+      description: graphene.description,
+      category: 'SURFACING_AND_MATERIALS',
+      tags: graphene.tags,
+      trl: graphene.trl,
+      status: graphene.status,
+      pricingModel: graphene.pricingModel,
+      supplier: { id: graphene.supplierId },
+      createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+      updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+    });
+    expect(statements).toBe(1);
+  });
+
+  it('answers null for an unknown id and BAD_USER_INPUT for a malformed one', async () => {
+    const unknown = await innovations.execute(`{ innovation(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data?.innovation).toBeNull();
+
+    const malformed = await innovations.execute(`{ innovation(id: "graphene") { id } }`);
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(malformed.statements).toBe(0);
+  });
+
+  it.each([
+    ['a TRL below 1', `{ innovations(filter: { trlAtLeast: 0 }) { totalCount } }`],
+    ['a TRL above 9', `{ innovations(filter: { trlAtMost: 10 }) { totalCount } }`],
+    ['TRL bounds the wrong way round', `{ innovations(filter: { trlAtLeast: 8, trlAtMost: 5 }) { totalCount } }`],
+    ['a malformed supplier id', `{ innovations(filter: { supplierIds: ["resurface-tech"] }) { totalCount } }`],
+    ['a page larger than the cap', `{ innovations(first: ${MAX_PAGE_SIZE + 1}) { totalCount } }`],
+    ['a forged cursor', `{ innovations(after: "not-a-cursor") { totalCount } }`],
+  ])('rejects %s with BAD_USER_INPUT without touching the database', async (_case, query) => {
+    const { data, errors, statements } = await innovations.execute(query);
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(data).toBeNull();
+    expect(statements).toBe(0);
+  });
+
+  it('filters by category, status, TRL range and supplier', async () => {
+    const { data, errors } = await innovations.execute(
+      `{ innovations(first: 100, filter: { categories: [STREET_LIGHTING, WINTER_SERVICE], statuses: [APPROVED], trlAtLeast: 8, trlAtMost: 9 }) {
+          totalCount edges { node { title category status trl } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const expected = sorted(
+      demoInnovations.filter(
+        (i) => ['STREET_LIGHTING', 'WINTER_SERVICE'].includes(i.category) && i.status === 'APPROVED' && i.trl >= 8,
+      ),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(data?.innovations.totalCount).toBe(expected.length);
+    expect(data?.innovations.edges.map((e: any) => e.node)).toEqual(
+      expected.map(({ title, category, status, trl }) => ({ title, category, status, trl })),
+    );
+
+    const voltway = demoOrganisation('voltway').id;
+    const bySupplier = await innovations.execute(`query ($ids: [ID!]) { innovations(filter: { supplierIds: $ids }) { totalCount } }`, {
+      ids: [voltway.toUpperCase()],
+    });
+    expect(bySupplier.data?.innovations.totalCount).toBe(ofSupplier(voltway).length);
+  });
+
+  it('searches titles and summaries case-insensitively, treating % and _ as plain characters', async () => {
+    const { data } = await innovations.execute(`{ innovations(first: 100, filter: { search: "GULLY" }) { edges { node { title } } } }`);
+    const expected = sorted(demoInnovations.filter((i) => /gully/i.test(i.title) || /gully/i.test(i.summary)));
+    expect(expected.length).toBeGreaterThan(1);
+    expect(data?.innovations.edges.map((e: any) => e.node.title)).toEqual(expected.map((i) => i.title));
+
+    // One summary says "up to 50% reclaimed asphalt": "%" finds it alone, not every row.
+    const percent = await innovations.execute(`{ innovations(filter: { search: "%" }) { edges { node { title } } } }`);
+    expect(percent.data?.innovations.edges).toEqual([{ node: { title: 'High-RAP surface course' } }]);
+    const underscore = await innovations.execute(`{ innovations(filter: { search: "_" }) { totalCount } }`);
+    expect(underscore.data?.innovations.totalCount).toBe(0);
+  });
+
+  it('pages through the whole catalogue by title with stable cursors and a total count', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let total = 0;
+    do {
+      const page: any = await innovations.execute(
+        `query ($after: String) { innovations(first: 25, after: $after) {
+           totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      expect(page.errors).toBeUndefined();
+      total = page.data.innovations.totalCount;
+      seen.push(...page.data.innovations.edges.map((e: any) => e.node.id));
+      after = page.data.innovations.pageInfo.hasNextPage ? page.data.innovations.pageInfo.endCursor : null;
+    } while (after);
+    expect(total).toBe(demoInnovations.length);
+    expect(seen).toEqual(sorted(demoInnovations).map((i) => i.id));
+  });
+
+  it('resolves Innovation entities in one batch (_entities)', async () => {
+    const [first, second] = [demoInnovation('self-cleansing-gully-pots'), demoInnovation('adaptive-led-street-lighting-with-cms')];
+    const { data, errors, statements } = await innovations.execute(entitiesQuery('... on Innovation { id title supplier { id } }'), {
+      representations: [
+        { __typename: 'Innovation', id: first.id },
+        { __typename: 'Innovation', id: '00000000-0000-4000-8000-000000000000' },
+        { __typename: 'Innovation', id: second.id },
+      ],
+    });
+    expect(errors).toBeUndefined();
+    expect(data?._entities).toEqual([
+      { id: first.id, title: 'Self-cleansing gully pots', supplier: { id: first.supplierId } },
+      null,
+      { id: second.id, title: 'Adaptive LED street lighting with CMS', supplier: { id: second.supplierId } },
+    ]);
+    expect(statements).toBe(1);
+  });
+
+  it('lists the innovations of many organisations with one page statement and one count statement (_entities)', async () => {
+    const selection = '... on Organisation { id innovations(first: 2) { totalCount edges { node { title } } pageInfo { hasNextPage } } }';
+    const five = demoSuppliers.slice(0, 5).map((s) => s.id);
+    const { data, errors, statements } = await innovations.execute(entitiesQuery(selection), organisations(...five));
+    expect(errors).toBeUndefined();
+    expect(data?._entities).toEqual(
+      five.map((id) => {
+        const own = ofSupplier(id);
+        return {
+          id,
+          innovations: {
+            totalCount: own.length,
+            edges: own.slice(0, 2).map((i) => ({ node: { title: i.title } })),
+            pageInfo: { hasNextPage: own.length > 2 },
+          },
+        };
+      }),
+    );
+    expect(statements).toBe(2);
+
+    // Every supplier, plus a council that supplies nothing: still one page and one count statement.
+    const all = [...demoSuppliers.map((s) => s.id), demoOrganisation('kent').id];
+    const everyone = await innovations.execute(entitiesQuery(selection), organisations(...all));
+    expect(everyone.errors).toBeUndefined();
+    expect(everyone.data?._entities).toHaveLength(all.length);
+    expect(everyone.data?._entities.at(-1)).toEqual({
+      id: demoOrganisation('kent').id,
+      innovations: { totalCount: 0, edges: [], pageInfo: { hasNextPage: false } },
+    });
+    expect(everyone.statements).toBe(2);
+  });
+
+  it('counts only when totalCount is selected, and batches once per distinct argument set', async () => {
+    const ids = demoSuppliers.map((s) => s.id);
+    const withoutCount = await innovations.execute(
+      entitiesQuery('... on Organisation { innovations(first: 3) { edges { node { title } } } }'),
+      organisations(...ids),
+    );
+    expect(withoutCount.errors).toBeUndefined();
+    expect(withoutCount.statements).toBe(1);
+
+    const twoArgumentSets = await innovations.execute(
+      entitiesQuery(`... on Organisation { id
+          approved: innovations(first: 5, filter: { statuses: [APPROVED] }) { totalCount edges { node { status } } }
+          everything: innovations(first: 5) { totalCount } }`),
+      organisations(...ids),
+    );
+    expect(twoArgumentSets.errors).toBeUndefined();
+    expect(twoArgumentSets.statements).toBe(4);
+    for (const organisation of twoArgumentSets.data?._entities ?? []) {
+      const own = ofSupplier(organisation.id);
+      expect(organisation.approved.totalCount).toBe(own.filter((i) => i.status === 'APPROVED').length);
+      expect(organisation.approved.edges.every((e: any) => e.node.status === 'APPROVED')).toBe(true);
+      expect(organisation.everything.totalCount).toBe(own.length);
+    }
+  });
+
+  it("pages through one supplier's innovations with cursors", async () => {
+    const supplier = demoOrganisation('signal-logic').id;
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = await innovations.execute(
+        entitiesQuery(
+          '... on Organisation { innovations(first: 3, after: $after) { edges { node { title } } pageInfo { hasNextPage endCursor } } }',
+          ', $after: String',
+        ),
+        { ...organisations(supplier), after },
+      );
+      expect(page.errors).toBeUndefined();
+      expect(page.statements).toBe(1);
+      const connection = page.data._entities[0].innovations;
+      seen.push(...connection.edges.map((e: any) => e.node.title));
+      after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(ofSupplier(supplier).map((i) => i.title));
+  });
+
+  it('rejects a malformed organisation id or an oversized page without touching the database', async () => {
+    const malformed = await innovations.execute(
+      entitiesQuery('... on Organisation { innovations { totalCount } }'),
+      organisations('signal-logic'),
+    );
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(malformed.statements).toBe(0);
+
+    const big = await innovations.execute(
+      entitiesQuery(`... on Organisation { innovations(first: ${MAX_PAGE_SIZE + 1}) { totalCount } }`),
+      organisations(demoOrganisation('voltway').id),
+    );
+    expect(big.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(big.statements).toBe(0);
+  });
+});

@@ -1,0 +1,72 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { createByIdLoader, groupByKeys } from '../../../platform/loaders';
+import type { Page } from '../../../platform/pagination';
+import { Innovation } from '../entities';
+import { applyInnovationCriteria, type InnovationCriteria } from '../services/innovation-criteria';
+
+export const createInnovationByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(Innovation));
+
+/**
+ * One page of innovations for each of many suppliers, in one statement: rows are numbered within
+ * each supplier by title and id after the `after` cursor, and up to `size + 1` kept per supplier
+ * (the extra row tells whether a next page exists).
+ */
+async function loadSupplierPages(dataSource: DataSource, supplierIds: readonly string[], page: Page, criteria: InnovationCriteria) {
+  if (page.size === 0 && !page.after) return supplierIds.map(() => []);
+  const repository = dataSource.getRepository(Innovation);
+  const ranked = repository
+    .createQueryBuilder('ranked')
+    .select('ranked.id', 'id')
+    .addSelect('ROW_NUMBER() OVER (PARTITION BY ranked.supplier_id ORDER BY ranked.title, ranked.id)', 'position')
+    .where('ranked.supplierId IN (:...supplierIds)', { supplierIds: [...supplierIds] });
+  applyInnovationCriteria(ranked, criteria);
+  if (page.after) {
+    ranked.andWhere('(ranked.title, ranked.id) > (:afterTitle, :afterId)', { afterTitle: page.after.sortValue, afterId: page.after.id });
+  }
+  const rows = await repository
+    .createQueryBuilder('innovation')
+    .where(`innovation.id IN (SELECT numbered.id FROM (${ranked.getQuery()}) numbered WHERE numbered.position <= :limit)`)
+    .setParameters({ ...ranked.getParameters(), limit: page.size + 1 })
+    .orderBy('innovation.title', 'ASC')
+    .addOrderBy('innovation.id', 'ASC')
+    .getMany();
+  return groupByKeys(supplierIds, rows, (row) => row.supplierId);
+}
+
+/** How many innovations each of many suppliers has that meet the criteria, in one GROUP BY. */
+async function countBySupplier(dataSource: DataSource, supplierIds: readonly string[], criteria: InnovationCriteria) {
+  const query = dataSource
+    .getRepository(Innovation)
+    .createQueryBuilder('innovation')
+    .select('innovation.supplierId', 'supplierId')
+    .addSelect('COUNT(*)::int', 'count')
+    .where('innovation.supplierId IN (:...supplierIds)', { supplierIds: [...supplierIds] })
+    .groupBy('innovation.supplierId');
+  applyInnovationCriteria(query, criteria);
+  const counts = new Map((await query.getRawMany<{ supplierId: string; count: number }>()).map((row) => [row.supplierId, Number(row.count)]));
+  return supplierIds.map((id) => counts.get(id) ?? 0);
+}
+
+function memoised<V>(cache: Map<string, V>, key: string, create: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = create()));
+  return value;
+}
+
+/**
+ * `Organisation.innovations` for many organisations. Each organisation can pass its own arguments,
+ * so there is one DataLoader per distinct argument set (keyed by supplier id): a page of 50
+ * organisations asking the same thing costs one page statement, and one count statement if any
+ * of them selects `totalCount`.
+ */
+export function createInnovationsBySupplierLoaders(dataSource: DataSource) {
+  const pages = new Map<string, DataLoader<string, Innovation[]>>();
+  const counts = new Map<string, DataLoader<string, number>>();
+  return {
+    page: (page: Page, criteria: InnovationCriteria) =>
+      memoised(pages, JSON.stringify([page, criteria]), () => new DataLoader((ids) => loadSupplierPages(dataSource, ids, page, criteria))),
+    count: (criteria: InnovationCriteria) =>
+      memoised(counts, JSON.stringify(criteria), () => new DataLoader((ids) => countBySupplier(dataSource, ids, criteria))),
+  };
+}

@@ -1,0 +1,5 @@
+import type { OrganisationResolvers } from '../generated/graphql';
+
+export const Organisation: OrganisationResolvers = {
+  innovations: (organisation, args, { innovations }) => innovations.listBySupplier(organisation.id, args),
+};

@@ -1,0 +1,68 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badUserInput } from '../../../platform/errors';
+import { parseId } from '../../../platform/ids';
+import { containsPattern } from '../../../platform/sql';
+import type { InnovationCategory, InnovationFilter, InnovationStatus } from '../generated/graphql';
+
+export const MIN_TRL = 1;
+export const MAX_TRL = 9;
+
+/**
+ * An `InnovationFilter` once validated and normalised. Plain data in a fixed key order, so two equal
+ * filters serialise alike: the per-supplier loaders batch by that serialisation.
+ */
+export interface InnovationCriteria {
+  categories: InnovationCategory[] | null;
+  statuses: InnovationStatus[] | null;
+  trlAtLeast: number | null;
+  trlAtMost: number | null;
+  supplierIds: string[] | null;
+  /** `%text%` with the client's `%` and `_` escaped, for `ILIKE … ESCAPE '\'`. */
+  searchPattern: string | null;
+}
+
+function readTrl(value: number | null | undefined, argument: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isInteger(value) || value < MIN_TRL || value > MAX_TRL) {
+    throw badUserInput(`"${argument}" must be a Technology Readiness Level from ${MIN_TRL} to ${MAX_TRL}; it was ${value}.`, argument);
+  }
+  return value;
+}
+
+/** Validates a filter before any SQL runs: TRLs within 1–9 and in order, supplier ids well formed. */
+export function readInnovationFilter(filter: InnovationFilter | null | undefined): InnovationCriteria {
+  const trlAtLeast = readTrl(filter?.trlAtLeast, 'filter.trlAtLeast');
+  const trlAtMost = readTrl(filter?.trlAtMost, 'filter.trlAtMost');
+  if (trlAtLeast !== null && trlAtMost !== null && trlAtLeast > trlAtMost) {
+    throw badUserInput(`"filter.trlAtLeast" (${trlAtLeast}) must not be above "filter.trlAtMost" (${trlAtMost}).`, 'filter.trlAtLeast');
+  }
+  const search = filter?.search?.trim();
+  return {
+    categories: filter?.categories?.length ? [...new Set(filter.categories)].sort() : null,
+    statuses: filter?.statuses?.length ? [...new Set(filter.statuses)].sort() : null,
+    trlAtLeast,
+    trlAtMost,
+    supplierIds: filter?.supplierIds?.length
+      ? [...new Set(filter.supplierIds.map((id) => parseId(id, 'filter.supplierIds')))].sort()
+      : null,
+    searchPattern: search ? containsPattern(search) : null,
+  };
+}
+
+/** Adds the criteria to a query over innovations as `AND` conditions. */
+export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, criteria: InnovationCriteria): SelectQueryBuilder<T> {
+  const alias = query.alias;
+  if (criteria.categories) query.andWhere(`${alias}.category IN (:...filterCategories)`, { filterCategories: criteria.categories });
+  if (criteria.statuses) query.andWhere(`${alias}.status IN (:...filterStatuses)`, { filterStatuses: criteria.statuses });
+  if (criteria.trlAtLeast !== null) query.andWhere(`${alias}.trl >= :filterTrlAtLeast`, { filterTrlAtLeast: criteria.trlAtLeast });
+  if (criteria.trlAtMost !== null) query.andWhere(`${alias}.trl <= :filterTrlAtMost`, { filterTrlAtMost: criteria.trlAtMost });
+  if (criteria.supplierIds) {
+    query.andWhere(`${alias}.supplierId IN (:...filterSupplierIds)`, { filterSupplierIds: criteria.supplierIds });
+  }
+  if (criteria.searchPattern) {
+    query.andWhere(`(${alias}.title ILIKE :filterSearch ESCAPE '\\' OR ${alias}.summary ILIKE :filterSearch ESCAPE '\\')`, {
+      filterSearch: criteria.searchPattern,
+    });
+  }
+  return query;
+}
