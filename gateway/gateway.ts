@@ -37,6 +37,8 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer {
     introspection: options.development,
     hideSchemaDetailsFromClientErrors: !options.development,
     parseOptions: { maxTokens: 10_000 },
+    // Shutdown is ours (platform/process.ts): stop HTTP, then Apollo, then the database, in order.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),

@@ -50,6 +50,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
     hideSchemaDetailsFromClientErrors: !options.development,
     // Apollo's own token limit rejects oversized documents with a proper 400, unlike some plugins.
     parseOptions: { maxTokens: 10_000 },
+    // Shutdown is ours (platform/process.ts): stop HTTP, then Apollo, then the database, in order.
+    stopOnTerminationSignals: false,
     plugins: [
       // Traces are only useful to Apollo usage reporting, which nothing here consumes.
       ApolloServerPluginInlineTraceDisabled(),
