@@ -37,10 +37,13 @@ export function listen(app: Express, host: string, port: number): Promise<Listen
       resolve({
         server,
         port: actualPort,
+        // Finish requests in flight (their database work included) before the caller closes the
+        // database; connections still busy after the grace period are cut.
         close: () =>
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
-            server.closeAllConnections();
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), 5_000).unref();
           }),
       });
     });

@@ -77,6 +77,9 @@ async function measure(label: string, url: string, config: BenchConfig): Promise
   const statementsPerRequest = await probe(url);
   if (config.warmupSeconds > 0) await load(url, config, config.warmupSeconds);
   const { result, latencies } = await load(url, config, config.durationSeconds);
+  // autocannon drops its sockets at the deadline; let the requests it abandoned finish before the
+  // caller closes the databases under them.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   return {
     label,
     requestsPerSecond: result.requests.average,
