@@ -3,7 +3,14 @@ import type { ApolloServer, BaseContext, GraphQLResponse } from '@apollo/server'
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../platform/errors';
+import { gatewayAssertionHeader, signGatewayAssertion } from '../platform/gateway-assertion';
+import type { Identity } from '../platform/identity';
 import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
+
+/** What the gateway knows about a request: who is asking, established from the bearer token. */
+export interface GatewayContext {
+  viewer: Identity;
+}
 
 /**
  * A subgraph reached over HTTP, as in production. Adds what the stock data source lacks: a timeout
@@ -11,8 +18,13 @@ import { currentStatementCounter, statementCountHeader } from '../platform/state
  * can branch on when the subgraph is down, and the subgraph's SQL statement count added to the
  * gateway request's own.
  */
-export class SubgraphHttpDataSource extends RemoteGraphQLDataSource {
-  constructor(name: string, url: string, timeoutMs: number) {
+export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    name: string,
+    url: string,
+    timeoutMs: number,
+    private readonly secret: string,
+  ) {
     super({
       url,
       fetcher: async (input, init) => {
@@ -28,7 +40,14 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource {
     });
   }
 
-  override async didReceiveResponse({ response }: Parameters<NonNullable<RemoteGraphQLDataSource['didReceiveResponse']>>[0]) {
+  /** Identity travels only as the gateway's signed assertion; no client header is passed on. */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    request.http?.headers.set(gatewayAssertionHeader, await signGatewayAssertion(context.viewer ?? null, this.secret));
+  }
+
+  override async didReceiveResponse({
+    response,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
     const counted = Number(response.http?.headers.get(statementCountHeader));
     const counter = currentStatementCounter();
     if (counter && Number.isFinite(counted)) counter.count += counted;
@@ -42,16 +61,16 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource {
  * one process; the benchmark uses it as the lower bound for the HTTP deployment. Unlike Apollo's
  * LocalGraphQLDataSource, it builds the subgraph's own per-request context.
  */
-export class InProcessDataSource<TContext extends BaseContext> implements GraphQLDataSource {
+export class InProcessDataSource<TContext extends BaseContext> implements GraphQLDataSource<GatewayContext> {
   constructor(
     private readonly server: ApolloServer<TContext>,
-    private readonly createContext: () => TContext,
+    private readonly createContext: (viewer: Identity) => TContext,
   ) {}
 
-  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const response: GraphQLResponse = await this.server.executeOperation(
       { query: request.query, variables: request.variables, operationName: request.operationName },
-      { contextValue: this.createContext() },
+      { contextValue: this.createContext(context.viewer ?? null) },
     );
     if (response.body.kind !== 'single') throw new Error('Subgraphs do not stream responses');
     const { data, errors, extensions } = response.body.singleResult;

@@ -5,12 +5,13 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReporting
 import { createErrorFormatter } from '../platform/errors';
 import { statementCountPlugin } from '../platform/graphql-http';
 import { supergraphPath } from '../platform/paths';
+import type { GatewayContext } from './data-sources';
 
 export interface GatewayOptions {
   /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
   supergraphSdl?: string;
   /** How to reach each subgraph, by name as it appears in the supergraph. */
-  dataSource: (subgraph: { name: string; url: string | undefined }) => GraphQLDataSource;
+  dataSource: (subgraph: { name: string; url: string | undefined }) => GraphQLDataSource<GatewayContext>;
   development: boolean;
   exposeStatementCount: boolean;
 }
@@ -24,12 +25,12 @@ export function readSupergraph(path = supergraphPath): string {
  * so it starts, and serves the rest of the graph, while a subgraph is down. The same file runs
  * unchanged on Apollo Router or Hive Gateway.
  */
-export function createGatewayServer(options: GatewayOptions): ApolloServer {
+export function createGatewayServer(options: GatewayOptions): ApolloServer<GatewayContext> {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(),
     buildService: ({ name, url }) => options.dataSource({ name, url }),
   });
-  return new ApolloServer({
+  return new ApolloServer<GatewayContext>({
     gateway,
     // The gateway copies subgraph errors through verbatim; mask here too.
     formatError: createErrorFormatter({ development: options.development }),

@@ -4,11 +4,15 @@ import type { SubgraphDatabase } from '../platform/database';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { createSubgraphServer } from '../platform/subgraph-server';
 import { subgraphModules } from '../subgraphs';
-import { InProcessDataSource } from './data-sources';
+import { findViewerByEmail } from '../subgraphs/members/services/identity.service';
+import type { IdentityLookup } from './authentication';
+import { InProcessDataSource, type GatewayContext } from './data-sources';
 import { createGatewayServer } from './gateway';
 
 export interface InProcessGraph {
-  gateway: ApolloServer;
+  gateway: ApolloServer<GatewayContext>;
+  /** Looks a signed-in caller up directly in the members database (no HTTP hop). */
+  lookupIdentity: IdentityLookup;
   stop(): Promise<void>;
 }
 
@@ -23,7 +27,7 @@ export async function startInProcessGraph(
     /** Called with the subgraph's name on every fetch the plan makes (tests assert on it). */
     onSubgraphRequest?: (name: SubgraphName) => void;
     /** Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). */
-    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource | undefined;
+    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
   },
 ): Promise<InProcessGraph> {
   const subgraphServers = Object.fromEntries(
@@ -36,9 +40,9 @@ export async function startInProcessGraph(
       const override = options.overrideDataSource?.(subgraph);
       if (override) return override;
       const { dataSource } = databases[subgraph];
-      return new InProcessDataSource(subgraphServers[subgraph], () => {
+      return new InProcessDataSource(subgraphServers[subgraph], (viewer) => {
         options.onSubgraphRequest?.(subgraph);
-        return subgraphModules[subgraph].createContext({ dataSource });
+        return subgraphModules[subgraph].createContext({ dataSource, viewer });
       });
     },
     development: options.development,
@@ -47,6 +51,7 @@ export async function startInProcessGraph(
   await gateway.start();
   return {
     gateway,
+    lookupIdentity: (email) => findViewerByEmail(databases.members.dataSource, email),
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(subgraphServers).map((server) => server.stop()));

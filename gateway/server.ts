@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../platform/config';
 import { serveGraphQL } from '../platform/graphql-http';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import type { RunningService } from '../platform/subgraph-server';
+import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from './authentication';
 import { SubgraphHttpDataSource } from './data-sources';
 import { createGatewayServer, readSupergraph } from './gateway';
 
@@ -16,18 +17,28 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     // Configured URLs win over the routing URLs baked into the supergraph, so one file serves
     // every environment.
     dataSource: ({ name, url }) =>
-      new SubgraphHttpDataSource(name, isSubgraphName(name) ? config.subgraphUrls[name] : url!, config.subgraphTimeoutMs),
+      new SubgraphHttpDataSource(
+        name,
+        isSubgraphName(name) ? config.subgraphUrls[name] : url!,
+        config.subgraphTimeoutMs,
+        config.gatewaySecret,
+      ),
     development: config.development,
     exposeStatementCount: config.exposeStatementCount,
   });
   await apollo.start();
+  const authenticate = createAuthenticator(
+    createTokenVerifier(config.authentication),
+    createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret),
+  );
   const listening = await serveGraphQL({
     apollo,
     host: config.host,
     port: config.port,
     // Ready once the supergraph is loaded; a subgraph being down degrades answers, not readiness.
     isReady: async () => true,
-    context: async () => ({}),
+    authenticate: (request) => authenticate(request.get('authorization')),
+    context: async (viewer) => ({ viewer }),
   });
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,

@@ -16,6 +16,7 @@ describe('configuration', () => {
       EVENTS_DATABASE_URL: 'postgres://ips@db:5432/ips_events',
       SEED_DEMO_DATA: 'true',
       NODE_ENV: 'production',
+      GATEWAY_SUBGRAPH_SECRET: 'a-production-secret-of-at-least-32-characters',
     });
     expect(config).toMatchObject({ port: 5004, seedDemoData: true, development: false, exposeStatementCount: false });
     expect(config.database.url).toBe('postgres://ips@db:5432/ips_events');
@@ -39,6 +40,29 @@ describe('configuration', () => {
     expect(problems).toMatch(/DB_POOL_MAX/);
     expect(problems).toMatch(/SEED_DEMO_DATA/);
     expect(problems).toMatch(/MEMBERS_DATABASE_URL: is required in production/);
+    expect(problems).toMatch(/GATEWAY_SUBGRAPH_SECRET: is required in production/);
+  });
+
+  it('requires an OIDC issuer in production and refuses the development token key there', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', AUTH_DEV_SECRET: 'x'.repeat(40) }, subgraphNames)).toThrow(
+      /AUTH_JWKS_URL: is required in production[\s\S]*AUTH_DEV_SECRET: must not be set in production/,
+    );
+    const config = loadGatewayConfig(
+      {
+        NODE_ENV: 'production',
+        GATEWAY_SUBGRAPH_SECRET: 'a-production-secret-of-at-least-32-characters',
+        AUTH_JWKS_URL: 'https://id.example.org/jwks.json',
+        AUTH_ISSUER: 'https://id.example.org/',
+        AUTH_AUDIENCE: 'ips-graph',
+      },
+      subgraphNames,
+    );
+    expect(config.authentication).toEqual({
+      kind: 'oidc',
+      jwksUrl: 'https://id.example.org/jwks.json',
+      issuer: 'https://id.example.org/',
+      audience: 'ips-graph',
+    });
   });
 
   it('rejects a database URL that is not PostgreSQL', () => {

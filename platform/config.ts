@@ -27,6 +27,11 @@ const postgresUrl = z
   .string()
   .url()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+/** Development-only defaults: a production configuration must set its own (checked below). */
+export const developmentSubgraphSecret = 'ips-graph-development-only-gateway-subgraph-secret';
+export const developmentTokenSecret = 'ips-graph-development-only-token-signing-key';
+const secret = z.string().min(32, 'must be at least 32 characters');
+
 const httpUrl = z
   .string()
   .url()
@@ -69,6 +74,8 @@ export interface SubgraphConfig {
   seedDemoData: boolean;
   /** Expose the per-request SQL statement count as a response header (off in production). */
   exposeStatementCount: boolean;
+  /** Shared with the gateway only: proves a request came through it (platform/gateway-assertion.ts). */
+  gatewaySecret: string;
 }
 
 /** Names of the environment variables a subgraph reads; the docker-compose test checks against this. */
@@ -83,6 +90,7 @@ export function subgraphVariableNames(name: SubgraphName) {
 
 export const sharedVariableNames = [
   'NODE_ENV',
+  'GATEWAY_SUBGRAPH_SECRET',
   'DATA_DIR',
   'SEED_DEMO_DATA',
   'DB_POOL_MAX',
@@ -106,11 +114,15 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
       DB_POOL_MAX: positiveInt.max(100).default(10),
       DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
       DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
+      GATEWAY_SUBGRAPH_SECRET: secret.default(developmentSubgraphSecret),
     }),
     raw,
-    raw.NODE_ENV === 'production' && !raw[names.databaseUrl]
-      ? [`${names.databaseUrl}: is required in production (the embedded database is for development and tests)`]
-      : [],
+    [
+      ...(raw.NODE_ENV === 'production' && !raw[names.databaseUrl]
+        ? [`${names.databaseUrl}: is required in production (the embedded database is for development and tests)`]
+        : []),
+      ...productionSecretProblems(raw),
+    ],
   );
   const environment = values.NODE_ENV as SubgraphConfig['nodeEnv'];
   return {
@@ -128,7 +140,16 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
     },
     seedDemoData: values.SEED_DEMO_DATA as boolean,
     exposeStatementCount: environment !== 'production',
+    gatewaySecret: values.GATEWAY_SUBGRAPH_SECRET as string,
   };
+}
+
+function productionSecretProblems(raw: Record<string, string | undefined>): string[] {
+  if (raw.NODE_ENV !== 'production') return [];
+  if (!raw.GATEWAY_SUBGRAPH_SECRET || raw.GATEWAY_SUBGRAPH_SECRET === developmentSubgraphSecret) {
+    return ['GATEWAY_SUBGRAPH_SECRET: is required in production and must not be the development default'];
+  }
+  return [];
 }
 
 export interface GatewayConfig {
@@ -141,7 +162,20 @@ export interface GatewayConfig {
   subgraphUrls: Record<SubgraphName, string>;
   subgraphTimeoutMs: number;
   exposeStatementCount: boolean;
+  gatewaySecret: string;
+  authentication: AuthenticationConfig;
 }
+
+/**
+ * How the gateway verifies callers' tokens: an OIDC issuer's signing keys in production, or a
+ * development HS256 key (used by `npm run token`) everywhere else — never both.
+ */
+export type AuthenticationConfig =
+  | { kind: 'oidc'; jwksUrl: string; issuer: string; audience: string }
+  | { kind: 'development'; secret: string; issuer: string; audience: string };
+
+export const developmentTokenIssuer = 'ips-graph-development';
+export const developmentTokenAudience = 'ips-graph';
 
 export function gatewayVariableNames() {
   return {
@@ -149,6 +183,11 @@ export function gatewayVariableNames() {
     host: 'GATEWAY_HOST',
     supergraphPath: 'SUPERGRAPH_PATH',
     subgraphTimeoutMs: 'SUBGRAPH_TIMEOUT_MS',
+    gatewaySecret: 'GATEWAY_SUBGRAPH_SECRET',
+    jwksUrl: 'AUTH_JWKS_URL',
+    issuer: 'AUTH_ISSUER',
+    audience: 'AUTH_AUDIENCE',
+    developmentSecret: 'AUTH_DEV_SECRET',
     subgraphUrl: (name: SubgraphName) => `${environmentPrefix(name)}_URL`,
   };
 }
@@ -156,6 +195,33 @@ export function gatewayVariableNames() {
 export function loadGatewayConfig(env: Environment, subgraphs: readonly SubgraphName[]): GatewayConfig {
   const names = gatewayVariableNames();
   const urlKeys = subgraphs.map((s) => names.subgraphUrl(s));
+  const raw = Object.fromEntries(
+    [
+      names.host,
+      names.port,
+      names.supergraphPath,
+      names.subgraphTimeoutMs,
+      names.gatewaySecret,
+      names.jwksUrl,
+      names.issuer,
+      names.audience,
+      names.developmentSecret,
+      'NODE_ENV',
+      ...urlKeys,
+    ].map((key) => [key, read(env, key)]),
+  );
+  const production = raw.NODE_ENV === 'production';
+  const authProblems: string[] = [];
+  if (production) {
+    for (const key of [names.jwksUrl, names.issuer, names.audience]) {
+      if (!raw[key]) authProblems.push(`${key}: is required in production (the OIDC issuer that signs users' tokens)`);
+    }
+    if (raw[names.developmentSecret]) {
+      authProblems.push(`${names.developmentSecret}: must not be set in production (development tokens are refused there)`);
+    }
+  } else if (raw[names.jwksUrl] && raw[names.developmentSecret]) {
+    authProblems.push(`${names.developmentSecret}: set either AUTH_JWKS_URL or AUTH_DEV_SECRET, not both`);
+  }
   const values = parse(
     z.object({
       NODE_ENV: nodeEnv,
@@ -163,16 +229,17 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       [names.port]: port.default(defaultPorts.gateway),
       [names.supergraphPath]: z.string().optional(),
       [names.subgraphTimeoutMs]: positiveInt.default(10_000),
+      [names.gatewaySecret]: secret.default(developmentSubgraphSecret),
+      [names.jwksUrl]: httpUrl.optional(),
+      [names.issuer]: z.string().optional(),
+      [names.audience]: z.string().optional(),
+      [names.developmentSecret]: secret.default(developmentTokenSecret),
       ...Object.fromEntries(
         subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
       ),
     }),
-    Object.fromEntries(
-      [names.host, names.port, names.supergraphPath, names.subgraphTimeoutMs, 'NODE_ENV', ...urlKeys].map((key) => [
-        key,
-        read(env, key),
-      ]),
-    ),
+    raw,
+    [...authProblems, ...productionSecretProblems(raw)],
   );
   const environment = values.NODE_ENV as GatewayConfig['nodeEnv'];
   return {
@@ -187,6 +254,20 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     >,
     subgraphTimeoutMs: values[names.subgraphTimeoutMs] as number,
     exposeStatementCount: environment !== 'production',
+    gatewaySecret: values[names.gatewaySecret] as string,
+    authentication: values[names.jwksUrl]
+      ? {
+          kind: 'oidc',
+          jwksUrl: values[names.jwksUrl] as string,
+          issuer: values[names.issuer] as string,
+          audience: values[names.audience] as string,
+        }
+      : {
+          kind: 'development',
+          secret: values[names.developmentSecret] as string,
+          issuer: (values[names.issuer] as string | undefined) ?? developmentTokenIssuer,
+          audience: (values[names.audience] as string | undefined) ?? developmentTokenAudience,
+        },
   };
 }
 

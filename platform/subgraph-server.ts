@@ -9,9 +9,18 @@ import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase, type SubgraphDatabase } from './database';
 import { createErrorFormatter } from './errors';
-import { serveGraphQL, statementCountPlugin } from './graphql-http';
+import type { Request, Router } from 'express';
+import { gatewayAssertionHeader, verifyGatewayAssertion } from './gateway-assertion';
+import { AuthenticationError, serveGraphQL, statementCountPlugin } from './graphql-http';
 import { schemaDirectory } from './paths';
+import type { Identity } from './identity';
 import type { SubgraphName } from './subgraph-names';
+
+/** What a subgraph knows about one request: its database and who is asking. */
+export interface RequestScope {
+  dataSource: DataSource;
+  viewer: Identity;
+}
 
 /**
  * Everything that makes one subgraph what it is. The bootstrap below turns a module into a
@@ -26,9 +35,11 @@ export interface SubgraphModule<TContext extends BaseContext> {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   /** Called once per request: a fresh set of DataLoaders, so nothing is cached across requests. */
-  createContext(request: { dataSource: DataSource }): TContext;
+  createContext(request: RequestScope): TContext;
   /** Inserts the demo data set when the subgraph's tables are empty; a no-op otherwise. */
   seedDemoData(dataSource: DataSource): Promise<void>;
+  /** Routes under `/internal`, for the gateway only (members: identity lookup). */
+  internalRoutes?(router: Router, dataSource: DataSource): void;
 }
 
 export function loadSubgraphTypeDefs(name: SubgraphName): DocumentNode {
@@ -58,6 +69,18 @@ export function createSubgraphServer<TContext extends BaseContext>(
       ...(options.exposeStatementCount ? [statementCountPlugin()] : []),
     ],
   });
+}
+
+/**
+ * Subgraphs serve only the gateway: every request, `_entities` and `_service` included, must carry
+ * a valid gateway assertion, which also says who the caller is.
+ */
+async function authenticateGatewayRequest(request: Request, secret: string): Promise<Identity> {
+  try {
+    return await verifyGatewayAssertion(request.get(gatewayAssertionHeader), secret);
+  } catch {
+    throw new AuthenticationError('This service accepts requests only from the IPS gateway.');
+  }
 }
 
 export interface RunningService {
@@ -97,7 +120,9 @@ export async function startSubgraphService<TContext extends BaseContext>(
       host: config.host,
       port: config.port,
       isReady: () => database.isReady(),
-      context: async () => module.createContext({ dataSource: database.dataSource }),
+      authenticate: (request) => authenticateGatewayRequest(request, config.gatewaySecret),
+      context: async (viewer) => module.createContext({ dataSource: database.dataSource, viewer }),
+      internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
     });
     return {
       url: `http://${config.host}:${listening.port}/graphql`,

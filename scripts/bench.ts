@@ -1,7 +1,8 @@
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from '../gateway/in-process';
-import { loadBenchConfig, loadSubgraphConfig, type BenchConfig, type Environment } from '../platform/config';
+import { loadBenchConfig, loadGatewayConfig, loadSubgraphConfig, type BenchConfig, type Environment } from '../platform/config';
 import { openConfiguredDatabase, type SubgraphDatabase } from '../platform/database';
 import { serveGraphQL } from '../platform/graphql-http';
 import { defaultDataDirectory } from '../platform/paths';
@@ -135,12 +136,17 @@ async function main(): Promise<void> {
     });
   }
   const graph = await startInProcessGraph(databases, { development: false });
+  const authenticate = createAuthenticator(
+    createTokenVerifier(loadGatewayConfig(env, subgraphNames).authentication),
+    graph.lookupIdentity,
+  );
   const listening = await serveGraphQL({
     apollo: graph.gateway,
     host: '127.0.0.1',
     port: 0,
     isReady: async () => true,
-    context: async () => ({}),
+    authenticate: (request) => authenticate(request.get('authorization')),
+    context: async (viewer) => ({ viewer }),
   });
   try {
     const inProcess = await measure('gateway, subgraphs in-process', `http://127.0.0.1:${listening.port}/graphql`, config);

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '../../platform/subgraph-server';
 import { createMembersContext, type MembersContext } from './context';
 import { entities } from './entities';
+import { addIdentityRoute } from './internal/identity.route';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
 import { seedDemoData } from './seed';
@@ -13,4 +14,5 @@ export const membersSubgraph: SubgraphModule<MembersContext> = {
   migrations,
   createContext: createMembersContext,
   seedDemoData,
+  internalRoutes: addIdentityRoute,
 };

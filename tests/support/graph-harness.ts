@@ -1,6 +1,10 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
+import { createAuthenticator, createTokenVerifier } from '../../gateway/authentication';
+import type { GatewayContext } from '../../gateway/data-sources';
+import { mintDevelopmentToken } from '../../gateway/development-tokens';
 import { startInProcessGraph } from '../../gateway/in-process';
+import { loadGatewayConfig } from '../../platform/config';
 import { openDatabase, type SubgraphDatabase } from '../../platform/database';
 import { countStatements } from '../../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
@@ -19,7 +23,18 @@ export interface TestGraph {
   /** Subgraphs the gateway fetched from during the last `execute`, in order. */
   lastPlan: SubgraphName[];
   databases: Record<SubgraphName, SubgraphDatabase>;
-  execute<TData = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphResult<TData>>;
+  /**
+   * Runs an operation through the gateway. `authorization` is the raw Authorization header: it is
+   * verified and looked up exactly as the HTTP gateway does (an invalid one throws
+   * AuthenticationError, which HTTP turns into a 401).
+   */
+  execute<TData = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    authorization?: string,
+  ): Promise<GraphResult<TData>>;
+  /** A development bearer token for a seeded person. */
+  tokenFor(email: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -28,7 +43,7 @@ export interface TestGraph {
  * in its own schema of one test database, behind the gateway running the committed supergraph.
  */
 export async function startTestGraph(
-  options: { overrideDataSource?: (name: SubgraphName) => GraphQLDataSource | undefined } = {},
+  options: { overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined } = {},
 ): Promise<TestGraph> {
   const database: TestDatabase = await createTestDatabase();
   const databases = {} as Record<SubgraphName, SubgraphDatabase>;
@@ -51,16 +66,20 @@ export async function startTestGraph(
     onSubgraphRequest: (name) => plan.push(name),
     overrideDataSource: options.overrideDataSource,
   });
+  const authentication = loadGatewayConfig({ NODE_ENV: 'test' }, subgraphNames).authentication;
+  const authenticate = createAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
   return {
     databases,
+    tokenFor: (email) => mintDevelopmentToken(authentication, email),
     get lastPlan() {
       return [...plan];
     },
-    async execute<TData>(query: string, variables?: Record<string, unknown>) {
+    async execute<TData>(query: string, variables?: Record<string, unknown>, authorization?: string) {
       plan.length = 0;
-      const { result, statements } = await countStatements(() =>
-        graph.gateway.executeOperation<TData>({ query, variables }),
-      );
+      const { result, statements } = await countStatements(async () => {
+        const viewer = await authenticate(authorization);
+        return graph.gateway.executeOperation<TData>({ query, variables }, { contextValue: { viewer } });
+      });
       if (result.body.kind !== 'single') throw new Error('Expected a single result');
       return { data: result.body.singleResult.data, errors: result.body.singleResult.errors, statements };
     },

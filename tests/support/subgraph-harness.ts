@@ -2,6 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../platform/database';
+import type { Identity } from '../../platform/identity';
 import { countStatements } from '../../platform/statement-counter';
 import { createSubgraphServer, type SubgraphModule } from '../../platform/subgraph-server';
 
@@ -14,7 +15,12 @@ export interface OperationResult<TData> {
 
 export interface TestSubgraph {
   dataSource: DataSource;
-  execute<TData = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<OperationResult<TData>>;
+  /** Runs an operation as `viewer` (anonymous when omitted), as if the gateway had asserted it. */
+  execute<TData = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    viewer?: Identity,
+  ): Promise<OperationResult<TData>>;
   stop(): Promise<void>;
 }
 
@@ -41,11 +47,11 @@ export async function startTestSubgraph<TContext extends BaseContext>(
   await server.start();
   return {
     dataSource: database.dataSource,
-    async execute<TData>(query: string, variables?: Record<string, unknown>) {
+    async execute<TData>(query: string, variables?: Record<string, unknown>, viewer: Identity = null) {
       const { result, statements } = await countStatements(() =>
         server.executeOperation<TData>(
           { query, variables },
-          { contextValue: module.createContext({ dataSource: database.dataSource }) },
+          { contextValue: module.createContext({ dataSource: database.dataSource, viewer }) },
         ),
       );
       if (result.body.kind !== 'single') throw new Error('Expected a single result');

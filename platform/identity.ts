@@ -1,0 +1,49 @@
+/**
+ * Who is asking. The gateway verifies the caller's token, looks the person up in the members
+ * subgraph and forwards this to every subgraph, signed (platform/gateway-assertion.ts). Subgraph
+ * policies decide from it alone; `null` is an anonymous caller, who sees only public data.
+ */
+export const organisationRoles = ['ORG_ADMIN', 'BUYER', 'SUPPLIER_CONTRIBUTOR', 'VIEWER'] as const;
+export type OrganisationRole = (typeof organisationRoles)[number];
+
+export const platformRoles = ['PLATFORM_ADMIN', 'ASSESSOR', 'ANALYST'] as const;
+export type PlatformRole = (typeof platformRoles)[number];
+
+export const membershipStatuses = ['APPLIED', 'ACTIVE', 'LAPSED', 'SUSPENDED', 'LEFT', 'REJECTED'] as const;
+export type MembershipStatus = (typeof membershipStatuses)[number];
+
+export interface Viewer {
+  personId: string;
+  email: string;
+  organisationId: string;
+  /** The organisation's kind, e.g. SUPPLIER or COUNTY_COUNCIL. */
+  organisationKind: string;
+  /** The organisation's membership status; null when it has never applied. */
+  membershipStatus: MembershipStatus | null;
+  organisationRoles: OrganisationRole[];
+  platformRoles: PlatformRole[];
+}
+
+export type Identity = Viewer | null;
+
+export function hasPlatformRole(viewer: Identity, ...roles: PlatformRole[]): boolean {
+  return !!viewer && viewer.platformRoles.some((role) => roles.includes(role));
+}
+
+/** Platform staff: admins, assessors and analysts of the body that runs the IPS. */
+export function isPlatformStaff(viewer: Identity): boolean {
+  return !!viewer && viewer.platformRoles.length > 0;
+}
+
+export function belongsTo(viewer: Identity, organisationId: string): boolean {
+  return !!viewer && viewer.organisationId === organisationId;
+}
+
+export function hasOrganisationRole(viewer: Identity, ...roles: OrganisationRole[]): boolean {
+  return !!viewer && viewer.organisationRoles.some((role) => roles.includes(role));
+}
+
+/** Signed-in person whose organisation is an active member: only they buy or sell through the IPS. */
+export function isActiveMember(viewer: Identity): boolean {
+  return !!viewer && viewer.membershipStatus === 'ACTIVE';
+}
