@@ -9,7 +9,7 @@ import type { AuthenticationConfig } from '../platform/config';
 export async function mintDevelopmentToken(
   config: AuthenticationConfig,
   email: string,
-  options: { expiresIn?: string } = {},
+  options: { expiresIn?: string | Date } = {},
 ): Promise<string> {
   if (config.kind !== 'development') throw new Error('Development tokens exist only without an OIDC issuer.');
   return new SignJWT({ email })

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadTestDatabaseUrl, subgraphVariableNames, type Environment } from '../platform/config';
+import { demoPersona } from '../demo-data/personas';
+import { mintDevelopmentToken } from '../gateway/development-tokens';
+import { loadGatewayConfig, loadTestDatabaseUrl, type AuthenticationConfig, subgraphVariableNames, type Environment } from '../platform/config';
+import { gatewayAssertionHeader, signGatewayAssertion } from '../platform/gateway-assertion';
 import { statementCountHeader } from '../platform/statement-counter';
 import { subgraphNames } from '../platform/subgraph-names';
 import { startStack, type RunningStack } from '../scripts/stack';
@@ -59,10 +62,10 @@ afterAll(async () => {
   if (serverUrl) await onServer(databaseNames.map((db) => `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
 });
 
-async function post(query: string) {
-  const response = await fetch(stack.gatewayUrl, {
+async function post(query: string, headers: Record<string, string> = {}, url = stack.gatewayUrl) {
+  const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
@@ -96,5 +99,63 @@ describe('the multi-process stack', () => {
   it('gives bad input a stable error code over HTTP', async () => {
     const { body } = await post(`{ innovations(first: 1000) { totalCount } }`);
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('sign-in and the gateway boundary over HTTP', () => {
+  const development = loadGatewayConfig({ NODE_ENV: 'test' }, subgraphNames).authentication as Extract<
+    AuthenticationConfig,
+    { kind: 'development' }
+  >;
+  const buyer = demoPersona('kent-buyer');
+  const query = `{ organisations(first: 1) { totalCount } }`;
+
+  function unsignedToken(payload: object): string {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
+  }
+
+  it('serves a signed-in person', async () => {
+    const token = await mintDevelopmentToken(development, buyer.email);
+    const { status, body } = await post(query, { authorization: `Bearer ${token}` });
+    expect(status).toBe(200);
+    expect(body.data.organisations.totalCount).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a malformed header', async () => 'Token abc'],
+    ['garbage', async () => 'Bearer not.a.jwt'],
+    ['a token signed with another key', async () =>
+      `Bearer ${await mintDevelopmentToken({ ...development, secret: 'someone-elses-key-which-is-long-enough' }, buyer.email)}`],
+    ['an expired token', async () =>
+      `Bearer ${await mintDevelopmentToken(development, buyer.email, { expiresIn: new Date(Date.now() - 60_000) })}`],
+    ['an alg:none token', async () =>
+      `Bearer ${unsignedToken({ email: buyer.email, iss: development.issuer, aud: development.audience, exp: Math.floor(Date.now() / 1000) + 600 })}`],
+    ['a token for another audience', async () =>
+      `Bearer ${await mintDevelopmentToken({ ...development, audience: 'another-service' }, buyer.email)}`],
+    ['a valid token naming nobody registered', async () =>
+      `Bearer ${await mintDevelopmentToken(development, 'stranger@nowhere.example')}`],
+  ])('refuses %s with UNAUTHENTICATED and no data', async (_label, authorization) => {
+    const { status, body } = await post(query, { authorization: await authorization() });
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses requests that bypass the gateway, including _service and _entities', async () => {
+    const members = `http://127.0.0.1:${basePort + 1}/graphql`;
+    const forged = await signGatewayAssertion(null, 'not-the-gateway-secret-but-long-enough-anyway');
+    for (const [directQuery, headers] of [
+      [`{ _service { sdl } }`, {}],
+      [`{ _entities(representations: [{ __typename: "Organisation", id: "${buyer.organisationId}" }]) { ... on Organisation { name } } }`, {}],
+      [`{ organisations(first: 1) { totalCount } }`, { [gatewayAssertionHeader]: forged }],
+    ] as const) {
+      const { status, body } = await post(directQuery, headers, members);
+      expect(status).toBe(401);
+      expect(body.data).toBeUndefined();
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    const identity = await fetch(`http://127.0.0.1:${basePort + 1}/internal/identity?email=${buyer.email}`);
+    expect(identity.status).toBe(401);
   });
 });
