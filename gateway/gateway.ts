@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import { createErrorFormatter } from '../platform/errors';
-import { statementCountPlugin } from '../platform/graphql-http';
+import { sharedApolloOptions } from '../platform/graphql-http';
 import { supergraphPath } from '../platform/paths';
 import type { GatewayContext } from './data-sources';
 
@@ -30,20 +29,15 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
     supergraphSdl: options.supergraphSdl ?? readSupergraph(),
     buildService: ({ name, url }) => options.dataSource({ name, url }),
   });
+  const shared = sharedApolloOptions(options);
   return new ApolloServer<GatewayContext>({
     gateway,
-    // The gateway copies subgraph errors through verbatim; mask here too.
-    formatError: createErrorFormatter({ development: options.development }),
-    includeStacktraceInErrorResponses: options.development,
-    introspection: options.development,
-    hideSchemaDetailsFromClientErrors: !options.development,
-    parseOptions: { maxTokens: 10_000 },
-    // Shutdown is ours (platform/process.ts): stop HTTP, then Apollo, then the database, in order.
-    stopOnTerminationSignals: false,
+    // The gateway copies subgraph errors through verbatim, so it masks them too (shared formatter).
+    ...shared,
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
-      ...(options.exposeStatementCount ? [statementCountPlugin()] : []),
+      ...shared.plugins,
     ],
   });
 }

@@ -1,7 +1,7 @@
-import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServer, ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request, type Response } from 'express';
-import { ErrorCode } from './errors';
+import { createErrorFormatter, ErrorCode } from './errors';
 import { addHealthRoutes, createApp, listen, type Listening } from './http';
 import type { Identity } from './identity';
 import { currentStatementCounter, statementCountHeader, withStatementCounter } from './statement-counter';
@@ -18,6 +18,24 @@ export function statementCountPlugin(): ApolloServerPlugin<BaseContext> {
       };
     },
   };
+}
+
+/**
+ * ApolloServer settings every service shares: errors masked through the one formatter, schema
+ * details and stack traces only in development, and shutdown left to platform/process.ts, which
+ * stops HTTP, then Apollo, then the database, in that order.
+ */
+export function sharedApolloOptions(options: { development: boolean; exposeStatementCount: boolean }) {
+  return {
+    formatError: createErrorFormatter({ development: options.development }),
+    includeStacktraceInErrorResponses: options.development,
+    introspection: options.development,
+    hideSchemaDetailsFromClientErrors: !options.development,
+    // Apollo's own token limit rejects oversized documents with a proper 400, unlike some plugins.
+    parseOptions: { maxTokens: 10_000 },
+    stopOnTerminationSignals: false,
+    plugins: options.exposeStatementCount ? [statementCountPlugin()] : [],
+  } satisfies Partial<ApolloServerOptions<BaseContext>>;
 }
 
 /** Thrown by an `authenticate` function: the request is answered 401 with no data. */

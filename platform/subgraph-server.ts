@@ -4,14 +4,13 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Request, Router } from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase, type SubgraphDatabase } from './database';
-import { createErrorFormatter } from './errors';
-import type { Request, Router } from 'express';
 import { gatewayAssertionHeader, verifyGatewayAssertion } from './gateway-assertion';
-import { AuthenticationError, serveGraphQL, statementCountPlugin } from './graphql-http';
+import { AuthenticationError, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { schemaDirectory } from './paths';
 import type { Identity } from './identity';
 import type { SubgraphName } from './subgraph-names';
@@ -50,24 +49,15 @@ export function createSubgraphServer<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
   options: { development: boolean; exposeStatementCount: boolean },
 ): ApolloServer<TContext> {
+  const shared = sharedApolloOptions(options);
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: loadSubgraphTypeDefs(module.name),
       resolvers: module.resolvers as GraphQLResolverMap<unknown>,
     }),
-    formatError: createErrorFormatter({ development: options.development }),
-    includeStacktraceInErrorResponses: options.development,
-    introspection: options.development,
-    hideSchemaDetailsFromClientErrors: !options.development,
-    // Apollo's own token limit rejects oversized documents with a proper 400, unlike some plugins.
-    parseOptions: { maxTokens: 10_000 },
-    // Shutdown is ours (platform/process.ts): stop HTTP, then Apollo, then the database, in order.
-    stopOnTerminationSignals: false,
-    plugins: [
-      // Traces are only useful to Apollo usage reporting, which nothing here consumes.
-      ApolloServerPluginInlineTraceDisabled(),
-      ...(options.exposeStatementCount ? [statementCountPlugin()] : []),
-    ],
+    ...shared,
+    // Traces are only useful to Apollo usage reporting, which nothing here consumes.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...shared.plugins],
   });
 }
 
