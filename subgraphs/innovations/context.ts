@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { RequestScope } from '../../platform/subgraph-server';
 import { createInnovationsLoaders } from './loaders';
+import { innovationVisibility } from './policy';
 import { InnovationService } from './services/innovation.service';
 
 /** What every innovations resolver receives: the request's services, sharing one set of loaders. */
@@ -7,9 +8,11 @@ export interface InnovationsContext {
   innovations: InnovationService;
 }
 
-export function createInnovationsContext({ dataSource }: { dataSource: DataSource }): InnovationsContext {
-  const loaders = createInnovationsLoaders(dataSource);
+/** Who is asking decides, once per request, which innovations every service and loader can return. */
+export function createInnovationsContext({ dataSource, viewer }: RequestScope): InnovationsContext {
+  const visibility = innovationVisibility(viewer);
+  const loaders = createInnovationsLoaders(dataSource, visibility);
   return {
-    innovations: new InnovationService(dataSource, loaders),
+    innovations: new InnovationService(dataSource, loaders, visibility),
   };
 }

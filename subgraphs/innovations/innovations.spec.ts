@@ -1,5 +1,6 @@
 import { demoInnovation, demoInnovations, type DemoInnovation } from '../../demo-data/innovations';
 import { demoOrganisation, demoSuppliers } from '../../demo-data/organisations';
+import type { Viewer } from '../../platform/identity';
 import { MAX_PAGE_SIZE } from '../../platform/pagination';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
@@ -19,6 +20,22 @@ afterAll(async () => {
   await innovations?.stop();
   await database?.drop();
 });
+
+/**
+ * This spec is about the catalogue's queries over every row (filters, search, pagination, batching),
+ * so it runs as a platform admin, who sees innovations in every status. An anonymous caller now sees
+ * only APPROVED ones; what each viewer sees is innovations-authorization.spec.ts's subject.
+ */
+const platformAdmin: Viewer = {
+  personId: '00000000-0000-4000-8000-0000000000a1',
+  email: 'admin@roads-innovation.example',
+  organisationId: demoOrganisation('ips-body').id,
+  organisationKind: 'TRADE_BODY',
+  membershipStatus: 'ACTIVE',
+  organisationRoles: ['ORG_ADMIN'],
+  platformRoles: ['PLATFORM_ADMIN'],
+};
+const execute = (query: string, variables?: Record<string, unknown>) => innovations.execute(query, variables, platformAdmin);
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The catalogue order: title, then id. */
@@ -43,7 +60,7 @@ describe('innovations subgraph', () => {
 
   it('finds one innovation by id, with its supplier as a reference', async () => {
     const graphene = demoInnovation('graphene-enhanced-asphalt-binder');
-    const { data, errors, statements } = await innovations.execute(
+    const { data, errors, statements } = await execute(
       `query ($id: ID!) { innovation(id: $id) {
           id title summary description category tags trl status pricingModel supplier { id } createdAt updatedAt } }`,
       { id: graphene.id },
@@ -67,11 +84,11 @@ describe('innovations subgraph', () => {
   });
 
   it('answers null for an unknown id and BAD_USER_INPUT for a malformed one', async () => {
-    const unknown = await innovations.execute(`{ innovation(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    const unknown = await execute(`{ innovation(id: "00000000-0000-4000-8000-000000000000") { id } }`);
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data?.innovation).toBeNull();
 
-    const malformed = await innovations.execute(`{ innovation(id: "graphene") { id } }`);
+    const malformed = await execute(`{ innovation(id: "graphene") { id } }`);
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(malformed.statements).toBe(0);
   });
@@ -84,14 +101,14 @@ describe('innovations subgraph', () => {
     ['a page larger than the cap', `{ innovations(first: ${MAX_PAGE_SIZE + 1}) { totalCount } }`],
     ['a forged cursor', `{ innovations(after: "not-a-cursor") { totalCount } }`],
   ])('rejects %s with BAD_USER_INPUT without touching the database', async (_case, query) => {
-    const { data, errors, statements } = await innovations.execute(query);
+    const { data, errors, statements } = await execute(query);
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(data).toBeNull();
     expect(statements).toBe(0);
   });
 
   it('filters by category, status, TRL range and supplier', async () => {
-    const { data, errors } = await innovations.execute(
+    const { data, errors } = await execute(
       `{ innovations(first: 100, filter: { categories: [STREET_LIGHTING, WINTER_SERVICE], statuses: [APPROVED], trlAtLeast: 8, trlAtMost: 9 }) {
           totalCount edges { node { title category status trl } } } }`,
     );
@@ -108,22 +125,22 @@ describe('innovations subgraph', () => {
     );
 
     const voltway = demoOrganisation('voltway').id;
-    const bySupplier = await innovations.execute(`query ($ids: [ID!]) { innovations(filter: { supplierIds: $ids }) { totalCount } }`, {
+    const bySupplier = await execute(`query ($ids: [ID!]) { innovations(filter: { supplierIds: $ids }) { totalCount } }`, {
       ids: [voltway.toUpperCase()],
     });
     expect(bySupplier.data?.innovations.totalCount).toBe(ofSupplier(voltway).length);
   });
 
   it('searches titles and summaries case-insensitively, treating % and _ as plain characters', async () => {
-    const { data } = await innovations.execute(`{ innovations(first: 100, filter: { search: "GULLY" }) { edges { node { title } } } }`);
+    const { data } = await execute(`{ innovations(first: 100, filter: { search: "GULLY" }) { edges { node { title } } } }`);
     const expected = sorted(demoInnovations.filter((i) => /gully/i.test(i.title) || /gully/i.test(i.summary)));
     expect(expected.length).toBeGreaterThan(1);
     expect(data?.innovations.edges.map((e: any) => e.node.title)).toEqual(expected.map((i) => i.title));
 
     // One summary says "up to 50% reclaimed asphalt": "%" finds it alone, not every row.
-    const percent = await innovations.execute(`{ innovations(filter: { search: "%" }) { edges { node { title } } } }`);
+    const percent = await execute(`{ innovations(filter: { search: "%" }) { edges { node { title } } } }`);
     expect(percent.data?.innovations.edges).toEqual([{ node: { title: 'High-RAP surface course' } }]);
-    const underscore = await innovations.execute(`{ innovations(filter: { search: "_" }) { totalCount } }`);
+    const underscore = await execute(`{ innovations(filter: { search: "_" }) { totalCount } }`);
     expect(underscore.data?.innovations.totalCount).toBe(0);
   });
 
@@ -132,7 +149,7 @@ describe('innovations subgraph', () => {
     let after: string | null = null;
     let total = 0;
     do {
-      const page: any = await innovations.execute(
+      const page: any = await execute(
         `query ($after: String) { innovations(first: 25, after: $after) {
            totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
         { after },
@@ -148,7 +165,7 @@ describe('innovations subgraph', () => {
 
   it('resolves Innovation entities in one batch (_entities)', async () => {
     const [first, second] = [demoInnovation('self-cleansing-gully-pots'), demoInnovation('adaptive-led-street-lighting-with-cms')];
-    const { data, errors, statements } = await innovations.execute(entitiesQuery('... on Innovation { id title supplier { id } }'), {
+    const { data, errors, statements } = await execute(entitiesQuery('... on Innovation { id title supplier { id } }'), {
       representations: [
         { __typename: 'Innovation', id: first.id },
         { __typename: 'Innovation', id: '00000000-0000-4000-8000-000000000000' },
@@ -167,7 +184,7 @@ describe('innovations subgraph', () => {
   it('lists the innovations of many organisations with one page statement and one count statement (_entities)', async () => {
     const selection = '... on Organisation { id innovations(first: 2) { totalCount edges { node { title } } pageInfo { hasNextPage } } }';
     const five = demoSuppliers.slice(0, 5).map((s) => s.id);
-    const { data, errors, statements } = await innovations.execute(entitiesQuery(selection), organisations(...five));
+    const { data, errors, statements } = await execute(entitiesQuery(selection), organisations(...five));
     expect(errors).toBeUndefined();
     expect(data?._entities).toEqual(
       five.map((id) => {
@@ -186,7 +203,7 @@ describe('innovations subgraph', () => {
 
     // Every supplier, plus a council that supplies nothing: still one page and one count statement.
     const all = [...demoSuppliers.map((s) => s.id), demoOrganisation('kent').id];
-    const everyone = await innovations.execute(entitiesQuery(selection), organisations(...all));
+    const everyone = await execute(entitiesQuery(selection), organisations(...all));
     expect(everyone.errors).toBeUndefined();
     expect(everyone.data?._entities).toHaveLength(all.length);
     expect(everyone.data?._entities.at(-1)).toEqual({
@@ -198,14 +215,14 @@ describe('innovations subgraph', () => {
 
   it('counts only when totalCount is selected, and batches once per distinct argument set', async () => {
     const ids = demoSuppliers.map((s) => s.id);
-    const withoutCount = await innovations.execute(
+    const withoutCount = await execute(
       entitiesQuery('... on Organisation { innovations(first: 3) { edges { node { title } } } }'),
       organisations(...ids),
     );
     expect(withoutCount.errors).toBeUndefined();
     expect(withoutCount.statements).toBe(1);
 
-    const twoArgumentSets = await innovations.execute(
+    const twoArgumentSets = await execute(
       entitiesQuery(`... on Organisation { id
           approved: innovations(first: 5, filter: { statuses: [APPROVED] }) { totalCount edges { node { status } } }
           everything: innovations(first: 5) { totalCount } }`),
@@ -226,7 +243,7 @@ describe('innovations subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: any = await innovations.execute(
+      const page: any = await execute(
         entitiesQuery(
           '... on Organisation { innovations(first: 3, after: $after) { edges { node { title } } pageInfo { hasNextPage endCursor } } }',
           ', $after: String',
@@ -243,14 +260,14 @@ describe('innovations subgraph', () => {
   });
 
   it('rejects a malformed organisation id or an oversized page without touching the database', async () => {
-    const malformed = await innovations.execute(
+    const malformed = await execute(
       entitiesQuery('... on Organisation { innovations { totalCount } }'),
       organisations('signal-logic'),
     );
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(malformed.statements).toBe(0);
 
-    const big = await innovations.execute(
+    const big = await execute(
       entitiesQuery(`... on Organisation { innovations(first: ${MAX_PAGE_SIZE + 1}) { totalCount } }`),
       organisations(demoOrganisation('voltway').id),
     );

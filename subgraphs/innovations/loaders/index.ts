@@ -1,11 +1,16 @@
 import type { DataSource } from 'typeorm';
+import type { InnovationVisibility } from '../policy';
 import { createInnovationByIdLoader, createInnovationsBySupplierLoaders } from './innovation.loader';
 
-/** The loaders of one request. Made fresh per request so no cached row outlives it. */
-export function createInnovationsLoaders(dataSource: DataSource) {
+/**
+ * The loaders of one request. Made fresh per request so no cached row outlives it, and so the
+ * viewer's visibility, fixed for the request, can be part of every list and count they run.
+ */
+export function createInnovationsLoaders(dataSource: DataSource, visibility: InnovationVisibility) {
   return {
+    /** Raw rows by id; `InnovationService.findById` applies the visibility predicate to them. */
     innovationById: createInnovationByIdLoader(dataSource),
-    innovationsBySupplier: createInnovationsBySupplierLoaders(dataSource),
+    innovationsBySupplier: createInnovationsBySupplierLoaders(dataSource, visibility),
   };
 }
 export type InnovationsLoaders = ReturnType<typeof createInnovationsLoaders>;

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createByIdLoader, groupByKeys } from '../../../platform/loaders';
 import type { Page } from '../../../platform/pagination';
 import { Innovation } from '../entities';
+import { applyInnovationVisibility, type InnovationVisibility } from '../policy';
 import { applyInnovationCriteria, type InnovationCriteria } from '../services/innovation-criteria';
 
 export const createInnovationByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(Innovation));
@@ -12,7 +13,13 @@ export const createInnovationByIdLoader = (dataSource: DataSource) => createById
  * each supplier by title and id after the `after` cursor, and up to `size + 1` kept per supplier
  * (the extra row tells whether a next page exists).
  */
-async function loadSupplierPages(dataSource: DataSource, supplierIds: readonly string[], page: Page, criteria: InnovationCriteria) {
+async function loadSupplierPages(
+  dataSource: DataSource,
+  visibility: InnovationVisibility,
+  supplierIds: readonly string[],
+  page: Page,
+  criteria: InnovationCriteria,
+) {
   if (page.size === 0 && !page.after) return supplierIds.map(() => []);
   const repository = dataSource.getRepository(Innovation);
   const ranked = repository
@@ -21,6 +28,7 @@ async function loadSupplierPages(dataSource: DataSource, supplierIds: readonly s
     .addSelect('ROW_NUMBER() OVER (PARTITION BY ranked.supplier_id ORDER BY ranked.title, ranked.id)', 'position')
     .where('ranked.supplierId IN (:...supplierIds)', { supplierIds: [...supplierIds] });
   applyInnovationCriteria(ranked, criteria);
+  applyInnovationVisibility(ranked, visibility);
   if (page.after) {
     ranked.andWhere('(ranked.title, ranked.id) > (:afterTitle, :afterId)', { afterTitle: page.after.sortValue, afterId: page.after.id });
   }
@@ -34,8 +42,13 @@ async function loadSupplierPages(dataSource: DataSource, supplierIds: readonly s
   return groupByKeys(supplierIds, rows, (row) => row.supplierId);
 }
 
-/** How many innovations each of many suppliers has that meet the criteria, in one GROUP BY. */
-async function countBySupplier(dataSource: DataSource, supplierIds: readonly string[], criteria: InnovationCriteria) {
+/** How many visible innovations each of many suppliers has that meet the criteria, in one GROUP BY. */
+async function countBySupplier(
+  dataSource: DataSource,
+  visibility: InnovationVisibility,
+  supplierIds: readonly string[],
+  criteria: InnovationCriteria,
+) {
   const query = dataSource
     .getRepository(Innovation)
     .createQueryBuilder('innovation')
@@ -44,6 +57,7 @@ async function countBySupplier(dataSource: DataSource, supplierIds: readonly str
     .where('innovation.supplierId IN (:...supplierIds)', { supplierIds: [...supplierIds] })
     .groupBy('innovation.supplierId');
   applyInnovationCriteria(query, criteria);
+  applyInnovationVisibility(query, visibility);
   const counts = new Map((await query.getRawMany<{ supplierId: string; count: number }>()).map((row) => [row.supplierId, Number(row.count)]));
   return supplierIds.map((id) => counts.get(id) ?? 0);
 }
@@ -58,15 +72,16 @@ function memoised<V>(cache: Map<string, V>, key: string, create: () => V): V {
  * `Organisation.innovations` for many organisations. Each organisation can pass its own arguments,
  * so there is one DataLoader per distinct argument set (keyed by supplier id): a page of 50
  * organisations asking the same thing costs one page statement, and one count statement if any
- * of them selects `totalCount`.
+ * of them selects `totalCount`. The viewer's visibility is the same for the whole request (loaders
+ * are per request), so it is fixed here rather than part of the key; pages and counts apply it alike.
  */
-export function createInnovationsBySupplierLoaders(dataSource: DataSource) {
+export function createInnovationsBySupplierLoaders(dataSource: DataSource, visibility: InnovationVisibility) {
   const pages = new Map<string, DataLoader<string, Innovation[]>>();
   const counts = new Map<string, DataLoader<string, number>>();
   return {
     page: (page: Page, criteria: InnovationCriteria) =>
-      memoised(pages, JSON.stringify([page, criteria]), () => new DataLoader((ids) => loadSupplierPages(dataSource, ids, page, criteria))),
+      memoised(pages, JSON.stringify([page, criteria]), () => new DataLoader((ids) => loadSupplierPages(dataSource, visibility, ids, page, criteria))),
     count: (criteria: InnovationCriteria) =>
-      memoised(counts, JSON.stringify(criteria), () => new DataLoader((ids) => countBySupplier(dataSource, ids, criteria))),
+      memoised(counts, JSON.stringify(criteria), () => new DataLoader((ids) => countBySupplier(dataSource, visibility, ids, criteria))),
   };
 }

@@ -4,6 +4,7 @@ import { paginate, readPage, toConnection, type Connection, type ConnectionArgs 
 import { Innovation } from '../entities';
 import type { InnovationFilter } from '../generated/graphql';
 import type { InnovationsLoaders } from '../loaders';
+import { applyInnovationVisibility, canSeeInnovation, type InnovationVisibility } from '../policy';
 import { applyInnovationCriteria, readInnovationFilter } from './innovation-criteria';
 
 type ListArgs = ConnectionArgs & { filter?: InnovationFilter | null };
@@ -14,24 +15,29 @@ export class InnovationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly loaders: InnovationsLoaders,
+    private readonly visibility: InnovationVisibility,
   ) {}
 
+  /** One innovation by id (`innovation(id)` and `_entities`); null when the viewer may not see it, as if missing. */
   async findById(id: string): Promise<Innovation | null> {
-    return this.loaders.innovationById.load(parseId(id));
+    const innovation = await this.loaders.innovationById.load(parseId(id));
+    return innovation && canSeeInnovation(this.visibility, innovation) ? innovation : null;
   }
 
-  /** The catalogue, ordered by title then id; arguments are validated before any SQL. */
+  /** The catalogue as the viewer may see it, ordered by title then id; arguments are validated before any SQL. */
   async list(args: ListArgs): Promise<Connection<Innovation>> {
     const page = readPage(args);
     const criteria = readInnovationFilter(args.filter);
     const query = applyInnovationCriteria(this.dataSource.getRepository(Innovation).createQueryBuilder('innovation'), criteria);
+    // Before paginate clones it for the count, so the page and totalCount see the same rows.
+    applyInnovationVisibility(query, this.visibility);
     const connection = await paginate(query, { property: 'title', cursorValue: byTitle }, page);
     this.prime(connection);
     return connection;
   }
 
   /**
-   * One supplier's innovations. Batched across every supplier the request asks about with the same
+   * One supplier's innovations, as the viewer may see them. Batched across every supplier the request asks about with the same
    * arguments; the count runs only if `totalCount` is selected, again once for all of them.
    */
   async listBySupplier(supplierId: string, args: ListArgs): Promise<Connection<Innovation>> {
