@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { RequestScope } from '../../platform/subgraph-server';
 import { createEventsLoaders } from './loaders';
+import { eventVisibility } from './policy';
 import { systemClock, type Clock } from './services/clock';
 import { EventService } from './services/event.service';
 import { OrganisationService } from './services/organisation.service';
@@ -10,10 +11,12 @@ export interface EventsContext {
   organisations: OrganisationService;
 }
 
-export function createEventsContext({ dataSource }: { dataSource: DataSource }, clock: Clock = systemClock): EventsContext {
-  const loaders = createEventsLoaders(dataSource);
+/** Who is asking decides, once per request, which events every service and loader can return. */
+export function createEventsContext({ dataSource, viewer }: RequestScope, clock: Clock = systemClock): EventsContext {
+  const visibility = eventVisibility(viewer);
+  const loaders = createEventsLoaders(dataSource, visibility);
   return {
-    events: new EventService(dataSource, loaders, clock),
+    events: new EventService(dataSource, loaders, clock, visibility),
     organisations: new OrganisationService(loaders),
   };
 }

@@ -1,5 +1,6 @@
 import { buildDemoEvents, demoRouteId, type DemoEvent } from '../../demo-data/events';
 import { demoOrganisation } from '../../demo-data/organisations';
+import type { Viewer } from '../../platform/identity';
 import { encodeCursor, MAX_PAGE_SIZE } from '../../platform/pagination';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
@@ -28,6 +29,22 @@ afterEach(() => {
   now = seededAt;
 });
 
+/**
+ * This spec is about the events queries over every row (filters, timing, pagination, batching), so
+ * it runs as a platform admin, who sees every event, drafts included. An anonymous caller now sees
+ * only PUBLIC, non-draft events; what each viewer sees is events-authorization.spec.ts's subject.
+ */
+const platformAdmin: Viewer = {
+  personId: '00000000-0000-4000-8000-0000000000a1',
+  email: 'admin@roads-innovation.example',
+  organisationId: demoOrganisation('ips-body').id,
+  organisationKind: 'TRADE_BODY',
+  membershipStatus: 'ACTIVE',
+  organisationRoles: ['ORG_ADMIN'],
+  platformRoles: ['PLATFORM_ADMIN'],
+};
+const execute = (query: string, variables?: Record<string, unknown>) => events.execute(query, variables, platformAdmin);
+
 const byStart = (a: DemoEvent, b: DemoEvent) =>
   a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const idsInOrder = (list: DemoEvent[]) => [...list].sort(byStart).map((e) => e.id);
@@ -52,7 +69,7 @@ describe('events subgraph', () => {
 
   it('finds one event by id, with its hosts and related routes', async () => {
     const wales = demoEvent('dps-briefing-wales');
-    const { data, errors, statements } = await events.execute(
+    const { data, errors, statements } = await execute(
       `query ($id: ID!) { event(id: $id) {
           id title kind audience status startsAt endsAt timeZone venue online capacity
           hosts { id } relatedRoutes { id } } }`,
@@ -78,11 +95,11 @@ describe('events subgraph', () => {
   });
 
   it('answers null for an unknown id and BAD_USER_INPUT for a malformed one', async () => {
-    const unknown = await events.execute(`{ event(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    const unknown = await execute(`{ event(id: "00000000-0000-4000-8000-000000000000") { id } }`);
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data?.event).toBeNull();
 
-    const malformed = await events.execute(`{ event(id: "launch-webinar") { id } }`);
+    const malformed = await execute(`{ event(id: "launch-webinar") { id } }`);
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(malformed.statements).toBe(0);
   });
@@ -91,8 +108,8 @@ describe('events subgraph', () => {
     const query = `query ($when: EventTiming) { events(first: 100, filter: { when: $when }) { totalCount edges { node { id } } } }`;
     const ids = (result: any) => result.data.events.edges.map((e: any) => e.node.id);
 
-    const upcoming = await events.execute(query, { when: 'UPCOMING' });
-    const past = await events.execute(query, { when: 'PAST' });
+    const upcoming = await execute(query, { when: 'UPCOMING' });
+    const past = await execute(query, { when: 'PAST' });
     expect(ids(upcoming)).toEqual(idsInOrder(demoEvents.filter((e) => e.endsAt > seededAt)));
     expect(ids(past)).toEqual(idsInOrder(demoEvents.filter((e) => e.endsAt <= seededAt)));
     expect(upcoming.data?.events.totalCount).toBeGreaterThan(0);
@@ -100,13 +117,13 @@ describe('events subgraph', () => {
 
     // A year on, every demo event is over.
     now = new Date(seededAt.getTime() + 365 * 24 * 60 * 60 * 1000);
-    const later = await events.execute(query, { when: 'UPCOMING' });
+    const later = await execute(query, { when: 'UPCOMING' });
     expect(later.data?.events.totalCount).toBe(0);
-    expect((await events.execute(query, { when: 'PAST' })).data?.events.totalCount).toBe(demoEvents.length);
+    expect((await execute(query, { when: 'PAST' })).data?.events.totalCount).toBe(demoEvents.length);
   });
 
   it('filters by kind, audience, status and start window', async () => {
-    const briefings = await events.execute(
+    const briefings = await execute(
       `{ events(first: 100, filter: { kinds: [SUPPLIER_BRIEFING], audiences: [SUPPLIERS], statuses: [SCHEDULED, COMPLETED] }) {
           totalCount edges { node { id kind audience status } } } }`,
     );
@@ -117,12 +134,12 @@ describe('events subgraph', () => {
     expect(briefings.data?.events.totalCount).toBe(expected.length);
     expect(briefings.data?.events.edges.map((e: any) => e.node.id)).toEqual(idsInOrder(expected));
 
-    const cancelled = await events.execute(`{ events(filter: { statuses: [CANCELLED] }) { totalCount } }`);
+    const cancelled = await execute(`{ events(filter: { statuses: [CANCELLED] }) { totalCount } }`);
     expect(cancelled.data?.events.totalCount).toBe(demoEvents.filter((e) => e.status === 'CANCELLED').length);
 
     const startsAfter = new Date(seededAt.getTime() + 10 * 24 * 60 * 60 * 1000);
     const startsBefore = new Date(seededAt.getTime() + 60 * 24 * 60 * 60 * 1000);
-    const window = await events.execute(
+    const window = await execute(
       `query ($filter: EventFilter) { events(first: 100, filter: $filter) { edges { node { id } } } }`,
       { filter: { startsAfter: startsAfter.toISOString(), startsBefore: startsBefore.toISOString() } },
     );
@@ -136,7 +153,7 @@ describe('events subgraph', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const page: any = await events.execute(
+      const page: any = await execute(
         `query ($after: String) { events(first: 7, after: $after) {
            totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
         { after },
@@ -165,7 +182,7 @@ describe('events subgraph', () => {
       [`{ event(id: "1") { id } }`],
     ];
     for (const [query, variables] of cases) {
-      const result = await events.execute(query, variables);
+      const result = await execute(query, variables);
       expect({ query, code: result.errors?.[0]?.extensions?.code, statements: result.statements }).toEqual({
         query,
         code: 'BAD_USER_INPUT',
@@ -177,8 +194,8 @@ describe('events subgraph', () => {
   it('loads hosts and routes of a whole page in one statement each, however long the page', async () => {
     const query = (first: number) =>
       `{ events(first: ${first}) { edges { node { title hosts { id } relatedRoutes { id } } } } }`;
-    const small = await events.execute(query(3));
-    const large = await events.execute(query(100));
+    const small = await execute(query(3));
+    const large = await execute(query(100));
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
     expect(large.data?.events.edges).toHaveLength(demoEvents.length);
@@ -192,7 +209,7 @@ describe('events subgraph', () => {
         ... on Event { id title hosts { id } relatedRoutes { id } } } }`;
     const briefing = demoEvent('dps-briefing-online');
     const conference = demoEvent('annual-conference');
-    const { data, errors, statements } = await events.execute(query, {
+    const { data, errors, statements } = await execute(query, {
       representations: [
         { __typename: 'Event', id: briefing.id },
         { __typename: 'Event', id: '00000000-0000-4000-8000-000000000000' },
@@ -218,7 +235,7 @@ describe('events subgraph', () => {
     // Events in one batch, then hosts, then routes.
     expect(statements).toBe(3);
 
-    const all = await events.execute(query, { representations: demoEvents.map(({ id }) => ({ __typename: 'Event', id })) });
+    const all = await execute(query, { representations: demoEvents.map(({ id }) => ({ __typename: 'Event', id })) });
     expect(all.errors).toBeUndefined();
     expect(all.data?._entities).toHaveLength(demoEvents.length);
     expect(all.statements).toBe(3);
@@ -231,7 +248,7 @@ describe('events subgraph', () => {
           totalCount edges { node { id hosts { id } } } pageInfo { hasNextPage hasPreviousPage endCursor } } } } }`;
     const keys = ['ips-body', 'ccs', 'kent', 'resurface-tech'];
     const unknownOrganisation = '00000000-0000-4000-8000-000000000000';
-    const { data, errors, statements } = await events.execute(query, {
+    const { data, errors, statements } = await execute(query, {
       representations: [...keys.map((key) => ({ __typename: 'Organisation', id: demoOrganisation(key).id })), { __typename: 'Organisation', id: unknownOrganisation }],
     });
     expect(errors).toBeUndefined();
@@ -252,7 +269,7 @@ describe('events subgraph', () => {
 
     // The second page of the IPS body's events.
     const ipsBody = answered[0].hostedEvents;
-    const next = await events.execute(query, {
+    const next = await execute(query, {
       representations: [{ __typename: 'Organisation', id: demoOrganisation('ips-body').id }],
       after: ipsBody.pageInfo.endCursor,
     });
@@ -264,7 +281,7 @@ describe('events subgraph', () => {
   });
 
   it('rejects an oversized page of hosted events without touching the database', async () => {
-    const result = await events.execute(
+    const result = await execute(
       `query ($representations: [_Any!]!) { _entities(representations: $representations) {
           ... on Organisation { hostedEvents(first: ${MAX_PAGE_SIZE + 1}) { totalCount } } } }`,
       { representations: [{ __typename: 'Organisation', id: demoOrganisation('kent').id }] },

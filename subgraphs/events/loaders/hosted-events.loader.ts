@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { groupByKeys } from '../../../platform/loaders';
 import type { Page } from '../../../platform/pagination';
 import { Event } from '../entities';
+import { positionalParameters, visibleEventCondition, type EventVisibility } from '../policy';
 
 interface HostedEventRow {
   host_id: string;
@@ -42,8 +43,9 @@ function toEvent(row: HostedEventRow): Event {
  * the hosts are numbered per host (ordered by start, then id) and each host keeps its first
  * `page.size + 1` rows — the extra row only tells whether there is a next page. The cursor
  * applies to every host alike, as every organisation in the batch was asked for the same page.
+ * Only events the viewer may see are numbered, so pages, cursors and counts agree.
  */
-function createHostedEventsPageLoader(dataSource: DataSource, page: Page) {
+function createHostedEventsPageLoader(dataSource: DataSource, visibility: EventVisibility, page: Page) {
   return new DataLoader<string, Event[]>(async (organisationIds) => {
     const parameters: unknown[] = [[...organisationIds], page.size + 1];
     let after = '';
@@ -51,6 +53,7 @@ function createHostedEventsPageLoader(dataSource: DataSource, page: Page) {
       parameters.push(page.after.sortValue, page.after.id);
       after = 'AND (e.starts_at, e.id) > ($3::timestamptz, $4::uuid)';
     }
+    const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
     const rows: HostedEventRow[] = await dataSource.query(
       `SELECT ranked.host_id, e.id, e.title, e.description, e.kind, e.audience, e.status, e.starts_at, e.ends_at,
               e.venue, e.online, e.capacity, e.created_at
@@ -58,7 +61,7 @@ function createHostedEventsPageLoader(dataSource: DataSource, page: Page) {
                       ROW_NUMBER() OVER (PARTITION BY h.organisation_id ORDER BY e.starts_at, e.id) AS host_rank
                  FROM events.event_host h
                  JOIN events.event e ON e.id = h.event_id
-                WHERE h.organisation_id = ANY($1::uuid[]) ${after}) ranked
+                WHERE h.organisation_id = ANY($1::uuid[]) ${after} AND ${visible}) ranked
          JOIN events.event e ON e.id = ranked.event_id
         WHERE ranked.host_rank <= $2
         ORDER BY ranked.host_id, ranked.host_rank`,
@@ -70,27 +73,31 @@ function createHostedEventsPageLoader(dataSource: DataSource, page: Page) {
 
 /**
  * Hosted-event pages by organisation: one loader per distinct page (`first`, `after`) asked for in
- * the request, so organisations asked for the same page share one statement.
+ * the request, so organisations asked for the same page share one statement. The visibility is the
+ * same for the whole request (loaders are per request), so it is fixed here, not part of the key.
  */
-export function createHostedEventsLoaders(dataSource: DataSource) {
+export function createHostedEventsLoaders(dataSource: DataSource, visibility: EventVisibility) {
   const byPage = new Map<string, DataLoader<string, Event[]>>();
   return (page: Page): DataLoader<string, Event[]> => {
     const key = JSON.stringify([page.size, page.after?.sortValue ?? null, page.after?.id ?? null]);
     let loader = byPage.get(key);
-    if (!loader) byPage.set(key, (loader = createHostedEventsPageLoader(dataSource, page)));
+    if (!loader) byPage.set(key, (loader = createHostedEventsPageLoader(dataSource, visibility, page)));
     return loader;
   };
 }
 
-/** How many events each of many organisations hosts, in one statement. */
-export const createHostedEventCountLoader = (dataSource: DataSource) =>
+/** How many events the viewer may see each of many organisations hosts, in one statement. */
+export const createHostedEventCountLoader = (dataSource: DataSource, visibility: EventVisibility) =>
   new DataLoader<string, number>(async (organisationIds) => {
+    const parameters: unknown[] = [[...organisationIds]];
+    const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
     const rows: { organisation_id: string; count: number }[] = await dataSource.query(
-      `SELECT organisation_id, count(*)::int AS count
-         FROM events.event_host
-        WHERE organisation_id = ANY($1::uuid[])
-        GROUP BY organisation_id`,
-      [[...organisationIds]],
+      `SELECT h.organisation_id, count(*)::int AS count
+         FROM events.event_host h
+         JOIN events.event e ON e.id = h.event_id
+        WHERE h.organisation_id = ANY($1::uuid[]) AND ${visible}
+        GROUP BY h.organisation_id`,
+      parameters,
     );
     const counts = new Map(rows.map((row) => [row.organisation_id, row.count]));
     return organisationIds.map((id) => counts.get(id) ?? 0);

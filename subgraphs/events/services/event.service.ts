@@ -5,6 +5,7 @@ import { paginate, readPage, type ConnectionArgs, type Page } from '../../../pla
 import { Event } from '../entities';
 import type { EventFilter } from '../generated/graphql';
 import type { EventsLoaders } from '../loaders';
+import { namedParameters, visibleEventCondition, type EventVisibility } from '../policy';
 import type { Clock } from './clock';
 
 /** Every event is planned in UK time; the column would hold the same value on every row. */
@@ -31,13 +32,15 @@ export class EventService {
     private readonly dataSource: DataSource,
     private readonly loaders: EventsLoaders,
     private readonly clock: Clock,
+    private readonly visibility: EventVisibility,
   ) {}
 
+  /** One event by id (`event(id)` and `_entities`); null when the viewer may not see it, as if missing. */
   async findById(id: string): Promise<Event | null> {
     return this.loaders.eventById.load(parseId(id));
   }
 
-  /** Events ordered by start, filtered; arguments are validated before any SQL. */
+  /** The events the viewer may see, ordered by start, filtered; arguments are validated before any SQL. */
   async list(args: ConnectionArgs & { filter?: EventFilter | null }) {
     const page = readEventPage(args);
     const filter = args.filter ?? {};
@@ -48,6 +51,9 @@ export class EventService {
     }
 
     const query = this.dataSource.getRepository(Event).createQueryBuilder('event');
+    // Before paginate clones it for the count, so the page and totalCount see the same rows.
+    const visible = namedParameters();
+    query.where(visibleEventCondition(this.visibility, 'event', visible.bind), visible.parameters);
     if (filter.kinds?.length) query.andWhere('event.kind IN (:...kinds)', { kinds: filter.kinds });
     if (filter.audiences?.length) query.andWhere('event.audience IN (:...audiences)', { audiences: filter.audiences });
     if (filter.statuses?.length) query.andWhere('event.status IN (:...statuses)', { statuses: filter.statuses });
