@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { createByIdLoader } from '../../../platform/loaders';
 import { Admission, Lot, ProcurementRoute } from '../entities';
+import { PUBLIC_ADMISSION_STATUSES } from '../policy';
 
 export const createRouteByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(ProcurementRoute));
 
@@ -11,6 +12,7 @@ export const availabilityKey = (supplierId: string, category: string) => `${supp
 /**
  * The LIVE routes each (supplier, category) pair can be bought through, for a whole batch of
  * innovations in one statement: the pairs go in as two parallel arrays, unnested into a join.
+ * Reads only public (ADMITTED) admissions, see policy.ts.
  */
 export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource) =>
   new DataLoader<string, ProcurementRoute[]>(async (keys) => {
@@ -31,7 +33,7 @@ export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource)
       .addSelect('wanted.supplier_id', 'wanted_supplier_id')
       .addSelect('wanted.category', 'wanted_category')
       .where('route.status = :live', { live: 'LIVE' })
-      .andWhere('admission.status = :admitted', { admitted: 'ADMITTED' })
+      .andWhere('admission.status IN (:...admitted)', { admitted: [...PUBLIC_ADMISSION_STATUSES] })
       .setParameters({ supplierIds: pairs.map((p) => p.supplierId), categories: pairs.map((p) => p.category) })
       .orderBy('route.reference', 'ASC')
       .addOrderBy('route.id', 'ASC')
