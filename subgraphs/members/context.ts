@@ -1,18 +1,27 @@
-import type { DataSource } from 'typeorm';
+import type { RequestScope } from '../../platform/subgraph-server';
+import type { Identity } from '../../platform/identity';
 import { createMembersLoaders } from './loaders';
+import { InvitationService } from './services/invitation.service';
+import { MembershipService } from './services/membership.service';
 import { OrganisationService } from './services/organisation.service';
 import { PersonService } from './services/person.service';
 
-/** What every members resolver receives: the request's services, sharing one set of loaders. */
+/** What every members resolver receives: the caller, and the request's services sharing one set of loaders. */
 export interface MembersContext {
+  viewer: Identity;
   organisations: OrganisationService;
   people: PersonService;
+  memberships: MembershipService;
+  invitations: InvitationService;
 }
 
-export function createMembersContext({ dataSource }: { dataSource: DataSource }): MembersContext {
+export function createMembersContext({ dataSource, viewer }: RequestScope): MembersContext {
   const loaders = createMembersLoaders(dataSource);
   return {
+    viewer,
     organisations: new OrganisationService(dataSource, loaders),
-    people: new PersonService(loaders),
+    people: new PersonService(dataSource, loaders, viewer),
+    memberships: new MembershipService(dataSource, loaders, viewer),
+    invitations: new InvitationService(dataSource, loaders, viewer),
   };
 }

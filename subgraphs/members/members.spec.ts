@@ -1,18 +1,24 @@
 import { demoOrganisation, demoOrganisations } from '../../demo-data/organisations';
+import { demoPersona } from '../../demo-data/personas';
+import type { Identity } from '../../platform/identity';
 import { MAX_PAGE_SIZE } from '../../platform/pagination';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
 import { Organisation, Person } from './entities';
 import { seedDemoData } from './seed';
+import { findViewerByEmail } from './services/identity.service';
 import { membersSubgraph } from './subgraph';
 
 let database: TestDatabase;
 let members: TestSubgraph;
+/** People are visible to signed-in callers only (policy.ts); a Leeds officer with no special roles. */
+let signedIn: Identity;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   members = await startTestSubgraph(membersSubgraph, database.url);
   await seedDemoData(members.dataSource);
+  signedIn = await findViewerByEmail(members.dataSource, demoPersona('leeds-viewer').email);
 });
 afterAll(async () => {
   await members?.stop();
@@ -104,6 +110,8 @@ describe('members subgraph', () => {
   it('loads the people of a whole page of organisations in one statement', async () => {
     const { data, errors, statements } = await members.execute(
       `{ organisations(first: 40) { edges { node { name people { name jobTitle organisation { id } } } } } }`,
+      {},
+      signedIn,
     );
     expect(errors).toBeUndefined();
     expect(data?.organisations.edges).toHaveLength(40);
@@ -125,6 +133,7 @@ describe('members subgraph', () => {
           { __typename: 'Organisation', id: '00000000-0000-4000-8000-000000000000' },
         ],
       },
+      signedIn,
     );
     expect(errors).toBeUndefined();
     expect(data?._entities).toEqual([

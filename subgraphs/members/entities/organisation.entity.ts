@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import type { Nation, OrganisationKind } from '../generated/graphql';
+import type { Nation, OrganisationKind, SupplierSize } from '../generated/graphql';
 import { Person } from './person.entity';
 
 @Entity({ name: 'organisation' })
@@ -24,6 +24,13 @@ export class Organisation {
 
   @Column({ name: 'companies_house_number', type: 'text', nullable: true })
   companiesHouseNumber: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  /** Suppliers only (a CHECK constraint holds every other kind to null). */
+  @Column({ name: 'supplier_size', type: 'text', nullable: true })
+  supplierSize: SupplierSize | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { OrganisationRole, PlatformRole } from '../../../platform/identity';
 import type { Organisation } from './organisation.entity';
 
 @Entity({ name: 'person' })
@@ -19,9 +20,20 @@ export class Person {
   @Column({ name: 'job_title', type: 'text', nullable: true })
   jobTitle: string | null;
 
-  /** Personal data: stored for sign-in and contact, not yet exposed in the graph. */
+  /** Personal data: used for sign-in; shown only as `policy.canSeePersonalData` allows. */
   @Column({ type: 'text', unique: true })
   email: string;
+
+  /** Personal data, guarded like `email`. */
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
+  @Column({ name: 'organisation_roles', type: 'text', array: true, default: () => `'{}'` })
+  organisationRoles: OrganisationRole[];
+
+  /** Only people of the body that runs the IPS have any. */
+  @Column({ name: 'platform_roles', type: 'text', array: true, default: () => `'{}'` })
+  platformRoles: PlatformRole[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,9 @@
 import type { DataSource } from 'typeorm';
+import {
+  createDecisionsByOrganisationLoader,
+  createMembershipByOrganisationLoader,
+  createOpenInvitationsByOrganisationLoader,
+} from './membership.loader';
 import { createOrganisationByIdLoader } from './organisation.loader';
 import { createPeopleByOrganisationLoader, createPersonByIdLoader } from './person.loader';
 
@@ -8,6 +13,9 @@ export function createMembersLoaders(dataSource: DataSource) {
     organisationById: createOrganisationByIdLoader(dataSource),
     personById: createPersonByIdLoader(dataSource),
     peopleByOrganisation: createPeopleByOrganisationLoader(dataSource),
+    membershipByOrganisation: createMembershipByOrganisationLoader(dataSource),
+    decisionsByOrganisation: createDecisionsByOrganisationLoader(dataSource),
+    openInvitationsByOrganisation: createOpenInvitationsByOrganisationLoader(dataSource),
   };
 }
 export type MembersLoaders = ReturnType<typeof createMembersLoaders>;

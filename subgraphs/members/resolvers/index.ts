@@ -1,6 +1,22 @@
+import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
+import { Invitation } from './invitation.resolver';
+import { Membership, MembershipDecision } from './membership.resolver';
+import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Person } from './person.resolver';
 import { Query } from './query.resolver';
+import { SignedInViewer } from './viewer.resolver';
 
-export const resolvers: Resolvers = { Query, Organisation, Person };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Date: DateScalar,
+  Query,
+  Mutation,
+  Organisation,
+  Person,
+  Membership,
+  MembershipDecision,
+  Invitation,
+  SignedInViewer,
+};

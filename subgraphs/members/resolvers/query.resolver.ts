@@ -1,7 +1,12 @@
 import type { QueryResolvers } from '../generated/graphql';
+import { asGraphQL } from '../mappers';
 
 export const Query: QueryResolvers = {
   organisation: (_root, { id }, { organisations }) => organisations.findById(id),
   organisations: (_root, args, { organisations }) => organisations.list(args),
   person: (_root, { id }, { people }) => people.findById(id),
+  viewer: async (_root, _args, { people }) => {
+    const person = await people.findViewer();
+    return person && asGraphQL({ person });
+  },
 };
