@@ -1,4 +1,5 @@
 import { demoOrganisation } from '../demo-data/organisations';
+import { demoPersona } from '../demo-data/personas';
 import { SubgraphHttpDataSource } from '../gateway/data-sources';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
 
@@ -8,9 +9,12 @@ import { startTestGraph, type TestGraph } from './support/graph-harness';
  * which must not grow with the number of items returned.
  */
 let graph: TestGraph;
+/** Platform admins see every row, so batching is exercised over the whole demo catalogue. */
+let admin: string;
 
 beforeAll(async () => {
   graph = await startTestGraph();
+  admin = `Bearer ${await graph.tokenFor(demoPersona('platform-admin').email)}`;
 });
 afterAll(async () => {
   await graph?.stop();
@@ -46,8 +50,8 @@ describe('gateway over the composed supergraph', () => {
         edges { node { name innovations(first: 3) { totalCount edges { node { title availableVia { reference } } } } } }
       }
     }`;
-    const few = await graph.execute(query, { first: 2 });
-    const many = await graph.execute(query, { first: 14 });
+    const few = await graph.execute(query, { first: 2 }, admin);
+    const many = await graph.execute(query, { first: 14 }, admin);
     expect(many.errors).toBeUndefined();
     const suppliers = many.data?.organisations.edges ?? [];
     expect(suppliers.length).toBeGreaterThanOrEqual(10);
@@ -59,8 +63,8 @@ describe('gateway over the composed supergraph', () => {
     const query = `query ($first: Int!) {
       events(first: $first) { totalCount edges { node { title startsAt hosts { name } relatedRoutes { reference name } } } }
     }`;
-    const many = await graph.execute(query, { first: 25 });
-    const all = await graph.execute(query, { first: 100 });
+    const many = await graph.execute(query, { first: 25 }, admin);
+    const all = await graph.execute(query, { first: 100 }, admin);
     expect(all.errors).toBeUndefined();
     const events = all.data?.events.edges ?? [];
     expect(events.length).toBeGreaterThan(25);

@@ -76,10 +76,12 @@ export async function startTestGraph(
     },
     async execute<TData>(query: string, variables?: Record<string, unknown>, authorization?: string) {
       plan.length = 0;
-      const { result, statements } = await countStatements(async () => {
-        const viewer = await authenticate(authorization);
-        return graph.gateway.executeOperation<TData>({ query, variables }, { contextValue: { viewer } });
-      });
+      // Sign-in happens before the count: over HTTP the gateway caches identities, so the lookup
+      // is not part of what a query costs.
+      const viewer = await authenticate(authorization);
+      const { result, statements } = await countStatements(() =>
+        graph.gateway.executeOperation<TData>({ query, variables }, { contextValue: { viewer } }),
+      );
       if (result.body.kind !== 'single') throw new Error('Expected a single result');
       return { data: result.body.singleResult.data, errors: result.body.singleResult.errors, statements };
     },
