@@ -170,18 +170,16 @@ describe('membership lifecycle', () => {
     }
   });
 
-  it('lets only platform admins decide, and only the organisation’s admins apply or leave: FORBIDDEN, nothing written', async () => {
+  it('lets only platform admins decide, and only the organisation’s admins apply or leave: FORBIDDEN (UNAUTHENTICATED when anonymous), nothing written', async () => {
     const { organisation, admin } = await newSupplier();
     const before = await decisionCount();
     const attempts: [MembershipAction, Identity][] = [
-      ['apply', null],
       ['apply', viewers['kent-admin']], // admin of another organisation
       ['apply', viewers['assessor']],
       ['approve', admin],
       ['approve', viewers['kent-admin']],
       ['approve', viewers['assessor']],
       ['approve', viewers['analyst']],
-      ['approve', null],
       ['suspend', viewers['kent-buyer']],
       ['reinstate', admin],
       ['lapse', admin],
@@ -190,6 +188,10 @@ describe('membership lifecycle', () => {
     for (const [action, viewer] of attempts) {
       const { errors } = await members.execute(mutations[action], { id: organisation.id, reason: 'x' }, viewer);
       expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    for (const action of ['apply', 'approve', 'leave'] as const) {
+      const anonymous = await members.execute(mutations[action], { id: organisation.id, reason: 'x' }, null);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
     const kentLeave = await members.execute(mutations.leave, { id: demoOrganisation('kent').id }, viewers['kent-buyer']);
     expect(kentLeave.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type Identity } from '../../platform/identity';
+import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type Identity, type Viewer } from '../../platform/identity';
 
 /**
  * Who may see and do what in the members subgraph: every rule in one place, read by the services
@@ -72,5 +72,16 @@ export function forbidden(message: string): DomainError {
 
 /** Throws FORBIDDEN unless the rule allowed it; `asserts` lets callers continue as if it had. */
 export function authorize(allowed: boolean, message: string): asserts allowed {
+  if (!allowed) throw forbidden(message);
+}
+
+/** Throws UNAUTHENTICATED for an anonymous caller. */
+export function requireSignIn(viewer: Identity): asserts viewer is Viewer {
+  if (!viewer) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
+}
+
+/** For mutations: UNAUTHENTICATED for an anonymous caller, FORBIDDEN for a signed-in one the rule refuses. */
+export function authorizeChange(viewer: Identity, allowed: boolean, message: string): asserts viewer is Viewer {
+  requireSignIn(viewer);
   if (!allowed) throw forbidden(message);
 }

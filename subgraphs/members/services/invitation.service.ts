@@ -5,7 +5,7 @@ import { parseId } from '../../../platform/ids';
 import type { Identity, OrganisationRole } from '../../../platform/identity';
 import { Invitation, Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
-import { authorize, canManagePeople, canSeeInvitations } from '../policy';
+import { authorize, authorizeChange, canManagePeople, canSeeInvitations } from '../policy';
 import { readOrganisationRoles } from './roles';
 
 /** How long an invitation can be accepted for. */
@@ -36,9 +36,10 @@ export class InvitationService {
     const email = input.email.trim().toLowerCase();
     if (!emailPattern.test(email) || email.length > 320) throw badUserInput(`"${input.email}" is not an email address.`, 'email');
     const organisationRoles = readOrganisationRoles(input.roles);
-    authorize(canManagePeople(this.viewer, organisationId), "Only the organisation's admins may invite people to it.");
+    authorizeChange(this.viewer, canManagePeople(this.viewer, organisationId), "Only the organisation's admins may invite people to it.");
 
     // 256 random bits: unguessable, and shown once; only its hash is stored.
+    const viewer = this.viewer;
     const token = randomBytes(32).toString('base64url');
     const invitation = await this.dataSource.transaction(async (manager) => {
       if (!(await manager.existsBy(Organisation, { id: organisationId }))) throw notFound('Organisation', organisationId);
@@ -47,7 +48,7 @@ export class InvitationService {
         organisationId,
         email,
         organisationRoles,
-        invitedBy: this.viewer!.personId,
+        invitedBy: viewer.personId,
         tokenHash: hashToken(token),
         expiresAt: new Date(Date.now() + INVITATION_LIFETIME_MS),
         acceptedAt: null,

@@ -5,7 +5,7 @@ import type { Identity } from '../../../platform/identity';
 import { Membership, MembershipDecision, Organisation } from '../entities';
 import type { MembershipTier } from '../generated/graphql';
 import type { MembersLoaders } from '../loaders';
-import { authorize, canApplyForMembership, canDecideMemberships, canLeaveMembership, canSeeMembership } from '../policy';
+import { authorize, authorizeChange, canApplyForMembership, canDecideMemberships, canLeaveMembership, canSeeMembership } from '../policy';
 import { addOneYear, assertTierFits, isoDate, nextStatus, type MembershipAction } from './membership-lifecycle';
 
 const MAX_REASON_LENGTH = 2000;
@@ -30,20 +30,20 @@ export class MembershipService {
 
   apply(organisationId: string, tier: MembershipTier): Promise<Membership> {
     const id = parseId(organisationId, 'organisationId');
-    authorize(canApplyForMembership(this.viewer, id), "Only the organisation's admins may apply for its membership.");
+    authorizeChange(this.viewer, canApplyForMembership(this.viewer, id), "Only the organisation's admins may apply for its membership.");
     return this.transition('apply', id, null, tier);
   }
 
   decide(action: Exclude<MembershipAction, 'apply' | 'leave'>, organisationId: string, reason: string | null | undefined): Promise<Membership> {
     const id = parseId(organisationId, 'organisationId');
-    authorize(canDecideMemberships(this.viewer), 'Only platform admins decide memberships.');
+    authorizeChange(this.viewer, canDecideMemberships(this.viewer), 'Only platform admins decide memberships.');
     const required = action === 'reject' || action === 'suspend';
     return this.transition(action, id, readReason(reason, required));
   }
 
   leave(organisationId: string, reason: string | null | undefined): Promise<Membership> {
     const id = parseId(organisationId, 'organisationId');
-    authorize(canLeaveMembership(this.viewer, id), "Only the organisation's admins may end its membership.");
+    authorizeChange(this.viewer, canLeaveMembership(this.viewer, id), "Only the organisation's admins may end its membership.");
     return this.transition('leave', id, readReason(reason, false));
   }
 

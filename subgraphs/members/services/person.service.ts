@@ -4,7 +4,7 @@ import { parseId } from '../../../platform/ids';
 import type { Identity, OrganisationRole } from '../../../platform/identity';
 import { Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
-import { authorize, canManagePeople, canSeePeople, canSeePersonalData } from '../policy';
+import { authorize, authorizeChange, canManagePeople, canSeePeople, canSeePersonalData, requireSignIn } from '../policy';
 import { readOrganisationRoles } from './roles';
 
 /** People: reading them as the policy allows, changing their roles and removing them. */
@@ -75,10 +75,10 @@ export class PersonService {
    * admins demoting each other at once cannot leave the organisation with none.
    */
   private async lockForChange(manager: EntityManager, id: string): Promise<Person> {
-    authorize(this.viewer !== null, "Only the organisation's admins may manage its people.");
+    requireSignIn(this.viewer);
     const found = await manager.findOneBy(Person, { id });
     if (!found) throw notFound('Person', id);
-    authorize(canManagePeople(this.viewer, found.organisationId), "Only the organisation's admins may manage its people.");
+    authorizeChange(this.viewer, canManagePeople(this.viewer, found.organisationId), "Only the organisation's admins may manage its people.");
     await manager.findOne(Organisation, { where: { id: found.organisationId }, lock: { mode: 'for_no_key_update' } });
     // Read again under the lock: the roles may have changed while we waited.
     const person = await manager.findOneBy(Person, { id });
