@@ -6,7 +6,16 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * Each subgraph lists in its `mappers.ts` the value its resolvers return for each type.
  */
 const mappedTypes: Record<string, string[]> = {
-  members: ['Organisation', 'Person', 'OrganisationConnection'],
+  members: [
+    'Organisation',
+    'Person',
+    'OrganisationConnection',
+    'Membership',
+    'MembershipDecision',
+    'Invitation',
+    'InvitePersonPayload',
+    'SignedInViewer',
+  ],
   innovations: ['Innovation', 'InnovationConnection', 'Organisation'],
   procurement: ['ProcurementRoute', 'Lot', 'ProcurementRouteConnection', 'Innovation'],
   events: ['Event', 'EventConnection', 'Organisation'],

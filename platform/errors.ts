@@ -51,6 +51,8 @@ export const badUserInput = (message: string, argument?: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, argument ? { argument } : {});
 export const notFound = (typeName: string, id: string) =>
   new DomainError(ErrorCode.NOT_FOUND, `${typeName} ${id} was not found.`, { typeName, id });
+export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
+export const unauthenticated = (message: string) => new DomainError(ErrorCode.UNAUTHENTICATED, message);
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) =>
   new DomainError(ErrorCode.CONFLICT, message, extensions);
 

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '../../platform/errors';
+import { forbidden, unauthenticated } from '../../platform/errors';
 import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type Identity, type Viewer } from '../../platform/identity';
 
 /**
@@ -66,10 +66,6 @@ function isAdminOf(viewer: Identity, organisationId: string): boolean {
   return belongsTo(viewer, organisationId) && hasOrganisationRole(viewer, 'ORG_ADMIN');
 }
 
-export function forbidden(message: string): DomainError {
-  return new DomainError(ErrorCode.FORBIDDEN, message);
-}
-
 /** Throws FORBIDDEN unless the rule allowed it; `asserts` lets callers continue as if it had. */
 export function authorize(allowed: boolean, message: string): asserts allowed {
   if (!allowed) throw forbidden(message);
@@ -77,7 +73,7 @@ export function authorize(allowed: boolean, message: string): asserts allowed {
 
 /** Throws UNAUTHENTICATED for an anonymous caller. */
 export function requireSignIn(viewer: Identity): asserts viewer is Viewer {
-  if (!viewer) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
+  if (!viewer) throw unauthenticated('Sign in to do this.');
 }
 
 /** For mutations: UNAUTHENTICATED for an anonymous caller, FORBIDDEN for a signed-in one the rule refuses. */

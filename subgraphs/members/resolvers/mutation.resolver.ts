@@ -1,20 +1,19 @@
 import type { MutationResolvers } from '../generated/graphql';
-import { asGraphQL } from '../mappers';
 
 export const Mutation: MutationResolvers = {
-  applyForMembership: async (_root, { input }, { memberships }) => asGraphQL(await memberships.apply(input.organisationId, input.tier)),
+  applyForMembership: async (_root, { input }, { memberships }) => await memberships.apply(input.organisationId, input.tier),
   approveMembership: async (_root, { organisationId, reason }, { memberships }) =>
-    asGraphQL(await memberships.decide('approve', organisationId, reason)),
+    await memberships.decide('approve', organisationId, reason),
   rejectMembership: async (_root, { organisationId, reason }, { memberships }) =>
-    asGraphQL(await memberships.decide('reject', organisationId, reason)),
+    await memberships.decide('reject', organisationId, reason),
   suspendMembership: async (_root, { organisationId, reason }, { memberships }) =>
-    asGraphQL(await memberships.decide('suspend', organisationId, reason)),
+    await memberships.decide('suspend', organisationId, reason),
   reinstateMembership: async (_root, { organisationId, reason }, { memberships }) =>
-    asGraphQL(await memberships.decide('reinstate', organisationId, reason)),
+    await memberships.decide('reinstate', organisationId, reason),
   lapseMembership: async (_root, { organisationId, reason }, { memberships }) =>
-    asGraphQL(await memberships.decide('lapse', organisationId, reason)),
-  leaveMembership: async (_root, { organisationId, reason }, { memberships }) => asGraphQL(await memberships.leave(organisationId, reason)),
-  invitePerson: async (_root, { input }, { invitations }) => asGraphQL(await invitations.invite(input)),
+    await memberships.decide('lapse', organisationId, reason),
+  leaveMembership: async (_root, { organisationId, reason }, { memberships }) => await memberships.leave(organisationId, reason),
+  invitePerson: async (_root, { input }, { invitations }) => await invitations.invite(input),
   acceptInvitation: (_root, { token, name, jobTitle }, { invitations }) => invitations.accept(token, name, jobTitle),
   changePersonRoles: (_root, { personId, roles }, { people }) => people.changeRoles(personId, roles),
   removePerson: (_root, { personId }, { people }) => people.remove(personId),

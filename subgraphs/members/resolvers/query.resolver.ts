@@ -1,5 +1,4 @@
 import type { QueryResolvers } from '../generated/graphql';
-import { asGraphQL } from '../mappers';
 
 export const Query: QueryResolvers = {
   organisation: (_root, { id }, { organisations }) => organisations.findById(id),
@@ -7,6 +6,6 @@ export const Query: QueryResolvers = {
   person: (_root, { id }, { people }) => people.findById(id),
   viewer: async (_root, _args, { people }) => {
     const person = await people.findViewer();
-    return person && asGraphQL({ person });
+    return person && { person };
   },
 };
