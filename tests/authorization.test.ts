@@ -176,6 +176,46 @@ describe("a supplier's draft and rejected innovations", () => {
   });
 });
 
+describe('events by audience and status', () => {
+  async function oneEvent(where: string): Promise<{ id: string; host: string }> {
+    const [row] = await graph.databases.events.dataSource.query(
+      `SELECT e.id, min(h.organisation_id::text) AS host FROM events.event e
+         JOIN events.event_host h ON h.event_id = e.id WHERE ${where} GROUP BY e.id ORDER BY e.id LIMIT 1`,
+    );
+    return row;
+  }
+
+  // A draft reaches only platform admins (and its hosts, none of whom are in this matrix).
+  it.each(matrix(['admin']))('a DRAFT event, by id and via its host organisation, as %s: %s', async (role, expected) => {
+    const draft = await oneEvent(`e.status = 'DRAFT'`);
+    const result = await as(
+      role,
+      `query ($id: ID!, $host: ID!) {
+         event(id: $id) { id }
+         organisation(id: $host) { hostedEvents(first: 100) { edges { node { id } } } }
+       }`,
+      { id: draft.id, host: draft.host },
+    );
+    const viaHost = result.data.organisation.hostedEvents.edges.map((e: any) => e.node.id);
+    if (expected === 'allow') {
+      expect(result.data.event).toEqual({ id: draft.id });
+      expect(viaHost).toContain(draft.id);
+    } else {
+      expect(result.data.event).toBeNull();
+      expect(viaHost).not.toContain(draft.id);
+    }
+  });
+
+  it.each(matrix(['supplierA', 'supplierB', 'buyerX', 'buyerY', 'assessor', 'analyst', 'admin']))(
+    'an ALL_MEMBERS event as %s: %s',
+    async (role, expected) => {
+      const event = await oneEvent(`e.audience = 'ALL_MEMBERS' AND e.status = 'SCHEDULED'`);
+      const result = await as(role, `query ($id: ID!) { event(id: $id) { id } }`, { id: event.id });
+      expect(result.data.event).toEqual(expected === 'allow' ? { id: event.id } : null);
+    },
+  );
+});
+
 describe('mutations', () => {
   async function auditRows(): Promise<number> {
     const [row] = await graph.databases.members.dataSource.query('SELECT count(*)::int AS n FROM members.membership_decision');
