@@ -1,7 +1,7 @@
 import { demoInnovations } from '../../demo-data/innovations';
-import { demoOrganisation, demoOrganisations } from '../../demo-data/organisations';
-import { demoPersona } from '../../demo-data/personas';
-import type { Identity, MembershipStatus, Viewer } from '../../platform/identity';
+import { demoOrganisation } from '../../demo-data/organisations';
+import type { Identity } from '../../platform/identity';
+import { personaViewer } from '../../tests/support/viewers';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
 import { Innovation } from './entities';
@@ -16,19 +16,6 @@ import { innovationsSubgraph } from './subgraph';
 let database: TestDatabase;
 let innovations: TestSubgraph;
 
-function personaViewer(key: string, membershipStatus: MembershipStatus = 'ACTIVE'): Viewer {
-  const persona = demoPersona(key);
-  const organisation = demoOrganisations.find((o) => o.id === persona.organisationId)!;
-  return {
-    personId: persona.id,
-    email: persona.email,
-    organisationId: persona.organisationId,
-    organisationKind: organisation.kind,
-    membershipStatus,
-    organisationRoles: persona.organisationRoles,
-    platformRoles: persona.platformRoles,
-  };
-}
 
 const supplierA = demoOrganisation('resurface-tech').id;
 const supplierB = demoOrganisation('pothole-pro').id;

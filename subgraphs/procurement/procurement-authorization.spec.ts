@@ -1,7 +1,7 @@
-import { demoOrganisation, demoOrganisations } from '../../demo-data/organisations';
-import { demoPersona } from '../../demo-data/personas';
+import { demoOrganisation } from '../../demo-data/organisations';
 import { demoAdmissions, demoLots, demoProcurementRoutes } from '../../demo-data/procurement-routes';
-import type { Identity, MembershipStatus, Viewer } from '../../platform/identity';
+import type { Identity } from '../../platform/identity';
+import { personaViewer } from '../../tests/support/viewers';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
 import type { AdmissionStatus } from './entities/admission.entity';
@@ -27,19 +27,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function personaViewer(key: string, membershipStatus: MembershipStatus = 'ACTIVE'): Viewer {
-  const persona = demoPersona(key);
-  const organisation = demoOrganisations.find((o) => o.id === persona.organisationId)!;
-  return {
-    personId: persona.id,
-    email: persona.email,
-    organisationId: persona.organisationId,
-    organisationKind: organisation.kind,
-    membershipStatus,
-    organisationRoles: persona.organisationRoles,
-    platformRoles: persona.platformRoles,
-  };
-}
 
 const viewers: [name: string, viewer: Identity][] = [
   ['anonymous', null],
