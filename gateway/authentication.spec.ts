@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AuthenticationError } from '../platform/graphql-http';
+import type { Viewer } from '../platform/identity';
+import { createAuthenticator, createTokenVerifier } from './authentication';
+
+/**
+ * Production sign-in against a real JWKS endpoint (served on loopback): the gateway accepts tokens
+ * its OIDC issuer signed and nothing else, including the classic algorithm-confusion forgery.
+ */
+const issuer = 'https://id.example.org/';
+const audience = 'ips-graph';
+const person: Viewer = {
+  personId: '5f0c3b1e-2d4a-4c8b-9e7f-1a2b3c4d5e6f',
+  email: 'tom.fairweather@kent.gov.uk',
+  organisationId: '0b5a4d3e-8f1c-4c2a-9d7e-1f2e3d4c5b6a',
+  organisationKind: 'COUNTY_COUNCIL',
+  membershipStatus: 'ACTIVE',
+  organisationRoles: ['BUYER'],
+  platformRoles: [],
+};
+
+let server: Server;
+let keys: Awaited<ReturnType<typeof generateKeyPair>>;
+let authenticate: ReturnType<typeof createAuthenticator>;
+
+beforeAll(async () => {
+  keys = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+  server = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+  authenticate = createAuthenticator(createTokenVerifier({ kind: 'oidc', jwksUrl, issuer, audience }), async (email) =>
+    email === person.email ? person : null,
+  );
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function token(claims: { email?: string; iss?: string; aud?: string; exp?: number } = {}) {
+  return new SignJWT({ email: claims.email ?? person.email })
+    .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+    .setIssuer(claims.iss ?? issuer)
+    .setAudience(claims.aud ?? audience)
+    .setExpirationTime(claims.exp ?? '5m')
+    .sign(keys.privateKey);
+}
+
+describe('sign-in with an OIDC issuer', () => {
+  it('accepts a token the issuer signed and looks the person up', async () => {
+    await expect(authenticate(`Bearer ${await token()}`)).resolves.toEqual(person);
+  });
+
+  it('treats a request without a token as anonymous', async () => {
+    await expect(authenticate(undefined)).resolves.toBeNull();
+  });
+
+  it.each([
+    ['another issuer', () => token({ iss: 'https://evil.example/' })],
+    ['another audience', () => token({ aud: 'another-api' })],
+    ['an expired token', () => token({ exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['a token without an email claim', () => token({ email: 'not-an-email' })],
+    [
+      'an HS256 token keyed with the public key (algorithm confusion)',
+      async () => {
+        const publicJwk = JSON.stringify(await exportJWK(keys.publicKey));
+        return new SignJWT({ email: person.email })
+          .setProtectedHeader({ alg: 'HS256', kid: 'test-key' })
+          .setIssuer(issuer)
+          .setAudience(audience)
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(publicJwk));
+      },
+    ],
+  ])('refuses %s', async (_label, make) => {
+    await expect(authenticate(`Bearer ${await make()}`)).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('refuses a valid token for someone who is not registered', async () => {
+    await expect(authenticate(`Bearer ${await token({ email: 'stranger@nowhere.example' })}`)).rejects.toThrow(
+      /names nobody registered/,
+    );
+  });
+});
