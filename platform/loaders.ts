@@ -24,3 +24,18 @@ export function createByIdLoader<T extends ObjectLiteral & { id: string }>(repos
     return orderByKeys(ids, rows, (row) => row.id);
   });
 }
+
+/**
+ * A family of DataLoaders, one per distinct argument set, for nested connections such as
+ * `Organisation.innovations(first, after, filter)`: every parent may pass its own arguments, and
+ * the parents that ask the same thing share one batch. Arguments are compared as JSON.
+ */
+export function loaderPerArguments<TArgs, K, V>(create: (args: TArgs) => DataLoader<K, V>): (args: TArgs) => DataLoader<K, V> {
+  const loaders = new Map<string, DataLoader<K, V>>();
+  return (args) => {
+    const key = JSON.stringify(args);
+    let loader = loaders.get(key);
+    if (!loader) loaders.set(key, (loader = create(args)));
+    return loader;
+  };
+}

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { groupByKeys } from '../../../platform/loaders';
+import { groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import type { Page } from '../../../platform/pagination';
 import { Event } from '../entities';
 import { positionalParameters, visibleEventCondition, type EventVisibility } from '../policy';
@@ -76,15 +76,8 @@ function createHostedEventsPageLoader(dataSource: DataSource, visibility: EventV
  * the request, so organisations asked for the same page share one statement. The visibility is the
  * same for the whole request (loaders are per request), so it is fixed here, not part of the key.
  */
-export function createHostedEventsLoaders(dataSource: DataSource, visibility: EventVisibility) {
-  const byPage = new Map<string, DataLoader<string, Event[]>>();
-  return (page: Page): DataLoader<string, Event[]> => {
-    const key = JSON.stringify([page.size, page.after?.sortValue ?? null, page.after?.id ?? null]);
-    let loader = byPage.get(key);
-    if (!loader) byPage.set(key, (loader = createHostedEventsPageLoader(dataSource, visibility, page)));
-    return loader;
-  };
-}
+export const createHostedEventsLoaders = (dataSource: DataSource, visibility: EventVisibility) =>
+  loaderPerArguments((page: Page) => createHostedEventsPageLoader(dataSource, visibility, page));
 
 /** How many events the viewer may see each of many organisations hosts, in one statement. */
 export const createHostedEventCountLoader = (dataSource: DataSource, visibility: EventVisibility) =>

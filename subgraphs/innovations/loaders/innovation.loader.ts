@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { createByIdLoader, groupByKeys } from '../../../platform/loaders';
+import { createByIdLoader, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import type { Page } from '../../../platform/pagination';
 import { Innovation } from '../entities';
 import { applyInnovationVisibility, type InnovationVisibility } from '../policy';
@@ -62,12 +62,6 @@ async function countBySupplier(
   return supplierIds.map((id) => counts.get(id) ?? 0);
 }
 
-function memoised<V>(cache: Map<string, V>, key: string, create: () => V): V {
-  let value = cache.get(key);
-  if (value === undefined) cache.set(key, (value = create()));
-  return value;
-}
-
 /**
  * `Organisation.innovations` for many organisations. Each organisation can pass its own arguments,
  * so there is one DataLoader per distinct argument set (keyed by supplier id): a page of 50
@@ -76,12 +70,16 @@ function memoised<V>(cache: Map<string, V>, key: string, create: () => V): V {
  * are per request), so it is fixed here rather than part of the key; pages and counts apply it alike.
  */
 export function createInnovationsBySupplierLoaders(dataSource: DataSource, visibility: InnovationVisibility) {
-  const pages = new Map<string, DataLoader<string, Innovation[]>>();
-  const counts = new Map<string, DataLoader<string, number>>();
+  const pages = loaderPerArguments(
+    ({ page, criteria }: { page: Page; criteria: InnovationCriteria }) =>
+      new DataLoader<string, Innovation[]>((ids) => loadSupplierPages(dataSource, visibility, ids, page, criteria)),
+  );
+  const counts = loaderPerArguments(
+    (criteria: InnovationCriteria) =>
+      new DataLoader<string, number>((ids) => countBySupplier(dataSource, visibility, ids, criteria)),
+  );
   return {
-    page: (page: Page, criteria: InnovationCriteria) =>
-      memoised(pages, JSON.stringify([page, criteria]), () => new DataLoader((ids) => loadSupplierPages(dataSource, visibility, ids, page, criteria))),
-    count: (criteria: InnovationCriteria) =>
-      memoised(counts, JSON.stringify(criteria), () => new DataLoader((ids) => countBySupplier(dataSource, visibility, ids, criteria))),
+    page: (page: Page, criteria: InnovationCriteria) => pages({ page, criteria }),
+    count: counts,
   };
 }
