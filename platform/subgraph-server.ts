@@ -8,7 +8,7 @@ import type { Request, Router } from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
-import { openConfiguredDatabase, type SubgraphDatabase } from './database';
+import { openConfiguredDatabase } from './database';
 import { gatewayAssertionHeader, verifyGatewayAssertion } from './gateway-assertion';
 import { AuthenticationError, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { schemaDirectory } from './paths';
@@ -79,25 +79,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export interface StartSubgraphOptions {
-  /** Use this database instead of the configured one (tests). */
-  database?: SubgraphDatabase;
-}
-
 /** Opens the database, migrates, seeds if asked, and serves `/graphql` plus the health routes. */
 export async function startSubgraphService<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
   config: SubgraphConfig,
-  options: StartSubgraphOptions = {},
 ): Promise<RunningService> {
-  const database =
-    options.database ??
-    (await openConfiguredDatabase(config.database, {
-      schema: module.name,
-      entities: module.entities,
-      migrations: module.migrations,
-      logErrors: config.development,
-    }));
+  const database = await openConfiguredDatabase(config.database, {
+    schema: module.name,
+    entities: module.entities,
+    migrations: module.migrations,
+    logErrors: config.development,
+  });
   try {
     await database.migrate();
     if (config.seedDemoData) await module.seedDemoData(database.dataSource);
