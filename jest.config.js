@@ -21,5 +21,6 @@ module.exports = {
     ],
   },
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  setupFiles: ['<rootDir>/tests/support/development-profile.ts'],
   testTimeout: 60_000,
 };

@@ -34,19 +34,30 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
-  authenticate = createAuthenticator(createTokenVerifier({ kind: 'oidc', jwksUrl, issuer, audience }), async (email) =>
-    email === person.email ? person : null,
+  authenticate = createAuthenticator(
+    createTokenVerifier({ kind: 'oidc', jwksUrl, issuer, audience, maxTokenAgeSeconds }),
+    async ({ email, subject }) => {
+      if (email !== person.email) return { status: 'unknown' };
+      return subject === personSubject ? { status: 'signed-in', viewer: person } : { status: 'subject-mismatch' };
+    },
   );
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function token(claims: { email?: string; iss?: string; aud?: string; exp?: number } = {}) {
-  return new SignJWT({ email: claims.email ?? person.email })
+const personSubject = 'idp|4711';
+const maxTokenAgeSeconds = 3_600;
+
+function token(
+  claims: { email?: string; iss?: string; aud?: string; exp?: number | null; iat?: number; sub?: string | null; email_verified?: unknown } = {},
+) {
+  const jwt = new SignJWT({ email: claims.email ?? person.email, ...('email_verified' in claims ? { email_verified: claims.email_verified } : { email_verified: true }) })
     .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
     .setIssuer(claims.iss ?? issuer)
     .setAudience(claims.aud ?? audience)
-    .setExpirationTime(claims.exp ?? '5m')
-    .sign(keys.privateKey);
+    .setIssuedAt(claims.iat);
+  if (claims.sub !== null) jwt.setSubject(claims.sub ?? personSubject);
+  if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? '5m');
+  return jwt.sign(keys.privateKey);
 }
 
 describe('sign-in with an OIDC issuer', () => {
@@ -63,6 +74,14 @@ describe('sign-in with an OIDC issuer', () => {
     ['another audience', () => token({ aud: 'another-api' })],
     ['an expired token', () => token({ exp: Math.floor(Date.now() / 1000) - 60 })],
     ['a token without an email claim', () => token({ email: 'not-an-email' })],
+    ['a token without an expiry', () => token({ exp: null })],
+    [
+      'a token older than the maximum token age, whatever its expiry',
+      () => token({ iat: Math.floor(Date.now() / 1000) - maxTokenAgeSeconds - 60, exp: Math.floor(Date.now() / 1000) + 3_600 }),
+    ],
+    ['a token whose email is not verified', () => token({ email_verified: false })],
+    ['a token that does not say whether its email is verified', () => token({ email_verified: undefined })],
+    ['a token without a subject', () => token({ sub: null })],
     [
       'an HS256 token keyed with the public key (algorithm confusion)',
       async () => {
@@ -77,6 +96,12 @@ describe('sign-in with an OIDC issuer', () => {
     ],
   ])('refuses %s', async (_label, make) => {
     await expect(authenticate(`Bearer ${await make()}`)).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('refuses a token whose subject is not the one the person is bound to', async () => {
+    await expect(authenticate(`Bearer ${await token({ sub: 'idp|someone-else' })}`)).rejects.toThrow(
+      /registered to another sign-in account/,
+    );
   });
 
   it('refuses a valid token for someone who is not registered', async () => {

@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServer, BaseContext, GraphQLResponse } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../platform/errors';
-import { gatewayAssertionHeader, signGatewayAssertion } from '../platform/gateway-assertion';
+import { createGatewayAssertion, defaultGatewayAssertionLifetimeMs, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import type { Identity } from '../platform/identity';
 import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
 
@@ -11,6 +12,12 @@ import { currentStatementCounter, statementCountHeader } from '../platform/state
 export interface GatewayContext {
   viewer: Identity;
 }
+
+/**
+ * The caller of the subgraph fetch in progress. The fetcher is where the exact body is known (the
+ * assertion binds its digest) but it gets no context, so `process` hands the identity down.
+ */
+const fetchingFor = new AsyncLocalStorage<Identity>();
 
 /**
  * A subgraph reached over HTTP, as in production. Adds what the stock data source lacks: a timeout
@@ -23,13 +30,26 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
     name: string,
     url: string,
     timeoutMs: number,
-    private readonly secret: string,
+    secret: string,
+    assertionLifetimeMs = defaultGatewayAssertionLifetimeMs,
   ) {
     super({
       url,
       fetcher: async (input, init) => {
+        // Identity travels only as the gateway's assertion, made for this subgraph and this body;
+        // no client header is passed on.
+        const headers = {
+          ...(init?.headers as Record<string, string>),
+          [gatewayAssertionHeader]: createGatewayAssertion({
+            subgraph: name,
+            body: (init?.body as string | undefined) ?? '',
+            identity: fetchingFor.getStore() ?? null,
+            secret,
+            lifetimeMs: assertionLifetimeMs,
+          }),
+        };
         try {
-          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
+          return await fetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) } as RequestInit);
         } catch (error) {
           throw new GraphQLError(`The ${name} service is unavailable; the rest of the answer is still returned.`, {
             extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: name },
@@ -40,9 +60,8 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
     });
   }
 
-  /** Identity travels only as the gateway's signed assertion; no client header is passed on. */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    request.http?.headers.set(gatewayAssertionHeader, await signGatewayAssertion(context.viewer ?? null, this.secret));
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    return fetchingFor.run(options.context.viewer ?? null, () => super.process(options));
   }
 
   override async didReceiveResponse({

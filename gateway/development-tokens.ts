@@ -9,15 +9,23 @@ import type { AuthenticationConfig } from '../platform/config';
 export async function mintDevelopmentToken(
   config: AuthenticationConfig,
   email: string,
-  options: { expiresIn?: string | Date } = {},
+  options: {
+    /** `null` leaves `exp` out (tests: the gateway must refuse such a token). */
+    expiresIn?: string | Date | null;
+    issuedAt?: Date;
+    /** The issuer's id for the person; development tokens use the email, bound at first sign-in. */
+    subject?: string;
+    /** Extra claims, e.g. `email_verified`. */
+    claims?: Record<string, unknown>;
+  } = {},
 ): Promise<string> {
   if (config.kind !== 'development') throw new Error('Development tokens exist only without an OIDC issuer.');
-  return new SignJWT({ email })
+  const token = new SignJWT({ ...options.claims, email })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(email)
+    .setSubject(options.subject ?? email)
     .setIssuer(config.issuer)
     .setAudience(config.audience)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '8h')
-    .sign(new TextEncoder().encode(config.secret));
+    .setIssuedAt(options.issuedAt ?? new Date());
+  if (options.expiresIn !== null) token.setExpirationTime(options.expiresIn ?? '8h');
+  return token.sign(new TextEncoder().encode(config.secret));
 }

@@ -4,7 +4,7 @@ import type { SubgraphDatabase } from '../platform/database';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { createSubgraphServer } from '../platform/subgraph-server';
 import { subgraphModules } from '../subgraphs';
-import { findViewerByEmail } from '../subgraphs/members/services/identity.service';
+import { signIn } from '../subgraphs/members/services/identity.service';
 import type { IdentityLookup } from './authentication';
 import { InProcessDataSource, type GatewayContext } from './data-sources';
 import { createGatewayServer } from './gateway';
@@ -51,7 +51,7 @@ export async function startInProcessGraph(
   await gateway.start();
   return {
     gateway,
-    lookupIdentity: (email) => findViewerByEmail(databases.members.dataSource, email),
+    lookupIdentity: (claims) => signIn(databases.members.dataSource, claims),
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(subgraphServers).map((server) => server.stop()));

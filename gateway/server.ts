@@ -22,6 +22,7 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
         isSubgraphName(name) ? config.subgraphUrls[name] : url!,
         config.subgraphTimeoutMs,
         config.gatewaySecret,
+        config.gatewayAssertionLifetimeMs,
       ),
     development: config.development,
     exposeStatementCount: config.exposeStatementCount,
@@ -29,7 +30,7 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
   await apollo.start();
   const authenticate = createAuthenticator(
     createTokenVerifier(config.authentication),
-    createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret),
+    createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
   );
   const listening = await serveGraphQL({
     apollo,

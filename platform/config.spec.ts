@@ -1,9 +1,30 @@
-import { ConfigError, loadGatewayConfig, loadSubgraphConfig } from './config';
+import { ConfigError, developmentSubgraphSecret, developmentTokenSecret, loadGatewayConfig, loadSubgraphConfig, weakSecretProblems } from './config';
 import { subgraphNames } from './subgraph-names';
+
+/** Looks like `openssl rand -base64 48`. */
+const strongSecret = 'kX9q2LmV7rT4wZpB8nC1dF6gH3jK5sA0eYuIoP+/QxRt2Wv9';
+const strongTokenKey = 'p4Hs8Kd2Lq9Zx7Vm3Nb6Tc1Rf5Gy0Wj8Ue2Io4Pa7Sd9Fk3';
+const productionGateway = {
+  NODE_ENV: 'production',
+  GATEWAY_SUBGRAPH_SECRET: strongSecret,
+  AUTH_JWKS_URL: 'https://id.example.org/jwks.json',
+  AUTH_ISSUER: 'https://id.example.org/',
+  AUTH_AUDIENCE: 'ips-graph',
+};
+
+function problemsOf(load: () => unknown): string {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.join('\n');
+    throw error;
+  }
+  return '';
+}
 
 describe('configuration', () => {
   it('defaults to an embedded database under the data directory and the standard port', () => {
-    const config = loadSubgraphConfig('innovations', { DATA_DIR: '/tmp/ips' });
+    const config = loadSubgraphConfig('innovations', { DATA_DIR: '/tmp/ips', IPS_PROFILE: 'development' });
     expect(config.port).toBe(4002);
     expect(config.database.url).toBeUndefined();
     expect(config.database.embeddedDirectory).toBe('/tmp/ips/innovations');
@@ -14,11 +35,11 @@ describe('configuration', () => {
     const config = loadSubgraphConfig('events', {
       EVENTS_PORT: '5004',
       EVENTS_DATABASE_URL: 'postgres://ips@db:5432/ips_events',
-      SEED_DEMO_DATA: 'true',
+      SEED_DEMO_DATA: 'false',
       NODE_ENV: 'production',
-      GATEWAY_SUBGRAPH_SECRET: 'a-production-secret-of-at-least-32-characters',
+      GATEWAY_SUBGRAPH_SECRET: strongSecret,
     });
-    expect(config).toMatchObject({ port: 5004, seedDemoData: true, development: false, exposeStatementCount: false });
+    expect(config).toMatchObject({ port: 5004, seedDemoData: false, development: false, exposeStatementCount: false });
     expect(config.database.url).toBe('postgres://ips@db:5432/ips_events');
   });
 
@@ -40,28 +61,20 @@ describe('configuration', () => {
     expect(problems).toMatch(/DB_POOL_MAX/);
     expect(problems).toMatch(/SEED_DEMO_DATA/);
     expect(problems).toMatch(/MEMBERS_DATABASE_URL: is required in production/);
-    expect(problems).toMatch(/GATEWAY_SUBGRAPH_SECRET: is required in production/);
+    expect(problems).toMatch(/GATEWAY_SUBGRAPH_SECRET: is required/);
   });
 
   it('requires an OIDC issuer in production and refuses the development token key there', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production', AUTH_DEV_SECRET: 'x'.repeat(40) }, subgraphNames)).toThrow(
       /AUTH_JWKS_URL: is required in production[\s\S]*AUTH_DEV_SECRET: must not be set in production/,
     );
-    const config = loadGatewayConfig(
-      {
-        NODE_ENV: 'production',
-        GATEWAY_SUBGRAPH_SECRET: 'a-production-secret-of-at-least-32-characters',
-        AUTH_JWKS_URL: 'https://id.example.org/jwks.json',
-        AUTH_ISSUER: 'https://id.example.org/',
-        AUTH_AUDIENCE: 'ips-graph',
-      },
-      subgraphNames,
-    );
+    const config = loadGatewayConfig(productionGateway, subgraphNames);
     expect(config.authentication).toEqual({
       kind: 'oidc',
       jwksUrl: 'https://id.example.org/jwks.json',
       issuer: 'https://id.example.org/',
       audience: 'ips-graph',
+      maxTokenAgeSeconds: 12 * 60 * 60,
     });
   });
 
@@ -70,12 +83,90 @@ describe('configuration', () => {
   });
 
   it('gives the gateway every subgraph URL, overridable one by one', () => {
-    const config = loadGatewayConfig({ PROCUREMENT_URL: 'http://procurement:4003/graphql' }, subgraphNames);
+    const config = loadGatewayConfig(
+      { IPS_PROFILE: 'development', PROCUREMENT_URL: 'http://procurement:4003/graphql' },
+      subgraphNames,
+    );
     expect(config.subgraphUrls).toEqual({
       members: 'http://127.0.0.1:4001/graphql',
       innovations: 'http://127.0.0.1:4002/graphql',
       procurement: 'http://procurement:4003/graphql',
       events: 'http://127.0.0.1:4004/graphql',
+    });
+  });
+
+  describe('fails closed without the development profile', () => {
+    it.each([
+      ['NODE_ENV unset', {}],
+      ['NODE_ENV=test', { NODE_ENV: 'test' }],
+      ['NODE_ENV=development', { NODE_ENV: 'development' }],
+      ['a misspelt NODE_ENV', { NODE_ENV: 'prodution' }],
+      ['a real database URL', { MEMBERS_DATABASE_URL: 'postgres://ips@db:5432/ips_members' }],
+    ])('%s: refuses to start on the committed development secrets', (_label, env: Record<string, string>) => {
+      expect(problemsOf(() => loadSubgraphConfig('members', env))).toMatch(/GATEWAY_SUBGRAPH_SECRET: is required/);
+      const gateway = problemsOf(() => loadGatewayConfig(env, subgraphNames));
+      expect(gateway).toMatch(/GATEWAY_SUBGRAPH_SECRET: is required/);
+      expect(gateway).toMatch(/AUTH_DEV_SECRET: is required/);
+    });
+
+    it('refuses the development secrets set explicitly outside the development profile', () => {
+      const gateway = problemsOf(() =>
+        loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: developmentSubgraphSecret, AUTH_DEV_SECRET: developmentTokenSecret }, subgraphNames),
+      );
+      expect(gateway).toMatch(/GATEWAY_SUBGRAPH_SECRET: looks like a placeholder/);
+      expect(gateway).toMatch(/AUTH_DEV_SECRET: looks like a placeholder/);
+    });
+
+    it('runs outside the development profile once real secrets are set', () => {
+      const config = loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: strongSecret, AUTH_DEV_SECRET: strongTokenKey }, subgraphNames);
+      expect(config.gatewaySecret).toBe(strongSecret);
+      expect(loadSubgraphConfig('members', { GATEWAY_SUBGRAPH_SECRET: strongSecret }).gatewaySecret).toBe(strongSecret);
+    });
+
+    it('refuses an unknown profile and the development profile in production', () => {
+      expect(problemsOf(() => loadSubgraphConfig('members', { IPS_PROFILE: 'developement' }))).toMatch(/IPS_PROFILE/);
+      expect(problemsOf(() => loadGatewayConfig({ ...productionGateway, IPS_PROFILE: 'development' }, subgraphNames))).toMatch(
+        /IPS_PROFILE: the development profile cannot be combined with NODE_ENV=production/,
+      );
+    });
+  });
+
+  describe('weak secrets', () => {
+    it.each([
+      ['the docker-compose placeholder', 'replace-with-a-long-random-secret-shared-by-gateway-and-subgraphs'],
+      ['a repeated character', 'a'.repeat(32)],
+      ['a short alphabet repeated', 'abab'.repeat(10)],
+      ['a short value', 'Zx8!qL2@'],
+      ['the development default', developmentSubgraphSecret],
+    ])('refuses %s', (_label, value) => {
+      expect(weakSecretProblems('GATEWAY_SUBGRAPH_SECRET', value)).not.toEqual([]);
+      expect(problemsOf(() => loadSubgraphConfig('members', { GATEWAY_SUBGRAPH_SECRET: value }))).toMatch(/GATEWAY_SUBGRAPH_SECRET/);
+    });
+
+    it('accepts generated secrets', () => {
+      expect(weakSecretProblems('GATEWAY_SUBGRAPH_SECRET', strongSecret)).toEqual([]);
+      expect(weakSecretProblems('GATEWAY_SUBGRAPH_SECRET', 'a3f09c1e7b5d2846e0f1a9c3b7d5e2f4a6c8b0d1e3f5a7c9')).toEqual([]);
+    });
+  });
+
+  describe('production', () => {
+    it('refuses an http:// JWKS URL', () => {
+      expect(problemsOf(() => loadGatewayConfig({ ...productionGateway, AUTH_JWKS_URL: 'http://id.example.org/jwks.json' }, subgraphNames))).toMatch(
+        /AUTH_JWKS_URL: must be https:\/\/ in production/,
+      );
+    });
+
+    it('refuses to seed demo data', () => {
+      expect(
+        problemsOf(() =>
+          loadSubgraphConfig('events', {
+            NODE_ENV: 'production',
+            EVENTS_DATABASE_URL: 'postgres://ips@db:5432/ips_events',
+            GATEWAY_SUBGRAPH_SECRET: strongSecret,
+            SEED_DEMO_DATA: 'true',
+          }),
+        ),
+      ).toMatch(/SEED_DEMO_DATA: must not be true in production/);
     });
   });
 });

@@ -27,10 +27,65 @@ const postgresUrl = z
   .string()
   .url()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
-/** Development-only defaults: a production configuration must set its own (checked below). */
+/**
+ * Development-only defaults, committed here and therefore public: used only under the explicit
+ * development profile (`IPS_PROFILE=development`, set by `npm start`, `npm run token`, the bench and
+ * the tests). Without it, every service refuses to start until real secrets are set.
+ */
 export const developmentSubgraphSecret = 'ips-graph-development-only-gateway-subgraph-secret';
 export const developmentTokenSecret = 'ips-graph-development-only-token-signing-key';
-const secret = z.string().min(32, 'must be at least 32 characters');
+export const developmentProfile = 'development';
+const profile = z.enum([developmentProfile]).optional();
+const minimumSecretLength = 32;
+const secret = z.string().min(minimumSecretLength, `must be at least ${minimumSecretLength} characters`);
+/**
+ * Shannon entropy of the secret's own characters, per character. Random hex scores ~3.7, base64
+ * ~5; `aaaa…` 0 and a short alphabet repeated scores low.
+ */
+const minimumSecretBitsPerCharacter = 3;
+/** Words that mark a value as a placeholder or a committed default rather than a generated secret. */
+const placeholderWords = /replace|change[-_ ]?me|placeholder|example|development|default|secret|password|your[-_]/i;
+
+function bitsPerCharacter(value: string): number {
+  const counts = new Map<string, number>();
+  for (const character of value) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** Why `value` is not a usable secret (empty when it is): too short, too regular, or a placeholder. */
+export function weakSecretProblems(name: string, value: string): string[] {
+  if (value.length < minimumSecretLength) return [`${name}: must be at least ${minimumSecretLength} characters`];
+  if (placeholderWords.test(value)) return [`${name}: looks like a placeholder or a committed default; generate one (openssl rand -base64 48)`];
+  if (bitsPerCharacter(value) < minimumSecretBitsPerCharacter) {
+    return [`${name}: is too regular to be a secret (too few distinct characters); generate one (openssl rand -base64 48)`];
+  }
+  return [];
+}
+
+/**
+ * A secret that has a development default: outside the development profile it must be set, and
+ * strong; set explicitly, it must be strong everywhere.
+ */
+function secretSettingProblems(name: string, value: string | undefined, developmentAllowed: boolean, requiredWhy: string): string[] {
+  if (value === undefined) return developmentAllowed ? [] : [`${name}: is required ${requiredWhy} (development defaults apply only with IPS_PROFILE=development)`];
+  // Too short is already reported by the schema.
+  return value.length < minimumSecretLength ? [] : weakSecretProblems(name, value);
+}
+
+/** Problems shared by every service: the profile must not contradict NODE_ENV. */
+function profileProblems(raw: Record<string, string | undefined>): string[] {
+  return raw.IPS_PROFILE === developmentProfile && raw.NODE_ENV === 'production'
+    ? ['IPS_PROFILE: the development profile cannot be combined with NODE_ENV=production']
+    : [];
+}
+
+/** Longest a gateway assertion may live (platform/gateway-assertion.ts): one hop, a few seconds. */
+const assertionLifetimeMs = positiveInt.max(60_000).default(5_000);
 
 const httpUrl = z
   .string()
@@ -76,6 +131,8 @@ export interface SubgraphConfig {
   exposeStatementCount: boolean;
   /** Shared with the gateway only: proves a request came through it (platform/gateway-assertion.ts). */
   gatewaySecret: string;
+  /** Assertions that claim a longer life than this are refused. */
+  gatewayAssertionLifetimeMs: number;
 }
 
 /** Names of the environment variables a subgraph reads; the docker-compose test checks against this. */
@@ -90,7 +147,9 @@ export function subgraphVariableNames(name: SubgraphName) {
 
 export const sharedVariableNames = [
   'NODE_ENV',
+  'IPS_PROFILE',
   'GATEWAY_SUBGRAPH_SECRET',
+  'GATEWAY_ASSERTION_LIFETIME_MS',
   'DATA_DIR',
   'SEED_DEMO_DATA',
   'DB_POOL_MAX',
@@ -106,6 +165,8 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
   const values = parse(
     z.object({
       NODE_ENV: nodeEnv,
+      IPS_PROFILE: profile,
+      GATEWAY_ASSERTION_LIFETIME_MS: assertionLifetimeMs,
       [names.host]: z.string().default('127.0.0.1'),
       [names.port]: port.default(defaultPorts[name]),
       [names.databaseUrl]: postgresUrl.optional(),
@@ -121,7 +182,10 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
       ...(raw.NODE_ENV === 'production' && !raw[names.databaseUrl]
         ? [`${names.databaseUrl}: is required in production (the embedded database is for development and tests)`]
         : []),
-      ...productionSecretProblems(raw),
+      ...(raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.SEED_DEMO_DATA ?? '')
+        ? ['SEED_DEMO_DATA: must not be true in production (the demo data set holds well-known people and roles)']
+        : []),
+      ...subgraphSecretProblems(raw),
     ],
   );
   const environment = values.NODE_ENV as SubgraphConfig['nodeEnv'];
@@ -141,15 +205,20 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
     seedDemoData: values.SEED_DEMO_DATA as boolean,
     exposeStatementCount: environment !== 'production',
     gatewaySecret: values.GATEWAY_SUBGRAPH_SECRET as string,
+    gatewayAssertionLifetimeMs: values.GATEWAY_ASSERTION_LIFETIME_MS as number,
   };
 }
 
-function productionSecretProblems(raw: Record<string, string | undefined>): string[] {
-  if (raw.NODE_ENV !== 'production') return [];
-  if (!raw.GATEWAY_SUBGRAPH_SECRET || raw.GATEWAY_SUBGRAPH_SECRET === developmentSubgraphSecret) {
-    return ['GATEWAY_SUBGRAPH_SECRET: is required in production and must not be the development default'];
-  }
-  return [];
+function subgraphSecretProblems(raw: Record<string, string | undefined>): string[] {
+  return [
+    ...profileProblems(raw),
+    ...secretSettingProblems(
+      'GATEWAY_SUBGRAPH_SECRET',
+      raw.GATEWAY_SUBGRAPH_SECRET,
+      raw.IPS_PROFILE === developmentProfile,
+      'to prove requests come from the gateway',
+    ),
+  ];
 }
 
 export interface GatewayConfig {
@@ -163,6 +232,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   exposeStatementCount: boolean;
   gatewaySecret: string;
+  /** How long each gateway assertion lives (platform/gateway-assertion.ts). */
+  gatewayAssertionLifetimeMs: number;
   authentication: AuthenticationConfig;
 }
 
@@ -170,9 +241,19 @@ export interface GatewayConfig {
  * How the gateway verifies callers' tokens: an OIDC issuer's signing keys in production, or a
  * development HS256 key (used by `npm run token`) everywhere else — never both.
  */
-export type AuthenticationConfig =
+export type AuthenticationConfig = (
   | { kind: 'oidc'; jwksUrl: string; issuer: string; audience: string }
-  | { kind: 'development'; secret: string; issuer: string; audience: string };
+  | { kind: 'development'; secret: string; issuer: string; audience: string }
+) & {
+  /**
+   * Tokens older than this (by `iat`) are refused whatever their `exp` says; optional here so code
+   * that only mints tokens can pass a bare issuer, defaulting to `defaultMaxTokenAgeSeconds`.
+   */
+  maxTokenAgeSeconds?: number;
+};
+
+/** A working day's sign-in: a stolen token that claims a long life is still refused after this. */
+export const defaultMaxTokenAgeSeconds = 12 * 60 * 60;
 
 export const developmentTokenIssuer = 'ips-graph-development';
 export const developmentTokenAudience = 'ips-graph';
@@ -188,6 +269,9 @@ export function gatewayVariableNames() {
     issuer: 'AUTH_ISSUER',
     audience: 'AUTH_AUDIENCE',
     developmentSecret: 'AUTH_DEV_SECRET',
+    maxTokenAgeSeconds: 'AUTH_MAX_TOKEN_AGE_SECONDS',
+    assertionLifetimeMs: 'GATEWAY_ASSERTION_LIFETIME_MS',
+    profile: 'IPS_PROFILE',
     subgraphUrl: (name: SubgraphName) => `${environmentPrefix(name)}_URL`,
   };
 }
@@ -206,12 +290,16 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       names.issuer,
       names.audience,
       names.developmentSecret,
+      names.maxTokenAgeSeconds,
+      names.assertionLifetimeMs,
+      names.profile,
       'NODE_ENV',
       ...urlKeys,
     ].map((key) => [key, read(env, key)]),
   );
   const production = raw.NODE_ENV === 'production';
-  const authProblems: string[] = [];
+  const developmentAllowed = raw[names.profile] === developmentProfile;
+  const authProblems: string[] = [...profileProblems(raw)];
   if (production) {
     for (const key of [names.jwksUrl, names.issuer, names.audience]) {
       if (!raw[key]) authProblems.push(`${key}: is required in production (the OIDC issuer that signs users' tokens)`);
@@ -219,9 +307,19 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     if (raw[names.developmentSecret]) {
       authProblems.push(`${names.developmentSecret}: must not be set in production (development tokens are refused there)`);
     }
+    if (raw[names.jwksUrl]?.startsWith('http://')) {
+      authProblems.push(`${names.jwksUrl}: must be https:// in production (keys fetched in clear can be swapped)`);
+    }
   } else if (raw[names.jwksUrl] && raw[names.developmentSecret]) {
     authProblems.push(`${names.developmentSecret}: set either AUTH_JWKS_URL or AUTH_DEV_SECRET, not both`);
+  } else if (!raw[names.jwksUrl]) {
+    authProblems.push(
+      ...secretSettingProblems(names.developmentSecret, raw[names.developmentSecret], developmentAllowed, 'without an OIDC issuer (AUTH_JWKS_URL)'),
+    );
   }
+  authProblems.push(
+    ...secretSettingProblems(names.gatewaySecret, raw[names.gatewaySecret], developmentAllowed, 'to prove requests come from the gateway'),
+  );
   const values = parse(
     z.object({
       NODE_ENV: nodeEnv,
@@ -234,12 +332,15 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       [names.issuer]: z.string().optional(),
       [names.audience]: z.string().optional(),
       [names.developmentSecret]: secret.default(developmentTokenSecret),
+      [names.maxTokenAgeSeconds]: positiveInt.default(defaultMaxTokenAgeSeconds),
+      [names.assertionLifetimeMs]: assertionLifetimeMs,
+      [names.profile]: profile,
       ...Object.fromEntries(
         subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
       ),
     }),
     raw,
-    [...authProblems, ...productionSecretProblems(raw)],
+    authProblems,
   );
   const environment = values.NODE_ENV as GatewayConfig['nodeEnv'];
   return {
@@ -255,18 +356,21 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     subgraphTimeoutMs: values[names.subgraphTimeoutMs] as number,
     exposeStatementCount: environment !== 'production',
     gatewaySecret: values[names.gatewaySecret] as string,
+    gatewayAssertionLifetimeMs: values[names.assertionLifetimeMs] as number,
     authentication: values[names.jwksUrl]
       ? {
           kind: 'oidc',
           jwksUrl: values[names.jwksUrl] as string,
           issuer: values[names.issuer] as string,
           audience: values[names.audience] as string,
+          maxTokenAgeSeconds: values[names.maxTokenAgeSeconds] as number,
         }
       : {
           kind: 'development',
           secret: values[names.developmentSecret] as string,
           issuer: (values[names.issuer] as string | undefined) ?? developmentTokenIssuer,
           audience: (values[names.audience] as string | undefined) ?? developmentTokenAudience,
+          maxTokenAgeSeconds: values[names.maxTokenAgeSeconds] as number,
         },
   };
 }

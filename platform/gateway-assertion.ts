@@ -1,36 +1,162 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Identity } from './identity';
 
 /**
- * How identity crosses from the gateway to the subgraphs. The gateway signs the identity it
- * established (or `null` for an anonymous caller) with a secret only it and the subgraphs hold; a
- * subgraph serves a request only when the assertion verifies. A client cannot forge identity by
- * sending headers, and a request that bypasses the gateway is refused before any resolver runs.
+ * How identity crosses from the gateway to the subgraphs. For every subgraph request the gateway
+ * makes one assertion: an HMAC-SHA256, under a secret only it and the subgraphs hold, over a
+ * canonical string that binds
+ *
+ *   - the target subgraph's name (a subgraph checks its own name: an assertion made for members is
+ *     useless at events),
+ *   - the SHA-256 of the exact request body (the subgraph hashes the raw bytes it received: the
+ *     assertion is useless for any other operation or variables),
+ *   - when it was made and when it expires (a few seconds: GATEWAY_ASSERTION_LIFETIME_MS),
+ *   - a random nonce (a subgraph refuses a nonce it has already seen: an exact replay is refused too),
+ *   - the identity the gateway established (or none, for an anonymous caller or the gateway itself).
+ *
+ * Wire format, one header, dot-separated:
+ *   v1.<issued-at ms, base36>.<expires ms, base36>.<nonce, base64url>.<identity JSON, base64url>.<mac, base64url>
+ * The subgraph name and body digest are not sent: the verifier supplies its own. The MAC input is
+ *   v1\n<subgraph>\n<issued-at>\n<expires>\n<nonce>\n<body sha256, base64url>\n<identity part>
+ *
+ * Who uses this API: the gateway (gateway/data-sources.ts and its members identity lookup), every
+ * subgraph (platform/subgraph-server.ts), and anything else that must call a subgraph the way the
+ * gateway does (a Hive Gateway plugin, a subgraph calling another's `_entities`): sign with
+ * `createGatewayAssertion` over the exact bytes you send, and put the result in
+ * `gatewayAssertionHeader`. Signing and verifying cost microseconds (a prepared HMAC key, no JWT
+ * parsing), unlike the jose JWT it replaces.
  */
 export const gatewayAssertionHeader = 'x-ips-gateway-assertion';
 
-const issuer = 'ips-graph-gateway';
-const audience = 'ips-graph-subgraphs';
-/** Short-lived: an assertion is made per subgraph request and is useless once overheard. */
-const lifetimeSeconds = 60;
+/** How long an assertion is valid by default: enough for one hop, useless to keep. */
+export const defaultGatewayAssertionLifetimeMs = 5_000;
+/** Tolerated disagreement between the gateway's clock and a subgraph's. */
+export const gatewayAssertionClockSkewMs = 1_000;
 
-function key(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+const version = 'v1';
+const nonceBytes = 12;
+
+export class GatewayAssertionError extends Error {
+  constructor(readonly reason: string) {
+    super(`gateway assertion refused: ${reason}`);
+    this.name = 'GatewayAssertionError';
+  }
 }
 
-export async function signGatewayAssertion(identity: Identity, secret: string): Promise<string> {
-  return new SignJWT({ viewer: identity })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${lifetimeSeconds}s`)
-    .sign(key(secret));
+/** A secret as given in configuration, or the key object it was prepared into. */
+export type GatewayAssertionSecret = string | KeyObject;
+
+const preparedKeys = new Map<string, KeyObject>();
+
+/** Prepares the HMAC key once per secret; every later call reuses it (no per-request import). */
+export function prepareGatewayKey(secret: GatewayAssertionSecret): KeyObject {
+  if (typeof secret !== 'string') return secret;
+  let key = preparedKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    preparedKeys.set(secret, key);
+  }
+  return key;
 }
 
-/** The identity in a valid assertion; throws for a missing, forged or expired one. */
-export async function verifyGatewayAssertion(token: string | undefined, secret: string): Promise<Identity> {
-  if (!token) throw new Error('missing gateway assertion');
-  const { payload } = await jwtVerify(token, key(secret), { issuer, audience, algorithms: ['HS256'] });
-  return (payload.viewer ?? null) as Identity;
+/** The request body as the bytes on the wire; a string is hashed as UTF-8, exactly as it is sent. */
+export type AssertedBody = string | Uint8Array;
+
+function bodyDigest(body: AssertedBody): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+function encodeIdentity(identity: Identity): string {
+  return identity ? Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url') : '';
+}
+
+function mac(key: KeyObject, subgraph: string, issuedAt: string, expires: string, nonce: string, body: AssertedBody, identity: string): Buffer {
+  return createHmac('sha256', key)
+    .update(`${version}\n${subgraph}\n${issuedAt}\n${expires}\n${nonce}\n${bodyDigest(body)}\n${identity}`)
+    .digest();
+}
+
+export interface CreateGatewayAssertionOptions {
+  /** The subgraph the request goes to, by its name in the supergraph (e.g. `members`). */
+  subgraph: string;
+  /** The exact request body that will be sent. */
+  body: AssertedBody;
+  /** Who is asking, as the gateway established it; null for anonymous (or the gateway itself). */
+  identity: Identity;
+  secret: GatewayAssertionSecret;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: number;
+  lifetimeMs?: number;
+}
+
+/** Makes the value of `gatewayAssertionHeader` for one request to one subgraph. */
+export function createGatewayAssertion(options: CreateGatewayAssertionOptions): string {
+  const now = options.now ?? Date.now();
+  const issuedAt = now.toString(36);
+  const expires = (now + (options.lifetimeMs ?? defaultGatewayAssertionLifetimeMs)).toString(36);
+  const nonce = randomBytes(nonceBytes).toString('base64url');
+  const identity = encodeIdentity(options.identity);
+  const signature = mac(prepareGatewayKey(options.secret), options.subgraph, issuedAt, expires, nonce, options.body, identity);
+  return `${version}.${issuedAt}.${expires}.${nonce}.${identity}.${signature.toString('base64url')}`;
+}
+
+/**
+ * Remembers the nonces of assertions already accepted, until they expire, so the same assertion
+ * is accepted once per process. Memory is bounded by the request rate times the lifetime.
+ */
+export class GatewayAssertionReplayGuard {
+  private readonly seen = new Map<string, number>();
+
+  /** False when the nonce was already used; otherwise records it until `expires`. */
+  admit(nonce: string, expires: number, now: number): boolean {
+    // Entries go in roughly in expiry order, so expired ones are at the front.
+    for (const [old, oldExpires] of this.seen) {
+      if (oldExpires + gatewayAssertionClockSkewMs >= now) break;
+      this.seen.delete(old);
+    }
+    if (this.seen.has(nonce)) return false;
+    this.seen.set(nonce, expires);
+    return true;
+  }
+}
+
+export interface VerifyGatewayAssertionOptions {
+  /** The header's value as received. */
+  assertion: string | undefined;
+  /** The verifying subgraph's own name. */
+  subgraph: string;
+  /** The raw body bytes as received, before any parsing. */
+  body: AssertedBody;
+  secret: GatewayAssertionSecret;
+  now?: number;
+  /** The longest lifetime accepted (what the gateway is configured to issue). */
+  maxLifetimeMs?: number;
+  /** Refuses an assertion seen before; omit only where replay cannot matter (tests of the format). */
+  replayGuard?: GatewayAssertionReplayGuard;
+}
+
+const base36 = /^[0-9a-z]{1,12}$/;
+
+/** The identity in a valid assertion; throws GatewayAssertionError for anything else. */
+export function verifyGatewayAssertion(options: VerifyGatewayAssertionOptions): Identity {
+  const { assertion } = options;
+  if (!assertion) throw new GatewayAssertionError('missing');
+  const parts = assertion.split('.');
+  if (parts.length !== 6 || parts[0] !== version) throw new GatewayAssertionError('malformed');
+  const [, issuedAt, expires, nonce, identity, signature] = parts as [string, string, string, string, string, string];
+  if (!base36.test(issuedAt) || !base36.test(expires)) throw new GatewayAssertionError('malformed');
+  const expected = mac(prepareGatewayKey(options.secret), options.subgraph, issuedAt, expires, nonce, options.body, identity);
+  const given = Buffer.from(signature, 'base64url');
+  // Wrong subgraph, other body, altered identity or times, another key: all end here.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new GatewayAssertionError('bad signature');
+  const now = options.now ?? Date.now();
+  const issued = parseInt(issuedAt, 36);
+  const expiry = parseInt(expires, 36);
+  if (expiry < now - gatewayAssertionClockSkewMs) throw new GatewayAssertionError('expired');
+  if (issued > now + gatewayAssertionClockSkewMs) throw new GatewayAssertionError('issued in the future');
+  if (expiry - issued > (options.maxLifetimeMs ?? defaultGatewayAssertionLifetimeMs)) {
+    throw new GatewayAssertionError('lifetime too long');
+  }
+  if (options.replayGuard && !options.replayGuard.admit(nonce, expiry, now)) throw new GatewayAssertionError('replayed');
+  return identity ? (JSON.parse(Buffer.from(identity, 'base64url').toString('utf8')) as Identity) : null;
 }

@@ -53,6 +53,12 @@ export interface ServeOptions<TContext extends BaseContext> {
   internalRoutes?: (router: express.Router) => void;
 }
 
+/** The body bytes exactly as received, kept for the gateway assertion's digest (empty if none). */
+export function rawBodyOf(request: Request): Buffer {
+  return (request as Request & { rawBody?: Buffer }).rawBody ?? emptyBody;
+}
+const emptyBody = Buffer.alloc(0);
+
 function refuse(response: Response, message: string): void {
   response.status(401).json({ errors: [{ message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
 }
@@ -82,15 +88,22 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
       },
     );
   };
+  // Parsed before authentication, keeping the raw bytes: the gateway assertion binds their digest.
+  const json = express.json({
+    limit: '1mb',
+    verify: (request, _response, body) => {
+      (request as unknown as { rawBody: Buffer }).rawBody = body;
+    },
+  });
   if (options.internalRoutes) {
     const router = express.Router();
     options.internalRoutes(router);
-    app.use('/internal', authenticate, router);
+    app.use('/internal', json, authenticate, router);
   }
   app.use(
     '/graphql',
+    json,
     authenticate,
-    express.json({ limit: '1mb' }),
     expressMiddleware(options.apollo, {
       context: async ({ res }) => options.context((res.locals.viewer ?? null) as Identity),
     }),

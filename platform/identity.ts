@@ -47,3 +47,20 @@ export function hasOrganisationRole(viewer: Identity, ...roles: OrganisationRole
 export function isActiveMember(viewer: Identity): boolean {
   return !!viewer && viewer.membershipStatus === 'ACTIVE';
 }
+
+/** What a verified token says about who is signing in (gateway/authentication.ts). */
+export interface SignInClaims {
+  /** Lower-cased `email` claim: how a person is found at first sign-in. */
+  email: string;
+  /** `iss` and `sub`: who the issuer says this is; bound to the person at first sign-in. */
+  issuer: string;
+  subject: string;
+}
+
+/** The members subgraph's answer to a sign-in (subgraphs/members/services/identity.service.ts). */
+export type SignInResult =
+  | { status: 'signed-in'; viewer: Viewer }
+  /** No person has this email. */
+  | { status: 'unknown' }
+  /** The person with this email is bound to another issuer subject, or this subject to another person. */
+  | { status: 'subject-mismatch' };

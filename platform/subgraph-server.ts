@@ -9,8 +9,8 @@ import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase } from './database';
-import { gatewayAssertionHeader, verifyGatewayAssertion } from './gateway-assertion';
-import { AuthenticationError, serveGraphQL, sharedApolloOptions } from './graphql-http';
+import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertion } from './gateway-assertion';
+import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { schemaDirectory } from './paths';
 import type { Identity } from './identity';
 import type { SubgraphName } from './subgraph-names';
@@ -62,12 +62,26 @@ export function createSubgraphServer<TContext extends BaseContext>(
 }
 
 /**
- * Subgraphs serve only the gateway: every request, `_entities` and `_service` included, must carry
- * a valid gateway assertion, which also says who the caller is.
+ * Subgraphs serve only the gateway: every request, `_entities` and `_service` included, must be a
+ * POST carrying a valid gateway assertion made for this subgraph and this exact body, which also
+ * says who the caller is. (GET is refused: its operation is in the URL, which the assertion does
+ * not cover.)
  */
-async function authenticateGatewayRequest(request: Request, secret: string): Promise<Identity> {
+function authenticateGatewayRequest(
+  request: Request,
+  verification: { subgraph: SubgraphName; secret: string; maxLifetimeMs: number; replayGuard: GatewayAssertionReplayGuard; now: () => number },
+): Identity {
   try {
-    return await verifyGatewayAssertion(request.get(gatewayAssertionHeader), secret);
+    if (request.method !== 'POST') throw new Error('only POST is accepted');
+    return verifyGatewayAssertion({
+      assertion: request.get(gatewayAssertionHeader),
+      subgraph: verification.subgraph,
+      body: rawBodyOf(request),
+      secret: verification.secret,
+      maxLifetimeMs: verification.maxLifetimeMs,
+      replayGuard: verification.replayGuard,
+      now: verification.now(),
+    });
   } catch {
     throw new AuthenticationError('This service accepts requests only from the IPS gateway.');
   }
@@ -83,6 +97,7 @@ export interface RunningService {
 export async function startSubgraphService<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
   config: SubgraphConfig,
+  options: { /** The clock gateway assertions are checked against (tests move it). */ now?: () => number } = {},
 ): Promise<RunningService> {
   const database = await openConfiguredDatabase(config.database, {
     schema: module.name,
@@ -96,13 +111,20 @@ export async function startSubgraphService<TContext extends BaseContext>(
 
     const apollo = createSubgraphServer(module, config);
     await apollo.start();
+    const verification = {
+      subgraph: module.name,
+      secret: config.gatewaySecret,
+      maxLifetimeMs: config.gatewayAssertionLifetimeMs,
+      replayGuard: new GatewayAssertionReplayGuard(),
+      now: options.now ?? Date.now,
+    };
 
     const listening = await serveGraphQL({
       apollo,
       host: config.host,
       port: config.port,
       isReady: () => database.isReady(),
-      authenticate: (request) => authenticateGatewayRequest(request, config.gatewaySecret),
+      authenticate: async (request) => authenticateGatewayRequest(request, verification),
       context: async (viewer) => module.createContext({ dataSource: database.dataSource, viewer }),
       internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
     });

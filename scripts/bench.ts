@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     DATA_DIR: path.join(defaultDataDirectory, 'bench'),
     ...process.env,
     NODE_ENV: 'test',
+    IPS_PROFILE: 'development',
     SEED_DEMO_DATA: 'true',
   };
   const subgraphConfigs = subgraphNames.map((name) => loadSubgraphConfig(name, env));

@@ -6,7 +6,8 @@ import { startStack } from './stack';
  * embedded PostgreSQL under ./data; demo data is seeded on the first run. Ctrl-C stops everything.
  */
 async function main(): Promise<void> {
-  const env = { SEED_DEMO_DATA: 'true', ...process.env };
+  // The development profile: committed development secrets and demo data, on this machine only.
+  const env = { SEED_DEMO_DATA: 'true', IPS_PROFILE: 'development', ...process.env };
   console.log('Starting IPS Graph: members, innovations, procurement, events, then the gateway…');
   const stack = await startStack({ env });
   console.log(`\nIPS Graph is ready after ${(stack.readyAfterMs / 1000).toFixed(1)} s.`);

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { role: { type: 'string' }, email: { type: 'string' }, expires: { type: 'string', default: '8h' } },
   });
-  const config = loadGatewayConfig(process.env, subgraphNames);
+  // Same profile as `npm start`: the committed development key unless AUTH_DEV_SECRET is set.
+  const config = loadGatewayConfig({ IPS_PROFILE: 'development', ...process.env }, subgraphNames);
   if (config.nodeEnv === 'production' || config.authentication.kind !== 'development') {
     fail('Development tokens are refused in production configuration; sign in through the OIDC issuer.');
   }

@@ -42,18 +42,25 @@ interface ComposeFile {
 
 /**
  * docker compose's variable interpolation, enough for this file: `${NAME:-default}` (default when
- * unset or empty), `${NAME-default}` (default when unset), `${NAME}`, `$NAME` and `$$` (a literal
- * `$`). Resolved against an explicit environment, so the host's variables never affect the test.
+ * unset or empty), `${NAME-default}` (default when unset), `${NAME:?message}` (required: an error
+ * when unset or empty), `${NAME}`, `$NAME` and `$$` (a literal `$`). Resolved against an explicit
+ * environment, so the host's variables never affect the test.
  */
+class RequiredVariableError extends Error {}
+
 function interpolate(value: string, env: Environment): string {
   return value.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (match, braced: string | undefined, operator: string | undefined, fallback: string | undefined, bare: string | undefined) => {
       if (match === '$$') return '$';
       const name = (braced ?? bare)!;
       const current = env[name];
       if (operator === ':-') return current === undefined || current === '' ? fallback! : current;
       if (operator === '-') return current === undefined ? fallback! : current;
+      if (operator === ':?' || operator === '?') {
+        if (current === undefined || (operator === ':?' && current === '')) throw new RequiredVariableError(`${name}: ${fallback}`);
+        return current;
+      }
       if (current === undefined) throw new Error(`${name} is referenced without a default in docker-compose.yml`);
       return current;
     },
@@ -134,7 +141,9 @@ function loadOrReport<T>(load: () => T): T {
   }
 }
 
-const compose = loadCompose({});
+/** What an operator must put in .env: only the gateway↔subgraph secret has no default. */
+const operatorEnv: Environment = { GATEWAY_SUBGRAPH_SECRET: 'kX9q2LmV7rT4wZpB8nC1dF6gH3jK5sA0eYuIoP+/QxRt2Wv9' };
+const compose = loadCompose(operatorEnv);
 const services = compose.services;
 
 function subgraphService(name: SubgraphName): ComposeService {
@@ -173,8 +182,10 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual([...subgraphNames, 'gateway', 'postgres'].sort());
   });
 
-  test('references no variable without a default (so it starts with an empty .env)', () => {
-    expect(() => loadCompose({})).not.toThrow();
+  test('refuses to start without GATEWAY_SUBGRAPH_SECRET, and needs nothing else from .env', () => {
+    expect(() => loadCompose({})).toThrow(RequiredVariableError);
+    expect(() => loadCompose({})).toThrow(/^GATEWAY_SUBGRAPH_SECRET: /);
+    expect(() => loadCompose(operatorEnv)).not.toThrow();
   });
 
   describe.each(subgraphNames.map((name) => [name]))('subgraph %s', (name) => {
@@ -238,7 +249,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('a POSTGRES_PASSWORD from the environment reaches postgres and every subgraph alike', () => {
-    const custom = loadCompose({ POSTGRES_PASSWORD: 'from-env' });
+    const custom = loadCompose({ ...operatorEnv, POSTGRES_PASSWORD: 'from-env' });
     expect(environmentOf(custom.services.postgres!).POSTGRES_PASSWORD).toBe('from-env');
     for (const name of subgraphNames) {
       const config = loadOrReport(() => loadSubgraphConfig(name, environmentOf(custom.services[name]!)));

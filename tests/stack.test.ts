@@ -9,7 +9,7 @@ import {
   loadGatewayConfig,
   loadTestDatabaseUrl,
   type AuthenticationConfig, subgraphVariableNames, type Environment } from '../platform/config';
-import { gatewayAssertionHeader, signGatewayAssertion } from '../platform/gateway-assertion';
+import { createGatewayAssertion, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { statementCountHeader } from '../platform/statement-counter';
 import { subgraphNames } from '../platform/subgraph-names';
 import { startStack, type RunningStack } from '../scripts/stack';
@@ -42,6 +42,7 @@ beforeAll(async () => {
   const env: Environment = {
     PATH: process.env.PATH,
     NODE_ENV: 'test',
+    IPS_PROFILE: 'development',
     DATA_DIR: dataDir,
     SEED_DEMO_DATA: 'true',
     GATEWAY_PORT: String(basePort),
@@ -107,7 +108,7 @@ describe('the multi-process stack', () => {
 });
 
 describe('sign-in and the gateway boundary over HTTP', () => {
-  const development = loadGatewayConfig({ NODE_ENV: 'test' }, subgraphNames).authentication as Extract<
+  const development = loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development' }, subgraphNames).authentication as Extract<
     AuthenticationConfig,
     { kind: 'development' }
   >;
@@ -151,8 +152,10 @@ describe('sign-in and the gateway boundary over HTTP', () => {
 
   it('ignores identity a client tries to assert itself, even one signed with the real secret', async () => {
     const admin = demoPersona('platform-admin');
-    const forgedAdmin = await signGatewayAssertion(
-      {
+    const forgedAdmin = createGatewayAssertion({
+      subgraph: 'members',
+      body: JSON.stringify({ query: `{ viewer { person { email } } }` }),
+      identity: {
         personId: admin.id,
         email: admin.email,
         organisationId: admin.organisationId,
@@ -161,8 +164,8 @@ describe('sign-in and the gateway boundary over HTTP', () => {
         organisationRoles: admin.organisationRoles,
         platformRoles: admin.platformRoles,
       },
-      developmentSubgraphSecret,
-    );
+      secret: developmentSubgraphSecret,
+    });
     const { status, body } = await post(`{ viewer { person { email } } }`, {
       [gatewayAssertionHeader]: forgedAdmin,
       'x-user-email': admin.email,
@@ -173,7 +176,12 @@ describe('sign-in and the gateway boundary over HTTP', () => {
 
   it('refuses requests that bypass the gateway, including _service and _entities', async () => {
     const members = `http://127.0.0.1:${basePort + 1}/graphql`;
-    const forged = await signGatewayAssertion(null, 'not-the-gateway-secret-but-long-enough-anyway');
+    const forged = createGatewayAssertion({
+      subgraph: 'members',
+      body: JSON.stringify({ query: `{ organisations(first: 1) { totalCount } }` }),
+      identity: null,
+      secret: 'not-the-gateway-secret-but-long-enough-anyway',
+    });
     for (const [directQuery, headers] of [
       [`{ _service { sdl } }`, {}],
       [`{ _entities(representations: [{ __typename: "Organisation", id: "${buyer.organisationId}" }]) { ... on Organisation { name } } }`, {}],
@@ -184,7 +192,11 @@ describe('sign-in and the gateway boundary over HTTP', () => {
       expect(body.data).toBeUndefined();
       expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }
-    const identity = await fetch(`http://127.0.0.1:${basePort + 1}/internal/identity?email=${buyer.email}`);
+    const identity = await fetch(`http://127.0.0.1:${basePort + 1}/internal/identity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: buyer.email, issuer: development.issuer, subject: buyer.email }),
+    });
     expect(identity.status).toBe(401);
   });
 });

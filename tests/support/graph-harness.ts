@@ -66,7 +66,7 @@ export async function startTestGraph(
     onSubgraphRequest: (name) => plan.push(name),
     overrideDataSource: options.overrideDataSource,
   });
-  const authentication = loadGatewayConfig({ NODE_ENV: 'test' }, subgraphNames).authentication;
+  const authentication = loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development' }, subgraphNames).authentication;
   const authenticate = createAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
   return {
     databases,

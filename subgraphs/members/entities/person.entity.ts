@@ -35,6 +35,13 @@ export class Person {
   @Column({ name: 'platform_roles', type: 'text', array: true, default: () => `'{}'` })
   platformRoles: PlatformRole[];
 
+  /** The token issuer (`iss`) and subject (`sub`) bound at first sign-in; null until then. */
+  @Column({ name: 'auth_issuer', type: 'text', nullable: true, select: false })
+  authIssuer: string | null;
+
+  @Column({ name: 'auth_subject', type: 'text', nullable: true, select: false })
+  authSubject: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,10 +1,12 @@
 import { CreateOrganisationsAndPeople1764201600000 } from './1764201600000-create-organisations-and-people';
 import { AddOrganisationDescriptionAndSupplierSize1764288000000 } from './1764288000000-add-organisation-description-and-supplier-size';
 import { AddMembershipsRolesAndInvitations1764288000001 } from './1764288000001-add-memberships-roles-and-invitations';
+import { BindPeopleToSignInSubjects1764374401600 } from './1764374401600-bind-people-to-sign-in-subjects';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
   CreateOrganisationsAndPeople1764201600000,
   AddOrganisationDescriptionAndSupplierSize1764288000000,
   AddMembershipsRolesAndInvitations1764288000001,
+  BindPeopleToSignInSubjects1764374401600,
 ];
