@@ -34,7 +34,12 @@ export const defaultGatewayAssertionLifetimeMs = 5_000;
 export const gatewayAssertionClockSkewMs = 1_000;
 
 const version = 'v1';
-const nonceBytes = 12;
+/**
+ * Nonces need to be unique, not secret (the MAC covers them): a random per-process prefix and a
+ * counter, cheaper than random bytes per request.
+ */
+const noncePrefix = randomBytes(9).toString('base64url');
+let nonceCounter = 0;
 
 export class GatewayAssertionError extends Error {
   constructor(readonly reason: string) {
@@ -66,8 +71,17 @@ function bodyDigest(body: AssertedBody): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
+/** One request's fetches share one viewer object: encode it once. */
+const encodedIdentities = new WeakMap<object, string>();
+
 function encodeIdentity(identity: Identity): string {
-  return identity ? Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url') : '';
+  if (!identity) return '';
+  let encoded = encodedIdentities.get(identity);
+  if (encoded === undefined) {
+    encoded = Buffer.from(JSON.stringify(identity), 'utf8').toString('base64url');
+    encodedIdentities.set(identity, encoded);
+  }
+  return encoded;
 }
 
 function mac(key: KeyObject, subgraph: string, issuedAt: string, expires: string, nonce: string, body: AssertedBody, identity: string): Buffer {
@@ -94,7 +108,8 @@ export function createGatewayAssertion(options: CreateGatewayAssertionOptions): 
   const now = options.now ?? Date.now();
   const issuedAt = now.toString(36);
   const expires = (now + (options.lifetimeMs ?? defaultGatewayAssertionLifetimeMs)).toString(36);
-  const nonce = randomBytes(nonceBytes).toString('base64url');
+  nonceCounter = (nonceCounter + 1) % Number.MAX_SAFE_INTEGER;
+  const nonce = `${noncePrefix}${nonceCounter.toString(36)}`;
   const identity = encodeIdentity(options.identity);
   const signature = mac(prepareGatewayKey(options.secret), options.subgraph, issuedAt, expires, nonce, options.body, identity);
   return `${version}.${issuedAt}.${expires}.${nonce}.${identity}.${signature.toString('base64url')}`;
