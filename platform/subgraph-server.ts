@@ -8,7 +8,7 @@ import type { Request, Router } from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
-import { openConfiguredDatabase } from './database';
+import { openConfiguredDatabase, type SubgraphDatabase } from './database';
 import { gatewayAssertionHeader, verifyGatewayAssertion } from './gateway-assertion';
 import { AuthenticationError, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { schemaDirectory } from './paths';
@@ -93,10 +93,29 @@ export async function startSubgraphService<TContext extends BaseContext>(
   try {
     await database.migrate();
     if (config.seedDemoData) await module.seedDemoData(database.dataSource);
+    const serving = await serveSubgraph(module, config, database);
+    return {
+      ...serving,
+      async stop() {
+        await serving.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
 
-    const apollo = createSubgraphServer(module, config);
-    await apollo.start();
-
+/** Serves a subgraph over an open, migrated database; `stop` leaves the database open. */
+export async function serveSubgraph<TContext extends BaseContext>(
+  module: SubgraphModule<TContext>,
+  config: SubgraphConfig,
+  database: SubgraphDatabase,
+): Promise<RunningService> {
+  const apollo = createSubgraphServer(module, config);
+  await apollo.start();
+  try {
     const listening = await serveGraphQL({
       apollo,
       host: config.host,
@@ -105,6 +124,7 @@ export async function startSubgraphService<TContext extends BaseContext>(
       authenticate: (request) => authenticateGatewayRequest(request, config.gatewaySecret),
       context: async (viewer) => module.createContext({ dataSource: database.dataSource, viewer }),
       internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
+      http: config.http,
     });
     return {
       url: `http://${config.host}:${listening.port}/graphql`,
@@ -112,11 +132,10 @@ export async function startSubgraphService<TContext extends BaseContext>(
       async stop() {
         await listening.close();
         await apollo.stop();
-        await database.close();
       },
     };
   } catch (error) {
-    await database.close();
+    await apollo.stop();
     throw error;
   }
 }
