@@ -11,6 +11,7 @@ import {
   isNonNullType,
   Kind,
   validate,
+  visit,
   type DocumentNode,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -128,6 +129,37 @@ export function checkOperationLimits(
 }
 
 /**
+ * A backstop for every string input, present and future: no variable or literal may be longer
+ * than `maxStringLength` (each service keeps its own, tighter, per-field limits).
+ */
+export function findOversizedString(maxStringLength: number, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
+  const refuse = (where: string) =>
+    new GraphQLError(`${where} is longer than the ${maxStringLength} characters any input may have.`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argument: where, http: { status: 400 } },
+    });
+  const longIn = (value: unknown): boolean =>
+    typeof value === 'string'
+      ? value.length > maxStringLength
+      : Array.isArray(value)
+        ? value.some(longIn)
+        : typeof value === 'object' && value !== null && Object.values(value).some(longIn);
+  for (const [name, value] of Object.entries(variables ?? {})) if (longIn(value)) return refuse(`$${name}`);
+  let found: GraphQLError | undefined;
+  visit(document, {
+    Argument(node) {
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = refuse(node.name.value);
+    },
+    ObjectField(node) {
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = refuse(node.name.value);
+    },
+    ListValue(node) {
+      if (!found && node.values.some((v) => v.kind === Kind.STRING && v.value.length > maxStringLength)) found = refuse('a list');
+    },
+  });
+  return found;
+}
+
+/**
  * Enforces the operation limits at the gateway after the operation is parsed and validated and
  * before the query plan calls any subgraph. The token limit stays with Apollo's parser
  * (`parseOptions.maxTokens`), which answers an oversized document with a 400.
@@ -137,7 +169,9 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const broken = checkOperationLimits(limits, schema, document, request.operationName ?? undefined, request.variables);
+          const broken =
+            findOversizedString(limits.maxStringLength, document, request.variables) ??
+            checkOperationLimits(limits, schema, document, request.operationName ?? undefined, request.variables);
           if (broken) throw broken;
         },
       };

@@ -107,6 +107,8 @@ export interface OperationLimits {
   listSizeEstimate: number;
   /** Bytes of subgraph responses one request may gather before it is cut off. */
   maxResponseBytes: number;
+  /** The longest string any input may carry; services set tighter limits per field. */
+  maxStringLength: number;
 }
 
 const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
@@ -117,6 +119,7 @@ const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
   OPERATION_MAX_COST: positiveInt.default(25_000),
   OPERATION_LIST_SIZE_ESTIMATE: positiveInt.default(10),
   RESPONSE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
+  INPUT_MAX_STRING_LENGTH: positiveInt.default(10_000),
 };
 const operationLimitNames = Object.keys(operationLimitsSchema);
 
@@ -359,6 +362,7 @@ function operationLimits(values: Record<string, unknown>): OperationLimits {
     maxCost: values.OPERATION_MAX_COST as number,
     listSizeEstimate: values.OPERATION_LIST_SIZE_ESTIMATE as number,
     maxResponseBytes: values.RESPONSE_MAX_BYTES as number,
+    maxStringLength: values.INPUT_MAX_STRING_LENGTH as number,
   };
 }
 

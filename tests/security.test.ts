@@ -250,6 +250,15 @@ describe('errors and input (production)', () => {
     expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('answers malformed JSON with a JSON GraphQL error in the development profile too, not Express’s HTML page', async () => {
+    const development = await graph.startGateway({ NODE_ENV: 'development' });
+    const answer = await post('{ not json', {}, development.url);
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toMatch(/json/);
+    expect(answer.text).not.toMatch(/<html|<pre|at \w+/i);
+    expect(codes(answer)).toEqual(['BAD_REQUEST']);
+  });
+
   it('answers malformed JSON with a JSON GraphQL error', async () => {
     const answer = await post('{ not json');
     expect(answer.status).toBe(400);
