@@ -116,7 +116,7 @@ const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
   OPERATION_MAX_ALIASES: positiveInt.default(30),
   OPERATION_MAX_DIRECTIVES: positiveInt.default(10),
   OPERATION_MAX_FIELD_REPEATS: positiveInt.default(3),
-  OPERATION_MAX_COST: positiveInt.default(25_000),
+  OPERATION_MAX_COST: positiveInt.default(50_000),
   OPERATION_LIST_SIZE_ESTIMATE: positiveInt.default(10),
   RESPONSE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   INPUT_MAX_STRING_LENGTH: positiveInt.default(10_000),

@@ -100,6 +100,12 @@ describe('operation limits, before any subgraph call (graphql-cop: alias and dir
     expect(answer.body.errors).toBeUndefined();
   });
 
+  it('accepts the heaviest legitimate catalogue page (100 innovations, every field, routes and lots)', async () => {
+    const answer = await query(`{ innovations(first: 100) { totalCount edges { node { id title summary description category trl status
+      supplier { id name kind nation region } availableVia { reference name status lots { number title } } } } } }`);
+    expect(answer.body.errors).toBeUndefined();
+  });
+
   it('refuses deep nesting', async () => {
     let selection = 'name';
     for (let level = 0; level < 4; level += 1) {
@@ -117,12 +123,14 @@ describe('operation limits, before any subgraph call (graphql-cop: alias and dir
   });
 
   it('refuses an operation whose estimated cost multiplies page sizes past the limit', async () => {
-    const answer = await query(`{ innovations(first: 100) { edges { node { supplier { innovations(first: 100) { edges { node { title } } } } } } } }`);
+    const answer = await query(
+      `{ innovations(first: 100) { edges { node { supplier { innovations(first: 100) { edges { node { title summary description trl } } } } } } } }`,
+    );
     expectLimit(answer, 'cost');
   });
 
   it('counts defaulted page sizes too', async () => {
-    const nested = `{ innovations { edges { node { supplier { innovations { edges { node { supplier { innovations { edges { node { title } } } } } } } } } } } }`;
+    const nested = `{ innovations { edges { node { supplier { innovations { edges { node { supplier { innovations { edges { node { title summary description trl category } } } } } } } } } } } }`;
     expectLimit(await query(nested), 'cost');
   });
 
