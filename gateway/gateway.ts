@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import type { OperationLimits } from '../platform/config';
 import { sharedApolloOptions } from '../platform/graphql-http';
 import { supergraphPath } from '../platform/paths';
 import type { GatewayContext } from './data-sources';
+import { operationLimitsPlugin } from './operation-limits';
 
 export interface GatewayOptions {
   /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
@@ -13,6 +15,8 @@ export interface GatewayOptions {
   dataSource: (subgraph: { name: string; url: string | undefined }) => GraphQLDataSource<GatewayContext>;
   development: boolean;
   exposeStatementCount: boolean;
+  /** Depth, aliases, directives, repeats and cost, enforced before any subgraph call. */
+  limits: OperationLimits;
 }
 
 export function readSupergraph(path = supergraphPath): string {
@@ -36,6 +40,7 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
     ...shared,
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
+      operationLimitsPlugin(options.limits),
       ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
       ...shared.plugins,
     ],

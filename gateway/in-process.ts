@@ -1,5 +1,6 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
+import { loadOperationLimits, type OperationLimits } from '../platform/config';
 import type { SubgraphDatabase } from '../platform/database';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { createSubgraphServer } from '../platform/subgraph-server';
@@ -28,6 +29,8 @@ export async function startInProcessGraph(
     onSubgraphRequest?: (name: SubgraphName) => void;
     /** Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). */
     overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
+    /** Defaults to the configured limits (their defaults unless the environment sets them). */
+    limits?: OperationLimits;
   },
 ): Promise<InProcessGraph> {
   const subgraphServers = Object.fromEntries(
@@ -47,6 +50,7 @@ export async function startInProcessGraph(
     },
     development: options.development,
     exposeStatementCount: true,
+    limits: options.limits ?? loadOperationLimits(process.env),
   });
   await gateway.start();
   return {

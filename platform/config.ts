@@ -109,6 +109,75 @@ function read(env: Environment, name: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/**
+ * Limits every HTTP service applies (gateway and subgraphs alike). Node's own defaults wait 60 s
+ * for headers and 300 s for a trickled body; these cut slow clients off long before that.
+ */
+export interface HttpLimits {
+  /** Time a client has to send all request headers. */
+  headersTimeoutMs: number;
+  /** Time a client has to send the whole request (headers and body). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Requests one keep-alive connection may carry before the server closes it. */
+  maxRequestsPerSocket: number;
+  /** Wall-clock budget of one request; when spent, its subgraph calls and SQL are abandoned. */
+  requestTimeBudgetMs: number;
+}
+
+const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(15_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  HTTP_MAX_REQUESTS_PER_SOCKET: positiveInt.default(1_000),
+  REQUEST_TIME_BUDGET_MS: positiveInt.default(5_000),
+};
+const httpLimitNames = Object.keys(httpLimitsSchema);
+
+function httpLimits(values: Record<string, unknown>): HttpLimits {
+  return {
+    headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS as number,
+    requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS as number,
+    keepAliveTimeoutMs: values.HTTP_KEEP_ALIVE_TIMEOUT_MS as number,
+    maxRequestsPerSocket: values.HTTP_MAX_REQUESTS_PER_SOCKET as number,
+    requestTimeBudgetMs: values.REQUEST_TIME_BUDGET_MS as number,
+  };
+}
+
+/**
+ * What one operation may ask of the gateway, checked before any subgraph is called
+ * (gateway/operation-limits.ts). Every legitimate operation in the tests and the README fits with
+ * room to spare; the README's "Operation limits" section explains each.
+ */
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** How often one selection set may repeat the same field (graphql-cop's field duplication). */
+  maxFieldRepeats: number;
+  /** Estimated cost: each field 1, times the page size (`first`, defaulted) of the lists above it. */
+  maxCost: number;
+  /** Assumed size of a list that has no `first` argument (hosts, lots, routes...). */
+  listSizeEstimate: number;
+  /** Bytes of subgraph responses one request may gather before it is cut off. */
+  maxResponseBytes: number;
+  /** The longest string any input may carry; services set tighter limits per field. */
+  maxStringLength: number;
+}
+
+const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
+  OPERATION_MAX_DEPTH: positiveInt.default(12),
+  OPERATION_MAX_ALIASES: positiveInt.default(30),
+  OPERATION_MAX_DIRECTIVES: positiveInt.default(10),
+  OPERATION_MAX_FIELD_REPEATS: positiveInt.default(3),
+  OPERATION_MAX_COST: positiveInt.default(50_000),
+  OPERATION_LIST_SIZE_ESTIMATE: positiveInt.default(10),
+  RESPONSE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
+  INPUT_MAX_STRING_LENGTH: positiveInt.default(10_000),
+};
+const operationLimitNames = Object.keys(operationLimitsSchema);
+
 export interface DatabaseConfig {
   /** A PostgreSQL server URL; absent means the embedded PGlite database under `embeddedDirectory`. */
   url: string | undefined;
@@ -133,6 +202,7 @@ export interface SubgraphConfig {
   gatewaySecret: string;
   /** Assertions that claim a longer life than this are refused. */
   gatewayAssertionLifetimeMs: number;
+  http: HttpLimits;
 }
 
 /** Names of the environment variables a subgraph reads; the docker-compose test checks against this. */
@@ -155,6 +225,7 @@ export const sharedVariableNames = [
   'DB_POOL_MAX',
   'DB_STATEMENT_TIMEOUT_MS',
   'DB_CONNECTION_TIMEOUT_MS',
+  ...httpLimitNames,
 ] as const;
 
 export function loadSubgraphConfig(name: SubgraphName, env: Environment): SubgraphConfig {
@@ -176,6 +247,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
       DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
       DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
       GATEWAY_SUBGRAPH_SECRET: secret.default(developmentSubgraphSecret),
+      ...httpLimitsSchema,
     }),
     raw,
     [
@@ -206,6 +278,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
     exposeStatementCount: environment !== 'production',
     gatewaySecret: values.GATEWAY_SUBGRAPH_SECRET as string,
     gatewayAssertionLifetimeMs: values.GATEWAY_ASSERTION_LIFETIME_MS as number,
+    http: httpLimits(values),
   };
 }
 
@@ -235,6 +308,8 @@ export interface GatewayConfig {
   /** How long each gateway assertion lives (platform/gateway-assertion.ts). */
   gatewayAssertionLifetimeMs: number;
   authentication: AuthenticationConfig;
+  http: HttpLimits;
+  limits: OperationLimits;
 }
 
 /**
@@ -294,6 +369,8 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       names.assertionLifetimeMs,
       names.profile,
       'NODE_ENV',
+      ...httpLimitNames,
+      ...operationLimitNames,
       ...urlKeys,
     ].map((key) => [key, read(env, key)]),
   );
@@ -326,7 +403,8 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       [names.host]: z.string().default('127.0.0.1'),
       [names.port]: port.default(defaultPorts.gateway),
       [names.supergraphPath]: z.string().optional(),
-      [names.subgraphTimeoutMs]: positiveInt.default(10_000),
+      // A hung subgraph costs a request at most this long (issue 6: two seconds).
+      [names.subgraphTimeoutMs]: positiveInt.default(2_000),
       [names.gatewaySecret]: secret.default(developmentSubgraphSecret),
       [names.jwksUrl]: httpUrl.optional(),
       [names.issuer]: z.string().optional(),
@@ -338,6 +416,8 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       ...Object.fromEntries(
         subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
       ),
+      ...httpLimitsSchema,
+      ...operationLimitsSchema,
     }),
     raw,
     authProblems,
@@ -372,7 +452,32 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
           audience: (values[names.audience] as string | undefined) ?? developmentTokenAudience,
           maxTokenAgeSeconds: values[names.maxTokenAgeSeconds] as number,
         },
+    http: httpLimits(values),
+    limits: operationLimits(values),
   };
+}
+
+function operationLimits(values: Record<string, unknown>): OperationLimits {
+  return {
+    maxDepth: values.OPERATION_MAX_DEPTH as number,
+    maxAliases: values.OPERATION_MAX_ALIASES as number,
+    maxDirectives: values.OPERATION_MAX_DIRECTIVES as number,
+    maxFieldRepeats: values.OPERATION_MAX_FIELD_REPEATS as number,
+    maxCost: values.OPERATION_MAX_COST as number,
+    listSizeEstimate: values.OPERATION_LIST_SIZE_ESTIMATE as number,
+    maxResponseBytes: values.RESPONSE_MAX_BYTES as number,
+    maxStringLength: values.INPUT_MAX_STRING_LENGTH as number,
+  };
+}
+
+/** The operation limits alone (the in-process graph of tests and the benchmark). */
+export function loadOperationLimits(env: Environment): OperationLimits {
+  return operationLimits(parse(z.object(operationLimitsSchema), Object.fromEntries(operationLimitNames.map((n) => [n, read(env, n)]))));
+}
+
+/** The HTTP limits alone (the benchmark's in-process gateway). */
+export function loadHttpLimits(env: Environment): HttpLimits {
+  return httpLimits(parse(z.object(httpLimitsSchema), Object.fromEntries(httpLimitNames.map((n) => [n, read(env, n)]))));
 }
 
 /**

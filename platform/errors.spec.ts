@@ -39,4 +39,30 @@ describe('error formatting', () => {
     const formatted = format({ message: 'driver said no', extensions: { code: 'SOMETHING_NEW' } }, new Error('driver said no'));
     expect(formatted).toMatchObject({ message: 'driver said no', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
+
+  it('maps database errors a request can cause in one place: bad values to BAD_USER_INPUT, a unique race to CONFLICT', () => {
+    const format = createErrorFormatter({ development: false, log: silent });
+    const driverFailure = (code: string) =>
+      Object.assign(new Error(`duplicate key value violates unique constraint "person_email_key" (SELECT …)`), {
+        query: 'INSERT INTO members.person …',
+        driverError: { code },
+      });
+    const as = (code: string) =>
+      format({ message: 'raw', path: ['x'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError('raw', { originalError: driverFailure(code), path: ['x'] }));
+    expect(as('23505')).toEqual({ message: expect.stringMatching(/already exists/), path: ['x'], extensions: { code: 'CONFLICT' } });
+    for (const code of ['22P02', '22007', '22008', '22009']) {
+      expect(as(code).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      expect(as(code).message).not.toMatch(/SELECT|constraint|person/);
+    }
+    expect(as('42P01').extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('drops "Did you mean" suggestions outside development', () => {
+    const format = createErrorFormatter({ development: false, log: silent });
+    const formatted = format(
+      { message: 'Variable "$s" got invalid value "APPROVE"; Value "APPROVE" does not exist in "InnovationStatus" enum. Did you mean the enum value "APPROVED"?', extensions: { code: 'BAD_USER_INPUT' } },
+      new Error('x'),
+    );
+    expect(formatted.message).not.toMatch(/Did you mean|APPROVED/);
+  });
 });

@@ -29,6 +29,14 @@ export const ErrorCode = {
   PERSISTED_QUERY_NOT_SUPPORTED: ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
   /** A part of the graph is temporarily unreachable; the rest of the answer is still returned. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /**
+   * The operation asks for more than the gateway allows (depth, aliases, directives, repeated
+   * fields or estimated cost); `extensions.limit` names which and `extensions.maximum` its value.
+   * Refused before any subgraph is called.
+   */
+  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /** The answer grew past the response size limit; the part that overflowed is missing. */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   /** Anything unexpected. The message is generic outside development. */
   INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
 } as const;
@@ -59,6 +67,39 @@ export const conflict = (message: string, extensions: Record<string, unknown> = 
 const genericMessage = 'Internal server error';
 
 /**
+ * PostgreSQL errors a client's input can cause, by SQLSTATE, and what the client is told instead
+ * of the driver's text (which names tables and values). Everything else stays internal.
+ */
+const databaseErrorCodes: Record<string, { code: ErrorCode; message: string }> = {
+  '22P02': { code: ErrorCode.BAD_USER_INPUT, message: 'A value in the request is malformed (for example a cursor or an id).' },
+  '22007': { code: ErrorCode.BAD_USER_INPUT, message: 'A date or time in the request is malformed.' },
+  '22008': { code: ErrorCode.BAD_USER_INPUT, message: 'A date or time in the request is out of range.' },
+  '22003': { code: ErrorCode.BAD_USER_INPUT, message: 'A number in the request is out of range.' },
+  '22001': { code: ErrorCode.BAD_USER_INPUT, message: 'A text value in the request is too long.' },
+  '22023': { code: ErrorCode.BAD_USER_INPUT, message: 'A value in the request is not allowed.' },
+  '23503': { code: ErrorCode.BAD_USER_INPUT, message: 'The request refers to something that does not exist.' },
+  '23505': { code: ErrorCode.CONFLICT, message: 'This already exists (someone may have just created it); reload and try again.' },
+  '40001': { code: ErrorCode.CONFLICT, message: 'A concurrent change got in the way; try again.' },
+};
+
+const dataException = { code: ErrorCode.BAD_USER_INPUT, message: 'A value in the request is malformed or out of range.' };
+
+/** The client-facing form of a database error caused by the request, or undefined. */
+export function databaseErrorFor(error: unknown): { code: ErrorCode; message: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const driverError = (error as { driverError?: { code?: unknown } }).driverError;
+  const sqlState = driverError?.code ?? (error as { code?: unknown }).code;
+  if (typeof sqlState !== 'string') return undefined;
+  // Class 22 is "data exception": a value the request carried that PostgreSQL cannot take.
+  return databaseErrorCodes[sqlState] ?? (sqlState.startsWith('22') ? dataException : undefined);
+}
+
+/** graphql-js appends "Did you mean …?" to some messages; outside development that leaks the schema. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, '');
+}
+
+/**
  * The one place errors are shaped for clients. Errors with a known code keep their message;
  * everything else (a driver error carrying SQL, a bug's stack) becomes a generic
  * INTERNAL_SERVER_ERROR unless the service runs in development. Used by every subgraph and by the
@@ -71,9 +112,18 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
     if (isKnownErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       if (options.development) return formatted;
       const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
     }
     const original = unwrapResolverError(error);
+    const database = databaseErrorFor(original);
+    if (database) {
+      return {
+        message: database.message,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: database.code },
+      };
+    }
     if (options.development) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     }

@@ -1,9 +1,11 @@
 import type { ApolloServer, ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import type { HttpLimits } from './config';
 import { createErrorFormatter, ErrorCode } from './errors';
 import { addHealthRoutes, createApp, listen, type Listening } from './http';
 import type { Identity } from './identity';
+import { abandonedRequests, withRequestBudget, type RequestBudget } from './request-budget';
 import { currentStatementCounter, statementCountHeader, withStatementCounter } from './statement-counter';
 
 /** Adds the request's SQL statement count to the response, for the gateway and the tests. */
@@ -51,6 +53,9 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (viewer: Identity) => Promise<TContext>;
   /** Further routes behind the same authentication (e.g. members' identity lookup). */
   internalRoutes?: (router: express.Router) => void;
+  http: HttpLimits;
+  /** Subgraph response bytes one request may gather (the gateway); unlimited when absent. */
+  maxResponseBytes?: number;
 }
 
 /** The body bytes exactly as received, kept for the gateway assertion's digest (empty if none). */
@@ -58,6 +63,41 @@ export function rawBodyOf(request: Request): Buffer {
   return (request as Request & { rawBody?: Buffer }).rawBody ?? emptyBody;
 }
 const emptyBody = Buffer.alloc(0);
+
+/**
+ * A request's budget: aborted when the client goes away before its answer is sent, or when the
+ * time budget is spent. Everything the request started (subgraph calls, SQL) watches the signal.
+ */
+function startBudget(response: Response, limits: HttpLimits, maxResponseBytes: number): RequestBudget {
+  const controller = new AbortController();
+  controller.signal.addEventListener('abort', () => (abandonedRequests.count += 1), { once: true });
+  const timer = setTimeout(() => controller.abort(new Error('The request time budget was spent.')), limits.requestTimeBudgetMs);
+  response.on('close', () => {
+    clearTimeout(timer);
+    if (!response.writableFinished) controller.abort(new Error('The client went away.'));
+  });
+  return { signal: controller.signal, responseBytesLeft: maxResponseBytes, timedOutSubgraphs: new Set() };
+}
+
+/**
+ * Malformed or oversized bodies get a GraphQL-shaped JSON error in every profile, never Express's
+ * HTML error page (which, in development, carries a stack trace).
+ */
+const jsonErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _request, response, next) => {
+  if (response.headersSent) return next(error);
+  const [status, message] =
+    error.type === 'entity.parse.failed'
+      ? [400, 'The request body is not valid JSON.']
+      : error.type === 'entity.too.large'
+        ? [413, 'The request body is too large.']
+        : error.status && error.status >= 400 && error.status < 500
+          ? [error.status, 'The request is malformed.']
+          : [500, 'Internal server error'];
+  if (status === 500) console.error(error);
+  response
+    .status(status)
+    .json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST } }] });
+};
 
 function refuse(response: Response, message: string): void {
   response.status(401).json({ errors: [{ message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
@@ -70,13 +110,15 @@ function refuse(response: Response, message: string): void {
  */
 export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<Listening> {
   const app: Express = createApp();
+  const maxResponseBytes = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
   addHealthRoutes(app, options.isReady);
   app.get('/', (_request, response) => response.redirect('/graphql'));
   const authenticate: express.RequestHandler = (request, response, next) => {
+    const budget = startBudget(response, options.http, maxResponseBytes);
     options.authenticate(request).then(
       (viewer) => {
         response.locals.viewer = viewer;
-        withStatementCounter({ count: 0 }, next);
+        withStatementCounter({ count: 0 }, () => withRequestBudget(budget, next));
       },
       (error: unknown) => {
         if (error instanceof AuthenticationError) return refuse(response, error.message);
@@ -108,5 +150,6 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
       context: async ({ res }) => options.context((res.locals.viewer ?? null) as Identity),
     }),
   );
-  return listen(app, options.host, options.port);
+  app.use(jsonErrors);
+  return listen(app, options.host, options.port, options.http);
 }

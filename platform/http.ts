@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
+import type { HttpLimits } from './config';
 
 /**
  * Liveness says the process is up; readiness says it can do its job (for a subgraph: the database
@@ -28,9 +29,24 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export function listen(app: Express, host: string, port: number): Promise<Listening> {
+/** Node checks header and request timeouts only this often (30 s by default). */
+const TIMEOUT_CHECK_INTERVAL_MS = 250;
+
+export function listen(app: Express, host: string, port: number, limits: HttpLimits): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    // A client that trickles its headers or body is cut off with 408 after these limits, instead
+    // of holding a connection for Node's defaults (60 s for headers, 300 s for the request).
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, limits.headersTimeoutMs),
+      },
+      app,
+    );
+    server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+    server.listen(port, host);
     server.once('error', reject);
     server.once('listening', () => {
       const actualPort = (server.address() as AddressInfo).port;

@@ -50,7 +50,11 @@ export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.sortValue, position.id])).toString('base64url');
 }
 
+/** Cursors this API hands out are well under this; anything longer is not one of them. */
+const MAX_CURSOR_LENGTH = 512;
+
 export function decodeCursor(cursor: string): CursorPosition {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw badUserInput('"after" is not a valid cursor: pass a cursor from a previous page.', 'after');
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from 'typeorm';
+import { connect } from 'node:net';
+import type { Logger, QueryRunner } from 'typeorm';
+import { currentRequestBudget, RequestAbandonedError, type RequestBudget } from './request-budget';
 
 /**
  * Counts the SQL statements each request runs. A request runs inside `withStatementCounter`; the
@@ -30,12 +32,21 @@ export async function countStatements<T>(work: () => Promise<T>): Promise<{ resu
 /** Response header carrying the count from a subgraph to the gateway, and from the gateway to tests. */
 export const statementCountHeader = 'x-sql-statements';
 
+/**
+ * Counts every statement, and is also the one point every statement passes before it is sent: a
+ * request whose budget is spent (client gone, time up) runs no further SQL, and the statements it
+ * still has running are cancelled, so an abandoned request frees its pool connections at once.
+ */
 export class StatementCountingLogger implements Logger {
   constructor(private readonly logErrors: boolean) {}
 
-  logQuery(): void {
+  logQuery(_query: string, _parameters?: unknown[], queryRunner?: QueryRunner): void {
     const counter = storage.getStore();
     if (counter) counter.count += 1;
+    const budget = currentRequestBudget();
+    if (!budget) return;
+    if (budget.signal.aborted) throw new RequestAbandonedError();
+    if (queryRunner) cancelOnAbort(budget, queryRunner);
   }
 
   // logQuery has already counted the statement that failed.
@@ -49,4 +60,44 @@ export class StatementCountingLogger implements Logger {
     if (this.logErrors) console.log(`[migration] ${message}`);
   }
   log(): void {}
+}
+
+/** The query runners (each holding one pooled connection) a request has used, by request. */
+const runnersByBudget = new WeakMap<RequestBudget, Set<QueryRunner>>();
+
+function cancelOnAbort(budget: RequestBudget, queryRunner: QueryRunner): void {
+  let runners = runnersByBudget.get(budget);
+  if (!runners) {
+    const tracked = new Set<QueryRunner>();
+    runnersByBudget.set(budget, (runners = tracked));
+    budget.signal.addEventListener('abort', () => tracked.forEach(cancelRunningStatement), { once: true });
+  }
+  runners.add(queryRunner);
+}
+
+interface PgClientInternals {
+  host?: string;
+  port?: number;
+  processID?: number | null;
+  secretKey?: number | null;
+  activeQuery?: unknown;
+}
+
+/**
+ * Sends PostgreSQL's CancelRequest for the statement a still-held connection is running (a
+ * released runner's connection may already serve another request, so it is left alone). The
+ * embedded server ignores cancel requests; there the statement guard above does the work.
+ */
+function cancelRunningStatement(queryRunner: QueryRunner): void {
+  if (queryRunner.isReleased) return;
+  const client = (queryRunner as unknown as { databaseConnection?: PgClientInternals }).databaseConnection;
+  if (!client?.activeQuery || !client.processID || client.secretKey == null || !client.host || !client.port) return;
+  const message = Buffer.alloc(16);
+  message.writeInt32BE(16, 0);
+  message.writeInt32BE(80877102, 4);
+  message.writeInt32BE(client.processID, 8);
+  message.writeInt32BE(client.secretKey, 12);
+  const socket = connect(client.port, client.host, () => socket.end(message));
+  socket.on('error', () => socket.destroy());
+  socket.setTimeout(5_000, () => socket.destroy());
 }

@@ -8,7 +8,7 @@ import type { Request, Router } from 'express';
 import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import type { SubgraphConfig } from './config';
-import { openConfiguredDatabase } from './database';
+import { openConfiguredDatabase, type SubgraphDatabase } from './database';
 import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertion } from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { schemaDirectory } from './paths';
@@ -93,11 +93,16 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface SubgraphServiceOptions {
+  /** The clock gateway assertions are checked against (tests move it). */
+  now?: () => number;
+}
+
 /** Opens the database, migrates, seeds if asked, and serves `/graphql` plus the health routes. */
 export async function startSubgraphService<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
   config: SubgraphConfig,
-  options: { /** The clock gateway assertions are checked against (tests move it). */ now?: () => number } = {},
+  options: SubgraphServiceOptions = {},
 ): Promise<RunningService> {
   const database = await openConfiguredDatabase(config.database, {
     schema: module.name,
@@ -108,17 +113,37 @@ export async function startSubgraphService<TContext extends BaseContext>(
   try {
     await database.migrate();
     if (config.seedDemoData) await module.seedDemoData(database.dataSource);
-
-    const apollo = createSubgraphServer(module, config);
-    await apollo.start();
-    const verification = {
-      subgraph: module.name,
-      secret: config.gatewaySecret,
-      maxLifetimeMs: config.gatewayAssertionLifetimeMs,
-      replayGuard: new GatewayAssertionReplayGuard(),
-      now: options.now ?? Date.now,
+    const serving = await serveSubgraph(module, config, database, options);
+    return {
+      ...serving,
+      async stop() {
+        await serving.stop();
+        await database.close();
+      },
     };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
 
+/** Serves a subgraph over an open, migrated database; `stop` leaves the database open. */
+export async function serveSubgraph<TContext extends BaseContext>(
+  module: SubgraphModule<TContext>,
+  config: SubgraphConfig,
+  database: SubgraphDatabase,
+  options: SubgraphServiceOptions = {},
+): Promise<RunningService> {
+  const apollo = createSubgraphServer(module, config);
+  await apollo.start();
+  const verification = {
+    subgraph: module.name,
+    secret: config.gatewaySecret,
+    maxLifetimeMs: config.gatewayAssertionLifetimeMs,
+    replayGuard: new GatewayAssertionReplayGuard(),
+    now: options.now ?? Date.now,
+  };
+  try {
     const listening = await serveGraphQL({
       apollo,
       host: config.host,
@@ -127,6 +152,7 @@ export async function startSubgraphService<TContext extends BaseContext>(
       authenticate: async (request) => authenticateGatewayRequest(request, verification),
       context: async (viewer) => module.createContext({ dataSource: database.dataSource, viewer }),
       internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
+      http: config.http,
     });
     return {
       url: `http://${config.host}:${listening.port}/graphql`,
@@ -134,11 +160,10 @@ export async function startSubgraphService<TContext extends BaseContext>(
       async stop() {
         await listening.close();
         await apollo.stop();
-        await database.close();
       },
     };
   } catch (error) {
-    await database.close();
+    await apollo.stop();
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from '../gateway/in-process';
-import { loadBenchConfig, loadGatewayConfig, loadSubgraphConfig, type BenchConfig, type Environment } from '../platform/config';
+import { loadBenchConfig, loadGatewayConfig, loadHttpLimits, loadSubgraphConfig, type BenchConfig, type Environment } from '../platform/config';
 import { openConfiguredDatabase, type SubgraphDatabase } from '../platform/database';
 import { serveGraphQL } from '../platform/graphql-http';
 import { defaultDataDirectory } from '../platform/paths';
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
     isReady: async () => true,
     authenticate: (request) => authenticate(request.get('authorization')),
     context: async (viewer) => ({ viewer }),
+    http: loadHttpLimits(env),
   });
   try {
     const inProcess = await measure('gateway, subgraphs in-process', `http://127.0.0.1:${listening.port}/graphql`, config);

@@ -22,6 +22,8 @@ import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type 
  * - Decide memberships (approve, reject, suspend, reinstate, lapse): platform admins only.
  * - Manage people (invite, change roles, remove): the organisation's admins, or a platform admin.
  *   Platform roles are not granted through the graph; they are set for the body's own staff.
+ *   People holding a platform role are managed by platform admins only: an admin of the body that
+ *   runs the IPS may not remove or demote its analyst or assessor.
  * - Accept an invitation: anyone holding the token, signed in or not. The invitee has no account
  *   yet, so cannot sign in; the one-time, expiring token is the proof.
  */
@@ -56,6 +58,11 @@ export function canDecideMemberships(viewer: Identity): boolean {
 
 export function canManagePeople(viewer: Identity, organisationId: string): boolean {
   return isAdminOf(viewer, organisationId) || isPlatformAdmin(viewer);
+}
+
+/** Changing or removing this person: their organisation's admins, unless they hold a platform role. */
+export function canManagePerson(viewer: Identity, person: { organisationId: string; platformRoles: readonly string[] }): boolean {
+  return person.platformRoles.length === 0 ? canManagePeople(viewer, person.organisationId) : isPlatformAdmin(viewer);
 }
 
 function isPlatformAdmin(viewer: Identity): boolean {

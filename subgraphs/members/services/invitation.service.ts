@@ -12,6 +12,10 @@ import { readOrganisationRoles } from './roles';
 export const INVITATION_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_NAME_LENGTH = 200;
+const MAX_JOB_TITLE_LENGTH = 200;
+/** Tokens are 43 characters (256 bits, base64url); anything much longer is not one. */
+const MAX_TOKEN_LENGTH = 100;
 
 /** SHA-256 of a token, hex: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
@@ -43,7 +47,10 @@ export class InvitationService {
     const token = randomBytes(32).toString('base64url');
     const invitation = await this.dataSource.transaction(async (manager) => {
       if (!(await manager.existsBy(Organisation, { id: organisationId }))) throw notFound('Organisation', organisationId);
-      if (await manager.existsBy(Person, { email })) throw conflict(`${email} already belongs to someone in the IPS.`);
+      // Only someone already in the inviting organisation is reported: saying that an email is
+      // registered with another organisation would tell any admin who belongs where. Anyone else
+      // is refused when they try to accept.
+      if (await manager.existsBy(Person, { email, organisationId })) throw conflict(`${email} already belongs to this organisation.`);
       const row = manager.create(Invitation, {
         organisationId,
         email,
@@ -64,9 +71,10 @@ export class InvitationService {
    */
   async accept(token: string, name: string, jobTitle: string | null | undefined): Promise<Person> {
     const fullName = name.trim();
-    if (!token.trim()) throw badUserInput('The invitation token is missing.', 'token');
-    if (!fullName || fullName.length > 200) throw badUserInput('Give a name of 1 to 200 characters.', 'name');
+    if (!token.trim() || token.length > MAX_TOKEN_LENGTH) throw badUserInput('The invitation token is missing or malformed.', 'token');
+    if (!fullName || fullName.length > MAX_NAME_LENGTH) throw badUserInput(`Give a name of 1 to ${MAX_NAME_LENGTH} characters.`, 'name');
     const title = jobTitle?.trim() || null;
+    if (title && title.length > MAX_JOB_TITLE_LENGTH) throw badUserInput(`A job title may be at most ${MAX_JOB_TITLE_LENGTH} characters.`, 'jobTitle');
 
     const person = await this.dataSource.transaction(async (manager) => {
       const invitation = await manager.findOne(Invitation, { where: { tokenHash: hashToken(token.trim()) }, lock: { mode: 'pessimistic_write' } });

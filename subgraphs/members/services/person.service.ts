@@ -4,7 +4,7 @@ import { parseId } from '../../../platform/ids';
 import type { Identity, OrganisationRole } from '../../../platform/identity';
 import { Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
-import { authorize, authorizeChange, canManagePeople, canSeePeople, canSeePersonalData, requireSignIn } from '../policy';
+import { authorize, authorizeChange, canManagePerson, canSeePeople, canSeePersonalData, requireSignIn } from '../policy';
 import { readOrganisationRoles } from './roles';
 
 /** People: reading them as the policy allows, changing their roles and removing them. */
@@ -78,7 +78,11 @@ export class PersonService {
     requireSignIn(this.viewer);
     const found = await manager.findOneBy(Person, { id });
     if (!found) throw notFound('Person', id);
-    authorizeChange(this.viewer, canManagePeople(this.viewer, found.organisationId), "Only the organisation's admins may manage its people.");
+    authorizeChange(
+      this.viewer,
+      canManagePerson(this.viewer, found),
+      found.platformRoles.length > 0 ? 'Only platform admins may manage people who hold platform roles.' : "Only the organisation's admins may manage its people.",
+    );
     await manager.findOne(Organisation, { where: { id: found.organisationId }, lock: { mode: 'for_no_key_update' } });
     // Read again under the lock: the roles may have changed while we waited.
     const person = await manager.findOneBy(Person, { id });

@@ -1,0 +1,180 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
+import {
+  getNamedType,
+  getOperationAST,
+  GraphQLError,
+  isListType,
+  isNonNullType,
+  Kind,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { OperationLimits } from '../platform/config';
+import { ErrorCode } from '../platform/errors';
+import { DEFAULT_PAGE_SIZE } from '../platform/pagination';
+
+/** Which limit an operation broke: the value of `extensions.limit` on the error. */
+export type OperationLimit = 'depth' | 'aliases' | 'directives' | 'fieldRepeats' | 'cost';
+
+export class OperationLimitError extends GraphQLError {
+  constructor(limit: OperationLimit, maximum: number, message: string) {
+    super(message, {
+      // 400: the client must change the operation; retrying it as is will not help.
+      extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED, limit, maximum, http: { status: 400 } },
+    });
+  }
+}
+
+/**
+ * Apollo and graphql-armor turn a broken rule into a validation error with their own code; the
+ * armor rules report through `onReject` instead, so each refusal gets OPERATION_LIMIT_EXCEEDED
+ * and names its limit.
+ */
+function armor(limit: OperationLimit, maximum: number, found: OperationLimitError[], what: string): GraphQLArmorCallbackConfiguration & { n: number; exposeLimits: boolean } {
+  return {
+    n: maximum,
+    exposeLimits: false,
+    propagateOnRejection: false,
+    onReject: [() => found.push(new OperationLimitError(limit, maximum, `The operation has more ${what} than the ${maximum} allowed.`))],
+  };
+}
+
+/** graphql-cop's field duplication: `{ __typename __typename … }` repeated hundreds of times. */
+function maxFieldRepeatsRule(maximum: number, found: OperationLimitError[]): ValidationRule {
+  return (context: ValidationContext) => ({
+    SelectionSet(node: SelectionSetNode) {
+      const seen = new Map<string, number>();
+      for (const selection of node.selections) {
+        if (selection.kind !== Kind.FIELD) continue;
+        const key = selection.alias?.value ?? selection.name.value;
+        const times = (seen.get(key) ?? 0) + 1;
+        seen.set(key, times);
+        if (times === maximum + 1) {
+          found.push(new OperationLimitError('fieldRepeats', maximum, `The field "${key}" is selected more than ${maximum} times in one place.`));
+        }
+      }
+      void context;
+    },
+  });
+}
+
+function isList(type: GraphQLOutputType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+/**
+ * Cost: every field costs 1 plus its children; a connection multiplies its children by the page
+ * size asked for (`first`, or the default page size), and any other list by `listSizeEstimate`.
+ * A connection's `edges` is as long as its page, which its parent already counted.
+ */
+function costEstimator(limits: OperationLimits): ComplexityEstimator {
+  return ({ field, args, childComplexity, type }) => {
+    if (field.args.some((argument) => argument.name === 'first')) {
+      const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+      return 1 + Math.max(first, 1) * childComplexity;
+    }
+    if (field.name === 'edges' && getNamedType(type).name.endsWith('Connection')) return 1 + childComplexity;
+    return 1 + (isList(field.type) ? limits.listSizeEstimate : 1) * childComplexity;
+  };
+}
+
+/** Checks a parsed, valid operation against the limits; returns the first limit it breaks. */
+export function checkOperationLimits(
+  limits: OperationLimits,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): OperationLimitError | undefined {
+  const found: OperationLimitError[] = [];
+  validate(schema, document, [
+    maxDepthRule(armor('depth', limits.maxDepth, found, 'levels of nesting')),
+    maxAliasesRule(armor('aliases', limits.maxAliases, found, 'aliases')),
+    maxDirectivesRule(armor('directives', limits.maxDirectives, found, 'directives')),
+    maxFieldRepeatsRule(limits.maxFieldRepeats, found),
+  ]);
+  if (found.length > 0) return found[0];
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return undefined;
+  // Malformed variables are the executor's to refuse, with BAD_USER_INPUT naming the variable.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (coerced.errors) return undefined;
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables: coerced.coerced, operationName, estimators: [costEstimator(limits)] });
+  } catch {
+    // The library gives up on documents with more than 10,000 field nodes: far past any limit.
+    cost = Number.POSITIVE_INFINITY;
+  }
+  if (cost > limits.maxCost) {
+    return new OperationLimitError(
+      'cost',
+      limits.maxCost,
+      `The operation's estimated cost is ${cost}, more than the ${limits.maxCost} allowed: ask for smaller pages (first) or fewer fields.`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A backstop for every string input, present and future: no variable or literal may be longer
+ * than `maxStringLength` (each service keeps its own, tighter, per-field limits).
+ */
+export function findOversizedString(maxStringLength: number, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
+  const refuse = (where: string) =>
+    new GraphQLError(`${where} is longer than the ${maxStringLength} characters any input may have.`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argument: where, http: { status: 400 } },
+    });
+  const longIn = (value: unknown): boolean =>
+    typeof value === 'string'
+      ? value.length > maxStringLength
+      : Array.isArray(value)
+        ? value.some(longIn)
+        : typeof value === 'object' && value !== null && Object.values(value).some(longIn);
+  for (const [name, value] of Object.entries(variables ?? {})) if (longIn(value)) return refuse(`$${name}`);
+  let found: GraphQLError | undefined;
+  visit(document, {
+    Argument(node) {
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = refuse(node.name.value);
+    },
+    ObjectField(node) {
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = refuse(node.name.value);
+    },
+    ListValue(node) {
+      if (!found && node.values.some((v) => v.kind === Kind.STRING && v.value.length > maxStringLength)) found = refuse('a list');
+    },
+  });
+  return found;
+}
+
+/**
+ * Enforces the operation limits at the gateway after the operation is parsed and validated and
+ * before the query plan calls any subgraph. The token limit stays with Apollo's parser
+ * (`parseOptions.maxTokens`), which answers an oversized document with a 400.
+ */
+export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const broken =
+            findOversizedString(limits.maxStringLength, document, request.variables) ??
+            checkOperationLimits(limits, schema, document, request.operationName ?? undefined, request.variables);
+          if (broken) throw broken;
+        },
+      };
+    },
+  };
+}

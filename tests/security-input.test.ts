@@ -1,0 +1,109 @@
+import { demoOrganisation } from '../demo-data/organisations';
+import { demoPersona } from '../demo-data/personas';
+import { Person } from '../subgraphs/members/entities';
+import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+
+/**
+ * Issue 6, item 7, for signed-in callers: every string input of the schema has a length limit,
+ * platform staff are managed by platform admins only, and inviting does not reveal who is
+ * registered elsewhere. Through the gateway (in-process), with development tokens.
+ */
+let graph: TestGraph;
+let kentAdmin: string;
+let bodyAdmin: string;
+let platformAdmin: string;
+const kent = demoOrganisation('kent');
+const body = demoOrganisation('ips-body');
+const analyst = demoPersona('analyst');
+
+beforeAll(async () => {
+  graph = await startTestGraph();
+  // An organisation admin of the body that runs the IPS, holding no platform role.
+  const officeManager = await graph.databases.members.dataSource.getRepository(Person).save({
+    organisationId: body.id,
+    name: 'Office Manager',
+    jobTitle: 'Office manager',
+    email: 'office@roads-innovation.example',
+    phone: null,
+    organisationRoles: ['ORG_ADMIN'],
+    platformRoles: [],
+  });
+  bodyAdmin = `Bearer ${await graph.tokenFor(officeManager.email)}`;
+  kentAdmin = `Bearer ${await graph.tokenFor(demoPersona('kent-admin').email)}`;
+  platformAdmin = `Bearer ${await graph.tokenFor(demoPersona('platform-admin').email)}`;
+});
+afterAll(async () => {
+  await graph?.stop();
+});
+
+const codes = (result: GraphResult<unknown>) => (result.errors ?? []).map((e) => e.extensions?.code);
+const invite = `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { token invitation { email } } }`;
+const accept = `mutation ($token: String!, $name: String!, $jobTitle: String) { acceptInvitation(token: $token, name: $name, jobTitle: $jobTitle) { name jobTitle } }`;
+
+describe('string inputs have length limits', () => {
+  it('refuses a 900,000-character job title before it reaches the members service', async () => {
+    const { data } = await graph.execute(invite, { input: { organisationId: kent.id, email: 'long.title@kent.gov.uk', roles: ['VIEWER'] } }, kentAdmin);
+    const token = data?.invitePerson.token as string;
+    const huge = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'x'.repeat(900_000) });
+    expect(codes(huge)).toEqual(['BAD_USER_INPUT']);
+    expect(huge.statements).toBe(0);
+    const long = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'x'.repeat(201) });
+    expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'jobTitle' });
+    const fits = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'Highways officer' });
+    expect(fits.data?.acceptInvitation).toEqual({ name: 'Long Title', jobTitle: 'Highways officer' });
+  });
+
+  const long = (length: number) => 'x'.repeat(length);
+  it.each([
+    ['a membership reason', `mutation { suspendMembership(organisationId: "${kent.id}", reason: "${long(2001)}") { status } }`, 'admin'],
+    ['an organisation name filter', `{ organisations(filter: { nameContains: "${long(201)}" }) { totalCount } }`, undefined],
+    ['an organisation region filter', `{ organisations(filter: { region: "${long(101)}" }) { totalCount } }`, undefined],
+    ['an innovation search', `{ innovations(filter: { search: "${long(201)}" }) { totalCount } }`, undefined],
+    ['a route search', `{ procurementRoutes(filter: { search: "${long(201)}" }) { totalCount } }`, undefined],
+    ['a cursor', `{ organisations(after: "${long(513)}") { totalCount } }`, undefined],
+    ['an invitation token', `mutation { acceptInvitation(token: "${long(101)}", name: "A") { name } }`, undefined],
+    ['an invitee name', `mutation { acceptInvitation(token: "t", name: "${long(201)}") { name } }`, undefined],
+    ['an invited email', `mutation { invitePerson(input: { organisationId: "${kent.id}", email: "${long(320)}@kent.gov.uk", roles: [VIEWER] }) { token } }`, 'kent'],
+  ])('refuses an over-long %s with BAD_USER_INPUT', async (_label, text, caller) => {
+    // Tokens exist only once beforeAll has run, hence names here.
+    const result = await graph.execute(text, undefined, caller === 'kent' ? kentAdmin : caller === 'admin' ? platformAdmin : undefined);
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('people who hold platform roles', () => {
+  it('cannot be removed or demoted by an organisation admin of the platform body', async () => {
+    const demote = await graph.execute(
+      `mutation ($id: ID!) { changePersonRoles(personId: $id, roles: [BUYER]) { organisationRoles } }`,
+      { id: analyst.id },
+      bodyAdmin,
+    );
+    expect(codes(demote)).toEqual(['FORBIDDEN']);
+    const remove = await graph.execute(`mutation ($id: ID!) { removePerson(personId: $id) }`, { id: analyst.id }, bodyAdmin);
+    expect(codes(remove)).toEqual(['FORBIDDEN']);
+    const still = await graph.databases.members.dataSource.getRepository(Person).findOneByOrFail({ id: analyst.id });
+    expect(still.organisationRoles).toEqual(['VIEWER']);
+  });
+
+  it('are managed by platform admins', async () => {
+    const changed = await graph.execute(
+      `mutation ($id: ID!) { changePersonRoles(personId: $id, roles: [VIEWER]) { organisationRoles } }`,
+      { id: analyst.id },
+      platformAdmin,
+    );
+    expect(changed.errors).toBeUndefined();
+  });
+});
+
+describe('invitePerson', () => {
+  it('answers the same for an email registered with another organisation as for a new one', async () => {
+    const elsewhere = await graph.execute(invite, { input: { organisationId: kent.id, email: demoPersona('cardiff-buyer').email, roles: ['VIEWER'] } }, kentAdmin);
+    const fresh = await graph.execute(invite, { input: { organisationId: kent.id, email: 'nobody.yet@kent.gov.uk', roles: ['VIEWER'] } }, kentAdmin);
+    expect(elsewhere.errors).toBeUndefined();
+    expect(fresh.errors).toBeUndefined();
+    expect(Object.keys(elsewhere.data?.invitePerson)).toEqual(Object.keys(fresh.data?.invitePerson));
+    // The invitee cannot take a second identity with it.
+    const taken = await graph.execute(accept, { token: elsewhere.data?.invitePerson.token, name: 'Twice' });
+    expect(codes(taken)).toEqual(['CONFLICT']);
+  });
+});
