@@ -101,7 +101,8 @@ export function checkOperationLimits(
   const found: OperationLimitError[] = [];
   validate(schema, document, [
     maxDepthRule(armor('depth', limits.maxDepth, found, 'levels of nesting')),
-    maxAliasesRule(armor('aliases', limits.maxAliases, found, 'aliases')),
+    // armor exempts aliases of __typename by default; graphql-cop's alias probe uses exactly those.
+    maxAliasesRule({ ...armor('aliases', limits.maxAliases, found, 'aliases'), allowList: [] }),
     maxDirectivesRule(armor('directives', limits.maxDirectives, found, 'directives')),
     maxFieldRepeatsRule(limits.maxFieldRepeats, found),
   ]);

@@ -230,7 +230,8 @@ describe('membership lifecycle', () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => {}); // the masked error is logged
     const { errors } = await members.execute(mutations.approve, { id: organisation.id }, broken);
     quiet.mockRestore();
-    expect(errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    // PostgreSQL's invalid_text_representation (22P02) is reported as BAD_USER_INPUT (platform/errors.ts).
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await statusOf(organisation.id)).toBe('APPLIED');
     expect(await decisionCount()).toBe(before);
   });
