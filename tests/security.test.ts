@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Client } from 'pg';
 import type { Pool } from 'pg';
@@ -79,8 +80,17 @@ function expectLimit(answer: Answer, limit: string) {
   expect(answer.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit }));
 }
 
+/** A production configuration with nothing but the required settings, to read the defaults from. */
+const productionDefaults = {
+  NODE_ENV: 'production',
+  GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
+  AUTH_JWKS_URL: 'https://id.example/jwks',
+  AUTH_ISSUER: 'i',
+  AUTH_AUDIENCE: 'a',
+};
+
 const limits = loadGatewayConfig(
-  { NODE_ENV: 'production', GATEWAY_SUBGRAPH_SECRET: 'x'.repeat(48), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+  productionDefaults,
   subgraphNames,
 ).limits;
 
@@ -288,7 +298,7 @@ describe('errors and input (production)', () => {
 describe('a gateway whose subgraph secret is wrong', () => {
   let misconfigured: RunningService;
   beforeAll(async () => {
-    misconfigured = await graph.startGateway({ GATEWAY_SUBGRAPH_SECRET: 'Zq'.repeat(12) + 'a-different-strong-secret-9f8e7d6c' });
+    misconfigured = await graph.startGateway({ GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url') });
   });
 
   it('tells anonymous clients the service is unavailable, without internal URLs or bodies', async () => {
@@ -351,7 +361,7 @@ describe('partial answers', () => {
     expect(limits).toBeDefined();
     expect(
       loadGatewayConfig(
-        { NODE_ENV: 'production', GATEWAY_SUBGRAPH_SECRET: 'x'.repeat(48), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+        productionDefaults,
         subgraphNames,
       ).subgraphTimeoutMs,
     ).toBeLessThanOrEqual(2_000);
@@ -417,7 +427,7 @@ describe('HTTP time limits', () => {
 
   it('sets keep-alive and per-socket limits below Node’s defaults', () => {
     const config = loadGatewayConfig(
-      { NODE_ENV: 'production', GATEWAY_SUBGRAPH_SECRET: 'x'.repeat(48), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+      productionDefaults,
       subgraphNames,
     );
     expect(config.http.headersTimeoutMs).toBeLessThan(60_000);
