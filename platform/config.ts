@@ -307,3 +307,19 @@ export function loadBenchConfig(env: Environment): BenchConfig {
     warmupSeconds: values.BENCH_WARMUP_SECONDS,
   };
 }
+
+export interface InnovationRules {
+  /** Completed assessments a vetting decision needs (INNOVATION_ASSESSMENTS_REQUIRED). */
+  assessmentsRequired: number;
+}
+
+export const defaultAssessmentsRequired = 2;
+
+/** Rules of the innovations subgraph that an operator may tune. */
+export function loadInnovationRules(env: Environment): InnovationRules {
+  const values = parse(
+    z.object({ INNOVATION_ASSESSMENTS_REQUIRED: positiveInt.max(10).default(defaultAssessmentsRequired) }),
+    { INNOVATION_ASSESSMENTS_REQUIRED: read(env, 'INNOVATION_ASSESSMENTS_REQUIRED') },
+  );
+  return { assessmentsRequired: values.INNOVATION_ASSESSMENTS_REQUIRED };
+}
