@@ -285,6 +285,8 @@ export interface BenchConfig {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** The PostgreSQL server the search benchmark makes its throwaway database on. */
+  searchServerUrl: string;
 }
 
 /** `npm run bench` knobs: fixed concurrency and duration, so runs are comparable. */
@@ -294,8 +296,10 @@ export function loadBenchConfig(env: Environment): BenchConfig {
       BENCH_CONNECTIONS: positiveInt.default(10),
       BENCH_DURATION_SECONDS: positiveInt.default(10),
       BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).default(2),
+      BENCH_SEARCH_SERVER_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
     }),
     {
+      BENCH_SEARCH_SERVER_URL: read(env, 'BENCH_SEARCH_SERVER_URL'),
       BENCH_CONNECTIONS: read(env, 'BENCH_CONNECTIONS'),
       BENCH_DURATION_SECONDS: read(env, 'BENCH_DURATION_SECONDS'),
       BENCH_WARMUP_SECONDS: read(env, 'BENCH_WARMUP_SECONDS'),
@@ -305,6 +309,7 @@ export function loadBenchConfig(env: Environment): BenchConfig {
     connections: values.BENCH_CONNECTIONS,
     durationSeconds: values.BENCH_DURATION_SECONDS,
     warmupSeconds: values.BENCH_WARMUP_SECONDS,
+    searchServerUrl: values.BENCH_SEARCH_SERVER_URL,
   };
 }
 
