@@ -56,7 +56,7 @@ const categories = [
 const sqlArray = (values: readonly string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(', ')}]`;
 
 /** Adds `count` innovations (about 80% APPROVED), with confirmed evidence for ~30% and certifications for ~20%. */
-async function bulkInsert(client: Client, count: number): Promise<void> {
+export async function bulkInsert(client: Client, count: number): Promise<void> {
   const word = (n: number) => `(${sqlArray(words)})[1 + floor(random() * ${words.length})::int]`;
   await client.query('SELECT setseed(0.42)');
   await client.query(`
