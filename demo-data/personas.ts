@@ -45,6 +45,9 @@ function persona(
 export const demoPersonas: DemoPersona[] = [
   persona('platform-admin', 'ips-body', 'Alex Morgan', 'IPS Platform Administrator', 'admin@roads-innovation.example', ['ORG_ADMIN'], ['PLATFORM_ADMIN'], 'PLATFORM_ADMIN'),
   persona('assessor', 'ips-body', 'Sam Okafor', 'Innovation Assessor', 'assessor@roads-innovation.example', ['VIEWER'], ['ASSESSOR'], 'ASSESSOR'),
+  // Vetting needs two assessments: the demo data and the workflow tests use a panel of three assessors.
+  persona('second-assessor', 'ips-body', 'Rhiannon Price', 'Innovation Assessor', 'rhiannon.price@roads-innovation.example', ['VIEWER'], ['ASSESSOR']),
+  persona('third-assessor', 'ips-body', 'Declan Murphy', 'Innovation Assessor', 'declan.murphy@roads-innovation.example', ['VIEWER'], ['ASSESSOR']),
   persona('analyst', 'ips-body', 'Jo Lindqvist', 'Market Analyst', 'analyst@roads-innovation.example', ['VIEWER'], ['ANALYST'], 'ANALYST'),
   persona('kent-admin', 'kent', 'Priya Shah', 'Head of Highways Commissioning', 'priya.shah@kent.gov.uk', ['ORG_ADMIN', 'BUYER'], [], 'ORG_ADMIN'),
   persona('kent-buyer', 'kent', 'Tom Fairweather', 'Highways Procurement Officer', 'tom.fairweather@kent.gov.uk', ['BUYER'], [], 'BUYER'),

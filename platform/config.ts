@@ -494,6 +494,8 @@ export interface BenchConfig {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** The PostgreSQL server the search benchmark makes its throwaway database on. */
+  searchServerUrl: string;
 }
 
 /** `npm run bench` knobs: fixed concurrency and duration, so runs are comparable. */
@@ -503,8 +505,10 @@ export function loadBenchConfig(env: Environment): BenchConfig {
       BENCH_CONNECTIONS: positiveInt.default(10),
       BENCH_DURATION_SECONDS: positiveInt.default(10),
       BENCH_WARMUP_SECONDS: z.coerce.number().int().min(0).default(2),
+      BENCH_SEARCH_SERVER_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
     }),
     {
+      BENCH_SEARCH_SERVER_URL: read(env, 'BENCH_SEARCH_SERVER_URL'),
       BENCH_CONNECTIONS: read(env, 'BENCH_CONNECTIONS'),
       BENCH_DURATION_SECONDS: read(env, 'BENCH_DURATION_SECONDS'),
       BENCH_WARMUP_SECONDS: read(env, 'BENCH_WARMUP_SECONDS'),
@@ -514,5 +518,22 @@ export function loadBenchConfig(env: Environment): BenchConfig {
     connections: values.BENCH_CONNECTIONS,
     durationSeconds: values.BENCH_DURATION_SECONDS,
     warmupSeconds: values.BENCH_WARMUP_SECONDS,
+    searchServerUrl: values.BENCH_SEARCH_SERVER_URL,
   };
+}
+
+export interface InnovationRules {
+  /** Completed assessments a vetting decision needs (INNOVATION_ASSESSMENTS_REQUIRED). */
+  assessmentsRequired: number;
+}
+
+export const defaultAssessmentsRequired = 2;
+
+/** Rules of the innovations subgraph that an operator may tune. */
+export function loadInnovationRules(env: Environment): InnovationRules {
+  const values = parse(
+    z.object({ INNOVATION_ASSESSMENTS_REQUIRED: positiveInt.max(10).default(defaultAssessmentsRequired) }),
+    { INNOVATION_ASSESSMENTS_REQUIRED: read(env, 'INNOVATION_ASSESSMENTS_REQUIRED') },
+  );
+  return { assessmentsRequired: values.INNOVATION_ASSESSMENTS_REQUIRED };
 }

@@ -18,6 +18,11 @@ export interface Viewer {
   organisationId: string;
   /** The organisation's kind, e.g. SUPPLIER or COUNTY_COUNCIL. */
   organisationKind: string;
+  /**
+   * The organisation's nation, e.g. WALES. Optional so identities minted before it existed still
+   * verify; innovations records it on evidence its authority confirms.
+   */
+  organisationNation?: string | null;
   /** The organisation's membership status; null when it has never applied. */
   membershipStatus: MembershipStatus | null;
   organisationRoles: OrganisationRole[];

@@ -9,6 +9,7 @@ import { defaultDataDirectory } from '../platform/paths';
 import { statementCountHeader } from '../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { subgraphModules } from '../subgraphs';
+import { runSearchBenchmark } from './bench-search';
 import { startStack } from './stack';
 
 /**
@@ -107,6 +108,8 @@ function print(config: BenchConfig, rows: Figures[], startupMs: number, database
 
 async function main(): Promise<void> {
   const config = loadBenchConfig(process.env);
+  // `npm run bench -- --search`: the catalogue search at 1,000 and 100,000 innovations instead.
+  if (process.argv.includes('--search')) return runSearchBenchmark(config);
   const env: Environment = {
     DATA_DIR: path.join(defaultDataDirectory, 'bench'),
     ...process.env,

@@ -1,3 +1,4 @@
+import { MAX_SEARCH_LENGTH } from './services/innovation-search';
 import { demoInnovation, demoInnovations, type DemoInnovation } from '../../demo-data/innovations';
 import { demoOrganisation, demoSuppliers } from '../../demo-data/organisations';
 import type { Viewer } from '../../platform/identity';
@@ -131,17 +132,24 @@ describe('innovations subgraph', () => {
     expect(bySupplier.data?.innovations.totalCount).toBe(ofSupplier(voltway).length);
   });
 
-  it('searches titles and summaries case-insensitively, treating % and _ as plain characters', async () => {
-    const { data } = await execute(`{ innovations(first: 100, filter: { search: "GULLY" }) { edges { node { title } } } }`);
-    const expected = sorted(demoInnovations.filter((i) => /gully/i.test(i.title) || /gully/i.test(i.summary)));
-    expect(expected.length).toBeGreaterThan(1);
-    expect(data?.innovations.edges.map((e: any) => e.node.title)).toEqual(expected.map((i) => i.title));
+  it('searches title, summary, tags and description by word prefix, best match first; user syntax is never tsquery', async () => {
+    // "gull" is a prefix of "gully"/"gullies": prefix matching finds them all.
+    const { data } = await execute(`{ innovations(first: 100, search: "GULL") { edges { node { title summary } } } }`);
+    const titles = data?.innovations.edges.map((e: any) => e.node.title) as string[];
+    const withGully = demoInnovations.filter((i) => /gull/i.test(i.title));
+    expect(withGully.length).toBeGreaterThan(1);
+    for (const innovation of withGully) expect(titles).toContain(innovation.title);
+    // Title is weighted A: every title match ranks above every row matching only lower down.
+    const firstNonTitle = titles.findIndex((t) => !/gull/i.test(t));
+    if (firstNonTitle >= 0) expect(titles.slice(firstNonTitle).every((t) => !/gull/i.test(t))).toBe(true);
 
-    // One summary says "up to 50% reclaimed asphalt": "%" finds it alone, not every row.
-    const percent = await execute(`{ innovations(filter: { search: "%" }) { edges { node { title } } } }`);
-    expect(percent.data?.innovations.edges).toEqual([{ node: { title: 'High-RAP surface course' } }]);
-    const underscore = await execute(`{ innovations(filter: { search: "_" }) { totalCount } }`);
-    expect(underscore.data?.innovations.totalCount).toBe(0);
+    // tsquery operators and punctuation are words or nothing, never syntax errors.
+    for (const search of ['%', '_', "'", '!&|', 'road & (', 'a:* | b']) {
+      const result = await execute(`query ($search: String) { innovations(search: $search) { totalCount } }`, { search });
+      expect(result.errors).toBeUndefined();
+    }
+    const tooLong = await execute(`query ($search: String) { innovations(search: $search) { totalCount } }`, { search: 'x'.repeat(MAX_SEARCH_LENGTH + 1) });
+    expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
   });
 
   it('pages through the whole catalogue by title with stable cursors and a total count', async () => {

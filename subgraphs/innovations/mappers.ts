@@ -1,8 +1,24 @@
 import type { Connection } from '../../platform/pagination';
-import type { Innovation } from './entities';
+import type { Assessment, AuditEvent, Certification, Endorsement, Evidence, Innovation, InnovationContent, InnovationRevision, RevisionStatus } from './entities';
+import type { InnovationCategory, Nation } from './generated/graphql';
+
+export interface FacetCounts {
+  categories: { value: InnovationCategory; count: number }[];
+  trls: { value: number; count: number }[];
+  nations: { value: Nation; count: number }[];
+  certifications: { value: string; count: number }[];
+}
 
 /** The values resolvers return for each GraphQL type (graphql-codegen `mappers`). */
 export type InnovationModel = Innovation;
-export type InnovationConnectionModel = Connection<Innovation>;
+/** `facets`, like `totalCount`, is a function: its statement runs only when a client selects it. */
+export type InnovationConnectionModel = Connection<Innovation> & { facets: () => Promise<FacetCounts> };
 /** An organisation is owned by members; here it is only the id the gateway sends or we reference. */
 export type OrganisationModel = { id: string };
+export type EvidenceItemModel = Evidence;
+export type CertificationModel = Certification & { expired: boolean };
+export type AssessmentModel = Assessment;
+export type InnovationRevisionModel = InnovationRevision;
+export type PendingRevisionModel = InnovationContent & { status: RevisionStatus };
+export type EndorsementModel = Endorsement;
+export type InnovationAuditEventModel = AuditEvent;

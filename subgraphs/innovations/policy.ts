@@ -1,6 +1,15 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hasPlatformRole, type Identity } from '../../platform/identity';
-import type { Innovation } from './entities';
+import {
+  belongsTo,
+  hasOrganisationRole,
+  hasPlatformRole,
+  isActiveMember,
+  isPlatformStaff,
+  type Identity,
+  type Viewer,
+} from '../../platform/identity';
+import type { Innovation, RevisionStatus } from './entities';
+import type { InnovationStatus } from './generated/graphql';
 
 /**
  * Who may see which innovation. The one place the rule lives: every path that returns innovations
@@ -39,9 +48,10 @@ export function canSeeInnovation(visibility: InnovationVisibility, innovation: P
 export function applyInnovationVisibility<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   visibility: InnovationVisibility,
+  /** The alias of the innovation in the query, when it is joined rather than the main one. */
+  alias: string = query.alias,
 ): SelectQueryBuilder<T> {
   if (visibility.everything) return query;
-  const alias = query.alias;
   if (visibility.ownSupplierId === null) {
     return query.andWhere(`${alias}.status = :visiblePublicStatus`, { visiblePublicStatus: PUBLIC_INNOVATION_STATUS });
   }
@@ -51,3 +61,144 @@ export function applyInnovationVisibility<T extends ObjectLiteral>(
   });
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Doing: who may change what, and which state it must be in. Each rule is a pure function of the
+// viewer and the rows concerned; the services enforce them (and turn a "no" into FORBIDDEN or
+// CONFLICT), and `Innovation.viewerCan` reports them, so a front end never re-implements one.
+//
+// - Authoring (create, edit, delete, submit, add evidence): SUPPLIER_CONTRIBUTOR or ORG_ADMIN people
+//   of the supplier, whose organisation is an ACTIVE member. Withdraw: the same people, once APPROVED.
+// - Staff: PLATFORM_ADMIN assigns assessors, archives approved innovations and may decide.
+// - Assessing: a person with the ASSESSOR role, assigned for the current review round, not of the
+//   supplier's organisation, who declared no conflict with the supplier (and did declare, for
+//   this innovation, before scoring). Assigned assessors may decide too.
+// - Evidence: BUYER or ORG_ADMIN people of the authority an item names confirm or dispute it.
+// - Endorsing: BUYER or ORG_ADMIN people of an ACTIVE public body (a council, combined authority
+//   or national body), once per organisation, for an APPROVED innovation.
+//
+// Seeing the vetting record (assessments, pending revision, audit trail): platform admins and
+// assessors, and the supplier's own people; the audit trail also analysts (all platform staff).
+// ---------------------------------------------------------------------------------------------
+
+/** Where an innovation is in the review that matters now: its pending revision's, if any, else its own. */
+export function reviewStatus(innovation: Pick<Innovation, 'status' | 'revisionStatus'>): InnovationStatus {
+  return innovation.revisionStatus ?? innovation.status;
+}
+
+/** Statuses in which the supplier may change content (for APPROVED, by proposing a revision). */
+const editableStatuses: InnovationStatus[] = ['DRAFT', 'CHANGES_REQUESTED'];
+const revisableStatuses: (RevisionStatus | null)[] = [null, 'DRAFT', 'CHANGES_REQUESTED', 'REJECTED'];
+
+const publicBodyKinds = new Set([
+  'COUNTY_COUNCIL',
+  'DISTRICT_COUNCIL',
+  'UNITARY_AUTHORITY',
+  'METROPOLITAN_DISTRICT',
+  'LONDON_BOROUGH',
+  'WELSH_COUNCIL',
+  'SCOTTISH_COUNCIL',
+  'NI_DISTRICT_COUNCIL',
+  'COMBINED_AUTHORITY',
+  'NATIONAL_BODY',
+]);
+
+/** A signed-in author of a supplier organisation that is an active member (may create innovations). */
+export function isSupplierAuthor(viewer: Identity): viewer is Viewer {
+  return (
+    !!viewer &&
+    viewer.organisationKind === 'SUPPLIER' &&
+    isActiveMember(viewer) &&
+    hasOrganisationRole(viewer, 'SUPPLIER_CONTRIBUTOR', 'ORG_ADMIN')
+  );
+}
+
+/** An author of this innovation's supplier. */
+export function isAuthorOf(viewer: Identity, innovation: Pick<Innovation, 'supplierId'>): boolean {
+  return isSupplierAuthor(viewer) && viewer.organisationId === innovation.supplierId;
+}
+
+export function canEdit(viewer: Identity, innovation: Innovation): boolean {
+  if (!isAuthorOf(viewer, innovation)) return false;
+  if (innovation.status === 'APPROVED') return revisableStatuses.includes(innovation.revisionStatus);
+  return editableStatuses.includes(innovation.status);
+}
+
+/** Only never-approved work may be deleted; approved versions are a record buyers rely on. */
+export function canDelete(viewer: Identity, innovation: Innovation): boolean {
+  return isAuthorOf(viewer, innovation) && editableStatuses.includes(innovation.status);
+}
+
+export function canSubmit(viewer: Identity, innovation: Innovation): boolean {
+  return isAuthorOf(viewer, innovation) && editableStatuses.includes(reviewStatus(innovation));
+}
+
+export function canWithdraw(viewer: Identity, innovation: Innovation): boolean {
+  return isAuthorOf(viewer, innovation) && innovation.status === 'APPROVED';
+}
+
+export function isPlatformAdmin(viewer: Identity): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/** What an assessor's eligibility depends on, beyond the viewer and the innovation. */
+export interface AssessorStanding {
+  /** Assigned to the innovation for its current review round. */
+  assigned: boolean;
+  /** Declared, for this innovation, that there is no conflict. */
+  declaredNoConflict: boolean;
+  /** Declared a conflict with the innovation's supplier (on this or any other innovation). */
+  conflictedWithSupplier: boolean;
+}
+
+/** May declare conflicts for this innovation: an assigned assessor from outside the supplier. */
+export function canDeclareConflict(viewer: Identity, innovation: Innovation, standing: AssessorStanding): boolean {
+  return (
+    hasPlatformRole(viewer, 'ASSESSOR') &&
+    viewer!.organisationId !== innovation.supplierId &&
+    standing.assigned &&
+    reviewStatus(innovation) === 'UNDER_REVIEW'
+  );
+}
+
+export function canAssess(viewer: Identity, innovation: Innovation, standing: AssessorStanding): boolean {
+  return canDeclareConflict(viewer, innovation, standing) && standing.declaredNoConflict && !standing.conflictedWithSupplier;
+}
+
+/** Deciding needs the state and the person; the number of assessments is checked by the service. */
+export function canDecide(viewer: Identity, innovation: Innovation, standing: AssessorStanding): boolean {
+  if (reviewStatus(innovation) !== 'UNDER_REVIEW') return false;
+  return isPlatformAdmin(viewer) || canAssess(viewer, innovation, standing);
+}
+
+export function canAssignAssessor(viewer: Identity, innovation: Innovation): boolean {
+  return isPlatformAdmin(viewer) && ['SUBMITTED', 'UNDER_REVIEW'].includes(reviewStatus(innovation));
+}
+
+export function canArchive(viewer: Identity, innovation: Innovation): boolean {
+  return isPlatformAdmin(viewer) && innovation.status === 'APPROVED';
+}
+
+/** A person who may speak for the authority an evidence item names. */
+export function canConfirmEvidence(viewer: Identity, evidence: { authorityId: string }): boolean {
+  return belongsTo(viewer, evidence.authorityId) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN');
+}
+
+/** A person who may endorse on behalf of a council or other public body. */
+export function isEndorser(viewer: Identity): viewer is Viewer {
+  return !!viewer && publicBodyKinds.has(viewer.organisationKind) && isActiveMember(viewer) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN');
+}
+
+export function canEndorse(viewer: Identity, innovation: Innovation, alreadyEndorsed: boolean): boolean {
+  return isEndorser(viewer) && innovation.status === 'APPROVED' && !alreadyEndorsed;
+}
+
+/** Assessments and the pending revision: vetting staff and the supplier's own people. */
+export function canSeeVettingRecord(viewer: Identity, innovation: Pick<Innovation, 'supplierId'>): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN', 'ASSESSOR') || belongsTo(viewer, innovation.supplierId);
+}
+
+/** The audit trail: all platform staff, and the supplier's own people. */
+export function canSeeAuditTrail(viewer: Identity, innovation: Pick<Innovation, 'supplierId'>): boolean {
+  return isPlatformStaff(viewer) || belongsTo(viewer, innovation.supplierId);
+}

@@ -1,4 +1,26 @@
 import { Innovation } from './innovation.entity';
+import {
+  Assessment,
+  AssessorAssignment,
+  AuditEvent,
+  Certification,
+  ConflictDeclaration,
+  Endorsement,
+  Evidence,
+  InnovationRevision,
+} from './vetting.entities';
 
-export const entities = [Innovation];
-export { Innovation };
+export const entities = [
+  Innovation,
+  InnovationRevision,
+  Evidence,
+  Certification,
+  AssessorAssignment,
+  ConflictDeclaration,
+  Assessment,
+  Endorsement,
+  AuditEvent,
+];
+export { Assessment, AssessorAssignment, AuditEvent, Certification, ConflictDeclaration, Endorsement, Evidence, Innovation, InnovationRevision };
+export type { InnovationContent, InnovationLinkValue, RevisionStatus } from './innovation.entity';
+export type { AssessmentCommentValues } from './vetting.entities';

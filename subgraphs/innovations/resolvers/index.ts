@@ -1,7 +1,20 @@
-import { DateTimeScalar } from '../../../platform/scalars';
+import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
-import { Innovation } from './innovation.resolver';
+import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, InnovationAuditEvent } from './innovation.resolver';
+import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Innovation, Organisation };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Date: DateScalar,
+  Query,
+  Mutation,
+  Innovation,
+  Organisation,
+  EvidenceItem,
+  Certification,
+  Assessment,
+  Endorsement,
+  InnovationAuditEvent,
+};

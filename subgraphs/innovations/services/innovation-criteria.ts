@@ -1,8 +1,7 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
-import { containsPattern } from '../../../platform/sql';
-import type { InnovationCategory, InnovationFilter, InnovationStatus } from '../generated/graphql';
+import type { InnovationCategory, InnovationFilter, InnovationStatus, Nation } from '../generated/graphql';
 
 export const MIN_TRL = 1;
 export const MAX_TRL = 9;
@@ -17,8 +16,11 @@ export interface InnovationCriteria {
   trlAtLeast: number | null;
   trlAtMost: number | null;
   supplierIds: string[] | null;
-  /** `%text%` with the client's `%` and `_` escaped, for `ILIKE … ESCAPE '\'`. */
-  searchPattern: string | null;
+  evidenceNations: Nation[] | null;
+  hasConfirmedEvidence: boolean | null;
+  hasCurrentCertification: boolean | null;
+  /** Today in the UK ("YYYY-MM-DD"), when a condition depends on it (certification expiry). */
+  today: string | null;
 }
 
 function readTrl(value: number | null | undefined, argument: string): number | null {
@@ -29,14 +31,13 @@ function readTrl(value: number | null | undefined, argument: string): number | n
   return value;
 }
 
-/** Validates a filter before any SQL runs: TRLs within 1–9 and in order, supplier ids well formed. */
-export function readInnovationFilter(filter: InnovationFilter | null | undefined): InnovationCriteria {
+/** Validates a filter before any SQL runs: TRLs within 1–9 and in order, supplier ids well formed. `today` is the UK date. */
+export function readInnovationFilter(filter: InnovationFilter | null | undefined, today: string): InnovationCriteria {
   const trlAtLeast = readTrl(filter?.trlAtLeast, 'filter.trlAtLeast');
   const trlAtMost = readTrl(filter?.trlAtMost, 'filter.trlAtMost');
   if (trlAtLeast !== null && trlAtMost !== null && trlAtLeast > trlAtMost) {
     throw badUserInput(`"filter.trlAtLeast" (${trlAtLeast}) must not be above "filter.trlAtMost" (${trlAtMost}).`, 'filter.trlAtLeast');
   }
-  const search = filter?.search?.trim();
   return {
     categories: filter?.categories?.length ? [...new Set(filter.categories)].sort() : null,
     statuses: filter?.statuses?.length ? [...new Set(filter.statuses)].sort() : null,
@@ -45,7 +46,10 @@ export function readInnovationFilter(filter: InnovationFilter | null | undefined
     supplierIds: filter?.supplierIds?.length
       ? [...new Set(filter.supplierIds.map((id) => parseId(id, 'filter.supplierIds')))].sort()
       : null,
-    searchPattern: search ? containsPattern(search) : null,
+    evidenceNations: filter?.evidenceNations?.length ? [...new Set(filter.evidenceNations)].sort() : null,
+    hasConfirmedEvidence: filter?.hasConfirmedEvidence ?? null,
+    hasCurrentCertification: filter?.hasCurrentCertification ?? null,
+    today: filter?.hasCurrentCertification === undefined || filter.hasCurrentCertification === null ? null : today,
   };
 }
 
@@ -59,10 +63,26 @@ export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQu
   if (criteria.supplierIds) {
     query.andWhere(`${alias}.supplierId IN (:...filterSupplierIds)`, { filterSupplierIds: criteria.supplierIds });
   }
-  if (criteria.searchPattern) {
-    query.andWhere(`(${alias}.title ILIKE :filterSearch ESCAPE '\\' OR ${alias}.summary ILIKE :filterSearch ESCAPE '\\')`, {
-      filterSearch: criteria.searchPattern,
-    });
+  if (criteria.evidenceNations) {
+    query.andWhere(
+      `EXISTS (SELECT 1 FROM innovations.evidence nation_evidence WHERE nation_evidence.innovation_id = ${alias}.id
+         AND nation_evidence.confirmation = 'CONFIRMED' AND nation_evidence.authority_nation IN (:...filterEvidenceNations))`,
+      { filterEvidenceNations: criteria.evidenceNations },
+    );
+  }
+  if (criteria.hasConfirmedEvidence !== null) {
+    query.andWhere(
+      `${criteria.hasConfirmedEvidence ? '' : 'NOT '}EXISTS (SELECT 1 FROM innovations.evidence confirmed_evidence
+         WHERE confirmed_evidence.innovation_id = ${alias}.id AND confirmed_evidence.confirmation = 'CONFIRMED')`,
+    );
+  }
+  if (criteria.hasCurrentCertification !== null) {
+    query.andWhere(
+      `${criteria.hasCurrentCertification ? '' : 'NOT '}EXISTS (SELECT 1 FROM innovations.certification current_certification
+         WHERE current_certification.innovation_id = ${alias}.id
+           AND (current_certification.expires_on IS NULL OR current_certification.expires_on >= :filterToday))`,
+      { filterToday: criteria.today },
+    );
   }
   return query;
 }

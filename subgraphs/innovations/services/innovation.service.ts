@@ -1,58 +1,253 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { forbidden } from '../../../platform/errors';
+import type { Identity } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
-import { paginate, readPage, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
-import { Innovation } from '../entities';
-import type { InnovationFilter } from '../generated/graphql';
+import { readPage, toConnection, type ConnectionArgs } from '../../../platform/pagination';
+import { Innovation, type AuditEvent, type Evidence } from '../entities';
+import type { InnovationFilter, InnovationOrder } from '../generated/graphql';
 import type { InnovationsLoaders } from '../loaders';
-import { applyInnovationVisibility, canSeeInnovation, type InnovationVisibility } from '../policy';
+import type { FacetCounts, InnovationConnectionModel } from '../mappers';
+import {
+  applyInnovationVisibility,
+  canConfirmEvidence,
+  canDecide,
+  canEdit,
+  canEndorse,
+  canAssess,
+  canSeeAuditTrail,
+  canSeeInnovation,
+  canSeeVettingRecord,
+  canSubmit,
+  canWithdraw,
+  type AssessorStanding,
+  type InnovationVisibility,
+} from '../policy';
 import { applyInnovationCriteria, readInnovationFilter } from './innovation-criteria';
+import { applySearch, fetchOrderedPage, readOrder, readSearch } from './innovation-search';
 
 type ListArgs = ConnectionArgs & { filter?: InnovationFilter | null };
+type SearchArgs = ListArgs & { search?: string | null; orderBy?: InnovationOrder | null };
 
 const byTitle = (innovation: Innovation) => innovation.title;
+const noFacets = (): Promise<FacetCounts> => Promise.resolve({ categories: [], trls: [], nations: [], certifications: [] });
 
+/** Today's date in the UK, where certificates expire. */
+export function ukDate(instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+export interface InnovationsRequest {
+  dataSource: DataSource;
+  loaders: InnovationsLoaders;
+  visibility: InnovationVisibility;
+  viewer: Identity;
+  /** The request's clock; tests pass their own. */
+  now: () => Date;
+  assessmentsRequired: number;
+}
+
+/** Reading innovations: the catalogue, one innovation (now or as of a date) and its vetting record. */
 export class InnovationService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly loaders: InnovationsLoaders,
-    private readonly visibility: InnovationVisibility,
-  ) {}
+  constructor(private readonly request: InnovationsRequest) {}
 
-  /** One innovation by id (`innovation(id)` and `_entities`); null when the viewer may not see it, as if missing. */
-  async findById(id: string): Promise<Innovation | null> {
-    const innovation = await this.loaders.innovationById.load(parseId(id));
-    return innovation && canSeeInnovation(this.visibility, innovation) ? innovation : null;
+  private get loaders() {
+    return this.request.loaders;
   }
 
-  /** The catalogue as the viewer may see it, ordered by title then id; arguments are validated before any SQL. */
-  async list(args: ListArgs): Promise<Connection<Innovation>> {
+  /**
+   * One innovation by id (`innovation(id)` and `_entities`); null when the viewer may not see it,
+   * as if missing. With `asOf`, the approved version listed at that instant, which anyone may see:
+   * it was public then.
+   */
+  async findById(id: string, asOf?: Date | null): Promise<Innovation | null> {
+    const innovation = await this.loaders.innovationById.load(parseId(id));
+    if (!innovation) return null;
+    if (asOf) return this.asListedAt(innovation, asOf);
+    return canSeeInnovation(this.request.visibility, innovation) ? innovation : null;
+  }
+
+  private async asListedAt(innovation: Innovation, asOf: Date): Promise<Innovation | null> {
+    const revisions = await this.loaders.vetting.revisions.load(innovation.id);
+    const listed = revisions.find((r) => r.approvedAt <= asOf && (r.supersededAt === null || r.supersededAt > asOf));
+    if (!listed) return null;
+    return Object.assign(new Innovation(), innovation, listed.content, {
+      status: 'APPROVED' as const,
+      revisionStatus: null,
+      pendingContent: null,
+      updatedAt: listed.approvedAt,
+    });
+  }
+
+  /**
+   * The catalogue as the viewer may see it: searched, filtered and ordered as asked. One statement
+   * for the page, one for `totalCount` and one for `facets`, each only if selected.
+   */
+  async list(args: SearchArgs): Promise<InnovationConnectionModel> {
     const page = readPage(args);
-    const criteria = readInnovationFilter(args.filter);
-    const query = applyInnovationCriteria(this.dataSource.getRepository(Innovation).createQueryBuilder('innovation'), criteria);
-    // Before paginate clones it for the count, so the page and totalCount see the same rows.
-    applyInnovationVisibility(query, this.visibility);
-    const connection = await paginate(query, { property: 'title', cursorValue: byTitle }, page);
-    this.prime(connection);
-    return connection;
+    const today = ukDate(this.request.now());
+    const criteria = readInnovationFilter(args.filter, today);
+    const terms = readSearch(args.search);
+    const order = readOrder(args.orderBy, terms);
+    const query = applyInnovationCriteria(this.request.dataSource.getRepository(Innovation).createQueryBuilder('innovation'), criteria);
+    applySearch(query, terms);
+    // Before any clone: page, totalCount and facets see exactly the rows the viewer may see.
+    applyInnovationVisibility(query, this.request.visibility);
+    const counting = query.clone();
+    const faceting = query.clone();
+    const { rows, sortValues } = await fetchOrderedPage(query, order, page);
+    const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
+    const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, () => counting.getCount());
+    this.prime(connection.edges.map((edge) => edge.node));
+    let facets: Promise<FacetCounts> | undefined;
+    return { ...connection, facets: () => (facets ??= countFacets(faceting, today)) };
   }
 
   /**
    * One supplier's innovations, as the viewer may see them. Batched across every supplier the request asks about with the same
    * arguments; the count runs only if `totalCount` is selected, again once for all of them.
    */
-  async listBySupplier(supplierId: string, args: ListArgs): Promise<Connection<Innovation>> {
+  async listBySupplier(supplierId: string, args: ListArgs): Promise<InnovationConnectionModel> {
     const page = readPage(args);
-    const criteria = readInnovationFilter(args.filter);
+    const criteria = readInnovationFilter(args.filter, ukDate(this.request.now()));
     const id = parseId(supplierId);
     const { innovationsBySupplier } = this.loaders;
     const rows = await innovationsBySupplier.page(page, criteria).load(id);
     const connection = toConnection(rows, page, byTitle, () => innovationsBySupplier.count(criteria).load(id));
-    this.prime(connection);
-    return connection;
+    this.prime(connection.edges.map((edge) => edge.node));
+    return { ...connection, facets: noFacets };
+  }
+
+  async evidence(innovation: Innovation) {
+    const [items, certifications] = await Promise.all([
+      this.loaders.vetting.evidence.load(innovation.id),
+      this.loaders.vetting.certifications.load(innovation.id),
+    ]);
+    const today = ukDate(this.request.now());
+    const by = (confirmation: Evidence['confirmation']) => items.filter((item) => item.confirmation === confirmation);
+    return {
+      confirmed: by('CONFIRMED'),
+      disputed: by('DISPUTED'),
+      unconfirmed: by('UNCONFIRMED'),
+      certifications: certifications.map((c) => ({ ...c, expired: c.expiresOn !== null && c.expiresOn < today })),
+    };
+  }
+
+  /** Null and FORBIDDEN for anyone but vetting staff and the supplier: one supplier never sees another's. */
+  async assessments(innovation: Innovation) {
+    if (!canSeeVettingRecord(this.request.viewer, innovation)) {
+      throw forbidden('Only the supplier and vetting staff may see assessments.');
+    }
+    return this.loaders.vetting.assessments.load(innovation.id);
+  }
+
+  revisions(innovation: Innovation) {
+    return this.loaders.vetting.revisions.load(innovation.id);
+  }
+
+  pendingRevision(innovation: Innovation) {
+    if (!innovation.revisionStatus || !innovation.pendingContent) return null;
+    if (!canSeeVettingRecord(this.request.viewer, innovation)) {
+      throw forbidden('Only the supplier and vetting staff may see a pending revision.');
+    }
+    return { ...innovation.pendingContent, status: innovation.revisionStatus };
+  }
+
+  endorsements(innovation: Innovation) {
+    return this.loaders.vetting.endorsements.load(innovation.id);
+  }
+
+  endorsementsByOrganisation(organisationId: string) {
+    return this.loaders.vetting.endorsementsByOrganisation.load(parseId(organisationId));
+  }
+
+  async auditTrail(innovation: Innovation): Promise<AuditEvent[]> {
+    if (!canSeeAuditTrail(this.request.viewer, innovation)) {
+      throw forbidden('Only platform staff and the supplier may see the audit trail.');
+    }
+    return this.loaders.vetting.auditTrail.load(innovation.id);
+  }
+
+  /** An assessor's standing on an innovation, from the request's loaders (no SQL for other viewers). */
+  async standing(innovation: Innovation): Promise<AssessorStanding> {
+    const { vetting } = this.loaders;
+    const [assigned, declaration, conflicted] = await Promise.all([
+      vetting.assignedToViewer.load(innovation.id),
+      vetting.viewerDeclarations.load(innovation.id),
+      vetting.viewerConflictedSuppliers(),
+    ]);
+    return {
+      assigned,
+      declaredNoConflict: declaration !== null && !declaration.conflicted,
+      conflictedWithSupplier: conflicted.has(innovation.supplierId),
+    };
+  }
+
+  /** `viewerCan`, from the same policy functions the mutations enforce. */
+  async capabilities(innovation: Innovation) {
+    const viewer = this.request.viewer;
+    if (!viewer) {
+      return { edit: false, submit: false, withdraw: false, assess: false, decide: false, endorse: false, confirmEvidence: false };
+    }
+    const [standing, endorsed, evidence, assessments] = await Promise.all([
+      this.standing(innovation),
+      this.loaders.vetting.endorsedByViewerOrganisation.load(innovation.id),
+      this.loaders.vetting.evidence.load(innovation.id),
+      canDecide(viewer, innovation, { assigned: true, declaredNoConflict: true, conflictedWithSupplier: false })
+        ? this.loaders.vetting.assessments.load(innovation.id)
+        : Promise.resolve([]),
+    ]);
+    return {
+      edit: canEdit(viewer, innovation),
+      submit: canSubmit(viewer, innovation),
+      withdraw: canWithdraw(viewer, innovation),
+      assess: canAssess(viewer, innovation, standing) && !assessments.some((a) => a.assessorId === viewer.personId),
+      decide: canDecide(viewer, innovation, standing) && assessments.length >= this.request.assessmentsRequired,
+      endorse: canEndorse(viewer, innovation, endorsed),
+      confirmEvidence: evidence.some((item) => item.confirmation === 'UNCONFIRMED' && canConfirmEvidence(viewer, item)),
+    };
   }
 
   // A later `_entities` or `innovation(id:)` for a listed innovation then needs no query.
-  private prime(connection: Connection<Innovation>): void {
-    for (const { node } of connection.edges) this.loaders.innovationById.prime(node.id, node);
+  private prime(innovations: Innovation[]): void {
+    for (const innovation of innovations) this.loaders.innovationById.prime(innovation.id, innovation);
   }
+}
+
+/**
+ * Facet counts for the rows `query` selects (search, filters and visibility already applied), in
+ * one statement: the matching ids once in a CTE, then one GROUP BY per facet. Nations count
+ * confirmed evidence; certifications count current ones (no expiry, or not before today).
+ */
+async function countFacets(query: SelectQueryBuilder<Innovation>, today: string): Promise<FacetCounts> {
+  const matched = query.select('innovation.id', 'id').addSelect('innovation.category', 'category').addSelect('innovation.trl', 'trl');
+  const [sql, parameters] = matched.getQueryAndParameters();
+  const todayParameter = `$${parameters.length + 1}`;
+  const rows: { facet: string; value: string; count: number }[] = await query.connection.query(
+    `WITH matched AS (${sql})
+     SELECT 'category' AS facet, category AS value, count(*)::int AS count FROM matched GROUP BY category
+     UNION ALL
+     SELECT 'trl', trl::text, count(*)::int FROM matched GROUP BY trl
+     UNION ALL
+     SELECT 'nation', evidence.authority_nation, count(DISTINCT evidence.innovation_id)::int
+       FROM innovations.evidence JOIN matched ON matched.id = evidence.innovation_id
+      WHERE evidence.confirmation = 'CONFIRMED' AND evidence.authority_nation IS NOT NULL
+      GROUP BY evidence.authority_nation
+     UNION ALL
+     SELECT 'certification', certification.scheme, count(DISTINCT certification.innovation_id)::int
+       FROM innovations.certification JOIN matched ON matched.id = certification.innovation_id
+      WHERE certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date
+      GROUP BY certification.scheme`,
+    [...parameters, today],
+  );
+  const facet = (name: string) =>
+    rows
+      .filter((row) => row.facet === name)
+      .map((row) => ({ value: row.value, count: Number(row.count) }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return {
+    categories: facet('category') as FacetCounts['categories'],
+    trls: facet('trl').map((row) => ({ value: Number(row.value), count: row.count })),
+    nations: facet('nation') as FacetCounts['nations'],
+    certifications: facet('certification'),
+  };
 }

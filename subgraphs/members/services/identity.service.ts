@@ -6,6 +6,7 @@ interface IdentityRow {
   email: string;
   organisation_id: string;
   organisation_kind: string;
+  organisation_nation: string;
   membership_status: MembershipStatus | null;
   organisation_roles: OrganisationRole[];
   platform_roles: PlatformRole[];
@@ -28,7 +29,7 @@ async function identityRowByEmail(dataSource: DataSource, email: string): Promis
   const rows: IdentityRow[] = await dataSource.query(
     `SELECT person.id AS person_id, person.email, person.organisation_roles, person.platform_roles,
             person.auth_issuer, person.auth_subject,
-            organisation.id AS organisation_id, organisation.kind AS organisation_kind,
+            organisation.id AS organisation_id, organisation.kind AS organisation_kind, organisation.nation AS organisation_nation,
             membership.status AS membership_status
        FROM members.person
        JOIN members.organisation ON organisation.id = person.organisation_id
@@ -45,6 +46,7 @@ function toViewer(row: IdentityRow): Viewer {
     email: row.email,
     organisationId: row.organisation_id,
     organisationKind: row.organisation_kind,
+    organisationNation: row.organisation_nation,
     membershipStatus: row.membership_status,
     organisationRoles: row.organisation_roles,
     platformRoles: row.platform_roles,

@@ -1,0 +1,107 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badUserInput } from '../../../platform/errors';
+import type { Page } from '../../../platform/pagination';
+import type { InnovationOrder } from '../generated/graphql';
+
+/** The longest `search` accepted, and how many of its words are used. */
+export const MAX_SEARCH_LENGTH = 200;
+export const MAX_SEARCH_WORDS = 12;
+
+/**
+ * A prefix query for `to_tsquery('english', …)` built from the words of what the client typed:
+ * only runs of letters and digits survive, each becomes `word:*`, all must match (`&`). The
+ * client's own tsquery syntax (`|`, `!`, `<->`, quotes) never reaches PostgreSQL, so no input can
+ * make `to_tsquery` fail. Returns null when nothing searchable is left (e.g. "%%").
+ */
+export function toPrefixQuery(search: string): string | null {
+  if (search.length > MAX_SEARCH_LENGTH) {
+    throw badUserInput(`"search" must be at most ${MAX_SEARCH_LENGTH} characters; it was ${search.length}.`, 'search');
+  }
+  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return [...new Set(words)]
+    .slice(0, MAX_SEARCH_WORDS)
+    .map((word) => `${word}:*`)
+    .join(' & ');
+}
+
+/** The search as the service uses it: absent, present, or present but with nothing to search for. */
+export type SearchTerms = { kind: 'none' } | { kind: 'query'; tsquery: string } | { kind: 'nothing' };
+
+export function readSearch(search: string | null | undefined): SearchTerms {
+  if (search === null || search === undefined || search.trim() === '') return { kind: 'none' };
+  const tsquery = toPrefixQuery(search.trim());
+  return tsquery ? { kind: 'query', tsquery } : { kind: 'nothing' };
+}
+
+/** Adds the search as a condition (uses the GIN index on the stored tsvector). */
+export function applySearch<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, terms: SearchTerms): SelectQueryBuilder<T> {
+  // Nothing to search for matches nothing; the parameter keeps a RELEVANCE order well formed.
+  if (terms.kind === 'nothing') return query.andWhere('false').setParameter('searchQuery', '');
+  if (terms.kind === 'query') {
+    query.andWhere(`${query.alias}.search_vector @@ to_tsquery('english', :searchQuery)`, { searchQuery: terms.tsquery });
+  }
+  return query;
+}
+
+export function readOrder(orderBy: InnovationOrder | null | undefined, terms: SearchTerms): InnovationOrder {
+  const order = orderBy ?? (terms.kind === 'none' ? 'TITLE' : 'RELEVANCE');
+  if (order === 'RELEVANCE' && terms.kind === 'none') {
+    throw badUserInput('"orderBy: RELEVANCE" needs a "search" to rank by.', 'orderBy');
+  }
+  return order;
+}
+
+/** The rank as float8: its text form round-trips exactly through a cursor, unlike float4's. */
+const rankExpression = (alias: string) => `ts_rank(${alias}.search_vector, to_tsquery('english', :searchQuery))::float8`;
+
+/**
+ * Orders and pages a query in one of the three orders, each with keyset cursors on (sort value, id):
+ * relevance descending, title ascending, creation time descending. Returns the rows plus the
+ * cursor value of each. Deep pages cost what the first does (no OFFSET).
+ */
+export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; title: string; createdAt: Date }>(
+  query: SelectQueryBuilder<T>,
+  order: InnovationOrder,
+  page: Page,
+): Promise<{ rows: T[]; sortValues: (string | number)[] }> {
+  if (page.size === 0 && !page.after) return { rows: [], sortValues: [] };
+  const alias = query.alias;
+  const paged = query.clone().limit(page.size + 1);
+  const after = page.after;
+  if (order === 'RELEVANCE') {
+    const rank = rankExpression(alias);
+    paged.addSelect(rank, 'search_rank').orderBy(rank, 'DESC').addOrderBy(`${alias}.id`, 'ASC');
+    if (after) {
+      if (typeof after.sortValue !== 'number') throw wrongCursor();
+      paged.andWhere(`(${rank} < :cursorRank OR (${rank} = :cursorRank AND ${alias}.id > :cursorId))`, {
+        cursorRank: after.sortValue,
+        cursorId: after.id,
+      });
+    }
+    const { entities, raw } = await paged.getRawAndEntities<{ search_rank: number }>();
+    return { rows: entities, sortValues: raw.map((row) => Number(row.search_rank)) };
+  }
+  if (order === 'NEWEST') {
+    paged.orderBy(`${alias}.createdAt`, 'DESC').addOrderBy(`${alias}.id`, 'DESC');
+    if (after) {
+      if (typeof after.sortValue !== 'string' || Number.isNaN(Date.parse(after.sortValue))) throw wrongCursor();
+      paged.andWhere(`(${alias}.createdAt, ${alias}.id) < (:cursorCreatedAt, :cursorId)`, {
+        cursorCreatedAt: after.sortValue,
+        cursorId: after.id,
+      });
+    }
+    const rows = await paged.getMany();
+    return { rows, sortValues: rows.map((row) => row.createdAt.toISOString()) };
+  }
+  paged.orderBy(`${alias}.title`, 'ASC').addOrderBy(`${alias}.id`, 'ASC');
+  if (after) {
+    if (typeof after.sortValue !== 'string') throw wrongCursor();
+    paged.andWhere(`(${alias}.title, ${alias}.id) > (:cursorTitle, :cursorId)`, { cursorTitle: after.sortValue, cursorId: after.id });
+  }
+  const rows = await paged.getMany();
+  return { rows, sortValues: rows.map((row) => row.title) };
+}
+
+const wrongCursor = () => badUserInput('"after" is a cursor from a list in another order: pass one from this list.', 'after');
+

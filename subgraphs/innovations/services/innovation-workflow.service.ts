@@ -1,0 +1,580 @@
+import type { EntityManager } from 'typeorm';
+import { badUserInput, conflict, forbidden, notFound, unauthenticated } from '../../../platform/errors';
+import { hasPlatformRole, type Viewer } from '../../../platform/identity';
+import { parseId } from '../../../platform/ids';
+import {
+  Assessment,
+  AssessorAssignment,
+  AuditEvent,
+  Certification,
+  ConflictDeclaration,
+  Endorsement,
+  Evidence,
+  Innovation,
+  InnovationRevision,
+  type InnovationContent,
+  type RevisionStatus,
+} from '../entities';
+import type {
+  AddEvidenceInput,
+  DecideInnovationInput,
+  DeclareConflictInput,
+  InnovationInput,
+  InnovationStatus,
+  SubmitAssessmentInput,
+} from '../generated/graphql';
+import {
+  canArchive,
+  canAssess,
+  canAssignAssessor,
+  canConfirmEvidence,
+  canDecide,
+  canDeclareConflict,
+  canDelete,
+  canEdit,
+  canSeeInnovation,
+  canSubmit,
+  canWithdraw,
+  isAuthorOf,
+  isEndorser,
+  isPlatformAdmin,
+  isSupplierAuthor,
+  reviewStatus,
+  type AssessorStanding,
+} from '../policy';
+import { contentLimits, contentOf, optionalText, readInnovationInput, requiredText } from './innovation-content';
+import type { InnovationsRequest } from './innovation.service';
+
+/** The published criteria and their score range. */
+export const MIN_SCORE = 0;
+export const MAX_SCORE = 5;
+const criteria = ['deploymentEvidence', 'outcomes', 'safetyAndStandards', 'carbon', 'valueForMoney'] as const;
+
+const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Every change to an innovation: authoring, vetting, evidence and endorsements. Each mutation is
+ * one transaction that locks the innovation row (`SELECT … FOR UPDATE`), checks who and which
+ * state, changes it and appends to the audit trail; any error rolls all of it back. Reads inside a
+ * transaction go through its own manager, never the request's loaders (on an embedded database a
+ * second connection would wait for this one forever).
+ *
+ * Failures: UNAUTHENTICATED (anonymous), NOT_FOUND (missing, or invisible to the caller),
+ * FORBIDDEN (visible but not the caller's to change), CONFLICT with `currentStatus` (wrong state),
+ * BAD_USER_INPUT with `argument` naming the field.
+ */
+export class InnovationWorkflowService {
+  constructor(private readonly request: InnovationsRequest) {}
+
+  private signedIn(): Viewer {
+    if (!this.request.viewer) throw unauthenticated('Sign in to change innovations.');
+    return this.request.viewer;
+  }
+
+  /** After a write, nested fields of the answer must read the new state, not this request's cache. */
+  private fresh(innovation: Innovation): Innovation {
+    const { loaders } = this.request;
+    loaders.innovationById.clear(innovation.id).prime(innovation.id, innovation);
+    for (const loader of Object.values(loaders.vetting)) if (typeof loader !== 'function') loader.clear(innovation.id);
+    return innovation;
+  }
+
+  private async lock(manager: EntityManager, id: string, argument = 'id'): Promise<Innovation> {
+    const innovationId = parseId(id, argument);
+    const row = await manager
+      .getRepository(Innovation)
+      .createQueryBuilder('innovation')
+      .setLock('pessimistic_write')
+      .where('innovation.id = :innovationId', { innovationId })
+      .getOne();
+    if (!row || !canSeeInnovation(this.request.visibility, row)) throw notFound('Innovation', innovationId);
+    return row;
+  }
+
+  private wrongState(innovation: Innovation, action: string) {
+    const currentStatus = reviewStatus(innovation);
+    return conflict(`Cannot ${action} an innovation that is ${currentStatus}.`, { currentStatus });
+  }
+
+  private audit(
+    manager: EntityManager,
+    innovation: Innovation,
+    action: AuditEvent['action'],
+    change: { from?: InnovationStatus | null; to?: InnovationStatus | null; reason?: string | null } = {},
+  ) {
+    return manager.insert(AuditEvent, {
+      innovationId: innovation.id,
+      actorId: this.request.viewer?.personId ?? null,
+      action,
+      fromStatus: change.from ?? null,
+      toStatus: change.to ?? null,
+      reason: change.reason ?? null,
+      at: this.request.now(),
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- authoring
+
+  async create(input: InnovationInput): Promise<Innovation> {
+    const viewer = this.signedIn();
+    if (!isSupplierAuthor(viewer)) {
+      throw forbidden('Only contributors and admins of an active supplier member may create innovations.');
+    }
+    const content = readInnovationInput(input);
+    return this.request.dataSource.transaction(async (manager) => {
+      const created = await manager.save(manager.create(Innovation, { ...content, supplierId: viewer.organisationId, status: 'DRAFT' }));
+      await this.audit(manager, created, 'CREATED', { to: 'DRAFT' });
+      return this.fresh(created);
+    });
+  }
+
+  async update(id: string, input: InnovationInput): Promise<Innovation> {
+    this.signedIn();
+    const content = readInnovationInput(input);
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, id);
+      this.authorOnly(innovation);
+      if (!canEdit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'edit');
+      if (innovation.status === 'APPROVED') {
+        // The approved version stays listed; the changes wait as a revision.
+        const from = innovation.revisionStatus;
+        Object.assign(innovation, { pendingContent: content, revisionStatus: 'DRAFT' satisfies RevisionStatus });
+        if (from !== 'DRAFT') await this.audit(manager, innovation, 'STATUS_CHANGED', { from, to: 'DRAFT', reason: 'Revision of the approved version started.' });
+      } else {
+        Object.assign(innovation, content);
+      }
+      return this.fresh(await manager.save(innovation));
+    });
+  }
+
+  async delete(id: string): Promise<string> {
+    this.signedIn();
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, id);
+      this.authorOnly(innovation);
+      if (!canDelete(this.request.viewer, innovation)) throw this.wrongState(innovation, 'delete');
+      await this.audit(manager, innovation, 'DELETED', { from: innovation.status });
+      await manager.delete(Innovation, { id: innovation.id });
+      this.request.loaders.innovationById.clear(innovation.id);
+      return innovation.id;
+    });
+  }
+
+  async submit(id: string): Promise<Innovation> {
+    this.signedIn();
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, id);
+      this.authorOnly(innovation);
+      if (!canSubmit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'submit');
+      const from = reviewStatus(innovation);
+      this.setReviewStatus(innovation, 'SUBMITTED');
+      // A new round: assessments of earlier rounds do not count towards the next decision.
+      innovation.reviewRound += 1;
+      await this.audit(manager, innovation, 'STATUS_CHANGED', { from, to: 'SUBMITTED' });
+      return this.fresh(await manager.save(innovation));
+    });
+  }
+
+  async withdraw(id: string, reason: string | null | undefined): Promise<Innovation> {
+    this.signedIn();
+    const why = optionalText(reason, 'reason', contentLimits.text);
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, id);
+      this.authorOnly(innovation);
+      if (!canWithdraw(this.request.viewer, innovation)) throw this.wrongState(innovation, 'withdraw');
+      return this.delist(manager, innovation, 'WITHDRAWN', why);
+    });
+  }
+
+  async archive(id: string, reason: string | null | undefined): Promise<Innovation> {
+    this.signedIn();
+    const why = optionalText(reason, 'reason', contentLimits.text);
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, id);
+      if (!isPlatformAdmin(this.request.viewer)) throw forbidden('Only platform admins may archive innovations.');
+      if (!canArchive(this.request.viewer, innovation)) throw this.wrongState(innovation, 'archive');
+      return this.delist(manager, innovation, 'ARCHIVED', why);
+    });
+  }
+
+  /** Off the catalogue: the listed revision stops being listed now; a pending revision is dropped. */
+  private async delist(manager: EntityManager, innovation: Innovation, to: 'WITHDRAWN' | 'ARCHIVED', reason: string | null) {
+    const now = this.request.now();
+    await manager
+      .createQueryBuilder()
+      .update(InnovationRevision)
+      .set({ supersededAt: now })
+      .where('innovation_id = :id AND superseded_at IS NULL', { id: innovation.id })
+      .execute();
+    Object.assign(innovation, { status: to, revisionStatus: null, pendingContent: null });
+    await this.audit(manager, innovation, 'STATUS_CHANGED', { from: 'APPROVED', to, reason });
+    return this.fresh(await manager.save(innovation));
+  }
+
+  private authorOnly(innovation: Innovation): void {
+    if (!isAuthorOf(this.request.viewer, innovation)) {
+      throw forbidden("Only the supplier's contributors and admins may change its innovations.");
+    }
+  }
+
+  /** The review that matters now is the pending revision's, if there is one. */
+  private setReviewStatus(innovation: Innovation, status: RevisionStatus | 'APPROVED'): void {
+    if (innovation.revisionStatus !== null) {
+      if (status === 'APPROVED') throw new Error('a revision is approved by applyRevision');
+      innovation.revisionStatus = status;
+    } else {
+      innovation.status = status;
+    }
+  }
+
+  // --------------------------------------------------------------------------------------- vetting
+
+  async assignAssessor(innovationId: string, assessorId: string): Promise<Innovation> {
+    this.signedIn();
+    const assessor = parseId(assessorId, 'assessorId');
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, innovationId, 'innovationId');
+      if (!isPlatformAdmin(this.request.viewer)) throw forbidden('Only platform admins may assign assessors.');
+      if (!canAssignAssessor(this.request.viewer, innovation)) throw this.wrongState(innovation, 'assign an assessor to');
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AssessorAssignment)
+        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: assessor, assignedAt: this.request.now() })
+        .orIgnore()
+        .execute();
+      await this.audit(manager, innovation, 'ASSESSOR_ASSIGNED', { reason: `Assessor ${assessor} assigned for round ${innovation.reviewRound}.` });
+      if (reviewStatus(innovation) === 'SUBMITTED') {
+        this.setReviewStatus(innovation, 'UNDER_REVIEW');
+        await this.audit(manager, innovation, 'STATUS_CHANGED', { from: 'SUBMITTED', to: 'UNDER_REVIEW' });
+        await manager.save(innovation);
+      }
+      return this.fresh(innovation);
+    });
+  }
+
+  /** The caller's standing as an assessor, read inside the transaction. */
+  private async standingIn(manager: EntityManager, innovation: Innovation, viewer: Viewer): Promise<AssessorStanding> {
+    const [assigned, declarations] = await Promise.all([
+      manager.exists(AssessorAssignment, { where: { innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId } }),
+      manager.find(ConflictDeclaration, { where: [
+        { assessorId: viewer.personId, innovationId: innovation.id },
+        { assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: true },
+      ] }),
+    ]);
+    return {
+      assigned,
+      declaredNoConflict: declarations.some((d) => d.innovationId === innovation.id && !d.conflicted),
+      conflictedWithSupplier: declarations.some((d) => d.conflicted && d.supplierId === innovation.supplierId),
+    };
+  }
+
+  private assessorChecks(viewer: Viewer, innovation: Innovation, standing: AssessorStanding): void {
+    if (!hasPlatformRole(viewer, 'ASSESSOR')) throw forbidden('Only assessors may do this.');
+    if (viewer.organisationId === innovation.supplierId) throw forbidden("Nobody assesses their own organisation's innovation.");
+    if (reviewStatus(innovation) !== 'UNDER_REVIEW') throw this.wrongState(innovation, 'assess');
+    if (!standing.assigned) throw forbidden('Only assessors assigned to this review round may do this.');
+  }
+
+  async declareConflict(input: DeclareConflictInput): Promise<Innovation> {
+    const viewer = this.signedIn();
+    const statement = requiredText(input.statement, 'input.statement', contentLimits.text);
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
+      const standing = await this.standingIn(manager, innovation, viewer);
+      this.assessorChecks(viewer, innovation, standing);
+      if (!canDeclareConflict(viewer, innovation, standing)) throw forbidden('You may not declare conflicts for this innovation.');
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ConflictDeclaration)
+        .values({ innovationId: innovation.id, assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: input.conflicted, statement, declaredAt: this.request.now() })
+        .orIgnore()
+        .execute();
+      if (inserted.identifiers.filter(Boolean).length === 0) {
+        throw conflict('You have already declared your interests for this innovation.', { currentStatus: reviewStatus(innovation) });
+      }
+      await this.audit(manager, innovation, 'CONFLICT_DECLARED', {
+        reason: `${input.conflicted ? 'Conflict of interest declared' : 'No conflict of interest'}: ${statement}`,
+      });
+      return this.fresh(innovation);
+    });
+  }
+
+  async submitAssessment(input: SubmitAssessmentInput): Promise<Assessment> {
+    const viewer = this.signedIn();
+    const scores = Object.fromEntries(
+      criteria.map((criterion) => {
+        const score = input[criterion];
+        if (!Number.isInteger(score) || score < MIN_SCORE || score > MAX_SCORE) {
+          throw badUserInput(`"input.${criterion}" must be a score from ${MIN_SCORE} to ${MAX_SCORE}; it was ${score}.`, `input.${criterion}`);
+        }
+        return [criterion, score];
+      }),
+    ) as Record<(typeof criteria)[number], number>;
+    const comments = Object.fromEntries(
+      criteria.map((criterion) => [criterion, requiredText(input[`${criterion}Comment`], `input.${criterion}Comment`, contentLimits.text)]),
+    ) as Record<(typeof criteria)[number], string>;
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
+      const standing = await this.standingIn(manager, innovation, viewer);
+      this.assessorChecks(viewer, innovation, standing);
+      if (standing.conflictedWithSupplier) throw forbidden('You declared a conflict of interest with this supplier.');
+      if (!canAssess(viewer, innovation, standing)) throw forbidden('Declare your interests for this innovation before scoring it.');
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Assessment)
+        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId, ...scores, comments, submittedAt: this.request.now() })
+        .orIgnore()
+        .returning('*')
+        .execute();
+      const row = (inserted.raw as Record<string, unknown>[])[0];
+      if (!row) throw conflict('You have already assessed this review round.', { currentStatus: reviewStatus(innovation) });
+      await this.audit(manager, innovation, 'ASSESSED', { reason: `Round ${innovation.reviewRound}: ${criteria.map((c) => `${c} ${scores[c]}`).join(', ')}.` });
+      this.fresh(innovation);
+      return manager.findOneByOrFail(Assessment, { id: row.id as string });
+    });
+  }
+
+  /**
+   * Decides the innovation (or its pending revision). The row lock serialises deciders: of two
+   * assessors deciding at once, the second waits, then finds the status no longer UNDER_REVIEW
+   * and gets CONFLICT; the conditional UPDATE would refuse it even without the lock.
+   */
+  async decide(input: DecideInnovationInput): Promise<Innovation> {
+    const viewer = this.signedIn();
+    const reasons = requiredText(input.reasons, 'input.reasons', contentLimits.text);
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
+      const admin = isPlatformAdmin(viewer);
+      if (!admin && !hasPlatformRole(viewer, 'ASSESSOR')) throw forbidden('Only assessors and platform admins decide innovations.');
+      if (reviewStatus(innovation) !== 'UNDER_REVIEW') throw this.wrongState(innovation, 'decide');
+      const standing = admin ? { assigned: true, declaredNoConflict: true, conflictedWithSupplier: false } : await this.standingIn(manager, innovation, viewer);
+      if (!admin) this.assessorChecks(viewer, innovation, standing);
+      if (!canDecide(viewer, innovation, standing)) throw forbidden('Declare your interests, without a conflict, before deciding.');
+      const completed = await this.countCleanAssessments(manager, innovation);
+      const required = this.request.assessmentsRequired;
+      if (completed < required) {
+        throw conflict(`A decision needs ${required} completed assessments without a conflict of interest; there are ${completed}.`, {
+          currentStatus: 'UNDER_REVIEW',
+          assessmentsCompleted: completed,
+          assessmentsRequired: required,
+        });
+      }
+      const isRevision = innovation.revisionStatus !== null;
+      const expected = isRevision ? { revisionStatus: 'UNDER_REVIEW' as const } : { status: 'UNDER_REVIEW' as const };
+      if (input.outcome === 'APPROVED') {
+        if (isRevision) Object.assign(innovation, innovation.pendingContent, { revisionStatus: null, pendingContent: null });
+        else innovation.status = 'APPROVED';
+        await this.listNewRevision(manager, innovation);
+      } else {
+        this.setReviewStatus(innovation, input.outcome);
+      }
+      // Belt and braces beside the lock: only a row still UNDER_REVIEW is changed.
+      const updated = await manager
+        .createQueryBuilder()
+        .update(Innovation)
+        .set({ ...contentOf(innovation), status: innovation.status, revisionStatus: innovation.revisionStatus, pendingContent: innovation.pendingContent })
+        .where({ id: innovation.id, reviewRound: innovation.reviewRound, ...expected })
+        .execute();
+      if (updated.affected !== 1) throw conflict('The innovation was decided meanwhile.', { currentStatus: reviewStatus(innovation) });
+      await this.audit(manager, innovation, 'DECIDED', { from: 'UNDER_REVIEW', to: input.outcome, reason: reasons });
+      if (isRevision && input.outcome === 'APPROVED') {
+        await this.audit(manager, innovation, 'REVISION_APPROVED', { reason: reasons });
+      }
+      return this.fresh(await manager.findOneByOrFail(Innovation, { id: innovation.id }));
+    });
+  }
+
+  /** Assessments of the current round by assessors who have not declared a conflict with the supplier. */
+  private async countCleanAssessments(manager: EntityManager, innovation: Innovation): Promise<number> {
+    const [row] = await manager.query(
+      `SELECT count(*)::int AS count FROM innovations.assessment
+        WHERE innovation_id = $1 AND round = $2
+          AND NOT EXISTS (SELECT 1 FROM innovations.conflict_declaration
+                           WHERE assessor_id = assessment.assessor_id AND supplier_id = $3 AND conflicted)`,
+      [innovation.id, innovation.reviewRound, innovation.supplierId],
+    );
+    return Number(row.count);
+  }
+
+  /** Snapshots the content now listed: the previous version stops being listed at this instant. */
+  private async listNewRevision(manager: EntityManager, innovation: Innovation): Promise<void> {
+    const now = this.request.now();
+    await manager
+      .createQueryBuilder()
+      .update(InnovationRevision)
+      .set({ supersededAt: now })
+      .where('innovation_id = :id AND superseded_at IS NULL', { id: innovation.id })
+      .execute();
+    const [{ next }] = await manager.query(
+      `SELECT coalesce(max(number), 0) + 1 AS next FROM innovations.innovation_revision WHERE innovation_id = $1`,
+      [innovation.id],
+    );
+    const content: InnovationContent = contentOf(innovation);
+    await manager.insert(InnovationRevision, {
+      innovationId: innovation.id,
+      number: Number(next),
+      title: content.title,
+      summary: content.summary,
+      description: content.description,
+      category: content.category,
+      tags: content.tags,
+      trl: content.trl,
+      pricingModel: content.pricingModel,
+      content,
+      approvedAt: now,
+      supersededAt: null,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------- evidence
+
+  async addEvidence(input: AddEvidenceInput): Promise<Innovation> {
+    this.signedIn();
+    const item = readEvidence(input);
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
+      this.authorOnly(innovation);
+      if (['WITHDRAWN', 'ARCHIVED'].includes(innovation.status)) throw this.wrongState(innovation, 'add evidence to');
+      if (item.kind === 'certification') {
+        await manager.insert(Certification, { innovationId: innovation.id, ...item.certification });
+      } else {
+        if (item.evidence.authorityId === innovation.supplierId) {
+          throw badUserInput('"input.authorityId" must name the authority where it happened, not the supplier.', 'input.authorityId');
+        }
+        await manager.insert(Evidence, { innovationId: innovation.id, ...item.evidence });
+      }
+      return this.fresh(innovation);
+    });
+  }
+
+  confirmEvidence(evidenceId: string, note: string | null | undefined): Promise<Evidence> {
+    return this.answerEvidence(evidenceId, 'CONFIRMED', optionalText(note, 'note', contentLimits.text));
+  }
+
+  disputeEvidence(evidenceId: string, note: string): Promise<Evidence> {
+    return this.answerEvidence(evidenceId, 'DISPUTED', requiredText(note, 'note', contentLimits.text));
+  }
+
+  /**
+   * The authority's answer. Its nation is recorded from the answering person's verified identity
+   * (the gateway's assertion), so "nations where evidence exists" needs no read of members' tables.
+   */
+  private async answerEvidence(evidenceId: string, answer: 'CONFIRMED' | 'DISPUTED', note: string | null): Promise<Evidence> {
+    const viewer = this.signedIn();
+    const id = parseId(evidenceId, 'evidenceId');
+    return this.request.dataSource.transaction(async (manager) => {
+      const evidence = await manager
+        .getRepository(Evidence)
+        .createQueryBuilder('evidence')
+        .setLock('pessimistic_write')
+        .where('evidence.id = :id', { id })
+        .getOne();
+      if (!evidence) throw notFound('EvidenceItem', id);
+      if (!canConfirmEvidence(viewer, evidence)) {
+        throw forbidden('Only buyers and admins of the authority an evidence item names may confirm or dispute it.');
+      }
+      if (evidence.confirmation !== 'UNCONFIRMED') {
+        throw conflict(`This evidence is already ${evidence.confirmation}.`, { currentStatus: evidence.confirmation });
+      }
+      Object.assign(evidence, {
+        confirmation: answer,
+        confirmationNote: note,
+        confirmedBy: viewer.personId,
+        confirmedAt: this.request.now(),
+        authorityNation: (viewer.organisationNation as Evidence['authorityNation']) ?? null,
+      });
+      await manager.save(evidence);
+      const innovation = await manager.findOneByOrFail(Innovation, { id: evidence.innovationId });
+      await this.audit(manager, innovation, answer === 'CONFIRMED' ? 'EVIDENCE_CONFIRMED' : 'EVIDENCE_DISPUTED', {
+        reason: `${evidence.title}${note ? `: ${note}` : ''}`,
+      });
+      this.request.loaders.vetting.evidence.clear(evidence.innovationId);
+      return evidence;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------- endorsements
+
+  async endorse(innovationId: string, statement: string): Promise<Endorsement> {
+    const viewer = this.signedIn();
+    const text = requiredText(statement, 'statement', contentLimits.endorsement);
+    if (!isEndorser(viewer)) throw forbidden('Only buyers and admins of an active council or public body may endorse innovations.');
+    return this.request.dataSource.transaction(async (manager) => {
+      const innovation = await this.lock(manager, innovationId, 'innovationId');
+      if (innovation.status !== 'APPROVED') throw this.wrongState(innovation, 'endorse');
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Endorsement)
+        .values({ innovationId: innovation.id, organisationId: viewer.organisationId, personId: viewer.personId, statement: text, createdAt: this.request.now() })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      const row = (inserted.raw as { id: string }[])[0];
+      if (!row) throw conflict('Your organisation has already endorsed this innovation.', { currentStatus: innovation.status });
+      this.fresh(innovation);
+      return manager.findOneByOrFail(Endorsement, { id: row.id });
+    });
+  }
+}
+
+type ReadEvidence =
+  | { kind: 'certification'; certification: Pick<Certification, 'scheme' | 'issuer' | 'reference' | 'expiresOn'> }
+  | { kind: 'evidence'; evidence: Omit<Evidence, 'id' | 'innovationId' | 'confirmation' | 'confirmationNote' | 'confirmedBy' | 'confirmedAt' | 'authorityNation' | 'createdAt'> };
+
+function readDate(value: string | null | undefined, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (!datePattern.test(value)) throw badUserInput(`"${field}" must be a date "YYYY-MM-DD".`, field);
+  return value;
+}
+
+function readAmount(value: number | null | undefined, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isFinite(value) || value < 0 || value > 1e11) throw badUserInput(`"${field}" must be 0 or more.`, field);
+  return value;
+}
+
+/** Validates evidence input before any SQL: one of a certification or an item at an authority. */
+function readEvidence(input: AddEvidenceInput): ReadEvidence {
+  if (input.certification) {
+    for (const field of ['kind', 'title', 'authorityId', 'startedOn', 'endedOn', 'scale', 'costSavedGbp', 'carbonSavedTco2e', 'timeSaved', 'safety'] as const) {
+      if (input[field] !== null && input[field] !== undefined) {
+        throw badUserInput(`"input.${field}" does not apply to a certification.`, `input.${field}`);
+      }
+    }
+    const { scheme, issuer, reference, expiresOn } = input.certification;
+    return {
+      kind: 'certification',
+      certification: {
+        scheme: requiredText(scheme, 'input.certification.scheme', contentLimits.certificationScheme),
+        issuer: requiredText(issuer, 'input.certification.issuer', contentLimits.shortText),
+        reference: requiredText(reference, 'input.certification.reference', contentLimits.certificationReference),
+        expiresOn: readDate(expiresOn, 'input.certification.expiresOn'),
+      },
+    };
+  }
+  if (!input.kind) throw badUserInput('"input.kind" is required unless a certification is given.', 'input.kind');
+  if (!input.authorityId) throw badUserInput('"input.authorityId" is required: name the authority where it happened.', 'input.authorityId');
+  const startedOn = readDate(input.startedOn, 'input.startedOn');
+  if (!startedOn) throw badUserInput('"input.startedOn" is required.', 'input.startedOn');
+  const endedOn = readDate(input.endedOn, 'input.endedOn');
+  if (endedOn && endedOn < startedOn) throw badUserInput('"input.endedOn" must not be before "input.startedOn".', 'input.endedOn');
+  return {
+    kind: 'evidence',
+    evidence: {
+      kind: input.kind,
+      title: requiredText(input.title, 'input.title', contentLimits.shortText),
+      authorityId: parseId(input.authorityId, 'input.authorityId'),
+      startedOn,
+      endedOn,
+      scale: optionalText(input.scale, 'input.scale', contentLimits.shortText),
+      costSavedGbp: readAmount(input.costSavedGbp, 'input.costSavedGbp'),
+      carbonSavedTco2e: readAmount(input.carbonSavedTco2e, 'input.carbonSavedTco2e'),
+      timeSaved: optionalText(input.timeSaved, 'input.timeSaved', contentLimits.shortText),
+      safety: optionalText(input.safety, 'input.safety', contentLimits.summary),
+    },
+  };
+}
