@@ -4,6 +4,7 @@ import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import type { RunningService } from '../platform/subgraph-server';
 import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from './authentication';
 import { SubgraphHttpDataSource } from './data-sources';
+import { addExplorerRoutes } from './explorer/routes';
 import { createGatewayServer, readSupergraph } from './gateway';
 
 function isSubgraphName(name: string): name is SubgraphName {
@@ -39,6 +40,7 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     isReady: async () => true,
     authenticate: (request) => authenticate(request.get('authorization')),
     context: async (viewer) => ({ viewer }),
+    publicRoutes: (app) => addExplorerRoutes(app, config),
   });
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,
