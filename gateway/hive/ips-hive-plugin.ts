@@ -1,0 +1,88 @@
+import type { GatewayConfig as HiveGatewayConfig, GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { GatewayConfig } from '../../platform/config';
+import { ErrorCode } from '../../platform/errors';
+import { gatewayAssertionHeader, signGatewayAssertion } from '../../platform/gateway-assertion';
+import { AuthenticationError } from '../../platform/graphql-http';
+import type { Identity } from '../../platform/identity';
+import { supergraphPath } from '../../platform/paths';
+import { subgraphNames } from '../../platform/subgraph-names';
+import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from '../authentication';
+
+/**
+ * IPS Graph on Hive Gateway, the way to scale the gateway out: the same committed supergraph, the
+ * same sign-in (token verified, person looked up in members) and the same signed identity on every
+ * subgraph request as our Apollo gateway, so the subgraphs cannot tell the two apart.
+ *
+ * Only types are imported from Hive here; the runtime is a dev dependency and is loaded by
+ * whoever runs Hive (the second-gateway test, or the Hive CLI through gateway.config.ts).
+ */
+export type Authenticate = (authorization: string | undefined) => Promise<Identity>;
+
+/** The one place the Hive gateway signs what it sends a subgraph (see platform/gateway-assertion.ts). */
+async function signSubgraphRequest(identity: Identity, secret: string): Promise<string> {
+  return signGatewayAssertion(identity, secret);
+}
+
+function refusal(status: number, message: string, code: ErrorCode): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+export function ipsHivePlugin(options: { authenticate: Authenticate; secret: string }): GatewayPlugin {
+  // Identity per incoming request, established before any GraphQL work, as our gateway does.
+  const identities = new WeakMap<Request, Identity>();
+  return {
+    async onRequest({ request, endResponse }) {
+      try {
+        identities.set(request, await options.authenticate(request.headers.get('authorization') ?? undefined));
+      } catch (error) {
+        if (error instanceof AuthenticationError) return endResponse(refusal(401, error.message, ErrorCode.UNAUTHENTICATED));
+        console.error(error);
+        return endResponse(refusal(503, 'Sign-in is temporarily unavailable.', ErrorCode.SERVICE_UNAVAILABLE));
+      }
+    },
+    async onFetch({ context, options: init, setOptions }) {
+      const request = 'request' in context ? (context.request as Request) : undefined;
+      const identity = request ? (identities.get(request) ?? null) : null;
+      const headers = new Headers(init.headers as HeadersInit | undefined);
+      // Client headers are never forwarded; the assertion is the only identity a subgraph sees.
+      headers.set(gatewayAssertionHeader, await signSubgraphRequest(identity, options.secret));
+      setOptions({ ...init, headers: Object.fromEntries(headers) });
+    },
+  };
+}
+
+/**
+ * Hive Gateway settings for IPS Graph. Hive deduplicates identical in-flight subgraph requests by
+ * default, keyed on URL, body and headers as they are *before* onFetch plugins run, so the
+ * per-caller assertion added above would not separate two callers: one could receive the other's
+ * answer. Deduplication is therefore off for every subgraph.
+ */
+export function ipsHiveGatewayConfig(config: GatewayConfig, authenticate?: Authenticate): HiveGatewayConfig<Record<string, unknown>> {
+  return {
+    supergraph: config.supergraphPath ?? supergraphPath,
+    transportEntries: Object.fromEntries(
+      subgraphNames.map((name) => [
+        name,
+        { location: config.subgraphUrls[name], options: { deduplicateInflightRequests: false, timeout: config.subgraphTimeoutMs } },
+      ]),
+    ),
+    plugins: () => [
+      ipsHivePlugin({
+        authenticate:
+          authenticate ??
+          createAuthenticator(
+            createTokenVerifier(config.authentication),
+            createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret),
+          ),
+        secret: config.gatewaySecret,
+      }),
+    ],
+    // The explorer lives on our gateway; Hive's own GraphiQL would load from a CDN.
+    graphiql: false,
+    landingPage: false,
+    logging: config.development ? 'info' : 'warn',
+  };
+}
