@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { getIntrospectionQuery, parse } from 'graphql';
+import { getIntrospectionQuery, parse, print } from 'graphql';
 import { demoPersonas, type DemoPersona } from '../demo-data/personas';
 import { mayIntrospect, usesIntrospection } from '../gateway/explorer/introspection-by-role';
 import { loadExampleOperations, parseExampleOperation } from '../gateway/explorer/operations';
 import { addExplorerRoutes, explorerContentSecurityPolicy, personaSignInEnabled } from '../gateway/explorer/routes';
+import { CatalogueSearchDocument, type CatalogueSearchQuery, type CatalogueSearchQueryVariables } from '../operations/generated/graphql';
 import { loadGatewayConfig } from '../platform/config';
 import { createApp } from '../platform/http';
 import { subgraphNames } from '../platform/subgraph-names';
@@ -100,6 +101,18 @@ describe('example operations', () => {
         expect(Object.values(result.data ?? {}).every((value) => value !== null)).toBe(true);
       }
     }
+  });
+});
+
+describe('typed operations (codegen client preset)', () => {
+  it('gives front ends typed documents for the example operations', async () => {
+    const variables: CatalogueSearchQueryVariables = { search: 'pothole', first: 3 };
+    const result = await graph.execute<CatalogueSearchQuery>(print(CatalogueSearchDocument), variables);
+    expect(result.errors).toBeUndefined();
+    // Typed: a misspelt field here would not compile.
+    const titles: string[] = result.data!.innovations.edges.map(({ node }) => node.title);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(result.data!.innovations.edges.every(({ node }) => typeof node.supplier.name === 'string')).toBe(true);
   });
 });
 
