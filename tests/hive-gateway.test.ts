@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
@@ -6,7 +7,9 @@ import { mintDevelopmentToken } from '../gateway/development-tokens';
 import { loadExampleOperations } from '../gateway/explorer/operations';
 import { ipsHiveGatewayConfig } from '../gateway/hive/ips-hive-plugin';
 import { gatewayVariableNames, loadGatewayConfig, type Environment } from '../platform/config';
+import { repositoryRoot } from '../platform/paths';
 import { subgraphNames } from '../platform/subgraph-names';
+import { parse as parseYaml } from 'yaml';
 import { startHttpGraph, type HttpGraph } from './support/http-graph';
 
 /**
@@ -77,6 +80,14 @@ describe('Hive Gateway over the committed supergraph', () => {
     expect(hive).toEqual(ours);
   });
 
+  it('applies the same introspection policy: analysts yes, others no', async () => {
+    const body = { query: '{ __schema { queryType { name } } }' };
+    const anonymous = (await post(hiveUrl, body)).json as { errors?: { extensions: { code: string } }[] };
+    expect(anonymous.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    const analyst = await post(hiveUrl, body, await tokenFor(demoPersonas.find((p) => p.key === 'analyst')!.email));
+    expect(analyst.json).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
   it('never lets two signed-in callers share an answer, however concurrent', async () => {
     const people = [demoPersonas.find((p) => p.key === 'kent-buyer')!, demoPersonas.find((p) => p.key === 'resurface-contributor')!];
     const tokens = await Promise.all(people.map((p) => tokenFor(p.email)));
@@ -90,5 +101,23 @@ describe('Hive Gateway over the committed supergraph', () => {
         expect(json).toEqual({ data: { viewer: { person: { name: asked.name, email: asked.email } } } });
       }
     }
+  });
+});
+
+describe('docker-compose.scale-out.yml', () => {
+  it('configures Hive Gateway through platform/config.ts, with the assertion secret and every subgraph', () => {
+    const compose = parseYaml(readFileSync(`${repositoryRoot}/docker-compose.scale-out.yml`, 'utf8')) as {
+      services: { 'hive-gateway': { environment: Record<string, string>; command: string[] } };
+    };
+    const service = compose.services['hive-gateway'];
+    // Compose's `${NAME:-default}` with nothing set on the host.
+    const env = Object.fromEntries(
+      Object.entries(service.environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+    );
+    const config = loadGatewayConfig(env, subgraphNames);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.authentication.kind).toBe('oidc');
+    for (const name of subgraphNames) expect(config.subgraphUrls[name]).toMatch(new RegExp(`^http://${name}:\\d+/graphql$`));
+    expect(service.command).toEqual(expect.arrayContaining(['dist/gateway/hive/gateway.config.js', 'schema/supergraph.graphql']));
   });
 });

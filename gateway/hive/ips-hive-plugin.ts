@@ -1,4 +1,5 @@
 import type { GatewayConfig as HiveGatewayConfig, GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from '../../platform/config';
 import { ErrorCode } from '../../platform/errors';
 import { gatewayAssertionHeader, signGatewayAssertion } from '../../platform/gateway-assertion';
@@ -7,6 +8,7 @@ import type { Identity } from '../../platform/identity';
 import { supergraphPath } from '../../platform/paths';
 import { subgraphNames } from '../../platform/subgraph-names';
 import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from '../authentication';
+import { mayIntrospect, usesIntrospection } from '../explorer/introspection-by-role';
 
 /**
  * IPS Graph on Hive Gateway, the way to scale the gateway out: the same committed supergraph, the
@@ -30,7 +32,7 @@ function refusal(status: number, message: string, code: ErrorCode): Response {
   });
 }
 
-export function ipsHivePlugin(options: { authenticate: Authenticate; secret: string }): GatewayPlugin {
+export function ipsHivePlugin(options: { authenticate: Authenticate; secret: string; development: boolean }): GatewayPlugin {
   // Identity per incoming request, established before any GraphQL work, as our gateway does.
   const identities = new WeakMap<Request, Identity>();
   return {
@@ -41,6 +43,20 @@ export function ipsHivePlugin(options: { authenticate: Authenticate; secret: str
         if (error instanceof AuthenticationError) return endResponse(refusal(401, error.message, ErrorCode.UNAUTHENTICATED));
         console.error(error);
         return endResponse(refusal(503, 'Sign-in is temporarily unavailable.', ErrorCode.SERVICE_UNAVAILABLE));
+      }
+    },
+    // The same introspection policy as our gateway (gateway/explorer/introspection-by-role.ts).
+    onExecute({ args, setResultAndStopExecution }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const identity = request ? (identities.get(request) ?? null) : null;
+      if (usesIntrospection(args.document) && !mayIntrospect(identity, options.development)) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError('Introspection is available to analysts and platform administrators only.', {
+              extensions: { code: ErrorCode.FORBIDDEN },
+            }),
+          ],
+        });
       }
     },
     async onFetch({ context, options: init, setOptions }) {
@@ -78,6 +94,7 @@ export function ipsHiveGatewayConfig(config: GatewayConfig, authenticate?: Authe
             createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret),
           ),
         secret: config.gatewaySecret,
+        development: config.development,
       }),
     ],
     // The explorer lives on our gateway; Hive's own GraphiQL would load from a CDN.
