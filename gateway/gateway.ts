@@ -7,6 +7,7 @@ import { sharedApolloOptions } from '../platform/graphql-http';
 import { supergraphPath } from '../platform/paths';
 import type { GatewayContext } from './data-sources';
 import { operationLimitsPlugin } from './operation-limits';
+import { introspectionByRolePlugin } from './explorer/introspection-by-role';
 
 export interface GatewayOptions {
   /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
@@ -38,10 +39,14 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
     gateway,
     // The gateway copies subgraph errors through verbatim, so it masks them too (shared formatter).
     ...shared,
+    // Introspection is decided per caller by the plugin below; Apollo's landing page (which loads
+    // from a CDN) is replaced by the explorer the gateway serves itself (gateway/explorer/).
+    introspection: true,
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
       operationLimitsPlugin(options.limits),
-      ...(options.development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      ApolloServerPluginLandingPageDisabled(),
+      introspectionByRolePlugin({ development: options.development }),
       ...shared.plugins,
     ],
   });

@@ -6,6 +6,7 @@ import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import type { RunningService } from '../platform/subgraph-server';
 import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from './authentication';
 import { SubgraphHttpDataSource } from './data-sources';
+import { addExplorerRoutes } from './explorer/routes';
 import { createGatewayServer, readSupergraph } from './gateway';
 
 function isSubgraphName(name: string): name is SubgraphName {
@@ -77,6 +78,7 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     context: async (viewer) => ({ viewer }),
     http: config.http,
     maxResponseBytes: config.limits.maxResponseBytes,
+    publicRoutes: (app) => addExplorerRoutes(app, config),
   });
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,

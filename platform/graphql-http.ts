@@ -56,6 +56,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   http: HttpLimits;
   /** Subgraph response bytes one request may gather (the gateway); unlimited when absent. */
   maxResponseBytes?: number;
+  /** Public routes registered ahead of `/graphql` (e.g. the gateway's explorer). */
+  publicRoutes?: (app: Express) => void;
 }
 
 /** The body bytes exactly as received, kept for the gateway assertion's digest (empty if none). */
@@ -113,6 +115,7 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
   const maxResponseBytes = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
   addHealthRoutes(app, options.isReady);
   app.get('/', (_request, response) => response.redirect('/graphql'));
+  options.publicRoutes?.(app);
   const authenticate: express.RequestHandler = (request, response, next) => {
     const budget = startBudget(response, options.http, maxResponseBytes);
     options.authenticate(request).then(
