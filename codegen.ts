@@ -18,7 +18,24 @@ const mappedTypes: Record<string, string[]> = {
   ],
   innovations: ['Innovation', 'InnovationConnection', 'Organisation'],
   procurement: ['ProcurementRoute', 'Lot', 'ProcurementRouteConnection', 'Innovation'],
-  events: ['Event', 'EventConnection', 'Organisation'],
+  events: [
+    'Event',
+    'EventConnection',
+    'Organisation',
+    'Person',
+    'Innovation',
+    'ProcurementRoute',
+    'EventRegistration',
+    'MarketEngagementBriefing',
+    'BriefingQuestion',
+    'EventScheduleChange',
+    'Faq',
+    'FaqConnection',
+    'SupportRequest',
+    'SupportRequestConnection',
+    'SupportMessage',
+    'SupportStatusChange',
+  ],
 };
 
 // `CODEGEN_SUBGRAPHS=members,events` limits generation to some subgraphs while one is being written.

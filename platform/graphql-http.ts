@@ -51,6 +51,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (viewer: Identity) => Promise<TContext>;
   /** Further routes behind the same authentication (e.g. members' identity lookup). */
   internalRoutes?: (router: express.Router) => void;
+  /** Public routes beside /graphql that authenticate for themselves (e.g. the gateway's calendar files). */
+  publicRoutes?: (app: Express) => void;
 }
 
 function refuse(response: Response, message: string): void {
@@ -66,6 +68,7 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
   const app: Express = createApp();
   addHealthRoutes(app, options.isReady);
   app.get('/', (_request, response) => response.redirect('/graphql'));
+  options.publicRoutes?.(app);
   const authenticate: express.RequestHandler = (request, response, next) => {
     options.authenticate(request).then(
       (viewer) => {
