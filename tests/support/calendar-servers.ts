@@ -1,0 +1,51 @@
+import express from 'express';
+import type { DataSource } from 'typeorm';
+import { addCalendarRoutes as addGatewayCalendarRoutes } from '../../gateway/routes/calendar';
+import { gatewayAssertionHeader, verifyGatewayAssertion } from '../../platform/gateway-assertion';
+import { createApp, listen, type Listening } from '../../platform/http';
+import type { Identity } from '../../platform/identity';
+import { addCalendarRoutes as addEventsCalendarRoutes } from '../../subgraphs/events/services/calendar.service';
+
+/**
+ * The calendar files over real HTTP, as deployed: the events subgraph's `/internal` calendar routes
+ * (behind the gateway assertion) and the gateway's public `/events/<id>.ics` and `/calendar/<token>.ics`
+ * in front of them.
+ */
+export async function startCalendarServers(options: {
+  events: DataSource;
+  secret: string;
+  authenticate: (authorization: string | undefined) => Promise<Identity>;
+}): Promise<{ gatewayUrl: string; stop(): Promise<void> }> {
+  const subgraph = createApp();
+  const router = express.Router();
+  addEventsCalendarRoutes(router, options.events);
+  subgraph.use(
+    '/internal',
+    (request, response, next) => {
+      verifyGatewayAssertion(request.get(gatewayAssertionHeader), options.secret).then(
+        (viewer) => {
+          response.locals.viewer = viewer;
+          next();
+        },
+        () => response.status(401).end(),
+      );
+    },
+    router,
+  );
+  const subgraphListening: Listening = await listen(subgraph, '127.0.0.1', 0);
+  const gateway = createApp();
+  addGatewayCalendarRoutes(gateway, {
+    eventsUrl: `http://127.0.0.1:${subgraphListening.port}/graphql`,
+    gatewaySecret: options.secret,
+    timeoutMs: 5_000,
+    authenticate: options.authenticate,
+  });
+  const gatewayListening = await listen(gateway, '127.0.0.1', 0);
+  return {
+    gatewayUrl: `http://127.0.0.1:${gatewayListening.port}`,
+    async stop() {
+      await gatewayListening.close();
+      await subgraphListening.close();
+    },
+  };
+}
