@@ -1,5 +1,6 @@
 import type { DemoEvent } from './events';
 import { demoId } from './ids';
+import { demoInnovations } from './innovations';
 import { demoOrganisations, demoSuppliers, type DemoOrganisation } from './organisations';
 import { demoPeople, type DemoPerson } from './people';
 
@@ -123,3 +124,15 @@ export const demoSupportRequests: DemoSupportRequest[] = [
   const person = personAt(key);
   return { ...request, id: demoId('support-request', key), requesterId: person.id, organisationId: person.organisationId };
 });
+
+/** Showcases show their host suppliers' approved innovations (up to three each). */
+export function buildDemoEventInnovations(events: DemoEvent[]): { eventId: string; innovationId: string; position: number }[] {
+  return events
+    .filter((event) => event.kind === 'SHOWCASE')
+    .flatMap((event) =>
+      demoInnovations
+        .filter((innovation) => innovation.status === 'APPROVED' && event.hostIds.includes(innovation.supplierId))
+        .slice(0, 3)
+        .map((innovation, position) => ({ eventId: event.id, innovationId: innovation.id, position })),
+    );
+}

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
+  buildDemoEventInnovations,
   buildDemoRegistrations,
   demoBriefingQuestions,
   demoFaqs,
@@ -8,7 +9,7 @@ import {
 } from '../../demo-data/event-engagement';
 import { buildDemoEvents } from '../../demo-data/events';
 import { demoPersona } from '../../demo-data/personas';
-import { BriefingQuestion, Event, EventHost, EventRoute, Faq, SupportRequest, SupportRequestEntry } from './entities';
+import { BriefingQuestion, Event, EventHost, EventInnovation, EventRoute, Faq, SupportRequest, SupportRequestEntry } from './entities';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -35,6 +36,8 @@ export async function seedDemoData(dataSource: DataSource, now: Date = new Date(
     );
     const routes = demoEvents.flatMap((event) => event.routeIds.map((routeId, position) => ({ eventId: event.id, routeId, position })));
     if (routes.length > 0) await manager.insert(EventRoute, routes);
+    const innovations = buildDemoEventInnovations(demoEvents);
+    if (innovations.length > 0) await manager.insert(EventInnovation, innovations);
 
     const registrations = buildDemoRegistrations(demoEvents, now);
     for (const r of registrations) {

@@ -144,6 +144,7 @@ export class EventManagementService {
 
   async update(eventId: string, input: UpdateEventInput): Promise<Event> {
     const id = parseId(eventId);
+    authorizeChange(this.viewer, true, '');
     const links = this.readLinks(input);
     await this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
@@ -194,6 +195,7 @@ export class EventManagementService {
   /** A lifecycle step: DRAFT → SCHEDULED, SCHEDULED → COMPLETED, DRAFT | SCHEDULED → CANCELLED. */
   async transition(eventId: string, to: 'SCHEDULED' | 'COMPLETED' | 'CANCELLED', reason?: string): Promise<Event> {
     const id = parseId(eventId);
+    authorizeChange(this.viewer, true, '');
     const cancellationReason = to === 'CANCELLED' ? readText(reason ?? '', 'reason', EVENT_LIMITS.reason) : null;
     await this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
@@ -290,6 +292,7 @@ export class EventManagementService {
 
   async markAttendance(eventId: string, attendance: readonly AttendanceInput[]): Promise<Event> {
     const id = parseId(eventId, 'eventId');
+    authorizeChange(this.viewer, true, '');
     if (attendance.length === 0 || attendance.length > EVENT_LIMITS.attendanceEntries) {
       throw badUserInput(`"attendance" must list between 1 and ${EVENT_LIMITS.attendanceEntries} people.`, 'attendance');
     }
@@ -320,6 +323,7 @@ export class EventManagementService {
 
   async publishQuestion(eventId: string, questionText: string, answerText: string): Promise<BriefingQuestion> {
     const id = parseId(eventId, 'eventId');
+    authorizeChange(this.viewer, true, '');
     const question = readText(questionText, 'question', EVENT_LIMITS.question);
     const answer = readText(answerText, 'answer', EVENT_LIMITS.answer);
     return this.dataSource.transaction(async (manager) => {
