@@ -29,7 +29,24 @@ const mappedTypes: Record<string, string[]> = {
     'InnovationAuditEvent',
   ],
   procurement: ['ProcurementRoute', 'Lot', 'ProcurementRouteConnection', 'Innovation'],
-  events: ['Event', 'EventConnection', 'Organisation'],
+  events: [
+    'Event',
+    'EventConnection',
+    'Organisation',
+    'Person',
+    'Innovation',
+    'ProcurementRoute',
+    'EventRegistration',
+    'MarketEngagementBriefing',
+    'BriefingQuestion',
+    'EventScheduleChange',
+    'Faq',
+    'FaqConnection',
+    'SupportRequest',
+    'SupportRequestConnection',
+    'SupportMessage',
+    'SupportStatusChange',
+  ],
 };
 
 // `CODEGEN_SUBGRAPHS=members,events` limits generation to some subgraphs while one is being written.

@@ -199,6 +199,20 @@ const plans: Plan[] = [
     routes: ['RM6301'],
   },
   {
+    key: 'dps-application-clinic',
+    title: 'DPS application clinic: your questions answered live',
+    description:
+      'A small online clinic where the IPS team walks through real DPS applications. Seats are limited so everyone can ask; a waiting list opens when it is full.',
+    kind: 'WEBINAR',
+    audience: 'ALL_MEMBERS',
+    day: 12,
+    from: '11:00',
+    to: '12:00',
+    capacity: 6,
+    hosts: ['ips-body'],
+    routes: ['RM6301'],
+  },
+  {
     key: 'bridge-monitoring-webinar',
     title: 'Monitoring ageing bridges with sensors',
     description: 'What two years of strain and scour monitoring on Fife bridges showed, and what it cost.',

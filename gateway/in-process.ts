@@ -1,9 +1,9 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { ApolloServer } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import { loadOperationLimits, type OperationLimits } from '../platform/config';
 import type { SubgraphDatabase } from '../platform/database';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
-import { createSubgraphServer } from '../platform/subgraph-server';
+import { createSubgraphServer, type SubgraphModule } from '../platform/subgraph-server';
 import { subgraphModules } from '../subgraphs';
 import { signIn } from '../subgraphs/members/services/identity.service';
 import type { IdentityLookup } from './authentication';
@@ -31,10 +31,13 @@ export async function startInProcessGraph(
     overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
     /** Defaults to the configured limits (their defaults unless the environment sets them). */
     limits?: OperationLimits;
+    /** Replaces some subgraph modules (tests: a subgraph built with a controllable clock). */
+    modules?: Partial<Record<SubgraphName, SubgraphModule<BaseContext>>>;
   },
 ): Promise<InProcessGraph> {
+  const modules = { ...subgraphModules, ...options.modules };
   const subgraphServers = Object.fromEntries(
-    subgraphNames.map((name) => [name, createSubgraphServer(subgraphModules[name], { ...options, exposeStatementCount: false })]),
+    subgraphNames.map((name) => [name, createSubgraphServer(modules[name], { ...options, exposeStatementCount: false })]),
   ) as Record<SubgraphName, ApolloServer>;
   await Promise.all(Object.values(subgraphServers).map((server) => server.start()));
   const gateway = createGatewayServer({
@@ -45,7 +48,7 @@ export async function startInProcessGraph(
       const { dataSource } = databases[subgraph];
       return new InProcessDataSource(subgraphServers[subgraph], (viewer) => {
         options.onSubgraphRequest?.(subgraph);
-        return subgraphModules[subgraph].createContext({ dataSource, viewer });
+        return modules[subgraph].createContext({ dataSource, viewer });
       });
     },
     development: options.development,

@@ -8,6 +8,7 @@ import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } fr
 import { SubgraphHttpDataSource } from './data-sources';
 import { addExplorerRoutes } from './explorer/routes';
 import { createGatewayServer, readSupergraph } from './gateway';
+import { addCalendarRoutes } from './routes/calendar';
 
 function isSubgraphName(name: string): name is SubgraphName {
   return (subgraphNames as readonly string[]).includes(name);
@@ -78,7 +79,16 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     context: async (viewer) => ({ viewer }),
     http: config.http,
     maxResponseBytes: config.limits.maxResponseBytes,
-    publicRoutes: (app) => addExplorerRoutes(app, config),
+    publicRoutes: (app) => {
+      addExplorerRoutes(app, config);
+      addCalendarRoutes(app, {
+        eventsUrl: config.subgraphUrls.events,
+        gatewaySecret: config.gatewaySecret,
+        assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
+        timeoutMs: config.subgraphTimeoutMs,
+        authenticate,
+      });
+    },
   });
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,

@@ -56,7 +56,7 @@ export interface ServeOptions<TContext extends BaseContext> {
   http: HttpLimits;
   /** Subgraph response bytes one request may gather (the gateway); unlimited when absent. */
   maxResponseBytes?: number;
-  /** Public routes registered ahead of `/graphql` (e.g. the gateway's explorer). */
+  /** Public routes beside /graphql that authenticate for themselves (the explorer, calendar files). */
   publicRoutes?: (app: Express) => void;
 }
 

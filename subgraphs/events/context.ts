@@ -1,22 +1,38 @@
+import type { Identity } from '../../platform/identity';
 import type { RequestScope } from '../../platform/subgraph-server';
-import { createEventsLoaders } from './loaders';
+import { createEventsLoaders, type EventsLoaders } from './loaders';
 import { eventVisibility } from './policy';
 import { systemClock, type Clock } from './services/clock';
+import { EventManagementService } from './services/event-management.service';
 import { EventService } from './services/event.service';
+import { FaqService } from './services/faq.service';
 import { OrganisationService } from './services/organisation.service';
+import { SupportService } from './services/support.service';
 
 /** What every events resolver receives: the request's services, sharing one set of loaders. */
 export interface EventsContext {
+  viewer: Identity;
+  clock: Clock;
+  loaders: EventsLoaders;
   events: EventService;
+  management: EventManagementService;
   organisations: OrganisationService;
+  faqs: FaqService;
+  support: SupportService;
 }
 
 /** Who is asking decides, once per request, which events every service and loader can return. */
 export function createEventsContext({ dataSource, viewer }: RequestScope, clock: Clock = systemClock): EventsContext {
   const visibility = eventVisibility(viewer);
-  const loaders = createEventsLoaders(dataSource, visibility);
+  const loaders = createEventsLoaders(dataSource, visibility, viewer, clock);
   return {
+    viewer,
+    clock,
+    loaders,
     events: new EventService(dataSource, loaders, clock, visibility),
+    management: new EventManagementService(dataSource, loaders, clock, viewer, visibility),
     organisations: new OrganisationService(loaders),
+    faqs: new FaqService(dataSource, clock, viewer),
+    support: new SupportService(dataSource, clock, viewer),
   };
 }

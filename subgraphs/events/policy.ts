@@ -1,5 +1,14 @@
-import { hasPlatformRole, isActiveMember, isPlatformStaff, type Identity } from '../../platform/identity';
-import type { EventAudience } from './generated/graphql';
+import { forbidden, unauthenticated } from '../../platform/errors';
+import {
+  belongsTo,
+  hasOrganisationRole,
+  hasPlatformRole,
+  isActiveMember,
+  isPlatformStaff,
+  type Identity,
+  type Viewer,
+} from '../../platform/identity';
+import type { EventAudience, EventStatus, RegistrationStatus, SupportRequestStatus } from './generated/graphql';
 
 /**
  * Who may see which event. The one place the rule lives: every path that returns events
@@ -86,3 +95,105 @@ export const positionalParameters =
     return `$${parameters.length}`;
   };
 
+
+// ---------------------------------------------------------------------------------------------
+// Doing things with events, registrations, FAQs and support requests. Each rule takes the caller
+// (null is anonymous) and says yes or no; services turn a no into UNAUTHENTICATED (anonymous) or
+// FORBIDDEN, and `viewerCan` fields read the same functions.
+//
+// - Manage an event (create, edit, reschedule, announce, complete, cancel, publish answers, mark
+//   attendance): platform admins, and ORG_ADMINs of a host organisation.
+// - Register: a signed-in person whose organisation is in the event's audience (as for seeing it),
+//   for a SCHEDULED event that has not started. Cancel their own registration: until it starts.
+// - Join link: confirmed registrants, people of a host organisation, platform admins.
+// - Registrations and attendance rate of an event: people of a host organisation, platform staff.
+// - A person's registrations (Person.registrations, calendar feed): that person and platform staff.
+// - FAQs: anyone reads published ones; platform admins write, publish and read drafts.
+// - Support requests: raised by people of an ACTIVE member organisation; seen by the requester's
+//   organisation and platform staff; answered by platform staff while OPEN; closed by either side;
+//   reopened by the requester's organisation within SUPPORT_REOPEN_DAYS of the answer.
+// ---------------------------------------------------------------------------------------------
+
+/** How long after an answer the requester's organisation may reopen a support request. */
+export const SUPPORT_REOPEN_DAYS = 14;
+
+export interface EventFacts {
+  status: EventStatus;
+  audience: EventAudience;
+  startsAt: Date;
+  endsAt: Date;
+  hostIds: string[];
+}
+
+export function isEventHost(viewer: Identity, hostIds: string[]): boolean {
+  return !!viewer && hostIds.includes(viewer.organisationId.toLowerCase());
+}
+
+export function canManageEvent(viewer: Identity, hostIds: string[]): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN') || (isEventHost(viewer, hostIds) && hasOrganisationRole(viewer, 'ORG_ADMIN'));
+}
+
+export function canRegister(viewer: Identity, event: EventFacts, now: Date): boolean {
+  return !!viewer && event.status === 'SCHEDULED' && now < event.startsAt && eventVisibility(viewer).audiences.includes(event.audience);
+}
+
+export function canCancelRegistration(viewer: Identity, event: EventFacts, registrationStatus: RegistrationStatus | null, now: Date): boolean {
+  return !!viewer && registrationStatus !== null && registrationStatus !== 'CANCELLED' && event.status === 'SCHEDULED' && now < event.startsAt;
+}
+
+export function canSeeJoinUrl(viewer: Identity, hostIds: string[], registrationStatus: RegistrationStatus | null): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN') || isEventHost(viewer, hostIds) || registrationStatus === 'CONFIRMED';
+}
+
+export function canSeeRegistrations(viewer: Identity, hostIds: string[]): boolean {
+  return isEventHost(viewer, hostIds) || isPlatformStaff(viewer);
+}
+
+export function canMarkAttendance(viewer: Identity, event: EventFacts, now: Date): boolean {
+  return canManageEvent(viewer, event.hostIds) && (event.status === 'SCHEDULED' || event.status === 'COMPLETED') && event.startsAt <= now;
+}
+
+export function canSeePersonRegistrations(viewer: Identity, personId: string): boolean {
+  return (!!viewer && viewer.personId.toLowerCase() === personId.toLowerCase()) || isPlatformStaff(viewer);
+}
+
+export function canManageFaqs(viewer: Identity): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+export function canRaiseSupportRequest(viewer: Identity): boolean {
+  return isActiveMember(viewer);
+}
+
+export interface SupportFacts {
+  organisationId: string;
+  status: SupportRequestStatus;
+  answeredAt: Date | null;
+}
+
+export function canSeeSupportRequest(viewer: Identity, request: Pick<SupportFacts, 'organisationId'>): boolean {
+  return belongsTo(viewer, request.organisationId) || isPlatformStaff(viewer);
+}
+
+export function canAnswerSupportRequest(viewer: Identity, request: SupportFacts): boolean {
+  return isPlatformStaff(viewer) && request.status === 'OPEN';
+}
+
+export function canCloseSupportRequest(viewer: Identity, request: SupportFacts): boolean {
+  return canSeeSupportRequest(viewer, request) && request.status !== 'CLOSED';
+}
+
+export function canReopenSupportRequest(viewer: Identity, request: SupportFacts, now: Date): boolean {
+  return (
+    belongsTo(viewer, request.organisationId) &&
+    request.status === 'ANSWERED' &&
+    request.answeredAt !== null &&
+    now.getTime() - request.answeredAt.getTime() <= SUPPORT_REOPEN_DAYS * 24 * 60 * 60 * 1000
+  );
+}
+
+/** For mutations: UNAUTHENTICATED for an anonymous caller, FORBIDDEN for a signed-in one the rule refuses. */
+export function authorizeChange(viewer: Identity, allowed: boolean, message: string): asserts viewer is Viewer {
+  if (!viewer) throw unauthenticated('Sign in to do this.');
+  if (!allowed) throw forbidden(message);
+}

@@ -3,6 +3,7 @@ import { createEventsContext, type EventsContext } from './context';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
+import { addCalendarRoutes } from './services/calendar.service';
 import { systemClock, type Clock } from './services/clock';
 import { seedDemoData } from './seed';
 
@@ -17,6 +18,8 @@ export function createEventsSubgraph(options: { clock?: Clock } = {}): SubgraphM
     createContext: (request) => createEventsContext(request, clock),
     // Demo events sit either side of the clock's "now", so there are always upcoming and past ones.
     seedDemoData: (dataSource) => seedDemoData(dataSource, clock.now()),
+    // Calendar files for the gateway to serve (GET /events/<id>.ics, GET /calendar/<token>.ics).
+    internalRoutes: addCalendarRoutes,
   };
 }
 

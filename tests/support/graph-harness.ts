@@ -1,4 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
+import type { BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { createAuthenticator, createTokenVerifier } from '../../gateway/authentication';
 import type { GatewayContext } from '../../gateway/data-sources';
@@ -6,8 +7,10 @@ import { mintDevelopmentToken } from '../../gateway/development-tokens';
 import { startInProcessGraph } from '../../gateway/in-process';
 import { loadGatewayConfig } from '../../platform/config';
 import { openDatabase, type SubgraphDatabase } from '../../platform/database';
+import type { Identity } from '../../platform/identity';
 import { countStatements } from '../../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
+import type { SubgraphModule } from '../../platform/subgraph-server';
 import { subgraphModules } from '../../subgraphs';
 import { testPool } from './subgraph-harness';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -35,6 +38,8 @@ export interface TestGraph {
   ): Promise<GraphResult<TData>>;
   /** A development bearer token for a seeded person. */
   tokenFor(email: string): Promise<string>;
+  /** The gateway's sign-in: an Authorization header to an identity (for routes beside /graphql). */
+  authenticate(authorization: string | undefined): Promise<Identity>;
   stop(): Promise<void>;
 }
 
@@ -43,12 +48,16 @@ export interface TestGraph {
  * in its own schema of one test database, behind the gateway running the committed supergraph.
  */
 export async function startTestGraph(
-  options: { overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined } = {},
+  options: {
+    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
+    /** Replaces some subgraph modules, e.g. events with a clock the test controls. */
+    modules?: Partial<Record<SubgraphName, SubgraphModule<BaseContext>>>;
+  } = {},
 ): Promise<TestGraph> {
   const database: TestDatabase = await createTestDatabase();
   const databases = {} as Record<SubgraphName, SubgraphDatabase>;
   for (const name of subgraphNames) {
-    const module = subgraphModules[name];
+    const module = options.modules?.[name] ?? subgraphModules[name];
     databases[name] = await openDatabase({
       schema: name,
       url: database.url,
@@ -65,12 +74,14 @@ export async function startTestGraph(
     development: false,
     onSubgraphRequest: (name) => plan.push(name),
     overrideDataSource: options.overrideDataSource,
+    modules: options.modules,
   });
   const authentication = loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development' }, subgraphNames).authentication;
   const authenticate = createAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
   return {
     databases,
     tokenFor: (email) => mintDevelopmentToken(authentication, email),
+    authenticate,
     get lastPlan() {
       return [...plan];
     },

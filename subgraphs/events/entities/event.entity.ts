@@ -38,6 +38,16 @@ export class Event {
   @Column({ type: 'integer', nullable: true })
   capacity: number | null;
 
+  /** The link to join online; shown only to confirmed registrants and hosts. */
+  @Column({ name: 'join_url', type: 'text', nullable: true })
+  joinUrl: string | null;
+
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
+  cancellationReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
 }

@@ -5,8 +5,11 @@ import type { Page } from '../../../platform/pagination';
 import { Event } from '../entities';
 import { positionalParameters, visibleEventCondition, type EventVisibility } from '../policy';
 
-interface HostedEventRow {
-  host_id: string;
+/** Event columns for raw SQL under alias `e`, read back by `eventFromRow`. */
+export const eventColumns = `e.id, e.title, e.description, e.kind, e.audience, e.status, e.starts_at, e.ends_at,
+       e.venue, e.online, e.capacity, e.join_url, e.cancellation_reason, e.created_at, e.updated_at`;
+
+export interface EventRow {
   id: string;
   title: string;
   description: string;
@@ -18,10 +21,13 @@ interface HostedEventRow {
   venue: string | null;
   online: boolean;
   capacity: number | null;
+  join_url: string | null;
+  cancellation_reason: string | null;
   created_at: Date;
+  updated_at: Date;
 }
 
-function toEvent(row: HostedEventRow): Event {
+export function eventFromRow(row: EventRow): Event {
   return Object.assign(new Event(), {
     id: row.id,
     title: row.title,
@@ -34,7 +40,10 @@ function toEvent(row: HostedEventRow): Event {
     venue: row.venue,
     online: row.online,
     capacity: row.capacity,
+    joinUrl: row.join_url,
+    cancellationReason: row.cancellation_reason,
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
   });
 }
 
@@ -54,9 +63,8 @@ function createHostedEventsPageLoader(dataSource: DataSource, visibility: EventV
       after = 'AND (e.starts_at, e.id) > ($3::timestamptz, $4::uuid)';
     }
     const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
-    const rows: HostedEventRow[] = await dataSource.query(
-      `SELECT ranked.host_id, e.id, e.title, e.description, e.kind, e.audience, e.status, e.starts_at, e.ends_at,
-              e.venue, e.online, e.capacity, e.created_at
+    const rows: (EventRow & { host_id: string })[] = await dataSource.query(
+      `SELECT ranked.host_id, ${eventColumns}
          FROM (SELECT h.organisation_id AS host_id, h.event_id,
                       ROW_NUMBER() OVER (PARTITION BY h.organisation_id ORDER BY e.starts_at, e.id) AS host_rank
                  FROM events.event_host h
@@ -67,7 +75,7 @@ function createHostedEventsPageLoader(dataSource: DataSource, visibility: EventV
         ORDER BY ranked.host_id, ranked.host_rank`,
       parameters,
     );
-    return groupByKeys(organisationIds, rows, (row) => row.host_id).map((group) => group.map(toEvent));
+    return groupByKeys(organisationIds, rows, (row) => row.host_id).map((group) => group.map(eventFromRow));
   });
 }
 

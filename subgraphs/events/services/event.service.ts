@@ -9,7 +9,7 @@ import { namedParameters, visibleEventCondition, type EventVisibility } from '..
 import type { Clock } from './clock';
 
 /** Every event is planned in UK time; the column would hold the same value on every row. */
-export const EVENT_TIME_ZONE = 'Europe/London';
+export { EVENT_TIME_ZONE } from './london-time';
 
 /** The value an event's cursor carries: its start as an ISO string, then its id. */
 export const eventCursorValue = (event: Event) => event.startsAt.toISOString();

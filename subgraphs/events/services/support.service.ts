@@ -1,0 +1,147 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
+import { parseId } from '../../../platform/ids';
+import { belongsTo, isPlatformStaff, type Identity } from '../../../platform/identity';
+import { decodeCursor, readPage, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
+import { SupportRequest, SupportRequestEntry } from '../entities';
+import type { RaiseSupportRequestInput, SupportRequestStatus } from '../generated/graphql';
+import {
+  authorizeChange,
+  canAnswerSupportRequest,
+  canCloseSupportRequest,
+  canRaiseSupportRequest,
+  canReopenSupportRequest,
+  canSeeSupportRequest,
+  SUPPORT_REOPEN_DAYS,
+} from '../policy';
+import type { Clock } from './clock';
+import { readText } from './input';
+
+export const SUPPORT_LIMITS = { subject: 200, message: 5000 } as const;
+
+const cursorValue = (request: SupportRequest) => request.createdAt.toISOString();
+
+/**
+ * Support requests: OPEN → ANSWERED → CLOSED, reopening an answered one within the window. Every
+ * change locks the request row, updates its status and appends the message and the status change
+ * to the append-only entries, in one transaction.
+ */
+export class SupportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly viewer: Identity,
+  ) {}
+
+  /** Newest first; the caller's organisation's requests, or every request for platform staff. */
+  async list(args: ConnectionArgs & { statuses?: readonly SupportRequestStatus[] | null }): Promise<Connection<SupportRequest>> {
+    const page = readPage(args);
+    if (!this.viewer) return toConnection([], page, cursorValue, async () => 0);
+    const query = this.dataSource.getRepository(SupportRequest).createQueryBuilder('request');
+    if (!isPlatformStaff(this.viewer)) query.where('request.organisationId = :organisationId', { organisationId: this.viewer.organisationId });
+    if (args.statuses?.length) query.andWhere('request.status IN (:...statuses)', { statuses: args.statuses });
+    const counting = query.clone();
+    if (page.after) {
+      const after = args.after ? decodeCursor(args.after) : null;
+      if (!after || typeof after.sortValue !== 'string' || Number.isNaN(Date.parse(after.sortValue))) {
+        throw badUserInput(`"${args.after}" is not a valid cursor.`, 'after');
+      }
+      query.andWhere('(request.createdAt, request.id) < (:afterCreated, :afterId)', { afterCreated: new Date(after.sortValue), afterId: after.id });
+    }
+    const rows =
+      page.size === 0 ? [] : await query.orderBy('request.createdAt', 'DESC').addOrderBy('request.id', 'DESC').limit(page.size + 1).getMany();
+    return toConnection(rows, page, cursorValue, () => counting.getCount());
+  }
+
+  /** One request; null when missing or not the caller's to see. */
+  async find(id: string): Promise<SupportRequest | null> {
+    const request = await this.dataSource.getRepository(SupportRequest).findOneBy({ id: parseId(id) });
+    return request && canSeeSupportRequest(this.viewer, request) ? request : null;
+  }
+
+  async raise(input: RaiseSupportRequestInput): Promise<SupportRequest> {
+    authorizeChange(this.viewer, canRaiseSupportRequest(this.viewer), 'Only people of an active member organisation may raise support requests.');
+    const viewer = this.viewer;
+    const subject = readText(input.subject, 'subject', SUPPORT_LIMITS.subject);
+    const message = readText(input.message, 'message', SUPPORT_LIMITS.message);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.insert(SupportRequest, {
+        requesterId: viewer.personId,
+        organisationId: viewer.organisationId,
+        category: input.category,
+        subject,
+        status: 'OPEN',
+        createdAt: now,
+        updatedAt: now,
+      });
+      const id = (inserted.identifiers[0] as { id: string }).id;
+      await this.append(manager, id, null, 'OPEN', message, now);
+      return manager.findOneByOrFail(SupportRequest, { id });
+    });
+  }
+
+  private async append(manager: EntityManager, requestId: string, from: SupportRequestStatus | null, to: SupportRequestStatus | null, message: string | null, now: Date) {
+    const author = { requestId, authorId: this.viewer!.personId, authorIsStaff: isPlatformStaff(this.viewer), createdAt: now };
+    if (message) await manager.insert(SupportRequestEntry, { ...author, kind: 'MESSAGE', body: message });
+    if (to) await manager.insert(SupportRequestEntry, { ...author, kind: 'STATUS_CHANGE', fromStatus: from, toStatus: to });
+  }
+
+  /**
+   * Locks the request, checks the rule, moves it to `to` with the message, in one transaction.
+   * `mayAct` is the role half of the rule: failing it is FORBIDDEN; failing only the state half is
+   * CONFLICT naming the current status.
+   */
+  private async change(
+    id: string,
+    to: SupportRequestStatus,
+    message: string | null,
+    mayAct: (request: SupportRequest) => boolean,
+    rule: (request: SupportRequest, now: Date) => boolean,
+    refusal: string,
+  ): Promise<SupportRequest> {
+    const requestId = parseId(id);
+    authorizeChange(this.viewer, true, refusal);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const request = await manager.getRepository(SupportRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+      if (!request || !canSeeSupportRequest(this.viewer, request)) throw notFound('SupportRequest', requestId);
+      if (!mayAct(request)) throw forbidden(refusal);
+      if (!rule(request, now)) {
+        throw conflict(
+          to === 'OPEN' && request.status === 'ANSWERED'
+            ? `An answered request can be reopened only within ${SUPPORT_REOPEN_DAYS} days of the answer.`
+            : `The request is ${request.status}; it cannot become ${to}.`,
+          { currentStatus: request.status },
+        );
+      }
+      const changes: Partial<SupportRequest> = { status: to, updatedAt: now };
+      if (to === 'ANSWERED') changes.answeredAt = now;
+      if (to === 'CLOSED') changes.closedAt = now;
+      await manager.update(SupportRequest, { id: requestId }, changes);
+      await this.append(manager, requestId, request.status, to, message, now);
+      return manager.findOneByOrFail(SupportRequest, { id: requestId });
+    });
+  }
+
+  answer(id: string, message: string) {
+    const text = readText(message, 'message', SUPPORT_LIMITS.message);
+    return this.change(id, 'ANSWERED', text, () => isPlatformStaff(this.viewer), (r) => canAnswerSupportRequest(this.viewer, r), 'Only platform staff answer support requests.');
+  }
+
+  close(id: string) {
+    return this.change(id, 'CLOSED', null, () => true, (r) => canCloseSupportRequest(this.viewer, r), 'Only the requester’s organisation and platform staff may close this request.');
+  }
+
+  reopen(id: string, message: string) {
+    const text = readText(message, 'message', SUPPORT_LIMITS.message);
+    return this.change(
+      id,
+      'OPEN',
+      text,
+      (r) => belongsTo(this.viewer, r.organisationId),
+      (r, now) => canReopenSupportRequest(this.viewer, r, now),
+      'Only the requester’s organisation may reopen this request.',
+    );
+  }
+}
