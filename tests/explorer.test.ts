@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { getIntrospectionQuery, parse, print } from 'graphql';
@@ -128,14 +129,14 @@ describe('explorer routes', () => {
   }
   const production = {
     NODE_ENV: 'production',
-    GATEWAY_SUBGRAPH_SECRET: 'a-production-secret-that-is-long-enough-to-pass',
+    GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
     AUTH_JWKS_URL: 'https://identity.example.org/jwks.json',
     AUTH_ISSUER: 'https://identity.example.org/',
     AUTH_AUDIENCE: 'ips-graph',
   };
 
   it('serves the page to browsers only, with the strict CSP; JSON clients reach GraphQL', async () => {
-    const { base, server } = await serve({ NODE_ENV: 'development' });
+    const { base, server } = await serve({ NODE_ENV: 'development', IPS_PROFILE: 'development' });
     try {
       const page = await fetch(`${base}/graphql`, { headers: { accept: 'text/html,*/*;q=0.8' } });
       expect(page.status).toBe(200);

@@ -29,7 +29,7 @@ let tokenFor: (email: string) => Promise<string>;
 
 beforeAll(async () => {
   graph = await startHttpGraph({ nodeEnv: 'test', gateway: true });
-  const env: Environment = { NODE_ENV: 'test' };
+  const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development' };
   for (const name of subgraphNames) env[gatewayVariableNames().subgraphUrl(name)] = graph.subgraphUrls[name];
   const config = loadGatewayConfig(env, subgraphNames);
   tokenFor = (email) => mintDevelopmentToken(config.authentication, email);

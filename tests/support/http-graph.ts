@@ -27,6 +27,8 @@ export async function startHttpGraph(options: { nodeEnv: 'development' | 'test' 
       const names = subgraphVariableNames(name);
       const config = loadSubgraphConfig(name, {
         NODE_ENV: options.nodeEnv === 'production' ? 'test' : options.nodeEnv,
+        // The committed development secrets: only the test's own processes share them.
+        IPS_PROFILE: 'development',
         [names.port]: '0',
         [names.databaseUrl]: database.url,
         SEED_DEMO_DATA: 'true',
@@ -38,7 +40,7 @@ export async function startHttpGraph(options: { nodeEnv: 'development' | 'test' 
     }
     let gatewayUrl: string | undefined;
     if (options.gateway) {
-      const env: Environment = { NODE_ENV: options.nodeEnv, [gatewayVariableNames().port]: '0' };
+      const env: Environment = { NODE_ENV: options.nodeEnv, IPS_PROFILE: 'development', [gatewayVariableNames().port]: '0' };
       for (const name of subgraphNames) env[gatewayVariableNames().subgraphUrl(name)] = subgraphUrls[name];
       if (options.nodeEnv === 'production') {
         throw new Error('A production gateway needs an OIDC issuer; use "test" for HTTP tests.');
