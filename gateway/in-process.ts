@@ -1,8 +1,8 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { ApolloServer } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { SubgraphDatabase } from '../platform/database';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
-import { createSubgraphServer } from '../platform/subgraph-server';
+import { createSubgraphServer, type SubgraphModule } from '../platform/subgraph-server';
 import { subgraphModules } from '../subgraphs';
 import { findViewerByEmail } from '../subgraphs/members/services/identity.service';
 import type { IdentityLookup } from './authentication';
@@ -28,10 +28,13 @@ export async function startInProcessGraph(
     onSubgraphRequest?: (name: SubgraphName) => void;
     /** Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). */
     overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
+    /** Replaces some subgraph modules (tests: procurement with a controlled clock). */
+    modules?: Partial<Record<SubgraphName, SubgraphModule<BaseContext>>>;
   },
 ): Promise<InProcessGraph> {
+  const moduleOf = (name: SubgraphName) => options.modules?.[name] ?? subgraphModules[name];
   const subgraphServers = Object.fromEntries(
-    subgraphNames.map((name) => [name, createSubgraphServer(subgraphModules[name], { ...options, exposeStatementCount: false })]),
+    subgraphNames.map((name) => [name, createSubgraphServer(moduleOf(name), { ...options, exposeStatementCount: false })]),
   ) as Record<SubgraphName, ApolloServer>;
   await Promise.all(Object.values(subgraphServers).map((server) => server.start()));
   const gateway = createGatewayServer({
@@ -42,7 +45,7 @@ export async function startInProcessGraph(
       const { dataSource } = databases[subgraph];
       return new InProcessDataSource(subgraphServers[subgraph], (viewer) => {
         options.onSubgraphRequest?.(subgraph);
-        return subgraphModules[subgraph].createContext({ dataSource, viewer });
+        return moduleOf(subgraph).createContext({ dataSource, viewer });
       });
     },
     development: options.development,

@@ -5,6 +5,7 @@ import type { RunningService } from '../platform/subgraph-server';
 import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from './authentication';
 import { SubgraphHttpDataSource } from './data-sources';
 import { createGatewayServer, readSupergraph } from './gateway';
+import { addOcdsDownload } from './routes/ocds';
 
 function isSubgraphName(name: string): name is SubgraphName {
   return (subgraphNames as readonly string[]).includes(name);
@@ -39,6 +40,9 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     isReady: async () => true,
     authenticate: (request) => authenticate(request.get('authorization')),
     context: async (viewer) => ({ viewer }),
+    publicRoutes: [
+      (app) => addOcdsDownload(app, { procurementUrl: config.subgraphUrls.procurement, secret: config.gatewaySecret, timeoutMs: config.subgraphTimeoutMs }),
+    ],
   });
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,

@@ -49,6 +49,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** Establishes who is asking, before any resolver runs; throws AuthenticationError to refuse. */
   authenticate: (request: Request) => Promise<Identity>;
   context: (viewer: Identity) => Promise<TContext>;
+  /** Public routes beside /graphql, registered before it (gateway: downloads). */
+  publicRoutes?: ((app: Express) => void)[];
   /** Further routes behind the same authentication (e.g. members' identity lookup). */
   internalRoutes?: (router: express.Router) => void;
 }
@@ -66,6 +68,7 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
   const app: Express = createApp();
   addHealthRoutes(app, options.isReady);
   app.get('/', (_request, response) => response.redirect('/graphql'));
+  for (const add of options.publicRoutes ?? []) add(app);
   const authenticate: express.RequestHandler = (request, response, next) => {
     options.authenticate(request).then(
       (viewer) => {

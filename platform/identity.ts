@@ -18,6 +18,8 @@ export interface Viewer {
   organisationId: string;
   /** The organisation's kind, e.g. SUPPLIER or COUNTY_COUNCIL. */
   organisationKind: string;
+  /** The organisation's nation (ENGLAND, WALES, SCOTLAND, NORTHERN_IRELAND): routes are open to buyers by nation. */
+  organisationNation?: string | null;
   /** The organisation's membership status; null when it has never applied. */
   membershipStatus: MembershipStatus | null;
   organisationRoles: OrganisationRole[];

@@ -10,6 +10,33 @@ import { countStatements } from '../../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { subgraphModules } from '../../subgraphs';
 import { testPool } from './subgraph-harness';
+import type { BaseContext } from '@apollo/server';
+import { createSubgraphServer, type SubgraphModule } from '../../platform/subgraph-server';
+import { ManualClock } from '../../subgraphs/procurement/services/clock';
+import { InProcessInnovationDirectory } from '../../subgraphs/procurement/services/innovation-directory';
+import { createProcurementSubgraph } from '../../subgraphs/procurement/subgraph';
+
+/** A Monday with no bank holiday near it. */
+export const defaultTestNow = '2026-11-30T09:00:00Z';
+
+/**
+ * Procurement with a clock the test moves, asking an innovations server in this process through
+ * `_entities`, as the HTTP directory asks the real one (anonymous: approved innovations are public).
+ */
+function testProcurementModule(databases: Record<SubgraphName, SubgraphDatabase>, now: string) {
+  const clock = new ManualClock(new Date(now));
+  const innovations = subgraphModules.innovations;
+  const innovationsServer = createSubgraphServer(innovations, { development: false, exposeStatementCount: false });
+  const directory = new InProcessInnovationDirectory(async (query, variables) => {
+    const { body } = await innovationsServer.executeOperation(
+      { query, variables },
+      { contextValue: innovations.createContext({ dataSource: databases.innovations.dataSource, viewer: null }) },
+    );
+    if (body.kind !== 'single') throw new Error('Expected a single result');
+    return body.singleResult as never;
+  });
+  return { clock, innovationsServer, module: createProcurementSubgraph({ clock, innovations: directory }) };
+}
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface GraphResult<TData> {
@@ -35,6 +62,8 @@ export interface TestGraph {
   ): Promise<GraphResult<TData>>;
   /** A development bearer token for a seeded person. */
   tokenFor(email: string): Promise<string>;
+  /** The procurement subgraph's clock: tests move it to pass deadlines. */
+  clock: ManualClock;
   stop(): Promise<void>;
 }
 
@@ -43,12 +72,18 @@ export interface TestGraph {
  * in its own schema of one test database, behind the gateway running the committed supergraph.
  */
 export async function startTestGraph(
-  options: { overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined } = {},
+  options: {
+    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
+    /** Where the procurement clock starts (default: a fixed working Monday, so deadlines are reproducible). */
+    now?: string;
+  } = {},
 ): Promise<TestGraph> {
   const database: TestDatabase = await createTestDatabase();
   const databases = {} as Record<SubgraphName, SubgraphDatabase>;
+  const procurement = testProcurementModule(databases, options.now ?? defaultTestNow);
+  const modules = { ...subgraphModules, procurement: procurement.module as SubgraphModule<BaseContext> };
   for (const name of subgraphNames) {
-    const module = subgraphModules[name];
+    const module = modules[name];
     databases[name] = await openDatabase({
       schema: name,
       url: database.url,
@@ -65,12 +100,15 @@ export async function startTestGraph(
     development: false,
     onSubgraphRequest: (name) => plan.push(name),
     overrideDataSource: options.overrideDataSource,
+    modules,
   });
+  await procurement.innovationsServer.start();
   const authentication = loadGatewayConfig({ NODE_ENV: 'test' }, subgraphNames).authentication;
   const authenticate = createAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
   return {
     databases,
     tokenFor: (email) => mintDevelopmentToken(authentication, email),
+    clock: procurement.clock,
     get lastPlan() {
       return [...plan];
     },
@@ -87,6 +125,7 @@ export async function startTestGraph(
     },
     async stop() {
       await graph.stop();
+      await procurement.innovationsServer.stop();
       for (const db of Object.values(databases)) await db.close();
       await database.drop();
     },

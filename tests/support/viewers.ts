@@ -11,6 +11,7 @@ export function personaViewer(key: string, membershipStatus: MembershipStatus = 
     email: persona.email,
     organisationId: persona.organisationId,
     organisationKind: organisation.kind,
+    organisationNation: organisation.nation,
     membershipStatus,
     organisationRoles: persona.organisationRoles,
     platformRoles: persona.platformRoles,

@@ -6,6 +6,7 @@ interface IdentityRow {
   email: string;
   organisation_id: string;
   organisation_kind: string;
+  organisation_nation: string;
   membership_status: MembershipStatus | null;
   organisation_roles: OrganisationRole[];
   platform_roles: PlatformRole[];
@@ -19,7 +20,7 @@ interface IdentityRow {
 export async function findViewerByEmail(dataSource: DataSource, email: string): Promise<Viewer | null> {
   const rows: IdentityRow[] = await dataSource.query(
     `SELECT person.id AS person_id, person.email, person.organisation_roles, person.platform_roles,
-            organisation.id AS organisation_id, organisation.kind AS organisation_kind,
+            organisation.id AS organisation_id, organisation.kind AS organisation_kind, organisation.nation AS organisation_nation,
             membership.status AS membership_status
        FROM members.person
        JOIN members.organisation ON organisation.id = person.organisation_id
@@ -34,6 +35,7 @@ export async function findViewerByEmail(dataSource: DataSource, email: string): 
     email: row.email,
     organisationId: row.organisation_id,
     organisationKind: row.organisation_kind,
+    organisationNation: row.organisation_nation,
     membershipStatus: row.membership_status,
     organisationRoles: row.organisation_roles,
     platformRoles: row.platform_roles,
