@@ -148,3 +148,181 @@ describe('direct award: shortlist → award → standstill → contract', () => 
     graph.clock.set('2026-11-30T09:00:00Z');
   });
 });
+
+describe('further competition: publish → Q&A → sealed responses → evaluation → award → contract', () => {
+  let projectId: string;
+  let version: number;
+  const responseIds: Record<string, string> = {};
+  const responsesQuery = `query($id: ID!){ procurementProject(id: $id) { status responseCount responses { id supplier { id } proposal price scores { criterion score } totalScore outcome }
+    clarifications { question answer askedByViewer } invitedSuppliers { id } award { supplier { id name } winningScore } } }`;
+
+  test('the buyer creates and publishes it; every admitted supplier on the lot is invited', async () => {
+    const innovationId = await approvedInnovation(potholePro.id, 'POTHOLE_REPAIR').catch(() => approvedInnovation(resurface.id, 'POTHOLE_REPAIR'));
+    const created = (await ok(
+      `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { ${projectFields} } }`,
+      { input: { title: 'Pothole repair trial', need: 'Trial permanent repairs on 50 km of B-roads.', budget: 90000, lotId: surfacingLot2, procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 60 }, { name: 'Price', weight: 40 }] } },
+      'kent-buyer',
+    )).createProcurementProject;
+    projectId = created.id;
+    expect(created.viewerCan).toMatchObject({ publish: true, award: false });
+    const publish = `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { ${projectFields} clarificationClosesAt responseDeadline invitedSuppliers { id } } }`;
+    expect(await fails(publish, { input: { projectId, version: 1, clarificationWorkingDays: 1, responseWorkingDays: 5 } }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await fails(publish, { input: { projectId, version: 1, clarificationWorkingDays: 3, responseWorkingDays: 8 } }, 'resurface-admin')).toMatchObject({ code: 'NOT_FOUND' });
+    const published = (await ok(publish, { input: { projectId, version: 1, clarificationWorkingDays: 3, responseWorkingDays: 8 } }, 'kent-buyer')).publishProcurementProject;
+    version = published.version;
+    expect(published).toMatchObject({ status: 'PUBLISHED', clarificationClosesAt: '2026-12-03T12:00:00.000Z', responseDeadline: '2026-12-10T12:00:00.000Z' });
+    const admitted = (await ok(`query($id: ID!){ lot(id: $id) { admittedSuppliers { id } } }`.replace('lot(id: $id)', '_lot: procurementRoute(id: $id)'), { id: demoId('procurement-route', 'RM6302') }).catch(() => null));
+    expect(admitted).toBeDefined();
+    const invited = published.invitedSuppliers.map((s: any) => s.id);
+    expect(invited).toEqual(expect.arrayContaining([resurface.id, potholePro.id]));
+    expect(await fails(publish, { input: { projectId, version, clarificationWorkingDays: 3, responseWorkingDays: 8 } }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
+  });
+
+  test('an invited supplier asks; the answer is published to all without the asker', async () => {
+    const ask = `mutation($p: ID!, $q: String!){ askClarificationQuestion(projectId: $p, question: $q) { id question askedByViewer } }`;
+    const asked = (await ok(ask, { p: projectId, q: 'Is night working allowed?' }, 'potholepro-contributor')).askClarificationQuestion;
+    expect(asked.askedByViewer).toBe(true);
+    expect(await fails(ask, { p: projectId, q: 'x' }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(ask, { p: projectId, q: 'x'.repeat(2001) }, 'potholepro-contributor')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    // Unanswered: not published to other suppliers.
+    expect((await ok(responsesQuery, { id: projectId }, 'resurface-admin')).procurementProject.clarifications).toEqual([]);
+    const answer = `mutation($id: ID!, $a: String!){ answerClarificationQuestion(questionId: $id, answer: $a) { answer askedByViewer } }`;
+    expect(await fails(answer, { id: asked.id, a: 'Yes' }, 'potholepro-contributor')).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await ok(answer, { id: asked.id, a: 'Yes, 20:00 to 06:00.' }, 'kent-buyer')).answerClarificationQuestion).toEqual({ answer: 'Yes, 20:00 to 06:00.', askedByViewer: false });
+    expect(await fails(answer, { id: asked.id, a: 'Again' }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT' });
+    expect((await ok(responsesQuery, { id: projectId }, 'resurface-admin')).procurementProject.clarifications).toEqual([
+      { question: 'Is night working allowed?', answer: 'Yes, 20:00 to 06:00.', askedByViewer: false },
+    ]);
+    // Questions close at the cut-off.
+    graph.clock.set('2026-12-03T12:00:00Z');
+    expect(await fails(ask, { p: projectId, q: 'Late?' }, 'potholepro-contributor')).toMatchObject({ code: 'CONFLICT', currentStatus: 'CLARIFICATION' });
+    const tender = (await releasesOf(projectId)).find((r) => r.tag[0] === 'tender');
+    expect(tender.tender).toMatchObject({ status: 'active', procurementMethod: 'selective', hasEnquiries: true, techniques: { hasFrameworkAgreement: true } });
+    expect(JSON.stringify(tender)).not.toContain(potholePro.id);
+    expect(tender.tender.tenderers).toBeUndefined();
+  });
+
+  test('responses are sealed until the deadline: only the count reaches the buyer', async () => {
+    const submit = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { id version proposal supplier { id } } }`;
+    const a = (await ok(submit, { input: { projectId, proposal: 'ReSurface: hot-in-place recycling.', price: 80000 } }, 'resurface-contributor')).submitResponse;
+    const b = (await ok(submit, { input: { projectId, proposal: 'PotholePro: thermal lance method.', price: 60000 } }, 'potholepro-contributor')).submitResponse;
+    responseIds.resurface = a.id;
+    responseIds.potholePro = b.id;
+    // One response per supplier: a second submission without the version is a conflict; with it, an edit.
+    expect(await fails(submit, { input: { projectId, proposal: 'again', price: 1 } }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT' });
+    expect(await fails(submit, { input: { projectId, proposal: 'edit', price: 70000, version: 9 } }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT' });
+    expect((await ok(submit, { input: { projectId, proposal: 'ReSurface: hot-in-place recycling, revised.', price: 75000, version: 1 } }, 'resurface-admin')).submitResponse.version).toBe(2);
+    expect(await fails(submit, { input: { projectId, proposal: 'x', price: 1 } }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
+
+    const buyer = (await ok(responsesQuery, { id: projectId }, 'kent-buyer')).procurementProject;
+    expect(buyer).toMatchObject({ status: 'CLARIFICATION', responseCount: 2, responses: [] });
+    const admin = (await ok(responsesQuery, { id: projectId }, 'platform-admin')).procurementProject;
+    expect(admin).toMatchObject({ responseCount: null, responses: [] });
+    const own = (await ok(responsesQuery, { id: projectId }, 'potholepro-contributor')).procurementProject;
+    expect(own.responseCount).toBeNull();
+    expect(own.responses.map((r: any) => r.supplier.id)).toEqual([potholePro.id]);
+    expect((await ok(responsesQuery, { id: projectId })).procurementProject).toMatchObject({ responseCount: null, responses: [] });
+    // Scoring before the deadline is refused.
+    graph.clock.set('2026-12-10T11:59:59Z');
+    expect(await fails(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { id } }`, { i: { responseId: a.id, criterion: 'Quality', score: 80 } }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT' });
+    expect(JSON.stringify(await releasesOf(projectId))).not.toContain('hot-in-place');
+  });
+
+  test('after the deadline evaluators who declared no conflict score; the winner is awarded', async () => {
+    graph.clock.set('2026-12-10T12:00:00Z');
+    const submit = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { id } }`;
+    expect(await fails(submit, { input: { projectId, proposal: 'late', price: 1, version: 2 } }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'EVALUATION' });
+    const buyer = (await ok(responsesQuery, { id: projectId }, 'kent-buyer')).procurementProject;
+    expect(buyer.status).toBe('EVALUATION');
+    expect(buyer.responses).toHaveLength(2);
+    const score = `mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { id totalScore } }`;
+    // No declaration yet: FORBIDDEN.
+    expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Quality', score: 80 } }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
+    const declare = `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { viewerCan { evaluate } } }`;
+    expect((await ok(declare, { i: { projectId, hasConflict: true, details: 'My brother works at PotholePro.' } }, 'kent-admin')).declareConflictOfInterest.viewerCan.evaluate).toBe(false);
+    expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Quality', score: 80 } }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await ok(declare, { i: { projectId, hasConflict: false } }, 'kent-buyer')).declareConflictOfInterest.viewerCan.evaluate).toBe(true);
+    expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Colour', score: 80 } }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    for (const [id, quality, price] of [[responseIds.resurface, 80, 60], [responseIds.potholePro, 70, 90]] as const) {
+      await ok(score, { i: { responseId: id, criterion: 'Quality', score: quality } }, 'kent-buyer');
+      await ok(score, { i: { responseId: id, criterion: 'Price', score: price } }, 'kent-buyer');
+    }
+    const scored = (await ok(responsesQuery, { id: projectId }, 'kent-buyer')).procurementProject.responses;
+    expect(Object.fromEntries(scored.map((r: any) => [r.supplier.id, r.totalScore]))).toEqual({ [resurface.id]: 72, [potholePro.id]: 78 });
+    // Suppliers do not see scores during evaluation.
+    expect((await ok(responsesQuery, { id: projectId }, 'resurface-admin')).procurementProject.responses[0]).toMatchObject({ scores: [], totalScore: null });
+    const award = `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { status version award { supplier { id } standstillEndsOn winningScore } } }`;
+    version = (await ok(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: projectId }, 'kent-buyer')).procurementProject.version;
+    const awarded = (await ok(award, { input: { projectId, version, responseId: responseIds.potholePro } }, 'kent-buyer')).awardProcurementProject;
+    expect(awarded).toMatchObject({ status: 'AWARDED', award: { supplier: { id: potholePro.id }, standstillEndsOn: '2026-12-22', winningScore: 78 } });
+    version = awarded.version;
+    expect(await fails(award, { input: { projectId, version, responseId: responseIds.resurface } }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT', currentStatus: 'AWARDED' });
+  });
+
+  test('the unsuccessful supplier sees its own scores and the winner’s name and score, never more', async () => {
+    const loser = (await ok(responsesQuery, { id: projectId }, 'resurface-admin')).procurementProject;
+    expect(loser.responses).toEqual([
+      expect.objectContaining({ supplier: { id: resurface.id }, outcome: 'UNSUCCESSFUL', totalScore: 72, scores: [{ criterion: 'Price', score: 60 }, { criterion: 'Quality', score: 80 }] }),
+    ]);
+    expect(loser.award).toEqual({ supplier: { id: potholePro.id, name: potholePro.name }, winningScore: 78 });
+    // The public sees the winner, not the score.
+    expect((await ok(responsesQuery, { id: projectId }, 'leeds-viewer')).procurementProject.award).toEqual({ supplier: { id: potholePro.id, name: potholePro.name }, winningScore: null });
+  });
+
+  test('after the standstill the contract closes the project; every release validates', async () => {
+    const record = `mutation($input: RecordContractInput!){ recordContract(input: $input) { id project { status viewerCan { recordContract } } } }`;
+    const input = { projectId, version, value: 60000, startsOn: '2027-01-11', endsOn: '2027-06-30' };
+    graph.clock.set('2026-12-22T17:00:00Z');
+    expect(await fails(record, { input }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT' });
+    graph.clock.set('2026-12-23T09:00:00Z');
+    expect((await ok(record, { input }, 'kent-buyer')).recordContract.project).toEqual({ status: 'CONTRACTED', viewerCan: { recordContract: false } });
+    const releases = await releasesOf(projectId);
+    expect(releases.map((r) => r.tag[0])).toEqual(['planning', 'tender', 'award', 'contract']);
+    const awardRelease = releases[2];
+    expect(awardRelease.parties.map((p: any) => p.roles).flat()).toEqual(expect.arrayContaining(['buyer', 'procuringEntity', 'supplier', 'tenderer']));
+    expect(releases[1].tender.numberOfTenderers).toBe(2);
+    expect(JSON.stringify(releases)).not.toMatch(/hot-in-place|thermal lance/);
+    graph.clock.set('2026-11-30T09:00:00Z');
+  });
+});
+
+describe('admission', () => {
+  test('a supplier ORG_ADMIN applies to an open dynamic market lot; staff decide with optimistic locking', async () => {
+    const lotId = demoId('lot', 'RM6304/1');
+    const apply = `mutation($input: ApplyForAdmissionInput!){ applyForAdmission(input: $input) { id status version supplier { id } } }`;
+    const input = { lotId, exclusionGroundsApply: false, conflictsOfInterest: null };
+    expect(await fails(apply, { input }, 'resurface-contributor')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(apply, { input }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
+    const applied = (await ok(apply, { input }, 'resurface-admin')).applyForAdmission;
+    expect(applied).toMatchObject({ status: 'APPLIED', supplier: { id: resurface.id } });
+    expect(await fails(apply, { input }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'APPLIED' });
+    // An expired route takes no applications.
+    expect(await fails(apply, { input: { ...input, lotId: demoId('lot', 'RM6190/1') } }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'EXPIRED' });
+    const decide = `mutation($input: DecideAdmissionInput!){ decideAdmission(input: $input) { status version decisionReason } }`;
+    expect(await fails(decide, { input: { admissionId: applied.id, decision: 'ADMITTED', version: applied.version } }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(decide, { input: { admissionId: applied.id, decision: 'SUSPENDED', reason: 'x', version: applied.version } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'APPLIED' });
+    expect(await fails(decide, { input: { admissionId: applied.id, decision: 'ADMITTED', version: applied.version + 1 } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT' });
+    const admitted = (await ok(decide, { input: { admissionId: applied.id, decision: 'ADMITTED', version: applied.version } }, 'platform-admin')).decideAdmission;
+    expect(admitted).toMatchObject({ status: 'ADMITTED', version: applied.version + 1 });
+    const trail = await graph.databases.procurement.dataSource.query(
+      `SELECT action, from_status, to_status FROM procurement.audit_event WHERE subject_id = $1 ORDER BY id`, [applied.id]);
+    expect(trail).toEqual([{ action: 'APPLY', from_status: null, to_status: 'APPLIED' }, { action: 'DECIDE', from_status: 'APPLIED', to_status: 'ADMITTED' }]);
+    await expect(graph.databases.procurement.dataSource.query(`DELETE FROM procurement.audit_event`)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('buyer eligibility', () => {
+  test('a Welsh council cannot buy through an England-only route, and availableVia shows it only usable routes', async () => {
+    const innovationId = await approvedInnovation(resurface.id, 'POTHOLE_REPAIR');
+    const query = `query($id: ID!){ innovation(id: $id) { availableVia { reference eligibleNations } } }`;
+    const anonymous = (await ok(query, { id: innovationId })).innovation.availableVia;
+    const cardiff = (await ok(query, { id: innovationId }, 'cardiff-buyer')).innovation.availableVia;
+    expect(cardiff.every((r: any) => r.eligibleNations.includes('WALES'))).toBe(true);
+    expect(anonymous.length).toBeGreaterThanOrEqual(cardiff.length);
+    const englandOnly = demoId('lot', 'IPS-DA-01/1');
+    const bridges = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [BRIDGES_AND_STRUCTURES] }) { edges { node { id } } } }`);
+    const create = `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { id } }`;
+    expect(await fails(create, { input: { title: 'x', need: 'y', budget: 1000, lotId: englandOnly, procedure: 'DIRECT_AWARD', innovationIds: [bridges.innovations.edges[0].node.id] } }, 'cardiff-buyer'))
+      .toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

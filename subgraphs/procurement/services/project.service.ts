@@ -427,12 +427,12 @@ export class ProjectService {
         'PUBLISH',
       );
       // Every supplier admitted to the lot now is invited: no selection, as a DPS or dynamic market requires.
-      const [, invited] = (await manager.query(
+      const invited: unknown[] = await manager.query(
         `INSERT INTO procurement.invitation (project_id, supplier_id, invited_at)
-         SELECT $1, supplier_id, $2 FROM procurement.admission WHERE lot_id = $3 AND status = 'ADMITTED'`,
+         SELECT $1, supplier_id, $2 FROM procurement.admission WHERE lot_id = $3 AND status = 'ADMITTED' RETURNING supplier_id`,
         [project.id, now, project.lotId],
-      )) as [unknown, number];
-      if (!invited) throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
+      );
+      if (invited.length === 0) throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
       return published;
     });
   }
