@@ -326,3 +326,19 @@ describe('buyer eligibility', () => {
       .toMatchObject({ code: 'FORBIDDEN' });
   });
 });
+
+describe('demo data', () => {
+  test('one project at each stage, each with valid OCDS output and published Q&A', async () => {
+    const { demoProjects } = await import('../demo-data/procurement-projects');
+    const stages: Record<string, string> = {};
+    for (const demo of demoProjects) {
+      const persona = demo.buyerId === kent.id ? 'kent-buyer' : 'cardiff-buyer';
+      const data = await ok(`query($id: ID!){ procurementProject(id: $id) { status clarifications { answer } responseCount contract { value } } }`, { id: demo.id }, persona);
+      stages[demo.key] = data.procurementProject.status;
+      const releases = await releasesOf(demo.id, persona);
+      expect(releases.length).toBeGreaterThan(0);
+      if (demo.key === 'kent-clarification') expect(data.procurementProject.clarifications.every((q: any) => q.answer)).toBe(true);
+    }
+    expect(stages).toEqual({ 'kent-direct-award': 'AWARDED', 'kent-clarification': 'CLARIFICATION', 'cardiff-evaluation': 'EVALUATION', 'kent-contracted': 'CONTRACTED' });
+  });
+});

@@ -34,13 +34,17 @@ export function isWorkingDay(day: string): boolean {
   return weekday !== 0 && weekday !== 6 && !isBankHoliday(day);
 }
 
-/** The working day `count` working days after `day` ("YYYY-MM-DD"); `day` itself never counts. */
+/**
+ * The working day `count` working days after `day` ("YYYY-MM-DD"), or before it for a negative
+ * count; `day` itself never counts.
+ */
 export function addWorkingDays(day: string, count: number): string {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0; it was ${count}`);
+  if (!Number.isInteger(count)) throw new RangeError(`count must be a whole number; it was ${count}`);
   const cursor = fromDay(day);
-  let remaining = count;
+  const step = count < 0 ? -1 : 1;
+  let remaining = Math.abs(count);
   while (remaining > 0) {
-    cursor.setUTCDate(cursor.getUTCDate() + 1);
+    cursor.setUTCDate(cursor.getUTCDate() + step);
     if (isWorkingDay(toDay(cursor))) remaining -= 1;
   }
   return toDay(cursor);
