@@ -342,3 +342,23 @@ describe('demo data', () => {
     expect(stages).toEqual({ 'kent-direct-award': 'AWARDED', 'kent-clarification': 'CLARIFICATION', 'cardiff-evaluation': 'EVALUATION', 'kent-contracted': 'CONTRACTED' });
   });
 });
+
+describe('staff manage routes and lots', () => {
+  test('create a route and a lot, move it along its lifecycle with optimistic locking', async () => {
+    const create = `mutation($input: CreateProcurementRouteInput!){ createProcurementRoute(input: $input) { id status version lots { id } } }`;
+    const input = { reference: 'RM6400', name: 'Highway Sensors DPS', kind: 'DYNAMIC_PURCHASING_SYSTEM', regime: 'PROCUREMENT_ACT_2023', ownerId: kent.id, description: 'Sensors.', feePercent: 1, eligibleNations: ['ENGLAND'], eligibleOrganisationKinds: ['COUNTY_COUNCIL'] };
+    expect(await fails(create, { input }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(create, { input })).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const route = (await ok(create, { input }, 'platform-admin')).createProcurementRoute;
+    expect(route).toMatchObject({ status: 'COMING', version: 1, lots: [] });
+    expect(await fails(create, { input }, 'platform-admin')).toMatchObject({ code: 'CONFLICT' });
+    const lot = `mutation($input: CreateLotInput!){ createLot(input: $input) { number awardProcedures } }`;
+    expect(await fails(lot, { input: { routeId: route.id, title: 'Sensors', scope: 'All sensors.', categories: ['ASSET_MANAGEMENT_AND_DATA'], awardProcedures: ['DIRECT_AWARD'] } }, 'platform-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((await ok(lot, { input: { routeId: route.id, title: 'Sensors', scope: 'All sensors.', categories: ['ASSET_MANAGEMENT_AND_DATA'], awardProcedures: ['FURTHER_COMPETITION'] } }, 'platform-admin')).createLot).toEqual({ number: 1, awardProcedures: ['FURTHER_COMPETITION'] });
+    const update = `mutation($input: UpdateProcurementRouteInput!){ updateProcurementRoute(input: $input) { status version } }`;
+    expect(await fails(update, { input: { routeId: route.id, version: 1, status: 'LIVE' } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'COMING' });
+    expect((await ok(update, { input: { routeId: route.id, version: 1, status: 'OPEN' } }, 'platform-admin')).updateProcurementRoute).toEqual({ status: 'OPEN', version: 2 });
+    expect(await fails(update, { input: { routeId: route.id, version: 1, status: 'LIVE' } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT' });
+    expect((await ok(update, { input: { routeId: route.id, version: 2, status: 'LIVE' } }, 'platform-admin')).updateProcurementRoute).toEqual({ status: 'LIVE', version: 3 });
+  });
+});

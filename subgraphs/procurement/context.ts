@@ -7,6 +7,7 @@ import type { InnovationDirectory } from './services/innovation-directory';
 import { LotService } from './services/lot.service';
 import { ProcurementRouteService } from './services/procurement-route.service';
 import { ProjectService } from './services/project.service';
+import { RouteAdminService } from './services/route-admin.service';
 
 /** What procurement needs from outside its database: the time, and facts about innovations. */
 export interface ProcurementDependencies {
@@ -24,6 +25,7 @@ export interface ProcurementContext {
   lots: LotService;
   projects: ProjectService;
   admissions: AdmissionService;
+  routeAdmin: RouteAdminService;
 }
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
@@ -36,5 +38,6 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     lots: new LotService(loaders),
     projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
     admissions: new AdmissionService(dataSource, viewer, dependencies.clock),
+    routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
   };
 }

@@ -1,6 +1,9 @@
 import type { MutationResolvers } from '../generated/graphql';
 
 export const Mutation: MutationResolvers = {
+  createProcurementRoute: (_root, { input }, { routeAdmin }) => routeAdmin.create(input),
+  updateProcurementRoute: (_root, { input }, { routeAdmin }) => routeAdmin.update(input),
+  createLot: (_root, { input }, { routeAdmin }) => routeAdmin.createLot(input),
   applyForAdmission: (_root, { input }, { admissions }) => admissions.apply(input),
   decideAdmission: (_root, { input }, { admissions }) => admissions.decide(input),
   createProcurementProject: (_root, { input }, { projects }) => projects.create(input),
