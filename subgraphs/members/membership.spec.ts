@@ -274,6 +274,7 @@ describe('identity for the gateway', () => {
       email: 'priya.shah@kent.gov.uk',
       organisationId: demoOrganisation('kent').id,
       organisationKind: 'COUNTY_COUNCIL',
+      organisationNation: 'ENGLAND',
       membershipStatus: 'ACTIVE',
       organisationRoles: ['ORG_ADMIN', 'BUYER'],
       platformRoles: [],
