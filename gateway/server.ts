@@ -9,6 +9,7 @@ import { SubgraphHttpDataSource } from './data-sources';
 import { addExplorerRoutes } from './explorer/routes';
 import { createGatewayServer, readSupergraph } from './gateway';
 import { addCalendarRoutes } from './routes/calendar';
+import { addOcdsDownload } from './routes/ocds';
 
 function isSubgraphName(name: string): name is SubgraphName {
   return (subgraphNames as readonly string[]).includes(name);
@@ -81,6 +82,12 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     maxResponseBytes: config.limits.maxResponseBytes,
     publicRoutes: (app) => {
       addExplorerRoutes(app, config);
+      addOcdsDownload(app, {
+        procurementUrl: config.subgraphUrls.procurement,
+        secret: config.gatewaySecret,
+        assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
+        timeoutMs: config.subgraphTimeoutMs,
+      });
       addCalendarRoutes(app, {
         eventsUrl: config.subgraphUrls.events,
         gatewaySecret: config.gatewaySecret,

@@ -212,6 +212,45 @@ export function subgraphVariableNames(name: SubgraphName) {
     port: `${prefix}_PORT`,
     host: `${prefix}_HOST`,
     databaseUrl: `${prefix}_DATABASE_URL`,
+    ...(name === 'procurement' ? { innovationsUrl: procurementInnovationsUrlVariable } : {}),
+  };
+}
+
+const procurementInnovationsUrlVariable = 'PROCUREMENT_INNOVATIONS_URL';
+
+/** Procurement's own settings beside the common subgraph ones: where it asks about innovations, and its deadlines. */
+export interface ProcurementConfig {
+  /** The innovations subgraph, asked through federation `_entities` when a buyer shortlists innovations. */
+  innovationsUrl: string;
+  innovationsTimeoutMs: number;
+}
+
+/** The working-day rules of a further competition and an award (Procurement Act 2023 and IPS practice). */
+export const procurementDeadlines = {
+  /** Standstill between award and contract: 8 working days under the Procurement Act 2023. */
+  standstillWorkingDays: 8,
+  /** Fewest working days between publishing and the clarification cut-off. */
+  minimumClarificationWorkingDays: 2,
+  /** Fewest working days between the clarification cut-off and the response deadline. */
+  minimumResponseWorkingDaysAfterClarification: 1,
+  /** Most working days a buyer may give suppliers to respond. */
+  maximumResponseWorkingDays: 60,
+} as const;
+
+export function loadProcurementConfig(env: Environment): ProcurementConfig {
+  const values = parse(
+    z.object({
+      [procurementInnovationsUrlVariable]: httpUrl.default(`http://127.0.0.1:${defaultPorts.innovations}/graphql`),
+      SUBGRAPH_TIMEOUT_MS: positiveInt.default(10_000),
+    }),
+    {
+      [procurementInnovationsUrlVariable]: read(env, procurementInnovationsUrlVariable),
+      SUBGRAPH_TIMEOUT_MS: read(env, 'SUBGRAPH_TIMEOUT_MS'),
+    },
+  );
+  return {
+    innovationsUrl: values[procurementInnovationsUrlVariable] as string,
+    innovationsTimeoutMs: values.SUBGRAPH_TIMEOUT_MS as number,
   };
 }
 

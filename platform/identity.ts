@@ -19,8 +19,9 @@ export interface Viewer {
   /** The organisation's kind, e.g. SUPPLIER or COUNTY_COUNCIL. */
   organisationKind: string;
   /**
-   * The organisation's nation, e.g. WALES. Optional so identities minted before it existed still
-   * verify; innovations records it on evidence its authority confirms.
+   * The organisation's nation (ENGLAND, WALES, SCOTLAND, NORTHERN_IRELAND): routes are open to
+   * buyers by nation, and innovations records it on evidence its authority confirms. Optional so
+   * identities minted before it existed still verify.
    */
   organisationNation?: string | null;
   /** The organisation's membership status; null when it has never applied. */

@@ -1,25 +1,43 @@
 import type { Identity } from '../../platform/identity';
 import type { RequestScope } from '../../platform/subgraph-server';
-import { createProcurementLoaders } from './loaders';
+import { createProcurementLoaders, type ProcurementLoaders } from './loaders';
+import { AdmissionService } from './services/admission.service';
+import type { Clock } from './services/clock';
+import type { InnovationDirectory } from './services/innovation-directory';
 import { LotService } from './services/lot.service';
 import { ProcurementRouteService } from './services/procurement-route.service';
+import { ProjectService } from './services/project.service';
+import { RouteAdminService } from './services/route-admin.service';
+
+/** What procurement needs from outside its database: the time, and facts about innovations. */
+export interface ProcurementDependencies {
+  clock: Clock;
+  innovations: InnovationDirectory;
+}
 
 /** What every procurement resolver receives: the request's services, sharing one set of loaders. */
 export interface ProcurementContext {
-  /**
-   * Who is asking. Nothing procurement exposes depends on it today — routes, lots and admitted
-   * suppliers are public (policy.ts) — but a field showing non-public admissions must use it.
-   */
+  /** Who is asking; every rule about it lives in policy.ts. */
   viewer: Identity;
+  loaders: ProcurementLoaders;
+  clock: Clock;
   routes: ProcurementRouteService;
   lots: LotService;
+  projects: ProjectService;
+  admissions: AdmissionService;
+  routeAdmin: RouteAdminService;
 }
 
-export function createProcurementContext({ dataSource, viewer }: RequestScope): ProcurementContext {
-  const loaders = createProcurementLoaders(dataSource);
+export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
+  const loaders = createProcurementLoaders(dataSource, viewer);
   return {
     viewer,
-    routes: new ProcurementRouteService(dataSource, loaders),
+    loaders,
+    clock: dependencies.clock,
+    routes: new ProcurementRouteService(dataSource, loaders, viewer),
     lots: new LotService(loaders),
+    projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
+    admissions: new AdmissionService(dataSource, viewer, dependencies.clock),
+    routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
   };
 }

@@ -1,8 +1,25 @@
-import { loadSubgraphConfig } from '../../platform/config';
+import { loadProcurementConfig, loadSubgraphConfig } from '../../platform/config';
+import { createGatewayAssertion, gatewayAssertionHeader } from '../../platform/gateway-assertion';
 import { runService } from '../../platform/process';
 import { startSubgraphService } from '../../platform/subgraph-server';
-import { procurementSubgraph } from './subgraph';
+import { systemClock } from './services/clock';
+import { HttpInnovationDirectory } from './services/innovation-directory';
+import { createProcurementSubgraph } from './subgraph';
 
-runService('procurement subgraph', () =>
-  startSubgraphService(procurementSubgraph, loadSubgraphConfig('procurement', process.env)),
-);
+runService('procurement subgraph', () => {
+  const config = loadSubgraphConfig('procurement', process.env);
+  const { innovationsUrl, innovationsTimeoutMs } = loadProcurementConfig(process.env);
+  // Innovations serves only the gateway, so procurement presents the gateway's credential (as an
+  // anonymous caller: shortlisting needs only approved, public innovations).
+  const credential = async (body: string) => ({
+    [gatewayAssertionHeader]: createGatewayAssertion({
+      subgraph: 'innovations',
+      body,
+      identity: null,
+      secret: config.gatewaySecret,
+      lifetimeMs: config.gatewayAssertionLifetimeMs,
+    }),
+  });
+  const innovations = new HttpInnovationDirectory(innovationsUrl, credential, innovationsTimeoutMs);
+  return startSubgraphService(createProcurementSubgraph({ clock: systemClock, innovations }), config);
+});

@@ -1,5 +1,5 @@
 import type { Connection } from '../../platform/pagination';
-import type { Lot, ProcurementRoute } from './entities';
+import type { Admission, ClarificationQuestion, Contract, Lot, ProcurementProject, ProcurementResponse, ProcurementRoute } from './entities';
 
 /** The values resolvers return for each GraphQL type (graphql-codegen `mappers`). */
 export type ProcurementRouteModel = ProcurementRoute;
@@ -7,6 +7,17 @@ export type LotModel = Lot;
 export type ProcurementRouteConnectionModel = Connection<ProcurementRoute>;
 /**
  * An Innovation as the gateway sends it: its key plus the fields `availableVia` @requires from the
- * innovations subgraph. Procurement stores nothing about innovations.
+ * innovations subgraph. Procurement stores nothing about innovations. A shortlist returns the key only.
  */
-export type InnovationModel = { id: string; category: string; supplier: { id: string } };
+export type InnovationModel = { id: string; category?: string; supplier?: { id: string } };
+/** Members owns organisations; procurement knows their ids. */
+export type OrganisationModel = { id: string };
+export type ProcurementProjectModel = ProcurementProject;
+export type ProcurementProjectConnectionModel = Connection<ProcurementProject>;
+export type ShortlistedInnovationModel = { innovationId: string; supplierId: string };
+export type ClarificationQuestionModel = ClarificationQuestion;
+export type ProcurementResponseModel = ProcurementResponse;
+/** The award is part of its project. */
+export type AwardModel = ProcurementProject;
+export type ContractModel = Contract;
+export type AdmissionModel = Admission;

@@ -1,4 +1,6 @@
-import { belongsTo, hasPlatformRole, type Identity } from '../../platform/identity';
+import { belongsTo, hasOrganisationRole, hasPlatformRole, isActiveMember, type Identity } from '../../platform/identity';
+import type { ProcurementProject as ProjectRow } from './entities/project.entity';
+import type { ProcurementResponse as ResponseRow } from './entities/response.entity';
 import type { Admission, AdmissionStatus } from './entities/admission.entity';
 
 /**
@@ -28,4 +30,175 @@ export function canSeeAdmission(viewer: Identity, admission: Pick<Admission, 'st
     belongsTo(viewer, admission.supplierId) ||
     hasPlatformRole(viewer, 'PLATFORM_ADMIN')
   );
+}
+
+/*
+ * Procurement projects. Unlike routes, a project carries secrets: drafts, sealed responses,
+ * scores and who asked which question. Every field and mutation decides from the functions below,
+ * and `viewerCan` is computed from the very same functions.
+ *
+ * - A DRAFT project is seen by the buyer's team (its BUYER and ORG_ADMIN people) and PLATFORM_ADMIN;
+ *   once published, a project (title, need, budget, dates, award, contract) is public: it is what a
+ *   contract notice and the OCDS releases publish.
+ * - Clarification questions never say who asked, on any path. Answered ones are published with the
+ *   project; unanswered ones are seen by the buyer's team and by the asker's own organisation.
+ * - Responses are sealed: before the deadline nobody but the responding supplier reads one — not the
+ *   buyer, not PLATFORM_ADMIN, not another supplier. The buyer's team sees only `responseCount`.
+ *   After the deadline the buyer's team reads them all; a supplier only ever reads its own.
+ * - Scores are for the buyer's team; after the award a supplier also sees its own response's scores,
+ *   and every responding supplier sees the winner and the winning total score, never another loser's.
+ */
+
+export type ProjectStatus = 'DRAFT' | 'PUBLISHED' | 'CLARIFICATION' | 'EVALUATION' | 'AWARDED' | 'CONTRACTED' | 'CANCELLED';
+
+/** The status now: a published competition moves on by itself as its cut-off and deadline pass. */
+export function projectStatus(project: ProjectRow, now: Date): ProjectStatus {
+  if (project.status !== 'PUBLISHED') return project.status;
+  if (now < project.clarificationClosesAt!) return 'PUBLISHED';
+  if (now < project.responseDeadline!) return 'CLARIFICATION';
+  return 'EVALUATION';
+}
+
+/** Whether responses are unsealed: the deadline has passed (and the project was published). */
+export function responsesUnsealed(project: ProjectRow, now: Date): boolean {
+  return !!project.responseDeadline && now >= project.responseDeadline && project.status !== 'DRAFT';
+}
+
+/** The buyer's team: signed-in BUYER or ORG_ADMIN people of the buying organisation, an active member. */
+export function isBuyerTeam(viewer: Identity, project: Pick<ProjectRow, 'buyerId'>): boolean {
+  return isActiveMember(viewer) && belongsTo(viewer, project.buyerId) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN');
+}
+
+/** People who act for a supplier in a competition: its ORG_ADMIN and SUPPLIER_CONTRIBUTOR people. */
+export function actsForSupplier(viewer: Identity, supplierId: string): boolean {
+  return isActiveMember(viewer) && belongsTo(viewer, supplierId) && hasOrganisationRole(viewer, 'ORG_ADMIN', 'SUPPLIER_CONTRIBUTOR');
+}
+
+export function canSeeProject(viewer: Identity, project: ProjectRow): boolean {
+  return project.status !== 'DRAFT' || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+export function isInvited(viewer: Identity, invitedSupplierIds: readonly string[]): boolean {
+  return !!viewer && invitedSupplierIds.includes(viewer.organisationId);
+}
+
+export function canSeeInvitations(viewer: Identity, project: ProjectRow, invitedSupplierIds: readonly string[]): boolean {
+  return isBuyerTeam(viewer, project) || isInvited(viewer, invitedSupplierIds) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/** Answered questions are published; the question's asker is never part of what anyone sees. */
+export function canSeeQuestion(viewer: Identity, project: ProjectRow, question: { answer: string | null; askerSupplierId: string }): boolean {
+  return question.answer !== null || isBuyerTeam(viewer, project) || belongsTo(viewer, question.askerSupplierId);
+}
+
+/** Only the buyer's team learns how many responses there are; nobody learns who sent them before the deadline. */
+export function canSeeResponseCount(viewer: Identity, project: ProjectRow): boolean {
+  return isBuyerTeam(viewer, project);
+}
+
+/** Which responses a viewer may read at all: `ALL` (the buyer's team after the deadline), `OWN` or `NONE`. */
+export function readableResponses(viewer: Identity, project: ProjectRow, now: Date): 'ALL' | 'OWN' | 'NONE' {
+  if (isBuyerTeam(viewer, project) && responsesUnsealed(project, now)) return 'ALL';
+  if (viewer && viewer.organisationId !== project.buyerId) return 'OWN';
+  return 'NONE';
+}
+
+export function canReadResponse(viewer: Identity, project: ProjectRow, response: Pick<ResponseRow, 'supplierId'>, now: Date): boolean {
+  const readable = readableResponses(viewer, project, now);
+  return readable === 'ALL' || (readable === 'OWN' && belongsTo(viewer, response.supplierId));
+}
+
+export function canSeeScores(viewer: Identity, project: ProjectRow, response: Pick<ResponseRow, 'supplierId'>, now: Date): boolean {
+  if (isBuyerTeam(viewer, project)) return responsesUnsealed(project, now);
+  const decided = project.status === 'AWARDED' || project.status === 'CONTRACTED';
+  return decided && belongsTo(viewer, response.supplierId);
+}
+
+/** The winner's total score: the buyer's team, and suppliers that responded (to learn how they compare). */
+export function canSeeWinningScore(viewer: Identity, project: ProjectRow, respondedSupplierIds: readonly string[]): boolean {
+  return isBuyerTeam(viewer, project) || (!!viewer && respondedSupplierIds.includes(viewer.organisationId));
+}
+
+/** What the project facts a capability needs, beyond the project itself. */
+export interface ProjectFacts {
+  invitedSupplierIds: readonly string[];
+  /** The viewer's own conflict declaration on this project, if any. */
+  declaration: { hasConflict: boolean } | null;
+}
+
+const beforeAward: readonly ProjectStatus[] = ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION'];
+
+/**
+ * Each capability is (who may) and (when). Mutations check the two apart — the first failing gives
+ * FORBIDDEN or UNAUTHENTICATED, the second CONFLICT with the current status — and `viewerCan` asks both.
+ */
+export const projectRules = {
+  publish: {
+    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
+    when: (status: ProjectStatus, project: ProjectRow) => status === 'DRAFT' && project.procedure === 'FURTHER_COMPETITION',
+  },
+  cancel: {
+    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
+    when: (status: ProjectStatus) => beforeAward.includes(status),
+  },
+  ask: {
+    who: (viewer: Identity, _project: ProjectRow, facts: ProjectFacts) =>
+      !!viewer && actsForSupplier(viewer, viewer.organisationId) && isInvited(viewer, facts.invitedSupplierIds),
+    when: (status: ProjectStatus) => status === 'PUBLISHED',
+  },
+  answer: {
+    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
+    when: (status: ProjectStatus) => status === 'PUBLISHED' || status === 'CLARIFICATION',
+  },
+  respond: {
+    who: (viewer: Identity, _project: ProjectRow, facts: ProjectFacts) =>
+      !!viewer && actsForSupplier(viewer, viewer.organisationId) && isInvited(viewer, facts.invitedSupplierIds),
+    when: (status: ProjectStatus) => status === 'PUBLISHED' || status === 'CLARIFICATION',
+  },
+  declareConflicts: {
+    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
+    when: (status: ProjectStatus) => status === 'EVALUATION',
+  },
+  evaluate: {
+    who: (viewer: Identity, project: ProjectRow, facts: ProjectFacts) =>
+      isBuyerTeam(viewer, project) && facts.declaration?.hasConflict === false,
+    when: (status: ProjectStatus) => status === 'EVALUATION',
+  },
+  award: {
+    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
+    when: (status: ProjectStatus, project: ProjectRow) =>
+      project.procedure === 'DIRECT_AWARD' ? status === 'DRAFT' : status === 'EVALUATION',
+  },
+  recordContract: {
+    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
+    /** `today` > the standstill's last day. */
+    when: (status: ProjectStatus, project: ProjectRow, today: string) =>
+      status === 'AWARDED' && !!project.standstillEndsOn && today > project.standstillEndsOn,
+  },
+} as const;
+
+/** Suppliers apply through their ORG_ADMIN; PLATFORM_ADMIN decides. */
+export function canApplyForAdmission(viewer: Identity): boolean {
+  return isActiveMember(viewer) && viewer!.organisationKind === 'SUPPLIER' && hasOrganisationRole(viewer, 'ORG_ADMIN');
+}
+
+export function canDecideAdmission(viewer: Identity): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/** Routes a buyer may use: its nation is eligible, and its kind when the route names kinds. */
+export function buyerMayUseRoute(viewer: Identity, route: { eligibleNations: readonly string[]; eligibleOrganisationKinds: readonly string[] }): boolean {
+  if (!viewer || !viewer.organisationNation) return false;
+  return (
+    route.eligibleNations.includes(viewer.organisationNation) &&
+    (route.eligibleOrganisationKinds.length === 0 || route.eligibleOrganisationKinds.includes(viewer.organisationKind))
+  );
+}
+
+/** Organisation kinds that are not public buyers. */
+export const nonBuyerOrganisationKinds: readonly string[] = ['SUPPLIER', 'ACADEMIC', 'TRADE_BODY'];
+
+/** A signed-in person who buys for a public body: their answers about routes are narrowed to what they may use. */
+export function isBuyer(viewer: Identity): boolean {
+  return !!viewer && !nonBuyerOrganisationKinds.includes(viewer.organisationKind) && hasOrganisationRole(viewer, 'BUYER');
 }

@@ -1,13 +1,108 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes } from '../../demo-data/procurement-routes';
+import { procurementDeadlines } from '../../platform/config';
 import { Admission, Lot, ProcurementRoute } from './entities';
+import { dayOf, systemClock, type Clock } from './services/clock';
+import { ocidPrefix } from './services/project.service';
+import { addWorkingDays } from './services/working-days';
 
-/** Inserts the demo routes, their lots and admissions, in one transaction, when there are no routes yet. */
-export async function seedDemoData(dataSource: DataSource): Promise<void> {
+/**
+ * Inserts the demo routes, their lots and admissions, and the demo projects, in one transaction,
+ * when there are no routes yet. Project dates are set from the clock, so each demo project is at
+ * its stage (standstill, clarification, evaluation, contracted) whenever the data is seeded.
+ */
+export async function seedDemoData(dataSource: DataSource, clock: Clock = systemClock): Promise<void> {
   await dataSource.transaction(async (manager) => {
     if ((await manager.count(ProcurementRoute)) > 0) return;
     await manager.insert(ProcurementRoute, demoProcurementRoutes);
     await manager.insert(Lot, demoLots);
     await manager.insert(Admission, demoAdmissions);
+    for (const project of demoProjects) await seedProject(manager, project, clock.now());
   });
+}
+
+/** Nine in the morning (UTC) on a working day some working days from today. */
+function atWorkingDay(now: Date, offset: number, hour = 9): Date {
+  return new Date(`${addWorkingDays(dayOf(now), offset)}T${String(hour).padStart(2, '0')}:00:00Z`);
+}
+
+async function seedProject(manager: EntityManager, project: DemoProject, now: Date): Promise<void> {
+  const { days } = project;
+  const awardedAt = days.awarded !== undefined ? atWorkingDay(now, days.awarded) : null;
+  const standstillEndsOn = awardedAt ? addWorkingDays(dayOf(awardedAt), procurementDeadlines.standstillWorkingDays) : null;
+  const status = project.stage === 'CONTRACTED' ? 'CONTRACTED' : project.stage === 'STANDSTILL' ? 'AWARDED' : 'PUBLISHED';
+  const winner = project.responses.find((r) => r.supplierId === project.winnerSupplierId);
+  await manager.query(
+    `INSERT INTO procurement.project (id, ocid, buyer_id, created_by, title, need, budget, route_id, lot_id, procedure, status, criteria,
+       direct_award_justification, published_at, clarification_closes_at, response_deadline, awarded_supplier_id, awarded_at, award_value,
+       standstill_ends_on, version, created_at)
+     SELECT $1, $2, $3, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20
+       FROM procurement.lot WHERE lot.id = $8`,
+    [
+      project.id, `${ocidPrefix}-${project.id}`, project.buyerId, project.createdBy, project.title, project.need, project.budget, project.lotId,
+      project.procedure, status, JSON.stringify(project.criteria), project.directAwardJustification ?? null,
+      days.published !== undefined ? atWorkingDay(now, days.published) : null,
+      days.clarificationCloses !== undefined ? atWorkingDay(now, days.clarificationCloses, 12) : null,
+      days.deadline !== undefined ? atWorkingDay(now, days.deadline, 12) : null,
+      project.winnerSupplierId ?? null, awardedAt, project.awardValue ?? winner?.price ?? null, standstillEndsOn,
+      atWorkingDay(now, days.created),
+    ],
+  );
+  for (const item of project.shortlist) {
+    await manager.query(
+      `INSERT INTO procurement.shortlisted_innovation (project_id, innovation_id, supplier_id, category) VALUES ($1, $2, $3, $4)`,
+      [project.id, item.innovationId, item.supplierId, item.category],
+    );
+  }
+  if (days.published !== undefined) {
+    await manager.query(
+      `INSERT INTO procurement.invitation (project_id, supplier_id, invited_at)
+       SELECT $1, supplier_id, $2 FROM procurement.admission WHERE lot_id = $3 AND status = 'ADMITTED'`,
+      [project.id, atWorkingDay(now, days.published), project.lotId],
+    );
+  }
+  for (const [index, q] of project.questions.entries()) {
+    const askedAt = atWorkingDay(now, days.published! + 1, 10 + index);
+    await manager.query(
+      `INSERT INTO procurement.clarification_question (project_id, asker_person_id, asker_supplier_id, question, asked_at, answer, answered_by, answered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [project.id, project.createdBy, q.askedBy, q.question, askedAt, q.answer, q.answer ? project.createdBy : null, q.answer ? new Date(askedAt.getTime() + 3_600_000) : null],
+    );
+  }
+  for (const r of project.responses) {
+    const submittedAt = atWorkingDay(now, days.deadline! - 1);
+    const outcome = !project.winnerSupplierId ? 'PENDING' : r.supplierId === project.winnerSupplierId ? 'AWARDED' : 'UNSUCCESSFUL';
+    const [{ id }] = (await manager.query(
+      `INSERT INTO procurement.response (project_id, supplier_id, submitted_by, proposal, price, outcome, submitted_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+      [project.id, r.supplierId, project.createdBy, r.proposal, r.price, outcome, submittedAt],
+    )) as [{ id: string }];
+    for (const [i, score] of r.scores.entries()) {
+      await manager.query(
+        `INSERT INTO procurement.score (response_id, evaluator_id, criterion, score, scored_at) VALUES ($1, $2, $3, $4, $5)`,
+        [id, project.createdBy, project.criteria[i]!.name, score, atWorkingDay(now, days.deadline! + 1)],
+      );
+    }
+  }
+  if (project.responses.length) {
+    await manager.query(
+      `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, declared_at) VALUES ($1, $2, false, $3)`,
+      [project.id, project.createdBy, atWorkingDay(now, days.deadline! + 1)],
+    );
+  }
+  if (project.contract && awardedAt) {
+    const startsOn = addWorkingDays(standstillEndsOn!, 5);
+    const endsOn = `${Number(startsOn.slice(0, 4)) + 1}${startsOn.slice(4)}`;
+    await manager.query(
+      `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [project.id, project.buyerId, project.winnerSupplierId, project.contract.value, startsOn, endsOn, project.createdBy, atWorkingDay(now, -1 * Math.max(1, Math.abs(days.awarded!) - 10))],
+    );
+  }
+  await manager.query(
+    `INSERT INTO procurement.audit_event (subject_type, subject_id, project_id, actor_id, at, action, to_status, reason)
+     VALUES ('PROJECT', $1, $1, $2, $3, 'SEED', $4, 'Demo data')`,
+    [project.id, project.createdBy, now, status],
+  );
 }

@@ -1,16 +1,29 @@
 import type { SubgraphModule } from '../../platform/subgraph-server';
-import { createProcurementContext, type ProcurementContext } from './context';
+import { createProcurementContext, type ProcurementContext, type ProcurementDependencies } from './context';
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { addOcdsRoute } from './ocds-route';
 import { resolvers } from './resolvers';
 import { seedDemoData } from './seed';
+import { systemClock } from './services/clock';
+import { unconfiguredInnovationDirectory } from './services/innovation-directory';
 
-/** Procurement: the routes public bodies buy through, their lots, and which suppliers are admitted. */
-export const procurementSubgraph: SubgraphModule<ProcurementContext> = {
-  name: 'procurement',
-  resolvers,
-  entities,
-  migrations,
-  createContext: createProcurementContext,
-  seedDemoData,
-};
+/**
+ * Procurement: the routes public bodies buy through, their lots, admissions, and buyers' projects
+ * from shortlist to contract. The clock and the innovations directory are injected: main.ts asks
+ * innovations over HTTP, the test graph in process, and tests move the clock.
+ */
+export function createProcurementSubgraph(dependencies: ProcurementDependencies): SubgraphModule<ProcurementContext> {
+  return {
+    name: 'procurement',
+    resolvers,
+    entities,
+    migrations,
+    createContext: (scope) => createProcurementContext(scope, dependencies),
+    seedDemoData: (dataSource) => seedDemoData(dataSource, dependencies.clock),
+    internalRoutes: (router, dataSource) => addOcdsRoute(router, dataSource, dependencies),
+  };
+}
+
+/** The module without an innovations service: everything works except shortlisting (used where none is wired). */
+export const procurementSubgraph = createProcurementSubgraph({ clock: systemClock, innovations: unconfiguredInnovationDirectory });

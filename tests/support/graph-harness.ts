@@ -10,9 +10,34 @@ import { openDatabase, type SubgraphDatabase } from '../../platform/database';
 import type { Identity } from '../../platform/identity';
 import { countStatements } from '../../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
-import type { SubgraphModule } from '../../platform/subgraph-server';
 import { subgraphModules } from '../../subgraphs';
 import { testPool } from './subgraph-harness';
+import { createSubgraphServer, type SubgraphModule } from '../../platform/subgraph-server';
+import { ManualClock } from '../../subgraphs/procurement/services/clock';
+import { InProcessInnovationDirectory } from '../../subgraphs/procurement/services/innovation-directory';
+import { createProcurementSubgraph } from '../../subgraphs/procurement/subgraph';
+
+/** A Monday with no bank holiday near it. */
+export const defaultTestNow = '2026-11-30T09:00:00Z';
+
+/**
+ * Procurement with a clock the test moves, asking an innovations server in this process through
+ * `_entities`, as the HTTP directory asks the real one (anonymous: approved innovations are public).
+ */
+function testProcurementModule(databases: Record<SubgraphName, SubgraphDatabase>, now: string) {
+  const clock = new ManualClock(new Date(now));
+  const innovations = subgraphModules.innovations;
+  const innovationsServer = createSubgraphServer(innovations, { development: false, exposeStatementCount: false });
+  const directory = new InProcessInnovationDirectory(async (query, variables) => {
+    const { body } = await innovationsServer.executeOperation(
+      { query, variables },
+      { contextValue: innovations.createContext({ dataSource: databases.innovations.dataSource, viewer: null }) },
+    );
+    if (body.kind !== 'single') throw new Error('Expected a single result');
+    return body.singleResult as never;
+  });
+  return { clock, innovationsServer, module: createProcurementSubgraph({ clock, innovations: directory }) };
+}
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface GraphResult<TData> {
@@ -40,6 +65,8 @@ export interface TestGraph {
   tokenFor(email: string): Promise<string>;
   /** The gateway's sign-in: an Authorization header to an identity (for routes beside /graphql). */
   authenticate(authorization: string | undefined): Promise<Identity>;
+  /** The procurement subgraph's clock: tests move it to pass deadlines. */
+  clock: ManualClock;
   stop(): Promise<void>;
 }
 
@@ -52,12 +79,20 @@ export async function startTestGraph(
     overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
     /** Replaces some subgraph modules, e.g. events with a clock the test controls. */
     modules?: Partial<Record<SubgraphName, SubgraphModule<BaseContext>>>;
+    /** Where the procurement clock starts (default: a fixed working Monday, so deadlines are reproducible). */
+    now?: string;
   } = {},
 ): Promise<TestGraph> {
   const database: TestDatabase = await createTestDatabase();
   const databases = {} as Record<SubgraphName, SubgraphDatabase>;
+  const procurement = testProcurementModule(databases, options.now ?? defaultTestNow);
+  const modules = {
+    ...subgraphModules,
+    procurement: procurement.module as SubgraphModule<BaseContext>,
+    ...options.modules,
+  } as Record<SubgraphName, SubgraphModule<BaseContext>>;
   for (const name of subgraphNames) {
-    const module = options.modules?.[name] ?? subgraphModules[name];
+    const module = modules[name];
     databases[name] = await openDatabase({
       schema: name,
       url: database.url,
@@ -74,14 +109,16 @@ export async function startTestGraph(
     development: false,
     onSubgraphRequest: (name) => plan.push(name),
     overrideDataSource: options.overrideDataSource,
-    modules: options.modules,
+    modules,
   });
+  await procurement.innovationsServer.start();
   const authentication = loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development' }, subgraphNames).authentication;
   const authenticate = createAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
   return {
     databases,
     tokenFor: (email) => mintDevelopmentToken(authentication, email),
     authenticate,
+    clock: procurement.clock,
     get lastPlan() {
       return [...plan];
     },
@@ -98,6 +135,7 @@ export async function startTestGraph(
     },
     async stop() {
       await graph.stop();
+      await procurement.innovationsServer.stop();
       for (const db of Object.values(databases)) await db.close();
       await database.drop();
     },

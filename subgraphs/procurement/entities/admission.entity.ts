@@ -24,6 +24,28 @@ export class Admission {
   @Column({ type: 'text' })
   status: AdmissionStatus;
 
+  /** The supplier's declaration: whether any exclusion ground applies to it. */
+  @Column({ name: 'exclusion_grounds_apply', type: 'boolean', nullable: true })
+  exclusionGroundsApply: boolean | null;
+
+  @Column({ name: 'conflicts_of_interest', type: 'text', nullable: true })
+  conflictsOfInterest: string | null;
+
+  @Column({ name: 'applied_by', type: 'uuid', nullable: true })
+  appliedBy: string | null;
+
+  @Column({ name: 'decided_by', type: 'uuid', nullable: true })
+  decidedBy: string | null;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+
+  @Column({ name: 'decision_reason', type: 'text', nullable: true })
+  decisionReason: string | null;
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

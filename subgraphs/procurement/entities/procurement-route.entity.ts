@@ -44,6 +44,13 @@ export class ProcurementRoute {
   @Column({ name: 'eligible_nations', type: 'text', array: true })
   eligibleNations: Nation[];
 
+  /** Organisation kinds (members' OrganisationKind) whose bodies may buy through the route; empty: any public body. */
+  @Column({ name: 'eligible_organisation_kinds', type: 'text', array: true, default: () => "'{}'" })
+  eligibleOrganisationKinds: string[];
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
   /** Dates are `YYYY-MM-DD` strings, as TypeORM reads a PostgreSQL `date`. */
   @Column({ name: 'opens_on', type: 'date', nullable: true })
   opensOn: string | null;

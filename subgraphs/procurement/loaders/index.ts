@@ -1,15 +1,46 @@
 import type { DataSource } from 'typeorm';
+import type { Identity } from '../../../platform/identity';
 import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader } from './lot.loader';
+import {
+  createContractByProjectLoader,
+  createContractsByOrganisationLoader,
+  createDeclarationLoader,
+  createInvitedSupplierIdsLoader,
+  createOwnResponsesLoader,
+  createProjectByIdLoader,
+  createQuestionByIdLoader,
+  createQuestionsByProjectLoader,
+  createResponderIdsLoader,
+  createResponseByIdLoader,
+  createResponsesByProjectLoader,
+  createScoresByResponseLoader,
+  createShortlistLoader,
+  createWinningResponseLoader,
+} from './project.loader';
 import { createLiveRoutesBySupplierCategoryLoader, createRouteByIdLoader } from './procurement-route.loader';
 
 /** The loaders of one request. Made fresh per request so no cached row outlives it. */
-export function createProcurementLoaders(dataSource: DataSource) {
+export function createProcurementLoaders(dataSource: DataSource, viewer: Identity = null) {
   return {
     routeById: createRouteByIdLoader(dataSource),
     liveRoutesBySupplierCategory: createLiveRoutesBySupplierCategoryLoader(dataSource),
     lotById: createLotByIdLoader(dataSource),
     lotsByRoute: createLotsByRouteLoader(dataSource),
     admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource),
+    projectById: createProjectByIdLoader(dataSource),
+    questionById: createQuestionByIdLoader(dataSource),
+    responseById: createResponseByIdLoader(dataSource),
+    invitedSupplierIds: createInvitedSupplierIdsLoader(dataSource),
+    shortlist: createShortlistLoader(dataSource),
+    questionsByProject: createQuestionsByProjectLoader(dataSource),
+    responsesByProject: createResponsesByProjectLoader(dataSource),
+    ownResponses: createOwnResponsesLoader(dataSource, viewer?.organisationId ?? '00000000-0000-0000-0000-000000000000'),
+    responderIds: createResponderIdsLoader(dataSource),
+    scoresByResponse: createScoresByResponseLoader(dataSource),
+    winningResponse: createWinningResponseLoader(dataSource),
+    declaration: createDeclarationLoader(dataSource, viewer?.personId ?? null),
+    contractByProject: createContractByProjectLoader(dataSource),
+    contractsByOrganisation: createContractsByOrganisationLoader(dataSource),
   };
 }
 export type ProcurementLoaders = ReturnType<typeof createProcurementLoaders>;

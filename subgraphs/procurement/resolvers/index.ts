@@ -1,8 +1,29 @@
-import { DateScalar } from '../../../platform/scalars';
+import { GraphQLJSON } from './json.scalar';
+import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
 import { Innovation } from './innovation.resolver';
 import { Lot } from './lot.resolver';
+import { Mutation } from './mutation.resolver';
+import { Admission, Organisation } from './organisation.resolver';
 import { ProcurementRoute } from './procurement-route.resolver';
+import { Award, ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ShortlistedInnovation } from './project.resolver';
 import { Query } from './query.resolver';
 
-export const resolvers: Resolvers = { Date: DateScalar, Query, ProcurementRoute, Lot, Innovation };
+export const resolvers: Resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  JSON: GraphQLJSON,
+  Query,
+  Mutation,
+  ProcurementRoute,
+  Lot,
+  Innovation,
+  Organisation,
+  Admission,
+  ProcurementProject,
+  ShortlistedInnovation,
+  ClarificationQuestion,
+  ProcurementResponse,
+  Award,
+  Contract,
+};

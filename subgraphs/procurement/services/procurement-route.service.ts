@@ -8,11 +8,14 @@ import type { ProcurementRouteFilter } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import { availabilityKey } from '../loaders/procurement-route.loader';
 import type { InnovationModel } from '../mappers';
+import type { Identity } from '../../../platform/identity';
+import { buyerMayUseRoute, isBuyer } from '../policy';
 
 export class ProcurementRouteService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly loaders: ProcurementLoaders,
+    private readonly viewer: Identity = null,
   ) {}
 
   async findById(id: string): Promise<ProcurementRoute | null> {
@@ -58,8 +61,10 @@ export class ProcurementRouteService {
     if (!innovation.category || !innovation.supplier?.id) {
       throw badUserInput('An Innovation representation needs its category and supplier { id } to resolve availableVia.');
     }
-    return this.loaders.liveRoutesBySupplierCategory.load(
+    const routes = await this.loaders.liveRoutesBySupplierCategory.load(
       availabilityKey(parseId(innovation.supplier.id, 'supplier.id'), innovation.category),
     );
+    // A buyer is told only where it can buy; everyone else sees every live route (public information).
+    return isBuyer(this.viewer) ? routes.filter((route) => buyerMayUseRoute(this.viewer, route)) : routes;
   }
 }

@@ -1,0 +1,97 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Stored lifecycle; CLARIFICATION and EVALUATION are derived from the dates (see project-status.ts). */
+export type StoredProjectStatus = 'DRAFT' | 'PUBLISHED' | 'AWARDED' | 'CONTRACTED' | 'CANCELLED';
+export type ProjectProcedure = 'DIRECT_AWARD' | 'FURTHER_COMPETITION';
+
+/** One published criterion of a further competition and its weight in percent. */
+export interface EvaluationCriterion {
+  name: string;
+  weight: number;
+}
+
+/** numeric comes back from node-postgres as a string; money up to 10^12 fits a double exactly to the penny. */
+export const money = {
+  to: (value: number) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+/** A buyer's call-off under one lot of a route: a direct award or a further competition. */
+@Entity({ name: 'project' })
+export class ProcurementProject {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Open Contracting id: the configured prefix plus the project id. */
+  @Column({ type: 'text' })
+  ocid: string;
+
+  /** The buying organisation (members subgraph). */
+  @Column({ name: 'buyer_id', type: 'uuid' })
+  buyerId: string;
+
+  @Column({ name: 'created_by', type: 'uuid' })
+  createdBy: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'text' })
+  need: string;
+
+  @Column({ type: 'numeric', precision: 14, scale: 2, transformer: money })
+  budget: number;
+
+  @Column({ name: 'route_id', type: 'uuid' })
+  routeId: string;
+
+  @Column({ name: 'lot_id', type: 'uuid' })
+  lotId: string;
+
+  @Column({ type: 'text' })
+  procedure: ProjectProcedure;
+
+  @Column({ type: 'text' })
+  status: StoredProjectStatus;
+
+  @Column({ type: 'jsonb' })
+  criteria: EvaluationCriterion[];
+
+  @Column({ name: 'direct_award_justification', type: 'text', nullable: true })
+  directAwardJustification: string | null;
+
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
+  cancellationReason: string | null;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  @Column({ name: 'clarification_closes_at', type: 'timestamptz', nullable: true })
+  clarificationClosesAt: Date | null;
+
+  @Column({ name: 'response_deadline', type: 'timestamptz', nullable: true })
+  responseDeadline: Date | null;
+
+  @Column({ name: 'awarded_supplier_id', type: 'uuid', nullable: true })
+  awardedSupplierId: string | null;
+
+  @Column({ name: 'awarded_at', type: 'timestamptz', nullable: true })
+  awardedAt: Date | null;
+
+  /** The awarded value: the winning price, or the direct award's stated value. */
+  @Column({ name: 'award_value', type: 'numeric', precision: 14, scale: 2, nullable: true, transformer: money })
+  awardValue: number | null;
+
+  /** The last day of the standstill; a contract may be recorded from the next day. */
+  @Column({ name: 'standstill_ends_on', type: 'date', nullable: true })
+  standstillEndsOn: string | null;
+
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ type: 'int' })
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

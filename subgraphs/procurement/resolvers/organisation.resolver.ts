@@ -1,0 +1,12 @@
+import type { AdmissionResolvers, OrganisationResolvers } from '../generated/graphql';
+
+/** Members owns organisations; procurement adds their contracts, which are published information. */
+export const Organisation: OrganisationResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  contracts: (organisation, _args, { projects }) => projects.contractsOf(organisation.id),
+};
+
+export const Admission: AdmissionResolvers = {
+  lot: async (admission, _args, { lots }) => (await lots.findById(admission.lotId))!,
+  supplier: (admission) => ({ id: admission.supplierId }),
+};

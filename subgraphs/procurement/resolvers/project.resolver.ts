@@ -1,0 +1,58 @@
+import { notFound } from '../../../platform/errors';
+import type {
+  AwardResolvers,
+  ClarificationQuestionResolvers,
+  ContractResolvers,
+  ProcurementProjectResolvers,
+  ProcurementResponseResolvers,
+  ShortlistedInnovationResolvers,
+} from '../generated/graphql';
+import { releasesOf } from '../services/ocds.service';
+
+export const ProcurementProject: ProcurementProjectResolvers = {
+  __resolveReference: (reference, { projects }) => projects.findVisible(reference.id),
+  buyer: (project) => ({ id: project.buyerId }),
+  route: async (project, _args, { routes }) =>
+    (await routes.findById(project.routeId)) ?? Promise.reject(notFound('ProcurementRoute', project.routeId)),
+  lot: async (project, _args, { lots }) => (await lots.findById(project.lotId)) ?? Promise.reject(notFound('Lot', project.lotId)),
+  status: (project, _args, { projects }) => projects.status(project),
+  shortlist: (project, _args, { projects }) => projects.shortlist(project),
+  invitedSuppliers: (project, _args, { projects }) => projects.invitedSuppliers(project),
+  clarifications: (project, _args, { projects }) => projects.clarifications(project),
+  responseCount: (project, _args, { projects }) => projects.responseCount(project),
+  responses: (project, _args, { projects }) => projects.responses(project),
+  award: (project) => (project.awardedAt ? project : null),
+  contract: (project, _args, { projects }) => projects.contract(project),
+  ocdsReleases: (project, _args, { loaders, clock }) => releasesOf(project, loaders, clock.now()),
+  viewerCan: (project, _args, { projects }) => projects.viewerCan(project),
+};
+
+export const ShortlistedInnovation: ShortlistedInnovationResolvers = {
+  innovation: (row) => ({ id: row.innovationId }),
+  supplier: (row) => ({ id: row.supplierId }),
+};
+
+export const ClarificationQuestion: ClarificationQuestionResolvers = {
+  askedByViewer: (question, _args, { projects }) => projects.askedByViewer(question),
+  viewerCanAnswer: (question, _args, { projects }) => projects.canAnswer(question).then((can) => can && question.answer === null),
+};
+
+export const ProcurementResponse: ProcurementResponseResolvers = {
+  supplier: (response) => ({ id: response.supplierId }),
+  scores: (response, _args, { projects }) => projects.scores(response),
+  totalScore: (response, _args, { projects }) => projects.totalScore(response),
+  viewerCan: (response, _args, { projects }) => projects.responseViewerCan(response),
+};
+
+export const Award: AwardResolvers = {
+  supplier: (project) => ({ id: project.awardedSupplierId! }),
+  awardedAt: (project) => project.awardedAt!,
+  standstillEndsOn: (project) => project.standstillEndsOn!,
+  winningScore: (project, _args, { projects }) => projects.winningScore(project),
+};
+
+export const Contract: ContractResolvers = {
+  project: (contract, _args, { projects }) => projects.projectOfContract(contract),
+  buyer: (contract) => ({ id: contract.buyerId }),
+  supplier: (contract) => ({ id: contract.supplierId }),
+};

@@ -1,0 +1,187 @@
+import type { Contract, Lot, ProcurementProject, ProcurementRoute } from '../entities';
+import type { ProcurementLoaders } from '../loaders';
+import { projectStatus, responsesUnsealed } from '../policy';
+
+/**
+ * Open Contracting Data Standard 1.1 releases of a project, one per stage it has reached. Built only
+ * from what is published: answered questions without askers, tenderers only once the deadline has
+ * passed, never a response's content. Lots, techniques and enquiries use the standard's community
+ * extensions (listed in the package's `extensions`).
+ */
+export type Release = Record<string, unknown>;
+
+export const ocdsExtensions = [
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json',
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/master/extension.json',
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json',
+];
+
+export const ocdsPublisher = { name: 'Innovation Procurement System' };
+const currency = 'GBP';
+const amount = (value: number) => ({ amount: value, currency });
+
+interface ReleaseFacts {
+  project: ProcurementProject;
+  route: ProcurementRoute;
+  lot: Lot;
+  now: Date;
+  questions: { id: string; question: string; answer: string | null; askedAt: Date; answeredAt: Date | null }[];
+  responderIds: string[];
+  contract: Contract | null;
+}
+
+export function buildReleases({ project, route, lot, now, questions, responderIds, contract }: ReleaseFacts): Release[] {
+  const ocid = project.ocid;
+  const direct = project.procedure === 'DIRECT_AWARD';
+  const status = projectStatus(project, now);
+  const unsealed = responsesUnsealed(project, now);
+  const buyer = { id: project.buyerId };
+  const parties: Release[] = [{ id: project.buyerId, roles: ['buyer', 'procuringEntity'] }];
+  const relatedProcesses = [
+    {
+      id: '1',
+      relationship: ['framework'],
+      title: `${route.reference} ${route.name}`,
+      scheme: 'ocid',
+      identifier: `${project.ocid.split('-').slice(0, 2).join('-')}-route-${route.id}`,
+    },
+  ];
+  const tenderBase = {
+    id: `${ocid}-tender`,
+    title: project.title,
+    description: project.need,
+    value: amount(project.budget),
+    procurementMethod: direct ? 'direct' : 'selective',
+    procurementMethodDetails: `${direct ? 'Direct award' : 'Further competition'} under ${route.reference} lot ${lot.number}`,
+    ...(direct && project.directAwardJustification ? { procurementMethodRationale: project.directAwardJustification } : {}),
+    lots: [{ id: String(lot.number), title: lot.title, description: lot.scope }],
+    techniques: {
+      hasFrameworkAgreement: route.kind === 'FRAMEWORK',
+      hasDynamicPurchasingSystem: route.kind === 'DYNAMIC_PURCHASING_SYSTEM' || route.kind === 'DYNAMIC_MARKET',
+    },
+  };
+  const release = (stage: string, tag: string[], date: Date, extra: Release): Release => ({
+    ocid,
+    id: `${ocid}-${stage}`,
+    date: date.toISOString(),
+    tag,
+    initiationType: 'tender',
+    language: 'en',
+    buyer,
+    relatedProcesses,
+    ...extra,
+  });
+
+  const releases: Release[] = [
+    release('planning', ['planning'], project.createdAt, {
+      parties,
+      planning: { budget: { amount: amount(project.budget), description: project.need } },
+      tender: { ...tenderBase, status: 'planning' },
+    }),
+  ];
+
+  const published = questions.filter((q) => q.answer !== null);
+  if (project.publishedAt) {
+    releases.push(
+      release('tender', ['tender'], project.publishedAt, {
+        parties,
+        tender: {
+          ...tenderBase,
+          status: status === 'CANCELLED' ? 'cancelled' : 'active',
+          tenderPeriod: { startDate: project.publishedAt.toISOString(), endDate: project.responseDeadline!.toISOString() },
+          enquiryPeriod: { startDate: project.publishedAt.toISOString(), endDate: project.clarificationClosesAt!.toISOString() },
+          hasEnquiries: published.length > 0,
+          // Never who asked: an enquiry is the question and its answer.
+          enquiries: published.map((q) => ({
+            id: q.id,
+            date: q.askedAt.toISOString(),
+            title: q.question.slice(0, 200),
+            description: q.question,
+            answer: q.answer,
+            dateAnswered: q.answeredAt!.toISOString(),
+          })),
+          ...(unsealed ? { numberOfTenderers: responderIds.length, tenderers: responderIds.map((id) => ({ id })) } : {}),
+        },
+      }),
+    );
+  }
+  const tenderers = unsealed ? responderIds.map((id) => ({ id, roles: ['tenderer'] })) : [];
+
+  if (project.status === 'CANCELLED') {
+    releases.push(
+      release('tenderCancellation', ['tenderCancellation'], project.cancelledAt ?? now, {
+        parties: [...parties, ...tenderers],
+        tender: { ...tenderBase, status: 'cancelled', statusDetails: project.cancellationReason },
+      }),
+    );
+  }
+
+  if (project.awardedAt && project.awardedSupplierId) {
+    const supplierId = project.awardedSupplierId;
+    const awardParties = [
+      ...parties,
+      ...tenderers.filter((t) => t.id !== supplierId),
+      { id: supplierId, roles: unsealed || direct ? ['supplier', ...(direct ? [] : ['tenderer'])] : ['supplier'] },
+    ];
+    const award = (awardStatus: string) => ({
+      id: `${ocid}-award`,
+      title: project.title,
+      status: awardStatus,
+      date: project.awardedAt!.toISOString(),
+      value: amount(project.awardValue ?? project.budget),
+      suppliers: [{ id: supplierId }],
+      relatedLots: [String(lot.number)],
+    });
+    // Pending during the standstill; in force once the contract is signed.
+    releases.push(
+      release('award', ['award'], project.awardedAt, {
+        parties: awardParties,
+        tender: { ...tenderBase, status: 'complete' },
+        awards: [award('pending')],
+      }),
+    );
+    if (contract) {
+      releases.push(
+        release('contract', ['contract', 'awardUpdate'], contract.recordedAt, {
+          parties: awardParties,
+          awards: [award('active')],
+          contracts: [
+            {
+              id: contract.id,
+              awardID: `${ocid}-award`,
+              title: project.title,
+              status: 'active',
+              value: amount(contract.value),
+              period: { startDate: `${contract.startsOn}T00:00:00Z`, endDate: `${contract.endsOn}T23:59:59Z` },
+              dateSigned: contract.recordedAt.toISOString(),
+            },
+          ],
+        }),
+      );
+    }
+  }
+  return releases;
+}
+
+/** Gathers what the releases need; every read is public information once the project is published. */
+export async function releasesOf(project: ProcurementProject, loaders: ProcurementLoaders, now: Date): Promise<Release[]> {
+  const [route, lot, questions, responderIds, contract] = await Promise.all([
+    loaders.routeById.load(project.routeId),
+    loaders.lotById.load(project.lotId),
+    loaders.questionsByProject.load(project.id),
+    loaders.responderIds.load(project.id),
+    loaders.contractByProject.load(project.id),
+  ]);
+  return buildReleases({ project, route: route!, lot: lot!, now, questions, responderIds, contract });
+}
+
+export function releasePackage(ocid: string, releases: Release[], uri: string, now: Date) {
+  return {
+    uri,
+    version: '1.1',
+    extensions: ocdsExtensions,
+    publishedDate: now.toISOString(),
+    publisher: ocdsPublisher,
+    releases,
+  };
+}
