@@ -16,10 +16,28 @@ export interface GatewayContext {
 }
 
 /**
- * The caller of the subgraph fetch in progress. The fetcher is where the exact body is known (the
- * assertion binds its digest) but it gets no context, so `process` hands the identity down.
+ * The caller of the subgraph fetch in progress, and whether the fetch may be shared (a query, never
+ * a mutation). The fetcher is where the exact body is known (the assertion binds its digest) but it
+ * gets no context, so `process` hands both down.
  */
-const fetchingFor = new AsyncLocalStorage<Identity>();
+const fetchingFor = new AsyncLocalStorage<{ identity: Identity; shareable: boolean }>();
+
+/** A subgraph answer read whole, so every caller waiting on the same fetch gets its own Response. */
+interface FetchedAnswer {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/** One subgraph fetch in progress, shared by identical concurrent queries of the same caller. */
+interface Flight {
+  answer: Promise<FetchedAnswer>;
+  /** Aborted when every caller waiting on the fetch has gone, so the subgraph stops its work. */
+  controller: AbortController;
+  timeout: AbortSignal;
+  waiters: number;
+}
 
 /**
  * A subgraph reached over HTTP, as in production. Adds what the stock data source lacks: a timeout
@@ -46,34 +64,89 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
         const budget = currentRequestBudget();
         // A subgraph that already hung once in this request is not waited for again.
         if (budget?.timedOutSubgraphs.has(name)) throw unavailable(name);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = budget ? AbortSignal.any([timeout, budget.signal]) : timeout;
-        // Identity travels only as the gateway's assertion, made for this subgraph and this body;
-        // no client header is passed on.
-        const headers = {
-          ...(init?.headers as Record<string, string>),
-          [gatewayAssertionHeader]: createGatewayAssertion({
-            subgraph: name,
-            body: (init?.body as string | undefined) ?? '',
-            identity: fetchingFor.getStore() ?? null,
-            secret,
-            lifetimeMs: assertionLifetimeMs,
-          }),
+        const caller = fetchingFor.getStore();
+        const body = (init?.body as string | undefined) ?? '';
+        // Identical queries in flight at once for the SAME caller are sent once: the key holds the
+        // whole identity, so two personas never share an answer, and mutations are never shared.
+        const key = caller?.shareable ? `${JSON.stringify(caller.identity)}\n${body}` : undefined;
+        let flight = key === undefined ? undefined : this.inFlight.get(key);
+        if (!flight) {
+          const controller = new AbortController();
+          const timeout = AbortSignal.timeout(timeoutMs);
+          // Identity travels only as the gateway's assertion, made for this subgraph and this body;
+          // no client header is passed on.
+          const headers = {
+            ...(init?.headers as Record<string, string>),
+            [gatewayAssertionHeader]: createGatewayAssertion({
+              subgraph: name,
+              body,
+              identity: caller?.identity ?? null,
+              secret,
+              lifetimeMs: assertionLifetimeMs,
+            }),
+          };
+          const signal = AbortSignal.any([timeout, controller.signal]);
+          const started: Flight = {
+            controller,
+            timeout,
+            waiters: 0,
+            answer: (async () => {
+              const response = await fetch(input, { ...init, headers, signal } as RequestInit);
+              // The first caller's response budget bounds the read; the others are charged below.
+              return readLimited(response, budget, name);
+            })(),
+          };
+          flight = started;
+          if (key !== undefined) {
+            this.inFlight.set(key, started);
+            void started.answer.then(
+              () => this.inFlight.delete(key),
+              () => this.inFlight.delete(key),
+            );
+          }
+        }
+        const leader = flight.waiters === 0;
+        flight.waiters += 1;
+        const shared = flight;
+        const leave = () => {
+          shared.waiters -= 1;
+          if (shared.waiters === 0) shared.controller.abort(budget?.signal.reason);
         };
+        budget?.signal.addEventListener('abort', leave, { once: true });
         try {
-          const response = await fetch(input, { ...init, headers, signal } as RequestInit);
-          return await withLimitedBody(response, budget, name);
+          const answer = await (budget ? untilAborted(shared.answer, budget.signal) : shared.answer);
+          if (!leader && budget) {
+            budget.responseBytesLeft -= answer.body.byteLength;
+            if (budget.responseBytesLeft < 0) throw tooLarge(name);
+          }
+          return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as never;
         } catch (error) {
           if (error instanceof GraphQLError) throw error;
-          if (timeout.aborted) budget?.timedOutSubgraphs.add(name);
+          if (shared.timeout.aborted) budget?.timedOutSubgraphs.add(name);
           throw unavailable(name, error);
+        } finally {
+          budget?.signal.removeEventListener('abort', leave);
         }
       },
     });
   }
 
-  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    return fetchingFor.run(options.context.viewer ?? null, () => super.process(options));
+  /** Fetches in flight, by caller and exact body (queries only). */
+  private readonly inFlight = new Map<string, Flight>();
+
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const shareable = isQuery(options.request.query);
+    return fetchingFor.run({ identity: options.context.viewer ?? null, shareable }, async () => {
+      const representations = options.request.variables?.representations;
+      if (!shareable || !Array.isArray(representations)) return super.process(options);
+      // The gateway sends one representation per occurrence (50 innovations of 13 suppliers make 50
+      // supplier representations); each distinct one is resolved once and fanned back out in order.
+      const distinct = dedupeRepresentations(representations);
+      if (distinct.unique.length === representations.length) return super.process(options);
+      const request = { ...options.request, variables: { ...options.request.variables, representations: distinct.unique } };
+      const response = await super.process({ ...options, request } as GraphQLDataSourceProcessOptions<GatewayContext>);
+      return expandEntities(response, distinct.positions);
+    });
   }
 
   /**
@@ -127,26 +200,107 @@ function unavailable(name: string, cause?: unknown): GraphQLError {
   });
 }
 
+/** A subgraph operation that only reads (the gateway writes `query …` or a bare selection set). */
+function isQuery(query: string | undefined): boolean {
+  return query !== undefined && /^\s*(query\b|\{)/.test(query);
+}
+
+/** Distinct representations in first-seen order, and for each original position its distinct index. */
+export function dedupeRepresentations(representations: unknown[]): { unique: unknown[]; positions: number[] } {
+  const indexByKey = new Map<string, number>();
+  const unique: unknown[] = [];
+  const positions = representations.map((representation) => {
+    const key = JSON.stringify(representation);
+    let index = indexByKey.get(key);
+    if (index === undefined) {
+      index = unique.length;
+      indexByKey.set(key, index);
+      unique.push(representation);
+    }
+    return index;
+  });
+  return { unique, positions };
+}
+
+/**
+ * Puts the answers for distinct representations back at every original position, as the gateway
+ * expects. Repeats are copies, because the gateway merges later fetches into each entity in place;
+ * an error about one distinct entity is reported at each of its positions.
+ */
+export function expandEntities(response: GatewayGraphQLResponse, positions: number[]): GatewayGraphQLResponse {
+  const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+  const seen = new Set<number>();
+  const expanded = Array.isArray(entities)
+    ? positions.map((index) => {
+        const entity = entities[index] ?? null;
+        if (seen.has(index)) return entity === null ? null : structuredClone(entity);
+        seen.add(index);
+        return entity;
+      })
+    : entities;
+  const errors = response.errors?.flatMap((error) => {
+    const path = error.path;
+    if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return [error];
+    return positions.flatMap((index, position) => (index === path[1] ? [{ ...error, path: ['_entities', position, ...path.slice(2)] }] : []));
+  });
+  return {
+    ...response,
+    ...(response.data ? { data: { ...response.data, _entities: expanded } } : {}),
+    ...(errors ? { errors } : {}),
+  } as GatewayGraphQLResponse;
+}
+
+/** Waits for `promise` unless `signal` aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function tooLarge(name: string): GraphQLError {
+  return new GraphQLError(`The answer grew past the response size limit while reading from the ${name} service; ask for less.`, {
+    extensions: { code: ErrorCode.RESPONSE_TOO_LARGE, serviceName: name },
+  });
+}
+
 /**
  * Reads a subgraph's body while counting it against the request's response budget, and stops
  * reading (RESPONSE_TOO_LARGE) as soon as the budget is spent, so an oversized answer never sits
  * whole in the gateway's memory.
  */
-async function withLimitedBody(response: Response, budget: RequestBudget | undefined, name: string): Promise<Response> {
-  if (!budget || !response.body) return response;
+async function readLimited(response: Response, budget: RequestBudget | undefined, name: string): Promise<FetchedAnswer> {
+  const answer = (body: Buffer): FetchedAnswer => ({
+    status: response.status,
+    statusText: response.statusText,
+    headers: [...response.headers],
+    body,
+  });
+  if (!response.body) return answer(Buffer.alloc(0));
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    budget.responseBytesLeft -= value.byteLength;
-    if (budget.responseBytesLeft < 0) {
-      await reader.cancel();
-      throw new GraphQLError(`The answer grew past the response size limit while reading from the ${name} service; ask for less.`, {
-        extensions: { code: ErrorCode.RESPONSE_TOO_LARGE, serviceName: name },
-      });
+    if (budget) {
+      budget.responseBytesLeft -= value.byteLength;
+      if (budget.responseBytesLeft < 0) {
+        await reader.cancel();
+        throw tooLarge(name);
+      }
     }
     chunks.push(value);
   }
-  return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+  return answer(Buffer.concat(chunks));
 }
