@@ -119,7 +119,7 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
             budget.responseBytesLeft -= answer.body.byteLength;
             if (budget.responseBytesLeft < 0) throw tooLarge(name);
           }
-          return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as never;
+          return new Response(new Uint8Array(answer.body), { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as never;
         } catch (error) {
           if (error instanceof GraphQLError) throw error;
           if (shared.timeout.aborted) budget?.timedOutSubgraphs.add(name);
