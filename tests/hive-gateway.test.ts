@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -110,9 +111,16 @@ describe('docker-compose.scale-out.yml', () => {
       services: { 'hive-gateway': { environment: Record<string, string>; command: string[] } };
     };
     const service = compose.services['hive-gateway'];
-    // Compose's `${NAME:-default}` with nothing set on the host.
+    // Compose's `${NAME:-default}` with nothing set on the host; `${NAME:?message}` (required) from .env.
+    const dotEnv: Record<string, string> = { GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64') };
+    expect(service.environment.GATEWAY_SUBGRAPH_SECRET).toMatch(/^\$\{GATEWAY_SUBGRAPH_SECRET:\?/);
     const env = Object.fromEntries(
-      Object.entries(service.environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+      Object.entries(service.environment).map(([k, v]) => [
+        k,
+        String(v)
+          .replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_all, name: string) => dotEnv[name] ?? '')
+          .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'),
+      ]),
     );
     const config = loadGatewayConfig(env, subgraphNames);
     expect(config.nodeEnv).toBe('production');

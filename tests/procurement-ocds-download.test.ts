@@ -22,9 +22,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   procurement = await startSubgraphService(
     createProcurementSubgraph({ clock: new ManualClock(new Date('2026-11-30T09:00:00Z')), innovations: unconfiguredInnovationDirectory }),
-    loadSubgraphConfig('procurement', { NODE_ENV: 'test', PROCUREMENT_PORT: '0', PROCUREMENT_DATABASE_URL: database.url, SEED_DEMO_DATA: 'true' }),
+    loadSubgraphConfig('procurement', { NODE_ENV: 'test', IPS_PROFILE: 'development', PROCUREMENT_PORT: '0', PROCUREMENT_DATABASE_URL: database.url, SEED_DEMO_DATA: 'true' }),
   );
-  gateway = await startGatewayService(loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_PORT: '0', PROCUREMENT_URL: procurement.url }, subgraphNames));
+  gateway = await startGatewayService(loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development', GATEWAY_PORT: '0', PROCUREMENT_URL: procurement.url }, subgraphNames));
 });
 afterAll(async () => {
   await gateway?.stop();

@@ -58,7 +58,7 @@ describe('string inputs have length limits', () => {
     ['a membership reason', `mutation { suspendMembership(organisationId: "${kent.id}", reason: "${long(2001)}") { status } }`, 'admin'],
     ['an organisation name filter', `{ organisations(filter: { nameContains: "${long(201)}" }) { totalCount } }`, undefined],
     ['an organisation region filter', `{ organisations(filter: { region: "${long(101)}" }) { totalCount } }`, undefined],
-    ['an innovation search', `{ innovations(filter: { search: "${long(201)}" }) { totalCount } }`, undefined],
+    ['an innovation search', `{ innovations(search: "${long(201)}") { totalCount } }`, undefined],
     ['a route search', `{ procurementRoutes(filter: { search: "${long(201)}" }) { totalCount } }`, undefined],
     ['a cursor', `{ organisations(after: "${long(513)}") { totalCount } }`, undefined],
     ['an invitation token', `mutation { acceptInvitation(token: "${long(101)}", name: "A") { name } }`, undefined],
