@@ -4,6 +4,7 @@ import { defaultMaxTokenAgeSeconds, type AuthenticationConfig } from '../platfor
 import { createGatewayAssertion, defaultGatewayAssertionLifetimeMs, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { AuthenticationError } from '../platform/graphql-http';
 import type { Identity, SignInClaims, SignInResult, Viewer } from '../platform/identity';
+import { forwardedHeaders } from '../platform/observability';
 
 /**
  * Turns a request's `Authorization` header into an identity. No header: anonymous (public data
@@ -92,6 +93,7 @@ export function createHttpIdentityLookup(
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        ...forwardedHeaders(),
         [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret, lifetimeMs: assertionLifetimeMs }),
       },
       body,

@@ -7,6 +7,8 @@ import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { ErrorCode } from '../platform/errors';
 import { createGatewayAssertion, defaultGatewayAssertionLifetimeMs, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import type { Identity } from '../platform/identity';
+import { logger } from '../platform/logger';
+import { forwardedHeaders } from '../platform/observability';
 import { currentRequestBudget, type RequestBudget } from '../platform/request-budget';
 import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
 
@@ -149,13 +151,18 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
     });
   }
 
+  /** The request id and trace context travel with every fetch (platform/observability.ts). */
+  override willSendRequest({ request }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    for (const [name, value] of Object.entries(forwardedHeaders())) request.http?.headers.set(name, value);
+  }
+
   /**
    * A subgraph that answers with an HTTP error (e.g. 401 because the gateway's secret is wrong)
    * is unavailable as far as clients are concerned; its URL and body go to the log only.
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     this.refusedCredentials = response.status === 401 || response.status === 403;
-    console.error(`[gateway] the ${this.name} subgraph answered HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`);
+    logger().error({ subgraph: this.name, status: response.status, body: (await response.text()).slice(0, 500) }, 'subgraph answered with an HTTP error');
     return unavailable(this.name);
   }
 

@@ -1,11 +1,15 @@
-import { HEALTH_CHECK_QUERY } from '@apollo/gateway';
+import { HEALTH_CHECK_QUERY, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import type { GatewayConfig } from '../platform/config';
+import { createGatewayAssertion, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { serveGraphQL } from '../platform/graphql-http';
+import type { Readiness } from '../platform/http';
+import { GatewayMetrics } from '../platform/metrics';
+import { inClientSpan } from '../platform/observability';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import type { RunningService } from '../platform/subgraph-server';
-import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from './authentication';
-import { SubgraphHttpDataSource } from './data-sources';
+import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier, type IdentityLookup } from './authentication';
+import { SubgraphHttpDataSource, type GatewayContext } from './data-sources';
 import { addExplorerRoutes } from './explorer/routes';
 import { createGatewayServer, readSupergraph } from './gateway';
 import { addCalendarRoutes } from './routes/calendar';
@@ -18,35 +22,128 @@ function isSubgraphName(name: string): name is SubgraphName {
 /** How long a readiness answer is reused, so probes do not fan out to every subgraph each time. */
 const READINESS_CACHE_MS = 2_000;
 
+type CheckOutcome = 'ok' | 'unreachable' | 'credentials refused';
+
 /**
- * Ready once the supergraph is loaded and every subgraph that answers accepts the gateway's
- * credentials. A subgraph that is down degrades answers, not readiness; one that refuses the
- * gateway (a misconfigured secret) would fail every request, so the gateway is not ready.
+ * Asks members' identity route about a person nobody is (`.invalid` is reserved): 404 says members
+ * is up, its database answers and it accepts this gateway's assertion; 401/403 says the secret is
+ * wrong; anything else, or no answer, says signed-in callers cannot be served.
  */
-function subgraphReadiness(dataSources: Map<string, SubgraphHttpDataSource>): () => Promise<boolean> {
-  let cached: { ready: boolean; at: number } | undefined;
+function identityProbe(config: GatewayConfig): () => Promise<CheckOutcome> {
+  const url = config.subgraphUrls.members.replace(/\/graphql\/?$/, '/internal/identity');
   return async () => {
-    if (cached && Date.now() - cached.at < READINESS_CACHE_MS) return cached.ready;
-    const answers = await Promise.all(
-      [...dataSources.values()].map(async (dataSource) => {
-        await dataSource
+    const body = JSON.stringify({ email: 'readiness-probe@ips-graph.invalid', issuer: 'ips-graph-readiness', subject: 'readiness-probe' });
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [gatewayAssertionHeader]: createGatewayAssertion({
+            subgraph: 'members',
+            body,
+            identity: null,
+            secret: config.gatewaySecret,
+            lifetimeMs: config.gatewayAssertionLifetimeMs,
+          }),
+        },
+        body,
+        signal: AbortSignal.timeout(config.subgraphTimeoutMs),
+      });
+      await response.arrayBuffer();
+      if (response.status === 401 || response.status === 403) return 'credentials refused';
+      return [200, 404, 409].includes(response.status) ? 'ok' : 'unreachable';
+    } catch {
+      return 'unreachable';
+    }
+  };
+}
+
+/**
+ * Ready once members can sign callers in (reachable, database up, accepting the gateway's
+ * credentials) and no subgraph refuses the gateway's credentials (a misconfigured secret would fail
+ * every request). Another subgraph being down degrades answers, not readiness: it is reported in
+ * `checks` but the gateway still serves the rest of the graph.
+ */
+function gatewayReadiness(
+  dataSources: Map<string, SubgraphHttpDataSource>,
+  probeIdentity: () => Promise<CheckOutcome>,
+): () => Promise<Readiness> {
+  let cached: { answer: Readiness; at: number } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < READINESS_CACHE_MS) return cached.answer;
+    const [identity, ...subgraphs] = await Promise.all([
+      probeIdentity(),
+      ...[...dataSources.entries()].map(async ([name, dataSource]): Promise<[string, CheckOutcome]> => {
+        const answered = await dataSource
           .process({
             kind: GraphQLDataSourceRequestKind.HEALTH_CHECK,
             request: { query: HEALTH_CHECK_QUERY, http: { url: dataSource.url!, method: 'POST', headers: new Headers() as never } },
             context: { viewer: null },
           })
-          .catch(() => undefined);
-        return !dataSource.refusedCredentials;
+          .then(
+            () => true,
+            () => false,
+          );
+        return [name, dataSource.refusedCredentials ? 'credentials refused' : answered ? 'ok' : 'unreachable'];
       }),
-    );
-    cached = { ready: answers.every(Boolean), at: Date.now() };
-    return cached.ready;
+    ]);
+    const checks: Record<string, string> = { identity: identity!, ...Object.fromEntries(subgraphs as [string, CheckOutcome][]) };
+    const ready = identity === 'ok' && !(subgraphs as [string, CheckOutcome][]).some(([, outcome]) => outcome === 'credentials refused');
+    cached = { answer: { ready, checks }, at: Date.now() };
+    return cached.answer;
   };
+}
+
+/**
+ * A subgraph fetch as the operator sees it: a client span (whose context the data source sends as
+ * `traceparent`), and its latency and failure in the gateway's metrics. Wraps the data source so
+ * the HTTP client inside can change freely.
+ */
+class ObservedDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly name: string,
+    private readonly inner: GraphQLDataSource<GatewayContext>,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const end = this.metrics.subgraphFetchDuration.startTimer({ subgraph: this.name });
+    return inClientSpan(`subgraph ${this.name}`, { 'ips.subgraph': this.name }, async () => {
+      try {
+        const response = await this.inner.process(options);
+        end({ outcome: 'ok' });
+        return response;
+      } catch (error) {
+        end({ outcome: 'failed' });
+        this.metrics.subgraphFetchFailures.inc({ subgraph: this.name });
+        throw error;
+      }
+    });
+  }
+}
+
+/** Identity lookups counted and timed (there is no identity cache to report hits of). */
+function observedIdentityLookup(lookup: IdentityLookup, metrics: GatewayMetrics): IdentityLookup {
+  return (claims) =>
+    inClientSpan('identity lookup', { 'ips.subgraph': 'members' }, async () => {
+      const end = metrics.identityLookupDuration.startTimer();
+      try {
+        const result = await lookup(claims);
+        metrics.identityLookups.inc({ outcome: result.status });
+        return result;
+      } catch (error) {
+        metrics.identityLookups.inc({ outcome: 'failed' });
+        throw error;
+      } finally {
+        end();
+      }
+    });
 }
 
 /** The gateway as a service: the supergraph over HTTP subgraphs, at the configured URLs. */
 export async function startGatewayService(config: GatewayConfig): Promise<RunningService> {
   const dataSources = new Map<string, SubgraphHttpDataSource>();
+  const metrics = new GatewayMetrics();
   const apollo = createGatewayServer({
     supergraphSdl: readSupergraph(config.supergraphPath),
     // Configured URLs win over the routing URLs baked into the supergraph, so one file serves
@@ -60,7 +157,7 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
         config.gatewayAssertionLifetimeMs,
       );
       dataSources.set(name, dataSource);
-      return dataSource;
+      return new ObservedDataSource(name, dataSource, metrics);
     },
     development: config.development,
     exposeStatementCount: config.exposeStatementCount,
@@ -69,13 +166,19 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
   await apollo.start();
   const authenticate = createAuthenticator(
     createTokenVerifier(config.authentication),
-    createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
+    observedIdentityLookup(
+      createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
+      metrics,
+    ),
   );
   const listening = await serveGraphQL({
     apollo,
     host: config.host,
     port: config.port,
-    isReady: subgraphReadiness(dataSources),
+    isReady: gatewayReadiness(dataSources, identityProbe(config)),
+    service: 'gateway',
+    metrics,
+    observability: config.observability,
     authenticate: (request) => authenticate(request.get('authorization')),
     context: async (viewer) => ({ viewer }),
     http: config.http,
@@ -100,6 +203,9 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,
     port: listening.port,
+    ...(listening.metricsPort !== undefined
+      ? { metricsUrl: `http://${config.observability.metricsHost}:${listening.metricsPort}/metrics` }
+      : {}),
     async stop() {
       await listening.close();
       await apollo.stop();

@@ -178,6 +178,69 @@ const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
 };
 const operationLimitNames = Object.keys(operationLimitsSchema);
 
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** How a service logs (platform/logger.ts): `LOG_LEVEL`, and `LOG_FORMAT` json or pretty. */
+export interface LoggingConfig {
+  level: LogLevel;
+  format: 'json' | 'pretty';
+}
+
+/**
+ * Logs, metrics and request ids (platform/observability.ts). `/metrics` is served on its own port
+ * (`<SERVICE>_METRICS_PORT` on `METRICS_HOST`, loopback by default) so a scraper inside the
+ * deployment reaches it while the public port never does; outside production it is also on the
+ * service's own port, for a developer's convenience.
+ */
+export interface ObservabilityConfig {
+  logging: LoggingConfig;
+  /** The separate metrics port; undefined serves no metrics listener (in production: no metrics). */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** Also serve `/metrics` on the service's public port (never in production). */
+  metricsOnPublicPort: boolean;
+  /**
+   * The gateway adopts the trace id of an incoming W3C `traceparent` as its request id only when
+   * told the caller is trusted (a proxy of the same deployment); otherwise it makes its own.
+   */
+  trustIncomingTraceparent: boolean;
+}
+
+const observabilitySchema: Record<string, z.ZodTypeAny> = {
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  TRUST_INCOMING_TRACEPARENT: booleanFlag.default(false),
+};
+const observabilityNames = Object.keys(observabilitySchema);
+
+function observability(values: Record<string, unknown>, metricsPortName: string, interactive: boolean): ObservabilityConfig {
+  const development = (values.NODE_ENV ?? 'development') === 'development';
+  return {
+    logging: loggingFrom(values, development, interactive),
+    metricsPort: values[metricsPortName] as number | undefined,
+    metricsHost: values.METRICS_HOST as string,
+    metricsOnPublicPort: values.NODE_ENV !== 'production',
+    trustIncomingTraceparent: values.TRUST_INCOMING_TRACEPARENT as boolean,
+  };
+}
+
+/** Pretty lines only when asked, or in development at a terminal; JSON for everything that collects logs. */
+function loggingFrom(values: Record<string, unknown>, development: boolean, interactive: boolean): LoggingConfig {
+  const format = (values.LOG_FORMAT as LoggingConfig['format'] | undefined) ?? (development && interactive ? 'pretty' : 'json');
+  return { level: values.LOG_LEVEL as LogLevel, format };
+}
+
+/** The logging settings alone (every service's `main`, before its own configuration is loaded). */
+export function loadLoggingConfig(env: Environment, interactive = false): LoggingConfig {
+  const values = parse(
+    z.object({ NODE_ENV: nodeEnv, LOG_LEVEL: observabilitySchema.LOG_LEVEL!, LOG_FORMAT: observabilitySchema.LOG_FORMAT! }),
+    { NODE_ENV: read(env, 'NODE_ENV'), LOG_LEVEL: read(env, 'LOG_LEVEL'), LOG_FORMAT: read(env, 'LOG_FORMAT') },
+  );
+  return loggingFrom(values, values.NODE_ENV === 'development', interactive);
+}
+
 export interface DatabaseConfig {
   /** A PostgreSQL server URL; absent means the embedded PGlite database under `embeddedDirectory`. */
   url: string | undefined;
@@ -203,6 +266,7 @@ export interface SubgraphConfig {
   /** Assertions that claim a longer life than this are refused. */
   gatewayAssertionLifetimeMs: number;
   http: HttpLimits;
+  observability: ObservabilityConfig;
 }
 
 /** Names of the environment variables a subgraph reads; the docker-compose test checks against this. */
@@ -212,6 +276,7 @@ export function subgraphVariableNames(name: SubgraphName) {
     port: `${prefix}_PORT`,
     host: `${prefix}_HOST`,
     databaseUrl: `${prefix}_DATABASE_URL`,
+    metricsPort: `${prefix}_METRICS_PORT`,
     ...(name === 'procurement' ? { innovationsUrl: procurementInnovationsUrlVariable } : {}),
   };
 }
@@ -265,12 +330,13 @@ export const sharedVariableNames = [
   'DB_STATEMENT_TIMEOUT_MS',
   'DB_CONNECTION_TIMEOUT_MS',
   ...httpLimitNames,
+  ...observabilityNames,
 ] as const;
 
-export function loadSubgraphConfig(name: SubgraphName, env: Environment): SubgraphConfig {
+export function loadSubgraphConfig(name: SubgraphName, env: Environment, interactive = false): SubgraphConfig {
   const names = subgraphVariableNames(name);
   const raw = Object.fromEntries(
-    [names.host, names.port, names.databaseUrl, ...sharedVariableNames].map((key) => [key, read(env, key)]),
+    [names.host, names.port, names.databaseUrl, names.metricsPort, ...sharedVariableNames].map((key) => [key, read(env, key)]),
   );
   const values = parse(
     z.object({
@@ -286,7 +352,9 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
       DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
       DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
       GATEWAY_SUBGRAPH_SECRET: secret.default(developmentSubgraphSecret),
+      [names.metricsPort]: port.optional(),
       ...httpLimitsSchema,
+      ...observabilitySchema,
     }),
     raw,
     [
@@ -318,6 +386,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment): Subgra
     gatewaySecret: values.GATEWAY_SUBGRAPH_SECRET as string,
     gatewayAssertionLifetimeMs: values.GATEWAY_ASSERTION_LIFETIME_MS as number,
     http: httpLimits(values),
+    observability: observability(values, names.metricsPort, interactive),
   };
 }
 
@@ -349,6 +418,7 @@ export interface GatewayConfig {
   authentication: AuthenticationConfig;
   http: HttpLimits;
   limits: OperationLimits;
+  observability: ObservabilityConfig;
 }
 
 /**
@@ -386,11 +456,12 @@ export function gatewayVariableNames() {
     maxTokenAgeSeconds: 'AUTH_MAX_TOKEN_AGE_SECONDS',
     assertionLifetimeMs: 'GATEWAY_ASSERTION_LIFETIME_MS',
     profile: 'IPS_PROFILE',
+    metricsPort: 'GATEWAY_METRICS_PORT',
     subgraphUrl: (name: SubgraphName) => `${environmentPrefix(name)}_URL`,
   };
 }
 
-export function loadGatewayConfig(env: Environment, subgraphs: readonly SubgraphName[]): GatewayConfig {
+export function loadGatewayConfig(env: Environment, subgraphs: readonly SubgraphName[], interactive = false): GatewayConfig {
   const names = gatewayVariableNames();
   const urlKeys = subgraphs.map((s) => names.subgraphUrl(s));
   const raw = Object.fromEntries(
@@ -407,9 +478,11 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       names.maxTokenAgeSeconds,
       names.assertionLifetimeMs,
       names.profile,
+      names.metricsPort,
       'NODE_ENV',
       ...httpLimitNames,
       ...operationLimitNames,
+      ...observabilityNames,
       ...urlKeys,
     ].map((key) => [key, read(env, key)]),
   );
@@ -455,8 +528,10 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       ...Object.fromEntries(
         subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
       ),
+      [names.metricsPort]: port.optional(),
       ...httpLimitsSchema,
       ...operationLimitsSchema,
+      ...observabilitySchema,
     }),
     raw,
     authProblems,
@@ -493,6 +568,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
         },
     http: httpLimits(values),
     limits: operationLimits(values),
+    observability: observability(values, names.metricsPort, interactive),
   };
 }
 
@@ -575,4 +651,38 @@ export function loadInnovationRules(env: Environment): InnovationRules {
     { INNOVATION_ASSESSMENTS_REQUIRED: read(env, 'INNOVATION_ASSESSMENTS_REQUIRED') },
   );
   return { assessmentsRequired: values.INNOVATION_ASSESSMENTS_REQUIRED };
+}
+
+/**
+ * OpenTelemetry tracing, off unless the standard variables ask for it: `OTEL_TRACES_EXPORTER`
+ * (`otlp` or `console`; `none` keeps it off) or an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`); `OTEL_SDK_DISABLED=true` wins. The OTLP exporter reads its
+ * own `OTEL_EXPORTER_OTLP_*` settings; `OTEL_SERVICE_NAME` overrides the service's name.
+ */
+export interface TracingConfig {
+  exporter: 'otlp' | 'console' | undefined;
+  serviceName: string;
+}
+
+export function loadTracingConfig(env: Environment, service: string): TracingConfig {
+  const values = parse(
+    z.object({
+      OTEL_SDK_DISABLED: booleanFlag.default(false),
+      OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+      OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+      OTEL_SERVICE_NAME: z.string().optional(),
+    }),
+    Object.fromEntries(
+      ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_SERVICE_NAME'].map(
+        (name) => [name, read(env, name)],
+      ),
+    ),
+  );
+  const endpoint = values.OTEL_EXPORTER_OTLP_ENDPOINT ?? values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const requested = values.OTEL_TRACES_EXPORTER ?? (endpoint ? 'otlp' : undefined);
+  return {
+    exporter: values.OTEL_SDK_DISABLED || requested === 'none' ? undefined : requested,
+    serviceName: values.OTEL_SERVICE_NAME ?? `ips-graph-${service}`,
+  };
 }

@@ -1,5 +1,7 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { errorFields, logger } from './logger';
+import { currentRequestContext } from './request-context';
 
 /**
  * The closed set of `extensions.code` values a client of IPS Graph can ever see. Clients branch
@@ -106,7 +108,7 @@ function withoutSuggestions(message: string): string {
  * gateway, because the gateway copies subgraph errors through verbatim.
  */
 export function createErrorFormatter(options: { development: boolean; log?: (error: unknown) => void }) {
-  const log = options.log ?? ((error: unknown) => console.error(error));
+  const log = options.log ?? ((error: unknown) => logger().error(errorFields(error), 'internal error (masked for the client)'));
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (isKnownErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
@@ -124,15 +126,17 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
         extensions: { code: database.code },
       };
     }
+    // The request id leads from a user's report of "Internal server error" to the log lines.
+    const requestId = currentRequestContext()?.requestId;
     if (options.development) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) } };
     }
     log(original);
     return {
       message: genericMessage,
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
     };
   };
 }

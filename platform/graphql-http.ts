@@ -1,10 +1,14 @@
 import type { ApolloServer, ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
-import type { HttpLimits } from './config';
+import type { HttpLimits, ObservabilityConfig } from './config';
 import { createErrorFormatter, ErrorCode } from './errors';
-import { addHealthRoutes, createApp, listen, type Listening } from './http';
+import { addHealthRoutes, createApp, listen, type Listening, type Readiness } from './http';
 import type { Identity } from './identity';
+import { errorFields, logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+import { addMetricsRoute, adoptForwardedRequestId, attachStatementCounter, observationPlugin, observeRequests, serveMetrics } from './observability';
+import { currentRequestContext } from './request-context';
 import { abandonedRequests, withRequestBudget, type RequestBudget } from './request-budget';
 import { currentStatementCounter, statementCountHeader, withStatementCounter } from './statement-counter';
 
@@ -36,7 +40,7 @@ export function sharedApolloOptions(options: { development: boolean; exposeState
     // Apollo's own token limit rejects oversized documents with a proper 400, unlike some plugins.
     parseOptions: { maxTokens: 10_000 },
     stopOnTerminationSignals: false,
-    plugins: options.exposeStatementCount ? [statementCountPlugin()] : [],
+    plugins: [observationPlugin(), ...(options.exposeStatementCount ? [statementCountPlugin()] : [])],
   } satisfies Partial<ApolloServerOptions<BaseContext>>;
 }
 
@@ -47,7 +51,13 @@ export interface ServeOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   host: string;
   port: number;
-  isReady: () => Promise<boolean>;
+  isReady: () => Promise<Readiness>;
+  /** Names the service in log lines and metrics. */
+  service: string;
+  metrics: ServiceMetrics;
+  observability: ObservabilityConfig;
+  /** Subgraphs adopt the gateway's request id once its assertion is verified. */
+  adoptForwardedRequestId?: boolean;
   /** Establishes who is asking, before any resolver runs; throws AuthenticationError to refuse. */
   authenticate: (request: Request) => Promise<Identity>;
   context: (viewer: Identity) => Promise<TContext>;
@@ -95,10 +105,16 @@ const jsonErrors: ErrorRequestHandler = (error: { type?: string; status?: number
         : error.status && error.status >= 400 && error.status < 500
           ? [error.status, 'The request is malformed.']
           : [500, 'Internal server error'];
-  if (status === 500) console.error(error);
-  response
-    .status(status)
-    .json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST } }] });
+  if (status === 500) logger().error(errorFields(error), 'unhandled error');
+  const requestId = currentRequestContext()?.requestId;
+  response.status(status).json({
+    errors: [
+      {
+        message,
+        extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST, ...(requestId ? { requestId } : {}) },
+      },
+    ],
+  });
 };
 
 function refuse(response: Response, message: string): void {
@@ -110,10 +126,20 @@ function refuse(response: Response, message: string): void {
  * authenticated first, then runs inside its own statement counter, so the gateway and every
  * subgraph can report what it cost.
  */
-export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<Listening> {
+export async function serveGraphQL<TContext extends BaseContext>(
+  options: ServeOptions<TContext>,
+): Promise<Listening & { metricsPort?: number }> {
   const app: Express = createApp();
   const maxResponseBytes = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
+  app.use(
+    observeRequests({
+      service: options.service,
+      metrics: options.metrics,
+      trustIncomingTraceparent: options.observability.trustIncomingTraceparent,
+    }),
+  );
   addHealthRoutes(app, options.isReady);
+  if (options.observability.metricsOnPublicPort) addMetricsRoute(app, options.metrics);
   app.get('/', (_request, response) => response.redirect('/graphql'));
   options.publicRoutes?.(app);
   const authenticate: express.RequestHandler = (request, response, next) => {
@@ -121,14 +147,25 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
     options.authenticate(request).then(
       (viewer) => {
         response.locals.viewer = viewer;
-        withStatementCounter({ count: 0 }, () => withRequestBudget(budget, next));
+        if (options.adoptForwardedRequestId) adoptForwardedRequestId(request, response);
+        const context = currentRequestContext();
+        if (context && viewer) context.personId = viewer.personId;
+        const counter = { count: 0 };
+        attachStatementCounter(counter);
+        withStatementCounter(counter, () => withRequestBudget(budget, next));
       },
       (error: unknown) => {
         if (error instanceof AuthenticationError) return refuse(response, error.message);
         // Identity could not be established (e.g. members unreachable): fail closed, retryably.
-        console.error(error);
+        logger().error(errorFields(error), 'sign-in failed: identity could not be established');
+        const requestId = currentRequestContext()?.requestId;
         response.status(503).json({
-          errors: [{ message: 'Sign-in is temporarily unavailable.', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }],
+          errors: [
+            {
+              message: 'Sign-in is temporarily unavailable.',
+              extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...(requestId ? { requestId } : {}) },
+            },
+          ],
         });
       },
     );
@@ -154,5 +191,19 @@ export function serveGraphQL<TContext extends BaseContext>(options: ServeOptions
     }),
   );
   app.use(jsonErrors);
-  return listen(app, options.host, options.port, options.http);
+  const listening = await listen(app, options.host, options.port, options.http);
+  let metrics: Listening | undefined;
+  try {
+    metrics = await serveMetrics(options.metrics, options.observability, options.http);
+  } catch (error) {
+    await listening.close();
+    throw error;
+  }
+  return {
+    ...listening,
+    metricsPort: metrics?.port,
+    async close() {
+      await Promise.all([listening.close(), metrics?.close()]);
+    },
+  };
 }

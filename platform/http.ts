@@ -7,13 +7,19 @@ import type { HttpLimits } from './config';
  * Liveness says the process is up; readiness says it can do its job (for a subgraph: the database
  * answers and every migration is applied). Orchestrators route traffic only to ready services.
  */
-export function addHealthRoutes(app: Express, isReady: () => Promise<boolean>): void {
+export type Readiness = boolean | { ready: boolean; checks: Record<string, string> };
+
+export function addHealthRoutes(app: Express, isReady: () => Promise<Readiness>): void {
   app.get('/health/live', (_request, response) => {
     response.json({ status: 'live' });
   });
   app.get('/health/ready', async (_request, response) => {
-    const ready = await isReady().catch(() => false);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+    const answer = await isReady().catch(() => false);
+    const ready = typeof answer === 'boolean' ? answer : answer.ready;
+    // The checks name what is wrong (e.g. `members: unreachable`), never URLs or secrets.
+    response
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', ...(typeof answer === 'boolean' ? {} : { checks: answer.checks }) });
   });
 }
 

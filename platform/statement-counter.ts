@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { connect } from 'node:net';
 import type { Logger, QueryRunner } from 'typeorm';
+import { logger } from './logger';
 import { currentRequestBudget, RequestAbandonedError, type RequestBudget } from './request-budget';
 
 /**
@@ -51,13 +52,14 @@ export class StatementCountingLogger implements Logger {
 
   // logQuery has already counted the statement that failed.
   logQueryError(error: string | Error, query: string): void {
-    if (this.logErrors) console.error(`[sql] ${query}\n  ${error instanceof Error ? error.message : error}`);
+    // The statement only, never its parameters (they carry personal data).
+    if (this.logErrors) logger().warn({ sql: query, reason: error instanceof Error ? error.message : error }, 'SQL statement failed');
   }
 
   logQuerySlow(): void {}
   logSchemaBuild(): void {}
   logMigration(message: string): void {
-    if (this.logErrors) console.log(`[migration] ${message}`);
+    if (this.logErrors) logger().info({ migration: message }, 'migration');
   }
   log(): void {}
 }

@@ -11,6 +11,7 @@ import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase, type SubgraphDatabase } from './database';
 import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertion } from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
+import { ServiceMetrics, type PoolStatistics } from './metrics';
 import { schemaDirectory } from './paths';
 import type { Identity } from './identity';
 import type { SubgraphName } from './subgraph-names';
@@ -90,6 +91,8 @@ function authenticateGatewayRequest(
 export interface RunningService {
   url: string;
   port: number;
+  /** The separate `/metrics` listener, when one is configured (`<SERVICE>_METRICS_PORT`). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -136,6 +139,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
 ): Promise<RunningService> {
   const apollo = createSubgraphServer(module, config);
   await apollo.start();
+  const metrics = new ServiceMetrics(module.name);
+  // node-postgres's pool behind TypeORM: connections in use, idle and waited for.
+  metrics.observeDatabasePool(() => (database.dataSource.driver as unknown as { master?: PoolStatistics }).master);
   const verification = {
     subgraph: module.name,
     secret: config.gatewaySecret,
@@ -149,6 +155,10 @@ export async function serveSubgraph<TContext extends BaseContext>(
       host: config.host,
       port: config.port,
       isReady: () => database.isReady(),
+      service: module.name,
+      metrics,
+      observability: config.observability,
+      adoptForwardedRequestId: true,
       authenticate: async (request) => authenticateGatewayRequest(request, verification),
       context: async (viewer) => module.createContext({ dataSource: database.dataSource, viewer }),
       internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
@@ -157,6 +167,9 @@ export async function serveSubgraph<TContext extends BaseContext>(
     return {
       url: `http://${config.host}:${listening.port}/graphql`,
       port: listening.port,
+      ...(listening.metricsPort !== undefined
+        ? { metricsUrl: `http://${config.observability.metricsHost}:${listening.metricsPort}/metrics` }
+        : {}),
       async stop() {
         await listening.close();
         await apollo.stop();

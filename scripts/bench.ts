@@ -1,5 +1,6 @@
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { GatewayMetrics } from '../platform/metrics';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from '../gateway/in-process';
 import { loadBenchConfig, loadGatewayConfig, loadHttpLimits, loadSubgraphConfig, type BenchConfig, type Environment } from '../platform/config';
@@ -152,6 +153,9 @@ async function main(): Promise<void> {
     authenticate: (request) => authenticate(request.get('authorization')),
     context: async (viewer) => ({ viewer }),
     http: loadHttpLimits(env),
+    service: 'gateway',
+    metrics: new GatewayMetrics(),
+    observability: loadGatewayConfig(env, subgraphNames).observability,
   });
   try {
     const inProcess = await measure('gateway, subgraphs in-process', `http://127.0.0.1:${listening.port}/graphql`, config);

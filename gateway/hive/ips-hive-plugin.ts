@@ -5,6 +5,7 @@ import { ErrorCode } from '../../platform/errors';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../../platform/gateway-assertion';
 import { AuthenticationError } from '../../platform/graphql-http';
 import type { Identity } from '../../platform/identity';
+import { errorFields, logger } from '../../platform/logger';
 import { supergraphPath } from '../../platform/paths';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from '../authentication';
@@ -52,7 +53,7 @@ export function ipsHivePlugin(options: {
         identities.set(request, await options.authenticate(request.headers.get('authorization') ?? undefined));
       } catch (error) {
         if (error instanceof AuthenticationError) return endResponse(refusal(401, error.message, ErrorCode.UNAUTHENTICATED));
-        console.error(error);
+        logger('hive-gateway').error(errorFields(error), 'sign-in failed: identity could not be established');
         return endResponse(refusal(503, 'Sign-in is temporarily unavailable.', ErrorCode.SERVICE_UNAVAILABLE));
       }
     },

@@ -1,6 +1,9 @@
+import { startTracing } from '../../platform/tracing';
+// First, before anything loads http or pg, so their instrumentation can wrap them (off unless OTEL_* asks).
+const tracing = startTracing('members', process.env);
 import { loadSubgraphConfig } from '../../platform/config';
 import { runService } from '../../platform/process';
 import { startSubgraphService } from '../../platform/subgraph-server';
 import { membersSubgraph } from './subgraph';
 
-runService('members subgraph', () => startSubgraphService(membersSubgraph, loadSubgraphConfig('members', process.env)));
+runService('members subgraph', () => startSubgraphService(membersSubgraph, loadSubgraphConfig('members', process.env)), tracing);

@@ -1,3 +1,6 @@
+import { startTracing } from '../../platform/tracing';
+// First, before anything loads http or pg, so their instrumentation can wrap them (off unless OTEL_* asks).
+const tracing = startTracing('procurement', process.env);
 import { loadProcurementConfig, loadSubgraphConfig } from '../../platform/config';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../../platform/gateway-assertion';
 import { runService } from '../../platform/process';

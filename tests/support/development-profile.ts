@@ -4,3 +4,8 @@
  * IPS_PROFILE themselves; this covers code that reads process.env.
  */
 process.env.IPS_PROFILE ??= 'development';
+
+import { configureLogging } from '../../platform/logger';
+
+// Request lines would bury jest's report; tests that check logging capture them (tests/operability.test.ts).
+configureLogging({ level: 'error', format: 'json' });

@@ -1,3 +1,5 @@
+import { errorFields, logger } from '../../../platform/logger';
+import { forwardedHeaders } from '../../../platform/observability';
 import { serviceUnavailable } from './service-unavailable';
 
 /** What procurement needs to know about an innovation to shortlist it; owned by the innovations subgraph. */
@@ -51,14 +53,14 @@ export class HttpInnovationDirectory implements InnovationDirectory {
     try {
       const response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(await this.credentialHeaders(body)) },
+        headers: { 'content-type': 'application/json', ...forwardedHeaders(), ...(await this.credentialHeaders(body)) },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!response.ok) throw new Error(`innovations answered ${response.status}`);
       result = (await response.json()) as EntitiesResult;
     } catch (error) {
-      console.error(error);
+      logger().error(errorFields(error), 'innovations could not be asked about innovations to shortlist');
       throw serviceUnavailable('The innovations service could not be reached.');
     }
     return readInnovationEntities(ids, result);
