@@ -41,12 +41,14 @@ function routeLabel(path: string): string {
 export function observeRequests(options: { service: string; metrics: ServiceMetrics; trustIncomingTraceparent: boolean }): RequestHandler {
   return (request, response, next) => {
     const started = process.hrtime.bigint();
+    // Read now: routers mounted under a prefix rewrite it while they handle the request.
+    const path = request.path;
     const trusted = options.trustIncomingTraceparent ? traceIdOf(request.get('traceparent')) : undefined;
     const context: RequestContext = { service: options.service, requestId: trusted ?? newRequestId(), errorCodes: [], metrics: options.metrics };
     response.setHeader(requestIdHeader, context.requestId);
     response.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeLabel(request.path);
+      const route = routeLabel(path);
       const operation = options.metrics.operationLabel(context.operationName);
       const status = response.writableFinished ? response.statusCode : 499;
       options.metrics.requests.inc({ route, operation, status: String(status) });
@@ -58,7 +60,7 @@ export function observeRequests(options: { service: string; metrics: ServiceMetr
         logger()[level](
           {
             method: request.method,
-            path: route === 'other' ? 'other' : request.path,
+            path: route === 'other' ? 'other' : path,
             status,
             durationMs: Math.round(seconds * 10_000) / 10,
             ...(context.operationName ? { operationName: context.operationName } : {}),
