@@ -2,6 +2,7 @@ import type { Express, Request, Response } from 'express';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../../platform/gateway-assertion';
 import { AuthenticationError } from '../../platform/graphql-http';
 import type { Identity } from '../../platform/identity';
+import { forwardedHeaders } from '../../platform/observability';
 
 export interface CalendarRouteOptions {
   /** The events subgraph's GraphQL URL; its calendar routes sit beside it under /internal. */
@@ -37,7 +38,7 @@ export function addCalendarRoutes(app: Express, options: CalendarRouteOptions): 
     try {
       const answer = await fetch(`${base}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [gatewayAssertionHeader]: assertion },
+        headers: { 'content-type': 'application/json', ...forwardedHeaders(), [gatewayAssertionHeader]: assertion },
         body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });

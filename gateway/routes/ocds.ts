@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../../platform/gateway-assertion';
+import { forwardedHeaders } from '../../platform/observability';
 
 /** ocids are `ocds-<prefix>-<uuid>`; anything else never reaches procurement. */
 const ocidFile = /^(ocds-[a-z0-9]+-[0-9a-f-]{36})\.json$/;
@@ -29,7 +30,7 @@ export function addOcdsDownload(
       });
       const upstream = await fetch(`${base}/internal/ocds`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [gatewayAssertionHeader]: assertion },
+        headers: { 'content-type': 'application/json', ...forwardedHeaders(), [gatewayAssertionHeader]: assertion },
         body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
