@@ -1,5 +1,6 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { RequestAbandonedError } from './request-budget';
 
 /**
  * The closed set of `extensions.code` values a client of IPS Graph can ever see. Clients branch
@@ -127,7 +128,9 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
     if (options.development) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     }
-    log(original);
+    // A request whose client went away (or whose budget ran out) is not a fault to log: under load
+    // each one logged a stack trace per pending SQL statement.
+    if (!(original instanceof RequestAbandonedError)) log(original);
     return {
       message: genericMessage,
       ...(formatted.path ? { path: formatted.path } : {}),

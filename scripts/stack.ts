@@ -20,6 +20,8 @@ export interface RunningStack {
   gatewayUrl: string;
   /** Milliseconds from the first spawn until the gateway answered ready. */
   readyAfterMs: number;
+  /** Process id of each service, by name (`gateway`, `members`, …): the benchmark reads their CPU and memory. */
+  pids: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -137,7 +139,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const gatewayProcess = spawnService('gateway', gatewayEnv);
     const gatewayBase = `http://${hostForClients(gateway.host)}:${gateway.port}`;
     await waitUntilReady(`${gatewayBase}/health/ready`, gatewayProcess, deadline);
-    return { gatewayUrl: `${gatewayBase}/graphql`, readyAfterMs: Date.now() - started, stop };
+    const pids = Object.fromEntries(children.map(({ name, process: child }) => [name, child.pid!]));
+    return { gatewayUrl: `${gatewayBase}/graphql`, readyAfterMs: Date.now() - started, pids, stop };
   } catch (error) {
     await stop();
     throw error;
