@@ -47,6 +47,7 @@ import { startStack, type RunningStack } from './stack';
  *   npm run bench -- --quick         1 round of 1 s per measurement: under 2 minutes
  *   npm run bench -- --rounds=5      more rounds
  *   npm run bench -- --hive-no-dedup also Hive with in-flight deduplication off (our Hive setting)
+ *   npm run bench -- --only=BuyerView only the operations whose label contains this text
  *   npm run bench -- --search        the catalogue search at 1,000 and 100,000 innovations instead
  */
 interface BenchOptions {
@@ -56,6 +57,8 @@ interface BenchOptions {
   warmupSeconds: number;
   connections: number;
   hiveWithoutDeduplication: boolean;
+  /** Only operations whose label contains this (e.g. a profile of one query). */
+  only: string | undefined;
 }
 
 interface Target {
@@ -90,6 +93,7 @@ function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
     warmupSeconds: quick ? 0.5 : config.warmupSeconds,
     connections: config.connections,
     hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
+    only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
   };
 }
 
@@ -483,7 +487,9 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     const readyAfterMs = Date.now() - startedAt;
 
     const sampled = await ask(stack.gatewayUrl, { body: JSON.stringify({ query: sampleQuery }), headers: { 'content-type': 'application/json' } });
-    const mix = benchMix(samplesFrom(sampled.body as Parameters<typeof samplesFrom>[0]));
+    const mix = benchMix(samplesFrom(sampled.body as Parameters<typeof samplesFrom>[0])).filter(
+      (operation) => !options.only || operation.label.includes(options.only),
+    );
     const tokens = new Map<string, string>();
     const prepare = async (requests: BenchRequest[]): Promise<PreparedRequest[]> =>
       Promise.all(
