@@ -48,6 +48,7 @@ import { startStack, type RunningStack } from './stack';
  *   npm run bench -- --rounds=5      more rounds
  *   npm run bench -- --hive-no-dedup also Hive with in-flight deduplication off (our Hive setting)
  *   npm run bench -- --only=BuyerView only the operations whose label contains this text
+ *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) into DIR (--cpu-prof)
  *   npm run bench -- --search        the catalogue search at 1,000 and 100,000 innovations instead
  */
 interface BenchOptions {
@@ -59,6 +60,8 @@ interface BenchOptions {
   hiveWithoutDeduplication: boolean;
   /** Only operations whose label contains this (e.g. a profile of one query). */
   only: string | undefined;
+  /** Directory for CPU profiles of the gateway processes, written when they stop. */
+  profileDirectory: string | undefined;
 }
 
 interface Target {
@@ -90,10 +93,11 @@ function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
     quick,
     rounds,
     durationSeconds: quick ? 1 : config.durationSeconds,
-    warmupSeconds: quick ? 0.5 : config.warmupSeconds,
+    warmupSeconds: quick ? 0.25 : config.warmupSeconds,
     connections: config.connections,
     hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
     only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
+    profileDirectory: argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
   };
 }
 
@@ -371,10 +375,11 @@ async function waitForGraphQL(url: string, child: ChildProcess, timeoutMs: numbe
   throw new Error(`${url} was not ready in time`);
 }
 
-function spawnHive(env: Environment, configFile: string, port: number, output: string[]): ChildProcess {
+function spawnHive(env: Environment, configFile: string, port: number, output: string[], nodeArguments: string[]): ChildProcess {
   const child = spawn(
     process.execPath,
     [
+      ...nodeArguments,
       path.join(repositoryRoot, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
       'supergraph',
       path.join(repositoryRoot, 'schema/supergraph.graphql'),
@@ -451,7 +456,13 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     }
     env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
 
-    const stack: RunningStack = await startStack({ env, log: (line) => serviceOutput.push(line) });
+    const profile = (prefix: string) =>
+      options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDirectory, prefix)}`] : [];
+    const stack: RunningStack = await startStack({
+      env,
+      log: (line) => serviceOutput.push(line),
+      nodeArguments: (service) => (service === 'gateway' ? profile('ours') : []),
+    });
     cleanup.unshift(() => stack.stop());
     const subgraphPids = subgraphNames.map((name) => stack.pids[name]!);
     const targets: Target[] = [{ name: 'ours', url: stack.gatewayUrl, gatewayPid: stack.pids.gateway!, subgraphPids }];
@@ -460,7 +471,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     if (options.hiveWithoutDeduplication) hiveVariants.push({ name: 'hive no-dedup', config: 'dist/gateway/hive/gateway.config.js' });
     for (const variant of hiveVariants) {
       const port = await freePort();
-      const hive = spawnHive(env, path.join(repositoryRoot, variant.config), port, serviceOutput);
+      const hive = spawnHive(env, path.join(repositoryRoot, variant.config), port, serviceOutput, profile(variant.name.replace(/\W+/g, '-')));
       cleanup.unshift(() => stopChild(hive));
       const url = `http://127.0.0.1:${port}/graphql`;
       await waitForGraphQL(url, hive, 60_000);

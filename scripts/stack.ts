@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Where child output goes (prefixed with the service name); defaults to this process's stdout. */
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Extra Node arguments for one service's process (the benchmark's `--profile`: `--cpu-prof`). */
+  nodeArguments?: (service: string) => string[];
 }
 
 const compiledEntrypoint = (service: string) =>
@@ -90,7 +92,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const children: { name: string; process: ChildProcess }[] = [];
 
   const spawnService = (name: string, env: Environment) => {
-    const child = spawn(process.execPath, [compiledEntrypoint(name)], {
+    const child = spawn(process.execPath, [...(options.nodeArguments?.(name) ?? []), compiledEntrypoint(name)], {
       cwd: repositoryRoot,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
