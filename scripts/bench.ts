@@ -84,6 +84,8 @@ interface Figures {
 }
 
 const childFlag = '--production-child';
+/** Warm-up of a quick run: requests per connection before each measurement. */
+const quickWarmupRequestsPerConnection = 1;
 
 function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -92,8 +94,10 @@ function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
   return {
     quick,
     rounds,
+    // Short enough that `npm run bench -- --quick` (build included) stays under 2 minutes with
+    // three dashboards in the mix; the figures are rough, the table complete.
     durationSeconds: quick ? 1 : config.durationSeconds,
-    warmupSeconds: quick ? 0.25 : config.warmupSeconds,
+    warmupSeconds: quick ? 0 : config.warmupSeconds,
     connections: config.connections,
     hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
     only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
@@ -166,7 +170,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function load(url: string, requests: PreparedRequest[], connections: number, seconds: number) {
+/** Load for `seconds` (autocannon counts whole seconds), or until `amount` requests were answered. */
+async function load(url: string, requests: PreparedRequest[], connections: number, length: { seconds: number } | { amount: number }) {
   let next = 0;
   const latencies: number[] = [];
   const started = performance.now();
@@ -176,7 +181,9 @@ async function load(url: string, requests: PreparedRequest[], connections: numbe
         url,
         method: 'POST',
         connections,
-        duration: seconds,
+        ...('seconds' in length ? { duration: length.seconds } : { amount: length.amount }),
+        // autocannon notices its deadline at its next sample; the default 1 s sample adds up to a second per run.
+        sampleInt: 100,
         requests: [
           {
             // Each request takes the next body of the cycle (hot: always the same one).
@@ -197,11 +204,13 @@ async function load(url: string, requests: PreparedRequest[], connections: numbe
 }
 
 async function measure(target: Target, requests: PreparedRequest[], options: BenchOptions): Promise<Figures> {
-  if (options.warmupSeconds > 0) await load(target.url, requests, options.connections, options.warmupSeconds);
+  // The quick run warms with a few requests per connection: a timed warm-up takes a whole second.
+  if (options.quick) await load(target.url, requests, options.connections, { amount: options.connections * quickWarmupRequestsPerConnection });
+  else if (options.warmupSeconds > 0) await load(target.url, requests, options.connections, { seconds: options.warmupSeconds });
   const gatewayBefore = target.gatewayPid === process.pid ? process.cpuUsage() : undefined;
   const gatewayCpuBefore = cpuMs(target.gatewayPid);
   const subgraphCpuBefore = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
-  const { result, latencies, elapsedSeconds } = await load(target.url, requests, options.connections, options.durationSeconds);
+  const { result, latencies, elapsedSeconds } = await load(target.url, requests, options.connections, { seconds: options.durationSeconds });
   const answered = latencies.length;
   const gatewayCpu = gatewayBefore
     ? (() => {
@@ -211,7 +220,7 @@ async function measure(target: Target, requests: PreparedRequest[], options: Ben
     : cpuMs(target.gatewayPid) - gatewayCpuBefore;
   const subgraphCpu = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0) - subgraphCpuBefore;
   // autocannon drops its sockets at the deadline; let the requests it abandoned finish.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, options.quick ? 100 : 500));
   return {
     requestsPerSecond: answered / elapsedSeconds,
     p50: percentile(latencies, 50),
@@ -321,7 +330,7 @@ function printTable(
     `\nTarget ≥ 1.2× Hive's req/s on every operation, hot and varied: ${shortfalls.length === 0 ? 'met' : `not met on ${shortfalls.length}: ${shortfalls.join('; ')}`}`,
   );
   console.log(
-    `${options.connections} connections, ${options.rounds} round(s) of ${options.durationSeconds} s per measurement after ${options.warmupSeconds} s warm-up, medians; ` +
+    `${options.connections} connections, ${options.rounds} round(s) of ${options.durationSeconds} s per measurement after ${options.quick ? `${quickWarmupRequestsPerConnection} requests per connection` : `${options.warmupSeconds} s`} of warm-up, medians; ` +
       'gw CPU: the gateway process (in-process: this process, load generator included); sg CPU: the four subgraph processes; SQL/req counted by the in-process plan.',
   );
 }
@@ -525,7 +534,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
 
     console.log(
       `IPS Graph benchmark: ${targets.map((t) => t.name).join(', ')}; ${mix.length} operations × hot/varied; ` +
-        `services ready after ${(readyAfterMs / 1000).toFixed(1)} s`,
+        `services ready after ${(readyAfterMs / 1000).toFixed(1)} s, answers checked after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     );
     for (let round = 0; round < options.rounds; round += 1) {
       for (const [cellIndex, cell] of cells.entries()) {
