@@ -5,6 +5,7 @@ import { createGatewayAssertion, defaultGatewayAssertionLifetimeMs, gatewayAsser
 import { AuthenticationError } from '../platform/graphql-http';
 import type { Identity, SignInClaims, SignInResult, Viewer } from '../platform/identity';
 import { forwardedHeaders } from '../platform/observability';
+import { SubgraphClient } from './subgraph-client';
 
 /**
  * Turns a request's `Authorization` header into an identity. No header: anonymous (public data
@@ -87,10 +88,12 @@ export function createHttpIdentityLookup(
   assertionLifetimeMs = defaultGatewayAssertionLifetimeMs,
 ): IdentityLookup {
   const url = membersGraphqlUrl.replace(/\/graphql\/?$/, '/internal/identity');
+  const client = new SubgraphClient();
   return async (claims) => {
     const body = JSON.stringify(claims);
-    const response = await fetch(url, {
-      method: 'POST',
+    // Over the same keep-alive client as subgraph calls: one per signed-in request.
+    const response = await client.post({
+      url,
       headers: {
         'content-type': 'application/json',
         ...forwardedHeaders(),
@@ -99,7 +102,7 @@ export function createHttpIdentityLookup(
       body,
       signal: AbortSignal.timeout(identityLookupTimeoutMs),
     });
-    if (response.status === 200) return { status: 'signed-in', viewer: (await response.json()) as Viewer };
+    if (response.status === 200) return { status: 'signed-in', viewer: JSON.parse(response.body.toString('utf8')) as Viewer };
     if (response.status === 404) return { status: 'unknown' };
     if (response.status === 409) return { status: 'subject-mismatch' };
     throw new Error(`members identity lookup answered ${response.status}`);

@@ -11,6 +11,7 @@ import { logger } from '../platform/logger';
 import { forwardedHeaders } from '../platform/observability';
 import { currentRequestBudget, type RequestBudget } from '../platform/request-budget';
 import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
+import { fetcherResponse, SubgraphClient, type SubgraphAnswer } from './subgraph-client';
 
 /** What the gateway knows about a request: who is asking, established from the bearer token. */
 export interface GatewayContext {
@@ -24,17 +25,10 @@ export interface GatewayContext {
  */
 const fetchingFor = new AsyncLocalStorage<{ identity: Identity; shareable: boolean }>();
 
-/** A subgraph answer read whole, so every caller waiting on the same fetch gets its own Response. */
-interface FetchedAnswer {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  body: Buffer;
-}
-
 /** One subgraph fetch in progress, shared by identical concurrent queries of the same caller. */
 interface Flight {
-  answer: Promise<FetchedAnswer>;
+  /** Read whole, so every caller waiting on the same fetch gets its own response. */
+  answer: Promise<SubgraphAnswer>;
   /** Aborted when every caller waiting on the fetch has gone, so the subgraph stops its work. */
   controller: AbortController;
   timeout: AbortSignal;
@@ -59,6 +53,8 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
     timeoutMs: number,
     secret: string,
     assertionLifetimeMs = defaultGatewayAssertionLifetimeMs,
+    /** Keep-alive connections to the subgraph (gateway/subgraph-client.ts); one per data source by default. */
+    private readonly client = new SubgraphClient(),
   ) {
     super({
       url,
@@ -92,11 +88,8 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
             controller,
             timeout,
             waiters: 0,
-            answer: (async () => {
-              const response = await fetch(input, { ...init, headers, signal } as RequestInit);
-              // The first caller's response budget bounds the read; the others are charged below.
-              return readLimited(response, budget, name);
-            })(),
+            // The first caller's response budget bounds the read; the others are charged below.
+            answer: this.client.post({ url: input, headers, body, signal, onChunk: (bytes) => charge(budget, bytes, name) }),
           };
           flight = started;
           if (key !== undefined) {
@@ -121,7 +114,7 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
             budget.responseBytesLeft -= answer.body.byteLength;
             if (budget.responseBytesLeft < 0) throw tooLarge(name);
           }
-          return new Response(new Uint8Array(answer.body), { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as never;
+          return fetcherResponse(answer, input);
         } catch (error) {
           if (error instanceof GraphQLError) throw error;
           if (shared.timeout.aborted) budget?.timedOutSubgraphs.add(name);
@@ -282,32 +275,9 @@ function tooLarge(name: string): GraphQLError {
   });
 }
 
-/**
- * Reads a subgraph's body while counting it against the request's response budget, and stops
- * reading (RESPONSE_TOO_LARGE) as soon as the budget is spent, so an oversized answer never sits
- * whole in the gateway's memory.
- */
-async function readLimited(response: Response, budget: RequestBudget | undefined, name: string): Promise<FetchedAnswer> {
-  const answer = (body: Buffer): FetchedAnswer => ({
-    status: response.status,
-    statusText: response.statusText,
-    headers: [...response.headers],
-    body,
-  });
-  if (!response.body) return answer(Buffer.alloc(0));
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (budget) {
-      budget.responseBytesLeft -= value.byteLength;
-      if (budget.responseBytesLeft < 0) {
-        await reader.cancel();
-        throw tooLarge(name);
-      }
-    }
-    chunks.push(value);
-  }
-  return answer(Buffer.concat(chunks));
+/** Counts a chunk of a subgraph's answer against the request's response budget; throws once it is spent. */
+function charge(budget: RequestBudget | undefined, bytes: number, name: string): void {
+  if (!budget) return;
+  budget.responseBytesLeft -= bytes;
+  if (budget.responseBytesLeft < 0) throw tooLarge(name);
 }

@@ -2,6 +2,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { errorFields, logger } from './logger';
 import { currentRequestContext } from './request-context';
+import { RequestAbandonedError } from './request-budget';
 
 /**
  * The closed set of `extensions.code` values a client of IPS Graph can ever see. Clients branch
@@ -131,7 +132,9 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
     if (options.development) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) } };
     }
-    log(original);
+    // A request whose client went away (or whose budget ran out) is not a fault to log: under load
+    // each one logged a stack trace per pending SQL statement.
+    if (!(original instanceof RequestAbandonedError)) log(original);
     return {
       message: genericMessage,
       ...(formatted.path ? { path: formatted.path } : {}),

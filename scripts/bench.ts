@@ -1,41 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { GatewayMetrics } from '../platform/metrics';
+import { Client } from 'pg';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from '../gateway/in-process';
-import { loadBenchConfig, loadGatewayConfig, loadHttpLimits, loadSubgraphConfig, type BenchConfig, type Environment } from '../platform/config';
-import { openConfiguredDatabase, type SubgraphDatabase } from '../platform/database';
+import { GatewayMetrics } from '../platform/metrics';
+import {
+  gatewayVariableNames,
+  loadBenchConfig,
+  loadGatewayConfig,
+  loadHttpLimits,
+  subgraphVariableNames,
+  type BenchConfig,
+  type Environment,
+} from '../platform/config';
+import { openDatabase, type SubgraphDatabase } from '../platform/database';
 import { serveGraphQL } from '../platform/graphql-http';
-import { defaultDataDirectory } from '../platform/paths';
+import type { Listening } from '../platform/http';
+import { repositoryRoot } from '../platform/paths';
 import { statementCountHeader } from '../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { subgraphModules } from '../subgraphs';
+import { benchMix, sampleQuery, samplesFrom, type BenchOperation, type BenchRequest } from './bench-mix';
+import { makeLoopbackCertificate, startBenchIssuer, type BenchIssuer } from './bench-identity';
 import { runSearchBenchmark } from './bench-search';
-import { startStack } from './stack';
+import { startStack, type RunningStack } from './stack';
 
 /**
- * `npm run bench`: one cross-subgraph query (approved innovations with their supplier from
- * members and their routes from procurement, via @requires) at fixed concurrency, against
- *   1. the production shape: gateway and four subgraphs as separate processes over HTTP, and
- *   2. the same gateway executing the same plan in-process (no subgraph HTTP hops): the lower bound.
- * Figures are printed, never asserted. Uses the PostgreSQL server when <SUBGRAPH>_DATABASE_URL
- * variables are set, else embedded databases under data/bench.
+ * `npm run bench`: our gateway side by side with Hive Gateway and with the in-process plan, in one
+ * invocation, over the same four subgraph processes and the same database:
+ *   - ours: gateway/ over HTTP subgraphs (the production deployment);
+ *   - hive: Hive Gateway 2.x (CLI, default settings) over the committed supergraph with our
+ *     sign-in and gateway assertion (scripts/bench-hive.config.ts);
+ *   - in-process: our gateway executing the same plans against the subgraphs in its own process
+ *     (no subgraph HTTP hops): the lower bound for the HTTP deployment.
+ * Every service runs its production configuration (NODE_ENV=production: graphql-js without its
+ * development checks, errors masked, no statement-count header), on a fresh database on the
+ * PostgreSQL server seeded with the demo data. Targets take turns per measurement (the order
+ * rotates), each warmed first; the operations are scripts/bench-mix.ts, each hot and varied.
+ * Figures are printed, never asserted.
+ *
+ *   npm run bench                    3 rounds, BENCH_DURATION_SECONDS (10) each, medians
+ *   npm run bench -- --quick         1 round of 1 s per measurement: under 2 minutes
+ *   npm run bench -- --rounds=5      more rounds
+ *   npm run bench -- --hive-no-dedup also Hive with in-flight deduplication off (our Hive setting)
+ *   npm run bench -- --only=BuyerView only the operations whose label contains this text
+ *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) into DIR (--cpu-prof)
+ *   npm run bench -- --search        the catalogue search at 1,000 and 100,000 innovations instead
  */
-const benchQuery = `query BenchInnovations {
-  innovations(first: 50, filter: { statuses: [APPROVED] }) {
-    totalCount
-    edges { node { id title category trl supplier { name nation } availableVia { reference name } } }
-  }
-}`;
+interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  hiveWithoutDeduplication: boolean;
+  /** Only operations whose label contains this (e.g. a profile of one query). */
+  only: string | undefined;
+  /** Directory for CPU profiles of the gateway processes, written when they stop. */
+  profileDirectory: string | undefined;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  /** The gateway's process (for in-process: this one, which also runs the load generator). */
+  gatewayPid: number;
+  /** Subgraph processes that serve this target (none in-process). */
+  subgraphPids: number[];
+}
 
 interface Figures {
-  label: string;
   requestsPerSecond: number;
   p50: number;
   p95: number;
   p99: number;
   errors: number;
-  statementsPerRequest: number;
+  gatewayCpuMsPerRequest: number;
+  subgraphCpuMsPerRequest: number;
+}
+
+const childFlag = '--production-child';
+/** Warm-up of a quick run: requests per connection before each measurement. */
+const quickWarmupRequestsPerConnection = 1;
+
+function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? (quick ? 1 : 3));
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds= takes a positive whole number');
+  return {
+    quick,
+    rounds,
+    // Short enough that `npm run bench -- --quick` (build included) stays under 2 minutes with
+    // three dashboards in the mix; the figures are rough, the table complete.
+    durationSeconds: quick ? 1 : config.durationSeconds,
+    warmupSeconds: quick ? 0 : config.warmupSeconds,
+    connections: config.connections,
+    hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
+    only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
+    profileDirectory: argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes: CPU time and resident memory from /proc, for a process and its descendants.
+
+const clockTicksPerSecond = 100;
+
+function descendants(pid: number): number[] {
+  const found = [pid];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) found.push(...descendants(Number(child)));
+    }
+  } catch {
+    // the process has gone
+  }
+  return found;
+}
+
+/** CPU milliseconds (user + system) the process and its descendants have used so far. */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const id of descendants(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+function rssMb(pid: number): number {
+  let kb = 0;
+  for (const id of descendants(pid)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kb / 1024;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+interface PreparedRequest {
+  body: string;
+  headers: Record<string, string>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -43,128 +171,438 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function probe(url: string): Promise<number> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: benchQuery }),
-  });
-  const body = (await response.json()) as { data?: { innovations?: { edges: unknown[] } }; errors?: unknown[] };
-  if (body.errors || !body.data?.innovations?.edges.length) {
-    throw new Error(`The benchmark query failed: ${JSON.stringify(body).slice(0, 500)}`);
-  }
-  return Number(response.headers.get(statementCountHeader));
-}
-
-async function load(url: string, config: BenchConfig, durationSeconds: number) {
+/** Load for `seconds` (autocannon counts whole seconds), or until `amount` requests were answered. */
+async function load(url: string, requests: PreparedRequest[], connections: number, length: { seconds: number } | { amount: number }) {
+  let next = 0;
   const latencies: number[] = [];
+  const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
         url,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: benchQuery }),
-        connections: config.connections,
-        duration: durationSeconds,
+        connections,
+        ...('seconds' in length ? { duration: length.seconds } : { amount: length.amount }),
+        // autocannon notices its deadline at its next sample; the default 1 s sample adds up to a second per run.
+        sampleInt: 100,
+        requests: [
+          {
+            // Each request takes the next body of the cycle (hot: always the same one).
+            setupRequest: (request) => {
+              const chosen = requests[next++ % requests.length]!;
+              return { ...request, method: 'POST', body: chosen.body, headers: chosen.headers };
+            },
+          },
+        ],
       },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     );
     // autocannon reports p97.5 but not p95; keep every latency and compute the percentiles asked for.
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-  return { result, latencies: latencies.sort((a, b) => a - b) };
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  return { result, latencies: latencies.sort((a, b) => a - b), elapsedSeconds };
 }
 
-async function measure(label: string, url: string, config: BenchConfig): Promise<Figures> {
-  const statementsPerRequest = await probe(url);
-  if (config.warmupSeconds > 0) await load(url, config, config.warmupSeconds);
-  const { result, latencies } = await load(url, config, config.durationSeconds);
-  // autocannon drops its sockets at the deadline; let the requests it abandoned finish before the
-  // caller closes the databases under them.
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+async function measure(target: Target, requests: PreparedRequest[], options: BenchOptions): Promise<Figures> {
+  // The quick run warms with a few requests per connection: a timed warm-up takes a whole second.
+  if (options.quick) await load(target.url, requests, options.connections, { amount: options.connections * quickWarmupRequestsPerConnection });
+  else if (options.warmupSeconds > 0) await load(target.url, requests, options.connections, { seconds: options.warmupSeconds });
+  const gatewayBefore = target.gatewayPid === process.pid ? process.cpuUsage() : undefined;
+  const gatewayCpuBefore = cpuMs(target.gatewayPid);
+  const subgraphCpuBefore = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const { result, latencies, elapsedSeconds } = await load(target.url, requests, options.connections, { seconds: options.durationSeconds });
+  const answered = latencies.length;
+  const gatewayCpu = gatewayBefore
+    ? (() => {
+        const used = process.cpuUsage(gatewayBefore);
+        return (used.user + used.system) / 1000;
+      })()
+    : cpuMs(target.gatewayPid) - gatewayCpuBefore;
+  const subgraphCpu = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0) - subgraphCpuBefore;
+  // autocannon drops its sockets at the deadline; let the requests it abandoned finish.
+  await new Promise((resolve) => setTimeout(resolve, options.quick ? 100 : 500));
   return {
-    label,
-    requestsPerSecond: result.requests.average,
+    requestsPerSecond: answered / elapsedSeconds,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    errors: result.errors + result.non2xx,
-    statementsPerRequest,
+    errors: result.errors + result.non2xx + result.timeouts,
+    gatewayCpuMsPerRequest: answered ? gatewayCpu / answered : NaN,
+    subgraphCpuMsPerRequest: answered ? subgraphCpu / answered : NaN,
   };
 }
 
-function print(config: BenchConfig, rows: Figures[], startupMs: number, databases: string): void {
-  const fmt = (n: number) => n.toFixed(1).padStart(9);
-  console.log(`\nIPS Graph benchmark — ${config.connections} connections, ${config.durationSeconds} s each, ${databases}`);
-  console.log(`Stack (4 subgraphs + gateway) ready after ${(startupMs / 1000).toFixed(1)} s\n`);
-  console.log(`${'mode'.padEnd(34)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)}${'SQL/req'.padStart(9)}`);
-  for (const row of rows) {
-    console.log(
-      `${row.label.padEnd(34)}${fmt(row.requestsPerSecond)}${fmt(row.p50)}${fmt(row.p95)}${fmt(row.p99)}${String(row.errors).padStart(9)}${String(row.statementsPerRequest).padStart(9)}`,
-    );
+function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function medianFigures(runs: Figures[]): Figures {
+  const of = (key: keyof Figures) => median(runs.map((r) => r[key]));
+  return {
+    requestsPerSecond: of('requestsPerSecond'),
+    p50: of('p50'),
+    p95: of('p95'),
+    p99: of('p99'),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    gatewayCpuMsPerRequest: of('gatewayCpuMsPerRequest'),
+    subgraphCpuMsPerRequest: of('subgraphCpuMsPerRequest'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking answers before measuring them.
+
+interface Answer {
+  status: number;
+  body: { data?: unknown; errors?: unknown[] };
+  statements: number;
+}
+
+async function ask(url: string, request: PreparedRequest): Promise<Answer> {
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+  const body = (await response.json()) as Answer['body'];
+  return { status: response.status, body, statements: Number(response.headers.get(statementCountHeader)) };
+}
+
+/**
+ * Every target must answer each request of the mix without errors, and ours and Hive must give the
+ * same data (a gateway that answers less is not faster). Returns the SQL statements per request
+ * the in-process plan counted (the HTTP services hide the count in production).
+ */
+async function checkAnswers(targets: Target[], requests: PreparedRequest[], label: string): Promise<number> {
+  const statements: number[] = [];
+  for (const request of requests.slice(0, 3)) {
+    const answers = await Promise.all(targets.map((t) => ask(t.url, request)));
+    answers.forEach((answer, index) => {
+      if (answer.status !== 200 || answer.body.errors || !answer.body.data) {
+        throw new Error(`${label} on ${targets[index]!.name}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
+      }
+    });
+    const reference = JSON.stringify(answers[0]!.body.data);
+    answers.slice(1).forEach((answer, index) => {
+      if (JSON.stringify(answer.body.data) !== reference) {
+        throw new Error(`${label}: ${targets[index + 1]!.name} answered differently from ${targets[0]!.name}`);
+      }
+    });
+    const counted = answers.find((a) => Number.isFinite(a.statements) && a.statements > 0)?.statements;
+    if (counted !== undefined) statements.push(counted);
   }
-  console.log('');
+  return statements.length ? statements.reduce((a, b) => a + b, 0) / statements.length : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing.
+
+const pad = (text: string, width: number) => text.padStart(width);
+const num = (n: number, digits = 1) => (Number.isNaN(n) ? '—' : n.toFixed(digits));
+
+function printTable(
+  options: BenchOptions,
+  targets: Target[],
+  rows: { label: string; variant: string; statements: number; figures: Figures[] }[],
+): void {
+  const hiveIndex = targets.findIndex((t) => t.name === 'hive');
+  console.log(
+    `\n${'operation'.padEnd(44)}${'target'.padEnd(13)}${pad('req/s', 8)}${pad('p50', 6)}${pad('p95', 6)}${pad('p99', 6)}` +
+      `${pad('err', 5)}${pad('gw CPU', 8)}${pad('sg CPU', 8)}${pad('SQL', 6)}${pad('×hive', 7)}`,
+  );
+  console.log(`${''.padEnd(57)}${pad('', 8)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 5)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`);
+  const shortfalls: string[] = [];
+  for (const row of rows) {
+    row.figures.forEach((figures, index) => {
+      const target = targets[index]!;
+      const ratio = hiveIndex >= 0 ? figures.requestsPerSecond / row.figures[hiveIndex]!.requestsPerSecond : NaN;
+      const isOurs = target.name === 'ours';
+      const mark = isOurs && !Number.isNaN(ratio) ? (ratio >= 1.2 ? ' ✓' : ' ✗') : '';
+      if (isOurs && ratio < 1.2) shortfalls.push(`${row.label} ${row.variant}: ${num(ratio, 2)}×`);
+      console.log(
+        `${(index === 0 ? `${row.label} ${row.variant}` : '').padEnd(44)}${target.name.padEnd(13)}` +
+          `${pad(num(figures.requestsPerSecond, 0), 8)}${pad(num(figures.p50, 0), 6)}${pad(num(figures.p95, 0), 6)}${pad(num(figures.p99, 0), 6)}` +
+          `${pad(String(figures.errors), 5)}${pad(num(figures.gatewayCpuMsPerRequest, 2), 8)}${pad(target.subgraphPids.length ? num(figures.subgraphCpuMsPerRequest, 2) : '—', 8)}` +
+          `${pad(index === 0 ? num(row.statements, 0) : '', 6)}${pad(target.name === 'hive' ? '1.00' : num(ratio, 2), 7)}${mark}`,
+      );
+    });
+  }
+  console.log(
+    `\nTarget ≥ 1.2× Hive's req/s on every operation, hot and varied: ${shortfalls.length === 0 ? 'met' : `not met on ${shortfalls.length}: ${shortfalls.join('; ')}`}`,
+  );
+  console.log(
+    `${options.connections} connections, ${options.rounds} round(s) of ${options.durationSeconds} s per measurement after ${options.quick ? `${quickWarmupRequestsPerConnection} requests per connection` : `${options.warmupSeconds} s`} of warm-up, medians; ` +
+      'gw CPU: the gateway process (in-process: this process, load generator included); sg CPU: the four subgraph processes; SQL/req counted by the in-process plan.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services.
+
+async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ips_graph_bench_${process.pid}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+async function waitForGraphQL(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} was not ready in time`);
+}
+
+function spawnHive(env: Environment, configFile: string, port: number, output: string[], nodeArguments: string[]): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArguments,
+      path.join(repositoryRoot, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
+      'supergraph',
+      path.join(repositoryRoot, 'schema/supergraph.graphql'),
+      '--config-path',
+      configFile,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    { cwd: repositoryRoot, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killTimer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function runBenchmark(config: BenchConfig, options: BenchOptions, certificateDirectory: string): Promise<void> {
+  const startedAt = Date.now();
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const serviceOutput: string[] = [];
+  try {
+    const issuer: BenchIssuer = await startBenchIssuer(certificateDirectory);
+    cleanup.push(() => issuer.stop());
+    const database = await createBenchDatabase(config.searchServerUrl);
+    cleanup.push(() => database.drop());
+
+    // Migrated and seeded here, then served by the subgraph processes (production never seeds).
+    const databases = {} as Record<SubgraphName, SubgraphDatabase>;
+    for (const name of subgraphNames) {
+      const module = subgraphModules[name];
+      databases[name] = await openDatabase({
+        schema: name,
+        url: database.url,
+        pool: { poolMax: 10, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 },
+        entities: module.entities,
+        migrations: module.migrations,
+        logErrors: false,
+      });
+      cleanup.unshift(() => databases[name].close());
+      await databases[name].migrate();
+      await module.seedDemoData(databases[name].dataSource);
+    }
+
+    const env: Environment = {
+      ...process.env,
+      NODE_ENV: 'production',
+      IPS_PROFILE: undefined,
+      SEED_DEMO_DATA: undefined,
+      AUTH_DEV_SECRET: undefined,
+      APOLLO_TELEMETRY_DISABLED: '1',
+      GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
+      [gatewayVariableNames().port]: String(await freePort()),
+    };
+    for (const name of subgraphNames) {
+      const variables = subgraphVariableNames(name);
+      env[variables.port] = String(await freePort());
+      env[variables.databaseUrl] = database.url;
+      env[gatewayVariableNames().subgraphUrl(name)] = `http://127.0.0.1:${env[variables.port]}/graphql`;
+    }
+    env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
+
+    const profile = (prefix: string) =>
+      options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDirectory, prefix)}`] : [];
+    const stack: RunningStack = await startStack({
+      env,
+      log: (line) => serviceOutput.push(line),
+      nodeArguments: (service) => (service === 'gateway' ? profile('ours') : []),
+    });
+    cleanup.unshift(() => stack.stop());
+    const subgraphPids = subgraphNames.map((name) => stack.pids[name]!);
+    const targets: Target[] = [{ name: 'ours', url: stack.gatewayUrl, gatewayPid: stack.pids.gateway!, subgraphPids }];
+
+    const hiveVariants = [{ name: 'hive', config: 'dist/scripts/bench-hive.config.js' }];
+    if (options.hiveWithoutDeduplication) hiveVariants.push({ name: 'hive no-dedup', config: 'dist/gateway/hive/gateway.config.js' });
+    for (const variant of hiveVariants) {
+      const port = await freePort();
+      const hive = spawnHive(env, path.join(repositoryRoot, variant.config), port, serviceOutput, profile(variant.name.replace(/\W+/g, '-')));
+      cleanup.unshift(() => stopChild(hive));
+      const url = `http://127.0.0.1:${port}/graphql`;
+      await waitForGraphQL(url, hive, 60_000);
+      targets.push({ name: variant.name, url, gatewayPid: hive.pid!, subgraphPids });
+    }
+
+    // The same plans in this process, over the same databases, with the same sign-in.
+    const gatewayConfig = loadGatewayConfig(env, subgraphNames);
+    const graph = await startInProcessGraph(databases, { development: false, limits: gatewayConfig.limits });
+    cleanup.unshift(() => graph.stop());
+    const authenticate = createAuthenticator(createTokenVerifier(gatewayConfig.authentication), graph.lookupIdentity);
+    const listening: Listening = await serveGraphQL({
+      apollo: graph.gateway,
+      host: '127.0.0.1',
+      port: 0,
+      isReady: async () => true,
+      authenticate: (request) => authenticate(request.get('authorization')),
+      context: async (viewer) => ({ viewer }),
+      http: loadHttpLimits(env),
+      maxResponseBytes: gatewayConfig.limits.maxResponseBytes,
+      service: 'gateway',
+      metrics: new GatewayMetrics(),
+      observability: gatewayConfig.observability,
+    });
+    cleanup.unshift(() => listening.close());
+    targets.push({ name: 'in-process', url: `http://127.0.0.1:${listening.port}/graphql`, gatewayPid: process.pid, subgraphPids: [] });
+    const readyAfterMs = Date.now() - startedAt;
+
+    const sampled = await ask(stack.gatewayUrl, { body: JSON.stringify({ query: sampleQuery }), headers: { 'content-type': 'application/json' } });
+    const mix = benchMix(samplesFrom(sampled.body as Parameters<typeof samplesFrom>[0])).filter(
+      (operation) => !options.only || operation.label.includes(options.only),
+    );
+    const tokens = new Map<string, string>();
+    const prepare = async (requests: BenchRequest[]): Promise<PreparedRequest[]> =>
+      Promise.all(
+        requests.map(async ({ body, email }) => {
+          if (email && !tokens.has(email)) tokens.set(email, await issuer.tokenFor(email));
+          return {
+            body,
+            headers: { 'content-type': 'application/json', ...(email ? { authorization: `Bearer ${tokens.get(email)}` } : {}) },
+          };
+        }),
+      );
+    const cells: { label: string; variant: string; requests: PreparedRequest[]; statements: number; runs: Figures[][] }[] = [];
+    for (const operation of mix as BenchOperation[]) {
+      for (const variant of ['hot', 'varied'] as const) {
+        const requests = await prepare(operation[variant]);
+        // The in-process target counts SQL statements; check it first so its count is the one kept.
+        const inProcessFirst = [targets[targets.length - 1]!, ...targets.slice(0, -1)];
+        const statements = await checkAnswers(inProcessFirst, requests, `${operation.label} ${variant}`);
+        cells.push({ label: operation.label, variant, requests, statements, runs: targets.map(() => []) });
+      }
+    }
+
+    console.log(
+      `IPS Graph benchmark: ${targets.map((t) => t.name).join(', ')}; ${mix.length} operations × hot/varied; ` +
+        `services ready after ${(readyAfterMs / 1000).toFixed(1)} s, answers checked after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    );
+    for (let round = 0; round < options.rounds; round += 1) {
+      for (const [cellIndex, cell] of cells.entries()) {
+        // Targets take turns, in an order that rotates, so none always runs first or last.
+        for (let turn = 0; turn < targets.length; turn += 1) {
+          const index = (turn + round + cellIndex) % targets.length;
+          cell.runs[index]!.push(await measure(targets[index]!, cell.requests, options));
+        }
+      }
+      console.log(`round ${round + 1}/${options.rounds} done after ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+    }
+
+    printTable(
+      options,
+      targets,
+      cells.map((cell) => ({ label: cell.label, variant: cell.variant, statements: cell.statements, figures: cell.runs.map(medianFigures) })),
+    );
+    const memory = [
+      ...targets.filter((t) => t.name !== 'in-process').map((t) => [`${t.name} gateway`, t.gatewayPid] as const),
+      ...subgraphNames.map((name) => [name, stack.pids[name]!] as const),
+      ['this process (in-process graph + load generator)', process.pid] as const,
+    ];
+    console.log(`RSS after the run: ${memory.map(([name, pid]) => `${name} ${rssMb(pid).toFixed(0)} MB`).join(', ')}`);
+    console.log(`Total time ${((Date.now() - startedAt) / 1000).toFixed(0)} s\n`);
+  } catch (error) {
+    if (serviceOutput.length) console.error(`Last service output:\n${serviceOutput.slice(-30).join('\n')}`);
+    throw error;
+  } finally {
+    for (const step of cleanup) await step().catch((error: unknown) => console.error('cleanup:', error));
+  }
+}
+
+/**
+ * The benchmark proper runs in a child process started with NODE_ENV=production (graphql-js
+ * decides its mode when first loaded) and trusting the throwaway issuer's certificate (Node reads
+ * NODE_EXTRA_CA_CERTS only at start-up); this process makes the certificate and waits.
+ */
+async function launch(argv: string[]): Promise<number> {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'ips-bench-'));
+  try {
+    makeLoopbackCertificate(directory);
+    const child = spawn(process.execPath, [process.argv[1]!, ...argv, childFlag, `--certificates=${directory}`], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production', IPS_PROFILE: '', NODE_EXTRA_CA_CERTS: path.join(directory, 'issuer-cert.pem') },
+    });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
   const config = loadBenchConfig(process.env);
+  const argv = process.argv.slice(2);
   // `npm run bench -- --search`: the catalogue search at 1,000 and 100,000 innovations instead.
-  if (process.argv.includes('--search')) return runSearchBenchmark(config);
-  const env: Environment = {
-    DATA_DIR: path.join(defaultDataDirectory, 'bench'),
-    ...process.env,
-    NODE_ENV: 'test',
-    IPS_PROFILE: 'development',
-    SEED_DEMO_DATA: 'true',
-  };
-  const subgraphConfigs = subgraphNames.map((name) => loadSubgraphConfig(name, env));
-  const databasesLabel = subgraphConfigs.every((c) => c.database.url) ? 'PostgreSQL server' : 'embedded PGlite';
-
-  const stack = await startStack({ env, log: () => {} });
-  let overHttp: Figures;
-  try {
-    overHttp = await measure('gateway + subgraphs over HTTP', stack.gatewayUrl, config);
-  } finally {
-    await stack.stop();
+  if (argv.includes('--search')) return runSearchBenchmark(config);
+  if (!argv.includes(childFlag)) {
+    process.exitCode = await launch(argv);
+    return;
   }
-
-  // The same databases, now opened in this process (embedded ones cannot be open in two at once).
-  const databases = {} as Record<SubgraphName, SubgraphDatabase>;
-  for (const subgraph of subgraphConfigs) {
-    const module = subgraphModules[subgraph.name];
-    databases[subgraph.name] = await openConfiguredDatabase(subgraph.database, {
-      schema: subgraph.name,
-      entities: module.entities,
-      migrations: module.migrations,
-      logErrors: false,
-    });
-  }
-  const graph = await startInProcessGraph(databases, { development: false });
-  const authenticate = createAuthenticator(
-    createTokenVerifier(loadGatewayConfig(env, subgraphNames).authentication),
-    graph.lookupIdentity,
-  );
-  const listening = await serveGraphQL({
-    apollo: graph.gateway,
-    host: '127.0.0.1',
-    port: 0,
-    isReady: async () => true,
-    authenticate: (request) => authenticate(request.get('authorization')),
-    context: async (viewer) => ({ viewer }),
-    http: loadHttpLimits(env),
-    service: 'gateway',
-    metrics: new GatewayMetrics(),
-    observability: loadGatewayConfig(env, subgraphNames).observability,
-  });
-  try {
-    const inProcess = await measure('gateway, subgraphs in-process', `http://127.0.0.1:${listening.port}/graphql`, config);
-    print(config, [overHttp, inProcess], stack.readyAfterMs, databasesLabel);
-  } finally {
-    await listening.close();
-    await graph.stop();
-    for (const database of Object.values(databases)) await database.close();
-  }
+  const certificates = argv.find((a) => a.startsWith('--certificates='))!.slice('--certificates='.length);
+  await runBenchmark(config, benchOptions(config, argv), certificates);
 }
 
 main().catch((error: unknown) => {

@@ -20,6 +20,8 @@ export interface RunningStack {
   gatewayUrl: string;
   /** Milliseconds from the first spawn until the gateway answered ready. */
   readyAfterMs: number;
+  /** Process id of each service, by name (`gateway`, `members`, …): the benchmark reads their CPU and memory. */
+  pids: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export interface StackOptions {
   /** Where child output goes (prefixed with the service name); defaults to this process's stdout. */
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Extra Node arguments for one service's process (the benchmark's `--profile`: `--cpu-prof`). */
+  nodeArguments?: (service: string) => string[];
 }
 
 const compiledEntrypoint = (service: string) =>
@@ -88,7 +92,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const children: { name: string; process: ChildProcess }[] = [];
 
   const spawnService = (name: string, env: Environment) => {
-    const child = spawn(process.execPath, [compiledEntrypoint(name)], {
+    const child = spawn(process.execPath, [...(options.nodeArguments?.(name) ?? []), compiledEntrypoint(name)], {
       cwd: repositoryRoot,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -137,7 +141,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const gatewayProcess = spawnService('gateway', gatewayEnv);
     const gatewayBase = `http://${hostForClients(gateway.host)}:${gateway.port}`;
     await waitUntilReady(`${gatewayBase}/health/ready`, gatewayProcess, deadline);
-    return { gatewayUrl: `${gatewayBase}/graphql`, readyAfterMs: Date.now() - started, stop };
+    const pids = Object.fromEntries(children.map(({ name, process: child }) => [name, child.pid!]));
+    return { gatewayUrl: `${gatewayBase}/graphql`, readyAfterMs: Date.now() - started, pids, stop };
   } catch (error) {
     await stop();
     throw error;

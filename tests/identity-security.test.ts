@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { demoOrganisations } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { startGatewayService } from '../gateway/server';
+import { SubgraphClient } from '../gateway/subgraph-client';
 import {
   developmentTokenAudience,
   developmentTokenIssuer,
@@ -94,14 +95,14 @@ async function asPlatformAdmin(query: string, variables?: Record<string, unknown
 
 /** Runs `query` through the gateway while recording what it sent to `subgraph` on the wire. */
 async function overhear(subgraph: SubgraphName, query: string, email: string) {
-  const realFetch = globalThis.fetch;
+  const realPost = SubgraphClient.prototype.post;
   const heard: { assertion: string; body: string }[] = [];
-  jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const headers = (init?.headers ?? {}) as Record<string, string>;
-    if (String(input) === subgraphs[subgraph].url && headers[gatewayAssertionHeader]) {
-      heard.push({ assertion: headers[gatewayAssertionHeader]!, body: String(init!.body) });
+  // The gateway's subgraph calls go through its keep-alive client (gateway/subgraph-client.ts).
+  jest.spyOn(SubgraphClient.prototype, 'post').mockImplementation(function (this: SubgraphClient, call) {
+    if (call.url === subgraphs[subgraph].url && call.headers[gatewayAssertionHeader]) {
+      heard.push({ assertion: call.headers[gatewayAssertionHeader]!, body: call.body });
     }
-    return realFetch(input, init);
+    return realPost.call(this, call);
   });
   const { status } = await asPerson(email, query);
   jest.restoreAllMocks();
