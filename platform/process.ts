@@ -4,11 +4,26 @@ import type { RunningService } from './subgraph-server';
 /**
  * The shared `main` of every service: start it, report the URL, and stop cleanly on SIGINT or
  * SIGTERM. A configuration error prints every problem and exits 1 without a stack trace.
+ *
+ * Started by the stack runner (scripts/stack.ts), a service also has an IPC channel to it: it
+ * reports ready over that channel with its own pid and port, so the runner never mistakes a
+ * leftover process on the same port for its own, and it stops when the channel closes, so a
+ * runner that was killed outright (SIGKILL) leaves no service holding its port.
  */
 export function runService(label: string, start: () => Promise<RunningService>): void {
+  // A runner that dies while this service is still starting (migrating, seeding) ends it at once:
+  // each migration is its own transaction, so nothing is left half-applied.
+  const exitWhileStarting = () => {
+    console.error(`${label}: the stack runner is gone; stopping before ready`);
+    process.exit(1);
+  };
+  process.channel?.unref();
+  process.once('disconnect', exitWhileStarting);
   start().then(
     (service) => {
       console.log(`${label} ready at ${service.url}`);
+      process.off('disconnect', exitWhileStarting);
+      process.send?.({ type: 'ready', pid: process.pid, url: service.url });
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -24,6 +39,7 @@ export function runService(label: string, start: () => Promise<RunningService>):
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      if (process.channel) process.on('disconnect', () => stop('the stack runner is gone'));
     },
     (error: unknown) => {
       console.error(error instanceof ConfigError ? `${label}: ${error.message}` : error);
