@@ -88,7 +88,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const stack = await startStack({ env, log: () => {}, sharedEmbeddedDatabase: true });
+  // As `npm start` runs it (scripts/start.ts).
+  const stack = await startStack({ env, log: () => {}, sharedEmbeddedDatabase: true, nodeOptions: ['--max-semi-space-size=1'] });
   const samples: Sample[] = [];
   const acknowledged: { id: string; subject: string }[] = [];
   const recoveries: Record<string, number> = {};

@@ -25,9 +25,9 @@ const simpleQuery = 'Q'.charCodeAt(0);
  * pglite-socket queues protocol messages one by one and, outside a transaction, interleaves the
  * connections between any two of them. PGlite is one session, so connection B's Parse can replace
  * the unnamed statement between connection A's Parse and Bind: seen here as "prepared statement
- * does not exist" (26000) once when four subgraphs migrated at once (not reproduced in isolation). This queue keeps a connection's
- * extended-protocol batch (Parse … Sync) together, as it keeps a transaction together, and keeps
- * going after a failed message instead of stalling every connection.
+ * does not exist" (26000) once when four subgraphs migrated at once (not reproduced in isolation).
+ * This queue keeps a connection's extended-protocol batch (Parse … Sync) together, as it keeps a
+ * transaction together, and keeps going after a failed message instead of stalling every connection.
  */
 function keepQueueBatchesTogether(queue: QueryQueueInternals): void {
   let midBatch = false;

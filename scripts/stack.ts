@@ -71,6 +71,8 @@ export interface StackOptions {
    * PGlite under DATA_DIR/<subgraph>, as tests and the benchmark expect.
    */
   sharedEmbeddedDatabase?: boolean;
+  /** Node options for every spawned process, e.g. a smaller young generation for the development stack. */
+  nodeOptions?: string[];
 }
 
 /** How long a service has to stop after SIGTERM before its group gets SIGKILL. */
@@ -236,7 +238,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const spawnService = (name: ServiceName, env: Environment) => {
     environments.set(name, env);
-    const child = spawn(process.execPath, [compiledEntrypoint(name)], {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), compiledEntrypoint(name)], {
       cwd: repositoryRoot,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

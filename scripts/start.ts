@@ -33,7 +33,13 @@ async function main(): Promise<void> {
   }, 500).unref();
 
   console.log('Starting IPS Graph: one embedded PostgreSQL, members, innovations, procurement, events, then the gateway…');
-  stack = await startStack({ env, sharedEmbeddedDatabase: true });
+  stack = await startStack({
+    env,
+    sharedEmbeddedDatabase: true,
+    // A 1 MB young generation instead of 16 MB: ~80 MB less at rest across the six processes, which
+    // keeps the development stack under 1 GiB; an idle development stack does not need the throughput.
+    nodeOptions: ['--max-semi-space-size=1'],
+  });
   if (stopping) return;
   stack.onUnexpectedExit(({ name, code, signal }) => {
     console.error(`\nThe ${name} process exited unexpectedly (${signal ?? `exit code ${code}`}).`);
