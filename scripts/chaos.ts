@@ -10,14 +10,18 @@ import { startStack, type RunningStack } from './stack';
 /**
  * `npm run chaos` (embedded database) or `npm run chaos -- --server` (the PostgreSQL server at
  * CHAOS_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres): the multi-process stack
- * under fixed-rate mixed load on loopback (reads spanning events and members; acknowledged writes:
- * support requests raised by a demo buyer) while the events subgraph is killed and restarted,
+ * under fixed-rate mixed load on loopback (reads of members and events root fields, partial when
+ * one half answers; acknowledged writes: support requests raised by a demo buyer, each with a
+ * unique subject) while the events subgraph is killed and restarted,
  * stopped (SIGSTOP) and continued, and its database connections are terminated. Prints, per phase,
  * completed / partial / failed requests, p95 latency and the time until requests succeed again,
  * then checks that every acknowledged write exists exactly once. Exits 1 if any is lost or doubled.
  * Bounded: about a minute of load at CHAOS_RATE requests per second (default 20), loopback only.
  */
-const readQuery = `query ChaosRead { supportRequests(first: 5) { totalCount edges { node { id subject requester { name } } } } }`;
+// Two nullable root fields on two subgraphs: with events down the members half still answers (partial).
+// The request read back is the latest acknowledged one (null before the first).
+const readQuery = `query ChaosRead($id: ID!) { viewer { person { name } } supportRequest(id: $id) { id subject requester { name } } }`;
+const noRequestYet = '00000000-0000-4000-8000-000000000000';
 const writeMutation = `mutation ChaosWrite($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { id subject } }`;
 const writer = 'tom.fairweather@kent.gov.uk';
 
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
   const recoveries: Record<string, number> = {};
   const runTag = `chaos-${basePort}-${Date.now()}`;
   let writes = 0;
+  let firstFailure = '';
   let phase = 'baseline';
   let disruptionAt = 0;
   try {
@@ -108,6 +113,9 @@ async function main(): Promise<void> {
         signal: AbortSignal.timeout(15_000),
       });
       const json = (await response.json().catch(() => ({}))) as { data?: any; errors?: unknown[] };
+      if ((!response.ok || json.errors?.length) && !firstFailure) {
+        firstFailure = `HTTP ${response.status} ${JSON.stringify(json.errors?.[0] ?? {}).slice(0, 200)}`;
+      }
       return { ok: response.ok, data: json.data, errors: json.errors };
     };
 
@@ -117,13 +125,17 @@ async function main(): Promise<void> {
       const subject = `${runTag}-${++writes}`;
       const request =
         kind === 'read'
-          ? post({ query: readQuery })
+          ? post({ query: readQuery, variables: { id: acknowledged.at(-1)?.id ?? noRequestYet } })
           : post({ query: writeMutation, variables: { input: { category: 'ACCOUNT', subject, message: 'Raised by the chaos suite.' } } });
       return request
         .then(({ ok, data, errors }): Outcome => {
-          const answered = kind === 'read' ? data?.supportRequests : data?.raiseSupportRequest;
-          if (kind === 'write' && answered?.id && !errors?.length) acknowledged.push({ id: answered.id, subject });
-          if (!ok || !answered) return 'failed';
+          if (kind === 'write') {
+            const written = data?.raiseSupportRequest;
+            if (!ok || !written?.id || errors?.length) return 'failed';
+            acknowledged.push({ id: written.id, subject });
+            return 'completed';
+          }
+          if (!ok || !data?.viewer) return 'failed';
           return errors?.length ? 'partial' : 'completed';
         })
         .catch((): Outcome => 'failed')
@@ -201,6 +213,7 @@ async function main(): Promise<void> {
         `subjects stored more than once: ${doubled}; rows of this run: ${seen.size} ` +
         `(writes committed whose answer was lost to the disruption are counted as failed, not acknowledged).`,
     );
+    if (firstFailure) console.log(`First failed answer: ${firstFailure}`);
     if (lost.length > 0 || doubled > 0) process.exitCode = 1;
   } finally {
     await stack.stop();
