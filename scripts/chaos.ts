@@ -156,7 +156,7 @@ async function main(): Promise<void> {
 
     const phases: Phase[] = [
       { name: 'baseline', settleMs: 5_000 },
-      { name: 'events killed (SIGKILL) and restarted', disrupt: (s) => s.restart('events'), settleMs: 6_000 },
+      { name: 'events killed (SIGKILL) and restarted', disrupt: (s) => s.restart('events'), settleMs: 10_000 },
       {
         name: 'events stopped (SIGSTOP) 3 s, continued',
         disrupt: async (s) => {
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
           await sleep(3_000);
           s.signal('events', 'SIGCONT');
         },
-        settleMs: 6_000,
+        settleMs: 10_000,
       },
       {
         name: 'database connections terminated',
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
           if (onServer) await terminateServerConnections(serverUrl, databases);
           else await s.terminateEmbeddedConnections();
         },
-        settleMs: 6_000,
+        settleMs: 10_000,
       },
     ];
     const disruptedUntil: Record<string, number> = {};
