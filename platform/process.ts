@@ -6,6 +6,11 @@ import type { Tracing } from './tracing';
 /**
  * The shared `main` of every service: start it, report the URL, and stop cleanly on SIGINT or
  * SIGTERM. A configuration error prints every problem and exits 1 without a stack trace.
+ *
+ * Started by the stack runner (scripts/stack.ts), a service also has an IPC channel to it: it
+ * reports ready over that channel with its own pid and port, so the runner never mistakes a
+ * leftover process on the same port for its own, and it stops when the channel closes, so a
+ * runner that was killed outright (SIGKILL) leaves no service holding its port.
  */
 export function runService(label: string, start: () => Promise<RunningService>, tracing?: Tracing): void {
   try {
@@ -14,9 +19,19 @@ export function runService(label: string, start: () => Promise<RunningService>, 
     // A bad LOG_LEVEL is reported with every other problem when the service's config loads.
   }
   const log = logger(label);
+  // A runner that dies while this service is still starting (migrating, seeding) ends it at once:
+  // each migration is its own transaction, so nothing is left half-applied.
+  const exitWhileStarting = () => {
+    log.error(`${label}: the stack runner is gone; stopping before ready`);
+    process.exit(1);
+  };
+  process.channel?.unref();
+  process.once('disconnect', exitWhileStarting);
   start().then(
     (service) => {
       log.info({ url: service.url, ...(service.metricsUrl ? { metricsUrl: service.metricsUrl } : {}) }, `${label} ready at ${service.url}`);
+      process.off('disconnect', exitWhileStarting);
+      process.send?.({ type: 'ready', pid: process.pid, url: service.url });
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -35,6 +50,7 @@ export function runService(label: string, start: () => Promise<RunningService>, 
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      if (process.channel) process.on('disconnect', () => stop('the stack runner is gone'));
     },
     (error: unknown) => {
       if (error instanceof ConfigError) log.fatal({ problems: error.problems }, `${label}: ${error.message}`);
