@@ -9,9 +9,10 @@ import { applyInnovationCriteria, type InnovationCriteria } from '../services/in
 export const createInnovationByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(Innovation));
 
 /**
- * One page of innovations for each of many suppliers, in one statement: rows are numbered within
- * each supplier by title and id after the `after` cursor, and up to `size + 1` kept per supplier
- * (the extra row tells whether a next page exists).
+ * One page of innovations for each of many suppliers, in one statement: for each supplier id a
+ * `LATERAL` subquery walks the `(supplier_id, title, id)` index from the `after` cursor and stops
+ * after `size + 1` rows (the extra row tells whether a next page exists). The cost is per page
+ * asked for, not per innovation the suppliers have (a window function would number them all).
  */
 async function loadSupplierPages(
   dataSource: DataSource,
@@ -22,20 +23,23 @@ async function loadSupplierPages(
 ) {
   if (page.size === 0 && !page.after) return supplierIds.map(() => []);
   const repository = dataSource.getRepository(Innovation);
-  const ranked = repository
-    .createQueryBuilder('ranked')
-    .select('ranked.id', 'id')
-    .addSelect('ROW_NUMBER() OVER (PARTITION BY ranked.supplier_id ORDER BY ranked.title, ranked.id)', 'position')
-    .where('ranked.supplierId IN (:...supplierIds)', { supplierIds: [...supplierIds] });
-  applyInnovationCriteria(ranked, criteria);
-  applyInnovationVisibility(ranked, visibility);
+  const listed = repository
+    .createQueryBuilder('listed')
+    .select('listed.id', 'id')
+    .where('listed.supplier_id = supplier.id');
+  applyInnovationCriteria(listed, criteria);
+  applyInnovationVisibility(listed, visibility);
   if (page.after) {
-    ranked.andWhere('(ranked.title, ranked.id) > (:afterTitle, :afterId)', { afterTitle: page.after.sortValue, afterId: page.after.id });
+    listed.andWhere('(listed.title, listed.id) > (:afterTitle, :afterId)', { afterTitle: page.after.sortValue, afterId: page.after.id });
   }
+  listed.orderBy('listed.title', 'ASC').addOrderBy('listed.id', 'ASC');
   const rows = await repository
     .createQueryBuilder('innovation')
-    .where(`innovation.id IN (SELECT numbered.id FROM (${ranked.getQuery()}) numbered WHERE numbered.position <= :limit)`)
-    .setParameters({ ...ranked.getParameters(), limit: page.size + 1 })
+    .where(
+      `innovation.id IN (SELECT paged.id FROM unnest(ARRAY[:...supplierIds]::uuid[]) AS supplier(id)
+         CROSS JOIN LATERAL (${listed.getQuery()} LIMIT :limit) paged)`,
+    )
+    .setParameters({ ...listed.getParameters(), supplierIds: [...supplierIds], limit: page.size + 1 })
     .orderBy('innovation.title', 'ASC')
     .addOrderBy('innovation.id', 'ASC')
     .getMany();
