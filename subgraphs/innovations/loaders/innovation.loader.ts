@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { createByIdLoader, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import type { Page } from '../../../platform/pagination';
 import { Innovation } from '../entities';
 import { applyInnovationVisibility, type InnovationVisibility } from '../policy';
+import { EXACT_UP_TO, fromPageSample, samplePercent, type MatchCount } from '../services/innovation-counts';
 import { applyInnovationCriteria, type InnovationCriteria } from '../services/innovation-criteria';
 
 export const createInnovationByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(Innovation));
@@ -46,24 +47,52 @@ async function loadSupplierPages(
   return groupByKeys(supplierIds, rows, (row) => row.supplierId);
 }
 
-/** How many visible innovations each of many suppliers has that meet the criteria, in one GROUP BY. */
+/**
+ * How many visible innovations each of many suppliers has that meet the criteria, in one
+ * statement, exact up to EXACT_UP_TO each (a LATERAL count that stops there, through the
+ * supplier indexes), else estimated from a page sample of the table as the catalogue's count is
+ * (see innovation-counts.ts): a supplier with 10,000 innovations costs what one with 1,001 does.
+ */
 async function countBySupplier(
   dataSource: DataSource,
   visibility: InnovationVisibility,
   supplierIds: readonly string[],
   criteria: InnovationCriteria,
-) {
-  const query = dataSource
-    .getRepository(Innovation)
-    .createQueryBuilder('innovation')
-    .select('innovation.supplierId', 'supplierId')
-    .addSelect('COUNT(*)::int', 'count')
-    .where('innovation.supplierId IN (:...supplierIds)', { supplierIds: [...supplierIds] })
-    .groupBy('innovation.supplierId');
-  applyInnovationCriteria(query, criteria);
-  applyInnovationVisibility(query, visibility);
-  const counts = new Map((await query.getRawMany<{ supplierId: string; count: number }>()).map((row) => [row.supplierId, Number(row.count)]));
-  return supplierIds.map((id) => counts.get(id) ?? 0);
+): Promise<MatchCount[]> {
+  const repository = dataSource.getRepository(Innovation);
+  const visibleMatching = <Q extends SelectQueryBuilder<Innovation>>(query: Q) =>
+    applyInnovationVisibility(applyInnovationCriteria(query, criteria), visibility);
+  const capped = visibleMatching(repository.createQueryBuilder('counted').select('1').where('counted.supplier_id = supplier.id'));
+  // One sample for all the suppliers, read only if one of them has more than EXACT_UP_TO.
+  const sampled = visibleMatching(
+    repository
+      .createQueryBuilder('sampled')
+      .select('sampled.supplier_id', 'supplier_id')
+      .addSelect('count(*)', 'count')
+      .where('sampled.supplierId IN (:...supplierIds)')
+      .groupBy('sampled.supplier_id'),
+  );
+  const [sql, parameters] = dataSource.driver.escapeQueryWithParameters(
+    `WITH sampled AS MATERIALIZED (${fromPageSample(sampled.getQuery(), 'sampled')})
+     SELECT supplier.id AS "supplierId", capped.count AS counted, ${samplePercent}::float8 AS percent,
+            CASE WHEN capped.count > ${EXACT_UP_TO}
+                 THEN round(coalesce((SELECT sampled.count FROM sampled WHERE sampled.supplier_id = supplier.id), 0) * 100 / ${samplePercent})::int
+            END AS estimated
+       FROM unnest(ARRAY[:...supplierIds]::uuid[]) AS supplier(id)
+      CROSS JOIN LATERAL (SELECT count(*)::int AS count FROM (${capped.getQuery()} LIMIT ${EXACT_UP_TO + 1}) matched) capped`,
+    { ...capped.getParameters(), ...sampled.getParameters(), supplierIds: [...supplierIds] },
+  );
+  const rows: { supplierId: string; counted: number; percent: number; estimated: number | null }[] = await dataSource.query(sql, parameters);
+  const bySupplier = new Map(
+    rows.map((row): [string, MatchCount] => {
+      const counted = Number(row.counted);
+      // A 100% "sample" is the whole table (small, or never analysed): then the count is exact.
+      if (counted <= EXACT_UP_TO) return [row.supplierId, { count: counted, isEstimate: false }];
+      if (Number(row.percent) >= 100) return [row.supplierId, { count: Number(row.estimated), isEstimate: false }];
+      return [row.supplierId, { count: Math.max(EXACT_UP_TO + 1, Number(row.estimated)), isEstimate: true }];
+    }),
+  );
+  return supplierIds.map((id) => bySupplier.get(id) ?? { count: 0, isEstimate: false });
 }
 
 /**
@@ -80,7 +109,7 @@ export function createInnovationsBySupplierLoaders(dataSource: DataSource, visib
   );
   const counts = loaderPerArguments(
     (criteria: InnovationCriteria) =>
-      new DataLoader<string, number>((ids) => countBySupplier(dataSource, visibility, ids, criteria)),
+      new DataLoader<string, MatchCount>((ids) => countBySupplier(dataSource, visibility, ids, criteria)),
   );
   return {
     page: (page: Page, criteria: InnovationCriteria) => pages({ page, criteria }),

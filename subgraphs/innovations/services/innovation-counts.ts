@@ -22,11 +22,18 @@ export const EXACT_UP_TO = 1_000;
 export const SAMPLE_ROWS = 2_000;
 
 /** The share of the table's pages to sample, in percent (100 while the table is small or never analysed). */
-const samplePercent = `least(100, 100.0 * ${SAMPLE_ROWS} / greatest((SELECT reltuples FROM pg_class WHERE oid = 'innovations.innovation'::regclass), 1))`;
+export const samplePercent = `least(100, 100.0 * ${SAMPLE_ROWS} / greatest((SELECT reltuples FROM pg_class WHERE oid = 'innovations.innovation'::regclass), 1))`;
 
 export interface MatchCount {
   count: number;
   isEstimate: boolean;
+}
+
+/** `sql` reading the innovation table (as `alias`) from a page sample of it instead. */
+export function fromPageSample(sql: string, alias: string): string {
+  const from = `FROM "innovations"."innovation" "${alias}"`;
+  if (!sql.includes(from)) throw new Error(`The catalogue query no longer reads ${from}; update fromPageSample.`);
+  return sql.replace(from, `${from} TABLESAMPLE SYSTEM (${samplePercent}) REPEATABLE (0)`);
 }
 
 /** The matched rows' SQL (id, category, trl), the same over a page sample, and their parameters. */
@@ -39,10 +46,7 @@ function matchedStatements(query: SelectQueryBuilder<Innovation>) {
     .addSelect(`${alias}.trl`, 'trl')
     .orderBy();
   const [sql, parameters] = matched.getQueryAndParameters();
-  const from = `FROM "innovations"."innovation" "${alias}"`;
-  if (!sql.includes(from)) throw new Error(`The catalogue query no longer reads ${from}; update matchedStatements.`);
-  const sampled = sql.replace(from, `${from} TABLESAMPLE SYSTEM (${samplePercent}) REPEATABLE (0)`);
-  return { sql, sampled, parameters };
+  return { sql, sampled: fromPageSample(sql, alias), parameters };
 }
 
 /** `totalCount`: exact up to `EXACT_UP_TO`, else estimated from the sample (and never below what was seen). */

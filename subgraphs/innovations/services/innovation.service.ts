@@ -120,10 +120,10 @@ export class InnovationService {
     const id = parseId(supplierId);
     const { innovationsBySupplier } = this.loaders;
     const rows = await innovationsBySupplier.page(page, criteria).load(id);
-    const connection = toConnection(rows, page, byTitle, () => innovationsBySupplier.count(criteria).load(id));
+    const count = () => innovationsBySupplier.count(criteria).load(id);
+    const connection = toConnection(rows, page, byTitle, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
-    // Per supplier the counts are exact: one supplier's innovations are few, and indexed by supplier.
-    return { ...connection, totalCountIsEstimate: () => Promise.resolve(false), facets: noFacets };
+    return { ...connection, totalCountIsEstimate: async () => (await count()).isEstimate, facets: noFacets };
   }
 
   async evidence(innovation: Innovation) {
