@@ -27,7 +27,7 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
 (onServer ? describe : describe.skip)('catalogue plans at 20,000 innovations (PostgreSQL server only)', () => {
   let database: TestDatabase;
   let innovations: SubgraphDatabase;
-  let server: ReturnType<typeof createSubgraphServer>;
+  let server: ReturnType<typeof createSubgraphServer<any>>;
 
   beforeAll(async () => {
     database = await createTestDatabase();

@@ -90,15 +90,21 @@ export async function countFacets(query: SelectQueryBuilder<Innovation>, today: 
             UNION ALL
             SELECT 'trl', trl::text, count(*)::int FROM matched GROUP BY trl
             UNION ALL
-            SELECT 'nation', evidence.authority_nation, count(DISTINCT evidence.innovation_id)::int
-              FROM innovations.evidence JOIN matched ON matched.id = evidence.innovation_id
-             WHERE evidence.confirmation = 'CONFIRMED' AND evidence.authority_nation IS NOT NULL
-             GROUP BY evidence.authority_nation
+            -- LATERAL with DISTINCT: an index probe per matched innovation (each counts once per
+            -- value), never a hash of every evidence or certification row of the catalogue.
+            SELECT 'nation', nation.value, count(*)::int
+              FROM matched CROSS JOIN LATERAL (
+                SELECT DISTINCT evidence.authority_nation AS value FROM innovations.evidence
+                 WHERE evidence.innovation_id = matched.id AND evidence.confirmation = 'CONFIRMED'
+                   AND evidence.authority_nation IS NOT NULL) nation
+             GROUP BY nation.value
             UNION ALL
-            SELECT 'certification', certification.scheme, count(DISTINCT certification.innovation_id)::int
-              FROM innovations.certification JOIN matched ON matched.id = certification.innovation_id
-             WHERE certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date
-             GROUP BY certification.scheme)
+            SELECT 'certification', scheme.value, count(*)::int
+              FROM matched CROSS JOIN LATERAL (
+                SELECT DISTINCT certification.scheme AS value FROM innovations.certification
+                 WHERE certification.innovation_id = matched.id
+                   AND (certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date)) scheme
+             GROUP BY scheme.value)
      -- One row even when nothing matches, so the caller always learns whether it was a sample.
      SELECT counts.facet, counts.value, counts.count, scale.factor AS scale
        FROM scale LEFT JOIN counts ON true`,
