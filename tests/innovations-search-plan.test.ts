@@ -1,25 +1,33 @@
+import { jest } from '@jest/globals';
 import { Client } from 'pg';
-import { bulkInsert } from '../scripts/bench-search';
+import { bulkInsert, rareWord } from '../scripts/bench-search';
+import { demoSuppliers } from '../demo-data/organisations';
 import { loadTestDatabaseUrl } from '../platform/config';
 import { openDatabase, type SubgraphDatabase } from '../platform/database';
+import { createSubgraphServer } from '../platform/subgraph-server';
 import { Innovation } from '../subgraphs/innovations/entities';
 import { innovationsSubgraph } from '../subgraphs/innovations/subgraph';
+import { EXACT_UP_TO } from '../subgraphs/innovations/services/innovation-counts';
 import { applySearch, readSearch } from '../subgraphs/innovations/services/innovation-search';
 import { testPool } from './support/subgraph-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
- * The search uses the GIN index on the stored tsvector: the plan PostgreSQL chooses for the very
- * query the service builds, on a seeded and analysed table. Only on the server pass: PGlite's
- * planner sees the same SQL, but the index choice is what production runs.
+ * The catalogue's statements use indexes, and its counts stay bounded, on a seeded and analysed
+ * table of 20,000 innovations: the plans PostgreSQL chooses for the very statements the subgraph
+ * sends (captured from the driver while a request runs). Only on the server pass: PGlite's planner
+ * sees the same SQL, but the index choice is what production runs.
  */
 const onServer = loadTestDatabaseUrl(process.env) !== undefined;
 /** Enough rows that a selective search is cheaper through the index than by a sequential scan. */
 const seeded = 20_000;
+/** A sequential scan of the whole innovation table (a page sample is a "Sample Scan", not this). */
+const fullScanOfInnovations = /Seq Scan on innovation /;
 
-(onServer ? describe : describe.skip)('search plan (PostgreSQL server only)', () => {
+(onServer ? describe : describe.skip)('catalogue plans at 20,000 innovations (PostgreSQL server only)', () => {
   let database: TestDatabase;
   let innovations: SubgraphDatabase;
+  let server: ReturnType<typeof createSubgraphServer<any>>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -39,11 +47,48 @@ const seeded = 20_000;
     } finally {
       await client.end();
     }
-  }, 120_000);
+    server = createSubgraphServer(innovationsSubgraph, { development: false, exposeStatementCount: false });
+    await server.start();
+  }, 180_000);
   afterAll(async () => {
+    await server?.stop();
     await innovations?.close();
     await database?.drop();
   });
+
+  /** Runs one anonymous request; returns its data and the statements it sent, each with its plan. */
+  async function run(query: string, variables: Record<string, unknown> = {}) {
+    const sent: { text: string; values: unknown[] }[] = [];
+    const original = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: any[]) {
+      const [first, values] = args;
+      const text: unknown = typeof first === 'string' ? first : first?.text;
+      if (typeof text === 'string' && /^\s*(WITH|SELECT)/i.test(text) && !/^\s*SELECT 1\s*$/.test(text)) {
+        sent.push({ text, values: Array.isArray(values) ? values : [] });
+      }
+      return (original as any).apply(this, args);
+    });
+    let result;
+    try {
+      result = await server.executeOperation(
+        { query, variables },
+        { contextValue: innovationsSubgraph.createContext({ dataSource: innovations.dataSource, viewer: null }) },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    if (result.body.kind !== 'single') throw new Error('Expected a single result');
+    expect(result.body.singleResult.errors).toBeUndefined();
+    const plans: string[] = [];
+    for (const statement of sent) {
+      const rows: { 'QUERY PLAN': string }[] = await innovations.dataSource.query(`EXPLAIN ${statement.text}`, statement.values);
+      plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
+    }
+    return { data: result.body.singleResult.data as any, plans };
+  }
+
+  const search = `query ($search: String) {
+    innovations(search: $search, first: 20) { totalCount totalCountIsEstimate edges { node { id title } } } }`;
 
   it('filters a selective search through the innovation_search GIN index', async () => {
     // Titles end with their row number: "14321" is in one title (and is a prefix of no other).
@@ -54,5 +99,61 @@ const seeded = 20_000;
     const text = plan.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('innovation_search');
     expect(await query.getCount()).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ['a rare word', rareWord],
+    ['a common word', 'sensor'],
+  ])('searches for %s through the GIN index, page and count, never scanning the table', async (_label, word) => {
+    const { plans } = await run(search, { search: word });
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) {
+      expect(plan).toContain('innovation_search');
+      expect(plan).not.toMatch(fullScanOfInnovations);
+    }
+  });
+
+  it('counts a rare word exactly, and a common one as a flagged estimate close to the truth', async () => {
+    const exact = async (word: string) => {
+      const query = innovations.dataSource.getRepository(Innovation).createQueryBuilder('innovation').where('innovation.status = :status', { status: 'APPROVED' });
+      return applySearch(query, readSearch(word)).getCount();
+    };
+    const rare = (await run(search, { search: rareWord })).data.innovations;
+    expect(rare).toMatchObject({ totalCount: await exact(rareWord), totalCountIsEstimate: false });
+
+    const common = (await run(search, { search: 'sensor' })).data.innovations;
+    const truth = await exact('sensor');
+    expect(truth).toBeGreaterThan(EXACT_UP_TO);
+    expect(common.totalCountIsEstimate).toBe(true);
+    expect(Math.abs(common.totalCount - truth) / truth).toBeLessThan(0.3);
+  });
+
+  it('lists, counts and facets a filtered catalogue through indexes, with facets flagged as estimates', async () => {
+    const { data, plans } = await run(
+      `query ($filter: InnovationFilter) { innovations(filter: $filter, first: 20) {
+        totalCount totalCountIsEstimate edges { node { id } }
+        facets { isEstimate categories { value count } trls { value count } nations { value count } } } }`,
+      { filter: { categories: ['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE'], trlAtLeast: 4 } },
+    );
+    expect(plans).toHaveLength(3);
+    for (const plan of plans) expect(plan).not.toMatch(fullScanOfInnovations);
+    expect(plans[0]).toContain('innovation_title_id');
+    expect(data.innovations.totalCountIsEstimate).toBe(true);
+    expect(data.innovations.facets.isEstimate).toBe(true);
+    const categories = data.innovations.facets.categories.map((facet: { value: string }) => facet.value).sort();
+    expect(categories).toEqual(['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE']);
+  });
+
+  it('pages Organisation.innovations per supplier by LATERAL … LIMIT on the (supplier_id, title, id) index', async () => {
+    const { data, plans } = await run(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+        ... on Organisation { innovations(first: 5) { totalCount totalCountIsEstimate edges { node { id } } } } } }`,
+      { representations: demoSuppliers.map((supplier) => ({ __typename: 'Organisation', id: supplier.id })) },
+    );
+    expect(plans).toHaveLength(2);
+    expect(plans[0]).toContain('innovation_supplier_title_id');
+    expect(plans[1]).toContain('innovation_supplier_status');
+    for (const plan of plans) expect(plan).not.toMatch(fullScanOfInnovations);
+    for (const entity of data._entities) expect(entity.innovations.edges).toHaveLength(5);
   });
 });

@@ -171,6 +171,15 @@ describe('innovations subgraph', () => {
     expect(seen).toEqual(sorted(demoInnovations).map((i) => i.id));
   });
 
+  it('says its counts are exact while few innovations match (estimates start above 1,000 matches)', async () => {
+    const { data, errors }: any = await execute(`{
+      innovations(first: 1) { totalCount totalCountIsEstimate facets { isEstimate categories { count } } } }`);
+    expect(errors).toBeUndefined();
+    expect(data.innovations).toMatchObject({ totalCount: demoInnovations.length, totalCountIsEstimate: false, facets: { isEstimate: false } });
+    const categoryTotal = data.innovations.facets.categories.reduce((sum: number, facet: { count: number }) => sum + facet.count, 0);
+    expect(categoryTotal).toBe(demoInnovations.length);
+  });
+
   it('resolves Innovation entities in one batch (_entities)', async () => {
     const [first, second] = [demoInnovation('self-cleansing-gully-pots'), demoInnovation('adaptive-led-street-lighting-with-cms')];
     const { data, errors, statements } = await execute(entitiesQuery('... on Innovation { id title supplier { id } }'), {

@@ -12,7 +12,11 @@ export interface FacetCounts {
 /** The values resolvers return for each GraphQL type (graphql-codegen `mappers`). */
 export type InnovationModel = Innovation;
 /** `facets`, like `totalCount`, is a function: its statement runs only when a client selects it. */
-export type InnovationConnectionModel = Connection<Innovation> & { facets: () => Promise<FacetCounts> };
+export type InnovationConnectionModel = Connection<Innovation> & {
+  facets: () => Promise<FacetCounts & { isEstimate: boolean }>;
+  /** Shares the `totalCount` statement: selecting both runs it once. */
+  totalCountIsEstimate: () => Promise<boolean>;
+};
 /** An organisation is owned by members; here it is only the id the gateway sends or we reference. */
 export type OrganisationModel = { id: string };
 export type EvidenceItemModel = Evidence;

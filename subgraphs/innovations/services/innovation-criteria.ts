@@ -53,6 +53,14 @@ export function readInnovationFilter(filter: InnovationFilter | null | undefined
   };
 }
 
+/**
+ * Keeps an EXISTS a per-row index probe. Without it PostgreSQL may turn the EXISTS into a hash
+ * semi-join that first reads every confirmed evidence row (or certification) of the catalogue,
+ * a cost in proportion to the data, where the capped counts and the sampled facets (see
+ * innovation-counts.ts) look at a bounded number of innovations.
+ */
+const probePerRow = 'OFFSET 0';
+
 /** Adds the criteria to a query over innovations as `AND` conditions. */
 export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, criteria: InnovationCriteria): SelectQueryBuilder<T> {
   const alias = query.alias;
@@ -66,21 +74,21 @@ export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQu
   if (criteria.evidenceNations) {
     query.andWhere(
       `EXISTS (SELECT 1 FROM innovations.evidence nation_evidence WHERE nation_evidence.innovation_id = ${alias}.id
-         AND nation_evidence.confirmation = 'CONFIRMED' AND nation_evidence.authority_nation IN (:...filterEvidenceNations))`,
+         AND nation_evidence.confirmation = 'CONFIRMED' AND nation_evidence.authority_nation IN (:...filterEvidenceNations) ${probePerRow})`,
       { filterEvidenceNations: criteria.evidenceNations },
     );
   }
   if (criteria.hasConfirmedEvidence !== null) {
     query.andWhere(
       `${criteria.hasConfirmedEvidence ? '' : 'NOT '}EXISTS (SELECT 1 FROM innovations.evidence confirmed_evidence
-         WHERE confirmed_evidence.innovation_id = ${alias}.id AND confirmed_evidence.confirmation = 'CONFIRMED')`,
+         WHERE confirmed_evidence.innovation_id = ${alias}.id AND confirmed_evidence.confirmation = 'CONFIRMED' ${probePerRow})`,
     );
   }
   if (criteria.hasCurrentCertification !== null) {
     query.andWhere(
       `${criteria.hasCurrentCertification ? '' : 'NOT '}EXISTS (SELECT 1 FROM innovations.certification current_certification
          WHERE current_certification.innovation_id = ${alias}.id
-           AND (current_certification.expires_on IS NULL OR current_certification.expires_on >= :filterToday))`,
+           AND (current_certification.expires_on IS NULL OR current_certification.expires_on >= :filterToday) ${probePerRow})`,
       { filterToday: criteria.today },
     );
   }

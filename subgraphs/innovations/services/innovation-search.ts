@@ -52,6 +52,9 @@ export function readOrder(orderBy: InnovationOrder | null | undefined, terms: Se
   return order;
 }
 
+/** How many matches `RELEVANCE` ranks and lists at most (see `fetchOrderedPage`). */
+export const RANKED_MATCHES = 1_000;
+
 /** The rank as float8: its text form round-trips exactly through a cursor, unlike float4's. */
 const rankExpression = (alias: string) => `ts_rank(${alias}.search_vector, to_tsquery('english', :searchQuery))::float8`;
 
@@ -70,15 +73,35 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
   const paged = query.clone().limit(page.size + 1);
   const after = page.after;
   if (order === 'RELEVANCE') {
-    const rank = rankExpression(alias);
-    paged.addSelect(rank, 'search_rank').orderBy(rank, 'DESC').addOrderBy(`${alias}.id`, 'ASC');
+    // Only the first RANKED_MATCHES matches the GIN index yields are ranked: ts_rank over every match
+    // of a common word reads and scores each of them, a cost in proportion to the catalogue. The
+    // window is ranked in a subquery that hands back just the page's ids, so the planner cannot
+    // choose to rank every match and join the window afterwards; the LIMIT stops the bitmap heap
+    // scan early. The window is the same for every page of the list.
+    const candidates = query
+      .clone()
+      .select(`${alias}.id`, 'id')
+      .addSelect(`${alias}.search_vector`, 'search_vector')
+      .orderBy()
+      .getQuery();
+    const candidateRank = rankExpression('candidate');
+    let cursorCondition = '';
     if (after) {
       if (typeof after.sortValue !== 'number') throw wrongCursor();
-      paged.andWhere(`(${rank} < :cursorRank OR (${rank} = :cursorRank AND ${alias}.id > :cursorId))`, {
-        cursorRank: after.sortValue,
-        cursorId: after.id,
-      });
+      cursorCondition = `WHERE (${candidateRank} < :cursorRank OR (${candidateRank} = :cursorRank AND candidate.id > :cursorId))`;
+      paged.setParameters({ cursorRank: after.sortValue, cursorId: after.id });
     }
+    const rank = rankExpression(alias);
+    paged
+      .where(
+        `${alias}.id IN (SELECT ranked.id FROM (
+           SELECT candidate.id FROM (${candidates} LIMIT ${RANKED_MATCHES}) candidate ${cursorCondition}
+            ORDER BY ${candidateRank} DESC, candidate.id ASC LIMIT :rankedPageSize) ranked)`,
+        { rankedPageSize: page.size + 1 },
+      )
+      .addSelect(rank, 'search_rank')
+      .orderBy(rank, 'DESC')
+      .addOrderBy(`${alias}.id`, 'ASC');
     const { entities, raw } = await paged.getRawAndEntities<{ search_rank: number }>();
     return { rows: entities, sortValues: raw.map((row) => Number(row.search_rank)) };
   }

@@ -1,4 +1,4 @@
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { forbidden } from '../../../platform/errors';
 import type { Identity } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
@@ -6,7 +6,7 @@ import { readPage, toConnection, type ConnectionArgs } from '../../../platform/p
 import { Innovation, type AuditEvent, type Evidence } from '../entities';
 import type { InnovationFilter, InnovationOrder } from '../generated/graphql';
 import type { InnovationsLoaders } from '../loaders';
-import type { FacetCounts, InnovationConnectionModel } from '../mappers';
+import type { InnovationConnectionModel } from '../mappers';
 import {
   applyInnovationVisibility,
   canConfirmEvidence,
@@ -22,6 +22,7 @@ import {
   type AssessorStanding,
   type InnovationVisibility,
 } from '../policy';
+import { countFacets, countMatches, type FacetCountsWithEstimate, type MatchCount } from './innovation-counts';
 import { applyInnovationCriteria, readInnovationFilter } from './innovation-criteria';
 import { applySearch, fetchOrderedPage, readOrder, readSearch } from './innovation-search';
 
@@ -29,7 +30,8 @@ type ListArgs = ConnectionArgs & { filter?: InnovationFilter | null };
 type SearchArgs = ListArgs & { search?: string | null; orderBy?: InnovationOrder | null };
 
 const byTitle = (innovation: Innovation) => innovation.title;
-const noFacets = (): Promise<FacetCounts> => Promise.resolve({ categories: [], trls: [], nations: [], certifications: [] });
+const noFacets = (): Promise<FacetCountsWithEstimate> =>
+  Promise.resolve({ categories: [], trls: [], nations: [], certifications: [], isEstimate: false });
 
 /** Today's date in the UK, where certificates expire. */
 export function ukDate(instant: Date): string {
@@ -96,10 +98,16 @@ export class InnovationService {
     const faceting = query.clone();
     const { rows, sortValues } = await fetchOrderedPage(query, order, page);
     const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
-    const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, () => counting.getCount());
+    let counted: Promise<MatchCount> | undefined;
+    const count = () => (counted ??= countMatches(counting));
+    const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
-    let facets: Promise<FacetCounts> | undefined;
-    return { ...connection, facets: () => (facets ??= countFacets(faceting, today)) };
+    let facets: Promise<FacetCountsWithEstimate> | undefined;
+    return {
+      ...connection,
+      totalCountIsEstimate: async () => (await count()).isEstimate,
+      facets: () => (facets ??= countFacets(faceting, today)),
+    };
   }
 
   /**
@@ -112,9 +120,10 @@ export class InnovationService {
     const id = parseId(supplierId);
     const { innovationsBySupplier } = this.loaders;
     const rows = await innovationsBySupplier.page(page, criteria).load(id);
-    const connection = toConnection(rows, page, byTitle, () => innovationsBySupplier.count(criteria).load(id));
+    const count = () => innovationsBySupplier.count(criteria).load(id);
+    const connection = toConnection(rows, page, byTitle, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
-    return { ...connection, facets: noFacets };
+    return { ...connection, totalCountIsEstimate: async () => (await count()).isEstimate, facets: noFacets };
   }
 
   async evidence(innovation: Innovation) {
@@ -211,43 +220,4 @@ export class InnovationService {
   private prime(innovations: Innovation[]): void {
     for (const innovation of innovations) this.loaders.innovationById.prime(innovation.id, innovation);
   }
-}
-
-/**
- * Facet counts for the rows `query` selects (search, filters and visibility already applied), in
- * one statement: the matching ids once in a CTE, then one GROUP BY per facet. Nations count
- * confirmed evidence; certifications count current ones (no expiry, or not before today).
- */
-async function countFacets(query: SelectQueryBuilder<Innovation>, today: string): Promise<FacetCounts> {
-  const matched = query.select('innovation.id', 'id').addSelect('innovation.category', 'category').addSelect('innovation.trl', 'trl');
-  const [sql, parameters] = matched.getQueryAndParameters();
-  const todayParameter = `$${parameters.length + 1}`;
-  const rows: { facet: string; value: string; count: number }[] = await query.connection.query(
-    `WITH matched AS (${sql})
-     SELECT 'category' AS facet, category AS value, count(*)::int AS count FROM matched GROUP BY category
-     UNION ALL
-     SELECT 'trl', trl::text, count(*)::int FROM matched GROUP BY trl
-     UNION ALL
-     SELECT 'nation', evidence.authority_nation, count(DISTINCT evidence.innovation_id)::int
-       FROM innovations.evidence JOIN matched ON matched.id = evidence.innovation_id
-      WHERE evidence.confirmation = 'CONFIRMED' AND evidence.authority_nation IS NOT NULL
-      GROUP BY evidence.authority_nation
-     UNION ALL
-     SELECT 'certification', certification.scheme, count(DISTINCT certification.innovation_id)::int
-       FROM innovations.certification JOIN matched ON matched.id = certification.innovation_id
-      WHERE certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date
-      GROUP BY certification.scheme`,
-    [...parameters, today],
-  );
-  const facet = (name: string) =>
-    rows
-      .filter((row) => row.facet === name)
-      .map((row) => ({ value: row.value, count: Number(row.count) }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  return {
-    categories: facet('category') as FacetCounts['categories'],
-    trls: facet('trl').map((row) => ({ value: Number(row.value), count: row.count })),
-    nations: facet('nation') as FacetCounts['nations'],
-    certifications: facet('certification'),
-  };
 }

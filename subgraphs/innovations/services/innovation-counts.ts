@@ -1,0 +1,127 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import type { Innovation } from '../entities';
+import type { FacetCounts } from '../mappers';
+
+/**
+ * `totalCount` and `facets` at any catalogue size.
+ *
+ * Counting every match costs in proportion to the matches: a common word or a broad filter over
+ * 100,000 innovations reads tens of thousands of rows. So both are exact while at most
+ * `EXACT_UP_TO` innovations match (the common case for a real search, and the whole catalogue while
+ * it is small), found with `LIMIT EXACT_UP_TO + 1` so the scan stops early. Above that, the same
+ * conditions run over a page sample of the table (`TABLESAMPLE SYSTEM`, about `SAMPLE_ROWS` rows, a
+ * fixed seed so a repeated request gets the same answer) and the counts are scaled up by the
+ * sampled fraction; the API flags them (`totalCountIsEstimate`, `facets.isEstimate`). The sample is
+ * taken from the rows the viewer may see under the same search and filter: visibility is part of
+ * `matched`, so an estimate never counts what the viewer cannot see.
+ *
+ * Either way it is one statement, whichever branch runs: the sample branch sits behind a one-time
+ * filter and is not scanned when the exact count suffices.
+ */
+export const EXACT_UP_TO = 1_000;
+export const SAMPLE_ROWS = 2_000;
+
+/** The share of the table's pages to sample, in percent (100 while the table is small or never analysed). */
+export const samplePercent = `least(100, 100.0 * ${SAMPLE_ROWS} / greatest((SELECT reltuples FROM pg_class WHERE oid = 'innovations.innovation'::regclass), 1))`;
+
+export interface MatchCount {
+  count: number;
+  isEstimate: boolean;
+}
+
+/** `sql` reading the innovation table (as `alias`) from a page sample of it instead. */
+export function fromPageSample(sql: string, alias: string): string {
+  const from = `FROM "innovations"."innovation" "${alias}"`;
+  if (!sql.includes(from)) throw new Error(`The catalogue query no longer reads ${from}; update fromPageSample.`);
+  return sql.replace(from, `${from} TABLESAMPLE SYSTEM (${samplePercent}) REPEATABLE (0)`);
+}
+
+/** The matched rows' SQL (id, category, trl), the same over a page sample, and their parameters. */
+function matchedStatements(query: SelectQueryBuilder<Innovation>) {
+  const alias = query.alias;
+  const matched = query
+    .clone()
+    .select(`${alias}.id`, 'id')
+    .addSelect(`${alias}.category`, 'category')
+    .addSelect(`${alias}.trl`, 'trl')
+    .orderBy();
+  const [sql, parameters] = matched.getQueryAndParameters();
+  return { sql, sampled: fromPageSample(sql, alias), parameters };
+}
+
+/** `totalCount`: exact up to `EXACT_UP_TO`, else estimated from the sample (and never below what was seen). */
+export async function countMatches(query: SelectQueryBuilder<Innovation>): Promise<MatchCount> {
+  const { sql, sampled, parameters } = matchedStatements(query);
+  const [row]: { counted: number; estimated: number | null; percent: number }[] = await query.connection.query(
+    `WITH capped AS MATERIALIZED (SELECT 1 FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1})
+     SELECT (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
+            CASE WHEN (SELECT count(*) FROM capped) > ${EXACT_UP_TO}
+                 THEN round((SELECT count(*) FROM (${sampled}) sampled) * 100 / ${samplePercent})::int END AS estimated`,
+    parameters,
+  );
+  const counted = Number(row!.counted);
+  if (counted <= EXACT_UP_TO) return { count: counted, isEstimate: false };
+  // A 100% "sample" is the whole table (small, or never analysed): then the count is exact.
+  const isEstimate = Number(row!.percent) < 100;
+  return { count: isEstimate ? Math.max(EXACT_UP_TO + 1, Number(row!.estimated ?? 0)) : Number(row!.estimated), isEstimate };
+}
+
+export type FacetCountsWithEstimate = FacetCounts & { isEstimate: boolean };
+
+/**
+ * Facet counts for the rows `query` selects (search, filters and visibility already applied), in
+ * one statement: the matching rows (all of them, or the sample) once in a CTE, then one GROUP BY
+ * per facet. Nations count confirmed evidence; certifications count current ones (no expiry, or
+ * not before today).
+ */
+export async function countFacets(query: SelectQueryBuilder<Innovation>, today: string): Promise<FacetCountsWithEstimate> {
+  const { sql, sampled, parameters } = matchedStatements(query);
+  const todayParameter = `$${parameters.length + 1}`;
+  const rows: { facet: string; value: string; count: number; scale: number }[] = await query.connection.query(
+    `WITH capped AS MATERIALIZED (SELECT id, category, trl FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1}),
+          exact AS (SELECT count(*) <= ${EXACT_UP_TO} AS is_exact FROM capped),
+          matched AS MATERIALIZED (
+            SELECT id, category, trl FROM capped WHERE (SELECT is_exact FROM exact)
+            UNION ALL
+            SELECT id, category, trl FROM (${sampled}) sampled WHERE NOT (SELECT is_exact FROM exact)),
+          scale AS (SELECT CASE WHEN (SELECT is_exact FROM exact) THEN 1 ELSE 100 / ${samplePercent} END::float8 AS factor),
+          counts AS (
+            SELECT 'category' AS facet, category AS value, count(*)::int AS count FROM matched GROUP BY category
+            UNION ALL
+            SELECT 'trl', trl::text, count(*)::int FROM matched GROUP BY trl
+            UNION ALL
+            -- LATERAL with DISTINCT: an index probe per matched innovation (each counts once per
+            -- value), never a hash of every evidence or certification row of the catalogue.
+            SELECT 'nation', nation.value, count(*)::int
+              FROM matched CROSS JOIN LATERAL (
+                SELECT DISTINCT evidence.authority_nation AS value FROM innovations.evidence
+                 WHERE evidence.innovation_id = matched.id AND evidence.confirmation = 'CONFIRMED'
+                   AND evidence.authority_nation IS NOT NULL) nation
+             GROUP BY nation.value
+            UNION ALL
+            SELECT 'certification', scheme.value, count(*)::int
+              FROM matched CROSS JOIN LATERAL (
+                SELECT DISTINCT certification.scheme AS value FROM innovations.certification
+                 WHERE certification.innovation_id = matched.id
+                   AND (certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date)) scheme
+             GROUP BY scheme.value)
+     -- One row even when nothing matches, so the caller always learns whether it was a sample.
+     SELECT counts.facet, counts.value, counts.count, scale.factor AS scale
+       FROM scale LEFT JOIN counts ON true`,
+    [...parameters, today],
+  );
+  const scale = Number(rows[0]?.scale ?? 1);
+  const isEstimate = scale !== 1;
+  const facet = (name: string) =>
+    rows
+      .filter((row) => row.facet === name)
+      .map((row) => ({ value: row.value, count: isEstimate ? Math.max(1, Math.round(Number(row.count) * scale)) : Number(row.count) }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  return {
+    categories: facet('category') as FacetCounts['categories'],
+    trls: facet('trl').map((row) => ({ value: Number(row.value), count: row.count })),
+    nations: facet('nation') as FacetCounts['nations'],
+    certifications: facet('certification'),
+    isEstimate,
+  };
+}
