@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
-import { demoAdmissions, demoLots, demoProcurementRoutes } from '../../demo-data/procurement-routes';
+import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
 import { procurementDeadlines } from '../../platform/config';
 import { Admission, Lot, ProcurementRoute } from './entities';
 import { dayOf, systemClock, type Clock } from './services/clock';
@@ -9,13 +9,18 @@ import { addWorkingDays } from './services/working-days';
 
 /**
  * Inserts the demo routes, their lots and admissions, and the demo projects, in one transaction,
- * when there are no routes yet. Project dates are set from the clock, so each demo project is at
+ * when there are no routes yet. Route and project dates are set from the clock, so each demo project is at
  * its stage (standstill, clarification, evaluation, contracted) whenever the data is seeded.
  */
 export async function seedDemoData(dataSource: DataSource, clock: Clock = systemClock): Promise<void> {
   await dataSource.transaction(async (manager) => {
     if ((await manager.count(ProcurementRoute)) > 0) return;
-    await manager.insert(ProcurementRoute, demoProcurementRoutes);
+    // A route's status follows from its dates: they are moved on to today so each is in its demo status.
+    const today = dayOf(clock.now());
+    await manager.insert(
+      ProcurementRoute,
+      demoProcurementRoutes.map(({ status: _status, ...route }) => ({ ...route, ...demoRouteDatesOn(route, today) })),
+    );
     await manager.insert(Lot, demoLots);
     await manager.insert(Admission, demoAdmissions);
     for (const project of demoProjects) await seedProject(manager, project, clock.now());

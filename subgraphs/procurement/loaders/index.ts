@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Identity } from '../../../platform/identity';
+import type { Clock } from '../services/clock';
 import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader } from './lot.loader';
 import {
   createContractByProjectLoader,
@@ -20,13 +21,13 @@ import {
 import { createLiveRoutesBySupplierCategoryLoader, createRouteByIdLoader } from './procurement-route.loader';
 
 /** The loaders of one request. Made fresh per request so no cached row outlives it. */
-export function createProcurementLoaders(dataSource: DataSource, viewer: Identity = null) {
+export function createProcurementLoaders(dataSource: DataSource, viewer: Identity, clock: Clock) {
   return {
     routeById: createRouteByIdLoader(dataSource),
-    liveRoutesBySupplierCategory: createLiveRoutesBySupplierCategoryLoader(dataSource),
+    liveRoutesBySupplierCategory: createLiveRoutesBySupplierCategoryLoader(dataSource, clock),
     lotById: createLotByIdLoader(dataSource),
     lotsByRoute: createLotsByRouteLoader(dataSource),
-    admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource),
+    admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource, clock),
     projectById: createProjectByIdLoader(dataSource),
     questionById: createQuestionByIdLoader(dataSource),
     responseById: createResponseByIdLoader(dataSource),

@@ -9,6 +9,7 @@ import {
   Contract,
   ProcurementProject,
   ProcurementResponse,
+  ProcurementRoute,
   type EvaluationCriterion,
 } from '../entities';
 import type {
@@ -41,6 +42,7 @@ import {
 } from '../policy';
 import { dayOf, type Clock } from './clock';
 import type { InnovationDirectory } from './innovation-directory';
+import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
 import { addWorkingDays } from './working-days';
 import {
   audit,
@@ -325,7 +327,8 @@ export class ProjectService {
     const lot = await this.loaders.lotById.load(lotId);
     if (!lot) throw notFound('Lot', lotId);
     const route = (await this.loaders.routeById.load(lot.routeId))!;
-    if (route.status !== 'LIVE') illegalState(`Buyers may buy only through LIVE routes; ${route.reference} is ${route.status}.`, route.status);
+    const routeStatus = routeStatusOn(route, dayOf(this.now()));
+    if (routeStatus !== 'LIVE') illegalState(`Buyers may buy only through LIVE routes; ${route.reference} is ${routeStatus}.`, routeStatus);
     if (!buyerMayUseRoute(viewer, route)) refuse(viewer, `Your organisation is not eligible to buy through ${route.reference}.`);
     if (!lot.awardProcedures.includes(input.procedure)) {
       throw badUserInput(`Lot ${lot.number} of ${route.reference} does not allow ${input.procedure}.`, 'procedure');
@@ -409,9 +412,16 @@ export class ProjectService {
         'responseWorkingDays',
       );
     }
+    const selection = input.supplierIds ? [...new Set(input.supplierIds.map((id) => parseId(id, 'supplierIds')))] : null;
+    if (selection && selection.length === 0) throw badUserInput('"supplierIds" must name at least one admitted supplier, or be omitted to invite all.', 'supplierIds');
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
       await this.allow(manager, 'publish', project);
+      const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: project.routeId } });
+      // A DPS or dynamic market invites every admitted supplier; only a framework's buyer may choose.
+      if (selection && isDynamicRoute(route)) {
+        throw badUserInput(`${route.reference} is a dynamic route: every admitted supplier on the lot is invited, with no selection.`, 'supplierIds');
+      }
       const now = this.now();
       const today = dayOf(now);
       const at = (day: string) => new Date(`${day}T${String(deadlineHourUtc).padStart(2, '0')}:00:00Z`);
@@ -426,12 +436,17 @@ export class ProjectService {
         [now, clarificationClosesAt, responseDeadline],
         'PUBLISH',
       );
-      // Every supplier admitted to the lot now is invited: no selection, as a DPS or dynamic market requires.
-      const invited: unknown[] = await manager.query(
+      // The suppliers admitted to the lot now: all of them, or the buyer's selection among them.
+      const invited: { supplier_id: string }[] = await manager.query(
         `INSERT INTO procurement.invitation (project_id, supplier_id, invited_at)
-         SELECT $1, supplier_id, $2 FROM procurement.admission WHERE lot_id = $3 AND status = 'ADMITTED' RETURNING supplier_id`,
-        [project.id, now, project.lotId],
+         SELECT $1, supplier_id, $2 FROM procurement.admission
+          WHERE lot_id = $3 AND status = 'ADMITTED' AND ($4::uuid[] IS NULL OR supplier_id = ANY($4::uuid[])) RETURNING supplier_id`,
+        [project.id, now, project.lotId, selection],
       );
+      if (selection && invited.length !== selection.length) {
+        const admitted = new Set(invited.map((row) => row.supplier_id));
+        throw badUserInput(`Supplier ${selection.find((id) => !admitted.has(id))} is not admitted to this lot.`, 'supplierIds');
+      }
       if (invited.length === 0) throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
       return published;
     });
