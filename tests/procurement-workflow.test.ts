@@ -280,6 +280,11 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
     expect(releases.map((r) => r.tag[0])).toEqual(['planning', 'tender', 'award', 'contract']);
     const awardRelease = releases[2];
     expect(awardRelease.parties.map((p: any) => p.roles).flat()).toEqual(expect.arrayContaining(['buyer', 'procuringEntity', 'supplier', 'tenderer']));
+    // Parties are named from procurement's own snapshots (the buyer's at creation, suppliers' at application), never from members' tables.
+    const partyNames = Object.fromEntries(awardRelease.parties.map((p: any) => [p.id, p.name]));
+    expect(partyNames).toMatchObject({ [kent.id]: 'Kent County Council', [resurface.id]: resurface.name, [potholePro.id]: potholePro.name });
+    expect(awardRelease.buyer).toEqual({ id: kent.id, name: 'Kent County Council' });
+    expect(awardRelease.awards[0].suppliers[0].name).toBe(partyNames[awardRelease.awards[0].suppliers[0].id]);
     expect(releases[1].tender.numberOfTenderers).toBe(2);
     expect(JSON.stringify(releases)).not.toMatch(/hot-in-place|thermal lance/);
     graph.clock.set('2026-11-30T09:00:00Z');

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
+import { demoOrganisations } from '../../demo-data/organisations';
 import { procurementDeadlines } from '../../platform/config';
 import { Admission, Lot, ProcurementRoute } from './entities';
 import { dayOf, systemClock, type Clock } from './services/clock';
@@ -22,10 +23,13 @@ export async function seedDemoData(dataSource: DataSource, clock: Clock = system
       demoProcurementRoutes.map(({ status: _status, ...route }) => ({ ...route, ...demoRouteDatesOn(route, today) })),
     );
     await manager.insert(Lot, demoLots);
-    await manager.insert(Admission, demoAdmissions);
+    // Names as the suppliers would have had them snapshotted when applying (for OCDS parties).
+    await manager.insert(Admission, demoAdmissions.map((admission) => ({ ...admission, supplierName: organisationName(admission.supplierId) })));
     for (const project of demoProjects) await seedProject(manager, project, clock.now());
   });
 }
+
+const organisationName = (id: string) => demoOrganisations.find((organisation) => organisation.id === id)?.name ?? null;
 
 /** Nine in the morning (UTC) on a working day some working days from today. */
 function atWorkingDay(now: Date, offset: number, hour = 9): Date {
@@ -39,10 +43,10 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
   const status = project.stage === 'CONTRACTED' ? 'CONTRACTED' : project.stage === 'STANDSTILL' ? 'AWARDED' : 'PUBLISHED';
   const winner = project.responses.find((r) => r.supplierId === project.winnerSupplierId);
   await manager.query(
-    `INSERT INTO procurement.project (id, ocid, buyer_id, created_by, title, need, budget, route_id, lot_id, procedure, status, criteria,
+    `INSERT INTO procurement.project (id, ocid, buyer_id, buyer_name, created_by, title, need, budget, route_id, lot_id, procedure, status, criteria,
        direct_award_justification, published_at, clarification_closes_at, response_deadline, awarded_supplier_id, awarded_at, award_value,
        standstill_ends_on, version, created_at)
-     SELECT $1, $2, $3, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20
+     SELECT $1, $2, $3, $21, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20
        FROM procurement.lot WHERE lot.id = $8`,
     [
       project.id, `${ocidPrefix}-${project.id}`, project.buyerId, project.createdBy, project.title, project.need, project.budget, project.lotId,
@@ -51,7 +55,7 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
       days.clarificationCloses !== undefined ? atWorkingDay(now, days.clarificationCloses, 12) : null,
       days.deadline !== undefined ? atWorkingDay(now, days.deadline, 12) : null,
       project.winnerSupplierId ?? null, awardedAt, project.awardValue ?? winner?.price ?? null, standstillEndsOn,
-      atWorkingDay(now, days.created),
+      atWorkingDay(now, days.created), organisationName(project.buyerId),
     ],
   );
   for (const item of project.shortlist) {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Identity } from '../../../platform/identity';
 import type { Clock } from '../services/clock';
-import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader } from './lot.loader';
+import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader, createSupplierNamesByLotLoader } from './lot.loader';
 import {
   createContractByProjectLoader,
   createContractsByOrganisationLoader,
@@ -28,6 +28,7 @@ export function createProcurementLoaders(dataSource: DataSource, viewer: Identit
     lotById: createLotByIdLoader(dataSource),
     lotsByRoute: createLotsByRouteLoader(dataSource),
     admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource, clock),
+    supplierNamesByLot: createSupplierNamesByLotLoader(dataSource),
     projectById: createProjectByIdLoader(dataSource),
     questionById: createQuestionByIdLoader(dataSource),
     responseById: createResponseByIdLoader(dataSource),

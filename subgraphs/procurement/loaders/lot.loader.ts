@@ -37,3 +37,16 @@ export const createAdmittedSupplierIdsByLotLoader = (dataSource: DataSource, clo
       .getMany();
     return groupByKeys(lotIds, admissions, (admission) => admission.lotId).map((group) => group.map((a) => a.supplierId));
   });
+
+/**
+ * The names suppliers had when they applied to each lot (snapshots; see the party-names migration),
+ * for OCDS parties. One query for many lots. Only ever shown for suppliers a release publishes.
+ */
+export const createSupplierNamesByLotLoader = (dataSource: DataSource) =>
+  new DataLoader<string, ReadonlyMap<string, string>>(async (lotIds) => {
+    const rows: { lot_id: string; supplier_id: string; supplier_name: string }[] = await dataSource.query(
+      `SELECT lot_id, supplier_id, supplier_name FROM procurement.admission WHERE lot_id = ANY($1::uuid[]) AND supplier_name IS NOT NULL`,
+      [[...lotIds]],
+    );
+    return lotIds.map((lotId) => new Map(rows.filter((row) => row.lot_id === lotId).map((row) => [row.supplier_id, row.supplier_name])));
+  });

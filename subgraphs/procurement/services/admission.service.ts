@@ -85,6 +85,8 @@ export class AdmissionService {
     const conflicts = optionalText(input.conflictsOfInterest, 'conflictsOfInterest', 4000);
     const lotId = parseId(input.lotId, 'lotId');
     const viewer = this.viewer!;
+    // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
+    const supplierName = viewer.organisationName?.slice(0, 300) ?? null;
     return this.dataSource.transaction(async (manager) => {
       const lot = await manager.findOne(Lot, { where: { id: lotId } });
       if (!lot) throw notFound('Lot', lotId);
@@ -100,14 +102,14 @@ export class AdmissionService {
           illegalState(`Your organisation's admission to this lot is already ${existing.status}.`, existing.status);
         }
         await updateAtVersion(manager, 'admission', existing.id, existing.version,
-          `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6`,
-          [input.exclusionGroundsApply, conflicts, viewer.personId, now]);
+          `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6, supplier_name = $7`,
+          [input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName]);
         id = existing.id;
       } else {
         [{ id }] = await manager.query(
-          `INSERT INTO procurement.admission (supplier_id, lot_id, status, exclusion_grounds_apply, conflicts_of_interest, applied_by, created_at, updated_at)
-           VALUES ($1, $2, 'APPLIED', $3, $4, $5, $6, $6) RETURNING id`,
-          [viewer.organisationId, lotId, input.exclusionGroundsApply, conflicts, viewer.personId, now],
+          `INSERT INTO procurement.admission (supplier_id, lot_id, status, exclusion_grounds_apply, conflicts_of_interest, applied_by, created_at, updated_at, supplier_name)
+           VALUES ($1, $2, 'APPLIED', $3, $4, $5, $6, $6, $7) RETURNING id`,
+          [viewer.organisationId, lotId, input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName],
         );
       }
       await audit(manager, { subjectType: 'ADMISSION', subjectId: id, actorId: viewer.personId, at: now, action: 'APPLY', fromStatus: existing?.status ?? null, toStatus: 'APPLIED' });

@@ -355,6 +355,8 @@ export class ProjectService {
         id,
         ocid: `${ocidPrefix}-${id}`,
         buyerId: viewer.organisationId,
+        // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
+        buyerName: viewer.organisationName?.slice(0, 300) ?? null,
         createdBy: viewer.personId,
         title,
         need,
