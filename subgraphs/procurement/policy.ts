@@ -123,8 +123,8 @@ export function canSeeWinningScore(viewer: Identity, project: ProjectRow, respon
 /** What the project facts a capability needs, beyond the project itself. */
 export interface ProjectFacts {
   invitedSupplierIds: readonly string[];
-  /** The viewer's own conflict declaration on this project, if any. */
-  declaration: { hasConflict: boolean } | null;
+  /** The viewer's own conflict declarations on this project: responding supplier id → whether in conflict. */
+  declarations: ReadonlyMap<string, boolean>;
 }
 
 const beforeAward: readonly ProjectStatus[] = ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION'];
@@ -162,7 +162,7 @@ export const projectRules = {
   },
   evaluate: {
     who: (viewer: Identity, project: ProjectRow, facts: ProjectFacts) =>
-      isBuyerTeam(viewer, project) && facts.declaration?.hasConflict === false,
+      isBuyerTeam(viewer, project) && [...facts.declarations.values()].includes(false),
     when: (status: ProjectStatus) => status === 'EVALUATION',
   },
   award: {
@@ -177,6 +177,15 @@ export const projectRules = {
       status === 'AWARDED' && !!project.standstillEndsOn && today > project.standstillEndsOn,
   },
 } as const;
+
+/**
+ * Scoring one response: an evaluator of the buyer's team who has declared no conflict with that
+ * response's supplier (declarations are per responding supplier). `projectRules.evaluate` says
+ * whether the evaluator may score any response at all.
+ */
+export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string): boolean {
+  return isBuyerTeam(viewer, project) && facts.declarations.get(supplierId) === false;
+}
 
 /** Suppliers apply through their ORG_ADMIN; PLATFORM_ADMIN decides. */
 export function canApplyForAdmission(viewer: Identity): boolean {

@@ -94,10 +94,11 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
       );
     }
   }
-  if (project.responses.length) {
+  // The evaluator declared no conflict with each responding supplier before scoring.
+  for (const r of project.responses) {
     await manager.query(
-      `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, declared_at) VALUES ($1, $2, false, $3)`,
-      [project.id, project.createdBy, atWorkingDay(now, days.deadline! + 1)],
+      `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, declared_at) VALUES ($1, $2, $3, false, $4)`,
+      [project.id, project.createdBy, r.supplierId, atWorkingDay(now, days.deadline! + 1)],
     );
   }
   if (project.contract && awardedAt) {

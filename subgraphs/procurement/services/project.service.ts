@@ -34,6 +34,7 @@ import {
   canSeeWinningScore,
   canSeeInvitations,
   isBuyerTeam,
+  mayScoreResponseOf,
   projectRules,
   projectStatus,
   readableResponses,
@@ -113,11 +114,11 @@ export class ProjectService {
   }
 
   async facts(project: ProcurementProject): Promise<ProjectFacts> {
-    const [invitedSupplierIds, declaration] = await Promise.all([
+    const [invitedSupplierIds, declarations] = await Promise.all([
       this.loaders.invitedSupplierIds.load(project.id),
       this.loaders.declaration.load(project.id),
     ]);
-    return { invitedSupplierIds, declaration };
+    return { invitedSupplierIds, declarations };
   }
 
   async viewerCan(project: ProcurementProject): Promise<Record<Capability, boolean>> {
@@ -216,7 +217,7 @@ export class ProjectService {
     const status = this.status(project);
     return {
       edit: projectRules.respond.who(this.viewer, project, facts) && projectRules.respond.when(status) && this.viewer?.organisationId === response.supplierId,
-      score: projectRules.evaluate.who(this.viewer, project, facts) && projectRules.evaluate.when(status),
+      score: mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status),
       award: projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
     };
   }
@@ -254,17 +255,17 @@ export class ProjectService {
   }
 
   /** Checks who, then when; the error says which failed. */
-  private async allow(manager: EntityManager, name: Capability, project: ProcurementProject): Promise<ProjectStatus> {
+  private async allow(manager: EntityManager, name: Capability, project: ProcurementProject): Promise<ProjectFacts> {
     const invited: string[] = (
       await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
     ).map((row: { supplier_id: string }) => row.supplier_id);
-    const declared: { has_conflict: boolean }[] = this.viewer
+    const declared: { supplier_id: string; has_conflict: boolean }[] = this.viewer
       ? await manager.query(
-          `SELECT has_conflict FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
+          `SELECT supplier_id, has_conflict FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
           [project.id, this.viewer.personId],
         )
       : [];
-    const facts: ProjectFacts = { invitedSupplierIds: invited, declaration: declared[0] ? { hasConflict: declared[0].has_conflict } : null };
+    const facts: ProjectFacts = { invitedSupplierIds: invited, declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])) };
     const rule = projectRules[name] as {
       who: (v: Identity, p: ProcurementProject, f: ProjectFacts) => boolean;
       when: (s: ProjectStatus, p: ProcurementProject, today: string) => boolean;
@@ -274,7 +275,7 @@ export class ProjectService {
     if (!rule.when(status, project, dayOf(this.now()))) {
       illegalState(`A ${status} procurement project does not allow this (${name}).`, status);
     }
-    return status;
+    return facts;
   }
 
   private async changeStatus(
@@ -541,26 +542,35 @@ export class ProjectService {
     });
   }
 
+  /**
+   * An evaluator's declaration about one responding supplier, or the same about every responding
+   * supplier not yet declared for. A declaration is evidence: made once per supplier, never rewritten.
+   */
   async declareConflict(input: DeclareConflictOfInterestInput): Promise<ProcurementProject> {
     const details = optionalText(input.details, 'details', 2000);
+    const supplierId = input.supplierId ? parseId(input.supplierId, 'supplierId') : null;
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
-      await this.allow(manager, 'declareConflicts', project);
-      const existing: unknown[] = await manager.query(
-        `SELECT 1 FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
-        [project.id, this.viewer!.personId],
-      );
-      // A declaration is evidence: it is made once and not rewritten.
-      if (existing.length) illegalState('You have already declared for this project.', 'DECLARED');
+      const { declarations } = await this.allow(manager, 'declareConflicts', project);
+      const responders: string[] = (
+        await manager.query(`SELECT supplier_id FROM procurement.response WHERE project_id = $1 ORDER BY supplier_id`, [project.id])
+      ).map((row: { supplier_id: string }) => row.supplier_id);
+      if (supplierId && !responders.includes(supplierId)) throw badUserInput('That supplier has not responded to this project.', 'supplierId');
+      const targets = (supplierId ? [supplierId] : responders).filter((id) => !declarations.has(id));
+      if (targets.length === 0) {
+        illegalState(supplierId ? 'You have already declared for this supplier.' : 'You have already declared for every responding supplier.', 'DECLARED');
+      }
       const now = this.now();
-      await manager.query(
-        `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, details, declared_at) VALUES ($1, $2, $3, $4, $5)`,
-        [project.id, this.viewer!.personId, input.hasConflict, details, now],
-      );
-      await audit(manager, {
-        subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
-        action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT', reason: details,
-      });
+      for (const target of targets) {
+        await manager.query(
+          `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, details, declared_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [project.id, this.viewer!.personId, target, input.hasConflict, details, now],
+        );
+        await audit(manager, {
+          subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
+          action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT', reason: `Supplier ${target}${details ? `: ${details}` : ''}`,
+        });
+      }
       return project;
     });
   }
@@ -579,7 +589,10 @@ export class ProjectService {
         // Sealed: the buyer's team cannot even address a response before the deadline.
         illegalState('Responses are sealed until the deadline.', this.status(project));
       }
-      await this.allow(manager, 'evaluate', project);
+      const facts = await this.allow(manager, 'evaluate', project);
+      if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
+        refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
+      }
       if (!project.criteria.some((c) => c.name === input.criterion)) throw badUserInput(`"${input.criterion}" is not a criterion of this project.`, 'criterion');
       const now = this.now();
       await manager.query(
