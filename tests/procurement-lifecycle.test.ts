@@ -187,6 +187,24 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
     expect(await fails(apply, { lotId }, 'potholepro-contributor')).toMatchObject({ code: 'CONFLICT', currentStatus: 'LIVE' });
   });
 
+  test('LIVE: staff suspend an admitted supplier (with a reason) and reinstate it', async () => {
+    const suspend = { admissionId: resurfaceAdmission.id, decision: 'SUSPENDED', version: resurfaceAdmission.version };
+    expect(await fails(decide, { input: suspend }, 'platform-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const suspended = (await ok(decide, { input: { ...suspend, reason: 'Insurance lapsed.' } }, 'platform-admin')).decideAdmission;
+    expect(suspended.status).toBe('SUSPENDED');
+    expect((await ok(routeStatus, { id: routeId })).procurementRoute.lots[0].admittedSuppliers).toEqual([]);
+    expect((await ok(availableVia, { id: innovationId }, 'kent-buyer')).innovation.availableVia.map((r: any) => r.reference)).not.toContain('RM6500');
+    // The supplier sees its own suspension; the public does not.
+    expect((await ok(admissions, { filter: { routeId } }, 'resurface-admin')).admissions.edges.map((e: any) => e.node.status)).toEqual(['SUSPENDED']);
+    expect((await ok(admissions, { filter: { routeId } })).admissions.totalCount).toBe(0);
+    const input = { title: 'Potholes', need: 'Fix them.', budget: 10000, lotId, procedure: 'DIRECT_AWARD', innovationIds: [innovationId] };
+    expect(await fails(createProject, { input }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const reinstated = (await ok(decide, { input: { admissionId: resurfaceAdmission.id, decision: 'ADMITTED', version: suspended.version } }, 'platform-admin')).decideAdmission;
+    expect(reinstated.status).toBe('ADMITTED');
+    resurfaceAdmission.version = reinstated.version;
+    expect((await ok(admissions, { filter: { routeId } })).admissions.totalCount).toBe(1);
+  });
+
   test('EXPIRED from expiresOn: admissions expire with the route; no buying, no decisions, no lot edits', async () => {
     at(dates.expiresOn);
     expect(await referencesIn('EXPIRED')).toContain('RM6500');
