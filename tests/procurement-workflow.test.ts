@@ -244,7 +244,8 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
     expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Quality', score: 80 } }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
     expect(await fails(declare, { i: { projectId, supplierId: potholePro.id, hasConflict: false } }, 'kent-admin')).toMatchObject({ code: 'CONFLICT' });
     expect(await fails(declare, { i: { projectId, supplierId: kent.id, hasConflict: false } }, 'kent-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect((await ok(declare, { i: { projectId, hasConflict: false } }, 'kent-admin')).declareConflictOfInterest.viewerCan.evaluate).toBe(true);
+    expect((await ok(declare.replace('evaluate', 'evaluate declareConflicts'), { i: { projectId, hasConflict: false } }, 'kent-admin')).declareConflictOfInterest.viewerCan)
+      .toEqual({ evaluate: true, declareConflicts: false });
     expect(await fails(declare, { i: { projectId, hasConflict: false } }, 'kent-admin')).toMatchObject({ code: 'CONFLICT' });
     const canScore = (await ok(`query($id: ID!){ procurementProject(id: $id) { responses { supplier { id } viewerCan { score } } } }`, { id: projectId }, 'kent-admin'))
       .procurementProject.responses;

@@ -132,10 +132,16 @@ export class ProjectService {
       };
       return rule.who(this.viewer, project, facts) && rule.when(status, project, today);
     };
-    return Object.fromEntries((Object.keys(projectRules) as Capability[]).map((name) => [name, can(name)])) as Record<
+    const capabilities = Object.fromEntries((Object.keys(projectRules) as Capability[]).map((name) => [name, can(name)])) as Record<
       Capability,
       boolean
     >;
+    // Declarations are made once per responding supplier: nothing is left to declare once each has one.
+    if (capabilities.declareConflicts) {
+      const responders = await this.loaders.responderIds.load(project.id);
+      capabilities.declareConflicts = responders.some((id) => !facts.declarations.has(id));
+    }
+    return capabilities;
   }
 
   async shortlist(project: ProcurementProject) {
