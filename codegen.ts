@@ -36,6 +36,7 @@ const mappedTypes: Record<string, string[]> = {
     'Organisation',
     'ProcurementProject',
     'ProcurementProjectConnection',
+    'AdmissionConnection',
     'ShortlistedInnovation',
     'ClarificationQuestion',
     'ProcurementResponse',

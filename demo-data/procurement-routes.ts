@@ -33,7 +33,13 @@ export interface DemoProcurementRoute {
   guidance: string | null;
   feePercent: number;
   eligibleNations: DemoNation[];
+  /**
+   * Lifecycle dates as of `demoReferenceDay`, each the first day of a status; the seed shifts them
+   * by the days since then (`demoRouteDatesOn`), so every route is in `status` whenever it is seeded.
+   */
   opensOn: string | null;
+  applicationsCloseOn: string | null;
+  standstillStartsOn: string | null;
   startsOn: string | null;
   expiresOn: string | null;
 }
@@ -82,6 +88,8 @@ const routeRows: RouteRow[] = [
     feePercent: 1,
     eligibleNations: allNations,
     opensOn: '2025-02-24',
+    applicationsCloseOn: null,
+    standstillStartsOn: null,
     startsOn: '2025-04-01',
     expiresOn: '2029-03-31',
     lots: [
@@ -104,6 +112,8 @@ const routeRows: RouteRow[] = [
     feePercent: 0.5,
     eligibleNations: ['ENGLAND', 'WALES'],
     opensOn: '2023-01-09',
+    applicationsCloseOn: '2023-03-10',
+    standstillStartsOn: '2023-05-15',
     startsOn: '2023-06-01',
     expiresOn: '2027-05-31',
     lots: [
@@ -124,6 +134,8 @@ const routeRows: RouteRow[] = [
     feePercent: 0.75,
     eligibleNations: allNations,
     opensOn: '2025-03-03',
+    applicationsCloseOn: '2025-04-14',
+    standstillStartsOn: '2025-06-16',
     startsOn: '2025-07-01',
     expiresOn: '2029-06-30',
     lots: [
@@ -144,8 +156,10 @@ const routeRows: RouteRow[] = [
     feePercent: 1,
     eligibleNations: allNations,
     opensOn: '2026-01-12',
-    startsOn: '2026-04-01',
-    expiresOn: '2030-03-31',
+    applicationsCloseOn: null,
+    standstillStartsOn: null,
+    startsOn: '2027-04-01',
+    expiresOn: '2031-03-31',
     lots: [
       ['On-street residential charging', 'Slow and fast charge points for residents without off-street parking.', ['EV_CHARGING_AND_DECARBONISATION'], fc],
       ['Rapid charging hubs', 'Rapid and ultra-rapid charging hubs, including grid connection.', ['EV_CHARGING_AND_DECARBONISATION'], fc],
@@ -162,7 +176,9 @@ const routeRows: RouteRow[] = [
     guidance: null,
     feePercent: 1,
     eligibleNations: ['ENGLAND', 'WALES', 'SCOTLAND'],
-    opensOn: '2026-09-01',
+    opensOn: '2027-03-01',
+    applicationsCloseOn: '2027-04-12',
+    standstillStartsOn: null,
     startsOn: null,
     expiresOn: null,
     lots: [
@@ -183,6 +199,8 @@ const routeRows: RouteRow[] = [
     feePercent: 0.5,
     eligibleNations: ['ENGLAND'],
     opensOn: '2020-09-01',
+    applicationsCloseOn: '2020-10-12',
+    standstillStartsOn: '2020-12-07',
     startsOn: '2021-01-04',
     expiresOn: '2025-01-03',
     lots: [
@@ -202,9 +220,11 @@ const routeRows: RouteRow[] = [
     guidance: 'Phase 1 feasibility contracts of up to £60,000 each are awarded directly to the successful applicants.',
     feePercent: 0,
     eligibleNations: ['SCOTLAND'],
-    opensOn: '2025-09-15',
-    startsOn: '2026-02-02',
-    expiresOn: '2027-01-29',
+    opensOn: '2026-09-15',
+    applicationsCloseOn: '2026-11-13',
+    standstillStartsOn: '2027-01-11',
+    startsOn: '2027-02-01',
+    expiresOn: '2028-01-31',
     lots: [
       ['Low-carbon construction and materials', 'Lower-carbon surfacing, binders and construction methods.', ['SURFACING_AND_MATERIALS', 'EV_CHARGING_AND_DECARBONISATION'], da],
       ['Decarbonising winter service', 'Alternatives to rock salt and lower-emission gritting fleets.', ['WINTER_SERVICE'], da],
@@ -223,6 +243,8 @@ const routeRows: RouteRow[] = [
     feePercent: 0,
     eligibleNations: ['ENGLAND'],
     opensOn: '2025-06-02',
+    applicationsCloseOn: null,
+    standstillStartsOn: null,
     startsOn: '2025-07-01',
     expiresOn: '2027-06-30',
     lots: [
@@ -295,6 +317,24 @@ export const demoAdmissions: DemoAdmission[] = routeRows.flatMap((route) =>
     }),
   ),
 );
+
+/** The day the demo routes' dates are written for: each route is in its `status` on this day. */
+export const demoReferenceDay = '2026-11-28';
+
+const shiftDay = (day: string | null, days: number) =>
+  day === null ? null : new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A demo route's dates moved on by the days from `demoReferenceDay` to `today`, so its status stays. */
+export function demoRouteDatesOn(route: Omit<DemoProcurementRoute, 'status'>, today: string) {
+  const days = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${demoReferenceDay}T00:00:00Z`)) / 86_400_000);
+  return {
+    opensOn: shiftDay(route.opensOn, days),
+    applicationsCloseOn: shiftDay(route.applicationsCloseOn, days),
+    standstillStartsOn: shiftDay(route.standstillStartsOn, days),
+    startsOn: shiftDay(route.startsOn, days),
+    expiresOn: shiftDay(route.expiresOn, days),
+  };
+}
 
 export function demoProcurementRoute(reference: string): DemoProcurementRoute {
   const found = demoProcurementRoutes.find((route) => route.reference === reference);

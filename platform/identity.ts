@@ -24,6 +24,12 @@ export interface Viewer {
    * identities minted before it existed still verify.
    */
   organisationNation?: string | null;
+  /**
+   * The organisation's name as members holds it when the identity was minted. Subgraphs that must
+   * publish who acted (procurement's OCDS parties) keep a snapshot of it with their own records,
+   * since they may not read members' tables. Optional so older identities still verify.
+   */
+  organisationName?: string | null;
   /** The organisation's membership status; null when it has never applied. */
   membershipStatus: MembershipStatus | null;
   organisationRoles: OrganisationRole[];

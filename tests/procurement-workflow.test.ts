@@ -239,8 +239,18 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
     // No declaration yet: FORBIDDEN.
     expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Quality', score: 80 } }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
     const declare = `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { viewerCan { evaluate } } }`;
-    expect((await ok(declare, { i: { projectId, hasConflict: true, details: 'My brother works at PotholePro.' } }, 'kent-admin')).declareConflictOfInterest.viewerCan.evaluate).toBe(false);
+    // Declarations are per responding supplier: a conflict with one bars scoring that supplier's response only.
+    expect((await ok(declare, { i: { projectId, supplierId: potholePro.id, hasConflict: true, details: 'My brother works at PotholePro.' } }, 'kent-admin')).declareConflictOfInterest.viewerCan.evaluate).toBe(false);
     expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Quality', score: 80 } }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(declare, { i: { projectId, supplierId: potholePro.id, hasConflict: false } }, 'kent-admin')).toMatchObject({ code: 'CONFLICT' });
+    expect(await fails(declare, { i: { projectId, supplierId: kent.id, hasConflict: false } }, 'kent-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect((await ok(declare.replace('evaluate', 'evaluate declareConflicts'), { i: { projectId, hasConflict: false } }, 'kent-admin')).declareConflictOfInterest.viewerCan)
+      .toEqual({ evaluate: true, declareConflicts: false });
+    expect(await fails(declare, { i: { projectId, hasConflict: false } }, 'kent-admin')).toMatchObject({ code: 'CONFLICT' });
+    const canScore = (await ok(`query($id: ID!){ procurementProject(id: $id) { responses { supplier { id } viewerCan { score } } } }`, { id: projectId }, 'kent-admin'))
+      .procurementProject.responses;
+    expect(Object.fromEntries(canScore.map((r: any) => [r.supplier.id, r.viewerCan.score]))).toEqual({ [resurface.id]: true, [potholePro.id]: false });
+    expect(await fails(score, { i: { responseId: responseIds.potholePro, criterion: 'Quality', score: 10 } }, 'kent-admin')).toMatchObject({ code: 'FORBIDDEN' });
     expect((await ok(declare, { i: { projectId, hasConflict: false } }, 'kent-buyer')).declareConflictOfInterest.viewerCan.evaluate).toBe(true);
     expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Colour', score: 80 } }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
     for (const [id, quality, price] of [[responseIds.resurface, 80, 60], [responseIds.potholePro, 70, 90]] as const) {
@@ -280,6 +290,11 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
     expect(releases.map((r) => r.tag[0])).toEqual(['planning', 'tender', 'award', 'contract']);
     const awardRelease = releases[2];
     expect(awardRelease.parties.map((p: any) => p.roles).flat()).toEqual(expect.arrayContaining(['buyer', 'procuringEntity', 'supplier', 'tenderer']));
+    // Parties are named from procurement's own snapshots (the buyer's at creation, suppliers' at application), never from members' tables.
+    const partyNames = Object.fromEntries(awardRelease.parties.map((p: any) => [p.id, p.name]));
+    expect(partyNames).toMatchObject({ [kent.id]: 'Kent County Council', [resurface.id]: resurface.name, [potholePro.id]: potholePro.name });
+    expect(awardRelease.buyer).toEqual({ id: kent.id, name: 'Kent County Council' });
+    expect(awardRelease.awards[0].suppliers[0].name).toBe(partyNames[awardRelease.awards[0].suppliers[0].id]);
     expect(releases[1].tender.numberOfTenderers).toBe(2);
     expect(JSON.stringify(releases)).not.toMatch(/hot-in-place|thermal lance/);
     graph.clock.set('2026-11-30T09:00:00Z');

@@ -276,6 +276,7 @@ describe('identity for the gateway', () => {
       organisationId: demoOrganisation('kent').id,
       organisationKind: 'COUNTY_COUNCIL',
       organisationNation: 'ENGLAND',
+      organisationName: 'Kent County Council',
       membershipStatus: 'ACTIVE',
       organisationRoles: ['ORG_ADMIN', 'BUYER'],
       platformRoles: [],

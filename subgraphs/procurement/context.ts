@@ -29,15 +29,15 @@ export interface ProcurementContext {
 }
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
-  const loaders = createProcurementLoaders(dataSource, viewer);
+  const loaders = createProcurementLoaders(dataSource, viewer, dependencies.clock);
   return {
     viewer,
     loaders,
     clock: dependencies.clock,
-    routes: new ProcurementRouteService(dataSource, loaders, viewer),
+    routes: new ProcurementRouteService(dataSource, loaders, dependencies.clock, viewer),
     lots: new LotService(loaders),
     projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
-    admissions: new AdmissionService(dataSource, viewer, dependencies.clock),
+    admissions: new AdmissionService(dataSource, loaders, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
   };
 }

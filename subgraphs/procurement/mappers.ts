@@ -21,3 +21,4 @@ export type ProcurementResponseModel = ProcurementResponse;
 export type AwardModel = ProcurementProject;
 export type ContractModel = Contract;
 export type AdmissionModel = Admission;
+export type AdmissionConnectionModel = Connection<Admission>;

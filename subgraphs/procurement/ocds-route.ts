@@ -17,7 +17,7 @@ export async function publishedReleasePackage(dataSource: DataSource, dependenci
   const project = await dataSource.getRepository(ProcurementProject).findOne({ where: { ocid } });
   if (!project || project.status === 'DRAFT') return null;
   const now = dependencies.clock.now();
-  return releasePackage(ocid, await releasesOf(project, createProcurementLoaders(dataSource), now), uri, now);
+  return releasePackage(ocid, await releasesOf(project, createProcurementLoaders(dataSource, null, dependencies.clock), now), uri, now);
 }
 
 /**

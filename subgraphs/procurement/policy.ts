@@ -19,8 +19,9 @@ import type { Admission, AdmissionStatus } from './entities/admission.entity';
  *
  * The one non-public thing is an admission in any other status (APPLIED, REJECTED, SUSPENDED,
  * EXPIRED): a supplier's dealings with a route, visible only to that supplier and PLATFORM_ADMIN.
- * No field exposes such admissions yet: every query here reads only `PUBLIC_ADMISSION_STATUSES`.
- * A future field that does (e.g. a supplier's own applications) must filter with `canSeeAdmission`.
+ * `Query.admissions` applies this rule in its SQL (`AdmissionService.list`); every other query
+ * reads only `PUBLIC_ADMISSION_STATUSES`. The status judged is the effective one: a standing
+ * admission is EXPIRED once its route has expired.
  */
 export const PUBLIC_ADMISSION_STATUSES: readonly AdmissionStatus[] = ['ADMITTED'];
 
@@ -122,8 +123,8 @@ export function canSeeWinningScore(viewer: Identity, project: ProjectRow, respon
 /** What the project facts a capability needs, beyond the project itself. */
 export interface ProjectFacts {
   invitedSupplierIds: readonly string[];
-  /** The viewer's own conflict declaration on this project, if any. */
-  declaration: { hasConflict: boolean } | null;
+  /** The viewer's own conflict declarations on this project: responding supplier id → whether in conflict. */
+  declarations: ReadonlyMap<string, boolean>;
 }
 
 const beforeAward: readonly ProjectStatus[] = ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION'];
@@ -161,7 +162,7 @@ export const projectRules = {
   },
   evaluate: {
     who: (viewer: Identity, project: ProjectRow, facts: ProjectFacts) =>
-      isBuyerTeam(viewer, project) && facts.declaration?.hasConflict === false,
+      isBuyerTeam(viewer, project) && [...facts.declarations.values()].includes(false),
     when: (status: ProjectStatus) => status === 'EVALUATION',
   },
   award: {
@@ -176,6 +177,15 @@ export const projectRules = {
       status === 'AWARDED' && !!project.standstillEndsOn && today > project.standstillEndsOn,
   },
 } as const;
+
+/**
+ * Scoring one response: an evaluator of the buyer's team who has declared no conflict with that
+ * response's supplier (declarations are per responding supplier). `projectRules.evaluate` says
+ * whether the evaluator may score any response at all.
+ */
+export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string): boolean {
+  return isBuyerTeam(viewer, project) && facts.declarations.get(supplierId) === false;
+}
 
 /** Suppliers apply through their ORG_ADMIN; PLATFORM_ADMIN decides. */
 export function canApplyForAdmission(viewer: Identity): boolean {

@@ -147,7 +147,7 @@ describe.each(viewers)('procurement as %s', (_name, viewer) => {
   });
 });
 
-describe('canSeeAdmission (for a future field exposing non-ADMITTED admissions)', () => {
+describe('canSeeAdmission (the rule Query.admissions applies in SQL)', () => {
   const supplierB = demoOrganisation('pothole-pro').id;
   const statuses: AdmissionStatus[] = ['ADMITTED', 'APPLIED', 'REJECTED', 'SUSPENDED', 'EXPIRED'];
   const table: [name: string, viewer: Identity, seesNonAdmitted: boolean][] = viewers.map(([name, viewer]) => [

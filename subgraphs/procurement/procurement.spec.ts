@@ -1,5 +1,5 @@
 import { demoOrganisation } from '../../demo-data/organisations';
-import { demoAdmissions, demoLots, demoProcurementRoute, demoProcurementRoutes } from '../../demo-data/procurement-routes';
+import { demoAdmissions, demoLots, demoProcurementRoute, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
 import { MAX_PAGE_SIZE } from '../../platform/pagination';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
@@ -67,9 +67,10 @@ describe('procurement subgraph', () => {
       owner: { id: demoOrganisation('ccs').id },
       feePercent: 1,
       eligibleNations: ['ENGLAND', 'WALES', 'SCOTLAND', 'NORTHERN_IRELAND'],
-      opensOn: '2025-02-24',
-      startsOn: '2025-04-01',
-      expiresOn: '2029-03-31',
+      // The seed moves the demo dates on from the day they were written for, keeping each status.
+      opensOn: demoRouteDatesOn(dps, new Date().toISOString().slice(0, 10)).opensOn,
+      startsOn: demoRouteDatesOn(dps, new Date().toISOString().slice(0, 10)).startsOn,
+      expiresOn: demoRouteDatesOn(dps, new Date().toISOString().slice(0, 10)).expiresOn,
     });
     expect(route.lots.map((l: any) => l.number)).toEqual([1, 2, 3, 4]);
     expect(route.lots[0]).toMatchObject({
@@ -138,6 +139,16 @@ describe('procurement subgraph', () => {
       'RM6304',
     ]);
     expect(await filteredReferences(`{ search: "%" }`)).toEqual([]);
+  });
+
+  it('derives every demo route\'s status from its dates, the same in SQL filters as on the field', async () => {
+    const { data } = await procurement.execute(`{ procurementRoutes(first: 100) { edges { node { reference status } } } }`);
+    const statuses = Object.fromEntries(data?.procurementRoutes.edges.map((e: any) => [e.node.reference, e.node.status]));
+    expect(statuses).toEqual(Object.fromEntries(demoProcurementRoutes.map((r) => [r.reference, r.status])));
+    for (const status of ['COMING', 'OPEN', 'PENDING', 'STANDSTILL', 'LIVE', 'EXPIRED']) {
+      const expected = demoProcurementRoutes.filter((r) => r.status === status).map((r) => r.reference).sort(byText);
+      expect(await filteredReferences(`{ statuses: [${status}] }`)).toEqual(expected);
+    }
   });
 
   it('rejects a page larger than the cap, a negative one and a forged cursor, without touching the database', async () => {

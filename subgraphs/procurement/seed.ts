@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
-import { demoAdmissions, demoLots, demoProcurementRoutes } from '../../demo-data/procurement-routes';
+import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
+import { demoOrganisations } from '../../demo-data/organisations';
 import { procurementDeadlines } from '../../platform/config';
 import { Admission, Lot, ProcurementRoute } from './entities';
 import { dayOf, systemClock, type Clock } from './services/clock';
@@ -9,18 +10,26 @@ import { addWorkingDays } from './services/working-days';
 
 /**
  * Inserts the demo routes, their lots and admissions, and the demo projects, in one transaction,
- * when there are no routes yet. Project dates are set from the clock, so each demo project is at
+ * when there are no routes yet. Route and project dates are set from the clock, so each demo project is at
  * its stage (standstill, clarification, evaluation, contracted) whenever the data is seeded.
  */
 export async function seedDemoData(dataSource: DataSource, clock: Clock = systemClock): Promise<void> {
   await dataSource.transaction(async (manager) => {
     if ((await manager.count(ProcurementRoute)) > 0) return;
-    await manager.insert(ProcurementRoute, demoProcurementRoutes);
+    // A route's status follows from its dates: they are moved on to today so each is in its demo status.
+    const today = dayOf(clock.now());
+    await manager.insert(
+      ProcurementRoute,
+      demoProcurementRoutes.map(({ status: _status, ...route }) => ({ ...route, ...demoRouteDatesOn(route, today) })),
+    );
     await manager.insert(Lot, demoLots);
-    await manager.insert(Admission, demoAdmissions);
+    // Names as the suppliers would have had them snapshotted when applying (for OCDS parties).
+    await manager.insert(Admission, demoAdmissions.map((admission) => ({ ...admission, supplierName: organisationName(admission.supplierId) })));
     for (const project of demoProjects) await seedProject(manager, project, clock.now());
   });
 }
+
+const organisationName = (id: string) => demoOrganisations.find((organisation) => organisation.id === id)?.name ?? null;
 
 /** Nine in the morning (UTC) on a working day some working days from today. */
 function atWorkingDay(now: Date, offset: number, hour = 9): Date {
@@ -34,10 +43,10 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
   const status = project.stage === 'CONTRACTED' ? 'CONTRACTED' : project.stage === 'STANDSTILL' ? 'AWARDED' : 'PUBLISHED';
   const winner = project.responses.find((r) => r.supplierId === project.winnerSupplierId);
   await manager.query(
-    `INSERT INTO procurement.project (id, ocid, buyer_id, created_by, title, need, budget, route_id, lot_id, procedure, status, criteria,
+    `INSERT INTO procurement.project (id, ocid, buyer_id, buyer_name, created_by, title, need, budget, route_id, lot_id, procedure, status, criteria,
        direct_award_justification, published_at, clarification_closes_at, response_deadline, awarded_supplier_id, awarded_at, award_value,
        standstill_ends_on, version, created_at)
-     SELECT $1, $2, $3, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20
+     SELECT $1, $2, $3, $21, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20
        FROM procurement.lot WHERE lot.id = $8`,
     [
       project.id, `${ocidPrefix}-${project.id}`, project.buyerId, project.createdBy, project.title, project.need, project.budget, project.lotId,
@@ -46,7 +55,7 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
       days.clarificationCloses !== undefined ? atWorkingDay(now, days.clarificationCloses, 12) : null,
       days.deadline !== undefined ? atWorkingDay(now, days.deadline, 12) : null,
       project.winnerSupplierId ?? null, awardedAt, project.awardValue ?? winner?.price ?? null, standstillEndsOn,
-      atWorkingDay(now, days.created),
+      atWorkingDay(now, days.created), organisationName(project.buyerId),
     ],
   );
   for (const item of project.shortlist) {
@@ -85,10 +94,11 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
       );
     }
   }
-  if (project.responses.length) {
+  // The evaluator declared no conflict with each responding supplier before scoring.
+  for (const r of project.responses) {
     await manager.query(
-      `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, declared_at) VALUES ($1, $2, false, $3)`,
-      [project.id, project.createdBy, atWorkingDay(now, days.deadline! + 1)],
+      `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, declared_at) VALUES ($1, $2, $3, false, $4)`,
+      [project.id, project.createdBy, r.supplierId, atWorkingDay(now, days.deadline! + 1)],
     );
   }
   if (project.contract && awardedAt) {

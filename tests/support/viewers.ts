@@ -12,6 +12,7 @@ export function personaViewer(key: string, membershipStatus: MembershipStatus = 
     organisationId: persona.organisationId,
     organisationKind: organisation.kind,
     organisationNation: organisation.nation,
+    organisationName: organisation.name,
     membershipStatus,
     organisationRoles: persona.organisationRoles,
     platformRoles: persona.platformRoles,

@@ -7,6 +7,7 @@ interface IdentityRow {
   organisation_id: string;
   organisation_kind: string;
   organisation_nation: string;
+  organisation_name: string;
   membership_status: MembershipStatus | null;
   organisation_roles: OrganisationRole[];
   platform_roles: PlatformRole[];
@@ -30,6 +31,7 @@ async function identityRowByEmail(dataSource: DataSource, email: string): Promis
     `SELECT person.id AS person_id, person.email, person.organisation_roles, person.platform_roles,
             person.auth_issuer, person.auth_subject,
             organisation.id AS organisation_id, organisation.kind AS organisation_kind, organisation.nation AS organisation_nation,
+            organisation.name AS organisation_name,
             membership.status AS membership_status
        FROM members.person
        JOIN members.organisation ON organisation.id = person.organisation_id
@@ -47,6 +49,7 @@ function toViewer(row: IdentityRow): Viewer {
     organisationId: row.organisation_id,
     organisationKind: row.organisation_kind,
     organisationNation: row.organisation_nation,
+    organisationName: row.organisation_name,
     membershipStatus: row.membership_status,
     organisationRoles: row.organisation_roles,
     platformRoles: row.platform_roles,

@@ -24,6 +24,10 @@ export class Admission {
   @Column({ type: 'text' })
   status: AdmissionStatus;
 
+  /** The supplier's name when it last applied (from the forwarded identity), for OCDS parties; null if unknown. */
+  @Column({ name: 'supplier_name', type: 'text', nullable: true })
+  supplierName: string | null;
+
   /** The supplier's declaration: whether any exclusion ground applies to it. */
   @Column({ name: 'exclusion_grounds_apply', type: 'boolean', nullable: true })
   exclusionGroundsApply: boolean | null;

@@ -36,6 +36,10 @@ export class Lot {
   @Column({ name: 'award_procedures', type: 'text', array: true })
   awardProcedures: AwardProcedure[];
 
+  /** Increases on every edit (optimistic locking). */
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import type { Nation, ProcurementRegime, RouteKind, RouteStatus } from '../generated/graphql';
+import type { Nation, ProcurementRegime, RouteKind } from '../generated/graphql';
 import { Lot } from './lot.entity';
 
 /** numeric comes back from node-postgres as a string, to keep its precision; a levy fits a double. */
@@ -21,9 +21,6 @@ export class ProcurementRoute {
 
   @Column({ type: 'text' })
   kind: RouteKind;
-
-  @Column({ type: 'text' })
-  status: RouteStatus;
 
   @Column({ type: 'text' })
   regime: ProcurementRegime;
@@ -51,9 +48,18 @@ export class ProcurementRoute {
   @Column({ type: 'int', default: 1 })
   version: number;
 
-  /** Dates are `YYYY-MM-DD` strings, as TypeORM reads a PostgreSQL `date`. */
+  /**
+   * The lifecycle dates, each the first day of a status (services/route-lifecycle.ts): the status is
+   * derived from them and the clock, never stored. `YYYY-MM-DD` strings, as TypeORM reads a `date`.
+   */
   @Column({ name: 'opens_on', type: 'date', nullable: true })
   opensOn: string | null;
+
+  @Column({ name: 'applications_close_on', type: 'date', nullable: true })
+  applicationsCloseOn: string | null;
+
+  @Column({ name: 'standstill_starts_on', type: 'date', nullable: true })
+  standstillStartsOn: string | null;
 
   @Column({ name: 'starts_on', type: 'date', nullable: true })
   startsOn: string | null;

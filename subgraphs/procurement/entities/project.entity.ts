@@ -30,6 +30,10 @@ export class ProcurementProject {
   @Column({ name: 'buyer_id', type: 'uuid' })
   buyerId: string;
 
+  /** The buyer's name when the project was started (from the forwarded identity), for OCDS parties; null if unknown. */
+  @Column({ name: 'buyer_name', type: 'text', nullable: true })
+  buyerName: string | null;
+
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy: string;
 

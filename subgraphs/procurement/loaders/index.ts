@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Identity } from '../../../platform/identity';
-import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader } from './lot.loader';
+import type { Clock } from '../services/clock';
+import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader, createSupplierNamesByLotLoader } from './lot.loader';
 import {
   createContractByProjectLoader,
   createContractsByOrganisationLoader,
@@ -20,13 +21,14 @@ import {
 import { createLiveRoutesBySupplierCategoryLoader, createRouteByIdLoader } from './procurement-route.loader';
 
 /** The loaders of one request. Made fresh per request so no cached row outlives it. */
-export function createProcurementLoaders(dataSource: DataSource, viewer: Identity = null) {
+export function createProcurementLoaders(dataSource: DataSource, viewer: Identity, clock: Clock) {
   return {
     routeById: createRouteByIdLoader(dataSource),
-    liveRoutesBySupplierCategory: createLiveRoutesBySupplierCategoryLoader(dataSource),
+    liveRoutesBySupplierCategory: createLiveRoutesBySupplierCategoryLoader(dataSource, clock),
     lotById: createLotByIdLoader(dataSource),
     lotsByRoute: createLotsByRouteLoader(dataSource),
-    admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource),
+    admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource, clock),
+    supplierNamesByLot: createSupplierNamesByLotLoader(dataSource),
     projectById: createProjectByIdLoader(dataSource),
     questionById: createQuestionByIdLoader(dataSource),
     responseById: createResponseByIdLoader(dataSource),

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { createByIdLoader } from '../../../platform/loaders';
 import { Admission, Lot, ProcurementRoute } from '../entities';
 import { PUBLIC_ADMISSION_STATUSES } from '../policy';
+import { dayOf, type Clock } from '../services/clock';
+import { routeStatusSql } from '../services/route-lifecycle';
 
 export const createRouteByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(ProcurementRoute));
 
@@ -10,11 +12,11 @@ export const createRouteByIdLoader = (dataSource: DataSource) => createByIdLoade
 export const availabilityKey = (supplierId: string, category: string) => `${supplierId}:${category}`;
 
 /**
- * The LIVE routes each (supplier, category) pair can be bought through, for a whole batch of
+ * The routes LIVE today (from their dates) each (supplier, category) pair can be bought through, for a whole batch of
  * innovations in one statement: the pairs go in as two parallel arrays, unnested into a join.
  * Reads only public (ADMITTED) admissions, see policy.ts.
  */
-export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource) =>
+export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource, clock: Clock) =>
   new DataLoader<string, ProcurementRoute[]>(async (keys) => {
     const pairs = keys.map((key) => {
       const separator = key.indexOf(':');
@@ -32,7 +34,7 @@ export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource)
       )
       .addSelect('wanted.supplier_id', 'wanted_supplier_id')
       .addSelect('wanted.category', 'wanted_category')
-      .where('route.status = :live', { live: 'LIVE' })
+      .where(`${routeStatusSql('route')} = 'LIVE'`, { today: dayOf(clock.now()) })
       .andWhere('admission.status IN (:...admitted)', { admitted: [...PUBLIC_ADMISSION_STATUSES] })
       .setParameters({ supplierIds: pairs.map((p) => p.supplierId), categories: pairs.map((p) => p.category) })
       .orderBy('route.reference', 'ASC')

@@ -102,15 +102,15 @@ export const createWinningResponseLoader = (dataSource: DataSource) =>
     return projectIds.map((id) => byProject.get(id) ?? null);
   });
 
+/** The viewer's own conflict declarations on many projects in one query: per project, supplier id → whether in conflict. */
 export const createDeclarationLoader = (dataSource: DataSource, personId: string | null) =>
-  new DataLoader<string, { hasConflict: boolean } | null>(async (projectIds) => {
-    if (!personId) return projectIds.map(() => null);
-    const rows: { project_id: string; has_conflict: boolean }[] = await dataSource.query(
-      `SELECT project_id, has_conflict FROM procurement.conflict_declaration WHERE project_id = ANY($1) AND evaluator_id = $2`,
+  new DataLoader<string, ReadonlyMap<string, boolean>>(async (projectIds) => {
+    if (!personId) return projectIds.map(() => new Map());
+    const rows: { project_id: string; supplier_id: string; has_conflict: boolean }[] = await dataSource.query(
+      `SELECT project_id, supplier_id, has_conflict FROM procurement.conflict_declaration WHERE project_id = ANY($1) AND evaluator_id = $2`,
       [[...projectIds], personId],
     );
-    const byProject = new Map(rows.map((row) => [row.project_id, { hasConflict: row.has_conflict }]));
-    return projectIds.map((id) => byProject.get(id) ?? null);
+    return projectIds.map((id) => new Map(rows.filter((row) => row.project_id === id).map((row) => [row.supplier_id, row.has_conflict])));
   });
 
 export const createContractByProjectLoader = (dataSource: DataSource) =>

@@ -1,5 +1,14 @@
 import { CreateRoutesLotsAndAdmissions1764205200000 } from './1764205200000-create-routes-lots-and-admissions';
 import { CreateProjectsResponsesAwardsAndAudit1764309600000 } from './1764309600000-create-projects-responses-awards-and-audit';
+import { DeriveRouteStatusFromDates1764396000000 } from './1764396000000-derive-route-status-from-dates';
+import { SnapshotPartyNames1764397000000 } from './1764397000000-snapshot-party-names';
+import { ConflictDeclarationsPerSupplier1764398000000 } from './1764398000000-conflict-declarations-per-supplier';
 
 /** Every migration of this subgraph, oldest first. */
-export const migrations = [CreateRoutesLotsAndAdmissions1764205200000, CreateProjectsResponsesAwardsAndAudit1764309600000];
+export const migrations = [
+  CreateRoutesLotsAndAdmissions1764205200000,
+  CreateProjectsResponsesAwardsAndAudit1764309600000,
+  DeriveRouteStatusFromDates1764396000000,
+  SnapshotPartyNames1764397000000,
+  ConflictDeclarationsPerSupplier1764398000000,
+];

@@ -4,6 +4,7 @@ export const Mutation: MutationResolvers = {
   createProcurementRoute: (_root, { input }, { routeAdmin }) => routeAdmin.create(input),
   updateProcurementRoute: (_root, { input }, { routeAdmin }) => routeAdmin.update(input),
   createLot: (_root, { input }, { routeAdmin }) => routeAdmin.createLot(input),
+  updateLot: (_root, { input }, { routeAdmin }) => routeAdmin.updateLot(input),
   applyForAdmission: (_root, { input }, { admissions }) => admissions.apply(input),
   decideAdmission: (_root, { input }, { admissions }) => admissions.decide(input),
   createProcurementProject: (_root, { input }, { projects }) => projects.create(input),

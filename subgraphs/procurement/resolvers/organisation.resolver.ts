@@ -9,4 +9,6 @@ export const Organisation: OrganisationResolvers = {
 export const Admission: AdmissionResolvers = {
   lot: async (admission, _args, { lots }) => (await lots.findById(admission.lotId))!,
   supplier: (admission) => ({ id: admission.supplierId }),
+  status: (admission, _args, { admissions }) => admissions.status(admission),
+  appliedAt: (admission) => admission.createdAt,
 };

@@ -2,10 +2,13 @@ import type { DataSource } from 'typeorm';
 import { badUserInput, conflict, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
+import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
 import { Admission, Lot, ProcurementRoute, type AdmissionStatus } from '../entities';
-import type { ApplyForAdmissionInput, DecideAdmissionInput } from '../generated/graphql';
-import { canApplyForAdmission, canDecideAdmission, canSeeAdmission } from '../policy';
-import type { Clock } from './clock';
+import type { AdmissionFilter, ApplyForAdmissionInput, DecideAdmissionInput, RouteKind, RouteStatus } from '../generated/graphql';
+import type { ProcurementLoaders } from '../loaders';
+import { canApplyForAdmission, canDecideAdmission, PUBLIC_ADMISSION_STATUSES } from '../policy';
+import { dayOf, type Clock } from './clock';
+import { isDynamicRoute, routeStatusOn, routeStatusSql } from './route-lifecycle';
 import { audit, illegalState, optionalText, refuse, updateAtVersion } from './write-helpers';
 
 /** Which decisions staff may take from each status. */
@@ -17,30 +20,79 @@ export const admissionTransitions: Record<AdmissionStatus, readonly AdmissionSta
   EXPIRED: [],
 };
 
-const dynamicKinds = ['DYNAMIC_PURCHASING_SYSTEM', 'DYNAMIC_MARKET'];
+/** Frameworks (and every other kind) take applications only while OPEN; dynamic markets and DPSs at any time while open or live. */
+export function acceptsApplications(route: { kind: RouteKind }, status: RouteStatus): boolean {
+  return status === 'OPEN' || (isDynamicRoute(route) && status === 'LIVE');
+}
 
-/** Frameworks take applications only while OPEN; dynamic markets and DPSs at any time while open or live. */
-export function acceptsApplications(route: Pick<ProcurementRoute, 'kind' | 'status'>): boolean {
-  return route.status === 'OPEN' || (dynamicKinds.includes(route.kind) && route.status === 'LIVE');
+/** Admissions that still stand (or wait) end with their route: once it has expired they are EXPIRED. */
+const endsWithRoute: readonly AdmissionStatus[] = ['APPLIED', 'ADMITTED', 'SUSPENDED'];
+
+export function effectiveAdmissionStatus(stored: AdmissionStatus, routeStatus: RouteStatus): AdmissionStatus {
+  return routeStatus === 'EXPIRED' && endsWithRoute.includes(stored) ? 'EXPIRED' : stored;
 }
 
 export class AdmissionService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly loaders: ProcurementLoaders,
     private readonly viewer: Identity,
     private readonly clock: Clock,
   ) {}
+
+  private today(): string {
+    return dayOf(this.clock.now());
+  }
+
+  /** The status now: the stored one, or EXPIRED once the route has expired. */
+  async status(admission: Admission): Promise<AdmissionStatus> {
+    const lot = await this.loaders.lotById.load(admission.lotId);
+    const route = lot && (await this.loaders.routeById.load(lot.routeId));
+    return route ? effectiveAdmissionStatus(admission.status, routeStatusOn(route, this.today())) : admission.status;
+  }
+
+  /**
+   * Admissions the viewer may see (policy.ts: PLATFORM_ADMIN all, a supplier its own, everyone the
+   * ADMITTED ones), oldest first. Visibility and the status filter are on the effective status, in
+   * SQL, so pages and totalCount agree with what `status` says.
+   */
+  async list(args: ConnectionArgs & { filter?: AdmissionFilter | null }) {
+    const page = readPage(args);
+    const filter = args.filter ?? {};
+    const effective = `(CASE WHEN admission.status IN ('APPLIED', 'ADMITTED', 'SUSPENDED') AND ${routeStatusSql('route')} = 'EXPIRED'
+      THEN 'EXPIRED' ELSE admission.status END)`;
+    const query = this.dataSource
+      .getRepository(Admission)
+      .createQueryBuilder('admission')
+      .innerJoin(Lot, 'lot', 'lot.id = admission.lotId')
+      .innerJoin(ProcurementRoute, 'route', 'route.id = lot.routeId')
+      .setParameters({ today: this.today() });
+    if (!canDecideAdmission(this.viewer)) {
+      query.andWhere(`(${effective} IN (:...public) OR admission.supplierId = :own)`, {
+        public: [...PUBLIC_ADMISSION_STATUSES],
+        own: this.viewer?.organisationId ?? '00000000-0000-0000-0000-000000000000',
+      });
+    }
+    if (filter.lotId) query.andWhere('admission.lotId = :lotId', { lotId: parseId(filter.lotId, 'filter.lotId') });
+    if (filter.routeId) query.andWhere('lot.routeId = :routeId', { routeId: parseId(filter.routeId, 'filter.routeId') });
+    if (filter.supplierId) query.andWhere('admission.supplierId = :supplierId', { supplierId: parseId(filter.supplierId, 'filter.supplierId') });
+    if (filter.statuses?.length) query.andWhere(`${effective} IN (:...statuses)`, { statuses: filter.statuses });
+    return paginate(query, { property: 'createdAt', cursorValue: (a) => a.createdAt.toISOString() }, page);
+  }
 
   async apply(input: ApplyForAdmissionInput): Promise<Admission> {
     if (!canApplyForAdmission(this.viewer)) refuse(this.viewer, "Only a supplier's ORG_ADMIN may apply to a lot.");
     const conflicts = optionalText(input.conflictsOfInterest, 'conflictsOfInterest', 4000);
     const lotId = parseId(input.lotId, 'lotId');
     const viewer = this.viewer!;
+    // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
+    const supplierName = viewer.organisationName?.slice(0, 300) ?? null;
     return this.dataSource.transaction(async (manager) => {
       const lot = await manager.findOne(Lot, { where: { id: lotId } });
       if (!lot) throw notFound('Lot', lotId);
       const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
-      if (!acceptsApplications(route)) illegalState(`${route.reference} is ${route.status} and does not accept applications.`, route.status);
+      const routeStatus = routeStatusOn(route, dayOf(this.clock.now()));
+      if (!acceptsApplications(route, routeStatus)) illegalState(`${route.reference} is ${routeStatus} and does not accept applications.`, routeStatus);
       const now = this.clock.now();
       const existing = await manager.findOne(Admission, { where: { lotId, supplierId: viewer.organisationId } });
       let id: string;
@@ -50,14 +102,14 @@ export class AdmissionService {
           illegalState(`Your organisation's admission to this lot is already ${existing.status}.`, existing.status);
         }
         await updateAtVersion(manager, 'admission', existing.id, existing.version,
-          `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6`,
-          [input.exclusionGroundsApply, conflicts, viewer.personId, now]);
+          `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6, supplier_name = $7`,
+          [input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName]);
         id = existing.id;
       } else {
         [{ id }] = await manager.query(
-          `INSERT INTO procurement.admission (supplier_id, lot_id, status, exclusion_grounds_apply, conflicts_of_interest, applied_by, created_at, updated_at)
-           VALUES ($1, $2, 'APPLIED', $3, $4, $5, $6, $6) RETURNING id`,
-          [viewer.organisationId, lotId, input.exclusionGroundsApply, conflicts, viewer.personId, now],
+          `INSERT INTO procurement.admission (supplier_id, lot_id, status, exclusion_grounds_apply, conflicts_of_interest, applied_by, created_at, updated_at, supplier_name)
+           VALUES ($1, $2, 'APPLIED', $3, $4, $5, $6, $6, $7) RETURNING id`,
+          [viewer.organisationId, lotId, input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName],
         );
       }
       await audit(manager, { subjectType: 'ADMISSION', subjectId: id, actorId: viewer.personId, at: now, action: 'APPLY', fromStatus: existing?.status ?? null, toStatus: 'APPLIED' });
@@ -75,6 +127,10 @@ export class AdmissionService {
     return this.dataSource.transaction(async (manager) => {
       const admission = await manager.findOne(Admission, { where: { id } });
       if (!admission) throw notFound('Admission', id);
+      const lot = await manager.findOneOrFail(Lot, { where: { id: admission.lotId } });
+      const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
+      // An expired route's admissions are a closed record: each is EXPIRED with it.
+      if (routeStatusOn(route, dayOf(this.clock.now())) === 'EXPIRED') illegalState(`${route.reference} has expired, and its admissions with it.`, 'EXPIRED');
       if (!admissionTransitions[admission.status].includes(input.decision)) {
         illegalState(`An admission ${admission.status} cannot become ${input.decision}.`, admission.status);
       }
@@ -90,9 +146,5 @@ export class AdmissionService {
       await audit(manager, { subjectType: 'ADMISSION', subjectId: id, actorId: this.viewer!.personId, at: now, action: 'DECIDE', fromStatus: admission.status, toStatus: input.decision, reason });
       return manager.findOneOrFail(Admission, { where: { id } });
     });
-  }
-
-  canSee(admission: Admission): boolean {
-    return canSeeAdmission(this.viewer, admission);
   }
 }

@@ -28,15 +28,20 @@ interface ReleaseFacts {
   questions: { id: string; question: string; answer: string | null; askedAt: Date; answeredAt: Date | null }[];
   responderIds: string[];
   contract: Contract | null;
+  /** Suppliers' names as snapshotted when they applied to the lot; a supplier without one is published by id. */
+  supplierNames: ReadonlyMap<string, string>;
 }
 
-export function buildReleases({ project, route, lot, now, questions, responderIds, contract }: ReleaseFacts): Release[] {
+export function buildReleases({ project, route, lot, now, questions, responderIds, contract, supplierNames }: ReleaseFacts): Release[] {
   const ocid = project.ocid;
   const direct = project.procedure === 'DIRECT_AWARD';
   const status = projectStatus(project, now);
   const unsealed = responsesUnsealed(project, now);
-  const buyer = { id: project.buyerId };
-  const parties: Release[] = [{ id: project.buyerId, roles: ['buyer', 'procuringEntity'] }];
+  // An OCDS OrganizationReference: the id, and the name when procurement holds a snapshot of it.
+  const named = (id: string, name: string | null | undefined) => (name ? { id, name } : { id });
+  const supplier = (id: string) => named(id, supplierNames.get(id));
+  const buyer = named(project.buyerId, project.buyerName);
+  const parties: Release[] = [{ ...buyer, roles: ['buyer', 'procuringEntity'] }];
   const relatedProcesses = [
     {
       id: '1',
@@ -100,12 +105,12 @@ export function buildReleases({ project, route, lot, now, questions, responderId
             answer: q.answer,
             dateAnswered: q.answeredAt!.toISOString(),
           })),
-          ...(unsealed ? { numberOfTenderers: responderIds.length, tenderers: responderIds.map((id) => ({ id })) } : {}),
+          ...(unsealed ? { numberOfTenderers: responderIds.length, tenderers: responderIds.map(supplier) } : {}),
         },
       }),
     );
   }
-  const tenderers = unsealed ? responderIds.map((id) => ({ id, roles: ['tenderer'] })) : [];
+  const tenderers = unsealed ? responderIds.map((id) => ({ ...supplier(id), roles: ['tenderer'] })) : [];
 
   if (project.status === 'CANCELLED') {
     releases.push(
@@ -121,7 +126,7 @@ export function buildReleases({ project, route, lot, now, questions, responderId
     const awardParties = [
       ...parties,
       ...tenderers.filter((t) => t.id !== supplierId),
-      { id: supplierId, roles: unsealed || direct ? ['supplier', ...(direct ? [] : ['tenderer'])] : ['supplier'] },
+      { ...supplier(supplierId), roles: unsealed || direct ? ['supplier', ...(direct ? [] : ['tenderer'])] : ['supplier'] },
     ];
     const award = (awardStatus: string) => ({
       id: `${ocid}-award`,
@@ -129,7 +134,7 @@ export function buildReleases({ project, route, lot, now, questions, responderId
       status: awardStatus,
       date: project.awardedAt!.toISOString(),
       value: amount(project.awardValue ?? project.budget),
-      suppliers: [{ id: supplierId }],
+      suppliers: [supplier(supplierId)],
       relatedLots: [String(lot.number)],
     });
     // Pending during the standstill; in force once the contract is signed.
@@ -165,14 +170,15 @@ export function buildReleases({ project, route, lot, now, questions, responderId
 
 /** Gathers what the releases need; every read is public information once the project is published. */
 export async function releasesOf(project: ProcurementProject, loaders: ProcurementLoaders, now: Date): Promise<Release[]> {
-  const [route, lot, questions, responderIds, contract] = await Promise.all([
+  const [route, lot, questions, responderIds, contract, supplierNames] = await Promise.all([
     loaders.routeById.load(project.routeId),
     loaders.lotById.load(project.lotId),
     loaders.questionsByProject.load(project.id),
     loaders.responderIds.load(project.id),
     loaders.contractByProject.load(project.id),
+    loaders.supplierNamesByLot.load(project.lotId),
   ]);
-  return buildReleases({ project, route: route!, lot: lot!, now, questions, responderIds, contract });
+  return buildReleases({ project, route: route!, lot: lot!, now, questions, responderIds, contract, supplierNames });
 }
 
 export function releasePackage(ocid: string, releases: Release[], uri: string, now: Date) {

@@ -4,7 +4,9 @@ import { parseId } from '../../../platform/ids';
 import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
 import { containsPattern } from '../../../platform/sql';
 import { Lot, ProcurementRoute } from '../entities';
-import type { ProcurementRouteFilter } from '../generated/graphql';
+import type { ProcurementRouteFilter, RouteStatus } from '../generated/graphql';
+import { dayOf, type Clock } from './clock';
+import { routeStatusOn, routeStatusSql } from './route-lifecycle';
 import type { ProcurementLoaders } from '../loaders';
 import { availabilityKey } from '../loaders/procurement-route.loader';
 import type { InnovationModel } from '../mappers';
@@ -15,8 +17,14 @@ export class ProcurementRouteService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly loaders: ProcurementLoaders,
+    private readonly clock: Clock,
     private readonly viewer: Identity = null,
   ) {}
+
+  /** Where the route is today, from its dates (services/route-lifecycle.ts). */
+  status(route: ProcurementRoute): RouteStatus {
+    return routeStatusOn(route, dayOf(this.clock.now()));
+  }
 
   async findById(id: string): Promise<ProcurementRoute | null> {
     return this.loaders.routeById.load(parseId(id));
@@ -28,7 +36,10 @@ export class ProcurementRouteService {
     const query = this.dataSource.getRepository(ProcurementRoute).createQueryBuilder('route');
     const filter = args.filter ?? {};
     if (filter.kinds?.length) query.andWhere('route.kind IN (:...kinds)', { kinds: filter.kinds });
-    if (filter.statuses?.length) query.andWhere('route.status IN (:...statuses)', { statuses: filter.statuses });
+    // The derived status, in SQL: pages and totalCount count what `status` will say.
+    if (filter.statuses?.length) {
+      query.andWhere(`${routeStatusSql('route')} IN (:...statuses)`, { statuses: filter.statuses, today: dayOf(this.clock.now()) });
+    }
     if (filter.nations?.length) {
       query.andWhere('route.eligibleNations && CAST(:nations AS text[])', { nations: filter.nations });
     }

@@ -9,6 +9,7 @@ import {
   Contract,
   ProcurementProject,
   ProcurementResponse,
+  ProcurementRoute,
   type EvaluationCriterion,
 } from '../entities';
 import type {
@@ -33,6 +34,7 @@ import {
   canSeeWinningScore,
   canSeeInvitations,
   isBuyerTeam,
+  mayScoreResponseOf,
   projectRules,
   projectStatus,
   readableResponses,
@@ -41,6 +43,7 @@ import {
 } from '../policy';
 import { dayOf, type Clock } from './clock';
 import type { InnovationDirectory } from './innovation-directory';
+import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
 import { addWorkingDays } from './working-days';
 import {
   audit,
@@ -111,11 +114,11 @@ export class ProjectService {
   }
 
   async facts(project: ProcurementProject): Promise<ProjectFacts> {
-    const [invitedSupplierIds, declaration] = await Promise.all([
+    const [invitedSupplierIds, declarations] = await Promise.all([
       this.loaders.invitedSupplierIds.load(project.id),
       this.loaders.declaration.load(project.id),
     ]);
-    return { invitedSupplierIds, declaration };
+    return { invitedSupplierIds, declarations };
   }
 
   async viewerCan(project: ProcurementProject): Promise<Record<Capability, boolean>> {
@@ -129,10 +132,16 @@ export class ProjectService {
       };
       return rule.who(this.viewer, project, facts) && rule.when(status, project, today);
     };
-    return Object.fromEntries((Object.keys(projectRules) as Capability[]).map((name) => [name, can(name)])) as Record<
+    const capabilities = Object.fromEntries((Object.keys(projectRules) as Capability[]).map((name) => [name, can(name)])) as Record<
       Capability,
       boolean
     >;
+    // Declarations are made once per responding supplier: nothing is left to declare once each has one.
+    if (capabilities.declareConflicts) {
+      const responders = await this.loaders.responderIds.load(project.id);
+      capabilities.declareConflicts = responders.some((id) => !facts.declarations.has(id));
+    }
+    return capabilities;
   }
 
   async shortlist(project: ProcurementProject) {
@@ -214,7 +223,7 @@ export class ProjectService {
     const status = this.status(project);
     return {
       edit: projectRules.respond.who(this.viewer, project, facts) && projectRules.respond.when(status) && this.viewer?.organisationId === response.supplierId,
-      score: projectRules.evaluate.who(this.viewer, project, facts) && projectRules.evaluate.when(status),
+      score: mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status),
       award: projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
     };
   }
@@ -252,17 +261,17 @@ export class ProjectService {
   }
 
   /** Checks who, then when; the error says which failed. */
-  private async allow(manager: EntityManager, name: Capability, project: ProcurementProject): Promise<ProjectStatus> {
+  private async allow(manager: EntityManager, name: Capability, project: ProcurementProject): Promise<ProjectFacts> {
     const invited: string[] = (
       await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
     ).map((row: { supplier_id: string }) => row.supplier_id);
-    const declared: { has_conflict: boolean }[] = this.viewer
+    const declared: { supplier_id: string; has_conflict: boolean }[] = this.viewer
       ? await manager.query(
-          `SELECT has_conflict FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
+          `SELECT supplier_id, has_conflict FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
           [project.id, this.viewer.personId],
         )
       : [];
-    const facts: ProjectFacts = { invitedSupplierIds: invited, declaration: declared[0] ? { hasConflict: declared[0].has_conflict } : null };
+    const facts: ProjectFacts = { invitedSupplierIds: invited, declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])) };
     const rule = projectRules[name] as {
       who: (v: Identity, p: ProcurementProject, f: ProjectFacts) => boolean;
       when: (s: ProjectStatus, p: ProcurementProject, today: string) => boolean;
@@ -272,7 +281,7 @@ export class ProjectService {
     if (!rule.when(status, project, dayOf(this.now()))) {
       illegalState(`A ${status} procurement project does not allow this (${name}).`, status);
     }
-    return status;
+    return facts;
   }
 
   private async changeStatus(
@@ -325,7 +334,8 @@ export class ProjectService {
     const lot = await this.loaders.lotById.load(lotId);
     if (!lot) throw notFound('Lot', lotId);
     const route = (await this.loaders.routeById.load(lot.routeId))!;
-    if (route.status !== 'LIVE') illegalState(`Buyers may buy only through LIVE routes; ${route.reference} is ${route.status}.`, route.status);
+    const routeStatus = routeStatusOn(route, dayOf(this.now()));
+    if (routeStatus !== 'LIVE') illegalState(`Buyers may buy only through LIVE routes; ${route.reference} is ${routeStatus}.`, routeStatus);
     if (!buyerMayUseRoute(viewer, route)) refuse(viewer, `Your organisation is not eligible to buy through ${route.reference}.`);
     if (!lot.awardProcedures.includes(input.procedure)) {
       throw badUserInput(`Lot ${lot.number} of ${route.reference} does not allow ${input.procedure}.`, 'procedure');
@@ -352,6 +362,8 @@ export class ProjectService {
         id,
         ocid: `${ocidPrefix}-${id}`,
         buyerId: viewer.organisationId,
+        // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
+        buyerName: viewer.organisationName?.slice(0, 300) ?? null,
         createdBy: viewer.personId,
         title,
         need,
@@ -409,9 +421,16 @@ export class ProjectService {
         'responseWorkingDays',
       );
     }
+    const selection = input.supplierIds ? [...new Set(input.supplierIds.map((id) => parseId(id, 'supplierIds')))] : null;
+    if (selection && selection.length === 0) throw badUserInput('"supplierIds" must name at least one admitted supplier, or be omitted to invite all.', 'supplierIds');
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
       await this.allow(manager, 'publish', project);
+      const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: project.routeId } });
+      // A DPS or dynamic market invites every admitted supplier; only a framework's buyer may choose.
+      if (selection && isDynamicRoute(route)) {
+        throw badUserInput(`${route.reference} is a dynamic route: every admitted supplier on the lot is invited, with no selection.`, 'supplierIds');
+      }
       const now = this.now();
       const today = dayOf(now);
       const at = (day: string) => new Date(`${day}T${String(deadlineHourUtc).padStart(2, '0')}:00:00Z`);
@@ -426,12 +445,17 @@ export class ProjectService {
         [now, clarificationClosesAt, responseDeadline],
         'PUBLISH',
       );
-      // Every supplier admitted to the lot now is invited: no selection, as a DPS or dynamic market requires.
-      const invited: unknown[] = await manager.query(
+      // The suppliers admitted to the lot now: all of them, or the buyer's selection among them.
+      const invited: { supplier_id: string }[] = await manager.query(
         `INSERT INTO procurement.invitation (project_id, supplier_id, invited_at)
-         SELECT $1, supplier_id, $2 FROM procurement.admission WHERE lot_id = $3 AND status = 'ADMITTED' RETURNING supplier_id`,
-        [project.id, now, project.lotId],
+         SELECT $1, supplier_id, $2 FROM procurement.admission
+          WHERE lot_id = $3 AND status = 'ADMITTED' AND ($4::uuid[] IS NULL OR supplier_id = ANY($4::uuid[])) RETURNING supplier_id`,
+        [project.id, now, project.lotId, selection],
       );
+      if (selection && invited.length !== selection.length) {
+        const admitted = new Set(invited.map((row) => row.supplier_id));
+        throw badUserInput(`Supplier ${selection.find((id) => !admitted.has(id))} is not admitted to this lot.`, 'supplierIds');
+      }
       if (invited.length === 0) throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
       return published;
     });
@@ -524,26 +548,35 @@ export class ProjectService {
     });
   }
 
+  /**
+   * An evaluator's declaration about one responding supplier, or the same about every responding
+   * supplier not yet declared for. A declaration is evidence: made once per supplier, never rewritten.
+   */
   async declareConflict(input: DeclareConflictOfInterestInput): Promise<ProcurementProject> {
     const details = optionalText(input.details, 'details', 2000);
+    const supplierId = input.supplierId ? parseId(input.supplierId, 'supplierId') : null;
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
-      await this.allow(manager, 'declareConflicts', project);
-      const existing: unknown[] = await manager.query(
-        `SELECT 1 FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
-        [project.id, this.viewer!.personId],
-      );
-      // A declaration is evidence: it is made once and not rewritten.
-      if (existing.length) illegalState('You have already declared for this project.', 'DECLARED');
+      const { declarations } = await this.allow(manager, 'declareConflicts', project);
+      const responders: string[] = (
+        await manager.query(`SELECT supplier_id FROM procurement.response WHERE project_id = $1 ORDER BY supplier_id`, [project.id])
+      ).map((row: { supplier_id: string }) => row.supplier_id);
+      if (supplierId && !responders.includes(supplierId)) throw badUserInput('That supplier has not responded to this project.', 'supplierId');
+      const targets = (supplierId ? [supplierId] : responders).filter((id) => !declarations.has(id));
+      if (targets.length === 0) {
+        illegalState(supplierId ? 'You have already declared for this supplier.' : 'You have already declared for every responding supplier.', 'DECLARED');
+      }
       const now = this.now();
-      await manager.query(
-        `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, details, declared_at) VALUES ($1, $2, $3, $4, $5)`,
-        [project.id, this.viewer!.personId, input.hasConflict, details, now],
-      );
-      await audit(manager, {
-        subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
-        action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT', reason: details,
-      });
+      for (const target of targets) {
+        await manager.query(
+          `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, details, declared_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [project.id, this.viewer!.personId, target, input.hasConflict, details, now],
+        );
+        await audit(manager, {
+          subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
+          action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT', reason: `Supplier ${target}${details ? `: ${details}` : ''}`,
+        });
+      }
       return project;
     });
   }
@@ -562,7 +595,10 @@ export class ProjectService {
         // Sealed: the buyer's team cannot even address a response before the deadline.
         illegalState('Responses are sealed until the deadline.', this.status(project));
       }
-      await this.allow(manager, 'evaluate', project);
+      const facts = await this.allow(manager, 'evaluate', project);
+      if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
+        refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
+      }
       if (!project.criteria.some((c) => c.name === input.criterion)) throw badUserInput(`"${input.criterion}" is not a criterion of this project.`, 'criterion');
       const now = this.now();
       await manager.query(

@@ -3,20 +3,36 @@ import { badUserInput, conflict, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { hasPlatformRole, type Identity } from '../../../platform/identity';
 import { Lot, ProcurementRoute } from '../entities';
-import type { CreateLotInput, CreateProcurementRouteInput, RouteStatus, UpdateProcurementRouteInput } from '../generated/graphql';
-import type { Clock } from './clock';
+import type {
+  AwardProcedure,
+  CreateLotInput,
+  CreateProcurementRouteInput,
+  RouteKind,
+  RouteStatus,
+  UpdateLotInput,
+  UpdateProcurementRouteInput,
+} from '../generated/graphql';
+import { dayOf, type Clock } from './clock';
+import { isDynamicRoute, routeStatusDates, routeStatusOn, validateRouteDates, type RouteDates } from './route-lifecycle';
 import { audit, illegalState, optionalText, refuse, requireText, updateAtVersion } from './write-helpers';
 
 const lifecycle: RouteStatus[] = ['COMING', 'OPEN', 'PENDING', 'STANDSTILL', 'LIVE', 'EXPIRED'];
-const dynamicKinds = ['DYNAMIC_PURCHASING_SYSTEM', 'DYNAMIC_MARKET'];
 
-/** The statuses a route may move to next: one step on, or OPEN → LIVE for dynamic routes (no closed evaluation), or EXPIRED early. */
-export function nextRouteStatuses(route: Pick<ProcurementRoute, 'kind' | 'status'>): RouteStatus[] {
-  const index = lifecycle.indexOf(route.status);
+/** The statuses a route may be moved to now: one step on, or OPEN → LIVE for dynamic routes (no closed evaluation), or EXPIRED early. */
+export function nextRouteStatuses(route: { kind: RouteKind }, status: RouteStatus): RouteStatus[] {
+  const index = lifecycle.indexOf(status);
   const next = lifecycle.slice(index + 1, index + 2);
-  if (dynamicKinds.includes(route.kind) && route.status === 'OPEN') next.push('LIVE');
-  if (route.status === 'LIVE' || route.status === 'STANDSTILL') next.push('EXPIRED');
+  if (isDynamicRoute(route) && status === 'OPEN') return ['LIVE'];
+  if (status === 'LIVE' || status === 'STANDSTILL') next.push('EXPIRED');
   return [...new Set(next)];
+}
+
+/** Lots of a DPS or dynamic market invite every admitted supplier to compete: no direct award. */
+function checkAwardProcedures(route: { kind: RouteKind }, procedures: readonly AwardProcedure[]): void {
+  if (procedures.length === 0) throw badUserInput('"awardProcedures" needs at least one procedure.', 'awardProcedures');
+  if (isDynamicRoute(route) && procedures.some((p) => p !== 'FURTHER_COMPETITION')) {
+    throw badUserInput('Lots of a DPS or dynamic market allow FURTHER_COMPETITION only.', 'awardProcedures');
+  }
 }
 
 /** Staff edits of routes and lots: PLATFORM_ADMIN only, audited, optimistically locked. */
@@ -33,6 +49,13 @@ export class RouteAdminService {
 
   async create(input: CreateProcurementRouteInput): Promise<ProcurementRoute> {
     this.authorize();
+    const dates: RouteDates = {
+      opensOn: input.opensOn ?? null,
+      applicationsCloseOn: input.applicationsCloseOn ?? null,
+      standstillStartsOn: input.standstillStartsOn ?? null,
+      startsOn: input.startsOn ?? null,
+      expiresOn: input.expiresOn ?? null,
+    };
     const values = {
       reference: requireText(input.reference, 'reference', 1, 40),
       name: requireText(input.name, 'name', 1, 200),
@@ -44,20 +67,22 @@ export class RouteAdminService {
       feePercent: input.feePercent,
       eligibleNations: input.eligibleNations,
       eligibleOrganisationKinds: (input.eligibleOrganisationKinds ?? []).map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)),
-      opensOn: input.opensOn ?? null,
-      startsOn: input.startsOn ?? null,
-      expiresOn: input.expiresOn ?? null,
-      status: 'COMING' as const,
+      ...dates,
     };
     if (!(values.feePercent >= 0 && values.feePercent <= 100)) throw badUserInput('"feePercent" must be from 0 to 100.', 'feePercent');
     if (values.eligibleNations.length === 0) throw badUserInput('"eligibleNations" needs at least one nation.', 'eligibleNations');
+    if (values.kind === 'DYNAMIC_MARKET' && values.regime !== 'PROCUREMENT_ACT_2023') {
+      throw badUserInput('Dynamic markets exist only under the Procurement Act 2023.', 'regime');
+    }
+    validateRouteDates(values.kind, dates);
     return this.dataSource.transaction(async (manager) => {
       if (await manager.findOne(ProcurementRoute, { where: { reference: values.reference } })) {
         throw conflict(`A route ${values.reference} already exists.`, { currentStatus: 'EXISTS' });
       }
       const { identifiers } = await manager.insert(ProcurementRoute, values);
       const id = identifiers[0]!.id as string;
-      await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'CREATE', toStatus: 'COMING' });
+      const now = this.clock.now();
+      await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: now, action: 'CREATE', toStatus: routeStatusOn(dates, dayOf(now)) });
       return manager.findOneOrFail(ProcurementRoute, { where: { id } });
     });
   }
@@ -68,16 +93,32 @@ export class RouteAdminService {
     return this.dataSource.transaction(async (manager) => {
       const route = await manager.findOne(ProcurementRoute, { where: { id } });
       if (!route) throw notFound('ProcurementRoute', id);
-      if (input.status && input.status !== route.status && !nextRouteStatuses(route).includes(input.status)) {
-        illegalState(`A ${route.status} route cannot become ${input.status}.`, route.status);
+      const today = dayOf(this.clock.now());
+      const from = routeStatusOn(route, today);
+      const dates: RouteDates = {
+        opensOn: input.opensOn !== undefined ? input.opensOn : route.opensOn,
+        applicationsCloseOn: input.applicationsCloseOn !== undefined ? input.applicationsCloseOn : route.applicationsCloseOn,
+        standstillStartsOn: input.standstillStartsOn !== undefined ? input.standstillStartsOn : route.standstillStartsOn,
+        startsOn: input.startsOn !== undefined ? input.startsOn : route.startsOn,
+        expiresOn: input.expiresOn !== undefined ? input.expiresOn : route.expiresOn,
+      };
+      if (input.status && input.status !== from) {
+        if (!nextRouteStatuses(route, from).includes(input.status)) illegalState(`A ${from} route cannot become ${input.status}.`, from);
+        // Moving on now means the status starts today: its date becomes today.
+        const starting = routeStatusDates.find((entry) => entry.status === input.status)!;
+        if (input[starting.property] != null && input[starting.property] !== today) {
+          throw badUserInput(`"status" ${input.status} sets "${starting.property}" to today; do not give both.`, starting.property);
+        }
+        dates[starting.property] = today;
       }
+      validateRouteDates(route.kind, dates);
       const sets: string[] = [];
       const values: unknown[] = [];
       const set = (column: string, value: unknown) => {
         values.push(value);
         sets.push(`${column} = $${values.length + 2}`);
       };
-      if (input.status) set('status', input.status);
+      for (const { property, column } of routeStatusDates) if (dates[property] !== route[property]) set(column, dates[property]);
       if (input.name != null) set('name', requireText(input.name, 'name', 1, 200));
       if (input.description != null) set('description', requireText(input.description, 'description', 1, 4000));
       if (input.guidance !== undefined) set('guidance', optionalText(input.guidance, 'guidance', 4000));
@@ -86,13 +127,11 @@ export class RouteAdminService {
         set('eligible_nations', input.eligibleNations);
       }
       if (input.eligibleOrganisationKinds) set('eligible_organisation_kinds', input.eligibleOrganisationKinds.map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)));
-      if (input.startsOn !== undefined) set('starts_on', input.startsOn);
-      if (input.expiresOn !== undefined) set('expires_on', input.expiresOn);
       if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
       if (route.version !== input.version || !(await updateAtVersion(manager, 'route', id, input.version, sets.join(', '), values))) {
-        throw conflict(`The route changed since version ${input.version}; reload it and try again.`, { currentStatus: route.status, currentVersion: route.version });
+        throw conflict(`The route changed since version ${input.version}; reload it and try again.`, { currentStatus: from, currentVersion: route.version });
       }
-      await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE', fromStatus: route.status, toStatus: input.status ?? route.status });
+      await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE', fromStatus: from, toStatus: routeStatusOn(dates, today) });
       return manager.findOneOrFail(ProcurementRoute, { where: { id } });
     });
   }
@@ -103,20 +142,52 @@ export class RouteAdminService {
     const title = requireText(input.title, 'title', 1, 200);
     const scope = requireText(input.scope, 'scope', 1, 4000);
     if (!input.categories.length) throw badUserInput('"categories" needs at least one category.', 'categories');
-    if (!input.awardProcedures.length) throw badUserInput('"awardProcedures" needs at least one procedure.', 'awardProcedures');
     return this.dataSource.transaction(async (manager) => {
       const route = await manager.findOne(ProcurementRoute, { where: { id: routeId } });
       if (!route) throw notFound('ProcurementRoute', routeId);
-      if (dynamicKinds.includes(route.kind) && input.awardProcedures.some((p) => p !== 'FURTHER_COMPETITION')) {
-        throw badUserInput('Lots of a DPS or dynamic market allow FURTHER_COMPETITION only.', 'awardProcedures');
-      }
-      if (route.status === 'EXPIRED') illegalState('An expired route takes no new lots.', route.status);
+      checkAwardProcedures(route, input.awardProcedures);
+      const status = routeStatusOn(route, dayOf(this.clock.now()));
+      if (status === 'EXPIRED') illegalState('An expired route takes no new lots.', status);
       const [{ next }] = (await manager.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM procurement.lot WHERE route_id = $1`, [routeId])) as [{ next: number }];
       const { identifiers } = await manager.insert(Lot, {
-        routeId, routeKind: route.kind, number: next, title, scope, categories: input.categories, awardProcedures: input.awardProcedures,
+        routeId, routeKind: route.kind, number: next, title, scope, categories: [...new Set(input.categories)], awardProcedures: [...new Set(input.awardProcedures)],
       });
       const id = identifiers[0]!.id as string;
       await audit(manager, { subjectType: 'ROUTE', subjectId: routeId, actorId: this.viewer!.personId, at: this.clock.now(), action: 'CREATE_LOT', reason: `Lot ${next}: ${title}` });
+      return manager.findOneOrFail(Lot, { where: { id } });
+    });
+  }
+
+  async updateLot(input: UpdateLotInput): Promise<Lot> {
+    this.authorize();
+    const id = parseId(input.lotId, 'lotId');
+    return this.dataSource.transaction(async (manager) => {
+      const lot = await manager.findOne(Lot, { where: { id } });
+      if (!lot) throw notFound('Lot', id);
+      const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
+      const status = routeStatusOn(route, dayOf(this.clock.now()));
+      if (status === 'EXPIRED') illegalState('The lots of an expired route are a closed record.', status);
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      const set = (column: string, value: unknown) => {
+        values.push(value);
+        sets.push(`${column} = $${values.length + 2}`);
+      };
+      if (input.title != null) set('title', requireText(input.title, 'title', 1, 200));
+      if (input.scope != null) set('scope', requireText(input.scope, 'scope', 1, 4000));
+      if (input.categories) {
+        if (!input.categories.length) throw badUserInput('"categories" needs at least one category.', 'categories');
+        set('categories', [...new Set(input.categories)]);
+      }
+      if (input.awardProcedures) {
+        checkAwardProcedures(route, input.awardProcedures);
+        set('award_procedures', [...new Set(input.awardProcedures)]);
+      }
+      if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
+      if (lot.version !== input.version || !(await updateAtVersion(manager, 'lot', id, input.version, sets.join(', '), values))) {
+        throw conflict(`The lot changed since version ${input.version}; reload it and try again.`, { currentStatus: status, currentVersion: lot.version });
+      }
+      await audit(manager, { subjectType: 'ROUTE', subjectId: route.id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE_LOT', reason: `Lot ${lot.number}` });
       return manager.findOneOrFail(Lot, { where: { id } });
     });
   }

@@ -69,7 +69,7 @@ export async function audit(manager: EntityManager, entry: AuditEntry): Promise<
  */
 export async function updateAtVersion(
   manager: EntityManager,
-  table: 'project' | 'admission' | 'response' | 'route',
+  table: 'project' | 'admission' | 'response' | 'route' | 'lot',
   id: string,
   version: number,
   assignments: string,
