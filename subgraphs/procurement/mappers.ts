@@ -21,3 +21,6 @@ export type ProcurementResponseModel = ProcurementResponse;
 export type AwardModel = ProcurementProject;
 export type ContractModel = Contract;
 export type AdmissionModel = Admission;
+
+/** Analyst insights: the checked period their fields aggregate over. */
+export type { ProcurementInsightsScope as ProcurementInsightsModel } from './services/insights.service';

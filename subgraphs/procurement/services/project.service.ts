@@ -352,6 +352,8 @@ export class ProjectService {
         id,
         ocid: `${ocidPrefix}-${id}`,
         buyerId: viewer.organisationId,
+        // A snapshot for analysts' awarded value by nation (procurement never reads members' tables).
+        buyerNation: viewer.organisationNation ?? null,
         createdBy: viewer.personId,
         title,
         need,
