@@ -65,8 +65,9 @@ export function monthBucket(dateExpression: string): string {
 
 /** `dateExpression` within the period (both ends included; an open end is no bound). */
 export function withinPeriod(dateExpression: string, period: InsightPeriod, bind: (value: unknown) => string): string {
-  return `(${bind(period.from)}::date IS NULL OR ${dateExpression} >= ${bind(period.from)}::date)
-      AND (${bind(period.to)}::date IS NULL OR ${dateExpression} <= ${bind(period.to)}::date)`;
+  const from = bind(period.from);
+  const to = bind(period.to);
+  return `(${from}::date IS NULL OR ${dateExpression} >= ${from}::date) AND (${to}::date IS NULL OR ${dateExpression} <= ${to}::date)`;
 }
 
 export interface GroupedInsight<Dimension extends string> {

@@ -1,3 +1,4 @@
+import { demoProjects } from '../demo-data/procurement-projects';
 import { demoPersonas } from '../demo-data/personas';
 import { loadExampleOperations, type ExampleOperation } from '../gateway/explorer/operations';
 import type {
@@ -300,6 +301,40 @@ describe('totals reconcile with the lists and the rows', () => {
     );
     const [count] = await sql<{ count: string }>('members', 'SELECT count(*) AS count FROM members.membership');
     expect(all.membershipInsights.members.total).toBe(Number(count!.count));
+  });
+});
+
+describe("the buyer's nation on projects", () => {
+  it('is recorded from the buyer\'s verified identity when a project is started, and the pipeline counts the project under it', async () => {
+    const template = demoProjects.find((project) => project.key === 'cardiff-evaluation')!;
+    const created = ok(
+      await graph.execute<{ createProcurementProject: { id: string } }>(
+        'mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id } }',
+        {
+          input: {
+            title: 'Gully cleaning trial',
+            need: 'Trial of permanent repairs on two estates.',
+            budget: 30000,
+            lotId: template.lotId,
+            procedure: 'DIRECT_AWARD',
+            innovationIds: [template.shortlist[0]!.innovationId],
+          },
+        },
+        await as('cardiff-buyer'),
+      ),
+    ).createProcurementProject;
+    const [row] = await sql<{ buyer_nation: string }>('procurement', 'SELECT buyer_nation FROM procurement.project WHERE id = $1', [created.id]);
+    expect(row!.buyer_nation).toBe('WALES');
+    const walesPipeline = async () =>
+      ok(
+        await graph.execute<{ procurementInsights: { pipeline: { groups: { buyerNation: string; projectCount: number }[] } } }>(
+          '{ procurementInsights { pipeline(groupBy: [BUYER_NATION]) { groups { buyerNation projectCount } } } }',
+          {},
+          await as('analyst'),
+        ),
+      ).procurementInsights.pipeline.groups.find((group) => group.buyerNation === 'WALES')!.projectCount;
+    const [wales] = await sql<{ count: string }>('procurement', `SELECT count(*) AS count FROM procurement.project WHERE buyer_nation = 'WALES'`);
+    expect(await walesPipeline()).toBe(Number(wales!.count));
   });
 });
 
