@@ -1,12 +1,18 @@
 import { demoProjects } from '../demo-data/procurement-projects';
 import { demoPersonas } from '../demo-data/personas';
 import { loadExampleOperations, type ExampleOperation } from '../gateway/explorer/operations';
-import type {
-  EventAttendanceByKindInsightQuery,
-  MembersByNationInsightQuery,
-  ProcurementPipelineByRouteInsightQuery,
-  ProvenInnovationsInsightQuery,
-  VettingThroughputInsightQuery,
+import { parse, print } from 'graphql';
+import {
+  EventAttendanceByKindInsightDocument,
+  MembersByNationInsightDocument,
+  ProcurementPipelineByRouteInsightDocument,
+  ProvenInnovationsInsightDocument,
+  VettingThroughputInsightDocument,
+  type EventAttendanceByKindInsightQuery,
+  type MembersByNationInsightQuery,
+  type ProcurementPipelineByRouteInsightQuery,
+  type ProvenInnovationsInsightQuery,
+  type VettingThroughputInsightQuery,
 } from '../operations/generated/graphql';
 import type { SubgraphName } from '../platform/subgraph-names';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
@@ -65,6 +71,19 @@ describe('shipped insight operations', () => {
       'VettingThroughputInsight',
     ]);
     for (const example of insightOperations) expect(example.roles).toEqual(['ANALYST', 'PLATFORM_ADMIN']);
+  });
+
+  it('are the typed documents front ends import (codegen client preset)', () => {
+    const documents = {
+      ProvenInnovationsInsight: ProvenInnovationsInsightDocument,
+      VettingThroughputInsight: VettingThroughputInsightDocument,
+      ProcurementPipelineByRouteInsight: ProcurementPipelineByRouteInsightDocument,
+      EventAttendanceByKindInsight: EventAttendanceByKindInsightDocument,
+      MembersByNationInsight: MembersByNationInsightDocument,
+    };
+    for (const example of insightOperations) {
+      expect(print(documents[example.operationName as keyof typeof documents])).toBe(print(parse(example.document)));
+    }
   });
 
   it.each(['analyst', 'platform-admin'])('run for %s with non-trivial answers from one fetch of one subgraph each', async (personaKey) => {
