@@ -37,6 +37,6 @@ export function createEventsContext({ dataSource, viewer }: RequestScope, clock:
     organisations: new OrganisationService(loaders),
     faqs: new FaqService(dataSource, clock, viewer),
     support: new SupportService(dataSource, clock, viewer),
-    insights: new EventInsightsService(dataSource, viewer),
+    insights: new EventInsightsService(dataSource, clock, viewer),
   };
 }

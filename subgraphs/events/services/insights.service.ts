@@ -16,6 +16,7 @@ import {
 } from '../../../platform/insights';
 import type { Identity } from '../../../platform/identity';
 import type { EventAttendanceDimension, EventAttendanceGroup, EventAttendanceInsight, EventAudience, EventKind } from '../generated/graphql';
+import type { Clock } from './clock';
 
 /** What `eventInsights` resolves to: the checked period its fields aggregate over. */
 export interface EventInsightsScope {
@@ -29,6 +30,7 @@ export interface EventInsightsScope {
 export class EventInsightsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly clock: Clock,
     private readonly viewer: Identity,
   ) {}
 
@@ -40,8 +42,9 @@ export class EventInsightsService {
   async attendance(scope: EventInsightsScope, groupBy: readonly EventAttendanceDimension[]): Promise<EventAttendanceInsight> {
     authorizeInsights(this.viewer);
     const { bind, parameters } = parameterList();
-    // Per event first (its registrations counted once), then grouped. An event's attendance is
-    // recorded once any confirmed registration has `attended` set, as Event.attendanceRate reads it.
+    // Per event first (its registrations counted once), then grouped. Only events that have started
+    // can have attendance; an event's attendance is recorded once any confirmed registration has
+    // `attended` set, as Event.attendanceRate reads it.
     const sql = groupedInsightSql<EventAttendanceDimension>({
       dimensions: { KIND: 'event.kind', AUDIENCE: 'event.audience', MONTH: monthBucket('event.started_on') },
       groupBy,
@@ -59,7 +62,8 @@ export class EventInsightsService {
                count(r.id) FILTER (WHERE r.status = 'CONFIRMED' AND r.attended) AS attended
           FROM events.event e
           LEFT JOIN events.event_registration r ON r.event_id = e.id
-         WHERE e.status IN ('SCHEDULED', 'COMPLETED') AND ${withinPeriod(londonDate('e.starts_at'), scope.period, bind)}
+         WHERE e.status IN ('SCHEDULED', 'COMPLETED') AND e.starts_at <= ${bind(this.clock.now())}
+           AND ${withinPeriod(londonDate('e.starts_at'), scope.period, bind)}
          GROUP BY e.id
       ) event`,
     });
