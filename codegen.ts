@@ -15,6 +15,8 @@ const mappedTypes: Record<string, string[]> = {
     'Invitation',
     'InvitePersonPayload',
     'SignedInViewer',
+    // Analyst insights
+    'MembershipInsights',
   ],
   innovations: [
     'Innovation',
@@ -27,6 +29,8 @@ const mappedTypes: Record<string, string[]> = {
     'PendingRevision',
     'Endorsement',
     'InnovationAuditEvent',
+    // Analyst insights
+    'InnovationInsights',
   ],
   procurement: [
     'ProcurementRoute',
@@ -43,6 +47,8 @@ const mappedTypes: Record<string, string[]> = {
     'Award',
     'Contract',
     'Admission',
+    // Analyst insights
+    'ProcurementInsights',
   ],
   events: [
     'Event',
@@ -61,6 +67,8 @@ const mappedTypes: Record<string, string[]> = {
     'SupportRequestConnection',
     'SupportMessage',
     'SupportStatusChange',
+    // Analyst insights
+    'EventInsights',
   ],
 };
 

@@ -112,7 +112,8 @@ function build() {
   demoInnovations.forEach((innovation: DemoInnovation, index) => {
     const created = new Date(Date.UTC(2025, 0, 6) + index * 2 * day);
     const submitted = new Date(created.getTime() + 10 * day);
-    const decided = new Date(created.getTime() + 40 * day);
+    // Vetting takes three to seven weeks from submission, so time-to-decision percentiles mean something.
+    const decided = new Date(submitted.getTime() + (20 + ((index * 7) % 29)) * day);
     const event = (action: string, at: Date, fromStatus: string | null, toStatus: string | null, actorId: string | null, reason: string | null = null) =>
       audit.push({ innovationId: innovation.id, action, at, fromStatus, toStatus, actorId, reason });
     event('CREATED', created, null, 'DRAFT', null);

@@ -6,7 +6,8 @@ import { demoAdmissions } from './procurement-routes';
 
 /**
  * Demo procurement projects, one at each interesting stage: a direct award in standstill, a further
- * competition in clarification with published answers, one in evaluation and one contracted. Dates
+ * competition in clarification with published answers, one in evaluation and one contracted, plus a
+ * contracted direct award in Wales on another route. Dates
  * are working-day offsets from the day the data is seeded (negative: in the past), so each project
  * is at its stage whenever the demo starts; the procurement seed turns them into dates.
  */
@@ -45,6 +46,11 @@ const shortlistable = potholeSuppliers.flatMap((supplierId) => {
 });
 if (shortlistable.length < 2) throw new Error('The demo needs two admitted pothole suppliers with approved innovations');
 const [first, second] = shortlistable as [(typeof shortlistable)[number], (typeof shortlistable)[number]];
+// A second route, lot and nation, so analysts' pipeline and awards-by-nation insights have more than one group.
+const lightingLot = demoId('lot', 'RM6303/1');
+const [lightingSupplier] = admittedOn(lightingLot);
+const lightingInnovation = demoInnovations.find((i) => i.supplierId === lightingSupplier && i.category === 'STREET_LIGHTING' && i.status === 'APPROVED');
+if (!lightingSupplier || !lightingInnovation) throw new Error('The demo needs an admitted lighting supplier with an approved innovation');
 const kent = demoOrganisation('kent').id;
 const cardiff = demoOrganisation('cardiff').id;
 const kentBuyer = demoPersona('kent-buyer').id;
@@ -137,5 +143,26 @@ export const demoProjects: DemoProject[] = [
     responses: responsesFrom([[80, 70], [65, 90]]),
     winnerSupplierId: potholeSuppliers[0],
     contract: { value: 70000, startsOn: '', endsOn: '' },
+  },
+  {
+    key: 'cardiff-lighting-contracted',
+    id: demoId('procurement-project', 'cardiff-lighting-contracted'),
+    buyerId: cardiff,
+    createdBy: cardiffBuyer,
+    title: 'LED lantern replacement in Cardiff Bay',
+    need: 'Replace 900 sodium lanterns in Cardiff Bay with LED lanterns, with energy use reported quarterly.',
+    budget: 95000,
+    lotId: lightingLot,
+    procedure: 'DIRECT_AWARD',
+    stage: 'CONTRACTED',
+    criteria: [],
+    shortlist: [{ innovationId: lightingInnovation.id, supplierId: lightingSupplier, category: lightingInnovation.category }],
+    days: { created: -70, awarded: -60 },
+    directAwardJustification: 'Lot 1 allows direct award where the framework price list meets the need, as it does here.',
+    questions: [],
+    responses: [],
+    winnerSupplierId: lightingSupplier,
+    awardValue: 88000,
+    contract: { value: 88000, startsOn: '', endsOn: '' },
   },
 ];

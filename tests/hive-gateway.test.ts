@@ -38,6 +38,10 @@ beforeAll(async () => {
   server = createServer(runtime);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hiveUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  // Hive loads and plans the supergraph on its first request, blocking this process (which also runs
+  // our gateway and the subgraphs) long enough under load to time out a concurrent subgraph call:
+  // warm it up first, so the comparisons below compare answers, not start-up.
+  await post(hiveUrl, { query: '{ __typename }' });
 });
 
 afterAll(async () => {

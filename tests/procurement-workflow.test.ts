@@ -354,7 +354,13 @@ describe('demo data', () => {
       expect(releases.length).toBeGreaterThan(0);
       if (demo.key === 'kent-clarification') expect(data.procurementProject.clarifications.every((q: any) => q.answer)).toBe(true);
     }
-    expect(stages).toEqual({ 'kent-direct-award': 'AWARDED', 'kent-clarification': 'CLARIFICATION', 'cardiff-evaluation': 'EVALUATION', 'kent-contracted': 'CONTRACTED' });
+    expect(stages).toEqual({
+      'kent-direct-award': 'AWARDED',
+      'kent-clarification': 'CLARIFICATION',
+      'cardiff-evaluation': 'EVALUATION',
+      'kent-contracted': 'CONTRACTED',
+      'cardiff-lighting-contracted': 'CONTRACTED',
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { EventService } from './services/event.service';
 import { FaqService } from './services/faq.service';
 import { OrganisationService } from './services/organisation.service';
 import { SupportService } from './services/support.service';
+import { EventInsightsService } from './services/insights.service';
 
 /** What every events resolver receives: the request's services, sharing one set of loaders. */
 export interface EventsContext {
@@ -19,6 +20,8 @@ export interface EventsContext {
   organisations: OrganisationService;
   faqs: FaqService;
   support: SupportService;
+  /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
+  insights: EventInsightsService;
 }
 
 /** Who is asking decides, once per request, which events every service and loader can return. */
@@ -34,5 +37,6 @@ export function createEventsContext({ dataSource, viewer }: RequestScope, clock:
     organisations: new OrganisationService(loaders),
     faqs: new FaqService(dataSource, clock, viewer),
     support: new SupportService(dataSource, clock, viewer),
+    insights: new EventInsightsService(dataSource, clock, viewer),
   };
 }

@@ -33,3 +33,6 @@ export type SupportRequestModel = SupportRequest;
 export type SupportRequestConnectionModel = Connection<SupportRequest>;
 export type SupportMessageModel = SupportRequestEntry;
 export type SupportStatusChangeModel = SupportRequestEntry;
+
+/** Analyst insights: the checked period their fields aggregate over. */
+export type { EventInsightsScope as EventInsightsModel } from './services/insights.service';

@@ -4,11 +4,14 @@ import { createInnovationsLoaders } from './loaders';
 import { innovationVisibility } from './policy';
 import { InnovationWorkflowService } from './services/innovation-workflow.service';
 import { InnovationService } from './services/innovation.service';
+import { InnovationInsightsService } from './services/insights.service';
 
 /** What every innovations resolver receives: the request's services, sharing one set of loaders. */
 export interface InnovationsContext {
   innovations: InnovationService;
   workflow: InnovationWorkflowService;
+  /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
+  insights: InnovationInsightsService;
 }
 
 let configuredRules: InnovationRules | undefined;
@@ -34,5 +37,9 @@ export function createInnovationsContext({ dataSource, viewer }: RequestScope, o
     now: options.now ?? (() => new Date()),
     assessmentsRequired: (options.rules ?? rulesFromEnvironment()).assessmentsRequired,
   };
-  return { innovations: new InnovationService(request), workflow: new InnovationWorkflowService(request) };
+  return {
+    innovations: new InnovationService(request),
+    workflow: new InnovationWorkflowService(request),
+    insights: new InnovationInsightsService(dataSource, viewer),
+  };
 }

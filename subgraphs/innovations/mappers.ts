@@ -26,3 +26,6 @@ export type InnovationRevisionModel = InnovationRevision;
 export type PendingRevisionModel = InnovationContent & { status: RevisionStatus };
 export type EndorsementModel = Endorsement;
 export type InnovationAuditEventModel = AuditEvent;
+
+/** Analyst insights: the checked period their fields aggregate over. */
+export type { InnovationInsightsScope as InnovationInsightsModel } from './services/insights.service';

@@ -5,6 +5,7 @@ import { InvitationService } from './services/invitation.service';
 import { MembershipService } from './services/membership.service';
 import { OrganisationService } from './services/organisation.service';
 import { PersonService } from './services/person.service';
+import { MembershipInsightsService } from './services/insights.service';
 
 /** What every members resolver receives: the caller, and the request's services sharing one set of loaders. */
 export interface MembersContext {
@@ -13,6 +14,8 @@ export interface MembersContext {
   people: PersonService;
   memberships: MembershipService;
   invitations: InvitationService;
+  /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
+  insights: MembershipInsightsService;
 }
 
 export function createMembersContext({ dataSource, viewer }: RequestScope): MembersContext {
@@ -23,5 +26,6 @@ export function createMembersContext({ dataSource, viewer }: RequestScope): Memb
     people: new PersonService(dataSource, loaders, viewer),
     memberships: new MembershipService(dataSource, loaders, viewer),
     invitations: new InvitationService(dataSource, loaders, viewer),
+    insights: new MembershipInsightsService(dataSource, viewer),
   };
 }

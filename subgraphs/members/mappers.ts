@@ -11,3 +11,6 @@ export type InvitationModel = Invitation;
 export type InvitePersonPayloadModel = { invitation: Invitation; token: string };
 /** The signed-in caller's own record; every other field is read from it. */
 export type SignedInViewerModel = { person: Person };
+
+/** Analyst insights: the checked period their fields aggregate over. */
+export type { MembershipInsightsScope as MembershipInsightsModel } from './services/insights.service';

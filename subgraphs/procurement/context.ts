@@ -8,6 +8,7 @@ import { LotService } from './services/lot.service';
 import { ProcurementRouteService } from './services/procurement-route.service';
 import { ProjectService } from './services/project.service';
 import { RouteAdminService } from './services/route-admin.service';
+import { ProcurementInsightsService } from './services/insights.service';
 
 /** What procurement needs from outside its database: the time, and facts about innovations. */
 export interface ProcurementDependencies {
@@ -26,6 +27,8 @@ export interface ProcurementContext {
   projects: ProjectService;
   admissions: AdmissionService;
   routeAdmin: RouteAdminService;
+  /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
+  insights: ProcurementInsightsService;
 }
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
@@ -39,5 +42,6 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
     admissions: new AdmissionService(dataSource, loaders, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
+    insights: new ProcurementInsightsService(dataSource, loaders, viewer),
   };
 }

@@ -22,3 +22,6 @@ export type AwardModel = ProcurementProject;
 export type ContractModel = Contract;
 export type AdmissionModel = Admission;
 export type AdmissionConnectionModel = Connection<Admission>;
+
+/** Analyst insights: the checked period their fields aggregate over. */
+export type { ProcurementInsightsScope as ProcurementInsightsModel } from './services/insights.service';

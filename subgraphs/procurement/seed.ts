@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { demoOrganisations } from '../../demo-data/organisations';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
 import { demoOrganisations } from '../../demo-data/organisations';
@@ -26,6 +27,7 @@ export async function seedDemoData(dataSource: DataSource, clock: Clock = system
     // Names as the suppliers would have had them snapshotted when applying (for OCDS parties).
     await manager.insert(Admission, demoAdmissions.map((admission) => ({ ...admission, supplierName: organisationName(admission.supplierId) })));
     for (const project of demoProjects) await seedProject(manager, project, clock.now());
+    await recordBuyerNations(manager);
   });
 }
 
@@ -114,5 +116,15 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
     `INSERT INTO procurement.audit_event (subject_type, subject_id, project_id, actor_id, at, action, to_status, reason)
      VALUES ('PROJECT', $1, $1, $2, $3, 'SEED', $4, 'Demo data')`,
     [project.id, project.createdBy, now, status],
+  );
+}
+
+/** What createProcurementProject records from the buyer's verified identity, from the same demo organisations. */
+async function recordBuyerNations(manager: EntityManager): Promise<void> {
+  const buyers = [...new Set(demoProjects.map((project) => project.buyerId))];
+  const nations = buyers.map((id) => demoOrganisations.find((organisation) => organisation.id === id)!.nation);
+  await manager.query(
+    `UPDATE procurement.project p SET buyer_nation = b.nation FROM unnest($1::uuid[], $2::text[]) AS b(buyer_id, nation) WHERE p.buyer_id = b.buyer_id`,
+    [buyers, nations],
   );
 }

@@ -1,14 +1,16 @@
-import { DateTimeScalar } from '../../../platform/scalars';
+import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
 import { EventRegistration, Innovation, Person, ProcurementRoute, SupportMessage, SupportRequest, SupportStatusChange } from './entities.resolver';
 import { Event, EventScheduleChange, MarketEngagementBriefing } from './event.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
+import { EventInsights, InsightsQuery } from './insights.resolver';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
+  Date: DateScalar,
+  Query: { ...Query, ...InsightsQuery },
   Mutation,
   Event,
   EventScheduleChange,
@@ -21,4 +23,5 @@ export const resolvers: Resolvers = {
   SupportRequest,
   SupportMessage,
   SupportStatusChange,
+  EventInsights,
 };

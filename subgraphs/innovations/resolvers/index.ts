@@ -4,11 +4,12 @@ import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, Innov
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
+import { InnovationInsights, InsightsQuery } from './insights.resolver';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query,
+  Query: { ...Query, ...InsightsQuery },
   Mutation,
   Innovation,
   Organisation,
@@ -17,4 +18,5 @@ export const resolvers: Resolvers = {
   Assessment,
   Endorsement,
   InnovationAuditEvent,
+  InnovationInsights,
 };

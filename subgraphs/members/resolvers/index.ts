@@ -6,12 +6,13 @@ import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Person } from './person.resolver';
 import { Query } from './query.resolver';
+import { InsightsQuery, MembershipInsights } from './insights.resolver';
 import { SignedInViewer } from './viewer.resolver';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query,
+  Query: { ...Query, ...InsightsQuery },
   Mutation,
   Organisation,
   Person,
@@ -19,4 +20,5 @@ export const resolvers: Resolvers = {
   MembershipDecision,
   Invitation,
   SignedInViewer,
+  MembershipInsights,
 };

@@ -34,6 +34,10 @@ export class ProcurementProject {
   @Column({ name: 'buyer_name', type: 'text', nullable: true })
   buyerName: string | null;
 
+  /** The buyer's nation when the project was started, from the verified identity; null when not recorded. */
+  @Column({ name: 'buyer_nation', type: 'text', nullable: true })
+  buyerNation: string | null;
+
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy: string;
 

@@ -3,6 +3,7 @@ import { CreateProjectsResponsesAwardsAndAudit1764309600000 } from './1764309600
 import { DeriveRouteStatusFromDates1764396000000 } from './1764396000000-derive-route-status-from-dates';
 import { SnapshotPartyNames1764397000000 } from './1764397000000-snapshot-party-names';
 import { ConflictDeclarationsPerSupplier1764398000000 } from './1764398000000-conflict-declarations-per-supplier';
+import { RecordBuyerNationOnProjects1764633600000 } from './1764633600000-record-buyer-nation-on-projects';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   DeriveRouteStatusFromDates1764396000000,
   SnapshotPartyNames1764397000000,
   ConflictDeclarationsPerSupplier1764398000000,
+  RecordBuyerNationOnProjects1764633600000,
 ];

@@ -8,12 +8,13 @@ import { Admission, Organisation } from './organisation.resolver';
 import { ProcurementRoute } from './procurement-route.resolver';
 import { Award, ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ShortlistedInnovation } from './project.resolver';
 import { Query } from './query.resolver';
+import { InsightsQuery, ProcurementInsights } from './insights.resolver';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   JSON: GraphQLJSON,
-  Query,
+  Query: { ...Query, ...InsightsQuery },
   Mutation,
   ProcurementRoute,
   Lot,
@@ -26,4 +27,5 @@ export const resolvers: Resolvers = {
   ProcurementResponse,
   Award,
   Contract,
+  ProcurementInsights,
 };

@@ -364,6 +364,8 @@ export class ProjectService {
         buyerId: viewer.organisationId,
         // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
         buyerName: viewer.organisationName?.slice(0, 300) ?? null,
+        // A snapshot for analysts' awarded value by nation (procurement never reads members' tables).
+        buyerNation: viewer.organisationNation ?? null,
         createdBy: viewer.personId,
         title,
         need,

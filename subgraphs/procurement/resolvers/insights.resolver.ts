@@ -1,0 +1,12 @@
+import type { ProcurementInsightsResolvers, QueryResolvers } from '../generated/graphql';
+
+/** Analyst insights: `procurementInsights` checks the caller and period; each field is one statement. */
+export const InsightsQuery: Pick<QueryResolvers, 'procurementInsights'> = {
+  procurementInsights: (_root, { period }, { insights }) => insights.open(period),
+};
+
+export const ProcurementInsights: ProcurementInsightsResolvers = {
+  pipeline: (scope, { groupBy }, { insights }) => insights.pipeline(scope, groupBy),
+  awards: (scope, { groupBy }, { insights }) => insights.awards(scope, groupBy),
+  admissions: (scope, { groupBy }, { insights }) => insights.admissions(scope, groupBy),
+};
