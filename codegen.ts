@@ -27,6 +27,11 @@ const mappedTypes: Record<string, string[]> = {
     'PendingRevision',
     'Endorsement',
     'InnovationAuditEvent',
+    'ViewerInnovations',
+    'EvidenceConfirmationRequest',
+    'VettingQueueEntry',
+    'VettingDecision',
+    'InnovationCategoryNews',
   ],
   procurement: [
     'ProcurementRoute',
@@ -42,6 +47,10 @@ const mappedTypes: Record<string, string[]> = {
     'Award',
     'Contract',
     'Admission',
+    'ViewerProcurement',
+    'RouteDateAhead',
+    'ProjectDeadline',
+    'InnovationCategoryNews',
   ],
   events: [
     'Event',

@@ -162,7 +162,7 @@ const routeRows: RouteRow[] = [
     guidance: null,
     feePercent: 1,
     eligibleNations: ['ENGLAND', 'WALES', 'SCOTLAND'],
-    opensOn: '2026-09-01',
+    opensOn: '2027-01-11',
     startsOn: null,
     expiresOn: null,
     lots: [

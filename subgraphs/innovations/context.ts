@@ -2,6 +2,7 @@ import { loadInnovationRules, type InnovationRules } from '../../platform/config
 import type { RequestScope } from '../../platform/subgraph-server';
 import { createInnovationsLoaders } from './loaders';
 import { innovationVisibility } from './policy';
+import { InnovationDashboardService } from './services/dashboard.service';
 import { InnovationWorkflowService } from './services/innovation-workflow.service';
 import { InnovationService } from './services/innovation.service';
 
@@ -9,6 +10,7 @@ import { InnovationService } from './services/innovation.service';
 export interface InnovationsContext {
   innovations: InnovationService;
   workflow: InnovationWorkflowService;
+  dashboards: InnovationDashboardService;
 }
 
 let configuredRules: InnovationRules | undefined;
@@ -34,5 +36,9 @@ export function createInnovationsContext({ dataSource, viewer }: RequestScope, o
     now: options.now ?? (() => new Date()),
     assessmentsRequired: (options.rules ?? rulesFromEnvironment()).assessmentsRequired,
   };
-  return { innovations: new InnovationService(request), workflow: new InnovationWorkflowService(request) };
+  return {
+    innovations: new InnovationService(request),
+    workflow: new InnovationWorkflowService(request),
+    dashboards: new InnovationDashboardService(request),
+  };
 }

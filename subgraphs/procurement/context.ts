@@ -4,6 +4,7 @@ import { createProcurementLoaders, type ProcurementLoaders } from './loaders';
 import { AdmissionService } from './services/admission.service';
 import type { Clock } from './services/clock';
 import type { InnovationDirectory } from './services/innovation-directory';
+import { ProcurementDashboardService } from './services/dashboard.service';
 import { LotService } from './services/lot.service';
 import { ProcurementRouteService } from './services/procurement-route.service';
 import { ProjectService } from './services/project.service';
@@ -26,6 +27,7 @@ export interface ProcurementContext {
   projects: ProjectService;
   admissions: AdmissionService;
   routeAdmin: RouteAdminService;
+  dashboards: ProcurementDashboardService;
 }
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
@@ -39,5 +41,6 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
     admissions: new AdmissionService(dataSource, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
+    dashboards: new ProcurementDashboardService(dataSource, loaders, viewer, dependencies.clock),
   };
 }

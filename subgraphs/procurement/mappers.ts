@@ -21,3 +21,11 @@ export type ProcurementResponseModel = ProcurementResponse;
 export type AwardModel = ProcurementProject;
 export type ContractModel = Contract;
 export type AdmissionModel = Admission;
+
+// Dashboards.
+/** The caller's own view; its fields read the caller from the request, so it carries nothing. */
+export type ViewerProcurementModel = Record<string, never>;
+export type RouteDateAheadModel = { route: ProcurementRoute; kind: 'OPENS' | 'EXPIRES'; on: string; daysAway: number };
+export type ProjectDeadlineModel = { kind: 'CLARIFICATION_CUT_OFF' | 'RESPONSE_DEADLINE' | 'STANDSTILL_END'; at: Date; workingDaysLeft: number };
+/** Owned by innovations; procurement hands out the key. */
+export type InnovationCategoryNewsModel = { category: string };

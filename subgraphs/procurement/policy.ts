@@ -202,3 +202,16 @@ export const nonBuyerOrganisationKinds: readonly string[] = ['SUPPLIER', 'ACADEM
 export function isBuyer(viewer: Identity): boolean {
   return !!viewer && !nonBuyerOrganisationKinds.includes(viewer.organisationKind) && hasOrganisationRole(viewer, 'BUYER');
 }
+
+/*
+ * Dashboards. Every dashboard field reads the caller's own organisation from the request, never an
+ * id the client passes, so no organisation can ask for another's dealings.
+ * - Live projects and the categories a buyer shortlists from (drafts included): the buyer's team.
+ * - Routes opening or expiring soon: the routes the caller's organisation may buy through.
+ * - Its admissions in any status, the projects it is invited to, the questions it asked: the
+ *   supplier's own people (each already visible to them under the rules above).
+ * - Admissions waiting for a decision: whoever decides them (`canDecideAdmission`).
+ */
+export function isOwnBuyerTeam(viewer: Identity): boolean {
+  return !!viewer && isBuyerTeam(viewer, { buyerId: viewer.organisationId });
+}

@@ -1,6 +1,7 @@
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
 import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, InnovationAuditEvent } from './innovation.resolver';
+import { DashboardQuery, EvidenceConfirmationRequest, InnovationCategoryNews, VettingQueueEntry, ViewerInnovations } from './dashboard.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
@@ -8,7 +9,7 @@ import { Query } from './query.resolver';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query,
+  Query: { ...Query, ...DashboardQuery },
   Mutation,
   Innovation,
   Organisation,
@@ -17,4 +18,8 @@ export const resolvers: Resolvers = {
   Assessment,
   Endorsement,
   InnovationAuditEvent,
+  ViewerInnovations,
+  EvidenceConfirmationRequest,
+  VettingQueueEntry,
+  InnovationCategoryNews,
 };

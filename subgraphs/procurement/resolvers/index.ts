@@ -1,3 +1,4 @@
+import { DashboardQuery, ViewerProcurement } from './dashboard.resolver';
 import { GraphQLJSON } from './json.scalar';
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
@@ -13,7 +14,7 @@ export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   JSON: GraphQLJSON,
-  Query,
+  Query: { ...Query, ...DashboardQuery },
   Mutation,
   ProcurementRoute,
   Lot,
@@ -26,4 +27,5 @@ export const resolvers: Resolvers = {
   ProcurementResponse,
   Award,
   Contract,
+  ViewerProcurement,
 };

@@ -1,0 +1,65 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { groupByKeys, loaderPerArguments, orderByKeys } from '../../../platform/loaders';
+import type { InnovationCategory } from '../generated/graphql';
+import type { VettingDecisionModel } from '../mappers';
+
+/**
+ * Loaders behind the dashboards. Each is one statement per batch, so a dashboard costs the same
+ * number of statements however many innovations, assessors or categories it shows.
+ */
+export function createDashboardLoaders(dataSource: DataSource) {
+  return {
+    /** The last DECIDED audit event of each innovation: `DISTINCT ON` keeps the newest per innovation. */
+    latestDecision: new DataLoader<string, VettingDecisionModel | null>(async (ids) => {
+      const rows: { innovation_id: string; to_status: VettingDecisionModel['outcome']; reason: string | null; at: Date }[] =
+        await dataSource.query(
+          `SELECT DISTINCT ON (innovation_id) innovation_id, to_status, reason, at
+             FROM innovations.audit_event
+            WHERE action = 'DECIDED' AND innovation_id = ANY($1)
+            ORDER BY innovation_id, id DESC`,
+          [[...ids]],
+        );
+      return orderByKeys(ids, rows, (row) => row.innovation_id).map((row) =>
+        row ? { outcome: row.to_status, reasons: row.reason, decidedAt: row.at } : null,
+      );
+    }),
+    /** Assessor ids assigned to each innovation's current review round. */
+    assessorsAssigned: new DataLoader<string, string[]>(async (ids) => {
+      const rows: { innovation_id: string; assessor_id: string }[] = await dataSource.query(
+        `SELECT assignment.innovation_id, assignment.assessor_id
+           FROM innovations.assessor_assignment assignment
+           JOIN innovations.innovation innovation
+             ON innovation.id = assignment.innovation_id AND innovation.review_round = assignment.round
+          WHERE assignment.innovation_id = ANY($1)
+          ORDER BY assignment.assigned_at, assignment.assessor_id`,
+        [[...ids]],
+      );
+      return groupByKeys(ids, rows, (row) => row.innovation_id).map((group) => group.map((row) => row.assessor_id));
+    }),
+    /**
+     * The ids of the most recently first-approved APPROVED innovations of each category, up to
+     * `first` per category, numbered within each category in one statement.
+     */
+    recentlyApprovedIds: loaderPerArguments(
+      (first: number) =>
+        new DataLoader<InnovationCategory, string[]>(async (categories) => {
+          const rows: { id: string; category: InnovationCategory }[] = await dataSource.query(
+            `SELECT ranked.id, ranked.category FROM (
+               SELECT innovation.id, innovation.category,
+                      ROW_NUMBER() OVER (PARTITION BY innovation.category ORDER BY first_listed.approved_at DESC, innovation.id) AS position
+                 FROM innovations.innovation innovation
+                 JOIN innovations.innovation_revision first_listed
+                   ON first_listed.innovation_id = innovation.id AND first_listed.number = 1
+                WHERE innovation.status = 'APPROVED' AND innovation.category = ANY($1)
+             ) ranked
+             WHERE ranked.position <= $2
+             ORDER BY ranked.position`,
+            [[...categories], first],
+          );
+          return groupByKeys(categories, rows, (row) => row.category).map((group) => group.map((row) => row.id));
+        }),
+    ),
+  };
+}
+export type DashboardLoaders = ReturnType<typeof createDashboardLoaders>;
