@@ -19,8 +19,9 @@ import type { Admission, AdmissionStatus } from './entities/admission.entity';
  *
  * The one non-public thing is an admission in any other status (APPLIED, REJECTED, SUSPENDED,
  * EXPIRED): a supplier's dealings with a route, visible only to that supplier and PLATFORM_ADMIN.
- * No field exposes such admissions yet: every query here reads only `PUBLIC_ADMISSION_STATUSES`.
- * A future field that does (e.g. a supplier's own applications) must filter with `canSeeAdmission`.
+ * Every other query here reads only `PUBLIC_ADMISSION_STATUSES`; the two dashboard fields that read
+ * admissions in any status (`ViewerProcurement.lotAdmissions`, a supplier's own, and
+ * `admissionsAwaitingDecision`, PLATFORM_ADMIN's queue) filter with `canSeeAdmission` too.
  */
 export const PUBLIC_ADMISSION_STATUSES: readonly AdmissionStatus[] = ['ADMITTED'];
 

@@ -9,7 +9,7 @@ export const DashboardQuery: Pick<QueryResolvers, 'viewerProcurement' | 'admissi
 export const ViewerProcurement: ViewerProcurementResolvers = {
   liveProjects: (_viewer, { first }, { dashboards }) => dashboards.liveProjects(first),
   routesOpeningOrExpiringSoon: (_viewer, { withinDays }, { dashboards }) => dashboards.routesOpeningOrExpiringSoon(withinDays),
-  innovationNews: (_viewer, _args, { dashboards }) => dashboards.innovationNews() as never,
+  innovationNews: (_viewer, _args, { dashboards }) => dashboards.innovationNews(),
   lotAdmissions: (_viewer, _args, { dashboards }) => dashboards.lotAdmissions(),
   openOpportunities: (_viewer, { first }, { dashboards }) => dashboards.openOpportunities(first),
   questionsAsked: (_viewer, { first }, { dashboards }) => dashboards.questionsAsked(first),

@@ -6,7 +6,7 @@ import { Admission, ClarificationQuestion, ProcurementProject, ProcurementRoute 
 import type { InnovationCategory } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import type { ProjectDeadlineModel, RouteDateAheadModel } from '../mappers';
-import { canDecideAdmission, isOwnBuyerTeam, nonBuyerOrganisationKinds, projectStatus } from '../policy';
+import { canDecideAdmission, canSeeAdmission, isOwnBuyerTeam, nonBuyerOrganisationKinds, projectStatus } from '../policy';
 import { dayOf, type Clock } from './clock';
 import { workingDaysUntil } from './working-days';
 
@@ -118,11 +118,12 @@ export class ProcurementDashboardService {
   /** Every admission of the caller's organisation, in any status: its own to see (canSeeAdmission). */
   async lotAdmissions(): Promise<Admission[]> {
     if (!this.viewer) return [];
-    return this.dataSource.getRepository(Admission).find({
+    const admissions = await this.dataSource.getRepository(Admission).find({
       where: { supplierId: this.viewer.organisationId },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: MAX_PAGE_SIZE,
     });
+    return admissions.filter((admission) => canSeeAdmission(this.viewer, admission));
   }
 
   /** Published projects the caller's organisation is invited to whose response deadline is ahead. */
@@ -163,6 +164,7 @@ export class ProcurementDashboardService {
     if (!canDecideAdmission(this.viewer)) throw forbidden('Only platform admins see the admissions waiting for a decision.');
     const size = readPage({ first }).size;
     if (size === 0) return [];
-    return this.dataSource.getRepository(Admission).find({ where: { status: 'APPLIED' }, order: { createdAt: 'ASC', id: 'ASC' }, take: size });
+    const waiting = await this.dataSource.getRepository(Admission).find({ where: { status: 'APPLIED' }, order: { createdAt: 'ASC', id: 'ASC' }, take: size });
+    return waiting.filter((admission) => canSeeAdmission(this.viewer, admission));
   }
 }
