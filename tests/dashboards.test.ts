@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
 import { parse, print } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { demoOrganisation } from '../demo-data/organisations';
@@ -311,7 +313,38 @@ async function growTheData(copies: number) {
   await copyRows(events.dataSource, 'events.support_request', { where: `source.status = 'OPEN'`, copies, remap: ['id'] });
 }
 
+/** Fetches a plan makes, and how many must wait for one another (the longest chain). */
+function shape(node: PlanNode | undefined): { fetches: number; chain: number } {
+  if (!node) return { fetches: 0, chain: 0 };
+  switch (node.kind) {
+    case 'Fetch':
+      return { fetches: 1, chain: 1 };
+    case 'Flatten':
+      return shape(node.node);
+    case 'Sequence':
+    case 'Parallel': {
+      const parts = node.nodes.map(shape);
+      const fetches = parts.reduce((sum, part) => sum + part.fetches, 0);
+      const chain = node.kind === 'Sequence' ? parts.reduce((sum, part) => sum + part.chain, 0) : Math.max(0, ...parts.map((p) => p.chain));
+      return { fetches, chain };
+    }
+    default:
+      throw new Error(`Unexpected plan node ${node.kind}`);
+  }
+}
+
 describe('cost stays flat', () => {
+  it("the gateway's query plan for each dashboard: a fixed set of fetches, at most three waiting on one another", () => {
+    const supergraph = Supergraph.build(readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'));
+    const planner = new QueryPlanner(supergraph);
+    const planOf = (text: string) => shape(planner.buildQueryPlan(operationFromDocument(supergraph.schema, parse(text))).node as PlanNode | undefined);
+    // Each subgraph's root field in parallel, then one batched fetch per linked list (names of
+    // organisations and people, shortlisted innovations, category news), then names on those.
+    expect(planOf(buyerDashboard)).toEqual({ fetches: 9, chain: 3 });
+    expect(planOf(supplierDashboard)).toEqual({ fetches: 7, chain: 2 });
+    expect(planOf(staffDashboard)).toEqual({ fetches: 9, chain: 2 });
+  });
+
   it('runs a fixed number of subgraph fetches and SQL statements per dashboard, whatever the data size', async () => {
     const dashboards = [
       { name: 'BuyerDashboard', document: buyerDashboard, persona: 'kent-buyer' },
