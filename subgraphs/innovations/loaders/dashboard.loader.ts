@@ -39,22 +39,24 @@ export function createDashboardLoaders(dataSource: DataSource) {
     }),
     /**
      * The ids of the most recently first-approved APPROVED innovations of each category, up to
-     * `first` per category, numbered within each category in one statement.
+     * `first` per category, in one statement: for each category, walk first approvals newest first
+     * (index `innovation_revision_first_approved`) and stop once `first` have matched.
      */
     recentlyApprovedIds: loaderPerArguments(
       (first: number) =>
         new DataLoader<InnovationCategory, string[]>(async (categories) => {
           const rows: { id: string; category: InnovationCategory }[] = await dataSource.query(
-            `SELECT ranked.id, ranked.category FROM (
-               SELECT innovation.id, innovation.category,
-                      ROW_NUMBER() OVER (PARTITION BY innovation.category ORDER BY first_listed.approved_at DESC, innovation.id) AS position
-                 FROM innovations.innovation innovation
-                 JOIN innovations.innovation_revision first_listed
-                   ON first_listed.innovation_id = innovation.id AND first_listed.number = 1
-                WHERE innovation.status = 'APPROVED' AND innovation.category = ANY($1)
-             ) ranked
-             WHERE ranked.position <= $2
-             ORDER BY ranked.position`,
+            `SELECT wanted.category, latest.id
+               FROM unnest($1::text[]) AS wanted(category)
+               CROSS JOIN LATERAL (
+                 SELECT innovation.id, first_listed.approved_at
+                   FROM innovations.innovation_revision first_listed
+                   JOIN innovations.innovation innovation ON innovation.id = first_listed.innovation_id
+                  WHERE first_listed.number = 1 AND innovation.status = 'APPROVED' AND innovation.category = wanted.category
+                  ORDER BY first_listed.approved_at DESC, first_listed.innovation_id
+                  LIMIT $2
+               ) latest
+              ORDER BY wanted.category, latest.approved_at DESC, latest.id`,
             [[...categories], first],
           );
           return groupByKeys(categories, rows, (row) => row.category).map((group) => group.map((row) => row.id));
