@@ -31,6 +31,11 @@ const mappedTypes: Record<string, string[]> = {
     'InnovationAuditEvent',
     // Analyst insights
     'InnovationInsights',
+    'ViewerInnovations',
+    'EvidenceConfirmationRequest',
+    'VettingQueueEntry',
+    'VettingDecision',
+    'InnovationCategoryNews',
   ],
   procurement: [
     'ProcurementRoute',
@@ -49,6 +54,10 @@ const mappedTypes: Record<string, string[]> = {
     'Admission',
     // Analyst insights
     'ProcurementInsights',
+    'ViewerProcurement',
+    'RouteDateAhead',
+    'ProjectDeadline',
+    'InnovationCategoryNews',
   ],
   events: [
     'Event',

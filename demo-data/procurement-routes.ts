@@ -176,8 +176,9 @@ const routeRows: RouteRow[] = [
     guidance: null,
     feePercent: 1,
     eligibleNations: ['ENGLAND', 'WALES', 'SCOTLAND'],
-    opensOn: '2027-03-01',
-    applicationsCloseOn: '2027-04-12',
+    // Opens within 60 days of the demo date, so a buyer's dashboard lists it among routes opening soon.
+    opensOn: '2027-01-11',
+    applicationsCloseOn: '2027-02-22',
     standstillStartsOn: null,
     startsOn: null,
     expiresOn: null,

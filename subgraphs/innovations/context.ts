@@ -2,6 +2,7 @@ import { loadInnovationRules, type InnovationRules } from '../../platform/config
 import type { RequestScope } from '../../platform/subgraph-server';
 import { createInnovationsLoaders } from './loaders';
 import { innovationVisibility } from './policy';
+import { InnovationDashboardService } from './services/dashboard.service';
 import { InnovationWorkflowService } from './services/innovation-workflow.service';
 import { InnovationService } from './services/innovation.service';
 import { InnovationInsightsService } from './services/insights.service';
@@ -12,6 +13,7 @@ export interface InnovationsContext {
   workflow: InnovationWorkflowService;
   /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
   insights: InnovationInsightsService;
+  dashboards: InnovationDashboardService;
 }
 
 let configuredRules: InnovationRules | undefined;
@@ -41,5 +43,6 @@ export function createInnovationsContext({ dataSource, viewer }: RequestScope, o
     innovations: new InnovationService(request),
     workflow: new InnovationWorkflowService(request),
     insights: new InnovationInsightsService(dataSource, viewer),
+    dashboards: new InnovationDashboardService(request),
   };
 }

@@ -29,3 +29,10 @@ export type InnovationAuditEventModel = AuditEvent;
 
 /** Analyst insights: the checked period their fields aggregate over. */
 export type { InnovationInsightsScope as InnovationInsightsModel } from './services/insights.service';
+// Dashboards: each is what the dashboard service hands its resolvers.
+/** The caller's own view; its fields read the caller from the request, so it carries nothing. */
+export type ViewerInnovationsModel = Record<string, never>;
+export type EvidenceConfirmationRequestModel = Evidence;
+export type VettingQueueEntryModel = { innovationId: string; reviewRound: number; waitingSince: Date };
+export type VettingDecisionModel = { outcome: 'APPROVED' | 'CHANGES_REQUESTED' | 'REJECTED'; reasons: string | null; decidedAt: Date };
+export type InnovationCategoryNewsModel = { category: InnovationCategory };

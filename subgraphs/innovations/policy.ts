@@ -202,3 +202,22 @@ export function canSeeVettingRecord(viewer: Identity, innovation: Pick<Innovatio
 export function canSeeAuditTrail(viewer: Identity, innovation: Pick<Innovation, 'supplierId'>): boolean {
   return isPlatformStaff(viewer) || belongsTo(viewer, innovation.supplierId);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Dashboards. Every dashboard field reads the caller's own organisation from the request, never an
+// id the client passes, so one organisation cannot ask for another's.
+// - The vetting queue: platform admins and assessors (the people who vet).
+// - Evidence waiting for confirmation: the people who may confirm it (`canConfirmEvidence`) see
+//   the title and supplier of the innovation it is evidence for, even before it is public: they
+//   cannot vouch for evidence without knowing what it is evidence for.
+// - The latest decision on an innovation is part of its vetting record (`canSeeVettingRecord`).
+// ---------------------------------------------------------------------------------------------
+
+export function canSeeVettingQueue(viewer: Identity): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN', 'ASSESSOR');
+}
+
+/** Whether the caller may see what its organisation is asked to confirm (the rule of `canConfirmEvidence`). */
+export function canSeeEvidenceAwaitingConfirmation(viewer: Identity): viewer is Viewer {
+  return !!viewer && canConfirmEvidence(viewer, { authorityId: viewer.organisationId });
+}

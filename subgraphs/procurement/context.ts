@@ -4,6 +4,7 @@ import { createProcurementLoaders, type ProcurementLoaders } from './loaders';
 import { AdmissionService } from './services/admission.service';
 import type { Clock } from './services/clock';
 import type { InnovationDirectory } from './services/innovation-directory';
+import { ProcurementDashboardService } from './services/dashboard.service';
 import { LotService } from './services/lot.service';
 import { ProcurementRouteService } from './services/procurement-route.service';
 import { ProjectService } from './services/project.service';
@@ -29,6 +30,7 @@ export interface ProcurementContext {
   routeAdmin: RouteAdminService;
   /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
   insights: ProcurementInsightsService;
+  dashboards: ProcurementDashboardService;
 }
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
@@ -43,5 +45,6 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     admissions: new AdmissionService(dataSource, loaders, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
     insights: new ProcurementInsightsService(dataSource, loaders, viewer),
+    dashboards: new ProcurementDashboardService(dataSource, loaders, viewer, dependencies.clock),
   };
 }

@@ -1,3 +1,4 @@
+import type { InnovationCategory } from './generated/graphql';
 import type { Connection } from '../../platform/pagination';
 import type { Admission, ClarificationQuestion, Contract, Lot, ProcurementProject, ProcurementResponse, ProcurementRoute } from './entities';
 
@@ -25,3 +26,11 @@ export type AdmissionConnectionModel = Connection<Admission>;
 
 /** Analyst insights: the checked period their fields aggregate over. */
 export type { ProcurementInsightsScope as ProcurementInsightsModel } from './services/insights.service';
+
+// Dashboards.
+/** The caller's own view; its fields read the caller from the request, so it carries nothing. */
+export type ViewerProcurementModel = Record<string, never>;
+export type RouteDateAheadModel = { route: ProcurementRoute; kind: 'OPENS' | 'EXPIRES'; on: string; daysAway: number };
+export type ProjectDeadlineModel = { kind: 'CLARIFICATION_CUT_OFF' | 'RESPONSE_DEADLINE' | 'STANDSTILL_END'; at: Date; workingDaysLeft: number };
+/** Owned by innovations; procurement hands out the key. */
+export type InnovationCategoryNewsModel = { category: InnovationCategory };

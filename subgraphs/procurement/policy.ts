@@ -22,6 +22,9 @@ import type { Admission, AdmissionStatus } from './entities/admission.entity';
  * `Query.admissions` applies this rule in its SQL (`AdmissionService.list`); every other query
  * reads only `PUBLIC_ADMISSION_STATUSES`. The status judged is the effective one: a standing
  * admission is EXPIRED once its route has expired.
+ * The two dashboard fields that read admissions in any status (`ViewerProcurement.lotAdmissions`, a
+ * supplier's own, and `admissionsAwaitingDecision`, PLATFORM_ADMIN's queue) filter with
+ * `canSeeAdmission` too.
  */
 export const PUBLIC_ADMISSION_STATUSES: readonly AdmissionStatus[] = ['ADMITTED'];
 
@@ -211,4 +214,17 @@ export const nonBuyerOrganisationKinds: readonly string[] = ['SUPPLIER', 'ACADEM
 /** A signed-in person who buys for a public body: their answers about routes are narrowed to what they may use. */
 export function isBuyer(viewer: Identity): boolean {
   return !!viewer && !nonBuyerOrganisationKinds.includes(viewer.organisationKind) && hasOrganisationRole(viewer, 'BUYER');
+}
+
+/*
+ * Dashboards. Every dashboard field reads the caller's own organisation from the request, never an
+ * id the client passes, so no organisation can ask for another's dealings.
+ * - Live projects and the categories a buyer shortlists from (drafts included): the buyer's team.
+ * - Routes opening or expiring soon: the routes the caller's organisation may buy through.
+ * - Its admissions in any status, the projects it is invited to, the questions it asked: the
+ *   supplier's own people (each already visible to them under the rules above).
+ * - Admissions waiting for a decision: whoever decides them (`canDecideAdmission`).
+ */
+export function isOwnBuyerTeam(viewer: Identity): boolean {
+  return !!viewer && isBuyerTeam(viewer, { buyerId: viewer.organisationId });
 }

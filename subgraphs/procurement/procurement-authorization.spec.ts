@@ -12,7 +12,8 @@ import { procurementSubgraph } from './subgraph';
 /**
  * Procurement is public by design (policy.ts): every viewer gets the same routes (COMING ones
  * included), lots and ADMITTED suppliers by every path, and nobody gets a non-ADMITTED admission
- * through any field, because no field exposes them. The matrix checks both, per viewer and path.
+ * through these fields. The matrix checks both, per viewer and path. (The dashboard fields that read
+ * admissions in every status, a supplier's own and the admins' queue, are checked in dashboards.spec.ts.)
  */
 let database: TestDatabase;
 let procurement: TestSubgraph;

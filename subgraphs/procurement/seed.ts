@@ -2,7 +2,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { demoOrganisations } from '../../demo-data/organisations';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
-import { demoOrganisations } from '../../demo-data/organisations';
 import { procurementDeadlines } from '../../platform/config';
 import { Admission, Lot, ProcurementRoute } from './entities';
 import { dayOf, systemClock, type Clock } from './services/clock';

@@ -5,5 +5,6 @@ export const Query: QueryResolvers = {
   events: (_root, args, { events }) => events.list(args),
   faqs: (_root, args, { faqs }) => faqs.list(args),
   supportRequests: (_root, args, { support }) => support.list(args),
+  supportRequestsOpenLongest: (_root, { first }, { support }) => support.openLongest(first),
   supportRequest: (_root, { id }, { support }) => support.find(id),
 };

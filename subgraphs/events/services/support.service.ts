@@ -53,6 +53,16 @@ export class SupportService {
     return toConnection(rows, page, cursorValue, () => counting.getCount());
   }
 
+  /** The staff queue: OPEN requests, longest waiting first, in one statement. */
+  async openLongest(first: number | null | undefined): Promise<SupportRequest[]> {
+    if (!isPlatformStaff(this.viewer)) throw forbidden('Only platform staff see the support queue.');
+    const size = readPage({ first }).size;
+    if (size === 0) return [];
+    return this.dataSource
+      .getRepository(SupportRequest)
+      .find({ where: { status: 'OPEN' }, order: { createdAt: 'ASC', id: 'ASC' }, take: size });
+  }
+
   /** One request; null when missing or not the caller's to see. */
   async find(id: string): Promise<SupportRequest | null> {
     const request = await this.dataSource.getRepository(SupportRequest).findOneBy({ id: parseId(id) });

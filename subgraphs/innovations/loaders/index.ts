@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Identity } from '../../../platform/identity';
 import type { InnovationVisibility } from '../policy';
+import { createDashboardLoaders } from './dashboard.loader';
 import { createInnovationByIdLoader, createInnovationsBySupplierLoaders } from './innovation.loader';
 import { createVettingLoaders } from './vetting.loader';
 
@@ -14,6 +15,7 @@ export function createInnovationsLoaders(dataSource: DataSource, visibility: Inn
     innovationById: createInnovationByIdLoader(dataSource),
     innovationsBySupplier: createInnovationsBySupplierLoaders(dataSource, visibility),
     vetting: createVettingLoaders(dataSource, visibility, viewer),
+    dashboard: createDashboardLoaders(dataSource),
   };
 }
 export type InnovationsLoaders = ReturnType<typeof createInnovationsLoaders>;

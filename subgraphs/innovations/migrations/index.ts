@@ -1,6 +1,12 @@
 import { CreateInnovations1764288000000 } from './1764288000000-create-innovations';
 import { AddVettingEvidenceRevisionsAndSearch1764374400000 } from './1764374400000-add-vetting-evidence-revisions-and-search';
+import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboard-queues';
 import { IndexCatalogueFilters1764806400000 } from './1764806400000-index-catalogue-filters';
 
 /** Every migration of this subgraph, oldest first. */
-export const migrations = [CreateInnovations1764288000000, AddVettingEvidenceRevisionsAndSearch1764374400000, IndexCatalogueFilters1764806400000];
+export const migrations = [
+  CreateInnovations1764288000000,
+  AddVettingEvidenceRevisionsAndSearch1764374400000,
+  IndexDashboardQueues1764720000000,
+  IndexCatalogueFilters1764806400000,
+];

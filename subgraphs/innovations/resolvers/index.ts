@@ -1,6 +1,7 @@
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
 import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, InnovationAuditEvent } from './innovation.resolver';
+import { DashboardQuery, EvidenceConfirmationRequest, InnovationCategoryNews, VettingQueueEntry, ViewerInnovations } from './dashboard.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
@@ -9,7 +10,7 @@ import { InnovationInsights, InsightsQuery } from './insights.resolver';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query: { ...Query, ...InsightsQuery },
+  Query: { ...Query, ...InsightsQuery, ...DashboardQuery },
   Mutation,
   Innovation,
   Organisation,
@@ -19,4 +20,8 @@ export const resolvers: Resolvers = {
   Endorsement,
   InnovationAuditEvent,
   InnovationInsights,
+  ViewerInnovations,
+  EvidenceConfirmationRequest,
+  VettingQueueEntry,
+  InnovationCategoryNews,
 };

@@ -18,6 +18,7 @@ export const Innovation: InnovationResolvers = {
   endorsements: (innovation, _args, { innovations }) => innovations.endorsements(innovation),
   auditTrail: (innovation, _args, { innovations }) => innovations.auditTrail(innovation),
   viewerCan: (innovation, _args, { innovations }) => innovations.capabilities(innovation),
+  latestDecision: (innovation, _args, { dashboards }) => dashboards.latestDecision(innovation),
 };
 
 export const EvidenceItem: EvidenceItemResolvers = {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
+import { readPage } from '../../../platform/pagination';
 import type { Identity } from '../../../platform/identity';
 import { Membership, MembershipDecision, Organisation } from '../entities';
 import type { MembershipTier } from '../generated/graphql';
@@ -21,6 +22,20 @@ export class MembershipService {
   async findByOrganisation(organisationId: string): Promise<Membership | null> {
     authorize(canSeeMembership(this.viewer, organisationId), 'Only the organisation itself and platform admins may see its membership.');
     return this.loaders.membershipByOrganisation.load(organisationId);
+  }
+
+  /** Applications waiting for a platform admin's decision, oldest first: one statement (staff dashboard). */
+  async applicationsWaiting(first: number | null | undefined): Promise<Membership[]> {
+    authorize(canDecideMemberships(this.viewer), 'Only platform admins see the membership applications waiting.');
+    const size = readPage({ first }).size;
+    if (size === 0) return [];
+    const waiting = await this.dataSource.getRepository(Membership).find({
+      where: { status: 'APPLIED' },
+      order: { appliedAt: 'ASC', organisationId: 'ASC' },
+      take: size,
+    });
+    for (const membership of waiting) this.loaders.membershipByOrganisation.prime(membership.organisationId, membership);
+    return waiting;
   }
 
   /** The audit trail; reached only through a membership the caller was allowed to see. */

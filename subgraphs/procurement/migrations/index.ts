@@ -4,6 +4,7 @@ import { DeriveRouteStatusFromDates1764396000000 } from './1764396000000-derive-
 import { SnapshotPartyNames1764397000000 } from './1764397000000-snapshot-party-names';
 import { ConflictDeclarationsPerSupplier1764398000000 } from './1764398000000-conflict-declarations-per-supplier';
 import { RecordBuyerNationOnProjects1764633600000 } from './1764633600000-record-buyer-nation-on-projects';
+import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboard-queues';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   SnapshotPartyNames1764397000000,
   ConflictDeclarationsPerSupplier1764398000000,
   RecordBuyerNationOnProjects1764633600000,
+  IndexDashboardQueues1764720000000,
 ];

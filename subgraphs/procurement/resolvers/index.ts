@@ -1,3 +1,4 @@
+import { DashboardQuery, ViewerProcurement } from './dashboard.resolver';
 import { GraphQLJSON } from './json.scalar';
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
@@ -14,7 +15,7 @@ export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   JSON: GraphQLJSON,
-  Query: { ...Query, ...InsightsQuery },
+  Query: { ...Query, ...InsightsQuery, ...DashboardQuery },
   Mutation,
   ProcurementRoute,
   Lot,
@@ -28,4 +29,5 @@ export const resolvers: Resolvers = {
   Award,
   Contract,
   ProcurementInsights,
+  ViewerProcurement,
 };

@@ -12,6 +12,7 @@ import { releasesOf } from '../services/ocds.service';
 export const ProcurementProject: ProcurementProjectResolvers = {
   __resolveReference: (reference, { projects }) => projects.findVisible(reference.id),
   buyer: (project) => ({ id: project.buyerId }),
+  nextDeadline: (project, _args, { dashboards }) => dashboards.nextDeadline(project),
   route: async (project, _args, { routes }) =>
     (await routes.findById(project.routeId)) ?? Promise.reject(notFound('ProcurementRoute', project.routeId)),
   lot: async (project, _args, { lots }) => (await lots.findById(project.lotId)) ?? Promise.reject(notFound('Lot', project.lotId)),
@@ -34,6 +35,7 @@ export const ShortlistedInnovation: ShortlistedInnovationResolvers = {
 
 export const ClarificationQuestion: ClarificationQuestionResolvers = {
   askedByViewer: (question, _args, { projects }) => projects.askedByViewer(question),
+  project: (question, _args, { dashboards }) => dashboards.projectOfQuestion(question),
   viewerCanAnswer: (question, _args, { projects }) => projects.canAnswer(question).then((can) => can && question.answer === null),
 };
 

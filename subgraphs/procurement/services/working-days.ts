@@ -49,3 +49,18 @@ export function addWorkingDays(day: string, count: number): string {
   }
   return toDay(cursor);
 }
+
+/**
+ * How many working days fall after `from` up to and including `to` ("YYYY-MM-DD"): 0 when `to` is
+ * `from` or earlier. A deadline on Friday seen on Thursday is 1 working day away; seen on Friday, 0.
+ */
+export function workingDaysUntil(from: string, to: string): number {
+  let count = 0;
+  const cursor = fromDay(from);
+  const end = fromDay(to);
+  while (cursor < end) {
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+    if (isWorkingDay(toDay(cursor))) count += 1;
+  }
+  return count;
+}
