@@ -76,9 +76,11 @@ describe('BuyerDashboard', () => {
     expect(pilot.nextDeadline).toMatchObject({ kind: 'STANDSTILL_END', workingDaysLeft: 6 });
     expect(projects.every((p) => ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION', 'AWARDED'].includes(p.status))).toBe(true);
 
-    // Routes Kent (an English county) may use that open or expire within 60 days.
+    // Routes Kent (an English county) may use that open or expire within 60 days. The seed moves demo
+    // route dates (written for 28 November) by the days to its own today, 30 November: RM6305 opens
+    // on 13 January 2027, 44 days away.
     const routes = data!.viewerProcurement!.routesOpeningOrExpiringSoon;
-    expect(routes).toContainEqual(expect.objectContaining({ kind: 'OPENS', on: '2027-01-11', daysAway: 42, route: expect.objectContaining({ reference: 'RM6305' }) }));
+    expect(routes).toContainEqual(expect.objectContaining({ kind: 'OPENS', on: '2027-01-13', daysAway: 44, route: expect.objectContaining({ reference: 'RM6305' }) }));
     expect(routes.every((r) => r.daysAway >= 0 && r.daysAway <= 60)).toBe(true);
     // Scotland-only IPS-SBRI-01 expires within the window too, but Kent may not use it.
     expect(routes.map((r) => r.route.reference)).not.toContain('IPS-SBRI-01');
