@@ -15,7 +15,14 @@ import { PortsInUseError, startStack, type RunningStack } from './stack';
  */
 async function main(): Promise<void> {
   // The development profile: committed development secrets and demo data, on this machine only.
-  const env = { SEED_DEMO_DATA: 'true', IPS_PROFILE: 'development', ...process.env };
+  // Services write to this runner through pipes, so they cannot tell a person is watching: at a
+  // terminal, ask them for pretty lines (LOG_FORMAT=json keeps the machine-readable ones).
+  const env = {
+    SEED_DEMO_DATA: 'true',
+    IPS_PROFILE: 'development',
+    LOG_FORMAT: process.stdout.isTTY ? 'pretty' : 'json',
+    ...process.env,
+  };
   let stack: RunningStack | undefined;
   let stopping = false;
   const shutdown = (reason: string, exitCode: number) => {
