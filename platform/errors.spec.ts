@@ -28,6 +28,19 @@ describe('error formatting', () => {
     });
   });
 
+  it('logs an unexpected error once: where it happened, not again when the gateway relays it masked', () => {
+    const logged: unknown[] = [];
+    const format = createErrorFormatter({ development: false, log: (error) => logged.push(error) });
+    const fault = new Error('connection reset');
+    format({ message: fault.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(fault.message, { originalError: fault }));
+    expect(logged).toEqual([fault]);
+    // What a subgraph answered after masking, as the gateway passes it on.
+    const relayed = { message: 'Internal server error', path: ['viewer'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'r-1' } };
+    const formatted = format(relayed, relayed);
+    expect(formatted).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(logged).toEqual([fault]);
+  });
+
   it('maps codes outside the closed set to INTERNAL_SERVER_ERROR', () => {
     const format = createErrorFormatter({ development: false, log: silent });
     const formatted = format({ message: 'boom', extensions: { code: 'SOMETHING_NEW' } }, new Error('boom'));

@@ -134,7 +134,10 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
     }
     // A request whose client went away (or whose budget ran out) is not a fault to log: under load
     // each one logged a stack trace per pending SQL statement.
-    if (!(original instanceof RequestAbandonedError)) log(original);
+    // An error a subgraph already masked (the gateway relays it with that subgraph's request id) was
+    // logged, or deliberately not, where it happened: logging it again only doubles the lines.
+    const maskedUpstream = formatted.message === genericMessage && formatted.extensions?.requestId !== undefined;
+    if (!(original instanceof RequestAbandonedError) && !maskedUpstream) log(original);
     return {
       message: genericMessage,
       ...(formatted.path ? { path: formatted.path } : {}),

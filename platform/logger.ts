@@ -44,6 +44,15 @@ export function logger(service?: string): Logger {
 
 /** An error as a log field: message, class and stack, never the driver's parameters. */
 export function errorFields(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { error: String(error) };
+  if (!(error instanceof Error)) {
+    // Not an Error (e.g. a subgraph's error object relayed in-process): its fields, not "[object Object]".
+    let described: string;
+    try {
+      described = JSON.stringify(error)?.slice(0, 2_000) ?? String(error);
+    } catch {
+      described = String(error);
+    }
+    return { error: described };
+  }
   return { error: { type: error.name, message: error.message, stack: error.stack } };
 }

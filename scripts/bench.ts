@@ -8,12 +8,14 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from '../gateway/in-process';
+import { configureLogging } from '../platform/logger';
 import { GatewayMetrics } from '../platform/metrics';
 import {
   gatewayVariableNames,
   loadBenchConfig,
   loadGatewayConfig,
   loadHttpLimits,
+  loadLoggingConfig,
   subgraphVariableNames,
   type BenchConfig,
   type Environment,
@@ -593,6 +595,9 @@ async function launch(argv: string[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // The in-process graph runs in this process: a request line per measured request would be the
+  // benchmark's own noise (and cost). Warnings and errors still show; LOG_LEVEL overrides.
+  configureLogging(loadLoggingConfig({ LOG_LEVEL: 'warn', ...process.env }));
   const config = loadBenchConfig(process.env);
   const argv = process.argv.slice(2);
   // `npm run bench -- --search`: the catalogue search at 1,000 and 100,000 innovations instead.
