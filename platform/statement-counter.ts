@@ -82,7 +82,8 @@ interface PgClientInternals {
   port?: number;
   processID?: number | null;
   secretKey?: number | null;
-  activeQuery?: unknown;
+  /** pg 8.x: the statement in flight (`activeQuery` itself is deprecated and warns on each read). */
+  _getActiveQuery?: () => unknown;
 }
 
 /**
@@ -93,7 +94,7 @@ interface PgClientInternals {
 function cancelRunningStatement(queryRunner: QueryRunner): void {
   if (queryRunner.isReleased) return;
   const client = (queryRunner as unknown as { databaseConnection?: PgClientInternals }).databaseConnection;
-  if (!client?.activeQuery || !client.processID || client.secretKey == null || !client.host || !client.port) return;
+  if (!client?._getActiveQuery?.() || !client.processID || client.secretKey == null || !client.host || !client.port) return;
   const message = Buffer.alloc(16);
   message.writeInt32BE(16, 0);
   message.writeInt32BE(80877102, 4);
