@@ -7,6 +7,7 @@ import { openDatabase, type SubgraphDatabase } from '../platform/database';
 import { countStatements } from '../platform/statement-counter';
 import { createSubgraphServer } from '../platform/subgraph-server';
 import { innovationsSubgraph } from '../subgraphs/innovations/subgraph';
+import { createScratchDatabase } from './scratch-database';
 
 /**
  * `npm run bench -- --search`: the catalogue search on a PostgreSQL server, at two data sizes.
@@ -158,18 +159,13 @@ async function measureSize(database: SubgraphDatabase, size: number, connections
 }
 
 export async function runSearchBenchmark(config: BenchConfig): Promise<void> {
-  const name = `search_scale_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: config.searchServerUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(config.searchServerUrl);
-  url.pathname = `/${name}`;
-  const client = new Client({ connectionString: url.toString() });
+  const scratch = await createScratchDatabase(config.searchServerUrl, `search_scale_bench_${randomBytes(4).toString('hex')}`);
+  const client = new Client({ connectionString: scratch.url });
   let database: SubgraphDatabase | undefined;
   try {
     database = await openDatabase({
       schema: 'innovations',
-      url: url.toString(),
+      url: scratch.url,
       pool: { poolMax: config.connections, statementTimeoutMs: 120_000, connectionTimeoutMs: 5_000 },
       entities: innovationsSubgraph.entities,
       migrations: innovationsSubgraph.migrations,
@@ -196,7 +192,6 @@ export async function runSearchBenchmark(config: BenchConfig): Promise<void> {
   } finally {
     await database?.close();
     await client.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }

@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from '../gateway/in-process';
 import { configureLogging } from '../platform/logger';
@@ -30,6 +29,7 @@ import { subgraphModules } from '../subgraphs';
 import { benchMix, sampleQuery, samplesFrom, type BenchOperation, type BenchRequest } from './bench-mix';
 import { makeLoopbackCertificate, startBenchIssuer, type BenchIssuer } from './bench-identity';
 import { runSearchBenchmark } from './bench-search';
+import { createScratchDatabase } from './scratch-database';
 import { startStack, type RunningStack } from './stack';
 
 /**
@@ -341,32 +341,6 @@ function printTable(
 // ---------------------------------------------------------------------------------------------
 // Services.
 
-async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ips_graph_bench_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
-
 async function waitForGraphQL(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -427,7 +401,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
   try {
     const issuer: BenchIssuer = await startBenchIssuer(certificateDirectory);
     cleanup.push(() => issuer.stop());
-    const database = await createBenchDatabase(config.searchServerUrl);
+    const database = await createScratchDatabase(config.searchServerUrl, `ips_graph_bench_${process.pid}`);
     cleanup.push(() => database.drop());
 
     // Migrated and seeded here, then served by the subgraph processes (production never seeds).

@@ -6,6 +6,7 @@ import { mintDevelopmentToken } from '../gateway/development-tokens';
 import { gatewayVariableNames, loadGatewayConfig, subgraphVariableNames, type Environment } from '../platform/config';
 import { subgraphNames } from '../platform/subgraph-names';
 import { startStack, type RunningStack } from './stack';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
 
 /**
  * `npm run chaos` (embedded database) or `npm run chaos -- --server` (the PostgreSQL server at
@@ -79,16 +80,12 @@ async function main(): Promise<void> {
     GATEWAY_PORT: String(basePort),
   };
   for (const [index, name] of subgraphNames.entries()) env[subgraphVariableNames(name).port] = String(basePort + index + 1);
-  const databases = subgraphNames.map((name) => `ips_chaos_${name}_${basePort}`);
+  const databases: ScratchDatabase[] = [];
   if (onServer) {
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    for (const database of databases) await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    for (const [index, name] of subgraphNames.entries()) {
-      const url = new URL(serverUrl);
-      url.pathname = `/${databases[index]}`;
-      env[subgraphVariableNames(name).databaseUrl] = url.toString();
+    for (const name of subgraphNames) {
+      const database = await createScratchDatabase(serverUrl, `ips_chaos_${name}_${basePort}`);
+      databases.push(database);
+      env[subgraphVariableNames(name).databaseUrl] = database.url;
     }
   }
 
@@ -169,7 +166,7 @@ async function main(): Promise<void> {
       {
         name: 'database connections terminated',
         disrupt: async (s) => {
-          if (onServer) await terminateServerConnections(serverUrl, databases);
+          if (onServer) await terminateServerConnections(serverUrl, databases.map((database) => database.name));
           else await s.terminateEmbeddedConnections();
         },
         settleMs: 10_000,
@@ -218,12 +215,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    if (onServer) {
-      const admin = new Client({ connectionString: serverUrl });
-      await admin.connect();
-      for (const database of databases) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    for (const database of databases) await database.drop();
   }
 }
 

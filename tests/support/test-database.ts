@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Client } from 'pg';
 import { loadTestDatabaseUrl } from '../../platform/config';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
+import { createScratchDatabase } from '../../scripts/scratch-database';
 import { embeddedTemplatePath } from './embedded-template';
 
 /**
@@ -27,27 +27,6 @@ async function createEmbeddedDatabase(): Promise<TestDatabase> {
   return { url: embedded.url, drop: () => embedded.stop() };
 }
 
-async function createServerDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `ips_test_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+function createServerDatabase(serverUrl: string): Promise<TestDatabase> {
+  return createScratchDatabase(serverUrl, `ips_test_${randomBytes(6).toString('hex')}`);
 }
