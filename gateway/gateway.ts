@@ -8,6 +8,7 @@ import { supergraphPath } from '../platform/paths';
 import type { GatewayContext } from './data-sources';
 import { operationLimitsPlugin } from './operation-limits';
 import { introspectionByRolePlugin } from './explorer/introspection-by-role';
+import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
 
 export interface GatewayOptions {
   /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   exposeStatementCount: boolean;
   /** Depth, aliases, directives, repeats and cost, enforced before any subgraph call. */
   limits: OperationLimits;
+  /** Share anonymous query answers for a few seconds; off when absent. */
+  publicCache?: PublicResponseCacheOptions;
 }
 
 export function readSupergraph(path = supergraphPath): string {
@@ -47,6 +50,8 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
       operationLimitsPlugin(options.limits),
       ApolloServerPluginLandingPageDisabled(),
       introspectionByRolePlugin({ development: options.development }),
+      // Before the shared plugins: its Cache-Control header must be set before noStorePlugin's default.
+      ...(options.publicCache ? [publicResponseCachePlugin(options.publicCache)] : []),
       ...shared.plugins,
     ],
   });

@@ -162,6 +162,9 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     development: config.development,
     exposeStatementCount: config.exposeStatementCount,
     limits: config.limits,
+    ...(config.publicCache
+      ? { publicCache: { ...config.publicCache, onLookup: (outcome) => metrics.publicCacheLookups.inc({ outcome }) } }
+      : {}),
   });
   await apollo.start();
   const authenticate = createAuthenticator(

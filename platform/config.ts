@@ -419,6 +419,8 @@ export interface GatewayConfig {
   http: HttpLimits;
   limits: OperationLimits;
   observability: ObservabilityConfig;
+  /** Anonymous query answers shared for a few seconds (gateway/public-response-cache.ts); off when absent. */
+  publicCache: { ttlSeconds: number; maxBytes: number } | undefined;
 }
 
 /**
@@ -457,6 +459,8 @@ export function gatewayVariableNames() {
     assertionLifetimeMs: 'GATEWAY_ASSERTION_LIFETIME_MS',
     profile: 'IPS_PROFILE',
     metricsPort: 'GATEWAY_METRICS_PORT',
+    publicCacheSeconds: 'GATEWAY_PUBLIC_CACHE_SECONDS',
+    publicCacheMaxMegabytes: 'GATEWAY_PUBLIC_CACHE_MAX_MB',
     subgraphUrl: (name: SubgraphName) => `${environmentPrefix(name)}_URL`,
   };
 }
@@ -479,6 +483,8 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       names.assertionLifetimeMs,
       names.profile,
       names.metricsPort,
+      names.publicCacheSeconds,
+      names.publicCacheMaxMegabytes,
       'NODE_ENV',
       ...httpLimitNames,
       ...operationLimitNames,
@@ -529,6 +535,15 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
         subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
       ),
       [names.metricsPort]: port.optional(),
+      // Production shares anonymous answers for 5 s by default; development and tests see every
+      // write at once, even one made straight in a database.
+      [names.publicCacheSeconds]: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(300)
+        .default(production ? 5 : 0),
+      [names.publicCacheMaxMegabytes]: positiveInt.default(64),
       ...httpLimitsSchema,
       ...operationLimitsSchema,
       ...observabilitySchema,
@@ -537,6 +552,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     authProblems,
   );
   const environment = values.NODE_ENV as GatewayConfig['nodeEnv'];
+  const publicCacheSeconds = values[names.publicCacheSeconds] as number;
   return {
     nodeEnv: environment,
     development: environment === 'development',
@@ -569,6 +585,10 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     http: httpLimits(values),
     limits: operationLimits(values),
     observability: observability(values, names.metricsPort, interactive),
+    publicCache:
+      publicCacheSeconds > 0
+        ? { ttlSeconds: publicCacheSeconds, maxBytes: (values[names.publicCacheMaxMegabytes] as number) * 1024 * 1024 }
+        : undefined,
   };
 }
 

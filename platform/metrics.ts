@@ -115,6 +115,13 @@ export class GatewayMetrics extends ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly publicCacheLookups = new Counter({
+    name: 'ips_public_cache_lookups_total',
+    help: 'Anonymous queries looked up in the public response cache, by outcome (hit or miss)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     super('gateway');
   }

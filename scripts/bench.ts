@@ -51,7 +51,8 @@ import { startStack, type RunningStack } from './stack';
  *   npm run bench -- --rounds=5      more rounds
  *   npm run bench -- --hive-no-dedup also Hive with in-flight deduplication off (our Hive setting)
  *   npm run bench -- --only=BuyerView only the operations whose label contains this text
- *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) into DIR (--cpu-prof)
+ *   npm run bench -- --targets=ours  measure only these targets (comma-separated: ours, hive, in-process)
+ *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) and subgraphs into DIR (--cpu-prof)
  *   npm run bench -- --search        the catalogue search at 1,000 and 100,000 innovations instead
  */
 interface BenchOptions {
@@ -65,6 +66,8 @@ interface BenchOptions {
   only: string | undefined;
   /** Directory for CPU profiles of the gateway processes, written when they stop. */
   profileDirectory: string | undefined;
+  /** Only these targets are measured (all when absent). */
+  targets: string[] | undefined;
 }
 
 interface Target {
@@ -82,6 +85,8 @@ interface Figures {
   p95: number;
   p99: number;
   errors: number;
+  /** Answers that were not what the same request, by the same caller, gets when asked alone. */
+  wrong: number;
   gatewayCpuMsPerRequest: number;
   subgraphCpuMsPerRequest: number;
 }
@@ -105,6 +110,11 @@ function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
     hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
     only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
     profileDirectory: argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
+    targets: argv
+      .find((a) => a.startsWith('--targets='))
+      ?.slice('--targets='.length)
+      .split(',')
+      .map((name) => name.trim()),
   };
 }
 
@@ -168,14 +178,42 @@ interface PreparedRequest {
   headers: Record<string, string>;
 }
 
+/**
+ * What each request of a cycle must be answered with, by one target: its raw answer when asked
+ * alone (a byte-for-byte match is the cheap check) and the JSON of its data (compared when the
+ * bytes differ, e.g. in key order). A gateway that shares one caller's answer with another under
+ * load is counted here, not rewarded.
+ */
+interface ExpectedAnswer {
+  raw: string;
+  data: string;
+}
+
+function isExpected(body: string, expected: ExpectedAnswer): boolean {
+  if (body === expected.raw) return true;
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+    return !parsed.errors && JSON.stringify(parsed.data) === expected.data;
+  } catch {
+    return false;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** Load for `seconds` (autocannon counts whole seconds), or until `amount` requests were answered. */
-async function load(url: string, requests: PreparedRequest[], connections: number, length: { seconds: number } | { amount: number }) {
+async function load(
+  url: string,
+  requests: PreparedRequest[],
+  connections: number,
+  length: { seconds: number } | { amount: number },
+  expected?: ExpectedAnswer[],
+) {
   let next = 0;
+  let wrong = 0;
   const latencies: number[] = [];
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -189,11 +227,22 @@ async function load(url: string, requests: PreparedRequest[], connections: numbe
         sampleInt: 100,
         requests: [
           {
-            // Each request takes the next body of the cycle (hot: always the same one).
-            setupRequest: (request) => {
-              const chosen = requests[next++ % requests.length]!;
+            // Each request takes the next body of the cycle (hot: always the same one). The context
+            // is the connection's, which has one request in flight: its answer is checked against it.
+            setupRequest: (request, context) => {
+              const index = next++ % requests.length;
+              (context as { index?: number }).index = index;
+              const chosen = requests[index]!;
               return { ...request, method: 'POST', body: chosen.body, headers: chosen.headers };
             },
+            ...(expected
+              ? {
+                  onResponse: (status: number, body: string, context: object) => {
+                    const answer = expected[(context as { index: number }).index]!;
+                    if (status === 200 && !isExpected(body, answer)) wrong += 1;
+                  },
+                }
+              : {}),
           },
         ],
       },
@@ -203,17 +252,23 @@ async function load(url: string, requests: PreparedRequest[], connections: numbe
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   const elapsedSeconds = (performance.now() - started) / 1000;
-  return { result, latencies: latencies.sort((a, b) => a - b), elapsedSeconds };
+  return { result, latencies: latencies.sort((a, b) => a - b), elapsedSeconds, wrong };
 }
 
-async function measure(target: Target, requests: PreparedRequest[], options: BenchOptions): Promise<Figures> {
+async function measure(target: Target, requests: PreparedRequest[], expected: ExpectedAnswer[], options: BenchOptions): Promise<Figures> {
   // The quick run warms with a few requests per connection: a timed warm-up takes a whole second.
   if (options.quick) await load(target.url, requests, options.connections, { amount: options.connections * quickWarmupRequestsPerConnection });
   else if (options.warmupSeconds > 0) await load(target.url, requests, options.connections, { seconds: options.warmupSeconds });
   const gatewayBefore = target.gatewayPid === process.pid ? process.cpuUsage() : undefined;
   const gatewayCpuBefore = cpuMs(target.gatewayPid);
   const subgraphCpuBefore = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
-  const { result, latencies, elapsedSeconds } = await load(target.url, requests, options.connections, { seconds: options.durationSeconds });
+  const { result, latencies, elapsedSeconds, wrong } = await load(
+    target.url,
+    requests,
+    options.connections,
+    { seconds: options.durationSeconds },
+    expected,
+  );
   const answered = latencies.length;
   const gatewayCpu = gatewayBefore
     ? (() => {
@@ -230,6 +285,7 @@ async function measure(target: Target, requests: PreparedRequest[], options: Ben
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     errors: result.errors + result.non2xx + result.timeouts,
+    wrong,
     gatewayCpuMsPerRequest: answered ? gatewayCpu / answered : NaN,
     subgraphCpuMsPerRequest: answered ? subgraphCpu / answered : NaN,
   };
@@ -250,6 +306,7 @@ function medianFigures(runs: Figures[]): Figures {
     p95: of('p95'),
     p99: of('p99'),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    wrong: runs.reduce((sum, r) => sum + r.wrong, 0),
     gatewayCpuMsPerRequest: of('gatewayCpuMsPerRequest'),
     subgraphCpuMsPerRequest: of('subgraphCpuMsPerRequest'),
   };
@@ -260,24 +317,33 @@ function medianFigures(runs: Figures[]): Figures {
 
 interface Answer {
   status: number;
+  raw: string;
   body: { data?: unknown; errors?: unknown[] };
   statements: number;
 }
 
 async function ask(url: string, request: PreparedRequest): Promise<Answer> {
   const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-  const body = (await response.json()) as Answer['body'];
-  return { status: response.status, body, statements: Number(response.headers.get(statementCountHeader)) };
+  const raw = await response.text();
+  const body = JSON.parse(raw) as Answer['body'];
+  return { status: response.status, raw, body, statements: Number(response.headers.get(statementCountHeader)) };
 }
 
 /**
  * Every target must answer each request of the mix without errors, and ours and Hive must give the
- * same data (a gateway that answers less is not faster). Returns the SQL statements per request
- * the in-process plan counted (the HTTP services hide the count in production).
+ * same data (a gateway that answers less is not faster). Each request is asked alone, so what a
+ * target answers here is what that caller must get under load too. Returns those answers per
+ * target, and the SQL statements per request the in-process plan counted (the HTTP services hide
+ * the count in production).
  */
-async function checkAnswers(targets: Target[], requests: PreparedRequest[], label: string): Promise<number> {
+async function checkAnswers(
+  targets: Target[],
+  requests: PreparedRequest[],
+  label: string,
+): Promise<{ statements: number; expected: Map<string, ExpectedAnswer[]> }> {
   const statements: number[] = [];
-  for (const request of requests.slice(0, 3)) {
+  const expected = new Map(targets.map((target) => [target.name, [] as ExpectedAnswer[]]));
+  for (const [requestIndex, request] of requests.entries()) {
     const answers = await Promise.all(targets.map((t) => ask(t.url, request)));
     answers.forEach((answer, index) => {
       if (answer.status !== 200 || answer.body.errors || !answer.body.data) {
@@ -285,15 +351,16 @@ async function checkAnswers(targets: Target[], requests: PreparedRequest[], labe
       }
     });
     const reference = JSON.stringify(answers[0]!.body.data);
-    answers.slice(1).forEach((answer, index) => {
+    answers.forEach((answer, index) => {
       if (JSON.stringify(answer.body.data) !== reference) {
-        throw new Error(`${label}: ${targets[index + 1]!.name} answered differently from ${targets[0]!.name}`);
+        throw new Error(`${label}: ${targets[index]!.name} answered differently from ${targets[0]!.name}`);
       }
+      expected.get(targets[index]!.name)![requestIndex] = { raw: answer.raw, data: reference };
     });
     const counted = answers.find((a) => Number.isFinite(a.statements) && a.statements > 0)?.statements;
     if (counted !== undefined) statements.push(counted);
   }
-  return statements.length ? statements.reduce((a, b) => a + b, 0) / statements.length : NaN;
+  return { statements: statements.length ? statements.reduce((a, b) => a + b, 0) / statements.length : NaN, expected };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,29 +375,43 @@ function printTable(
   rows: { label: string; variant: string; statements: number; figures: Figures[] }[],
 ): void {
   const hiveIndex = targets.findIndex((t) => t.name === 'hive');
+  const safeHiveIndex = targets.findIndex((t) => t.name === 'hive no-dedup');
   console.log(
-    `\n${'operation'.padEnd(44)}${'target'.padEnd(13)}${pad('req/s', 8)}${pad('p50', 6)}${pad('p95', 6)}${pad('p99', 6)}` +
-      `${pad('err', 5)}${pad('gw CPU', 8)}${pad('sg CPU', 8)}${pad('SQL', 6)}${pad('×hive', 7)}`,
+    `\n${'operation'.padEnd(44)}${'target'.padEnd(14)}${pad('req/s', 7)}${pad('p50', 6)}${pad('p95', 6)}${pad('p99', 6)}` +
+      `${pad('err', 5)}${pad('wrong', 6)}${pad('gw CPU', 8)}${pad('sg CPU', 8)}${pad('SQL', 6)}${pad('×hive', 7)}`,
   );
-  console.log(`${''.padEnd(57)}${pad('', 8)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 5)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`);
+  console.log(`${''.padEnd(58)}${pad('', 7)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 11)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`);
   const shortfalls: string[] = [];
+  const wrongAnswers: string[] = [];
   for (const row of rows) {
+    // A gateway that handed callers someone else's answer is no yardstick: where Hive's default
+    // settings did, ours is held against Hive with deduplication off, if that was run (†).
+    const hiveWasWrong = hiveIndex >= 0 && row.figures[hiveIndex]!.wrong > 0;
+    const referenceIndex = hiveWasWrong && safeHiveIndex >= 0 ? safeHiveIndex : hiveIndex;
     row.figures.forEach((figures, index) => {
       const target = targets[index]!;
-      const ratio = hiveIndex >= 0 ? figures.requestsPerSecond / row.figures[hiveIndex]!.requestsPerSecond : NaN;
+      const ratio = referenceIndex >= 0 ? figures.requestsPerSecond / row.figures[referenceIndex]!.requestsPerSecond : NaN;
       const isOurs = target.name === 'ours';
-      const mark = isOurs && !Number.isNaN(ratio) ? (ratio >= 1.2 ? ' ✓' : ' ✗') : '';
-      if (isOurs && ratio < 1.2) shortfalls.push(`${row.label} ${row.variant}: ${num(ratio, 2)}×`);
+      const dagger = referenceIndex === safeHiveIndex && referenceIndex >= 0 ? '†' : '';
+      const mark = isOurs && !Number.isNaN(ratio) ? (ratio >= 1.2 ? ` ✓${dagger}` : ` ✗${dagger}`) : '';
+      if (isOurs && ratio < 1.2) shortfalls.push(`${row.label} ${row.variant}: ${num(ratio, 2)}×${dagger}`);
+      if (figures.wrong > 0) wrongAnswers.push(`${target.name} on ${row.label} ${row.variant}: ${figures.wrong}`);
       console.log(
-        `${(index === 0 ? `${row.label} ${row.variant}` : '').padEnd(44)}${target.name.padEnd(13)}` +
-          `${pad(num(figures.requestsPerSecond, 0), 8)}${pad(num(figures.p50, 0), 6)}${pad(num(figures.p95, 0), 6)}${pad(num(figures.p99, 0), 6)}` +
-          `${pad(String(figures.errors), 5)}${pad(num(figures.gatewayCpuMsPerRequest, 2), 8)}${pad(target.subgraphPids.length ? num(figures.subgraphCpuMsPerRequest, 2) : '—', 8)}` +
-          `${pad(index === 0 ? num(row.statements, 0) : '', 6)}${pad(target.name === 'hive' ? '1.00' : num(ratio, 2), 7)}${mark}`,
+        `${(index === 0 ? `${row.label} ${row.variant}` : '').padEnd(44)}${target.name.padEnd(14)}` +
+          `${pad(num(figures.requestsPerSecond, 0), 7)}${pad(num(figures.p50, 0), 6)}${pad(num(figures.p95, 0), 6)}${pad(num(figures.p99, 0), 6)}` +
+          `${pad(String(figures.errors), 5)}${pad(String(figures.wrong), 6)}${pad(num(figures.gatewayCpuMsPerRequest, 2), 8)}${pad(target.subgraphPids.length ? num(figures.subgraphCpuMsPerRequest, 2) : '—', 8)}` +
+          `${pad(index === 0 ? num(row.statements, 0) : '', 6)}${pad(index === referenceIndex ? '1.00' : num(ratio, 2), 7)}${mark}`,
       );
     });
   }
   console.log(
     `\nTarget ≥ 1.2× Hive's req/s on every operation, hot and varied: ${shortfalls.length === 0 ? 'met' : `not met on ${shortfalls.length}: ${shortfalls.join('; ')}`}`,
+  );
+  console.log(
+    wrongAnswers.length === 0
+      ? 'Wrong answers (not what that caller gets when asking alone): none.'
+      : `Wrong answers (not what that caller gets when asking alone): ${wrongAnswers.join('; ')}.` +
+          (safeHiveIndex >= 0 ? ' † = compared with Hive with deduplication off.' : ' Run with --hive-no-dedup to compare those rows with Hive set up safely.'),
   );
   console.log(
     `${options.connections} connections, ${options.rounds} round(s) of ${options.durationSeconds} s per measurement after ${options.quick ? `${quickWarmupRequestsPerConnection} requests per connection` : `${options.warmupSeconds} s`} of warm-up, medians; ` +
@@ -447,11 +528,11 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     const stack: RunningStack = await startStack({
       env,
       log: (line) => serviceOutput.push(line),
-      nodeArguments: (service) => (service === 'gateway' ? profile('ours') : []),
+      nodeArguments: (service) => profile(service === 'gateway' ? 'ours' : service),
     });
     cleanup.unshift(() => stack.stop());
     const subgraphPids = subgraphNames.map((name) => stack.pids[name]!);
-    const targets: Target[] = [{ name: 'ours', url: stack.gatewayUrl, gatewayPid: stack.pids.gateway!, subgraphPids }];
+    const started: Target[] = [{ name: 'ours', url: stack.gatewayUrl, gatewayPid: stack.pids.gateway!, subgraphPids }];
 
     const hiveVariants = [{ name: 'hive', config: 'dist/scripts/bench-hive.config.js' }];
     if (options.hiveWithoutDeduplication) hiveVariants.push({ name: 'hive no-dedup', config: 'dist/gateway/hive/gateway.config.js' });
@@ -461,7 +542,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
       cleanup.unshift(() => stopChild(hive));
       const url = `http://127.0.0.1:${port}/graphql`;
       await waitForGraphQL(url, hive, 60_000);
-      targets.push({ name: variant.name, url, gatewayPid: hive.pid!, subgraphPids });
+      started.push({ name: variant.name, url, gatewayPid: hive.pid!, subgraphPids });
     }
 
     // The same plans in this process, over the same databases, with the same sign-in.
@@ -483,7 +564,9 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
       observability: gatewayConfig.observability,
     });
     cleanup.unshift(() => listening.close());
-    targets.push({ name: 'in-process', url: `http://127.0.0.1:${listening.port}/graphql`, gatewayPid: process.pid, subgraphPids: [] });
+    started.push({ name: 'in-process', url: `http://127.0.0.1:${listening.port}/graphql`, gatewayPid: process.pid, subgraphPids: [] });
+    const targets = options.targets ? started.filter((target) => options.targets!.includes(target.name)) : started;
+    if (targets.length === 0) throw new Error(`--targets= names none of ${started.map((t) => t.name).join(', ')}`);
     const readyAfterMs = Date.now() - startedAt;
 
     const sampled = await ask(stack.gatewayUrl, { body: JSON.stringify({ query: sampleQuery }), headers: { 'content-type': 'application/json' } });
@@ -501,14 +584,21 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
           };
         }),
       );
-    const cells: { label: string; variant: string; requests: PreparedRequest[]; statements: number; runs: Figures[][] }[] = [];
+    const cells: {
+      label: string;
+      variant: string;
+      requests: PreparedRequest[];
+      statements: number;
+      expected: Map<string, ExpectedAnswer[]>;
+      runs: Figures[][];
+    }[] = [];
     for (const operation of mix as BenchOperation[]) {
       for (const variant of ['hot', 'varied'] as const) {
         const requests = await prepare(operation[variant]);
         // The in-process target counts SQL statements; check it first so its count is the one kept.
         const inProcessFirst = [targets[targets.length - 1]!, ...targets.slice(0, -1)];
-        const statements = await checkAnswers(inProcessFirst, requests, `${operation.label} ${variant}`);
-        cells.push({ label: operation.label, variant, requests, statements, runs: targets.map(() => []) });
+        const { statements, expected } = await checkAnswers(inProcessFirst, requests, `${operation.label} ${variant}`);
+        cells.push({ label: operation.label, variant, requests, statements, expected, runs: targets.map(() => []) });
       }
     }
 
@@ -521,7 +611,8 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
         // Targets take turns, in an order that rotates, so none always runs first or last.
         for (let turn = 0; turn < targets.length; turn += 1) {
           const index = (turn + round + cellIndex) % targets.length;
-          cell.runs[index]!.push(await measure(targets[index]!, cell.requests, options));
+          const target = targets[index]!;
+          cell.runs[index]!.push(await measure(target, cell.requests, cell.expected.get(target.name)!, options));
         }
       }
       console.log(`round ${round + 1}/${options.rounds} done after ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);

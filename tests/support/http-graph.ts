@@ -17,7 +17,12 @@ export interface HttpGraph {
   stop(): Promise<void>;
 }
 
-export async function startHttpGraph(options: { nodeEnv: 'development' | 'test' | 'production'; gateway: boolean }): Promise<HttpGraph> {
+export async function startHttpGraph(options: {
+  nodeEnv: 'development' | 'test' | 'production';
+  gateway: boolean;
+  /** More environment for the gateway (e.g. GATEWAY_PUBLIC_CACHE_SECONDS). */
+  gatewayEnv?: Environment;
+}): Promise<HttpGraph> {
   const database = await createTestDatabase();
   const services: RunningService[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
@@ -40,7 +45,7 @@ export async function startHttpGraph(options: { nodeEnv: 'development' | 'test' 
     }
     let gatewayUrl: string | undefined;
     if (options.gateway) {
-      const env: Environment = { NODE_ENV: options.nodeEnv, IPS_PROFILE: 'development', [gatewayVariableNames().port]: '0' };
+      const env: Environment = { NODE_ENV: options.nodeEnv, IPS_PROFILE: 'development', [gatewayVariableNames().port]: '0', ...options.gatewayEnv };
       for (const name of subgraphNames) env[gatewayVariableNames().subgraphUrl(name)] = subgraphUrls[name];
       if (options.nodeEnv === 'production') {
         throw new Error('A production gateway needs an OIDC issuer; use "test" for HTTP tests.');

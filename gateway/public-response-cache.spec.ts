@@ -1,0 +1,154 @@
+import { ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Identity } from '../platform/identity';
+import type { GatewayContext } from './data-sources';
+import { publicResponseCachePlugin } from './public-response-cache';
+
+/**
+ * The cache in front of a tiny schema whose resolvers count how often they run, so a test can tell
+ * an answer computed from one served from the cache.
+ */
+function cachedServer(ttlSeconds = 10) {
+  let clock = 1_000_000;
+  let executions = 0;
+  let failNext = false;
+  const lookups: string[] = [];
+  const server = new ApolloServer<GatewayContext>({
+    typeDefs: `type Query { count(of: String): String! } type Mutation { write: Boolean! }`,
+    resolvers: {
+      Query: {
+        count: (_parent, args: { of?: string }) => {
+          executions += 1;
+          if (failNext) {
+            failNext = false;
+            throw new GraphQLError('a subgraph was down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+          }
+          return `${args.of ?? 'catalogue'} #${executions}`;
+        },
+      },
+      Mutation: { write: () => true },
+    },
+    plugins: [publicResponseCachePlugin({ ttlSeconds, maxBytes: 1024 * 1024, now: () => clock, onLookup: (o) => lookups.push(o) })],
+  });
+  const ask = async (query: string, viewer: Identity = null, variables?: Record<string, unknown>) => {
+    const response = await server.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: { viewer } });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return { result: response.body.singleResult, headers: response.http.headers };
+  };
+  return {
+    server,
+    ask,
+    lookups,
+    executions: () => executions,
+    advance: (ms: number) => (clock += ms),
+    failNextExecution: () => (failNext = true),
+  };
+}
+
+const buyer: Identity = {
+  personId: '00000000-0000-4000-8000-000000000001',
+  email: 'buyer@council.example',
+  organisationId: '00000000-0000-4000-8000-000000000002',
+  organisationKind: 'COUNTY_COUNCIL',
+  membershipStatus: 'ACTIVE',
+  organisationRoles: ['BUYER'],
+  platformRoles: [],
+};
+
+describe('publicResponseCachePlugin', () => {
+  it('answers a repeated anonymous query from the cache, with a public max-age that counts down', async () => {
+    const graph = cachedServer(10);
+    await graph.server.start();
+    const first = await graph.ask('{ count }');
+    expect(first.result.data).toEqual({ count: 'catalogue #1' });
+    expect(first.headers.get('cache-control')).toBe('public, max-age=10');
+    expect(first.headers.get('vary')).toBe('authorization');
+    graph.advance(4_000);
+    const second = await graph.ask('{ count }');
+    expect(second.result.data).toEqual({ count: 'catalogue #1' });
+    expect(second.headers.get('cache-control')).toBe('public, max-age=6');
+    expect(graph.executions()).toBe(1);
+    expect(graph.lookups).toEqual(['miss', 'hit']);
+    await graph.server.stop();
+  });
+
+  it('computes the answer again once the time to live has passed', async () => {
+    const graph = cachedServer(10);
+    await graph.server.start();
+    await graph.ask('{ count }');
+    graph.advance(10_000);
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #2' });
+    await graph.server.stop();
+  });
+
+  it('keeps answers apart by variables and operation', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    const query = 'query Count($of: String) { count(of: $of) }';
+    expect((await graph.ask(query, null, { of: 'lighting' })).result.data).toEqual({ count: 'lighting #1' });
+    expect((await graph.ask(query, null, { of: 'drainage' })).result.data).toEqual({ count: 'drainage #2' });
+    expect((await graph.ask(query, null, { of: 'lighting' })).result.data).toEqual({ count: 'lighting #1' });
+    expect((await graph.ask('{ other: count }')).result.data).toEqual({ other: 'catalogue #3' });
+    await graph.server.stop();
+  });
+
+  it('never keeps or serves a signed-in caller’s answer', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    await graph.ask('{ count }');
+    const signedIn = await graph.ask('{ count }', buyer);
+    expect(signedIn.result.data).toEqual({ count: 'catalogue #2' });
+    expect(String(signedIn.headers.get('cache-control'))).not.toContain('public');
+    expect((await graph.ask('{ count }', buyer)).result.data).toEqual({ count: 'catalogue #3' });
+    // The anonymous answer is still the first one: the signed-in answers were not stored.
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #1' });
+    await graph.server.stop();
+  });
+
+  it('does not keep an answer with errors', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    graph.failNextExecution();
+    const failed = await graph.ask('{ count }');
+    expect(failed.result.errors).toHaveLength(1);
+    expect(String(failed.headers.get('cache-control'))).not.toContain('public');
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #2' });
+    await graph.server.stop();
+  });
+
+  it('empties the cache when a mutation has been answered, so the next read sees the write', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    await graph.ask('{ count }');
+    await graph.ask('mutation { write }', buyer);
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #2' });
+    await graph.server.stop();
+  });
+
+  it('does not store an answer computed while a mutation was answered', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    // The read starts, a mutation completes before the read is sent: what the read computed may
+    // predate the write, so it is sent but not kept.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slowServer = new ApolloServer<GatewayContext>({
+      typeDefs: `type Query { count: Int! } type Mutation { write: Boolean! }`,
+      resolvers: {
+        Query: { count: async () => (await held, graph.executions()) },
+        Mutation: { write: () => true },
+      },
+      plugins: [publicResponseCachePlugin({ ttlSeconds: 10, maxBytes: 1024 * 1024, onLookup: (o) => graph.lookups.push(o) })],
+    });
+    await slowServer.start();
+    const read = slowServer.executeOperation({ query: '{ count }' }, { contextValue: { viewer: null } });
+    await slowServer.executeOperation({ query: 'mutation { write }' }, { contextValue: { viewer: buyer } });
+    release();
+    const answered = await read;
+    expect(String(answered.http.headers.get('cache-control'))).not.toContain('public');
+    await slowServer.executeOperation({ query: '{ count }' }, { contextValue: { viewer: null } });
+    expect(graph.lookups.slice(-2)).toEqual(['miss', 'miss']);
+    await slowServer.stop();
+    await graph.server.stop();
+  });
+});
