@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AuthenticationError } from '../platform/graphql-http';
 import type { Viewer } from '../platform/identity';
-import { createAuthenticator, createTokenVerifier } from './authentication';
+import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier } from './authentication';
 
 /**
  * Production sign-in against a real JWKS endpoint (served on loopback): the gateway accepts tokens
@@ -108,5 +108,34 @@ describe('sign-in with an OIDC issuer', () => {
     await expect(authenticate(`Bearer ${await token({ email: 'stranger@nowhere.example' })}`)).rejects.toThrow(
       /names nobody registered/,
     );
+  });
+});
+
+describe('the identity lookup in members over HTTP', () => {
+  it('sends identical lookups in flight at once only once, and keeps nothing afterwards', async () => {
+    let calls = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const members = createServer((request, response) => {
+      calls += 1;
+      request.resume();
+      void held.then(() => response.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => members.listen(0, '127.0.0.1', resolve));
+    const { port } = members.address() as AddressInfo;
+    const lookup = createHttpIdentityLookup(`http://127.0.0.1:${port}/graphql`, 'a-test-secret-that-is-long-enough-to-use-here');
+    const claims = { email: 'someone@council.example', issuer: 'https://id.example/', subject: 'someone' };
+    try {
+      const together = Promise.all([lookup(claims), lookup(claims), lookup({ ...claims, subject: 'someone-else' })]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      expect(await together).toEqual([{ status: 'unknown' }, { status: 'unknown' }, { status: 'unknown' }]);
+      expect(calls).toBe(2);
+      await lookup(claims);
+      expect(calls).toBe(3);
+    } finally {
+      members.closeAllConnections();
+      await new Promise((resolve) => members.close(resolve));
+    }
   });
 });

@@ -89,9 +89,12 @@ export function createHttpIdentityLookup(
 ): IdentityLookup {
   const url = membersGraphqlUrl.replace(/\/graphql\/?$/, '/internal/identity');
   const client = new SubgraphClient();
-  return async (claims) => {
-    const body = JSON.stringify(claims);
-    // Over the same keep-alive client as subgraph calls: one per signed-in request.
+  // Identical lookups in flight at once (one person's dashboard firing its queries together, or
+  // the same token on several tabs) are sent once and share the answer. Nothing is kept after the
+  // answer arrives, so a removal still takes effect for every request that starts after it.
+  const inFlight = new Map<string, Promise<SignInResult>>();
+  const lookup = async (body: string): Promise<SignInResult> => {
+    // Over the same keep-alive client as subgraph calls.
     const response = await client.post({
       url,
       headers: {
@@ -106,6 +109,15 @@ export function createHttpIdentityLookup(
     if (response.status === 404) return { status: 'unknown' };
     if (response.status === 409) return { status: 'subject-mismatch' };
     throw new Error(`members identity lookup answered ${response.status}`);
+  };
+  return (claims) => {
+    const body = JSON.stringify(claims);
+    let answer = inFlight.get(body);
+    if (!answer) {
+      answer = lookup(body).finally(() => inFlight.delete(body));
+      inFlight.set(body, answer);
+    }
+    return answer;
   };
 }
 

@@ -9,6 +9,7 @@ import type { GatewayContext } from './data-sources';
 import { operationLimitsPlugin } from './operation-limits';
 import { introspectionByRolePlugin } from './explorer/introspection-by-role';
 import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
+import { sharedInFlightQueriesPlugin } from './shared-in-flight-queries';
 
 export interface GatewayOptions {
   /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
@@ -52,6 +53,7 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
       introspectionByRolePlugin({ development: options.development }),
       // Before the shared plugins: its Cache-Control header must be set before noStorePlugin's default.
       ...(options.publicCache ? [publicResponseCachePlugin(options.publicCache)] : []),
+      sharedInFlightQueriesPlugin(),
       ...shared.plugins,
     ],
   });

@@ -1,0 +1,53 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
+import type { GatewayContext } from './data-sources';
+
+/**
+ * Identical queries from the same caller in flight at once are executed once: the first runs, the
+ * others wait for its answer. A dashboard's widgets, a page opened in several tabs, or a client
+ * retrying impatiently send the same operation several times; each would otherwise fan out to the
+ * subgraphs again.
+ *
+ * The key holds the caller's whole identity (as the subgraph-fetch deduplication in
+ * data-sources.ts does), the document, the operation name and the variables, so two callers never
+ * share an answer. Only queries, never mutations. Nothing is kept once the answer is sent. Each
+ * waiting request has still passed its own sign-in, operation limits and introspection rules
+ * (`responseForOperation` comes after `didResolveOperation`). Only an answer without errors is
+ * shared: errors carry the request id of the request that met them, so after a failed first run
+ * each waiting request runs on its own.
+ */
+export function sharedInFlightQueriesPlugin(): ApolloServerPlugin<GatewayContext> {
+  const running = new Map<string, Promise<FormattedExecutionResult | undefined>>();
+  return {
+    async requestDidStart({ contextValue }) {
+      let leading: { key: string; settle: (shared: FormattedExecutionResult | undefined) => void } | undefined;
+      return {
+        async responseForOperation({ operation, queryHash, request }) {
+          if (operation.operation !== 'query') return null;
+          const key = `${JSON.stringify(contextValue.viewer)}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          const first = running.get(key);
+          if (first) {
+            const shared = await first;
+            return shared ? { body: { kind: 'single', singleResult: shared }, http: { headers: new HeaderMap() } } : null;
+          }
+          let settle!: (shared: FormattedExecutionResult | undefined) => void;
+          running.set(key, new Promise((resolve) => (settle = resolve)));
+          leading = { key, settle };
+          return null;
+        },
+        // Errors settle waiting requests at once (they run on their own); so does the answer.
+        async didEncounterErrors() {
+          if (!leading) return;
+          running.delete(leading.key);
+          leading.settle(undefined);
+        },
+        async willSendResponse({ response }) {
+          if (!leading) return;
+          running.delete(leading.key);
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          leading.settle(result?.data && !result.errors?.length ? { data: result.data } : undefined);
+        },
+      };
+    },
+  };
+}
