@@ -3,24 +3,6 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from './data-sources';
 
-/**
- * Answers to anonymous queries, kept for a few seconds and shared by every anonymous caller.
- *
- * Why only anonymous: an anonymous caller sees the public catalogue (approved innovations, public
- * routes and events), the same for everyone, so one answer serves them all; a signed-in caller's
- * answer depends on who they are and is never kept (it still says `no-store`). Why it is safe:
- * - only queries, and only answers without errors (a partial answer while a subgraph is down is
- *   not kept to be served after it recovers);
- * - every mutation through this gateway empties the cache when it has been answered, and an answer
- *   computed while a mutation was in flight is not stored (the generation check below), so a
- *   write is visible to the next read through the same gateway;
- * - the time to live bounds everything else: writes through another gateway replica, and fields
- *   derived from the date (a route's status, an event being upcoming). That is also the
- *   `max-age` clients and CDNs are told, with `Vary: Authorization` so a signed-in request is never
- *   answered from a shared cache's anonymous copy.
- * Operation limits, introspection rules and the request budget run before the cache is consulted
- * (`responseForOperation` comes after `didResolveOperation`), so a cached answer is no way around them.
- */
 export interface PublicResponseCacheOptions {
   ttlSeconds: number;
   /** Total size of the kept answers, as serialised JSON. */
@@ -36,6 +18,24 @@ interface Kept {
   storedAt: number;
 }
 
+/**
+ * Answers to anonymous queries, kept for a few seconds and shared by every anonymous caller.
+ *
+ * Why only anonymous: an anonymous caller sees the public catalogue (approved innovations, public
+ * routes and events), the same for everyone, so one answer serves them all; a signed-in caller's
+ * answer depends on who they are and is never kept (it still says `no-store`). Why it is safe:
+ * - only queries, and only answers without errors (a partial answer while a subgraph is down is
+ *   not kept to be served after it recovers);
+ * - every mutation through this gateway empties the cache when it has been answered, and an answer
+ *   computed while a mutation was in flight is not stored (the generation check below), so a
+ *   write is visible to the next read through the same gateway;
+ * - the time to live bounds everything else: writes through another gateway replica, and fields
+ *   derived from the date (a route's status, an event being upcoming). That is also the
+ *   `max-age` clients and CDNs are told, with `Vary: Authorization` so a signed-in request is never
+ *   answered from a shared cache's anonymous copy.
+ * Operation limits and introspection rules run before the cache is consulted
+ * (`responseForOperation` comes after `didResolveOperation`), so a cached answer is no way around them.
+ */
 export function publicResponseCachePlugin(options: PublicResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlSeconds * 1000;

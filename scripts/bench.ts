@@ -195,13 +195,15 @@ interface ExpectedAnswer {
   data: string;
 }
 
-function isExpected(body: string, expected: ExpectedAnswer): boolean {
-  if (body === expected.raw) return true;
+/** `right`, `wrong` (other data than that caller gets alone) or `failed` (errors, or not JSON). */
+function judge(body: string, expected: ExpectedAnswer): 'right' | 'wrong' | 'failed' {
+  if (body === expected.raw) return 'right';
   try {
     const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
-    return !parsed.errors && JSON.stringify(parsed.data) === expected.data;
+    if (parsed.errors) return 'failed';
+    return JSON.stringify(parsed.data) === expected.data ? 'right' : 'wrong';
   } catch {
-    return false;
+    return 'failed';
   }
 }
 
@@ -220,6 +222,7 @@ async function load(
 ) {
   let next = 0;
   let wrong = 0;
+  let failed = 0;
   const latencies: number[] = [];
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -244,8 +247,10 @@ async function load(
             ...(expected
               ? {
                   onResponse: (status: number, body: string, context: object) => {
-                    const answer = expected[(context as { index: number }).index]!;
-                    if (status === 200 && !isExpected(body, answer)) wrong += 1;
+                    if (status !== 200) return; // counted by autocannon as non-2xx
+                    const verdict = judge(body, expected[(context as { index: number }).index]!);
+                    if (verdict === 'wrong') wrong += 1;
+                    else if (verdict === 'failed') failed += 1;
                   },
                 }
               : {}),
@@ -258,7 +263,7 @@ async function load(
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   const elapsedSeconds = (performance.now() - started) / 1000;
-  return { result, latencies: latencies.sort((a, b) => a - b), elapsedSeconds, wrong };
+  return { result, latencies: latencies.sort((a, b) => a - b), elapsedSeconds, wrong, failed };
 }
 
 async function measure(target: Target, requests: PreparedRequest[], expected: ExpectedAnswer[], options: BenchOptions): Promise<Figures> {
@@ -268,7 +273,7 @@ async function measure(target: Target, requests: PreparedRequest[], expected: Ex
   const gatewayBefore = target.gatewayPid === process.pid ? process.cpuUsage() : undefined;
   const gatewayCpuBefore = cpuMs(target.gatewayPid);
   const subgraphCpuBefore = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
-  const { result, latencies, elapsedSeconds, wrong } = await load(
+  const { result, latencies, elapsedSeconds, wrong, failed } = await load(
     target.url,
     requests,
     options.connections,
@@ -290,7 +295,8 @@ async function measure(target: Target, requests: PreparedRequest[], expected: Ex
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    errors: result.errors + result.non2xx + result.timeouts,
+    // Connection errors, non-2xx answers, timeouts, and 200s carrying GraphQL errors.
+    errors: result.errors + result.non2xx + result.timeouts + failed,
     wrong,
     gatewayCpuMsPerRequest: answered ? gatewayCpu / answered : NaN,
     subgraphCpuMsPerRequest: answered ? subgraphCpu / answered : NaN,
