@@ -101,16 +101,27 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(await query.getCount()).toBeGreaterThanOrEqual(1);
   });
 
-  it.each([
-    ['a rare word', rareWord],
-    ['a common word', 'sensor'],
-  ])('searches for %s through the GIN index, page and count, never scanning the table', async (_label, word) => {
-    const { plans } = await run(search, { search: word });
-    expect(plans).toHaveLength(2);
-    for (const plan of plans) {
-      expect(plan).toContain('innovation_search');
-      expect(plan).not.toMatch(fullScanOfInnovations);
-    }
+  it('searches for a rare word through the GIN index, counting it in the page statement', async () => {
+    const { plans } = await run(search, { search: rareWord });
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toContain('innovation_search');
+    expect(plans[0]).not.toMatch(fullScanOfInnovations);
+  });
+
+  it('searches for a common word through the GIN index, estimating its count from a page sample in the same statement', async () => {
+    const { plans } = await run(search, { search: 'sensor' });
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toContain('innovation_search');
+    expect(plans[0]).toContain('Sample Scan');
+    expect(plans[0]).not.toMatch(fullScanOfInnovations);
+  });
+
+  it('spells a prefix out as the words it stands for before reading the index', async () => {
+    const [{ expanded }] = await innovations.dataSource.query(
+      `SELECT innovations.search_match_query(to_tsquery('english', 'graph:* & sensor:*'))::text AS expanded`,
+    );
+    // The seeded words include "graphene" but no other word starting with "graph".
+    expect(expanded).toBe(`'graphen' & 'sensor'`);
   });
 
   it('counts a rare word exactly, and a common one as a flagged estimate close to the truth', async () => {
@@ -126,6 +137,9 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(truth).toBeGreaterThan(EXACT_UP_TO);
     expect(common.totalCountIsEstimate).toBe(true);
     expect(Math.abs(common.totalCount - truth) / truth).toBeLessThan(0.3);
+    // The ranked page estimates in its own statement, from the same sample the title order counts.
+    const byTitle = (await run(search.replace('first: 20', 'first: 20, orderBy: TITLE'), { search: 'sensor' })).data.innovations;
+    expect(byTitle).toEqual({ ...common, edges: byTitle.edges });
   });
 
   it('lists, counts and facets a filtered catalogue through indexes, with facets flagged as estimates', async () => {

@@ -402,8 +402,31 @@ describe('search pagination and cost', () => {
     const large = await as('admin', page, { search: 'road', first: 100 });
     expect(small.errors).toBeUndefined();
     expect(large.statements).toBe(small.statements);
-    // page + totalCount + facets
-    expect(small.statements).toBe(3);
+    // The ranked page (which counts its matches too) + facets.
+    expect(small.statements).toBe(2);
+    // By title: page + totalCount + facets, and the same count.
+    const byTitle = await as('admin', page, { search: 'road', orderBy: 'TITLE', first: 5 });
+    expect(byTitle.statements).toBe(3);
+    expect(ok(byTitle).innovations.totalCount).toBe(ok(small).innovations.totalCount);
+    // A search that matches nothing counts its empty window in the page statement too.
+    const nothing = await as('admin', page, { search: 'zzqqxxunmatched', first: 5 });
+    expect(ok(nothing).innovations).toMatchObject({ totalCount: 0, edges: [] });
+    expect(nothing.statements).toBe(small.statements);
+  });
+
+  it('counts a ranked search from its page, and a page past the last match still counts', async () => {
+    const all = ok(await as('anonymous', page, { search: 'road', orderBy: 'TITLE', first: 100 })).innovations;
+    const ranked = ok(await as('anonymous', page, { search: 'road', first: 2 })).innovations;
+    expect(ranked.totalCount).toBe(all.edges.length);
+    let after: string | null = null;
+    let last;
+    do {
+      last = ok(await as('anonymous', page, { search: 'road', first: 100, after })).innovations;
+      after = last.pageInfo.hasNextPage ? last.pageInfo.endCursor : null;
+    } while (after);
+    const beyond = ok(await as('anonymous', page, { search: 'road', first: 5, after: last.pageInfo.endCursor })).innovations;
+    expect(beyond.edges).toEqual([]);
+    expect(beyond.totalCount).toBe(all.edges.length);
   });
 });
 

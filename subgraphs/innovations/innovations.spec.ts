@@ -152,6 +152,31 @@ describe('innovations subgraph', () => {
     expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
   });
 
+  it('finds by prefix words added since the catalogue was seeded, and prefixes standing for many words', async () => {
+    // A prefix is spelled out from the search vocabulary, which triggers keep on insert and update.
+    const graphene = demoInnovation('graphene-enhanced-asphalt-binder');
+    const search = (text: string) =>
+      execute(`query ($search: String) { innovations(search: $search, first: 100) { totalCount edges { node { id } } } }`, { search: text });
+    expect((await search('zyxquartz')).data?.innovations.totalCount).toBe(0);
+    await innovations.dataSource.query(`UPDATE innovations.innovation SET tags = tags || '{zyxquartzite}' WHERE id = $1`, [graphene.id]);
+    try {
+      const found = await search('zyxquartz');
+      expect(found.data?.innovations.edges.map((e: any) => e.node.id)).toEqual([graphene.id]);
+      expect(found.data?.innovations.totalCount).toBe(1);
+    } finally {
+      await innovations.dataSource.query(`UPDATE innovations.innovation SET tags = array_remove(tags, 'zyxquartzite') WHERE id = $1`, [graphene.id]);
+    }
+    // "c" stands for more words than are spelled out: it stays a prefix and still finds them all.
+    const [{ count }] = await innovations.dataSource.query(
+      `SELECT count(*)::int AS count FROM innovations.innovation WHERE search_vector @@ to_tsquery('english', 'c:*')`,
+    );
+    const [{ expanded }] = await innovations.dataSource.query(
+      `SELECT innovations.search_match_query(to_tsquery('english', 'c:* & gull:*'))::text AS expanded`,
+    );
+    expect(expanded).toBe(`'c':* & 'gulli'`);
+    expect((await search('c')).data?.innovations.totalCount).toBe(count);
+  });
+
   it('pages through the whole catalogue by title with stable cursors and a total count', async () => {
     const seen: string[] = [];
     let after: string | null = null;

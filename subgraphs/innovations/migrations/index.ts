@@ -2,6 +2,7 @@ import { CreateInnovations1764288000000 } from './1764288000000-create-innovatio
 import { AddVettingEvidenceRevisionsAndSearch1764374400000 } from './1764374400000-add-vetting-evidence-revisions-and-search';
 import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboard-queues';
 import { IndexCatalogueFilters1764806400000 } from './1764806400000-index-catalogue-filters';
+import { AddSearchVocabulary1764892800000 } from './1764892800000-add-search-vocabulary';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AddVettingEvidenceRevisionsAndSearch1764374400000,
   IndexDashboardQueues1764720000000,
   IndexCatalogueFilters1764806400000,
+  AddSearchVocabulary1764892800000,
 ];

@@ -49,21 +49,36 @@ function matchedStatements(query: SelectQueryBuilder<Innovation>) {
   return { sql, sampled: fromPageSample(sql, alias), parameters };
 }
 
+/**
+ * The SQL of an estimate of how many rows `matchedSql` (reading the innovation table as `alias`)
+ * selects, from the page sample. Parameters stay as they are in `matchedSql`.
+ */
+export function sampledCountSql(matchedSql: string, alias: string): string {
+  return `round((SELECT count(*) FROM (${fromPageSample(matchedSql, alias)}) sampled) * 100 / ${samplePercent})::int`;
+}
+
+/**
+ * A count as the API reports it, from `counted` (matches found, stopping at `EXACT_UP_TO + 1`) and,
+ * when that overflowed, the sample's `estimated` total and the `percent` of the table sampled.
+ */
+export function toMatchCount(counted: number, estimated: number | null, percent: number): MatchCount {
+  if (counted <= EXACT_UP_TO) return { count: counted, isEstimate: false };
+  // A 100% "sample" is the whole table (small, or never analysed): then the count is exact.
+  const isEstimate = percent < 100;
+  return { count: isEstimate ? Math.max(EXACT_UP_TO + 1, estimated ?? 0) : (estimated ?? counted), isEstimate };
+}
+
 /** `totalCount`: exact up to `EXACT_UP_TO`, else estimated from the sample (and never below what was seen). */
 export async function countMatches(query: SelectQueryBuilder<Innovation>): Promise<MatchCount> {
-  const { sql, sampled, parameters } = matchedStatements(query);
+  const alias = query.alias;
+  const { sql, parameters } = matchedStatements(query);
   const [row]: { counted: number; estimated: number | null; percent: number }[] = await query.connection.query(
     `WITH capped AS MATERIALIZED (SELECT 1 FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1})
      SELECT (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
-            CASE WHEN (SELECT count(*) FROM capped) > ${EXACT_UP_TO}
-                 THEN round((SELECT count(*) FROM (${sampled}) sampled) * 100 / ${samplePercent})::int END AS estimated`,
+            CASE WHEN (SELECT count(*) FROM capped) > ${EXACT_UP_TO} THEN ${sampledCountSql(sql, alias)} END AS estimated`,
     parameters,
   );
-  const counted = Number(row!.counted);
-  if (counted <= EXACT_UP_TO) return { count: counted, isEstimate: false };
-  // A 100% "sample" is the whole table (small, or never analysed): then the count is exact.
-  const isEstimate = Number(row!.percent) < 100;
-  return { count: isEstimate ? Math.max(EXACT_UP_TO + 1, Number(row!.estimated ?? 0)) : Number(row!.estimated), isEstimate };
+  return toMatchCount(Number(row!.counted), row!.estimated === null ? null : Number(row!.estimated), Number(row!.percent));
 }
 
 export type FacetCountsWithEstimate = FacetCounts & { isEstimate: boolean };

@@ -2,6 +2,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import type { Page } from '../../../platform/pagination';
 import type { InnovationOrder } from '../generated/graphql';
+import { EXACT_UP_TO, samplePercent, sampledCountSql, toMatchCount, type MatchCount } from './innovation-counts';
 
 /** The longest `search` accepted, and how many of its words are used. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -34,12 +35,19 @@ export function readSearch(search: string | null | undefined): SearchTerms {
   return tsquery ? { kind: 'query', tsquery } : { kind: 'nothing' };
 }
 
-/** Adds the search as a condition (uses the GIN index on the stored tsvector). */
+/**
+ * Adds the search as a condition, read through the GIN index on the stored tsvector. The match
+ * condition has each prefix term spelled out as the words it stands for (`search_match_query`, see
+ * the search-vocabulary migration): the same rows, without a partial-match scan of the index. The
+ * subquery makes it one evaluation per statement, not one per row rechecked.
+ */
 export function applySearch<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, terms: SearchTerms): SelectQueryBuilder<T> {
   // Nothing to search for matches nothing; the parameter keeps a RELEVANCE order well formed.
   if (terms.kind === 'nothing') return query.andWhere('false').setParameter('searchQuery', '');
   if (terms.kind === 'query') {
-    query.andWhere(`${query.alias}.search_vector @@ to_tsquery('english', :searchQuery)`, { searchQuery: terms.tsquery });
+    query.andWhere(`${query.alias}.search_vector @@ (SELECT innovations.search_match_query(to_tsquery('english', :searchQuery)))`, {
+      searchQuery: terms.tsquery,
+    });
   }
   return query;
 }
@@ -52,11 +60,33 @@ export function readOrder(orderBy: InnovationOrder | null | undefined, terms: Se
   return order;
 }
 
-/** How many matches `RELEVANCE` ranks and lists at most (see `fetchOrderedPage`). */
-export const RANKED_MATCHES = 1_000;
+/**
+ * How many matches `RELEVANCE` ranks and lists at most (see `fetchOrderedPage`): as many as
+ * `totalCount` counts exactly, so the ranked window's size is that count.
+ */
+export const RANKED_MATCHES = EXACT_UP_TO;
+
+interface RankedRow {
+  search_rank: number;
+  matches_seen: number;
+  matches_estimated: number | null;
+  sample_percent: number;
+}
 
 /** The rank as float8: its text form round-trips exactly through a cursor, unlike float4's. */
 const rankExpression = (alias: string) => `ts_rank(${alias}.search_vector, to_tsquery('english', :searchQuery))::float8`;
+
+export interface OrderedPage<T> {
+  rows: T[];
+  /** The cursor value of each row. */
+  sortValues: (string | number)[];
+  /**
+   * For `RELEVANCE`, the `totalCount` the page statement worked out from its ranked window (exact
+   * up to `RANKED_MATCHES`, else estimated from the page sample). Absent for an empty page past the
+   * last one by cursor.
+   */
+  matchCount?: MatchCount;
+}
 
 /**
  * Orders and pages a query in one of the three orders, each with keyset cursors on (sort value, id):
@@ -67,7 +97,7 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
   query: SelectQueryBuilder<T>,
   order: InnovationOrder,
   page: Page,
-): Promise<{ rows: T[]; sortValues: (string | number)[] }> {
+): Promise<OrderedPage<T>> {
   if (page.size === 0 && !page.after) return { rows: [], sortValues: [] };
   const alias = query.alias;
   const paged = query.clone().limit(page.size + 1);
@@ -75,10 +105,13 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
   if (order === 'RELEVANCE') {
     // Only the first RANKED_MATCHES matches the GIN index yields are ranked: ts_rank over every match
     // of a common word reads and scores each of them, a cost in proportion to the catalogue. The
-    // window is ranked in a subquery that hands back just the page's ids, so the planner cannot
-    // choose to rank every match and join the window afterwards; the LIMIT stops the bitmap heap
-    // scan early. The window is the same for every page of the list.
-    const candidates = query
+    // window (one match more, to tell "more" from "exactly that many") is a materialized CTE, so the
+    // LIMIT stops the bitmap heap scan early and the planner cannot rank every match first; the
+    // page's ids are ranked from it. The window is the same for every page. Its size is also
+    // `totalCount` while the search matches at most RANKED_MATCHES; past that the count is estimated
+    // from the page sample, in this statement too (the sample is read only then: the CASE guards
+    // the sub-select), so a ranked search is one statement whatever it matches.
+    const window = query
       .clone()
       .select(`${alias}.id`, 'id')
       .addSelect(`${alias}.search_vector`, 'search_vector')
@@ -92,18 +125,32 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
       paged.setParameters({ cursorRank: after.sortValue, cursorId: after.id });
     }
     const rank = rankExpression(alias);
+    const matchesSeen = '(SELECT count(*) FROM search_window)::int';
     paged
+      .addCommonTableExpression(`${window} LIMIT ${RANKED_MATCHES + 1}`, 'search_window', { materialized: true })
       .where(
-        `${alias}.id IN (SELECT ranked.id FROM (
-           SELECT candidate.id FROM (${candidates} LIMIT ${RANKED_MATCHES}) candidate ${cursorCondition}
-            ORDER BY ${candidateRank} DESC, candidate.id ASC LIMIT :rankedPageSize) ranked)`,
+        `${alias}.id IN (SELECT candidate.id FROM (SELECT * FROM search_window LIMIT ${RANKED_MATCHES}) candidate ${cursorCondition}
+          ORDER BY ${candidateRank} DESC, candidate.id ASC LIMIT :rankedPageSize)`,
         { rankedPageSize: page.size + 1 },
       )
       .addSelect(rank, 'search_rank')
+      .addSelect(matchesSeen, 'matches_seen')
+      .addSelect(`CASE WHEN ${matchesSeen} > ${RANKED_MATCHES} THEN ${sampledCountSql(window, alias)} END`, 'matches_estimated')
+      .addSelect(`${samplePercent}::float8`, 'sample_percent')
       .orderBy(rank, 'DESC')
       .addOrderBy(`${alias}.id`, 'ASC');
-    const { entities, raw } = await paged.getRawAndEntities<{ search_rank: number }>();
-    return { rows: entities, sortValues: raw.map((row) => Number(row.search_rank)) };
+    const { entities, raw } = await paged.getRawAndEntities<RankedRow>();
+    const first = raw[0];
+    let matchCount: MatchCount | undefined;
+    if (first) {
+      const estimated = first.matches_estimated === null ? null : Number(first.matches_estimated);
+      matchCount = toMatchCount(Number(first.matches_seen), estimated, Number(first.sample_percent));
+    } else if (!after) {
+      // An empty first page means an empty window: nothing matched. (Past the last page by cursor,
+      // the count is left to a statement of its own.)
+      matchCount = { count: 0, isEstimate: false };
+    }
+    return { rows: entities, sortValues: raw.map((row) => Number(row.search_rank)), ...(matchCount && { matchCount }) };
   }
   if (order === 'NEWEST') {
     paged.orderBy(`${alias}.createdAt`, 'DESC').addOrderBy(`${alias}.id`, 'DESC');

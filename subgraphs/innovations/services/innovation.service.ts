@@ -82,7 +82,8 @@ export class InnovationService {
 
   /**
    * The catalogue as the viewer may see it: searched, filtered and ordered as asked. One statement
-   * for the page, one for `totalCount` and one for `facets`, each only if selected.
+   * for the page, one for `totalCount` and one for `facets`, each only if selected (a ranked search
+   * answers `totalCount` from its page statement).
    */
   async list(args: SearchArgs): Promise<InnovationConnectionModel> {
     const page = readPage(args);
@@ -96,10 +97,11 @@ export class InnovationService {
     applyInnovationVisibility(query, this.request.visibility);
     const counting = query.clone();
     const faceting = query.clone();
-    const { rows, sortValues } = await fetchOrderedPage(query, order, page);
+    const { rows, sortValues, matchCount } = await fetchOrderedPage(query, order, page);
     const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
     let counted: Promise<MatchCount> | undefined;
-    const count = () => (counted ??= countMatches(counting));
+    // A ranked page has counted its matches already (unless it came back empty).
+    const count = () => (counted ??= matchCount ? Promise.resolve(matchCount) : countMatches(counting));
     const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
     let facets: Promise<FacetCountsWithEstimate> | undefined;
