@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { badUserInput, createErrorFormatter } from './errors';
+import { withRequestBudget } from './request-budget';
 
 describe('error formatting', () => {
   const silent = () => {};
@@ -39,6 +40,26 @@ describe('error formatting', () => {
     const formatted = format(relayed, relayed);
     expect(formatted).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(logged).toEqual([fault]);
+  });
+
+  it('does not log the statements of an abandoned request it cancelled itself, but does log a statement timeout', () => {
+    const logged: unknown[] = [];
+    const format = createErrorFormatter({ development: false, log: (error) => logged.push(error) });
+    const cancelled = Object.assign(new Error('canceling statement due to user request'), { driverError: { code: '57014' } });
+    // As a resolver's error reaches the formatter: wrapped, with the path of its field.
+    const asMasked = (error: Error) =>
+      format({ message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(error.message, { originalError: error, path: ['innovations'] }));
+    const budget = (aborted: boolean) => {
+      const controller = new AbortController();
+      if (aborted) controller.abort();
+      return { signal: controller.signal, responseBytesLeft: 1, timedOutSubgraphs: new Set<string>() };
+    };
+    const answered = withRequestBudget(budget(true), () => asMasked(cancelled));
+    expect(answered).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(logged).toEqual([]);
+    const timedOut = Object.assign(new Error('canceling statement due to statement timeout'), { driverError: { code: '57014' } });
+    withRequestBudget(budget(false), () => asMasked(timedOut));
+    expect(logged).toEqual([timedOut]);
   });
 
   it('maps codes outside the closed set to INTERNAL_SERVER_ERROR', () => {

@@ -2,7 +2,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { errorFields, logger } from './logger';
 import { currentRequestContext } from './request-context';
-import { RequestAbandonedError } from './request-budget';
+import { currentRequestBudget, RequestAbandonedError } from './request-budget';
 
 /**
  * The closed set of `extensions.code` values a client of IPS Graph can ever see. Clients branch
@@ -87,12 +87,18 @@ const databaseErrorCodes: Record<string, { code: ErrorCode; message: string }> =
 
 const dataException = { code: ErrorCode.BAD_USER_INPUT, message: 'A value in the request is malformed or out of range.' };
 
-/** The client-facing form of a database error caused by the request, or undefined. */
-export function databaseErrorFor(error: unknown): { code: ErrorCode; message: string } | undefined {
+/** The SQLSTATE of a database error (TypeORM's wrapper or the driver's own), or undefined. */
+function sqlStateOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const driverError = (error as { driverError?: { code?: unknown } }).driverError;
   const sqlState = driverError?.code ?? (error as { code?: unknown }).code;
-  if (typeof sqlState !== 'string') return undefined;
+  return typeof sqlState === 'string' ? sqlState : undefined;
+}
+
+/** The client-facing form of a database error caused by the request, or undefined. */
+export function databaseErrorFor(error: unknown): { code: ErrorCode; message: string } | undefined {
+  const sqlState = sqlStateOf(error);
+  if (sqlState === undefined) return undefined;
   // Class 22 is "data exception": a value the request carried that PostgreSQL cannot take.
   return databaseErrorCodes[sqlState] ?? (sqlState.startsWith('22') ? dataException : undefined);
 }
@@ -133,11 +139,15 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) } };
     }
     // A request whose client went away (or whose budget ran out) is not a fault to log: under load
-    // each one logged a stack trace per pending SQL statement.
+    // each one logged a stack trace per pending SQL statement. That covers the statements it had
+    // running, which we cancelled ourselves (57014 once the budget is spent; a statement_timeout
+    // has the same SQLSTATE and is still logged, its request's budget being intact).
     // An error a subgraph already masked (the gateway relays it with that subgraph's request id) was
     // logged, or deliberately not, where it happened: logging it again only doubles the lines.
+    const abandoned =
+      original instanceof RequestAbandonedError || (sqlStateOf(original) === '57014' && currentRequestBudget()?.signal.aborted === true);
     const maskedUpstream = formatted.message === genericMessage && formatted.extensions?.requestId !== undefined;
-    if (!(original instanceof RequestAbandonedError) && !maskedUpstream) log(original);
+    if (!abandoned && !maskedUpstream) log(original);
     return {
       message: genericMessage,
       ...(formatted.path ? { path: formatted.path } : {}),
