@@ -90,14 +90,8 @@ function costEstimator(limits: OperationLimits): ComplexityEstimator {
   };
 }
 
-/** Checks a parsed, valid operation against the limits; returns the first limit it breaks. */
-export function checkOperationLimits(
-  limits: OperationLimits,
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | undefined,
-  variables: Record<string, unknown> | undefined,
-): OperationLimitError | undefined {
+/** The limits a document breaks by its shape alone (depth, aliases, directives, field repeats), if any. */
+function checkShapeLimits(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode): OperationLimitError | undefined {
   const found: OperationLimitError[] = [];
   validate(schema, document, [
     maxDepthRule(armor('depth', limits.maxDepth, found, 'levels of nesting')),
@@ -106,7 +100,17 @@ export function checkOperationLimits(
     maxDirectivesRule(armor('directives', limits.maxDirectives, found, 'directives')),
     maxFieldRepeatsRule(limits.maxFieldRepeats, found),
   ]);
-  if (found.length > 0) return found[0];
+  return found[0];
+}
+
+/** The cost limit, which depends on the variables too (`first: $first`). */
+function checkCostLimit(
+  limits: OperationLimits,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): OperationLimitError | undefined {
   const operation = getOperationAST(document, operationName);
   if (!operation) return undefined;
   // Malformed variables are the executor's to refuse, with BAD_USER_INPUT naming the variable.
@@ -129,35 +133,59 @@ export function checkOperationLimits(
   return undefined;
 }
 
-/**
- * A backstop for every string input, present and future: no variable or literal may be longer
- * than `maxStringLength` (each service keeps its own, tighter, per-field limits).
- */
-export function findOversizedString(maxStringLength: number, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
-  const refuse = (where: string) =>
-    new GraphQLError(`${where} is longer than the ${maxStringLength} characters any input may have.`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, argument: where, http: { status: 400 } },
-    });
+/** Checks a parsed, valid operation against the limits; returns the first limit it breaks. */
+export function checkOperationLimits(
+  limits: OperationLimits,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): OperationLimitError | undefined {
+  return checkShapeLimits(limits, schema, document) ?? checkCostLimit(limits, schema, document, operationName, variables);
+}
+
+/** `where` (an argument, a variable) refused for holding a string longer than `maxStringLength`. */
+function oversized(maxStringLength: number, where: string): GraphQLError {
+  return new GraphQLError(`${where} is longer than the ${maxStringLength} characters any input may have.`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argument: where, http: { status: 400 } },
+  });
+}
+
+/** The first variable holding a string longer than `maxStringLength`, anywhere in its value. */
+function findOversizedVariable(maxStringLength: number, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
   const longIn = (value: unknown): boolean =>
     typeof value === 'string'
       ? value.length > maxStringLength
       : Array.isArray(value)
         ? value.some(longIn)
         : typeof value === 'object' && value !== null && Object.values(value).some(longIn);
-  for (const [name, value] of Object.entries(variables ?? {})) if (longIn(value)) return refuse(`$${name}`);
+  for (const [name, value] of Object.entries(variables ?? {})) if (longIn(value)) return oversized(maxStringLength, `$${name}`);
+  return undefined;
+}
+
+/** The first string literal in the document longer than `maxStringLength`. */
+function findOversizedLiteral(maxStringLength: number, document: DocumentNode): GraphQLError | undefined {
   let found: GraphQLError | undefined;
   visit(document, {
     Argument(node) {
-      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = refuse(node.name.value);
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = oversized(maxStringLength, node.name.value);
     },
     ObjectField(node) {
-      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = refuse(node.name.value);
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = oversized(maxStringLength, node.name.value);
     },
     ListValue(node) {
-      if (!found && node.values.some((v) => v.kind === Kind.STRING && v.value.length > maxStringLength)) found = refuse('a list');
+      if (!found && node.values.some((v) => v.kind === Kind.STRING && v.value.length > maxStringLength)) found = oversized(maxStringLength, 'a list');
     },
   });
   return found;
+}
+
+/**
+ * A backstop for every string input, present and future: no variable or literal may be longer
+ * than `maxStringLength` (each service keeps its own, tighter, per-field limits).
+ */
+export function findOversizedString(maxStringLength: number, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
+  return findOversizedVariable(maxStringLength, variables) ?? findOversizedLiteral(maxStringLength, document);
 }
 
 /**
@@ -166,13 +194,26 @@ export function findOversizedString(maxStringLength: number, document: DocumentN
  * (`parseOptions.maxTokens`), which answers an oversized document with a 400.
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  // What the document alone decides (its shape and its string literals) is worked out once per
+  // document: Apollo keeps each parsed, validated document and hands every request for the same
+  // query text that same object, and under load these walks over the document were about a tenth
+  // of the gateway's CPU. Only a pass is remembered (a refused document is checked again, and gets
+  // an error of its own each time), per schema as validation is; variables are checked every time.
+  const passed = new WeakMap<DocumentNode, GraphQLSchema>();
+  const documentRefusal = (schema: GraphQLSchema, document: DocumentNode): GraphQLError | undefined => {
+    if (passed.get(document) === schema) return undefined;
+    const refusal = findOversizedLiteral(limits.maxStringLength, document) ?? checkShapeLimits(limits, schema, document);
+    if (!refusal) passed.set(document, schema);
+    return refusal;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
           const broken =
-            findOversizedString(limits.maxStringLength, document, request.variables) ??
-            checkOperationLimits(limits, schema, document, request.operationName ?? undefined, request.variables);
+            findOversizedVariable(limits.maxStringLength, request.variables) ??
+            documentRefusal(schema, document) ??
+            checkCostLimit(limits, schema, document, request.operationName ?? undefined, request.variables);
           if (broken) throw broken;
         },
       };

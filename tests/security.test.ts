@@ -149,6 +149,23 @@ describe('operation limits, before any subgraph call (graphql-cop: alias and dir
     expectLimit(answer, 'cost');
   });
 
+  it('checks the cost of every request, though what the document alone decides is remembered', async () => {
+    // The shape passes once and is not walked again for this document; the cost depends on $first.
+    const nested = `query ($first: Int) { innovations(first: $first) { edges { node {
+      supplier { innovations(first: $first) { edges { node { title summary description trl } } } } } } } }`;
+    expect((await query(nested, { first: 2 })).body.errors).toBeUndefined();
+    expectLimit(await query(nested, { first: 100 }), 'cost');
+    expect((await query(nested, { first: 2 })).body.errors).toBeUndefined();
+    // A refused document is refused every time, each with an error of its own.
+    const deep = `{ ${'__typename '.repeat(500)} }`;
+    expectLimit(await query(deep), 'fieldRepeats');
+    expectLimit(await query(deep), 'fieldRepeats');
+    // The string backstop on variables runs on every request too.
+    const search = `query ($search: String) { innovations(search: $search, first: 1) { totalCount } }`;
+    expect((await query(search, { search: 'graphene' })).body.errors).toBeUndefined();
+    expect(codes(await query(search, { search: 'x'.repeat(limits.maxStringLength + 1) }))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('counts defaulted page sizes too', async () => {
     const nested = `{ innovations { edges { node { supplier { innovations { edges { node { supplier { innovations { edges { node { title summary description trl category } } } } } } } } } } } }`;
     expectLimit(await query(nested), 'cost');

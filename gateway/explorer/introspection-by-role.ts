@@ -15,8 +15,17 @@ export function mayIntrospect(viewer: Identity, development: boolean): boolean {
   return development || hasPlatformRole(viewer, 'ANALYST', 'PLATFORM_ADMIN');
 }
 
+/** Documents already looked at: Apollo hands every request for the same query text the same parsed document. */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 /** True when any field anywhere in the document (fragments included) is `__schema` or `__type`. */
 export function usesIntrospection(document: DocumentNode): boolean {
+  let found = introspecting.get(document);
+  if (found === undefined) introspecting.set(document, (found = findsIntrospection(document)));
+  return found;
+}
+
+function findsIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {
