@@ -33,9 +33,12 @@ const byTitle = (innovation: Innovation) => innovation.title;
 const noFacets = (): Promise<FacetCountsWithEstimate> =>
   Promise.resolve({ categories: [], trls: [], nations: [], certifications: [], isEstimate: false });
 
+/** YYYY-MM-DD in Europe/London. Made once: building an Intl formatter costs far more than using one. */
+const ukDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today's date in the UK, where certificates expire. */
 export function ukDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return ukDateFormat.format(instant);
 }
 
 export interface InnovationsRequest {
