@@ -55,10 +55,11 @@ import { startStack, type RunningStack } from './stack';
  *   npm run bench -- --rounds=5      more rounds
  *   npm run bench -- --hive-no-dedup Hive with deduplication off on every operation, not only where
  *                                    callers differ (where Hive's default can mix their answers up)
- *   npm run bench -- --only=BuyerView only the operations whose label contains this text
+ *   npm run bench -- --only=BuyerView only the operations whose label contains this text (or one of
+ *                                    several, comma-separated)
  *   npm run bench -- --targets=ours  measure only these targets (comma-separated: ours, hive, in-process)
  *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) and subgraphs into DIR (--cpu-prof)
- *   npm run bench -- --search        the catalogue search at 1,000 and 100,000 innovations instead
+ *   npm run bench -- --search        the catalogue search at 1,000, 10,000 and 100,000 innovations instead
  */
 interface BenchOptions {
   quick: boolean;
@@ -68,8 +69,8 @@ interface BenchOptions {
   connections: number;
   /** Measure Hive with deduplication off on every operation (by default only where callers differ). */
   hiveWithoutDeduplication: boolean;
-  /** Only operations whose label contains this (e.g. a profile of one query). */
-  only: string | undefined;
+  /** Only operations whose label contains one of these (e.g. a profile of one query). */
+  only: string[] | undefined;
   /** Directory for CPU profiles of the gateway processes, written when they stop. */
   profileDirectory: string | undefined;
   /** Only these targets are measured (all when absent). */
@@ -114,7 +115,11 @@ function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
     warmupSeconds: quick ? 0 : config.warmupSeconds,
     connections: config.connections,
     hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
-    only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
+    only: argv
+      .find((a) => a.startsWith('--only='))
+      ?.slice('--only='.length)
+      .split(',')
+      .map((text) => text.trim()),
     profileDirectory: argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
     targets: argv
       .find((a) => a.startsWith('--targets='))
@@ -613,7 +618,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
 
     const sampled = await ask(stack.gatewayUrl, { body: JSON.stringify({ query: sampleQuery }), headers: { 'content-type': 'application/json' } });
     const mix = benchMix(samplesFrom(sampled.body as Parameters<typeof samplesFrom>[0])).filter(
-      (operation) => !options.only || operation.label.includes(options.only),
+      (operation) => !options.only || options.only.some((text) => operation.label.includes(text)),
     );
     const tokens = new Map<string, string>();
     const prepare = async (requests: BenchRequest[]): Promise<PreparedRequest[]> =>
@@ -716,7 +721,7 @@ async function main(): Promise<void> {
   configureLogging(loadLoggingConfig({ LOG_LEVEL: 'warn', ...process.env }));
   const config = loadBenchConfig(process.env);
   const argv = process.argv.slice(2);
-  // `npm run bench -- --search`: the catalogue search at 1,000 and 100,000 innovations instead.
+  // `npm run bench -- --search`: the catalogue search at 1,000, 10,000 and 100,000 innovations instead.
   if (argv.includes('--search')) return runSearchBenchmark(config);
   if (!argv.includes(childFlag)) {
     process.exitCode = await launch(argv);
