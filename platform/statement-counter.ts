@@ -86,15 +86,31 @@ interface PgClientInternals {
   _getActiveQuery?: () => unknown;
 }
 
+/** TypeORM's PostgresQueryRunner internals: its pg client, and how it hands the client back to the pool. */
+interface PostgresQueryRunnerInternals {
+  databaseConnection?: PgClientInternals;
+  /** pg's `release(err)`: with an error, the pool closes the client instead of keeping it. */
+  releaseCallback?: (error?: Error) => void;
+}
+
 /**
  * Sends PostgreSQL's CancelRequest for the statement a still-held connection is running (a
  * released runner's connection may already serve another request, so it is left alone). The
  * embedded server ignores cancel requests; there the statement guard above does the work.
+ *
+ * A cancel names a server process, not a statement, and arrives a moment after it is sent: if our
+ * statement finished meanwhile and the pool lent the connection to another request, that
+ * request's statement would be the one cancelled. So the connection is closed when the runner is
+ * released, never handed out again (a cancel reaching an idle or closed session does nothing).
  */
 function cancelRunningStatement(queryRunner: QueryRunner): void {
   if (queryRunner.isReleased) return;
-  const client = (queryRunner as unknown as { databaseConnection?: PgClientInternals }).databaseConnection;
+  const runner = queryRunner as unknown as PostgresQueryRunnerInternals;
+  const client = runner.databaseConnection;
   if (!client?._getActiveQuery?.() || !client.processID || client.secretKey == null || !client.host || !client.port) return;
+  const release = runner.releaseCallback;
+  if (!release) return;
+  runner.releaseCallback = () => release(new Error('A statement on this connection was cancelled; it is closed rather than reused.'));
   const message = Buffer.alloc(16);
   message.writeInt32BE(16, 0);
   message.writeInt32BE(80877102, 4);

@@ -395,6 +395,9 @@ describe('an abandoned request', () => {
     // Hold the innovations table so the subgraph's first statement waits.
     const blocker = new Client({ connectionString: (dataSource.options as { url: string }).url });
     await blocker.connect();
+    // Sessions are watched from outside the blocker's transaction, which would see one snapshot of them.
+    const observer = new Client({ connectionString: (dataSource.options as { url: string }).url });
+    await observer.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE innovations.innovation IN ACCESS EXCLUSIVE MODE');
     const client = new AbortController();
@@ -408,6 +411,15 @@ describe('an abandoned request', () => {
           signal: client.signal,
         }).catch(() => undefined);
         await until(() => busy() > 0);
+        let cancelledPid: number | undefined;
+        if (process.env.TEST_DATABASE_URL) {
+          // The subgraph's session waiting on the lock (on the embedded database there are no sessions to see).
+          await until(async () => {
+            const { rows } = await observer.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
+            cancelledPid = rows[0]?.pid;
+            return cancelledPid !== undefined;
+          });
+        }
         const abandonedBefore = abandonedRequests.count;
         client.abort();
         await request;
@@ -416,12 +428,17 @@ describe('an abandoned request', () => {
         if (process.env.TEST_DATABASE_URL) {
           // A PostgreSQL server cancels the waiting statement: the pool is free while the lock is still held.
           await until(() => busy() === 0);
+          // And the session it ran in is closed at once, not lent to another request that a late cancel
+          // could hit (an idle pooled session would stay for the pool's 10 s idle timeout).
+          const gone = async () => (await observer.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [cancelledPid])).rows[0].n === 0;
+          await until(gone, 3_000);
         }
         await blocker.query('COMMIT');
         await until(() => busy() === 0);
       });
     } finally {
       await blocker.end();
+      await observer.end();
     }
     // Unabandoned, this query runs two statements (page, count); abandoned, the second never runs.
     expect(statements).toBe(1);
@@ -456,10 +473,10 @@ describe('HTTP time limits', () => {
   });
 });
 
-/** Polls `condition` (a state, not a duration) until it holds; fails the test after 20 s. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let tries = 0; tries < 400; tries += 1) {
-    if (condition()) return;
+/** Polls `condition` (a state, not a duration) until it holds; fails the test after `withinMs` (20 s). */
+async function until(condition: () => boolean | Promise<boolean>, withinMs = 20_000): Promise<void> {
+  for (let tries = 0; tries < withinMs / 50; tries += 1) {
+    if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('condition never held');
