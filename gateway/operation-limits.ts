@@ -133,17 +133,6 @@ function checkCostLimit(
   return undefined;
 }
 
-/** Checks a parsed, valid operation against the limits; returns the first limit it breaks. */
-export function checkOperationLimits(
-  limits: OperationLimits,
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | undefined,
-  variables: Record<string, unknown> | undefined,
-): OperationLimitError | undefined {
-  return checkShapeLimits(limits, schema, document) ?? checkCostLimit(limits, schema, document, operationName, variables);
-}
-
 /** `where` (an argument, a variable) refused for holding a string longer than `maxStringLength`. */
 function oversized(maxStringLength: number, where: string): GraphQLError {
   return new GraphQLError(`${where} is longer than the ${maxStringLength} characters any input may have.`, {
@@ -151,7 +140,10 @@ function oversized(maxStringLength: number, where: string): GraphQLError {
   });
 }
 
-/** The first variable holding a string longer than `maxStringLength`, anywhere in its value. */
+/**
+ * A backstop for every string input, present and future: no variable (here) or literal (below) may
+ * be longer than `maxStringLength` (each service keeps its own, tighter, per-field limits).
+ */
 function findOversizedVariable(maxStringLength: number, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
   const longIn = (value: unknown): boolean =>
     typeof value === 'string'
@@ -178,14 +170,6 @@ function findOversizedLiteral(maxStringLength: number, document: DocumentNode): 
     },
   });
   return found;
-}
-
-/**
- * A backstop for every string input, present and future: no variable or literal may be longer
- * than `maxStringLength` (each service keeps its own, tighter, per-field limits).
- */
-export function findOversizedString(maxStringLength: number, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
-  return findOversizedVariable(maxStringLength, variables) ?? findOversizedLiteral(maxStringLength, document);
 }
 
 /**
