@@ -57,28 +57,35 @@ export function sampledCountSql(matchedSql: string, alias: string): string {
   return `round((SELECT count(*) FROM (${fromPageSample(matchedSql, alias)}) sampled) * 100 / ${samplePercent})::int`;
 }
 
-/**
- * A count as the API reports it, from `counted` (matches found, stopping at `EXACT_UP_TO + 1`) and,
- * when that overflowed, the sample's `estimated` total and the `percent` of the table sampled.
- */
-export function toMatchCount(counted: number, estimated: number | null, percent: number): MatchCount {
+/** A counting statement's answer: `counted` stops at `EXACT_UP_TO + 1`; `estimated` is null unless it got there. */
+export interface CountedRow {
+  counted: number | string;
+  estimated: number | string | null;
+  /** The percentage of the table's pages the sample reads. */
+  percent: number | string;
+}
+
+/** A count as the API reports it, from what a counting statement answered. */
+export function toMatchCount(row: CountedRow): MatchCount {
+  const counted = Number(row.counted);
   if (counted <= EXACT_UP_TO) return { count: counted, isEstimate: false };
+  const estimated = row.estimated === null ? counted : Number(row.estimated);
   // A 100% "sample" is the whole table (small, or never analysed): then the count is exact.
-  const isEstimate = percent < 100;
-  return { count: isEstimate ? Math.max(EXACT_UP_TO + 1, estimated ?? 0) : (estimated ?? counted), isEstimate };
+  const isEstimate = Number(row.percent) < 100;
+  return { count: isEstimate ? Math.max(EXACT_UP_TO + 1, estimated) : estimated, isEstimate };
 }
 
 /** `totalCount`: exact up to `EXACT_UP_TO`, else estimated from the sample (and never below what was seen). */
 export async function countMatches(query: SelectQueryBuilder<Innovation>): Promise<MatchCount> {
   const alias = query.alias;
   const { sql, parameters } = matchedStatements(query);
-  const [row]: { counted: number; estimated: number | null; percent: number }[] = await query.connection.query(
+  const [row]: CountedRow[] = await query.connection.query(
     `WITH capped AS MATERIALIZED (SELECT 1 FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1})
      SELECT (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
             CASE WHEN (SELECT count(*) FROM capped) > ${EXACT_UP_TO} THEN ${sampledCountSql(sql, alias)} END AS estimated`,
     parameters,
   );
-  return toMatchCount(Number(row!.counted), row!.estimated === null ? null : Number(row!.estimated), Number(row!.percent));
+  return toMatchCount(row!);
 }
 
 export type FacetCountsWithEstimate = FacetCounts & { isEstimate: boolean };

@@ -2,7 +2,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import type { Page } from '../../../platform/pagination';
 import type { InnovationOrder } from '../generated/graphql';
-import { EXACT_UP_TO, samplePercent, sampledCountSql, toMatchCount, type MatchCount } from './innovation-counts';
+import { EXACT_UP_TO, samplePercent, sampledCountSql, toMatchCount, type CountedRow, type MatchCount } from './innovation-counts';
 
 /** The longest `search` accepted, and how many of its words are used. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -66,12 +66,8 @@ export function readOrder(orderBy: InnovationOrder | null | undefined, terms: Se
  */
 export const RANKED_MATCHES = EXACT_UP_TO;
 
-interface RankedRow {
-  search_rank: number;
-  matches_seen: number;
-  matches_estimated: number | null;
-  sample_percent: number;
-}
+/** A ranked page's row: its rank, and the window's count (the same on every row). */
+type RankedRow = { search_rank: number } & CountedRow;
 
 /** The rank as float8: its text form round-trips exactly through a cursor, unlike float4's. */
 const rankExpression = (alias: string) => `ts_rank(${alias}.search_vector, to_tsquery('english', :searchQuery))::float8`;
@@ -125,26 +121,26 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
       paged.setParameters({ cursorRank: after.sortValue, cursorId: after.id });
     }
     const rank = rankExpression(alias);
-    const matchesSeen = '(SELECT count(*) FROM search_window)::int';
+    const counted = '(SELECT counted FROM window_size)';
     paged
       .addCommonTableExpression(`${window} LIMIT ${RANKED_MATCHES + 1}`, 'search_window', { materialized: true })
+      .addCommonTableExpression('SELECT count(*)::int AS counted FROM search_window', 'window_size')
       .where(
         `${alias}.id IN (SELECT candidate.id FROM (SELECT * FROM search_window LIMIT ${RANKED_MATCHES}) candidate ${cursorCondition}
           ORDER BY ${candidateRank} DESC, candidate.id ASC LIMIT :rankedPageSize)`,
         { rankedPageSize: page.size + 1 },
       )
       .addSelect(rank, 'search_rank')
-      .addSelect(matchesSeen, 'matches_seen')
-      .addSelect(`CASE WHEN ${matchesSeen} > ${RANKED_MATCHES} THEN ${sampledCountSql(window, alias)} END`, 'matches_estimated')
-      .addSelect(`${samplePercent}::float8`, 'sample_percent')
+      .addSelect(counted, 'counted')
+      .addSelect(`CASE WHEN ${counted} > ${RANKED_MATCHES} THEN ${sampledCountSql(window, alias)} END`, 'estimated')
+      .addSelect(`${samplePercent}::float8`, 'percent')
       .orderBy(rank, 'DESC')
       .addOrderBy(`${alias}.id`, 'ASC');
     const { entities, raw } = await paged.getRawAndEntities<RankedRow>();
     const first = raw[0];
     let matchCount: MatchCount | undefined;
     if (first) {
-      const estimated = first.matches_estimated === null ? null : Number(first.matches_estimated);
-      matchCount = toMatchCount(Number(first.matches_seen), estimated, Number(first.sample_percent));
+      matchCount = toMatchCount(first);
     } else if (!after) {
       // An empty first page means an empty window: nothing matched. (Past the last page by cursor,
       // the count is left to a statement of its own.)

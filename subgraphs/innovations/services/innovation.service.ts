@@ -103,7 +103,7 @@ export class InnovationService {
     const { rows, sortValues, matchCount } = await fetchOrderedPage(query, order, page);
     const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
     let counted: Promise<MatchCount> | undefined;
-    // A ranked page has counted its matches already (unless it came back empty).
+    // A ranked page has counted its matches already (unless it was an empty page past the last one).
     const count = () => (counted ??= matchCount ? Promise.resolve(matchCount) : countMatches(counting));
     const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
