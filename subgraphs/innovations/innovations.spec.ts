@@ -207,6 +207,22 @@ describe('innovations subgraph', () => {
     expect(categoryTotal).toBe(demoInnovations.length);
   });
 
+  it('answers totalCount and facets asked together from one statement, in whichever order they are selected', async () => {
+    const filter = '(first: 2, filter: { trlAtLeast: 7 }, orderBy: TITLE)';
+    const countOnly: any = await execute(`{ innovations${filter} { totalCount edges { node { id } } } }`);
+    const facetsOnly: any = await execute(`{ innovations${filter} { edges { node { id } } facets { trls { value count } } } }`);
+    const expected = demoInnovations.filter((i) => i.trl >= 7).length;
+    expect(countOnly.data.innovations.totalCount).toBe(expected);
+    // Page + count, page + facets.
+    expect([countOnly.statements, facetsOnly.statements]).toEqual([2, 2]);
+    for (const selection of ['totalCount totalCountIsEstimate facets { trls { value count } }', 'facets { trls { value count } } totalCount totalCountIsEstimate']) {
+      const both: any = await execute(`{ innovations${filter} { edges { node { id } } ${selection} } }`);
+      expect(both.errors).toBeUndefined();
+      expect(both.data.innovations).toMatchObject({ totalCount: expected, totalCountIsEstimate: false, facets: facetsOnly.data.innovations.facets });
+      expect(both.statements).toBe(2);
+    }
+  });
+
   it('resolves Innovation entities in one batch (_entities)', async () => {
     const [first, second] = [demoInnovation('self-cleansing-gully-pots'), demoInnovation('adaptive-led-street-lighting-with-cms')];
     const { data, errors, statements } = await execute(entitiesQuery('... on Innovation { id title supplier { id } }'), {

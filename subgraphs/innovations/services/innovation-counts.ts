@@ -94,12 +94,16 @@ export type FacetCountsWithEstimate = FacetCounts & { isEstimate: boolean };
  * Facet counts for the rows `query` selects (search, filters and visibility already applied), in
  * one statement: the matching rows (all of them, or the sample) once in a CTE, then one GROUP BY
  * per facet. Nations count confirmed evidence; certifications count current ones (no expiry, or
- * not before today).
+ * not before today). The statement has counted those rows on the way, so it answers `totalCount`
+ * too (`count`, the same answer `countMatches` gives): asked together, the two cost one statement.
  */
-export async function countFacets(query: SelectQueryBuilder<Innovation>, today: string): Promise<FacetCountsWithEstimate> {
+export async function countFacets(
+  query: SelectQueryBuilder<Innovation>,
+  today: string,
+): Promise<{ facets: FacetCountsWithEstimate; count: MatchCount }> {
   const { sql, sampled, parameters } = matchedStatements(query);
   const todayParameter = `$${parameters.length + 1}`;
-  const rows: { facet: string; value: string; count: number; scale: number }[] = await query.connection.query(
+  const rows: ({ facet: string; value: string; count: number; scale: number } & CountedRow)[] = await query.connection.query(
     `WITH capped AS MATERIALIZED (SELECT id, category, trl FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1}),
           exact AS (SELECT count(*) <= ${EXACT_UP_TO} AS is_exact FROM capped),
           matched AS MATERIALIZED (
@@ -127,8 +131,10 @@ export async function countFacets(query: SelectQueryBuilder<Innovation>, today: 
                  WHERE certification.innovation_id = matched.id
                    AND (certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date)) scheme
              GROUP BY scheme.value)
-     -- One row even when nothing matches, so the caller always learns whether it was a sample.
-     SELECT counts.facet, counts.value, counts.count, scale.factor AS scale
+     -- One row even when nothing matches, so the caller always learns whether it was a sample, and the count.
+     SELECT counts.facet, counts.value, counts.count, scale.factor AS scale,
+            (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
+            CASE WHEN NOT (SELECT is_exact FROM exact) THEN round((SELECT count(*) FROM matched) * 100 / ${samplePercent})::int END AS estimated
        FROM scale LEFT JOIN counts ON true`,
     [...parameters, today],
   );
@@ -139,11 +145,12 @@ export async function countFacets(query: SelectQueryBuilder<Innovation>, today: 
       .filter((row) => row.facet === name)
       .map((row) => ({ value: row.value, count: isEstimate ? Math.max(1, Math.round(Number(row.count) * scale)) : Number(row.count) }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  return {
+  const facets = {
     categories: facet('category') as FacetCounts['categories'],
     trls: facet('trl').map((row) => ({ value: Number(row.value), count: row.count })),
     nations: facet('nation') as FacetCounts['nations'],
     certifications: facet('certification'),
     isEstimate,
   };
+  return { facets, count: toMatchCount(rows[0]!) };
 }

@@ -85,7 +85,7 @@ export class InnovationService {
 
   /**
    * The catalogue as the viewer may see it: searched, filtered and ordered as asked. One statement
-   * for the page, one for `totalCount` and one for `facets`, each only if selected (a ranked search
+   * for the page, and one for `totalCount` or `facets` or both, only if selected (a ranked search
    * answers `totalCount` from its page statement).
    */
   async list(args: SearchArgs): Promise<InnovationConnectionModel> {
@@ -102,16 +102,23 @@ export class InnovationService {
     const faceting = query.clone();
     const { rows, sortValues, matchCount } = await fetchOrderedPage(query, order, page);
     const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
+    let faceted: ReturnType<typeof countFacets> | undefined;
+    const facetsAndCount = () => (faceted ??= countFacets(faceting, today));
     let counted: Promise<MatchCount> | undefined;
     // A ranked page has counted its matches already (unless it was an empty page past the last one).
-    const count = () => (counted ??= matchCount ? Promise.resolve(matchCount) : countMatches(counting));
+    // Otherwise, when `facets` is selected too, its statement counts: graphql-js asks for every
+    // selected field of the connection in one synchronous pass, so one microtask later `facets` has
+    // been asked for if it ever will be.
+    const count = () =>
+      (counted ??= matchCount
+        ? Promise.resolve(matchCount)
+        : Promise.resolve().then(() => (faceted ? faceted.then((answer) => answer.count) : countMatches(counting))));
     const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
-    let facets: Promise<FacetCountsWithEstimate> | undefined;
     return {
       ...connection,
       totalCountIsEstimate: async () => (await count()).isEstimate,
-      facets: () => (facets ??= countFacets(faceting, today)),
+      facets: async () => (await facetsAndCount()).facets,
     };
   }
 
