@@ -60,6 +60,7 @@ import { startStack, type RunningStack } from './stack';
  *   npm run bench -- --targets=ours  measure only these targets (comma-separated: ours, hive, in-process)
  *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) and subgraphs into DIR (--cpu-prof)
  *   npm run bench -- --search        the catalogue search at 1,000, 10,000 and 100,000 innovations instead
+ *                                    (3 rounds, or --rounds=N)
  */
 interface BenchOptions {
   quick: boolean;
@@ -102,10 +103,16 @@ const childFlag = '--production-child';
 /** Warm-up of a quick run: requests per connection before each measurement. */
 const quickWarmupRequestsPerConnection = 1;
 
+/** `--rounds=N`, else `fallback`. */
+function readRounds(argv: string[], fallback: number): number {
+  const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? fallback);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds= takes a positive whole number');
+  return rounds;
+}
+
 function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
-  const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? (quick ? 1 : 3));
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds= takes a positive whole number');
+  const rounds = readRounds(argv, quick ? 1 : 3);
   return {
     quick,
     rounds,
@@ -722,7 +729,7 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.env);
   const argv = process.argv.slice(2);
   // `npm run bench -- --search`: the catalogue search at 1,000, 10,000 and 100,000 innovations instead.
-  if (argv.includes('--search')) return runSearchBenchmark(config);
+  if (argv.includes('--search')) return runSearchBenchmark(config, { rounds: readRounds(argv, 3) });
   if (!argv.includes(childFlag)) {
     process.exitCode = await launch(argv);
     return;
