@@ -164,6 +164,24 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(categories).toEqual(['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE']);
   });
 
+  it('filters by confirmed evidence from the (status, category, trl) index, without reading evidence', async () => {
+    const { data, plans } = await run(
+      `query ($filter: InnovationFilter) { innovations(filter: $filter, first: 20) { totalCount edges { node { id } } } }`,
+      { filter: { categories: ['POTHOLE_REPAIR', 'WINTER_SERVICE'], trlAtLeast: 6, hasConfirmedEvidence: true } },
+    );
+    expect(plans).toHaveLength(2);
+    expect(plans[1]).toContain('Index Only Scan using innovation_status_category_trl');
+    for (const plan of plans) expect(plan).not.toMatch(/ on evidence\b/);
+    const [{ truth }] = await innovations.dataSource.query(
+      `SELECT count(*)::int AS truth FROM innovations.innovation i
+        WHERE i.status = 'APPROVED' AND i.category IN ('POTHOLE_REPAIR', 'WINTER_SERVICE') AND i.trl >= 6
+          AND EXISTS (SELECT 1 FROM innovations.evidence e WHERE e.innovation_id = i.id AND e.confirmation = 'CONFIRMED')`,
+    );
+    // Exact while at most EXACT_UP_TO match, else an estimate near the truth.
+    if (truth <= EXACT_UP_TO) expect(data.innovations.totalCount).toBe(truth);
+    else expect(Math.abs(data.innovations.totalCount - truth) / truth).toBeLessThan(0.3);
+  });
+
   it('pages Organisation.innovations per supplier by LATERAL … LIMIT on the (supplier_id, title, id) index', async () => {
     const { data, plans } = await run(
       `query ($representations: [_Any!]!) { _entities(representations: $representations) {

@@ -335,3 +335,60 @@ describe('innovations subgraph', () => {
     expect(big.statements).toBe(0);
   });
 });
+
+describe('has_confirmed_evidence, kept by triggers on evidence', () => {
+  const withConfirmedEvidence = `SELECT innovation.id FROM innovations.innovation innovation
+     WHERE EXISTS (SELECT 1 FROM innovations.evidence WHERE evidence.innovation_id = innovation.id AND evidence.confirmation = 'CONFIRMED')`;
+
+  it('hasConfirmedEvidence lists exactly the innovations an authority confirmed evidence of, and false the others', async () => {
+    const truth: { id: string }[] = await innovations.dataSource.query(withConfirmedEvidence);
+    const list = async (hasConfirmedEvidence: boolean) => {
+      const { data, errors }: any = await execute(`query ($value: Boolean) {
+        innovations(first: 100, filter: { hasConfirmedEvidence: $value }) { totalCount edges { node { id } } } }`, { value: hasConfirmedEvidence });
+      expect(errors).toBeUndefined();
+      return { count: data.innovations.totalCount, ids: data.innovations.edges.map((edge: any) => edge.node.id).sort() };
+    };
+    expect(truth.length).toBeGreaterThan(0);
+    expect(truth.length).toBeLessThanOrEqual(100);
+    expect(await list(true)).toEqual({ count: truth.length, ids: truth.map((row) => row.id).sort() });
+    expect((await list(false)).count).toBe(demoInnovations.length - truth.length);
+  });
+
+  it('follows every insert, update and delete of evidence, one row or many at a time', async () => {
+    const runner = innovations.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      const [a, b]: { id: string }[] = await runner.query(
+        `SELECT id FROM innovations.innovation WHERE id NOT IN (${withConfirmedEvidence}) ORDER BY id LIMIT 2`,
+      );
+      const flags = async () =>
+        (await runner.query(`SELECT id, has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = ANY($1) ORDER BY id`, [[a!.id, b!.id]]))
+          .map((row: { flag: boolean }) => row.flag);
+      const insert = (confirmation: string, ...ids: string[]) =>
+        runner.query(
+          `INSERT INTO innovations.evidence (innovation_id, kind, title, authority_id, started_on, confirmation)
+           SELECT id, 'TRIAL', 'Trial', gen_random_uuid(), date '2026-01-01', $2 FROM unnest($1::uuid[]) id RETURNING id`,
+          [ids, confirmation],
+        );
+      expect(await flags()).toEqual([false, false]);
+      const [unconfirmed] = await insert('UNCONFIRMED', a!.id);
+      expect(await flags()).toEqual([false, false]);
+      await runner.query(`UPDATE innovations.evidence SET confirmation = 'CONFIRMED' WHERE id = $1`, [unconfirmed.id]);
+      expect(await flags()).toEqual([true, false]);
+      // Many rows in one statement, for both innovations.
+      await insert('CONFIRMED', a!.id, b!.id);
+      expect(await flags()).toEqual([true, true]);
+      // One of a's two confirmed items disputed: still confirmed evidence.
+      await runner.query(`UPDATE innovations.evidence SET confirmation = 'DISPUTED' WHERE id = $1`, [unconfirmed.id]);
+      expect(await flags()).toEqual([true, true]);
+      await runner.query(`DELETE FROM innovations.evidence WHERE innovation_id = $1 AND confirmation = 'CONFIRMED'`, [a!.id]);
+      expect(await flags()).toEqual([false, true]);
+      // Moved from b to a.
+      await runner.query(`UPDATE innovations.evidence SET innovation_id = $1 WHERE innovation_id = $2`, [a!.id, b!.id]);
+      expect(await flags()).toEqual([true, false]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+});

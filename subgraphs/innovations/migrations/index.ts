@@ -3,6 +3,7 @@ import { AddVettingEvidenceRevisionsAndSearch1764374400000 } from './17643744000
 import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboard-queues';
 import { IndexCatalogueFilters1764806400000 } from './1764806400000-index-catalogue-filters';
 import { AddSearchVocabulary1764892800000 } from './1764892800000-add-search-vocabulary';
+import { AddHasConfirmedEvidence1764979200000 } from './1764979200000-add-has-confirmed-evidence';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   IndexDashboardQueues1764720000000,
   IndexCatalogueFilters1764806400000,
   AddSearchVocabulary1764892800000,
+  AddHasConfirmedEvidence1764979200000,
 ];

@@ -79,10 +79,9 @@ export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQu
     );
   }
   if (criteria.hasConfirmedEvidence !== null) {
-    query.andWhere(
-      `${criteria.hasConfirmedEvidence ? '' : 'NOT '}EXISTS (SELECT 1 FROM innovations.evidence confirmed_evidence
-         WHERE confirmed_evidence.innovation_id = ${alias}.id AND confirmed_evidence.confirmation = 'CONFIRMED' ${probePerRow})`,
-    );
+    // Kept by triggers on evidence (see the has-confirmed-evidence migration), and in the
+    // (status, category, trl) index: no evidence probe per innovation.
+    query.andWhere(`${criteria.hasConfirmedEvidence ? '' : 'NOT '}${alias}.has_confirmed_evidence`);
   }
   if (criteria.hasCurrentCertification !== null) {
     query.andWhere(

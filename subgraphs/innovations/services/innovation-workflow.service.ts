@@ -466,6 +466,12 @@ export class InnovationWorkflowService {
     const viewer = this.signedIn();
     const id = parseId(evidenceId, 'evidenceId');
     return this.request.dataSource.transaction(async (manager) => {
+      // The innovation's row first, as a delete of a draft takes it before its evidence: the answer's
+      // trigger updates the innovation (has_confirmed_evidence), so the other order could deadlock.
+      await manager.query(
+        `SELECT 1 FROM innovations.innovation WHERE id = (SELECT innovation_id FROM innovations.evidence WHERE id = $1) FOR NO KEY UPDATE`,
+        [id],
+      );
       const evidence = await manager
         .getRepository(Evidence)
         .createQueryBuilder('evidence')
