@@ -54,8 +54,11 @@ function matchedStatements(query: SelectQueryBuilder<Innovation>) {
  * selects, from the page sample. Parameters stay as they are in `matchedSql`.
  */
 export function sampledCountSql(matchedSql: string, alias: string): string {
-  return `round((SELECT count(*) FROM (${fromPageSample(matchedSql, alias)}) sampled) * 100 / ${samplePercent})::int`;
+  return scaledUpSql(`SELECT count(*) FROM (${fromPageSample(matchedSql, alias)}) sampled`);
 }
+
+/** A count of sampled rows (`countSql`, a scalar sub-select) scaled up to the whole table. */
+const scaledUpSql = (countSql: string) => `round((${countSql}) * 100 / ${samplePercent})::int`;
 
 /** A counting statement's answer: `counted` stops at `EXACT_UP_TO + 1`; `estimated` is null unless it got there. */
 export interface CountedRow {
@@ -134,7 +137,7 @@ export async function countFacets(
      -- One row even when nothing matches, so the caller always learns whether it was a sample, and the count.
      SELECT counts.facet, counts.value, counts.count, scale.factor AS scale,
             (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
-            CASE WHEN NOT (SELECT is_exact FROM exact) THEN round((SELECT count(*) FROM matched) * 100 / ${samplePercent})::int END AS estimated
+            CASE WHEN NOT (SELECT is_exact FROM exact) THEN ${scaledUpSql('SELECT count(*) FROM matched')} END AS estimated
        FROM scale LEFT JOIN counts ON true`,
     [...parameters, today],
   );
