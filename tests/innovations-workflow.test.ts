@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { loadTestDatabaseUrl } from '../platform/config';
@@ -451,5 +452,48 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
       [id],
     );
     expect(count).toBe(1);
+  });
+});
+
+(onServer ? describe : describe.skip)('confirming evidence while the innovation is being written (PostgreSQL server only)', () => {
+  it('takes the innovation row before the evidence row, the order a draft delete takes, so the two cannot deadlock', async () => {
+    const created = ok(await as('supplier', create, { input: content({ title: 'Lock order sealant' }) }));
+    const innovationId = created.createInnovation.id;
+    const added = ok(
+      await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { evidence { unconfirmed { id } } } }`, {
+        input: { innovationId, kind: 'TRIAL', title: 'Lock order trial', authorityId: kent.id, startedOn: '2025-03-01' },
+      }),
+    );
+    const [{ id: evidence }] = added.addEvidence.evidence.unconfirmed;
+    const url = (graph.databases.innovations.dataSource.options as { url?: string }).url;
+    const [holder, probe] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
+    await Promise.all([holder.connect(), probe.connect()]);
+    try {
+      // Another writer holds the innovation, as deleteInnovation does before its cascade reaches evidence.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM innovations.innovation WHERE id = $1 FOR UPDATE', [innovationId]);
+      const confirming = as('kentBuyer', `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { confirmation } }`, { id: evidence });
+      const waitingForLock = async () => {
+        const [{ waiting }] = (
+          await probe.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+        ).rows;
+        return waiting > 0;
+      };
+      for (let tries = 0; !(await waitingForLock()); tries += 1) {
+        if (tries > 100) throw new Error('confirmEvidence never waited for the innovation row');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // The confirmation waits without holding the evidence row: the other writer could take it.
+      await probe.query('BEGIN');
+      await expect(probe.query('SELECT 1 FROM innovations.evidence WHERE id = $1 FOR UPDATE NOWAIT', [evidence])).resolves.toBeDefined();
+      await probe.query('ROLLBACK');
+      await holder.query('ROLLBACK');
+      expect(ok(await confirming).confirmEvidence).toEqual({ confirmation: 'CONFIRMED' });
+      const [{ flag }] = (await probe.query('SELECT has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = $1', [innovationId])).rows;
+      expect(flag).toBe(true);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await Promise.all([holder.end(), probe.end()]);
+    }
   });
 });
