@@ -8,7 +8,7 @@ import { createSubgraphServer } from '../platform/subgraph-server';
 import { Innovation } from '../subgraphs/innovations/entities';
 import { innovationsSubgraph } from '../subgraphs/innovations/subgraph';
 import { EXACT_UP_TO } from '../subgraphs/innovations/services/innovation-counts';
-import { applySearch, readSearch } from '../subgraphs/innovations/services/innovation-search';
+import { SEARCH_BUCKETS, applySearch, readSearch } from '../subgraphs/innovations/services/innovation-search';
 import { testPool } from './support/subgraph-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -56,8 +56,11 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     await database?.drop();
   });
 
-  /** Runs one anonymous request; returns its data and the statements it sent, each with its plan. */
-  async function run(query: string, variables: Record<string, unknown> = {}) {
+  /**
+   * Runs one anonymous request; returns its data and the statements it sent, each with its plan
+   * (`explain` says how: with ANALYZE, the plan says which parts ran).
+   */
+  async function run(query: string, variables: Record<string, unknown> = {}, explain = 'EXPLAIN') {
     const sent: { text: string; values: unknown[] }[] = [];
     const original = Client.prototype.query;
     const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: any[]) {
@@ -81,7 +84,7 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(result.body.singleResult.errors).toBeUndefined();
     const plans: string[] = [];
     for (const statement of sent) {
-      const rows: { 'QUERY PLAN': string }[] = await innovations.dataSource.query(`EXPLAIN ${statement.text}`, statement.values);
+      const rows: { 'QUERY PLAN': string }[] = await innovations.dataSource.query(`${explain} ${statement.text}`, statement.values);
       plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
     }
     return { data: result.body.singleResult.data as any, plans };
@@ -114,6 +117,39 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(plans[0]).toContain('innovation_search');
     expect(plans[0]).toContain('Sample Scan');
     expect(plans[0]).not.toMatch(fullScanOfInnovations);
+  });
+
+  it('ranks a common word from the first buckets of the search index, and a rare word from every bucket', async () => {
+    // The bucket index scans that ran, by bucket: a line "Bitmap Index Scan on innovation_search_bucket_N
+    // (actual …)"; one that never started says "(never executed)".
+    const bucketsRead = (plan: string) =>
+      [...plan.matchAll(/Bitmap Index Scan on innovation_search_bucket_(\d+) \(actual/g)].map((match) => Number(match[1]));
+    const explain = 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)';
+    const common = await run(search, { search: 'sensor' }, explain);
+    expect(common.data.innovations.edges).toHaveLength(20);
+    // "sensor" is in about a quarter of the 20,000: the window of 1,001 fills from the first buckets.
+    const commonBuckets = bucketsRead(common.plans[0]!);
+    expect(commonBuckets[0]).toBe(0);
+    expect(commonBuckets.length).toBeLessThan(SEARCH_BUCKETS / 2);
+    expect(common.plans[0]).toContain('never executed');
+
+    const rare = await run(search, { search: rareWord }, explain);
+    expect(bucketsRead(rare.plans[0]!)).toEqual(Array.from({ length: SEARCH_BUCKETS }, (_, bucket) => bucket));
+  });
+
+  it('spreads the catalogue over every search bucket, each with its partial index', async () => {
+    const shares: { bucket: number; innovations: number }[] = await innovations.dataSource.query(
+      `SELECT search_bucket AS bucket, count(*)::int AS innovations FROM innovations.innovation GROUP BY 1 ORDER BY 1`,
+    );
+    expect(shares.map((share) => share.bucket)).toEqual(Array.from({ length: SEARCH_BUCKETS }, (_, bucket) => bucket));
+    // A hash of random ids: each bucket within a few percent of an even share.
+    for (const share of shares) expect(Math.abs(share.innovations - seeded / SEARCH_BUCKETS)).toBeLessThan(0.1 * (seeded / SEARCH_BUCKETS));
+    const indexes: { indexdef: string }[] = await innovations.dataSource.query(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'innovations' AND indexname LIKE 'innovation_search_bucket_%' ORDER BY indexname`,
+    );
+    expect(indexes.map((index) => index.indexdef.match(/WHERE \(search_bucket = (\d+)\)/)?.[1])).toEqual(
+      Array.from({ length: SEARCH_BUCKETS }, (_, bucket) => String(bucket)),
+    );
   });
 
   it('spells a prefix out as the words it stands for before reading the index', async () => {
