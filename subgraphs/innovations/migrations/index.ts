@@ -4,7 +4,7 @@ import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboa
 import { IndexCatalogueFilters1764806400000 } from './1764806400000-index-catalogue-filters';
 import { AddSearchVocabulary1764892800000 } from './1764892800000-add-search-vocabulary';
 import { AddHasConfirmedEvidence1764979200000 } from './1764979200000-add-has-confirmed-evidence';
-import { AddSearchBuckets1765065600000 } from './1765065600000-add-search-buckets';
+import { AddSearchTiers1765065600000 } from './1765065600000-add-search-tiers';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -14,5 +14,5 @@ export const migrations = [
   IndexCatalogueFilters1764806400000,
   AddSearchVocabulary1764892800000,
   AddHasConfirmedEvidence1764979200000,
-  AddSearchBuckets1765065600000,
+  AddSearchTiers1765065600000,
 ];

@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'typeorm';
+import { inFullTiers, searchMatchCte, tieredMatchesSql, windowSamplingSql } from './search-window';
 import type { Innovation } from '../entities';
 import type { FacetCounts } from '../mappers';
 
@@ -36,8 +37,14 @@ export function fromPageSample(sql: string, alias: string): string {
   return sql.replace(from, `${from} TABLESAMPLE SYSTEM (${samplePercent}) REPEATABLE (0)`);
 }
 
-/** The matched rows' SQL (id, category, trl), the same over a page sample, and their parameters. */
-function matchedStatements(query: SelectQueryBuilder<Innovation>) {
+/**
+ * The first `EXACT_UP_TO + 1` rows `query` selects (id, category, trl, search_tier), as the CTE
+ * list entries `capped` and `sampling` (see `windowSamplingSql`), plus the matched rows' SQL over
+ * a page sample of the table, and the statement's parameters. With a search (`searched`), `capped`
+ * is read tier by tier and the tiers read in full are the estimate's sample; otherwise the page
+ * sample is (and `search_tier` is null).
+ */
+function cappedStatements(query: SelectQueryBuilder<Innovation>, searched: boolean) {
   const alias = query.alias;
   const matched = query
     .clone()
@@ -45,26 +52,39 @@ function matchedStatements(query: SelectQueryBuilder<Innovation>) {
     .addSelect(`${alias}.category`, 'category')
     .addSelect(`${alias}.trl`, 'trl')
     .orderBy();
-  const [sql, parameters] = matched.getQueryAndParameters();
-  return { sql, sampled: fromPageSample(sql, alias), parameters };
+  const sql = matched.getQuery();
+  const capped = searched
+    ? `search_match AS MATERIALIZED (${searchMatchCte}),
+       capped AS MATERIALIZED (${tieredMatchesSql(matched, EXACT_UP_TO + 1)})`
+    : `capped AS MATERIALIZED (SELECT *, NULL::smallint AS search_tier FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1})`;
+  const ctes = `${capped},
+       sampling AS (${windowSamplingSql('capped', EXACT_UP_TO, samplePercent)})`;
+  return { ctes, sampled: fromPageSample(sql, alias), toPositional: positionalParameters(query) };
+}
+
+/** Turns SQL with the query's named parameters (`:name`) into the driver's `$n` and their values. */
+function positionalParameters(query: SelectQueryBuilder<Innovation>) {
+  return (sql: string): [string, unknown[]] =>
+    query.connection.driver.escapeQueryWithParameters(sql, query.getParameters()) as [string, unknown[]];
 }
 
 /**
- * The SQL of an estimate of how many rows `matchedSql` (reading the innovation table as `alias`)
- * selects, from the page sample. Parameters stay as they are in `matchedSql`.
+ * The SQL of the estimated count (null while exact), given a capped window of matches and its
+ * sampling CTE (`capped` and `sampling` unless named) and `sampled`, the matched rows over a page
+ * sample: the count in the estimate's sample, scaled up by the sample's share.
  */
-export function sampledCountSql(matchedSql: string, alias: string): string {
-  return scaledUpSql(`SELECT count(*) FROM (${fromPageSample(matchedSql, alias)}) sampled`);
+export function estimatedCountSql(sampled: string, window = 'capped', sampling = 'sampling'): string {
+  return `CASE WHEN NOT (SELECT is_exact FROM ${sampling}) THEN
+            round(CASE WHEN (SELECT from_tiers FROM ${sampling}) THEN (SELECT count(*) FROM (${inFullTiers(window, sampling)}) in_full)
+                       ELSE (SELECT count(*) FROM (${sampled}) sampled) END
+                  * 100 / (SELECT percent FROM ${sampling}))::int END`;
 }
-
-/** A count of sampled rows (`countSql`, a scalar sub-select) scaled up to the whole table. */
-const scaledUpSql = (countSql: string) => `round((${countSql}) * 100 / ${samplePercent})::int`;
 
 /** A counting statement's answer: `counted` stops at `EXACT_UP_TO + 1`; `estimated` is null unless it got there. */
 export interface CountedRow {
   counted: number | string;
   estimated: number | string | null;
-  /** The percentage of the table's pages the sample reads. */
+  /** The share of the catalogue the estimate's sample is, in percent. */
   percent: number | string;
 }
 
@@ -78,15 +98,14 @@ export function toMatchCount(row: CountedRow): MatchCount {
   return { count: isEstimate ? Math.max(EXACT_UP_TO + 1, estimated) : estimated, isEstimate };
 }
 
-/** `totalCount`: exact up to `EXACT_UP_TO`, else estimated from the sample (and never below what was seen). */
-export async function countMatches(query: SelectQueryBuilder<Innovation>): Promise<MatchCount> {
-  const alias = query.alias;
-  const { sql, parameters } = matchedStatements(query);
+/** `totalCount`: exact up to `EXACT_UP_TO`, else estimated from a sample (and never below what was seen). */
+export async function countMatches(query: SelectQueryBuilder<Innovation>, searched: boolean): Promise<MatchCount> {
+  const { ctes, sampled, toPositional } = cappedStatements(query, searched);
   const [row]: CountedRow[] = await query.connection.query(
-    `WITH capped AS MATERIALIZED (SELECT 1 FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1})
-     SELECT (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
-            CASE WHEN (SELECT count(*) FROM capped) > ${EXACT_UP_TO} THEN ${sampledCountSql(sql, alias)} END AS estimated`,
-    parameters,
+    ...toPositional(
+      `WITH ${ctes}
+       SELECT (SELECT counted FROM sampling) AS counted, (SELECT percent FROM sampling) AS percent, ${estimatedCountSql(sampled)} AS estimated`,
+    ),
   );
   return toMatchCount(row!);
 }
@@ -102,18 +121,22 @@ export type FacetCountsWithEstimate = FacetCounts & { isEstimate: boolean };
  */
 export async function countFacets(
   query: SelectQueryBuilder<Innovation>,
+  searched: boolean,
   today: string,
 ): Promise<{ facets: FacetCountsWithEstimate; count: MatchCount }> {
-  const { sql, sampled, parameters } = matchedStatements(query);
-  const todayParameter = `$${parameters.length + 1}`;
+  const { ctes, sampled, toPositional } = cappedStatements(query.clone().setParameter('facetsToday', today), searched);
+  // The rows counted: every match while exact, else the estimate's sample (the tiers read in full,
+  // or the page sample), each branch behind a one-time filter so only one is read.
   const rows: ({ facet: string; value: string; count: number; scale: number } & CountedRow)[] = await query.connection.query(
-    `WITH capped AS MATERIALIZED (SELECT id, category, trl FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1}),
-          exact AS (SELECT count(*) <= ${EXACT_UP_TO} AS is_exact FROM capped),
+    ...toPositional(`WITH ${ctes},
           matched AS MATERIALIZED (
-            SELECT id, category, trl FROM capped WHERE (SELECT is_exact FROM exact)
+            SELECT id, category, trl FROM capped WHERE (SELECT is_exact FROM sampling)
             UNION ALL
-            SELECT id, category, trl FROM (${sampled}) sampled WHERE NOT (SELECT is_exact FROM exact)),
-          scale AS (SELECT CASE WHEN (SELECT is_exact FROM exact) THEN 1 ELSE 100 / ${samplePercent} END::float8 AS factor),
+            SELECT id, category, trl FROM (${inFullTiers('capped', 'sampling')}) in_full
+             WHERE (SELECT NOT is_exact AND from_tiers FROM sampling)
+            UNION ALL
+            SELECT id, category, trl FROM (${sampled}) sampled WHERE (SELECT NOT is_exact AND NOT from_tiers FROM sampling)),
+          scale AS (SELECT CASE WHEN is_exact THEN 1 ELSE 100 / percent END::float8 AS factor FROM sampling),
           counts AS (
             SELECT 'category' AS facet, category AS value, count(*)::int AS count FROM matched GROUP BY category
             UNION ALL
@@ -132,14 +155,13 @@ export async function countFacets(
               FROM matched CROSS JOIN LATERAL (
                 SELECT DISTINCT certification.scheme AS value FROM innovations.certification
                  WHERE certification.innovation_id = matched.id
-                   AND (certification.expires_on IS NULL OR certification.expires_on >= ${todayParameter}::date)) scheme
+                   AND (certification.expires_on IS NULL OR certification.expires_on >= CAST(:facetsToday AS date))) scheme
              GROUP BY scheme.value)
      -- One row even when nothing matches, so the caller always learns whether it was a sample, and the count.
      SELECT counts.facet, counts.value, counts.count, scale.factor AS scale,
-            (SELECT count(*) FROM capped)::int AS counted, ${samplePercent}::float8 AS percent,
-            CASE WHEN NOT (SELECT is_exact FROM exact) THEN ${scaledUpSql('SELECT count(*) FROM matched')} END AS estimated
-       FROM scale LEFT JOIN counts ON true`,
-    [...parameters, today],
+            (SELECT counted FROM sampling) AS counted, (SELECT percent FROM sampling) AS percent,
+            CASE WHEN NOT (SELECT is_exact FROM sampling) THEN round((SELECT count(*) FROM matched) * 100 / (SELECT percent FROM sampling))::int END AS estimated
+       FROM scale LEFT JOIN counts ON true`),
   );
   const scale = Number(rows[0]?.scale ?? 1);
   const isEstimate = scale !== 1;

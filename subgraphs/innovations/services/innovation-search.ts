@@ -2,7 +2,8 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import type { Page } from '../../../platform/pagination';
 import type { InnovationOrder } from '../generated/graphql';
-import { EXACT_UP_TO, samplePercent, sampledCountSql, toMatchCount, type CountedRow, type MatchCount } from './innovation-counts';
+import { EXACT_UP_TO, estimatedCountSql, fromPageSample, samplePercent, toMatchCount, type CountedRow, type MatchCount } from './innovation-counts';
+import { matchQuery, searchMatchCte, tieredMatchesSql, windowSamplingSql } from './search-window';
 
 /** The longest `search` accepted, and how many of its words are used. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -49,34 +50,6 @@ export function applySearch<T extends ObjectLiteral>(query: SelectQueryBuilder<T
   }
   return query;
 }
-
-/** The tsquery the index is read with: the search, its prefixes spelled out as words. */
-const matchQuery = `innovations.search_match_query(to_tsquery('english', :searchQuery))`;
-
-/**
- * How many buckets the search index is split into (`search_bucket`, one partial GIN index each:
- * the add-search-buckets migration). A ranked search reads them in turn until its window is full.
- */
-export const SEARCH_BUCKETS = 8;
-
-/**
- * The first `limit` rows of `matched` (a statement with the search applied), read bucket by
- * bucket: one branch per bucket under a UNION ALL, each through its bucket's partial index. The
- * LIMIT above the Append stops it starting the next branch once enough rows came back, so a
- * common word reads only the first bucket's share of its index entries. The match query is
- * worked out once, in the `search_match` CTE the caller adds (`searchMatchCte`), not once per
- * branch. Branches run in order, and within a branch in table order: the same rows every time
- * (the statement calls a parallel-unsafe function, so it never runs as a parallel plan).
- */
-function bucketedMatches(matched: SelectQueryBuilder<ObjectLiteral>, limit: number): string {
-  const branches = Array.from({ length: SEARCH_BUCKETS }, (_, bucket) => {
-    const sql = matched.clone().andWhere(`${matched.alias}.search_bucket = ${bucket}`).getQuery();
-    return `(${sql.split(`(SELECT ${matchQuery})`).join('(SELECT query FROM search_match)')})`;
-  });
-  return `SELECT * FROM (${branches.join(' UNION ALL ')}) buckets LIMIT ${limit}`;
-}
-
-const searchMatchCte = `SELECT ${matchQuery} AS query`;
 
 export function readOrder(orderBy: InnovationOrder | null | undefined, terms: SearchTerms): InnovationOrder {
   const order = orderBy ?? (terms.kind === 'none' ? 'TITLE' : 'RELEVANCE');
@@ -125,14 +98,15 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
   const paged = query.clone().limit(page.size + 1);
   const after = page.after;
   if (order === 'RELEVANCE') {
-    // Only the first RANKED_MATCHES matches found, bucket by bucket, are ranked: ts_rank over every
-    // match of a common word reads and scores each of them, a cost in proportion to the catalogue.
-    // The window (one match more, to tell "more" from "exactly that many") is a materialized CTE, so
-    // its LIMIT stops the index reads early (`bucketedMatches`) and the planner cannot rank every
-    // match first; the page's ids are ranked from it. The window is the same for every page. Its size is also
-    // `totalCount` while the search matches at most RANKED_MATCHES; past that the count is estimated
-    // from the page sample, in this statement too (the sample is read only then: the CASE guards
-    // the sub-select), so a ranked search is one statement whatever it matches.
+    // Only the first RANKED_MATCHES matches found are ranked: ts_rank over every match of a common
+    // word reads and scores each of them, a cost in proportion to the catalogue. The window (one
+    // match more, to tell "more" from "exactly that many") is read tier by tier (search-window.ts)
+    // into a materialized CTE, so its LIMIT stops the index reads early and the planner cannot
+    // rank every match first; the page's ids are ranked from it. The window is the same for every
+    // page. Its size is also `totalCount` while the search matches at most RANKED_MATCHES; past
+    // that the count is estimated from the tiers it read in full (or, when it filled within the
+    // first tier, from the page sample, read only then), in this statement too, so a ranked
+    // search is one statement whatever it matches, and its count is the one the other orders give.
     const matched = query.clone().select(`${alias}.id`, 'id').addSelect(`${alias}.search_vector`, 'search_vector').orderBy();
     const candidateRank = rankExpression('candidate');
     let cursorCondition = '';
@@ -142,20 +116,19 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
       paged.setParameters({ cursorRank: after.sortValue, cursorId: after.id });
     }
     const rank = rankExpression(alias);
-    const counted = '(SELECT counted FROM window_size)';
     paged
       .addCommonTableExpression(searchMatchCte, 'search_match', { materialized: true })
-      .addCommonTableExpression(bucketedMatches(matched, RANKED_MATCHES + 1), 'search_window', { materialized: true })
-      .addCommonTableExpression('SELECT count(*)::int AS counted FROM search_window', 'window_size')
+      .addCommonTableExpression(tieredMatchesSql(matched, RANKED_MATCHES + 1), 'search_window', { materialized: true })
+      .addCommonTableExpression(windowSamplingSql('search_window', RANKED_MATCHES, samplePercent), 'window_sampling')
       .where(
         `${alias}.id IN (SELECT candidate.id FROM (SELECT * FROM search_window LIMIT ${RANKED_MATCHES}) candidate ${cursorCondition}
           ORDER BY ${candidateRank} DESC, candidate.id ASC LIMIT :rankedPageSize)`,
         { rankedPageSize: page.size + 1 },
       )
       .addSelect(rank, 'search_rank')
-      .addSelect(counted, 'counted')
-      .addSelect(`CASE WHEN ${counted} > ${RANKED_MATCHES} THEN ${sampledCountSql(matched.getQuery(), alias)} END`, 'estimated')
-      .addSelect(`${samplePercent}::float8`, 'percent')
+      .addSelect('(SELECT counted FROM window_sampling)', 'counted')
+      .addSelect(estimatedCountSql(fromPageSample(matched.getQuery(), alias), 'search_window', 'window_sampling'), 'estimated')
+      .addSelect('(SELECT percent FROM window_sampling)', 'percent')
       .orderBy(rank, 'DESC')
       .addOrderBy(`${alias}.id`, 'ASC');
     const { entities, raw } = await paged.getRawAndEntities<RankedRow>();

@@ -103,7 +103,8 @@ export class InnovationService {
     const { rows, sortValues, matchCount } = await fetchOrderedPage(query, order, page);
     const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
     let faceted: ReturnType<typeof countFacets> | undefined;
-    const facetsAndCount = () => (faceted ??= countFacets(faceting, today));
+    const searched = terms.kind === 'query';
+    const facetsAndCount = () => (faceted ??= countFacets(faceting, searched, today));
     let counted: Promise<MatchCount> | undefined;
     // A ranked page has counted its matches already (unless it was an empty page past the last one).
     // Otherwise, when `facets` is selected too, its statement counts: graphql-js asks for every
@@ -112,7 +113,7 @@ export class InnovationService {
     const count = () =>
       (counted ??= matchCount
         ? Promise.resolve(matchCount)
-        : Promise.resolve().then(() => (faceted ? faceted.then((answer) => answer.count) : countMatches(counting))));
+        : Promise.resolve().then(() => (faceted ? faceted.then((answer) => answer.count) : countMatches(counting, searched))));
     const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, async () => (await count()).count);
     this.prime(connection.edges.map((edge) => edge.node));
     return {
