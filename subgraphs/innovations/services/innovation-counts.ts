@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import { inFullTiers, searchMatchCte, tieredMatchesSql, windowSamplingSql } from './search-window';
 import type { Innovation } from '../entities';
 import type { FacetCounts } from '../mappers';
+import { inFullTiers, searchMatchCte, tieredMatchesSql, windowSamplingSql } from './search-window';
 
 /**
  * `totalCount` and `facets` at any catalogue size.
@@ -9,12 +9,14 @@ import type { FacetCounts } from '../mappers';
  * Counting every match costs in proportion to the matches: a common word or a broad filter over
  * 100,000 innovations reads tens of thousands of rows. So both are exact while at most
  * `EXACT_UP_TO` innovations match (the common case for a real search, and the whole catalogue while
- * it is small), found with `LIMIT EXACT_UP_TO + 1` so the scan stops early. Above that, the same
- * conditions run over a page sample of the table (`TABLESAMPLE SYSTEM`, about `SAMPLE_ROWS` rows, a
- * fixed seed so a repeated request gets the same answer) and the counts are scaled up by the
- * sampled fraction; the API flags them (`totalCountIsEstimate`, `facets.isEstimate`). The sample is
- * taken from the rows the viewer may see under the same search and filter: visibility is part of
- * `matched`, so an estimate never counts what the viewer cannot see.
+ * it is small), found with `LIMIT EXACT_UP_TO + 1` so the scan stops early. Above that, they are
+ * counted in a sample and scaled up by the sample's share of the catalogue; the API flags them
+ * (`totalCountIsEstimate`, `facets.isEstimate`). With a search, the sample is the search tiers
+ * those matches were read from in full (search-window.ts): no second scan. Otherwise, or when the
+ * first tier alone fills the window, the same conditions run over a page sample of the table
+ * (`TABLESAMPLE SYSTEM`, about `SAMPLE_ROWS` rows, a fixed seed so a repeated request gets the same
+ * answer). Either sample holds only rows the viewer may see under the same search and filter:
+ * visibility is part of `matched`, so an estimate never counts what the viewer cannot see.
  *
  * Either way it is one statement, whichever branch runs: the sample branch sits behind a one-time
  * filter and is not scanned when the exact count suffices.

@@ -39,7 +39,7 @@ export const searchMatchCte = `SELECT ${matchQuery} AS query`;
 export function tieredMatchesSql(matched: SelectQueryBuilder<ObjectLiteral>, limit: number): string {
   const alias = matched.alias;
   const withTier = matched.clone().addSelect(`${alias}.search_tier`, 'search_tier');
-  // Built once and copied per tier: the query builder is the slow part of a small search.
+  // Built once and copied per tier, the tier number and the shared match query put in by text.
   const branch = withTier.andWhere(`${alias}.search_tier = :searchTier`).getQuery();
   const oneMatch = `(SELECT ${matchQuery})`;
   const tier = ':searchTier';
