@@ -128,8 +128,8 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     const tiersRead = (plan: string) =>
       [...plan.matchAll(/Bitmap Index Scan on innovation_search_tier_(\d+) \(actual/g)].map((match) => Number(match[1]));
     const explain = 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)';
-    // "sensor" is in about a quarter of the 20,000: the window of 1,001 fills in the tier where the
-    // listed matches of the tiers so far first reach 1,001, and the tiers after it are never read.
+    // "sensor" is in about a quarter of the 45,000: the window of 1,001 fills in the tier where the
+    // approved matches of the tiers so far first pass 1,000, and the tiers after it are never read.
     const perTier: { tier: number; matches: number }[] = await innovations.dataSource.query(
       `SELECT search_tier AS tier, count(*)::int AS matches FROM innovations.innovation
         WHERE status = 'APPROVED' AND search_vector @@ to_tsquery('english', 'sensor') GROUP BY 1 ORDER BY 1`,
