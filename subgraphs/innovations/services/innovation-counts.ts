@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { Innovation } from '../entities';
 import type { FacetCounts } from '../mappers';
-import { inFullTiers, searchMatchCte, tieredMatchesSql, windowSamplingSql } from './search-window';
+import { searchMatchCte, sharePercentBelowTier, tieredMatchesSql } from './search-window';
 
 /**
  * `totalCount` and `facets` at any catalogue size.
@@ -40,11 +40,32 @@ export function fromPageSample(sql: string, alias: string): string {
 }
 
 /**
+ * The SQL of a one-row CTE that says how `window` (a CTE of at most `EXACT_UP_TO + 1` matches, with
+ * their `search_tier`, null when not read by tier) answers a count:
+ *  - `counted`, `is_exact`: how many it holds; exact while at most `EXACT_UP_TO`;
+ *  - `last_tier`: the tier the window stopped in (read in part, or just in full);
+ *  - `from_tiers`: whether the tiers below it estimate the count (there are some);
+ *  - `percent`: the share of the catalogue the estimate's sample is, in percent: those tiers' share,
+ *    or else the page sample's.
+ */
+export function windowSamplingSql(window: string): string {
+  return `SELECT counted, counted <= ${EXACT_UP_TO} AS is_exact, last_tier, coalesce(last_tier, 0) > 0 AS from_tiers,
+            (CASE WHEN coalesce(last_tier, 0) > 0 THEN ${sharePercentBelowTier('last_tier')} ELSE ${samplePercent} END)::float8 AS percent
+       FROM (SELECT count(*)::int AS counted, max(search_tier) AS last_tier FROM ${window}) window_read`;
+}
+
+/** The rows of `window` in the tiers read in full, given its sampling CTE `sampling`. */
+const inFullTiers = (window: string, sampling: string) => `SELECT * FROM ${window} WHERE search_tier < (SELECT last_tier FROM ${sampling})`;
+
+/** A count of sampled rows (`countSql`, a scalar sub-select) scaled up by the share `sampling` says it is. */
+const scaledUpSql = (countSql: string, sampling: string) => `round((${countSql}) * 100 / (SELECT percent FROM ${sampling}))::int`;
+
+/**
  * The first `EXACT_UP_TO + 1` rows `query` selects (id, category, trl, search_tier), as the CTE
  * list entries `capped` and `sampling` (see `windowSamplingSql`), plus the matched rows' SQL over
- * a page sample of the table, and the statement's parameters. With a search (`searched`), `capped`
- * is read tier by tier and the tiers read in full are the estimate's sample; otherwise the page
- * sample is (and `search_tier` is null).
+ * a page sample of the table, and a function that gives a statement using them the query's
+ * parameters. With a search (`searched`), `capped` is read tier by tier and the tiers read in full
+ * are the estimate's sample; otherwise the page sample is (and `search_tier` is null).
  */
 function cappedStatements(query: SelectQueryBuilder<Innovation>, searched: boolean) {
   const alias = query.alias;
@@ -60,7 +81,7 @@ function cappedStatements(query: SelectQueryBuilder<Innovation>, searched: boole
        capped AS MATERIALIZED (${tieredMatchesSql(matched, EXACT_UP_TO + 1)})`
     : `capped AS MATERIALIZED (SELECT *, NULL::smallint AS search_tier FROM (${sql}) matched LIMIT ${EXACT_UP_TO + 1})`;
   const ctes = `${capped},
-       sampling AS (${windowSamplingSql('capped', EXACT_UP_TO, samplePercent)})`;
+       sampling AS (${windowSamplingSql('capped')})`;
   return { ctes, sampled: fromPageSample(sql, alias), toPositional: positionalParameters(query) };
 }
 
@@ -76,10 +97,9 @@ function positionalParameters(query: SelectQueryBuilder<Innovation>) {
  * sample: the count in the estimate's sample, scaled up by the sample's share.
  */
 export function estimatedCountSql(sampled: string, window = 'capped', sampling = 'sampling'): string {
-  return `CASE WHEN NOT (SELECT is_exact FROM ${sampling}) THEN
-            round(CASE WHEN (SELECT from_tiers FROM ${sampling}) THEN (SELECT count(*) FROM (${inFullTiers(window, sampling)}) in_full)
-                       ELSE (SELECT count(*) FROM (${sampled}) sampled) END
-                  * 100 / (SELECT percent FROM ${sampling}))::int END`;
+  const sampleCount = `CASE WHEN (SELECT from_tiers FROM ${sampling}) THEN (SELECT count(*) FROM (${inFullTiers(window, sampling)}) in_full)
+                             ELSE (SELECT count(*) FROM (${sampled}) sampled) END`;
+  return `CASE WHEN NOT (SELECT is_exact FROM ${sampling}) THEN ${scaledUpSql(sampleCount, sampling)} END`;
 }
 
 /** A counting statement's answer: `counted` stops at `EXACT_UP_TO + 1`; `estimated` is null unless it got there. */
@@ -162,7 +182,7 @@ export async function countFacets(
      -- One row even when nothing matches, so the caller always learns whether it was a sample, and the count.
      SELECT counts.facet, counts.value, counts.count, scale.factor AS scale,
             (SELECT counted FROM sampling) AS counted, (SELECT percent FROM sampling) AS percent,
-            CASE WHEN NOT (SELECT is_exact FROM sampling) THEN round((SELECT count(*) FROM matched) * 100 / (SELECT percent FROM sampling))::int END AS estimated
+            CASE WHEN NOT (SELECT is_exact FROM sampling) THEN ${scaledUpSql('SELECT count(*) FROM matched', 'sampling')} END AS estimated
        FROM scale LEFT JOIN counts ON true`),
   );
   const scale = Number(rows[0]?.scale ?? 1);

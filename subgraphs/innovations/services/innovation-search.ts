@@ -2,8 +2,8 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import type { Page } from '../../../platform/pagination';
 import type { InnovationOrder } from '../generated/graphql';
-import { EXACT_UP_TO, estimatedCountSql, fromPageSample, samplePercent, toMatchCount, type CountedRow, type MatchCount } from './innovation-counts';
-import { matchQuery, searchMatchCte, tieredMatchesSql, windowSamplingSql } from './search-window';
+import { EXACT_UP_TO, estimatedCountSql, fromPageSample, toMatchCount, windowSamplingSql, type CountedRow, type MatchCount } from './innovation-counts';
+import { matchQuery, searchMatchCte, tieredMatchesSql } from './search-window';
 
 /** The longest `search` accepted, and how many of its words are used. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -119,7 +119,7 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
     paged
       .addCommonTableExpression(searchMatchCte, 'search_match', { materialized: true })
       .addCommonTableExpression(tieredMatchesSql(matched, RANKED_MATCHES + 1), 'search_window', { materialized: true })
-      .addCommonTableExpression(windowSamplingSql('search_window', RANKED_MATCHES, samplePercent), 'window_sampling')
+      .addCommonTableExpression(windowSamplingSql('search_window'), 'window_sampling')
       .where(
         `${alias}.id IN (SELECT candidate.id FROM (SELECT * FROM search_window LIMIT ${RANKED_MATCHES}) candidate ${cursorCondition}
           ORDER BY ${candidateRank} DESC, candidate.id ASC LIMIT :rankedPageSize)`,

@@ -13,7 +13,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
  *
  * The tiers read in full before the last one are a random share of the catalogue, known in
  * advance: the window's count there, scaled up, estimates how many innovations match in all
- * (`windowSamplingSql`). The same search gives the same window, and so the same estimate, on every
+ * (innovation-counts.ts). The same search gives the same window, and so the same estimate, on every
  * page and in every order.
  */
 
@@ -40,9 +40,9 @@ export function tieredMatchesSql(matched: SelectQueryBuilder<ObjectLiteral>, lim
   const alias = matched.alias;
   const withTier = matched.clone().addSelect(`${alias}.search_tier`, 'search_tier');
   // Built once and copied per tier, the tier number and the shared match query put in by text.
-  const branch = withTier.andWhere(`${alias}.search_tier = :searchTier`).getQuery();
-  const oneMatch = `(SELECT ${matchQuery})`;
   const tier = ':searchTier';
+  const branch = withTier.andWhere(`${alias}.search_tier = ${tier}`).getQuery();
+  const oneMatch = `(SELECT ${matchQuery})`;
   const branches = Array.from(
     { length: SEARCH_TIERS },
     (_, index) => `(${branch.split(oneMatch).join('(SELECT query FROM search_match)').split(tier).join(String(index))})`,
@@ -51,21 +51,7 @@ export function tieredMatchesSql(matched: SelectQueryBuilder<ObjectLiteral>, lim
 }
 
 /**
- * The SQL of a one-row CTE that says how `window` (a CTE of at most `exactUpTo + 1` matches, with
- * their `search_tier`, null when not read by tier) answers a count:
- *  - `counted`, `is_exact`: how many it holds; exact while at most `exactUpTo`;
- *  - `last_tier`: the tier the window stopped in (read in part, or just in full);
- *  - `from_tiers`: whether the tiers below it estimate the count (there are some);
- *  - `percent`: the share of the catalogue the estimate's sample is, in percent: those tiers' share,
- *    or else `pageSamplePercent`, the share a page sample reads.
+ * SQL of the share of the catalogue, in percent, in the tiers below `tier` (a SQL expression of a
+ * tier ≥ 1): tiers 0 to t − 1 hold the hash values below 2^(t−1).
  */
-export function windowSamplingSql(window: string, exactUpTo: number, pageSamplePercent: string): string {
-  return `SELECT counted, counted <= ${exactUpTo} AS is_exact, last_tier, coalesce(last_tier, 0) > 0 AS from_tiers,
-            (CASE WHEN coalesce(last_tier, 0) > 0 THEN 100.0 * (1 << (last_tier - 1)) / ${HASH_VALUES}
-                  ELSE ${pageSamplePercent} END)::float8 AS percent
-       FROM (SELECT count(*)::int AS counted, max(search_tier) AS last_tier FROM ${window}) window_read`;
-}
-
-/** The rows of `window` in the tiers read in full, given its sampling CTE `sampling`. */
-export const inFullTiers = (window: string, sampling: string) =>
-  `SELECT * FROM ${window} WHERE search_tier < (SELECT last_tier FROM ${sampling})`;
+export const sharePercentBelowTier = (tier: string) => `100.0 * (1 << (${tier} - 1)) / ${HASH_VALUES}`;
