@@ -11,8 +11,11 @@ import type { Tracing } from './tracing';
  * reports ready over that channel with its own pid and port, so the runner never mistakes a
  * leftover process on the same port for its own, and it stops when the channel closes, so a
  * runner that was killed outright (SIGKILL) leaves no service holding its port.
+ *
+ * `tracing` is required (undefined when tracing is off), so a main that forgets to hand it over
+ * does not compile: its buffered spans would be lost at shutdown.
  */
-export function runService(label: string, start: () => Promise<RunningService>, tracing?: Tracing): void {
+export function runService(label: string, start: () => Promise<RunningService>, tracing: Tracing | undefined): void {
   try {
     configureLogging(loadLoggingConfig(process.env, process.stdout.isTTY));
   } catch {

@@ -25,4 +25,4 @@ runService('procurement subgraph', () => {
   });
   const innovations = new HttpInnovationDirectory(innovationsUrl, credential, innovationsTimeoutMs);
   return startSubgraphService(createProcurementSubgraph({ clock: systemClock, innovations }), config);
-});
+}, tracing);
