@@ -550,5 +550,3 @@ export function buildDemoEvents(now: Date): DemoEvent[] {
     })
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }
-
-export const demoEventKeys = plans.map((plan) => plan.key);

@@ -2,9 +2,11 @@ import { demoId } from './ids';
 import { demoOrganisation } from './organisations';
 
 /**
- * Named demo people, one per role, for sign-in during development (`npm run token -- --role BUYER`)
- * and for the authorization tests. They are seeded by the members subgraph alongside the generated
- * demo people, and the README lists them.
+ * Named demo people for sign-in during development and for the authorization tests: the
+ * explorer's sign-in panel lists them all (walking a workflow takes a supplier's admin beside its
+ * contributor, or two assessors), and `npm run token -- --role BUYER` picks the one marked for
+ * each role. They are seeded by the members subgraph alongside the generated demo people, and the
+ * README lists them.
  */
 export interface DemoPersona {
   key: string;
@@ -15,7 +17,7 @@ export interface DemoPersona {
   organisationId: string;
   organisationRoles: ('ORG_ADMIN' | 'BUYER' | 'SUPPLIER_CONTRIBUTOR' | 'VIEWER')[];
   platformRoles: ('PLATFORM_ADMIN' | 'ASSESSOR' | 'ANALYST')[];
-  /** The role `npm run token -- --role <ROLE>` signs in as; absent for personas only tests use. */
+  /** The role `npm run token -- --role <ROLE>` signs in as; absent for the others of that role. */
   signsInAs?: string;
 }
 

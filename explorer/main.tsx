@@ -5,9 +5,10 @@
  */
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
-import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import './explorer.css';
+import { operationNameFor } from './operation-name';
 
 interface ExplorerSettings {
   /** Development: pick a demo persona and the gateway mints its token. Production: paste a token. */
@@ -26,6 +27,7 @@ interface Persona {
 
 interface ExampleOperation {
   name: string;
+  operationName: string;
   title: string;
   description: string;
   roles: string[];
@@ -160,59 +162,160 @@ function SignInPanel(props: { signedIn: SignedIn | null; onChange: (signedIn: Si
   );
 }
 
+/** What GraphiQL hands its fetcher: the document as the editor holds it, and its own guess of the name. */
+interface FetcherParams {
+  query: string;
+  operationName?: string | null;
+  variables?: unknown;
+}
+
+/** What the editors show: the example chosen in the menu (its file name), and its text. */
+interface Shown {
+  example: string;
+  query: string;
+  variables: string;
+  /** The opening welcome, replaced by the next caller's own welcome until it is edited. */
+  welcome: boolean;
+}
+
+function mayRun(example: ExampleOperation, roles: string[]): boolean {
+  return example.roles.some((role) => role === everyone || roles.includes(role));
+}
+
+function asComment(text: string, width = 60): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The page opens on this rather than GraphiQL's generic welcome: what the explorer offers, then
+ * the first example the caller may run, ready to run.
+ */
+function welcome(example: ExampleOperation, signedIn: SignedIn | null): Shown {
+  const who = signedIn
+    ? `You are signed in as ${signedIn.label}, with the roles ${signedIn.roles.join(', ')}.`
+    : settings.signIn === 'personas'
+      ? 'You are not signed in. Pick a demo persona above (a council buyer, a supplier, an assessor, an analyst…) to see the graph as that person sees it.'
+      : 'You are not signed in. Paste a bearer token from the identity provider above to see the graph as yourself.';
+  const text = [
+    'IPS Graph explorer',
+    '',
+    ...asComment(who),
+    ...asComment(
+      'The Examples menu holds ready-made operations: first those for your roles, then those for other roles, which show how the graph refuses what you may not see.',
+    ),
+    ...asComment('Run with the ▶ button or Ctrl-Enter; the results appear on the right.'),
+    '',
+    ...asComment(`For you first: ${example.title}. ${example.description}`),
+  ];
+  return {
+    example: example.name,
+    query: `${text.map((line) => (line ? `# ${line}` : '#')).join('\n')}\n\n${example.document}\n`,
+    variables: example.variables,
+    welcome: true,
+  };
+}
+
 function Explorer() {
   const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
-  const [examples, setExamples] = useState<ExampleOperation[]>([]);
-  const [chosen, setChosen] = useState<{ query: string; variables: string } | undefined>();
+  const [examples, setExamples] = useState<ExampleOperation[] | null>(null);
+  const [shown, setShown] = useState<Shown | undefined>();
+  // What the query editor holds now (GraphiQL reports every change), to tell an edited welcome.
+  const editedQuery = useRef<string | undefined>(undefined);
+
+  const show = (next: Shown) => {
+    editedQuery.current = next.query;
+    setShown(next);
+  };
 
   useEffect(() => {
     fetch(`${settings.apiPath}/operations.json`)
       .then((response) => response.json() as Promise<ExampleOperation[]>)
-      .then(setExamples, () => setExamples([]));
+      .then(
+        (loaded) => {
+          setExamples(loaded);
+          const first = loaded.find((example) => mayRun(example, [anonymous]));
+          if (first) show(welcome(first, null));
+        },
+        () => setExamples([]),
+      );
   }, []);
 
   const roles = signedIn ? signedIn.roles : [anonymous];
-  const offered = examples.filter((example) => example.roles.some((role) => role === everyone || roles.includes(role)));
+  const forYou = (examples ?? []).filter((example) => mayRun(example, roles));
+  const forOthers = (examples ?? []).filter((example) => !mayRun(example, roles));
+
+  const choose = (name: string) => {
+    const example = examples?.find((e) => e.name === name);
+    if (example) show({ example: example.name, query: example.document, variables: example.variables, welcome: false });
+  };
+
+  const changeCaller = (next: SignedIn | null) => {
+    // The opening welcome, as yet unedited, gives way to the new caller's own; anything else stays.
+    const first = (examples ?? []).find((example) => mayRun(example, next ? next.roles : [anonymous]));
+    if (shown?.welcome && editedQuery.current === shown.query && first) show(welcome(first, next));
+    setSignedIn(next);
+  };
 
   // A new fetcher per sign-in: GraphiQL then reloads the schema as the new caller, which matters
-  // in production, where only analysts and platform admins may introspect.
+  // in production, where only analysts and platform admins may introspect. (It is not remounted:
+  // that lost the caller's edits and opened a new tab at every sign-in.)
   const token = signedIn?.token;
-  const fetcher = useCallback((params: unknown) => postGraphQL(params, token) as Promise<any>, [token]);
-  const key = useMemo(() => token ?? anonymous, [token]);
+  const fetcher = useCallback(
+    (params: FetcherParams) => postGraphQL({ ...params, operationName: operationNameFor(params.query, params.operationName) }, token) as Promise<any>,
+    [token],
+  );
 
   return (
     <div className="ips-explorer">
       <header className="ips-bar">
         <strong className="ips-title">IPS Graph explorer</strong>
-        <SignInPanel signedIn={signedIn} onChange={setSignedIn} />
+        <SignInPanel signedIn={signedIn} onChange={changeCaller} />
         <label className="ips-examples">
           Examples{' '}
-          <select
-            id="ips-example"
-            value=""
-            onChange={(event) => {
-              const example = offered.find((e) => e.name === event.target.value);
-              if (example) setChosen({ query: example.document, variables: example.variables });
-            }}
-          >
-            <option value="">Choose an example for your role…</option>
-            {offered.map((example) => (
-              <option key={example.name} value={example.name} title={example.description}>
-                {example.title}
-              </option>
-            ))}
+          <select id="ips-example" value={shown?.example ?? ''} onChange={(event) => choose(event.target.value)}>
+            <option value="" disabled>
+              Choose an example…
+            </option>
+            <optgroup id="ips-examples-yours" label="For your roles">
+              {forYou.map((example) => (
+                <option key={example.name} value={example.name} title={example.description}>
+                  {example.title}
+                </option>
+              ))}
+            </optgroup>
+            {forOthers.length > 0 && (
+              <optgroup id="ips-examples-others" label="For other roles (you may be refused)">
+                {forOthers.map((example) => (
+                  <option key={example.name} value={example.name} title={`${example.description} (For ${example.roles.join(', ')}.)`}>
+                    {example.title}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>
       </header>
       <main className="ips-graphiql">
-        <GraphiQL
-          key={key}
-          fetcher={fetcher}
-          query={chosen?.query}
-          variables={chosen?.variables}
-          isHeadersEditorEnabled={false}
-          defaultEditorToolsVisibility="variables"
-        />
+        {/* Mounted once the examples are in, so it opens on the welcome, never on GraphiQL's own. */}
+        {examples !== null && (
+          <GraphiQL
+            fetcher={fetcher}
+            query={shown?.query}
+            variables={shown?.variables}
+            onEditQuery={(query) => (editedQuery.current = query)}
+            isHeadersEditorEnabled={false}
+            defaultEditorToolsVisibility="variables"
+          />
+        )}
       </main>
     </div>
   );

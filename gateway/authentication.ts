@@ -3,7 +3,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { defaultMaxTokenAgeSeconds, type AuthenticationConfig } from '../platform/config';
 import { createGatewayAssertion, defaultGatewayAssertionLifetimeMs, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { AuthenticationError } from '../platform/graphql-http';
-import type { Identity, SignInClaims, SignInResult, Viewer } from '../platform/identity';
+import type { Caller, Identity, SignInClaims, SignInResult, Viewer } from '../platform/identity';
 import { forwardedHeaders } from '../platform/observability';
 import { SubgraphClient } from './subgraph-client';
 
@@ -55,9 +55,31 @@ export function createTokenVerifier(config: AuthenticationConfig, options: { now
     signInClaims((await jwtVerify(token, key, { ...common, currentDate: options.now?.(), algorithms: ['HS256'] })).payload, false);
 }
 
+/** What a valid token naming nobody registered gets from the routes that need a person. */
+export const unregisteredTokenMessage = 'The token is valid but names nobody registered with the IPS.';
+
+/**
+ * Sign-in for routes that serve only registered people (calendar files, Hive Gateway): a token
+ * naming nobody registered is refused like an invalid one.
+ */
 export function createAuthenticator(verifyToken: TokenVerifier, lookupIdentity: IdentityLookup) {
+  const authenticateCaller = createCallerAuthenticator(verifyToken, lookupIdentity);
   return async (authorization: string | undefined): Promise<Identity> => {
-    if (!authorization) return null;
+    const caller = await authenticateCaller(authorization);
+    if (caller.newcomer) throw new AuthenticationError(unregisteredTokenMessage);
+    return caller.viewer;
+  };
+}
+
+/**
+ * Sign-in for `/graphql`: as `createAuthenticator`, except that a valid token naming nobody
+ * registered yet makes a newcomer (`viewer: null`, the token's claims in `newcomer`) rather than a
+ * refusal, so the invitee can accept an invitation sent to that address. The gateway refuses a
+ * newcomer every other operation (gateway/newcomers.ts), with the same 401 as before.
+ */
+export function createCallerAuthenticator(verifyToken: TokenVerifier, lookupIdentity: IdentityLookup) {
+  return async (authorization: string | undefined): Promise<Caller> => {
+    if (!authorization) return { viewer: null, newcomer: null };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>".');
     let claims: TokenClaims;
@@ -67,11 +89,11 @@ export function createAuthenticator(verifyToken: TokenVerifier, lookupIdentity: 
       throw new AuthenticationError('The token is invalid or has expired.');
     }
     const result = await lookupIdentity(claims);
-    if (result.status === 'unknown') throw new AuthenticationError('The token is valid but names nobody registered with the IPS.');
+    if (result.status === 'unknown') return { viewer: null, newcomer: claims };
     if (result.status === 'subject-mismatch') {
       throw new AuthenticationError('The token names a person registered to another sign-in account.');
     }
-    return result.viewer;
+    return { viewer: result.viewer, newcomer: null };
   };
 }
 
@@ -123,3 +145,36 @@ export function createHttpIdentityLookup(
 
 /** Sign-in fails (503, retryable) rather than hang when members does not answer. */
 const identityLookupTimeoutMs = 5_000;
+
+/** Who a person is now, by id; null once they have been removed (members' `/internal/identity/person`). */
+export type PersonIdentityLookup = (personId: string) => Promise<Viewer | null>;
+
+/**
+ * Asks members about a person by id over HTTP, as `createHttpIdentityLookup` asks by token claims,
+ * with no cache: the calendar feed route asks on every fetch, so a feed stops with its owner's
+ * removal and narrows with their organisation's suspension from the next fetch on.
+ */
+export function createHttpPersonIdentityLookup(
+  membersGraphqlUrl: string,
+  secret: string,
+  assertionLifetimeMs = defaultGatewayAssertionLifetimeMs,
+): PersonIdentityLookup {
+  const url = membersGraphqlUrl.replace(/\/graphql\/?$/, '/internal/identity/person');
+  const client = new SubgraphClient();
+  return async (personId) => {
+    const body = JSON.stringify({ personId });
+    const response = await client.post({
+      url,
+      headers: {
+        'content-type': 'application/json',
+        ...forwardedHeaders(),
+        [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret, lifetimeMs: assertionLifetimeMs }),
+      },
+      body,
+      signal: AbortSignal.timeout(identityLookupTimeoutMs),
+    });
+    if (response.status === 200) return JSON.parse(response.body.toString('utf8')) as Viewer;
+    if (response.status === 404) return null;
+    throw new Error(`members person lookup answered ${response.status}`);
+  };
+}

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { ErrorCode } from '../platform/errors';
 import { createGatewayAssertion, defaultGatewayAssertionLifetimeMs, gatewayAssertionHeader } from '../platform/gateway-assertion';
-import type { Identity } from '../platform/identity';
+import type { Identity, SignInClaims } from '../platform/identity';
 import { logger } from '../platform/logger';
 import { forwardedHeaders } from '../platform/observability';
 import { currentRequestBudget, type RequestBudget } from '../platform/request-budget';
@@ -16,6 +16,13 @@ import { fetcherResponse, SubgraphClient, type SubgraphAnswer } from './subgraph
 /** What the gateway knows about a request: who is asking, established from the bearer token. */
 export interface GatewayContext {
   viewer: Identity;
+  /** A verified token naming nobody registered yet: its claims (gateway/newcomers.ts); null or absent otherwise. */
+  newcomer?: SignInClaims | null;
+  /**
+   * The cache generation the request started in (gateway/cache-generation.ts): nothing shared with
+   * other requests (kept answers, queries or fetches in flight) crosses generations.
+   */
+  generation?: number;
 }
 
 /**
@@ -23,7 +30,7 @@ export interface GatewayContext {
  * a mutation). The fetcher is where the exact body is known (the assertion binds its digest) but it
  * gets no context, so `process` hands both down.
  */
-const fetchingFor = new AsyncLocalStorage<{ identity: Identity; shareable: boolean }>();
+const fetchingFor = new AsyncLocalStorage<{ identity: Identity; newcomer: SignInClaims | null; shareable: boolean; generation?: number }>();
 
 /** One subgraph fetch in progress, shared by identical concurrent queries of the same caller. */
 interface Flight {
@@ -66,7 +73,9 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
         const body = (init?.body as string | undefined) ?? '';
         // Identical queries in flight at once for the SAME caller are sent once: the key holds the
         // whole identity, so two personas never share an answer, and mutations are never shared.
-        const key = caller?.shareable ? `${JSON.stringify(caller.identity)}\n${body}` : undefined;
+        // The request's cache generation too: a fetch begun before a write was answered is not
+        // joined by a request that started after it (gateway/cache-generation.ts).
+        const key = caller?.shareable ? `${caller.generation ?? ''}\n${JSON.stringify(caller.identity ?? caller.newcomer)}\n${body}` : undefined;
         let flight = key === undefined ? undefined : this.inFlight.get(key);
         if (!flight) {
           const controller = new AbortController();
@@ -79,6 +88,7 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
               subgraph: name,
               body,
               identity: caller?.identity ?? null,
+              newcomer: caller?.newcomer ?? null,
               secret,
               lifetimeMs: assertionLifetimeMs,
             }),
@@ -131,7 +141,8 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
 
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const shareable = isQuery(options.request.query);
-    return fetchingFor.run({ identity: options.context.viewer ?? null, shareable }, async () => {
+    const caller = { identity: options.context.viewer ?? null, newcomer: options.context.newcomer ?? null, shareable, generation: options.context.generation };
+    return fetchingFor.run(caller, async () => {
       const representations = options.request.variables?.representations;
       if (!shareable || !Array.isArray(representations)) return super.process(options);
       // The gateway sends one representation per occurrence (50 innovations of 13 suppliers make 50
@@ -179,13 +190,13 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
 export class InProcessDataSource<TContext extends BaseContext> implements GraphQLDataSource<GatewayContext> {
   constructor(
     private readonly server: ApolloServer<TContext>,
-    private readonly createContext: (viewer: Identity) => TContext,
+    private readonly createContext: (viewer: Identity, newcomer: SignInClaims | null) => TContext,
   ) {}
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const response: GraphQLResponse = await this.server.executeOperation(
       { query: request.query, variables: request.variables, operationName: request.operationName },
-      { contextValue: this.createContext(context.viewer ?? null) },
+      { contextValue: this.createContext(context.viewer ?? null, context.newcomer ?? null) },
     );
     if (response.body.kind !== 'single') throw new Error('Subgraphs do not stream responses');
     const { data, errors, extensions } = response.body.singleResult;

@@ -5,11 +5,16 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReporting
 import type { OperationLimits } from '../platform/config';
 import { sharedApolloOptions } from '../platform/graphql-http';
 import { supergraphPath } from '../platform/paths';
+import { cacheGenerationPlugin, InMemoryCacheGeneration, type CacheGeneration } from './cache-generation';
+import { adoptScalarParsers } from './custom-scalars';
 import type { GatewayContext } from './data-sources';
+import { newcomerPlugin } from './newcomers';
 import { operationLimitsPlugin } from './operation-limits';
+import { operationResolutionPlugin } from './operation-resolution';
 import { introspectionByRolePlugin } from './explorer/introspection-by-role';
 import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
 import { sharedInFlightQueriesPlugin } from './shared-in-flight-queries';
+import { reportOutagesAtFields } from './subgraph-outage';
 
 export interface GatewayOptions {
   /** The composed supergraph (defaults to the committed `schema/supergraph.graphql`). */
@@ -22,6 +27,8 @@ export interface GatewayOptions {
   limits: OperationLimits;
   /** Share anonymous query answers for a few seconds; off when absent. */
   publicCache?: PublicResponseCacheOptions;
+  /** What the cache and the in-flight sharing belong to (gateway/cache-generation.ts); in memory by default. */
+  cacheGeneration?: CacheGeneration;
 }
 
 export function readSupergraph(path = supergraphPath): string {
@@ -36,8 +43,12 @@ export function readSupergraph(path = supergraphPath): string {
 export function createGatewayServer(options: GatewayOptions): ApolloServer<GatewayContext> {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(),
-    buildService: ({ name, url }) => options.dataSource({ name, url }),
+    // A subgraph that is down fails its fields, each with its own error, not the whole answer.
+    buildService: ({ name, url }) => reportOutagesAtFields(options.dataSource({ name, url })),
   });
+  // Malformed DateTime and Date values are refused here, not by a subgraph (gateway/custom-scalars.ts).
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => adoptScalarParsers(apiSchema));
+  const generation = options.cacheGeneration ?? new InMemoryCacheGeneration();
   const shared = sharedApolloOptions(options);
   return new ApolloServer<GatewayContext>({
     gateway,
@@ -46,13 +57,21 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
     // Introspection is decided per caller by the plugin below; Apollo's landing page (which loads
     // from a CDN) is replaced by the explorer the gateway serves itself (gateway/explorer/).
     introspection: true,
+    // Apollo's own token limit, at the gateway's: the backstop for requests that do not pass the
+    // pre-validation middleware (gateway/operation-prevalidation.ts), e.g. the in-process graph.
+    parseOptions: { maxTokens: options.limits.maxTokens },
     plugins: [
       ApolloServerPluginUsageReportingDisabled(),
+      // First: no plugin below is handed a request whose operation could not be resolved.
+      operationResolutionPlugin(),
+      cacheGenerationPlugin(generation),
+      // A newcomer (valid token, nobody registered yet) may only accept an invitation.
+      newcomerPlugin(),
       operationLimitsPlugin(options.limits),
       ApolloServerPluginLandingPageDisabled(),
       introspectionByRolePlugin({ development: options.development }),
       // Before the shared plugins: its Cache-Control header must be set before noStorePlugin's default.
-      ...(options.publicCache ? [publicResponseCachePlugin(options.publicCache)] : []),
+      ...(options.publicCache ? [publicResponseCachePlugin({ ...options.publicCache, generation })] : []),
       sharedInFlightQueriesPlugin(),
       ...shared.plugins,
     ],

@@ -4,29 +4,31 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { GraphQLArmorCallbackConfiguration } from '@escape.tech/graphql-armor-types';
 import {
-  getNamedType,
-  getOperationAST,
   GraphQLError,
-  isListType,
-  isNonNullType,
   Kind,
   validate,
   visit,
   type DocumentNode,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { OperationLimits } from '../platform/config';
 import { ErrorCode } from '../platform/errors';
-import { DEFAULT_PAGE_SIZE } from '../platform/pagination';
+import { checkCostLimit } from './operation-cost';
 
 /** Which limit an operation broke: the value of `extensions.limit` on the error. */
-export type OperationLimit = 'depth' | 'aliases' | 'directives' | 'fieldRepeats' | 'cost';
+export type OperationLimit =
+  | 'depth'
+  | 'aliases'
+  | 'directives'
+  | 'fieldRepeats'
+  | 'cost'
+  // Counted before validation only (gateway/operation-prevalidation.ts).
+  | 'tokens'
+  | 'fields'
+  | 'fragments';
 
 export class OperationLimitError extends GraphQLError {
   constructor(limit: OperationLimit, maximum: number, message: string) {
@@ -70,28 +72,12 @@ function maxFieldRepeatsRule(maximum: number, found: OperationLimitError[]): Val
   });
 }
 
-function isList(type: GraphQLOutputType): boolean {
-  return isListType(isNonNullType(type) ? type.ofType : type);
-}
-
 /**
- * Cost: every field costs 1 plus its children; a connection multiplies its children by the page
- * size asked for (`first`, or the default page size), and any other list by `listSizeEstimate`.
- * A connection's `edges` is as long as its page, which its parent already counted.
+ * The limits a document breaks by its shape alone (depth, aliases, directives, field repeats), if
+ * any. Only these four linear rules run (none of graphql-js's own), so it is also safe, and cheap,
+ * on a document that has not been validated (gateway/operation-prevalidation.ts).
  */
-function costEstimator(limits: OperationLimits): ComplexityEstimator {
-  return ({ field, args, childComplexity, type }) => {
-    if (field.args.some((argument) => argument.name === 'first')) {
-      const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-      return 1 + Math.max(first, 1) * childComplexity;
-    }
-    if (field.name === 'edges' && getNamedType(type).name.endsWith('Connection')) return 1 + childComplexity;
-    return 1 + (isList(field.type) ? limits.listSizeEstimate : 1) * childComplexity;
-  };
-}
-
-/** The limits a document breaks by its shape alone (depth, aliases, directives, field repeats), if any. */
-function checkShapeLimits(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode): OperationLimitError | undefined {
+export function checkShapeLimits(limits: OperationLimits, schema: GraphQLSchema, document: DocumentNode): OperationLimitError | undefined {
   const found: OperationLimitError[] = [];
   validate(schema, document, [
     maxDepthRule(armor('depth', limits.maxDepth, found, 'levels of nesting')),
@@ -101,36 +87,6 @@ function checkShapeLimits(limits: OperationLimits, schema: GraphQLSchema, docume
     maxFieldRepeatsRule(limits.maxFieldRepeats, found),
   ]);
   return found[0];
-}
-
-/** The cost limit, which depends on the variables too (`first: $first`). */
-function checkCostLimit(
-  limits: OperationLimits,
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | undefined,
-  variables: Record<string, unknown> | undefined,
-): OperationLimitError | undefined {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return undefined;
-  // Malformed variables are the executor's to refuse, with BAD_USER_INPUT naming the variable.
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  if (coerced.errors) return undefined;
-  let cost: number;
-  try {
-    cost = getComplexity({ schema, query: document, variables: coerced.coerced, operationName, estimators: [costEstimator(limits)] });
-  } catch {
-    // The library gives up on documents with more than 10,000 field nodes: far past any limit.
-    cost = Number.POSITIVE_INFINITY;
-  }
-  if (cost > limits.maxCost) {
-    return new OperationLimitError(
-      'cost',
-      limits.maxCost,
-      `The operation's estimated cost is ${cost}, more than the ${limits.maxCost} allowed: ask for smaller pages (first) or fewer fields.`,
-    );
-  }
-  return undefined;
 }
 
 /** `where` (an argument, a variable) refused for holding a string longer than `maxStringLength`. */
@@ -159,6 +115,12 @@ function findOversizedVariable(maxStringLength: number, variables: Record<string
 function findOversizedLiteral(maxStringLength: number, document: DocumentNode): GraphQLError | undefined {
   let found: GraphQLError | undefined;
   visit(document, {
+    // A variable's default value is a literal too (`query ($s: String = "…")`).
+    VariableDefinition(node) {
+      if (!found && node.defaultValue?.kind === Kind.STRING && node.defaultValue.value.length > maxStringLength) {
+        found = oversized(maxStringLength, `$${node.variable.name.value}`);
+      }
+    },
     Argument(node) {
       if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = oversized(maxStringLength, node.name.value);
     },
@@ -174,8 +136,10 @@ function findOversizedLiteral(maxStringLength: number, document: DocumentNode): 
 
 /**
  * Enforces the operation limits at the gateway after the operation is parsed and validated and
- * before the query plan calls any subgraph. The token limit stays with Apollo's parser
- * (`parseOptions.maxTokens`), which answers an oversized document with a 400.
+ * before the query plan calls any subgraph. Over HTTP the cheap counts (tokens, fields, fragments
+ * and the shape limits) have already refused what they can before Apollo's validation
+ * (gateway/operation-prevalidation.ts); this stays the backstop for every other path, and the only
+ * place that sees variables and the schema (the string backstop, the cost).
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
   // What the document alone decides (its shape and its string literals) is worked out once per

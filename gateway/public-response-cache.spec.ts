@@ -1,20 +1,26 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../platform/identity';
+import { cacheGenerationPlugin, InMemoryCacheGeneration } from './cache-generation';
 import type { GatewayContext } from './data-sources';
-import { publicResponseCachePlugin } from './public-response-cache';
+import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
+
+/** The cache as the gateway installs it: with the plugin that keeps its generation. */
+function cachePlugins(options: PublicResponseCacheOptions, generation = new InMemoryCacheGeneration()) {
+  return [cacheGenerationPlugin(generation), publicResponseCachePlugin({ ...options, generation })];
+}
 
 /**
  * The cache in front of a tiny schema whose resolvers count how often they run, so a test can tell
  * an answer computed from one served from the cache.
  */
-function cachedServer(ttlSeconds = 10) {
+function cachedServer(ttlSeconds = 10, maxBytes = 1024 * 1024) {
   let clock = 1_000_000;
   let executions = 0;
   let failNext = false;
   const lookups: string[] = [];
   const server = new ApolloServer<GatewayContext>({
-    typeDefs: `type Query { count(of: String): String! } type Mutation { write: Boolean! }`,
+    typeDefs: `type Query { count(of: String): String! } type Mutation { write: Boolean! refuse: Boolean! fail: Boolean! written: Written! } type Written { ok: Boolean! detail: String! }`,
     resolvers: {
       Query: {
         count: (_parent, args: { of?: string }) => {
@@ -26,14 +32,29 @@ function cachedServer(ttlSeconds = 10) {
           return `${args.of ?? 'catalogue'} #${executions}`;
         },
       },
-      Mutation: { write: () => true },
+      Mutation: {
+        write: () => true,
+        // A refusal rolls its transaction back: nothing was written.
+        refuse: () => {
+          throw new GraphQLError('You may not do that.', { extensions: { code: 'FORBIDDEN' } });
+        },
+        // An unexpected failure: whether anything was written is unknown.
+        fail: () => {
+          throw new Error('the database went away mid-commit');
+        },
+        // Written, then reading the answer back failed.
+        written: () => ({ ok: true, detail: null }),
+      },
     },
-    plugins: [publicResponseCachePlugin({ ttlSeconds, maxBytes: 1024 * 1024, now: () => clock, onLookup: (o) => lookups.push(o) })],
+    plugins: cachePlugins({ ttlSeconds, maxBytes, now: () => clock, onLookup: (o) => lookups.push(o) }),
   });
-  const ask = async (query: string, viewer: Identity = null, variables?: Record<string, unknown>) => {
-    const response = await server.executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: { viewer } });
+  const ask = async (query: string, viewer: Identity = null, variables?: Record<string, unknown>, operationName?: string) => {
+    const response = await server.executeOperation(
+      { query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) },
+      { contextValue: { viewer } },
+    );
     if (response.body.kind !== 'single') throw new Error('expected a single result');
-    return { result: response.body.singleResult, headers: response.http.headers };
+    return { result: response.body.singleResult, headers: response.http.headers, status: response.http.status };
   };
   return {
     server,
@@ -138,7 +159,7 @@ describe('publicResponseCachePlugin', () => {
         Query: { count: async () => (await held, graph.executions()) },
         Mutation: { write: () => true },
       },
-      plugins: [publicResponseCachePlugin({ ttlSeconds: 10, maxBytes: 1024 * 1024, onLookup: (o) => graph.lookups.push(o) })],
+      plugins: cachePlugins({ ttlSeconds: 10, maxBytes: 1024 * 1024, onLookup: (o) => graph.lookups.push(o) }),
     });
     await slowServer.start();
     const read = slowServer.executeOperation({ query: '{ count }' }, { contextValue: { viewer: null } });
@@ -150,5 +171,96 @@ describe('publicResponseCachePlugin', () => {
     expect(graph.lookups.slice(-2)).toEqual(['miss', 'miss']);
     await slowServer.stop();
     await graph.server.stop();
+  });
+  it('keeps the cache when a mutation was refused: it wrote nothing (issue 22)', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    await graph.ask('{ count }');
+    // An anonymous caller's mutation, refused: before, any mutation emptied the cache, so anyone
+    // could keep it empty.
+    const refused = await graph.ask('mutation { refuse }');
+    expect(refused.result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.result.data).toBeNull();
+    // Refused before it ran (a validation error): nothing written either.
+    expect((await graph.ask('mutation { nonsense }')).result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #1' });
+    expect(graph.lookups).toEqual(['miss', 'hit']);
+    await graph.server.stop();
+  });
+
+  it('empties the cache when a mutation may have written something, even with errors', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    const cases = [
+      // Partly applied: the first field wrote, the second was refused.
+      'mutation { first: write second: refuse }',
+      // Unknown failure: it may have committed.
+      'mutation { fail }',
+      // Written, then the answer could not be read back.
+      'mutation { written { ok detail } }',
+    ];
+    let computed = 1;
+    await graph.ask('{ count }');
+    for (const mutation of cases) {
+      const answer = await graph.ask(mutation, buyer);
+      expect(answer.result.errors?.length).toBeGreaterThan(0);
+      computed += 1;
+      expect((await graph.ask('{ count }')).result.data).toEqual({ count: `catalogue #${computed}` });
+    }
+    await graph.server.stop();
+  });
+
+  it('answers an operationName the document lacks with 400, never 500 (issue 22)', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    const answer = await graph.ask('query A { count }', null, undefined, 'B');
+    expect(answer.status).toBe(400);
+    expect(answer.result.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    await graph.server.stop();
+  });
+
+  it('counts what it keeps in bytes with an allowance per answer, so tiny answers are bounded too', async () => {
+    // 16 KB: each tiny answer counts its ~30 bytes plus the allowance, so only some 60 fit (before,
+    // only the JSON characters were counted and all 200 stayed).
+    const graph = cachedServer(10, 16 * 1024);
+    await graph.server.start();
+    const query = 'query Count($of: String) { count(of: $of) }';
+    for (let i = 0; i < 200; i += 1) await graph.ask(query, null, { of: `item ${i}` });
+    expect((await graph.ask(query, null, { of: 'item 199' })).result.data).toEqual({ count: 'item 199 #200' });
+    // The oldest answers were let go to keep within the limit.
+    expect((await graph.ask(query, null, { of: 'item 0' })).result.data).toEqual({ count: 'item 0 #201' });
+    expect(graph.lookups.slice(-2)).toEqual(['hit', 'miss']);
+    await graph.server.stop();
+  });
+
+  it('serves a kept answer as a copy: a caller changing its answer does not change the next one', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    await graph.ask('{ count }');
+    const hit = await graph.ask('{ count }');
+    (hit.result.data as { count: string }).count = 'tampered';
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #1' });
+    await graph.server.stop();
+  });
+  it('never serves an answer of an older generation, however the generation moved on (another replica’s write)', async () => {
+    const generation = new InMemoryCacheGeneration();
+    let executions = 0;
+    const server = new ApolloServer<GatewayContext>({
+      typeDefs: `type Query { count: Int! }`,
+      resolvers: { Query: { count: () => (executions += 1) } },
+      plugins: cachePlugins({ ttlSeconds: 10, maxBytes: 1024 * 1024 }, generation),
+    });
+    await server.start();
+    const ask = async () => {
+      const response = await server.executeOperation({ query: '{ count }' }, { contextValue: { viewer: null } });
+      return response.body.kind === 'single' ? response.body.singleResult.data : undefined;
+    };
+    expect(await ask()).toEqual({ count: 1 });
+    expect(await ask()).toEqual({ count: 1 });
+    // A write elsewhere moves the shared generation on; no mutation passed through this plugin.
+    await generation.advance();
+    expect(await ask()).toEqual({ count: 2 });
+    expect(await ask()).toEqual({ count: 2 });
+    await server.stop();
   });
 });

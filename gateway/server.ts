@@ -1,16 +1,27 @@
 import { HEALTH_CHECK_QUERY, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import type { Request } from 'express';
 import type { GatewayConfig } from '../platform/config';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { serveGraphQL } from '../platform/graphql-http';
 import type { Readiness } from '../platform/http';
+import type { SignInClaims } from '../platform/identity';
 import { GatewayMetrics } from '../platform/metrics';
 import { inClientSpan } from '../platform/observability';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import type { RunningService } from '../platform/subgraph-server';
-import { createAuthenticator, createHttpIdentityLookup, createTokenVerifier, type IdentityLookup } from './authentication';
+import {
+  createAuthenticator,
+  createCallerAuthenticator,
+  createHttpIdentityLookup,
+  createHttpPersonIdentityLookup,
+  createTokenVerifier,
+  type IdentityLookup,
+} from './authentication';
 import { SubgraphHttpDataSource, type GatewayContext } from './data-sources';
-import { addExplorerRoutes } from './explorer/routes';
+import { addExplorerRoutes, type ExplorerPersona } from './explorer/routes';
+import { OperationPrevalidation, prevalidationMiddleware } from './operation-prevalidation';
+import { createRateLimiter } from './rate-limit';
 import { createGatewayServer, readSupergraph } from './gateway';
 import { addCalendarRoutes } from './routes/calendar';
 import { addOcdsDownload } from './routes/ocds';
@@ -140,8 +151,18 @@ function observedIdentityLookup(lookup: IdentityLookup, metrics: GatewayMetrics)
     });
 }
 
+/** What a launcher may hand the gateway beyond its configuration. */
+export interface GatewayServiceOptions {
+  /**
+   * Personas for the explorer's one-click sign-in, offered only under the development profile
+   * (`personaSignInEnabled`). The development launcher passes the demo personas; gateway/main.ts
+   * passes none, so the production gateway never loads demo data.
+   */
+  explorerPersonas?: readonly ExplorerPersona[];
+}
+
 /** The gateway as a service: the supergraph over HTTP subgraphs, at the configured URLs. */
-export async function startGatewayService(config: GatewayConfig): Promise<RunningService> {
+export async function startGatewayService(config: GatewayConfig, options: GatewayServiceOptions = {}): Promise<RunningService> {
   const dataSources = new Map<string, SubgraphHttpDataSource>();
   const metrics = new GatewayMetrics();
   const apollo = createGatewayServer({
@@ -167,32 +188,56 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
       : {}),
   });
   await apollo.start();
-  const authenticate = createAuthenticator(
-    createTokenVerifier(config.authentication),
-    observedIdentityLookup(
-      createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
-      metrics,
-    ),
+  // The gateway's own address, known once it listens (port 0 lets the system choose). The
+  // development profile builds links on it when PUBLIC_BASE_URL is not set; nothing builds links on
+  // a request's Host header, which the client writes.
+  const ownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  let ownOrigin: string | undefined;
+  const publicBaseUrl = () => config.publicBaseUrl ?? (config.developmentProfile ? ownOrigin : undefined);
+  const verifyToken = createTokenVerifier(config.authentication);
+  const lookupIdentity = observedIdentityLookup(
+    createHttpIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
+    metrics,
   );
+  const authenticate = createAuthenticator(verifyToken, lookupIdentity);
+  // `/graphql` also admits newcomers (a valid token naming nobody registered yet), for accepting
+  // an invitation only (gateway/newcomers.ts); their claims reach the context through this map.
+  const authenticateCaller = createCallerAuthenticator(verifyToken, lookupIdentity);
+  const newcomers = new WeakMap<Request, SignInClaims>();
+  // The rate limit first (a client out of points costs nothing more), then the operation limits
+  // that refuse by counts before Apollo validates; a refused document is charged extra.
+  const rateLimiter = createRateLimiter(config.rateLimit);
+  await rateLimiter?.ready();
+  const prevalidation = new OperationPrevalidation(config.limits);
   const listening = await serveGraphQL({
     apollo,
     host: config.host,
     port: config.port,
     isReady: gatewayReadiness(dataSources, identityProbe(config)),
+    beforeBody: rateLimiter ? [rateLimiter.anonymousMiddleware] : [],
+    beforeGraphQL: [
+      ...(rateLimiter ? [rateLimiter.middleware] : []),
+      prevalidationMiddleware(prevalidation, rateLimiter ? (request, response) => rateLimiter.chargeRefusal(request, response) : undefined),
+    ],
     service: 'gateway',
     metrics,
     observability: config.observability,
-    authenticate: (request) => authenticate(request.get('authorization')),
-    context: async (viewer) => ({ viewer }),
+    authenticate: async (request) => {
+      const caller = await authenticateCaller(request.get('authorization'));
+      if (caller.newcomer) newcomers.set(request, caller.newcomer);
+      return caller.viewer;
+    },
+    context: async (viewer, request) => ({ viewer, newcomer: newcomers.get(request) ?? null }),
     http: config.http,
     maxResponseBytes: config.limits.maxResponseBytes,
     publicRoutes: (app) => {
-      addExplorerRoutes(app, config);
+      addExplorerRoutes(app, config, options.explorerPersonas);
       addOcdsDownload(app, {
         procurementUrl: config.subgraphUrls.procurement,
         secret: config.gatewaySecret,
         assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
         timeoutMs: config.subgraphTimeoutMs,
+        publicBaseUrl,
       });
       addCalendarRoutes(app, {
         eventsUrl: config.subgraphUrls.events,
@@ -200,11 +245,13 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
         assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
         timeoutMs: config.subgraphTimeoutMs,
         authenticate,
+        identityOfPerson: createHttpPersonIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
       });
     },
   });
+  ownOrigin = `http://${ownHost}:${listening.port}`;
   return {
-    url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${listening.port}/graphql`,
+    url: `${ownOrigin}/graphql`,
     port: listening.port,
     ...(listening.metricsPort !== undefined
       ? { metricsUrl: `http://${config.observability.metricsHost}:${listening.metricsPort}/metrics` }
@@ -212,6 +259,7 @@ export async function startGatewayService(config: GatewayConfig): Promise<Runnin
     async stop() {
       await listening.close();
       await apollo.stop();
+      await rateLimiter?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../platform/identity';
+import { cacheGenerationPlugin, InMemoryCacheGeneration } from './cache-generation';
 import type { GatewayContext } from './data-sources';
 import { sharedInFlightQueriesPlugin } from './shared-in-flight-queries';
 
@@ -21,10 +22,12 @@ const person = (personId: string): Identity => ({
 function heldServer() {
   let runs = 0;
   let failing = false;
+  /** What the catalogue says; `publish` changes it without waiting. */
+  let catalogue = 'draft';
   let release!: () => void;
   let held = new Promise<void>((resolve) => (release = resolve));
   const server = new ApolloServer<GatewayContext>({
-    typeDefs: `type Query { dashboard(page: Int): String! } type Mutation { write: Int! }`,
+    typeDefs: `type Query { dashboard(page: Int): String! catalogue: String! } type Mutation { write: Int! publish: String! }`,
     resolvers: {
       Query: {
         dashboard: async (_parent, _args, context: GatewayContext) => {
@@ -33,6 +36,13 @@ function heldServer() {
           if (failing) throw new GraphQLError('members is down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
           return `for ${context.viewer?.personId ?? 'anonymous'}`;
         },
+        // Reads the catalogue when called, then waits: an answer begun before a write holds the old state.
+        catalogue: async () => {
+          runs += 1;
+          const seen = catalogue;
+          await held;
+          return seen;
+        },
       },
       Mutation: {
         write: async () => {
@@ -40,17 +50,20 @@ function heldServer() {
           await held;
           return runs;
         },
+        publish: () => (catalogue = 'published'),
       },
     },
-    plugins: [sharedInFlightQueriesPlugin()],
+    // As the gateway installs it: with the plugin that keeps the cache generation.
+    plugins: [cacheGenerationPlugin(new InMemoryCacheGeneration()), sharedInFlightQueriesPlugin()],
   });
+  const execute = (query: string, viewer: Identity, variables?: Record<string, unknown>, operationName?: string) =>
+    server.executeOperation({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) }, { contextValue: { viewer } });
   const ask = (query: string, viewer: Identity, variables?: Record<string, unknown>) =>
-    server
-      .executeOperation({ query, ...(variables ? { variables } : {}) }, { contextValue: { viewer } })
-      .then((response) => (response.body.kind === 'single' ? response.body.singleResult : undefined));
+    execute(query, viewer, variables).then((response) => (response.body.kind === 'single' ? response.body.singleResult : undefined));
   return {
     server,
     ask,
+    execute,
     runs: () => runs,
     failing: () => (failing = true),
     /** Lets the held resolvers finish (after the requests have reached them). */
@@ -117,6 +130,42 @@ describe('sharedInFlightQueriesPlugin', () => {
     expect(first?.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(second?.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(graph.runs()).toBe(2);
+    await graph.server.stop();
+  });
+  it('never lets a request that starts after a write join a flight begun before it (issue 22)', async () => {
+    const graph = heldServer();
+    await graph.server.start();
+    // An anonymous read starts and holds the catalogue as it was.
+    const before = graph.ask('{ catalogue }', null);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // A write is applied and answered while that read is still in flight.
+    expect(await graph.ask('mutation { publish }', person('kent'))).toEqual({ data: { publish: 'published' } });
+    // The same read, started after the write's answer: it must see the write, not join the old flight.
+    const after = graph.ask('{ catalogue }', null);
+    await graph.release();
+    expect(await before).toEqual({ data: { catalogue: 'draft' } });
+    expect(await after).toEqual({ data: { catalogue: 'published' } });
+    expect(graph.runs()).toBe(2);
+    await graph.server.stop();
+  });
+
+  it('still shares between requests that start after the same write', async () => {
+    const graph = heldServer();
+    await graph.server.start();
+    await graph.ask('mutation { publish }', person('kent'));
+    const answers = Promise.all([graph.ask('{ catalogue }', null), graph.ask('{ catalogue }', null)]);
+    await graph.release();
+    expect(await answers).toEqual([{ data: { catalogue: 'published' } }, { data: { catalogue: 'published' } }]);
+    expect(graph.runs()).toBe(1);
+    await graph.server.stop();
+  });
+
+  it('answers an operationName the document lacks with 400, never 500 (issue 22)', async () => {
+    const graph = heldServer();
+    await graph.server.start();
+    const response = await graph.execute('query A { catalogue }', null, undefined, 'B');
+    expect(response.http.status).toBe(400);
+    expect(response.body.kind === 'single' && response.body.singleResult.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
     await graph.server.stop();
   });
 });

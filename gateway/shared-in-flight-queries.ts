@@ -10,7 +10,9 @@ import type { GatewayContext } from './data-sources';
  *
  * The key holds the caller's whole identity (as the subgraph-fetch deduplication in
  * data-sources.ts does), the document, the operation name and the variables, so two callers never
- * share an answer. Only queries, never mutations. Nothing is kept once the answer is sent. Each
+ * share an answer, and the cache generation the request started in (gateway/cache-generation.ts), so
+ * a request that starts after a write was answered never gets an answer begun before it. Only
+ * queries, never mutations. Nothing is kept once the answer is sent. Each
  * waiting request has still passed its own sign-in, operation limits and introspection rules
  * (`responseForOperation` comes after `didResolveOperation`). Only an answer without errors is
  * shared: errors carry the request id of the request that met them, so after a failed first run
@@ -23,8 +25,11 @@ export function sharedInFlightQueriesPlugin(): ApolloServerPlugin<GatewayContext
       let leading: { key: string; settle: (shared: FormattedExecutionResult | undefined) => void } | undefined;
       return {
         async responseForOperation({ operation, queryHash, request }) {
-          if (operation.operation !== 'query') return null;
-          const key = `${JSON.stringify(contextValue.viewer)}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          // No operation (an operationName the document lacks) is refused before this; never read it.
+          if (operation?.operation !== 'query') return null;
+          // The generation the request started in is part of the key: a request that starts after
+          // a write was answered never joins a flight that began before it (gateway/cache-generation.ts).
+          const key = `${contextValue.generation ?? ''}\n${JSON.stringify(contextValue.viewer)}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
           const first = running.get(key);
           if (first) {
             const shared = await first;

@@ -1,4 +1,12 @@
-import { ConfigError, developmentSubgraphSecret, developmentTokenSecret, loadGatewayConfig, loadSubgraphConfig, weakSecretProblems } from './config';
+import {
+  ConfigError,
+  developmentSubgraphSecret,
+  developmentTokenSecret,
+  loadGatewayConfig,
+  loadLoggingConfig,
+  loadSubgraphConfig,
+  weakSecretProblems,
+} from './config';
 import { subgraphNames } from './subgraph-names';
 
 /** Looks like `openssl rand -base64 48`. */
@@ -60,7 +68,7 @@ describe('configuration', () => {
     expect(problems).toMatch(/MEMBERS_PORT/);
     expect(problems).toMatch(/DB_POOL_MAX/);
     expect(problems).toMatch(/SEED_DEMO_DATA/);
-    expect(problems).toMatch(/MEMBERS_DATABASE_URL: is required in production/);
+    expect(problems).toMatch(/MEMBERS_DATABASE_URL: is required outside the development profile/);
     expect(problems).toMatch(/GATEWAY_SUBGRAPH_SECRET: is required/);
   });
 
@@ -120,7 +128,9 @@ describe('configuration', () => {
     it('runs outside the development profile once real secrets are set', () => {
       const config = loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: strongSecret, AUTH_DEV_SECRET: strongTokenKey }, subgraphNames);
       expect(config.gatewaySecret).toBe(strongSecret);
-      expect(loadSubgraphConfig('members', { GATEWAY_SUBGRAPH_SECRET: strongSecret }).gatewaySecret).toBe(strongSecret);
+      expect(
+        loadSubgraphConfig('members', { GATEWAY_SUBGRAPH_SECRET: strongSecret, MEMBERS_DATABASE_URL: 'postgres://ips@db:5432/ips_members' }).gatewaySecret,
+      ).toBe(strongSecret);
     });
 
     it('refuses an unknown profile and the development profile in production', () => {
@@ -166,7 +176,104 @@ describe('configuration', () => {
             SEED_DEMO_DATA: 'true',
           }),
         ),
-      ).toMatch(/SEED_DEMO_DATA: must not be true in production/);
+      ).toMatch(/SEED_DEMO_DATA: is refused outside the development profile/);
+    });
+  });
+
+  describe('development behaviour only under the development profile (issue 22 item 4)', () => {
+    const realSecrets = { GATEWAY_SUBGRAPH_SECRET: strongSecret, AUTH_DEV_SECRET: strongTokenKey };
+    const database = { MEMBERS_DATABASE_URL: 'postgres://ips@db:5432/ips_members' };
+
+    it.each([
+      ['NODE_ENV unset', {}],
+      ['NODE_ENV=development', { NODE_ENV: 'development' }],
+      ['NODE_ENV=test', { NODE_ENV: 'test' }],
+    ])('%s with real secrets and no IPS_PROFILE behaves as production', (_label, nodeEnv: Record<string, string>) => {
+      const gateway = loadGatewayConfig({ ...realSecrets, ...nodeEnv }, subgraphNames, true);
+      expect(gateway).toMatchObject({ developmentProfile: false, development: false, exposeStatementCount: false });
+      expect(gateway.observability).toMatchObject({ metricsOnPublicPort: false, logging: { format: 'json' } });
+      const members = loadSubgraphConfig('members', { ...realSecrets, ...database, ...nodeEnv }, true);
+      expect(members).toMatchObject({ developmentProfile: false, development: false, exposeStatementCount: false });
+      expect(members.observability).toMatchObject({ metricsOnPublicPort: false, logging: { format: 'json' } });
+      expect(loadLoggingConfig(nodeEnv, true).format).toBe('json');
+      // The demo data set and the embedded database belong to the profile too.
+      expect(problemsOf(() => loadSubgraphConfig('members', { ...realSecrets, ...database, ...nodeEnv, SEED_DEMO_DATA: 'true' }))).toMatch(
+        /SEED_DEMO_DATA: is refused outside the development profile/,
+      );
+      expect(problemsOf(() => loadSubgraphConfig('members', { ...realSecrets, ...nodeEnv }))).toMatch(
+        /MEMBERS_DATABASE_URL: is required outside the development profile/,
+      );
+    });
+
+    it('turns development behaviour on with IPS_PROFILE=development', () => {
+      const gateway = loadGatewayConfig({ IPS_PROFILE: 'development' }, subgraphNames, true);
+      expect(gateway).toMatchObject({ developmentProfile: true, development: true, exposeStatementCount: true });
+      expect(gateway.observability).toMatchObject({ metricsOnPublicPort: true, logging: { format: 'pretty' } });
+      const members = loadSubgraphConfig('members', { IPS_PROFILE: 'development', SEED_DEMO_DATA: 'true' }, true);
+      expect(members).toMatchObject({ developmentProfile: true, development: true, exposeStatementCount: true, seedDemoData: true });
+      expect(loadLoggingConfig({ IPS_PROFILE: 'development' }, true).format).toBe('pretty');
+    });
+
+    it('keeps the profile’s tooling but production answers under NODE_ENV=test (the test harnesses)', () => {
+      const gateway = loadGatewayConfig({ IPS_PROFILE: 'development', NODE_ENV: 'test' }, subgraphNames, true);
+      expect(gateway).toMatchObject({ developmentProfile: true, development: false, exposeStatementCount: true });
+      expect(gateway.observability).toMatchObject({ metricsOnPublicPort: true, logging: { format: 'json' } });
+    });
+  });
+
+  describe('connection caps (issue 22 item 10)', () => {
+    it('caps connections per process and per address on the gateway, per process only on subgraphs', () => {
+      expect(loadGatewayConfig({ IPS_PROFILE: 'development' }, subgraphNames).http).toMatchObject({
+        maxConnections: 4096,
+        maxConnectionsPerAddress: 256,
+      });
+      expect(loadSubgraphConfig('members', { IPS_PROFILE: 'development' }).http).toMatchObject({ maxConnections: 4096, maxConnectionsPerAddress: 0 });
+      const tuned = loadGatewayConfig({ IPS_PROFILE: 'development', HTTP_MAX_CONNECTIONS: '100', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, subgraphNames);
+      expect(tuned.http).toMatchObject({ maxConnections: 100, maxConnectionsPerAddress: 0 });
+    });
+
+    it('refuses caps that are not counts', () => {
+      const problems = problemsOf(() =>
+        loadGatewayConfig({ IPS_PROFILE: 'development', HTTP_MAX_CONNECTIONS: '0', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '-1' }, subgraphNames),
+      );
+      expect(problems).toMatch(/HTTP_MAX_CONNECTIONS:/);
+      expect(problems).toMatch(/HTTP_MAX_CONNECTIONS_PER_ADDRESS:/);
+    });
+  });
+
+  describe('public base URL (issue 22 item 11)', () => {
+    it('is optional, and read without its trailing slash', () => {
+      expect(loadGatewayConfig({ IPS_PROFILE: 'development' }, subgraphNames).publicBaseUrl).toBeUndefined();
+      expect(loadGatewayConfig({ IPS_PROFILE: 'development', PUBLIC_BASE_URL: 'https://graph.example.org/ips/' }, subgraphNames).publicBaseUrl).toBe(
+        'https://graph.example.org/ips',
+      );
+    });
+
+    it.each(['graph.example.org', '/ips', 'ftp://graph.example.org', 'https://graph.example.org/?x=1', 'https://user:pw@graph.example.org'])(
+      'refuses %s',
+      (value) => {
+        expect(problemsOf(() => loadGatewayConfig({ IPS_PROFILE: 'development', PUBLIC_BASE_URL: value }, subgraphNames))).toMatch(/PUBLIC_BASE_URL/);
+      },
+    );
+  });
+
+  describe('rate limits (issue 22 item 1)', () => {
+    it('limits every client by default, in memory, and can be switched off or shared through Redis', () => {
+      expect(loadGatewayConfig(productionGateway, subgraphNames).rateLimit).toEqual({ pointsPerMinute: 1_200, redisUrl: undefined, keyPrefix: 'ips-graph:rate' });
+      expect(loadGatewayConfig({ IPS_PROFILE: 'development', GATEWAY_RATE_LIMIT_PER_MINUTE: '0' }, subgraphNames).rateLimit.pointsPerMinute).toBe(0);
+      expect(loadGatewayConfig({ IPS_PROFILE: 'development', REDIS_URL: 'redis://cache:6379/2' }, subgraphNames).rateLimit.redisUrl).toBe('redis://cache:6379/2');
+    });
+
+    it('refuses a Redis URL of another scheme, a negative budget and an unsafe key prefix', () => {
+      const problems = problemsOf(() =>
+        loadGatewayConfig(
+          { IPS_PROFILE: 'development', REDIS_URL: 'http://cache:6379', GATEWAY_RATE_LIMIT_PER_MINUTE: '-1', GATEWAY_RATE_LIMIT_KEY_PREFIX: 'a b*' },
+          subgraphNames,
+        ),
+      );
+      expect(problems).toMatch(/REDIS_URL:/);
+      expect(problems).toMatch(/GATEWAY_RATE_LIMIT_PER_MINUTE:/);
+      expect(problems).toMatch(/GATEWAY_RATE_LIMIT_KEY_PREFIX:/);
     });
   });
 });

@@ -77,6 +77,19 @@ function secretSettingProblems(name: string, value: string | undefined, developm
   return value.length < minimumSecretLength ? [] : weakSecretProblems(name, value);
 }
 
+/**
+ * Development behaviour (stack traces and internal messages in answers, "did you mean"
+ * suggestions, introspection for everyone, persona sign-in, /metrics on the public port, the
+ * statement-count header, demo data, the embedded database, pretty logs) is keyed on the explicit
+ * development profile, never on NODE_ENV: a service started with real secrets and no NODE_ENV
+ * behaves as production. Under the profile, NODE_ENV=test (the test harnesses) keeps the profile's
+ * tooling but answers clients as production does, which is what the tests assert.
+ */
+function developmentProfileOf(values: Record<string, unknown>): { developmentProfile: boolean; development: boolean } {
+  const developmentProfileOn = values.IPS_PROFILE === developmentProfile;
+  return { developmentProfile: developmentProfileOn, development: developmentProfileOn && (values.NODE_ENV ?? 'development') === 'development' };
+}
+
 /** Problems shared by every service: the profile must not contradict NODE_ENV. */
 function profileProblems(raw: Record<string, string | undefined>): string[] {
   return raw.IPS_PROFILE === developmentProfile && raw.NODE_ENV === 'production'
@@ -91,6 +104,12 @@ const httpUrl = z
   .string()
   .url()
   .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
+
+/** An origin, optionally with a path prefix, that links are built on: no query, fragment or credentials. */
+const publicBaseUrl = httpUrl.refine((v) => {
+  const url = URL.canParse(v) ? new URL(v) : undefined;
+  return url !== undefined && !url.search && !url.hash && !url.username && !url.password;
+}, 'must be an absolute http:// or https:// URL without query, fragment or credentials (e.g. https://graph.example.org)');
 
 /** Validates `values`; `crossChecks` are problems found outside the schema, reported alongside. */
 function parse<T extends z.ZodTypeAny>(schema: T, values: Record<string, unknown>, crossChecks: string[] = []): z.infer<T> {
@@ -124,6 +143,17 @@ export interface HttpLimits {
   maxRequestsPerSocket: number;
   /** Wall-clock budget of one request; when spent, its subgraph calls and SQL are abandoned. */
   requestTimeBudgetMs: number;
+  /**
+   * Open connections one process accepts (Node's `server.maxConnections`); past it new connections
+   * are closed at once, so descriptors are never exhausted and requests in flight still finish.
+   */
+  maxConnections: number;
+  /**
+   * Open connections one client address may hold; the next one is closed at once (0: no cap). Behind
+   * a reverse proxy every client shares the proxy's address: set it to 0 (or above the proxy's own
+   * limit) and cap clients at the proxy (README, "Connections").
+   */
+  maxConnectionsPerAddress: number;
 }
 
 const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
@@ -132,8 +162,18 @@ const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
   HTTP_MAX_REQUESTS_PER_SOCKET: positiveInt.default(1_000),
   REQUEST_TIME_BUDGET_MS: positiveInt.default(5_000),
+  // Well under the descriptors Node gets (it raises its soft limit to the hard one at start), with
+  // room left for subgraph calls and database connections.
+  HTTP_MAX_CONNECTIONS: positiveInt.default(4_096),
+  // Enough for a shared office or a NAT of many browsers (about 6 each), far short of a flood.
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
 };
 const httpLimitNames = Object.keys(httpLimitsSchema);
+/** A subgraph's only callers are gateways, each one address holding many connections: no per-address cap by default. */
+const subgraphHttpLimitsSchema: Record<string, z.ZodTypeAny> = {
+  ...httpLimitsSchema,
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(0),
+};
 
 function httpLimits(values: Record<string, unknown>): HttpLimits {
   return {
@@ -142,6 +182,8 @@ function httpLimits(values: Record<string, unknown>): HttpLimits {
     keepAliveTimeoutMs: values.HTTP_KEEP_ALIVE_TIMEOUT_MS as number,
     maxRequestsPerSocket: values.HTTP_MAX_REQUESTS_PER_SOCKET as number,
     requestTimeBudgetMs: values.REQUEST_TIME_BUDGET_MS as number,
+    maxConnections: values.HTTP_MAX_CONNECTIONS as number,
+    maxConnectionsPerAddress: values.HTTP_MAX_CONNECTIONS_PER_ADDRESS as number,
   };
 }
 
@@ -156,14 +198,21 @@ export interface OperationLimits {
   maxDirectives: number;
   /** How often one selection set may repeat the same field (graphql-cop's field duplication). */
   maxFieldRepeats: number;
-  /** Estimated cost: each field 1, times the page size (`first`, defaulted) of the lists above it. */
+  /** Estimated cost: each field 1, each SQL statement of its own 1,000, times the page sizes and caps of the lists above it (gateway/operation-cost.ts). */
   maxCost: number;
-  /** Assumed size of a list that has no `first` argument (hosts, lots, routes...). */
+  /** Assumed size of a list without `first` whose services set no cap (the uncapped lists in gateway/operation-cost.ts). */
   listSizeEstimate: number;
   /** Bytes of subgraph responses one request may gather before it is cut off. */
   maxResponseBytes: number;
   /** The longest string any input may carry; services set tighter limits per field. */
   maxStringLength: number;
+  /**
+   * Counted before validation (gateway/operation-prevalidation.ts): lexical tokens of the document
+   * (the parser stops there), field selections, and fragments (inline, spreads and definitions).
+   */
+  maxTokens: number;
+  maxFields: number;
+  maxFragments: number;
 }
 
 const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
@@ -175,8 +224,47 @@ const operationLimitsSchema: Record<string, z.ZodTypeAny> = {
   OPERATION_LIST_SIZE_ESTIMATE: positiveInt.default(10),
   RESPONSE_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   INPUT_MAX_STRING_LENGTH: positiveInt.default(10_000),
+  // The heaviest legitimate document (operations/, the explorer's introspection) has under 200
+  // tokens and 80 fields and no more than a handful of fragments.
+  OPERATION_MAX_TOKENS: positiveInt.default(2_000),
+  OPERATION_MAX_FIELDS: positiveInt.default(500),
+  OPERATION_MAX_FRAGMENTS: positiveInt.default(50),
 };
 const operationLimitNames = Object.keys(operationLimitsSchema);
+
+/**
+ * Requests one client may make (gateway/rate-limit.ts): a signed-in person, or an anonymous
+ * client's address. In each replica's memory unless `redisUrl` is set, when every replica shares
+ * one budget per client through Redis.
+ */
+export interface RateLimitConfig {
+  /** Points a client may spend per minute (a request costs 1, a refused document more); 0: no limit. */
+  pointsPerMinute: number;
+  redisUrl: string | undefined;
+  /** Prefix of the Redis keys, so deployments (or test runs) sharing one Redis keep apart. */
+  keyPrefix: string;
+}
+
+const rateLimitSchema: Record<string, z.ZodTypeAny> = {
+  // 20 requests a second, sustained for a minute, is far past what a person in the explorer or a
+  // dashboard asks; a script looping on the graph meets it within seconds.
+  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  GATEWAY_RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only').default('ips-graph:rate'),
+};
+const rateLimitNames = Object.keys(rateLimitSchema);
+
+function rateLimit(values: Record<string, unknown>): RateLimitConfig {
+  return {
+    pointsPerMinute: values.GATEWAY_RATE_LIMIT_PER_MINUTE as number,
+    redisUrl: values.REDIS_URL as string | undefined,
+    keyPrefix: values.GATEWAY_RATE_LIMIT_KEY_PREFIX as string,
+  };
+}
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -216,12 +304,12 @@ const observabilitySchema: Record<string, z.ZodTypeAny> = {
 const observabilityNames = Object.keys(observabilitySchema);
 
 function observability(values: Record<string, unknown>, metricsPortName: string, interactive: boolean): ObservabilityConfig {
-  const development = (values.NODE_ENV ?? 'development') === 'development';
+  const profileFlags = developmentProfileOf(values);
   return {
-    logging: loggingFrom(values, development, interactive),
+    logging: loggingFrom(values, profileFlags.development, interactive),
     metricsPort: values[metricsPortName] as number | undefined,
     metricsHost: values.METRICS_HOST as string,
-    metricsOnPublicPort: values.NODE_ENV !== 'production',
+    metricsOnPublicPort: profileFlags.developmentProfile,
     trustIncomingTraceparent: values.TRUST_INCOMING_TRACEPARENT as boolean,
   };
 }
@@ -235,10 +323,10 @@ function loggingFrom(values: Record<string, unknown>, development: boolean, inte
 /** The logging settings alone (every service's `main`, before its own configuration is loaded). */
 export function loadLoggingConfig(env: Environment, interactive = false): LoggingConfig {
   const values = parse(
-    z.object({ NODE_ENV: nodeEnv, LOG_LEVEL: observabilitySchema.LOG_LEVEL!, LOG_FORMAT: observabilitySchema.LOG_FORMAT! }),
-    { NODE_ENV: read(env, 'NODE_ENV'), LOG_LEVEL: read(env, 'LOG_LEVEL'), LOG_FORMAT: read(env, 'LOG_FORMAT') },
+    z.object({ NODE_ENV: nodeEnv, IPS_PROFILE: profile, LOG_LEVEL: observabilitySchema.LOG_LEVEL!, LOG_FORMAT: observabilitySchema.LOG_FORMAT! }),
+    { NODE_ENV: read(env, 'NODE_ENV'), IPS_PROFILE: read(env, 'IPS_PROFILE'), LOG_LEVEL: read(env, 'LOG_LEVEL'), LOG_FORMAT: read(env, 'LOG_FORMAT') },
   );
-  return loggingFrom(values, values.NODE_ENV === 'development', interactive);
+  return loggingFrom(values, developmentProfileOf(values).development, interactive);
 }
 
 export interface DatabaseConfig {
@@ -253,7 +341,9 @@ export interface DatabaseConfig {
 export interface SubgraphConfig {
   name: SubgraphName;
   nodeEnv: 'development' | 'test' | 'production';
-  /** Stack traces and internal error messages are shown to clients only in development. */
+  /** Started with IPS_PROFILE=development (see developmentProfileOf). */
+  developmentProfile: boolean;
+  /** Stack traces and internal error messages are shown to clients only in development (the profile, NODE_ENV not test). */
   development: boolean;
   host: string;
   port: number;
@@ -283,24 +373,12 @@ export function subgraphVariableNames(name: SubgraphName) {
 
 const procurementInnovationsUrlVariable = 'PROCUREMENT_INNOVATIONS_URL';
 
-/** Procurement's own settings beside the common subgraph ones: where it asks about innovations, and its deadlines. */
+/** Procurement's own settings beside the common subgraph ones: where it asks about innovations (its deadlines are law, in subgraphs/procurement/deadlines.ts). */
 export interface ProcurementConfig {
   /** The innovations subgraph, asked through federation `_entities` when a buyer shortlists innovations. */
   innovationsUrl: string;
   innovationsTimeoutMs: number;
 }
-
-/** The working-day rules of a further competition and an award (Procurement Act 2023 and IPS practice). */
-export const procurementDeadlines = {
-  /** Standstill between award and contract: 8 working days under the Procurement Act 2023. */
-  standstillWorkingDays: 8,
-  /** Fewest working days between publishing and the clarification cut-off. */
-  minimumClarificationWorkingDays: 2,
-  /** Fewest working days between the clarification cut-off and the response deadline. */
-  minimumResponseWorkingDaysAfterClarification: 1,
-  /** Most working days a buyer may give suppliers to respond. */
-  maximumResponseWorkingDays: 60,
-} as const;
 
 export function loadProcurementConfig(env: Environment): ProcurementConfig {
   const values = parse(
@@ -353,25 +431,26 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
       GATEWAY_SUBGRAPH_SECRET: secret.default(developmentSubgraphSecret),
       [names.metricsPort]: port.optional(),
-      ...httpLimitsSchema,
+      ...subgraphHttpLimitsSchema,
       ...observabilitySchema,
     }),
     raw,
     [
-      ...(raw.NODE_ENV === 'production' && !raw[names.databaseUrl]
-        ? [`${names.databaseUrl}: is required in production (the embedded database is for development and tests)`]
+      ...(raw.IPS_PROFILE !== developmentProfile && !raw[names.databaseUrl]
+        ? [`${names.databaseUrl}: is required outside the development profile (the embedded database is for development and tests)`]
         : []),
-      ...(raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.SEED_DEMO_DATA ?? '')
-        ? ['SEED_DEMO_DATA: must not be true in production (the demo data set holds well-known people and roles)']
+      ...(raw.IPS_PROFILE !== developmentProfile && ['true', '1', 'yes'].includes(raw.SEED_DEMO_DATA ?? '')
+        ? ['SEED_DEMO_DATA: is refused outside the development profile (the demo data set holds well-known people and roles)']
         : []),
       ...subgraphSecretProblems(raw),
     ],
   );
   const environment = values.NODE_ENV as SubgraphConfig['nodeEnv'];
+  const profileFlags = developmentProfileOf(values);
   return {
     name,
     nodeEnv: environment,
-    development: environment === 'development',
+    ...profileFlags,
     host: values[names.host] as string,
     port: values[names.port] as number,
     database: {
@@ -382,7 +461,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       connectionTimeoutMs: values.DB_CONNECTION_TIMEOUT_MS as number,
     },
     seedDemoData: values.SEED_DEMO_DATA as boolean,
-    exposeStatementCount: environment !== 'production',
+    exposeStatementCount: profileFlags.developmentProfile,
     gatewaySecret: values.GATEWAY_SUBGRAPH_SECRET as string,
     gatewayAssertionLifetimeMs: values.GATEWAY_ASSERTION_LIFETIME_MS as number,
     http: httpLimits(values),
@@ -404,6 +483,9 @@ function subgraphSecretProblems(raw: Record<string, string | undefined>): string
 
 export interface GatewayConfig {
   nodeEnv: 'development' | 'test' | 'production';
+  /** Started with IPS_PROFILE=development: persona sign-in, public /metrics, statement counts. */
+  developmentProfile: boolean;
+  /** Stack traces, suggestions and introspection for everyone (the profile, NODE_ENV not test). */
   development: boolean;
   host: string;
   port: number;
@@ -418,9 +500,15 @@ export interface GatewayConfig {
   authentication: AuthenticationConfig;
   http: HttpLimits;
   limits: OperationLimits;
+  rateLimit: RateLimitConfig;
   observability: ObservabilityConfig;
   /** Anonymous query answers shared for a few seconds (gateway/public-response-cache.ts); off when absent. */
   publicCache: { ttlSeconds: number; maxBytes: number } | undefined;
+  /**
+   * Where clients reach the gateway (`PUBLIC_BASE_URL`, no trailing slash), for links the gateway
+   * writes into documents (the OCDS package `uri`), never taken from a request's Host header.
+   */
+  publicBaseUrl: string | undefined;
 }
 
 /**
@@ -461,6 +549,7 @@ export function gatewayVariableNames() {
     metricsPort: 'GATEWAY_METRICS_PORT',
     publicCacheSeconds: 'GATEWAY_PUBLIC_CACHE_SECONDS',
     publicCacheMaxMegabytes: 'GATEWAY_PUBLIC_CACHE_MAX_MB',
+    publicBaseUrl: 'PUBLIC_BASE_URL',
     subgraphUrl: (name: SubgraphName) => `${environmentPrefix(name)}_URL`,
   };
 }
@@ -485,9 +574,11 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       names.metricsPort,
       names.publicCacheSeconds,
       names.publicCacheMaxMegabytes,
+      names.publicBaseUrl,
       'NODE_ENV',
       ...httpLimitNames,
       ...operationLimitNames,
+      ...rateLimitNames,
       ...observabilityNames,
       ...urlKeys,
     ].map((key) => [key, read(env, key)]),
@@ -544,8 +635,10 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
         .max(300)
         .default(production ? 5 : 0),
       [names.publicCacheMaxMegabytes]: positiveInt.default(64),
+      [names.publicBaseUrl]: publicBaseUrl.optional(),
       ...httpLimitsSchema,
       ...operationLimitsSchema,
+      ...rateLimitSchema,
       ...observabilitySchema,
     }),
     raw,
@@ -553,9 +646,10 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
   );
   const environment = values.NODE_ENV as GatewayConfig['nodeEnv'];
   const publicCacheSeconds = values[names.publicCacheSeconds] as number;
+  const profileFlags = developmentProfileOf(values);
   return {
     nodeEnv: environment,
-    development: environment === 'development',
+    ...profileFlags,
     host: values[names.host] as string,
     port: values[names.port] as number,
     supergraphPath: values[names.supergraphPath] as string | undefined,
@@ -564,7 +658,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       string
     >,
     subgraphTimeoutMs: values[names.subgraphTimeoutMs] as number,
-    exposeStatementCount: environment !== 'production',
+    exposeStatementCount: profileFlags.developmentProfile,
     gatewaySecret: values[names.gatewaySecret] as string,
     gatewayAssertionLifetimeMs: values[names.assertionLifetimeMs] as number,
     authentication: values[names.jwksUrl]
@@ -584,11 +678,13 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
         },
     http: httpLimits(values),
     limits: operationLimits(values),
+    rateLimit: rateLimit(values),
     observability: observability(values, names.metricsPort, interactive),
     publicCache:
       publicCacheSeconds > 0
         ? { ttlSeconds: publicCacheSeconds, maxBytes: (values[names.publicCacheMaxMegabytes] as number) * 1024 * 1024 }
         : undefined,
+    publicBaseUrl: (values[names.publicBaseUrl] as string | undefined)?.replace(/\/+$/, ''),
   };
 }
 
@@ -602,6 +698,9 @@ function operationLimits(values: Record<string, unknown>): OperationLimits {
     listSizeEstimate: values.OPERATION_LIST_SIZE_ESTIMATE as number,
     maxResponseBytes: values.RESPONSE_MAX_BYTES as number,
     maxStringLength: values.INPUT_MAX_STRING_LENGTH as number,
+    maxTokens: values.OPERATION_MAX_TOKENS as number,
+    maxFields: values.OPERATION_MAX_FIELDS as number,
+    maxFragments: values.OPERATION_MAX_FRAGMENTS as number,
   };
 }
 

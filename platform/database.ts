@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { StatementCountingLogger } from './statement-counter';
@@ -19,15 +19,17 @@ export interface SubgraphDatabase {
   close(): Promise<void>;
 }
 
+/** Entity classes and migrations, in TypeORM's own option types (which accept any class as a `Function`). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
+
 export interface OpenDatabaseOptions {
   /** PostgreSQL schema that holds this subgraph's tables (and its migrations table). */
   schema: string;
   url: string;
   pool: Pick<DatabaseConfig, 'poolMax' | 'statementTimeoutMs' | 'connectionTimeoutMs'>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  entities: EntityList;
+  migrations: MigrationList;
   logErrors: boolean;
   /** Stopped when the database is closed (the embedded server this process started). */
   owned?: EmbeddedPostgres;

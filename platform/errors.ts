@@ -38,6 +38,17 @@ export const ErrorCode = {
    * Refused before any subgraph is called.
    */
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /**
+   * The client (a signed-in person, or an anonymous client's address) made more requests than the
+   * gateway allows per minute; `extensions.retryAfterSeconds` (and the Retry-After header) says
+   * when to try again. Answered with HTTP 429 before the operation is looked at.
+   */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /**
+   * An invitation to an address outside the email domains the organisation restricts invitations
+   * to (`Organisation.invitationDomains`); `extensions.allowedDomains` lists them.
+   */
+  EMAIL_DOMAIN_NOT_ALLOWED: 'EMAIL_DOMAIN_NOT_ALLOWED',
   /** The answer grew past the response size limit; the part that overflowed is missing. */
   RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
   /** Anything unexpected. The message is generic outside development. */
@@ -103,6 +114,17 @@ export function databaseErrorFor(error: unknown): { code: ErrorCode; message: st
   return databaseErrorCodes[sqlState] ?? (sqlState.startsWith('22') ? dataException : undefined);
 }
 
+/**
+ * Apollo refuses some malformed requests itself with a 4xx status and no code (a persisted query's
+ * unsupported version, a hash that does not match its query): the client's to fix, so BAD_REQUEST
+ * with Apollo's message, never an internal error with a stack trace in the log (issue 22).
+ */
+function isUncodedClientRefusal(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** graphql-js appends "Did you mean …?" to some messages; outside development that leaks the schema. */
 function withoutSuggestions(message: string): string {
   return message.replace(/ ?Did you mean [^?]*\?/g, '');
@@ -124,6 +146,7 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
       return { ...formatted, message: withoutSuggestions(formatted.message), extensions };
     }
     const original = unwrapResolverError(error);
+    if (isUncodedClientRefusal(original)) return { message: original.message, extensions: { code: ErrorCode.BAD_REQUEST } };
     const database = databaseErrorFor(original);
     if (database) {
       return {

@@ -1,5 +1,5 @@
 import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
-import type { Identity } from './identity';
+import type { Caller, Identity, SignInClaims, Viewer } from './identity';
 
 /**
  * How identity crosses from the gateway to the subgraphs. For every subgraph request the gateway
@@ -74,7 +74,13 @@ function bodyDigest(body: AssertedBody): string {
 /** One request's fetches share one viewer object: encode it once. */
 const encodedIdentities = new WeakMap<object, string>();
 
-function encodeIdentity(identity: Identity): string {
+/**
+ * The identity part: the viewer's JSON; for a newcomer (a verified token naming nobody registered
+ * yet, platform/identity.ts `Caller`) `{"newcomer":{email,issuer,subject}}`, which has no
+ * `personId` and is never read as a viewer; empty for anonymous.
+ */
+function encodeIdentity(identity: Identity, newcomer?: SignInClaims | null): string {
+  if (!identity && newcomer) return Buffer.from(JSON.stringify({ newcomer }), 'utf8').toString('base64url');
   if (!identity) return '';
   let encoded = encodedIdentities.get(identity);
   if (encoded === undefined) {
@@ -97,6 +103,8 @@ export interface CreateGatewayAssertionOptions {
   body: AssertedBody;
   /** Who is asking, as the gateway established it; null for anonymous (or the gateway itself). */
   identity: Identity;
+  /** With a null identity: the verified claims of a caller not registered yet (accepting an invitation). */
+  newcomer?: SignInClaims | null;
   secret: GatewayAssertionSecret;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: number;
@@ -110,7 +118,7 @@ export function createGatewayAssertion(options: CreateGatewayAssertionOptions): 
   const expires = (now + (options.lifetimeMs ?? defaultGatewayAssertionLifetimeMs)).toString(36);
   nonceCounter = (nonceCounter + 1) % Number.MAX_SAFE_INTEGER;
   const nonce = `${noncePrefix}${nonceCounter.toString(36)}`;
-  const identity = encodeIdentity(options.identity);
+  const identity = encodeIdentity(options.identity, options.newcomer);
   const signature = mac(prepareGatewayKey(options.secret), options.subgraph, issuedAt, expires, nonce, options.body, identity);
   return `${version}.${issuedAt}.${expires}.${nonce}.${identity}.${signature.toString('base64url')}`;
 }
@@ -152,8 +160,13 @@ export interface VerifyGatewayAssertionOptions {
 
 const base36 = /^[0-9a-z]{1,12}$/;
 
-/** The identity in a valid assertion; throws GatewayAssertionError for anything else. */
+/** The identity in a valid assertion (null for a newcomer too); throws GatewayAssertionError for anything else. */
 export function verifyGatewayAssertion(options: VerifyGatewayAssertionOptions): Identity {
+  return verifyGatewayAssertionCaller(options).viewer;
+}
+
+/** The caller in a valid assertion: the viewer, or a newcomer's claims; throws GatewayAssertionError for anything else. */
+export function verifyGatewayAssertionCaller(options: VerifyGatewayAssertionOptions): Caller {
   const { assertion } = options;
   if (!assertion) throw new GatewayAssertionError('missing');
   const parts = assertion.split('.');
@@ -173,5 +186,7 @@ export function verifyGatewayAssertion(options: VerifyGatewayAssertionOptions): 
     throw new GatewayAssertionError('lifetime too long');
   }
   if (options.replayGuard && !options.replayGuard.admit(nonce, expiry, now)) throw new GatewayAssertionError('replayed');
-  return identity ? (JSON.parse(Buffer.from(identity, 'base64url').toString('utf8')) as Identity) : null;
+  if (!identity) return { viewer: null, newcomer: null };
+  const decoded = JSON.parse(Buffer.from(identity, 'base64url').toString('utf8')) as Viewer | { newcomer: SignInClaims };
+  return 'newcomer' in decoded ? { viewer: null, newcomer: decoded.newcomer } : { viewer: decoded, newcomer: null };
 }

@@ -56,6 +56,9 @@ export function sharedApolloOptions(options: { development: boolean; exposeState
     includeStacktraceInErrorResponses: options.development,
     introspection: options.development,
     hideSchemaDetailsFromClientErrors: !options.development,
+    // Apollo derives its remaining defaults (landing page, stack traces) from process.env.NODE_ENV,
+    // which may be unset on a real deployment: decide them by the profile instead.
+    nodeEnv: options.development ? 'development' : 'production',
     // Apollo's own token limit rejects oversized documents with a proper 400, unlike some plugins.
     parseOptions: { maxTokens: 10_000 },
     stopOnTerminationSignals: false,
@@ -84,7 +87,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   adoptForwardedRequestId?: boolean;
   /** Establishes who is asking, before any resolver runs; throws AuthenticationError to refuse. */
   authenticate: (request: Request) => Promise<Identity>;
-  context: (viewer: Identity) => Promise<TContext>;
+  /** The request too, for what authentication established beyond the viewer (a newcomer's claims). */
+  context: (viewer: Identity, request: Request) => Promise<TContext>;
   /** Further routes behind the same authentication (e.g. members' identity lookup). */
   internalRoutes?: (router: express.Router) => void;
   http: HttpLimits;
@@ -92,6 +96,13 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxResponseBytes?: number;
   /** Public routes beside /graphql that authenticate for themselves (the explorer, calendar files). */
   publicRoutes?: (app: Express) => void;
+  /**
+   * Run on `/graphql` after authentication and before Apollo (the gateway's rate limit and its
+   * operation limits counted before validation); each may answer the request itself.
+   */
+  beforeGraphQL?: express.RequestHandler[];
+  /** Run on `/graphql` before the body is read (the gateway's rate limit of anonymous clients). */
+  beforeBody?: express.RequestHandler[];
 }
 
 /** The body bytes exactly as received, kept for the gateway assertion's digest (empty if none). */
@@ -139,6 +150,72 @@ const jsonErrors: ErrorRequestHandler = (error: { type?: string; status?: number
       },
     ],
   });
+};
+
+/**
+ * How deeply a request's JSON may nest. Input objects here nest a few levels; a body nested 10,000
+ * deep overflowed the stack of code that walks variables and answered 500 (issue 22).
+ */
+export const maxRequestNesting = 64;
+
+/** Whether `value` nests deeper than `limit` (walked without recursion, stopping at the first too deep). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [next, depth] = pending.pop()!;
+    if (typeof next !== 'object' || next === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(next) ? next : Object.values(next)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+const persistedQueryShape = '`extensions.persistedQuery` must be { "version": 1, "sha256Hash": "<64 hexadecimal characters>" }.';
+
+/** What is wrong with one operation's `extensions.persistedQuery` (automatic persisted queries), if anything. */
+function malformedPersistedQuery(extensions: unknown): string | undefined {
+  if (typeof extensions !== 'object' || extensions === null || !('persistedQuery' in extensions)) return undefined;
+  const persisted = (extensions as { persistedQuery: unknown }).persistedQuery;
+  if (typeof persisted !== 'object' || persisted === null || Array.isArray(persisted)) return persistedQueryShape;
+  const { version, sha256Hash } = persisted as { version?: unknown; sha256Hash?: unknown };
+  return version === 1 && typeof sha256Hash === 'string' && /^[0-9a-fA-F]{64}$/.test(sha256Hash) ? undefined : persistedQueryShape;
+}
+
+/** A GET parameter holding JSON, parsed; anything unparsable is left for Apollo to refuse. */
+function jsonParameter(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses, with 400 BAD_REQUEST before authentication or Apollo, request shapes that Apollo or our
+ * plugins would otherwise meet with an exception: JSON nested deeper than `maxRequestNesting`, and
+ * a malformed persisted-query extension (Apollo reads `persistedQuery.version` and `sha256Hash`
+ * of whatever it is given). A POST body may be one operation or a batch; a GET carries
+ * `variables` and `extensions` as JSON parameters.
+ */
+const refuseMalformedRequests: express.RequestHandler = (request, response, next) => {
+  const operations: unknown[] =
+    request.method === 'GET'
+      ? [{ variables: jsonParameter(request.query.variables), extensions: jsonParameter(request.query.extensions) }]
+      : Array.isArray(request.body)
+        ? request.body
+        : [request.body];
+  let problem: string | undefined;
+  if (operations.some((operation) => nestsDeeperThan(operation, maxRequestNesting))) {
+    problem = `The request nests deeper than the ${maxRequestNesting} levels allowed.`;
+  } else {
+    for (const operation of operations) {
+      problem ??= malformedPersistedQuery((operation as { extensions?: unknown } | null)?.extensions);
+    }
+  }
+  if (!problem) return next();
+  const requestId = currentRequestContext()?.requestId;
+  response.status(400).json({ errors: [{ message: problem, extensions: { code: ErrorCode.BAD_REQUEST, ...(requestId ? { requestId } : {}) } }] });
 };
 
 function refuse(response: Response, message: string): void {
@@ -208,14 +285,17 @@ export async function serveGraphQL<TContext extends BaseContext>(
   }
   app.use(
     '/graphql',
+    ...(options.beforeBody ?? []),
     json,
+    refuseMalformedRequests,
     authenticate,
+    ...(options.beforeGraphQL ?? []),
     expressMiddleware(options.apollo, {
-      context: async ({ res }) => options.context((res.locals.viewer ?? null) as Identity),
+      context: async ({ req, res }) => options.context((res.locals.viewer ?? null) as Identity, req),
     }),
   );
   app.use(jsonErrors);
-  const listening = await listen(app, options.host, options.port, options.http);
+  const listening = await listen(app, options.host, options.port, options.http, (limit) => options.metrics.connectionsRefused.inc({ limit }));
   let metrics: Listening | undefined;
   try {
     metrics = await serveMetrics(options.metrics, options.observability, options.http);

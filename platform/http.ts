@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express, { type Express } from 'express';
 import type { HttpLimits } from './config';
+import { logger } from './logger';
 
 /**
  * Liveness says the process is up; readiness says it can do its job (for a subgraph: the database
@@ -26,7 +27,63 @@ export function addHealthRoutes(app: Express, isReady: () => Promise<Readiness>)
 export function createApp(): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express takes its `env` from NODE_ENV (unset means development) and then puts stack traces in
+  // its own error pages. Errors are answered as JSON by platform/graphql-http.ts; should one ever
+  // reach Express's page, it carries no trace whatever NODE_ENV says.
+  app.set('env', 'production');
   return app;
+}
+
+/** Which cap closed a connection: the process's (`HTTP_MAX_CONNECTIONS`) or one address's. */
+export type ConnectionLimit = 'process' | 'address';
+
+/** Refusals are logged at most this often (a flood would otherwise become a flood of log lines). */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Caps open connections: Node closes any past `maxConnections` before the server sees it (the
+ * 'drop' event), and a connection from an address that already holds `maxConnectionsPerAddress`
+ * is destroyed as it arrives, before any byte is read, so one host holding thousands of slow
+ * connections cannot take the descriptors every other client needs. The address is the TCP peer:
+ * behind a reverse proxy that is the proxy (README, "Connections").
+ */
+function capConnections(server: Server, limits: HttpLimits, onRefused?: (limit: ConnectionLimit) => void): void {
+  let quietUntil = 0;
+  let unlogged = 0;
+  const refused = (limit: ConnectionLimit) => {
+    onRefused?.(limit);
+    const now = Date.now();
+    if (now < quietUntil) {
+      unlogged += 1;
+      return;
+    }
+    // No client address in the line: logs carry no personal data (README, "Operating it").
+    logger().warn(
+      { limit, maxConnections: limits.maxConnections, maxConnectionsPerAddress: limits.maxConnectionsPerAddress, refusedSinceLastLine: unlogged },
+      'connection refused: too many open connections',
+    );
+    unlogged = 0;
+    quietUntil = now + REFUSAL_LOG_INTERVAL_MS;
+  };
+  server.maxConnections = limits.maxConnections;
+  server.on('drop', () => refused('process'));
+  if (limits.maxConnectionsPerAddress <= 0) return;
+  const openByAddress = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const open = openByAddress.get(address) ?? 0;
+    if (open >= limits.maxConnectionsPerAddress) {
+      socket.destroy();
+      refused('address');
+      return;
+    }
+    openByAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (openByAddress.get(address) ?? 1) - 1;
+      if (left > 0) openByAddress.set(address, left);
+      else openByAddress.delete(address);
+    });
+  });
 }
 
 export interface Listening {
@@ -38,7 +95,13 @@ export interface Listening {
 /** Node checks header and request timeouts only this often (30 s by default). */
 const TIMEOUT_CHECK_INTERVAL_MS = 250;
 
-export function listen(app: Express, host: string, port: number, limits: HttpLimits): Promise<Listening> {
+export function listen(
+  app: Express,
+  host: string,
+  port: number,
+  limits: HttpLimits,
+  onRefusedConnection?: (limit: ConnectionLimit) => void,
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     // A client that trickles its headers or body is cut off with 408 after these limits, instead
     // of holding a connection for Node's defaults (60 s for headers, 300 s for the request).
@@ -52,6 +115,7 @@ export function listen(app: Express, host: string, port: number, limits: HttpLim
       app,
     );
     server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+    capConnections(server, limits, onRefusedConnection);
     server.listen(port, host);
     server.once('error', reject);
     server.once('listening', () => {

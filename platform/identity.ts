@@ -76,3 +76,15 @@ export type SignInResult =
   | { status: 'unknown' }
   /** The person with this email is bound to another issuer subject, or this subject to another person. */
   | { status: 'subject-mismatch' };
+
+/**
+ * Who is asking, in full: the registered person (or null), and for a caller whose verified token
+ * names nobody registered yet, that token's claims (`newcomer`). A newcomer is anonymous to every
+ * policy (`viewer` is null); the one thing they may do is accept an invitation sent to their
+ * token's email address, which creates their person bound to the token's issuer and subject
+ * (subgraphs/members/services/invitation.service.ts). The gateway refuses them everything else.
+ */
+export interface Caller {
+  viewer: Identity;
+  newcomer: SignInClaims | null;
+}

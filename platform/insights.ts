@@ -1,5 +1,6 @@
 import { badUserInput, forbidden, unauthenticated } from './errors';
 import { hasPlatformRole, type Identity } from './identity';
+import { readListSize, type ListBound } from './pagination';
 
 /**
  * Analyst insights: aggregates each subgraph computes in SQL over the data it owns
@@ -99,8 +100,20 @@ export function groupedInsightSql<Dimension extends string>(insight: GroupedInsi
     `${grouped.length > 0 ? `GROUPING(${grouped.join(', ')}) <> 0` : 'TRUE'} AS is_total`,
   ];
   const grouping = grouped.length > 0 ? `GROUP BY GROUPING SETS ((${grouped.join(', ')}), ())` : '';
-  const order = grouped.length > 0 ? `ORDER BY is_total, ${grouped.map((expression) => `${expression} NULLS LAST`).join(', ')}` : '';
-  return `SELECT ${columns.join(',\n       ')}\n  ${insight.from}\n  ${grouping}\n  ${order}`;
+  // The total first, then the groups: the LIMIT keeps the total and the most groups `first` may ask for.
+  const order = grouped.length > 0 ? `ORDER BY is_total DESC, ${grouped.map((expression) => `${expression} NULLS LAST`).join(', ')}` : '';
+  return `SELECT ${columns.join(',\n       ')}\n  ${insight.from}\n  ${grouping}\n  ${order}\n  LIMIT ${INSIGHT_GROUPS.max + 1}`;
+}
+
+/**
+ * An insight's `groups(first)`: the first groups in the documented order (default 100, at most
+ * 1,000). Groups by ROUTE, LOT or MONTH grow with the data, so the statement itself stops after
+ * the total and `max` groups (groupedInsightSql's LIMIT) and `first` cuts the answer.
+ */
+export const INSIGHT_GROUPS: ListBound = { default: 100, max: 1000 };
+
+export function firstGroups<Group>(groups: readonly Group[], first: number | null | undefined): Group[] {
+  return groups.slice(0, readListSize(first, INSIGHT_GROUPS));
 }
 
 /** Splits the statement's rows into the groups and the total (there is always a total row). */

@@ -46,6 +46,14 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** Connections closed on arrival by the caps of platform/http.ts (`process` or `address`). */
+  readonly connectionsRefused = new Counter({
+    name: 'ips_connections_refused_total',
+    help: 'Connections closed as they arrived: past HTTP_MAX_CONNECTIONS (process) or HTTP_MAX_CONNECTIONS_PER_ADDRESS (address)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'ips_process_' });

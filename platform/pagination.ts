@@ -82,6 +82,31 @@ export function readPage(args: ConnectionArgs): Page {
 }
 
 /**
+ * A list field without pages (issue 22 item 8: no list grows without bound in one answer) takes
+ * `first: Int = <default>`: the answer holds at most that many items, in the field's documented
+ * order, and the gateway prices the field by it. `max` is the most a client may ask for.
+ */
+export interface ListBound {
+  default: number;
+  max: number;
+}
+
+/** Most bounded lists: the same sizes as a connection's page. */
+export const LIST_BOUND: ListBound = { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
+
+/** Lists people read in full more often (an event's registrations, a support conversation): larger pages. */
+export const LONG_LIST_BOUND: ListBound = { default: DEFAULT_PAGE_SIZE * 5, max: MAX_PAGE_SIZE * 10 };
+
+/** Validates `first` of a bounded list: 1 to `bound.max` (null means the default); refused otherwise, never cut silently. */
+export function readListSize(first: number | null | undefined, bound: ListBound = LIST_BOUND): number {
+  const size = first ?? bound.default;
+  if (!Number.isInteger(size) || size < 1 || size > bound.max) {
+    throw badUserInput(`"first" must be between 1 and ${bound.max}; it was ${size}.`, 'first');
+  }
+  return size;
+}
+
+/**
  * Turns up to `page.size + 1` rows, already in order, into a connection. The extra row only tells
  * whether there is a next page.
  */

@@ -6,20 +6,26 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Request, Router } from 'express';
 import { parse, type DocumentNode } from 'graphql';
-import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { requireActiveMembership } from './active-membership';
 import type { SubgraphConfig } from './config';
-import { openConfiguredDatabase, type SubgraphDatabase } from './database';
-import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertion } from './gateway-assertion';
+import { openConfiguredDatabase, type EntityList, type MigrationList, type SubgraphDatabase } from './database';
+import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertionCaller } from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { ServiceMetrics, type PoolStatistics } from './metrics';
 import { schemaDirectory } from './paths';
-import type { Identity } from './identity';
+import type { Caller, Identity, SignInClaims } from './identity';
 import type { SubgraphName } from './subgraph-names';
 
 /** What a subgraph knows about one request: its database and who is asking. */
 export interface RequestScope {
   dataSource: DataSource;
   viewer: Identity;
+  /**
+   * A caller whose verified token names nobody registered yet (`viewer` is null): the token's
+   * claims, which members reads to accept an invitation sent to that address. Absent otherwise.
+   */
+  newcomer?: SignInClaims | null;
 }
 
 /**
@@ -30,10 +36,8 @@ export interface RequestScope {
 export interface SubgraphModule<TContext extends BaseContext> {
   name: SubgraphName;
   resolvers: object;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  entities: EntityList;
+  migrations: MigrationList;
   /** Called once per request: a fresh set of DataLoaders, so nothing is cached across requests. */
   createContext(request: RequestScope): TContext;
   /** Inserts the demo data set when the subgraph's tables are empty; a no-op otherwise. */
@@ -54,7 +58,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
   return new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: loadSubgraphTypeDefs(module.name),
-      resolvers: module.resolvers as GraphQLResolverMap<unknown>,
+      // Every mutation of every subgraph refuses people whose organisation is not an active member
+      // (platform/active-membership.ts): one rule, applied here so no subgraph can forget it.
+      resolvers: requireActiveMembership(module.resolvers) as GraphQLResolverMap<unknown>,
     }),
     ...shared,
     // Traces are only useful to Apollo usage reporting, which nothing here consumes.
@@ -71,10 +77,10 @@ export function createSubgraphServer<TContext extends BaseContext>(
 function authenticateGatewayRequest(
   request: Request,
   verification: { subgraph: SubgraphName; secret: string; maxLifetimeMs: number; replayGuard: GatewayAssertionReplayGuard; now: () => number },
-): Identity {
+): Caller {
   try {
     if (request.method !== 'POST') throw new Error('only POST is accepted');
-    return verifyGatewayAssertion({
+    return verifyGatewayAssertionCaller({
       assertion: request.get(gatewayAssertionHeader),
       subgraph: verification.subgraph,
       body: rawBodyOf(request),
@@ -149,6 +155,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
     replayGuard: new GatewayAssertionReplayGuard(),
     now: options.now ?? Date.now,
   };
+  // A newcomer's claims, from the assertion to the request's context (serveGraphQL passes the viewer only).
+  const newcomers = new WeakMap<Request, SignInClaims>();
   try {
     const listening = await serveGraphQL({
       apollo,
@@ -159,8 +167,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
       metrics,
       observability: config.observability,
       adoptForwardedRequestId: true,
-      authenticate: async (request) => authenticateGatewayRequest(request, verification),
-      context: async (viewer) => module.createContext({ dataSource: database.dataSource, viewer }),
+      authenticate: async (request) => {
+        const caller = authenticateGatewayRequest(request, verification);
+        if (caller.newcomer) newcomers.set(request, caller.newcomer);
+        return caller.viewer;
+      },
+      context: async (viewer, request) =>
+        module.createContext({ dataSource: database.dataSource, viewer, newcomer: newcomers.get(request) ?? null }),
       internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
       http: config.http,
     });

@@ -76,17 +76,18 @@ const sqlArray = (values: readonly string[]) => `ARRAY[${values.map((v) => `'${v
 
 /** Adds `count` innovations (about 80% APPROVED), with confirmed evidence for ~30% and certifications for ~20%. */
 export async function bulkInsert(client: Client, count: number): Promise<void> {
-  const word = (n: number) => `(${sqlArray(words)})[1 + floor(random() * ${words.length})::int]`;
+  // A random word from the list: random() runs once per row at each place this expression appears.
+  const word = `(${sqlArray(words)})[1 + floor(random() * ${words.length})::int]`;
   await client.query('SELECT setseed(0.42)');
   await client.query(`
     INSERT INTO innovations.innovation (supplier_id, title, summary, description, category, tags, trl, status, pricing_model, created_at)
     SELECT (${sqlArray(demoSuppliers.map((s) => s.id))})[1 + floor(random() * ${demoSuppliers.length})::int]::uuid,
-           initcap(${word(1)} || ' ' || ${word(2)} || ' ' || ${word(3)}) || ' ' || g,
-           'A ' || ${word(4)} || ' ' || ${word(5)} || ' for highway authorities.',
-           'Deployed with ' || ${word(6)} || ' and ' || ${word(7)} || '; it reduces ' || ${word(8)} || ' costs. ' || repeat('Field notes. ', 20)
+           initcap(${word} || ' ' || ${word} || ' ' || ${word}) || ' ' || g,
+           'A ' || ${word} || ' ' || ${word} || ' for highway authorities.',
+           'Deployed with ' || ${word} || ' and ' || ${word} || '; it reduces ' || ${word} || ' costs. ' || repeat('Field notes. ', 20)
              || CASE WHEN random() < 0.0005 THEN ' ${rareWord[0]!.toUpperCase()}${rareWord.slice(1)} markings.' ELSE '' END,
            (${sqlArray(categories)})[1 + floor(random() * ${categories.length})::int],
-           ARRAY[${word(9)}, ${word(10)}],
+           ARRAY[${word}, ${word}],
            1 + floor(random() * 9)::int,
            CASE WHEN random() < 0.8 THEN 'APPROVED' ELSE 'DRAFT' END,
            'PER_UNIT',

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
-import { startInProcessGraph } from '../gateway/in-process';
+import { startInProcessGraph } from './in-process-graph';
 import { configureLogging } from '../platform/logger';
 import { GatewayMetrics } from '../platform/metrics';
 import {
@@ -29,6 +29,7 @@ import { subgraphModules } from '../subgraphs';
 import { benchMix, sampleQuery, samplesFrom, type BenchOperation, type BenchRequest } from './bench-mix';
 import { makeLoopbackCertificate, startBenchIssuer, type BenchIssuer } from './bench-identity';
 import { runSearchBenchmark } from './bench-search';
+import { runValidationAttackBenchmark } from './bench-validation-attack';
 import { createScratchDatabase } from './scratch-database';
 import { startStack, type RunningStack } from './stack';
 
@@ -61,6 +62,10 @@ import { startStack, type RunningStack } from './stack';
  *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) and subgraphs into DIR (--cpu-prof)
  *   npm run bench -- --search        the catalogue search at 1,000, 10,000 and 100,000 innovations instead
  *                                    (3 rounds, or --rounds=N)
+ *   npm run bench -- --validation-attack
+ *                                    a cheap query's p95 alone and under 4 clients looping on abusive
+ *                                    documents, rate limit off and on (scripts/bench-validation-attack.ts;
+ *                                    --quick: 3 s per measurement; --rate-limit=off|on: only that one)
  */
 interface BenchOptions {
   quick: boolean;
@@ -557,6 +562,10 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
       // a few thousand req/s that no keep-alive client honouring the header would meet (Hive has
       // no such limit). The benchmark lifts it; production keeps it.
       HTTP_MAX_REQUESTS_PER_SOCKET: '100000000',
+      // Thousands of requests a second from one address and a few people: the per-client rate
+      // limit would measure itself. The benchmark compares gateways, so it is off (Hive has none);
+      // `--validation-attack` measures it.
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
       GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
       AUTH_JWKS_URL: issuer.jwksUrl,
       AUTH_ISSUER: issuer.issuer,
@@ -735,6 +744,12 @@ async function main(): Promise<void> {
     return;
   }
   const certificates = argv.find((a) => a.startsWith('--certificates='))!.slice('--certificates='.length);
+  if (argv.includes('--validation-attack')) {
+    const rateLimit = argv.find((a) => a.startsWith('--rate-limit='))?.slice('--rate-limit='.length);
+    if (rateLimit !== undefined && rateLimit !== 'off' && rateLimit !== 'on') throw new Error('--rate-limit= takes off or on');
+    await runValidationAttackBenchmark(config, { quick: argv.includes('--quick'), certificateDirectory: certificates, rateLimit });
+    return;
+  }
   await runBenchmark(config, benchOptions(config, argv), certificates);
 }
 

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     SEED_DEMO_DATA: 'true',
     DATA_DIR: dataDir,
     GATEWAY_PORT: String(basePort),
+    // CHAOS_RATE requests a second from one address would meet the per-client rate limit.
+    GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
   };
   for (const [index, name] of subgraphNames.entries()) env[subgraphVariableNames(name).port] = String(basePort + index + 1);
   const databases: ScratchDatabase[] = [];

@@ -84,11 +84,17 @@ const serviceStopGraceMs = 2_500;
 /** The database stops after the services, so the whole stack is down within 5 s. */
 const databaseStopGraceMs = 1_500;
 
-const compiledEntrypoint = (service: ServiceName) =>
+/**
+ * Under the development profile the gateway starts from scripts/development-gateway.ts, which hands
+ * it the demo personas for the explorer's sign-in; otherwise from gateway/main.ts, as in production.
+ */
+const gatewayEntrypoint = (developmentProfile: boolean) => (developmentProfile ? 'scripts/development-gateway.js' : 'gateway/main.js');
+
+const compiledEntrypoint = (service: ServiceName, developmentProfile: boolean) =>
   path.join(
     repositoryRoot,
     'dist',
-    service === 'gateway' ? 'gateway/main.js' : service === 'database' ? 'scripts/dev-database.js' : `subgraphs/${service}/main.js`,
+    service === 'gateway' ? gatewayEntrypoint(developmentProfile) : service === 'database' ? 'scripts/dev-database.js' : `subgraphs/${service}/main.js`,
   );
 
 function hostForClients(host: string): string {
@@ -242,7 +248,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const spawnService = (name: ServiceName, env: Environment) => {
     environments.set(name, env);
-    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...(options.nodeArguments?.(name) ?? []), compiledEntrypoint(name)], {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...(options.nodeArguments?.(name) ?? []), compiledEntrypoint(name, gateway.developmentProfile)], {
       cwd: repositoryRoot,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -136,7 +136,7 @@ function loadOrReport<T>(load: () => T): T {
   try {
     return load();
   } catch (error) {
-    if (error instanceof ConfigError) throw new Error(`config module rejects the compose environment:\n${error.message}`);
+    if (error instanceof ConfigError) throw new Error(`config module rejects the compose environment:\n${error.message}`, { cause: error });
     throw error;
   }
 }

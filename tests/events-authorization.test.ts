@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 const codes = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => (result.errors ?? []).map((e) => e.extensions?.code);
-const seededAt = () => new Date();
+/** The demo events are seeded relative to the graph's clock, which these tests do not move. */
+const seededAt = () => graph.clock.now();
 const webinar = () => buildDemoEvents(seededAt()).find((e) => e.key === fullWebinarKey)!;
 
 describe('join links, registrations and attendance on an event', () => {

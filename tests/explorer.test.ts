@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { getIntrospectionQuery, parse, print } from 'graphql';
 import { demoPersonas, type DemoPersona } from '../demo-data/personas';
+import { operationNameFor } from '../explorer/operation-name';
 import { mayIntrospect, usesIntrospection } from '../gateway/explorer/introspection-by-role';
 import { loadExampleOperations, parseExampleOperation } from '../gateway/explorer/operations';
 import { addExplorerRoutes, explorerContentSecurityPolicy, personaSignInEnabled } from '../gateway/explorer/routes';
@@ -10,6 +11,7 @@ import { CatalogueSearchDocument, type CatalogueSearchQuery, type CatalogueSearc
 import { loadGatewayConfig } from '../platform/config';
 import { createApp } from '../platform/http';
 import { subgraphNames } from '../platform/subgraph-names';
+import { demoExplorerPersonas } from '../scripts/explorer-personas';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
 import { personaViewer } from './support/viewers';
 
@@ -105,22 +107,36 @@ describe('example operations', () => {
   });
 });
 
+describe('the operation name the explorer sends', () => {
+  it('comes from the document sent, so a name left over from the previous example is never sent', () => {
+    expect(operationNameFor('query SupplierView { __typename }', 'BuyerView')).toBe('SupplierView');
+    expect(operationNameFor('# a comment\nquery SupplierView { __typename }', null)).toBe('SupplierView');
+    // Several operations: the one the caller picked, else none (the gateway then asks which).
+    expect(operationNameFor('query A { __typename } query B { __typename }', 'B')).toBe('B');
+    expect(operationNameFor('query A { __typename } query B { __typename }', 'C')).toBeUndefined();
+    expect(operationNameFor('{ __typename }', 'BuyerView')).toBeUndefined();
+    // Not a document: sent as it is, for the gateway to report the syntax error.
+    expect(operationNameFor('query A {', 'A')).toBe('A');
+  });
+});
+
 describe('typed operations (codegen client preset)', () => {
   it('gives front ends typed documents for the example operations', async () => {
     const variables: CatalogueSearchQueryVariables = { search: 'pothole', first: 3 };
     const result = await graph.execute<CatalogueSearchQuery>(print(CatalogueSearchDocument), variables);
     expect(result.errors).toBeUndefined();
     // Typed: a misspelt field here would not compile.
-    const titles: string[] = result.data!.innovations.edges.map(({ node }) => node.title);
+    const titles: string[] = result.data!.innovations!.edges.map(({ node }) => node.title);
     expect(titles.length).toBeGreaterThan(0);
-    expect(result.data!.innovations.edges.every(({ node }) => typeof node.supplier?.name === 'string')).toBe(true);
+    expect(result.data!.innovations!.edges.every(({ node }) => typeof node.supplier?.name === 'string')).toBe(true);
   });
 });
 
 describe('explorer routes', () => {
-  async function serve(env: Record<string, string>) {
+  async function serve(env: Record<string, string>, personas = demoExplorerPersonas) {
     const app = createApp();
-    addExplorerRoutes(app, loadGatewayConfig(env, subgraphNames));
+    // As the development launcher does: the gateway is handed the demo personas, and offers them only under the development profile.
+    addExplorerRoutes(app, loadGatewayConfig(env, subgraphNames), personas);
     app.use((_request, response) => response.status(418).end());
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -148,8 +164,16 @@ describe('explorer routes', () => {
       expect((await fetch(`${base}/graphql`, { headers: { accept: 'application/json' } })).status).toBe(418);
       expect((await fetch(`${base}/graphql?query={__typename}`, { headers: { accept: 'text/html' } })).status).toBe(418);
 
+      // Every demo persona, so a workflow can be walked: a supplier's admin, a second assessor…
       const personas = (await (await fetch(`${base}/explorer/personas`)).json()) as { key: string }[];
-      expect(personas.map((p) => p.key)).toContain('kent-buyer');
+      expect(personas.map((p) => p.key)).toEqual(demoPersonas.map((p) => p.key));
+      expect(personas.map((p) => p.key)).toEqual(expect.arrayContaining(['kent-buyer', 'resurface-admin', 'second-assessor']));
+      const secondAssessor = await fetch(`${base}/explorer/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ persona: 'second-assessor' }),
+      });
+      expect(((await secondAssessor.json()) as { token: string }).token).toMatch(/^ey/);
       const signIn = await fetch(`${base}/explorer/sign-in`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -158,6 +182,17 @@ describe('explorer routes', () => {
       expect(((await signIn.json()) as { token: string }).token).toMatch(/^ey/);
       const examples = await fetch(`${base}/explorer/operations.json`);
       expect(examples.status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('offers no personas when none were handed to it (gateway/main.ts), even under the development profile', async () => {
+    const { base, server } = await serve({ NODE_ENV: 'development', IPS_PROFILE: 'development' }, []);
+    try {
+      const html = await (await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } })).text();
+      expect(html).toContain('"signIn":"token"');
+      expect((await fetch(`${base}/explorer/personas`)).status).toBe(418);
     } finally {
       server.close();
     }

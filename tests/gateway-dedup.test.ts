@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { SubgraphHttpDataSource, type GatewayContext } from '../gateway/data-sources';
@@ -49,20 +49,27 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The stand-in subgraph: verifies the gateway's assertion, records the call, answers once released. */
+async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const text = await readBody(request);
+  const identity = verifyGatewayAssertion({
+    assertion: request.headers[gatewayAssertionHeader] as string,
+    subgraph,
+    body: text,
+    secret,
+  });
+  const entry = { body: JSON.parse(text), identity };
+  received.push(entry);
+  await released;
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(answerFor(entry)));
+}
+
 beforeAll(async () => {
-  server = createServer(async (request, response) => {
-    const text = await readBody(request);
-    const identity = verifyGatewayAssertion({
-      assertion: request.headers[gatewayAssertionHeader] as string,
-      subgraph,
-      body: text,
-      secret,
-    });
-    const entry = { body: JSON.parse(text), identity };
-    received.push(entry);
-    await released;
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(answerFor(entry)));
+  // A request the stand-in refuses (a bad assertion) gets a 500 the gateway reports, not an
+  // unhandled rejection and a request left hanging until the test times out.
+  server = createServer((request, response) => {
+    answer(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -90,11 +97,11 @@ function viewer(personId: string, organisationId: string): Viewer {
 const buyer = viewer('person-buyer', 'org-council');
 const supplier = viewer('person-supplier', 'org-supplier');
 
-function send(source: SubgraphHttpDataSource, query: string, viewerOf: Identity, variables?: Record<string, unknown>) {
+function send(source: SubgraphHttpDataSource, query: string, viewerOf: Identity, variables?: Record<string, unknown>, generation?: number) {
   return source.process({
     kind: 'incoming operation',
     request: { query, variables },
-    context: { viewer: viewerOf },
+    context: { viewer: viewerOf, generation },
     incomingRequestContext: {},
   } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
 }
@@ -131,6 +138,16 @@ test('two personas issuing the same query at once never share an answer', async 
   const results = await answers;
   expect(received.map((entry) => entry.identity?.personId ?? null).sort()).toEqual([null, supplier.personId, buyer.personId].sort());
   expect(results.map((result) => result.data)).toEqual([{ whoAmI: buyer.personId }, { whoAmI: supplier.personId }, { whoAmI: null }]);
+});
+
+test('a query of a later cache generation never joins a fetch begun in an earlier one (issue 22)', async () => {
+  const source = new SubgraphHttpDataSource(subgraph, url, 5_000, secret);
+  // The first fetch began before a write was answered (generation 4); the second request started
+  // after it (generation 5): it must get an answer read after the write, not the one in flight.
+  const answers = Promise.all([send(source, whoAmI, null, undefined, 4), send(source, whoAmI, null, undefined, 5), send(source, whoAmI, null, undefined, 5)]);
+  await releaseAfter(1);
+  await answers;
+  expect(received).toHaveLength(2);
 });
 
 test('identical concurrent mutations are each sent', async () => {

@@ -15,8 +15,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
  * The catalogue's statements use indexes, and its counts stay bounded, on a seeded and analysed
- * table of 20,000 innovations: the plans PostgreSQL chooses for the very statements the subgraph
- * sends (captured from the driver while a request runs). Only on the server pass: PGlite's planner
+ * table of 45,000 innovations (`seeded`, below): the plans PostgreSQL chooses for the very statements
+ * the subgraph sends (captured from the driver while a request runs). Only on the server pass: PGlite's planner
  * sees the same SQL, but the index choice is what production runs.
  */
 const onServer = loadTestDatabaseUrl(process.env) !== undefined;

@@ -263,7 +263,8 @@ describe('revisions', () => {
   let firstListedAt = '';
 
   it('keeps the approved version listed while an edit waits as a revision', async () => {
-    firstListedAt = new Date().toISOString();
+    // The graph's clock is innovations' clock: the first version was listed at this instant.
+    firstListedAt = graph.clock.now().toISOString();
     const data = ok(await as('supplier', update, { id, input: content({ title: 'Graphene pothole sealant Mk II', trl: 9 }) }));
     expect(data.updateInnovation).toMatchObject({
       title: 'Graphene-reinforced pothole sealant',
@@ -277,6 +278,7 @@ describe('revisions', () => {
   });
 
   it('reviews the revision like a submission, and on approval lists it, keeping every approved version', async () => {
+    graph.clock.advance(24 * 3_600_000); // the revision is approved a day later
     expect(ok(await as('supplier', submit, { id })).submitInnovation.status).toBe('APPROVED');
     await review(['assessor', 'thirdAssessor']);
     const listedBefore = ok(await as('anonymous', `{ innovations(search: "graphene sealant") { edges { node { id title } } } }`));
@@ -292,7 +294,10 @@ describe('revisions', () => {
   it('answers innovation(id, asOf) with what the catalogue listed then', async () => {
     const asOf = `query ($id: ID!, $asOf: DateTime) { innovation(id: $id, asOf: $asOf) { title trl status } }`;
     expect(ok(await as('anonymous', asOf, { id, asOf: firstListedAt })).innovation).toEqual({ title: 'Graphene-reinforced pothole sealant', trl: 7, status: 'APPROVED' });
-    expect(ok(await as('anonymous', asOf, { id, asOf: new Date().toISOString() })).innovation).toMatchObject({ title: 'Graphene pothole sealant Mk II', trl: 9 });
+    expect(ok(await as('anonymous', asOf, { id, asOf: graph.clock.now().toISOString() })).innovation).toMatchObject({ title: 'Graphene pothole sealant Mk II', trl: 9 });
+    // Just before the revision's approval the first version was still the one listed.
+    const justBefore = new Date(graph.clock.now().getTime() - 1).toISOString();
+    expect(ok(await as('anonymous', asOf, { id, asOf: justBefore })).innovation).toMatchObject({ title: 'Graphene-reinforced pothole sealant', trl: 7 });
     expect(ok(await as('anonymous', asOf, { id, asOf: '2020-01-01T00:00:00Z' })).innovation).toBeNull();
   });
 });
@@ -358,7 +363,8 @@ describe('a council finds, confirms and endorses it', () => {
   });
 
   it('lets the supplier withdraw it, after which it leaves the catalogue but stays provable by asOf', async () => {
-    const before = new Date().toISOString();
+    const before = graph.clock.now().toISOString();
+    graph.clock.advance(3_600_000); // withdrawn an hour later: the clock says when it left the catalogue
     const withdraw = `mutation ($id: ID!) { withdrawInnovation(id: $id, reason: "Replaced by a new product.") { status } }`;
     expect(errorOf(await as('otherSupplier', withdraw, { id }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(ok(await as('supplier', withdraw, { id })).withdrawInnovation.status).toBe('WITHDRAWN');
@@ -366,7 +372,7 @@ describe('a council finds, confirms and endorses it', () => {
     expect(ok(await as('anonymous', byId, { id })).innovation).toBeNull();
     const asOf = `query ($id: ID!, $asOf: DateTime) { innovation(id: $id, asOf: $asOf) { title } }`;
     expect(ok(await as('anonymous', asOf, { id, asOf: before })).innovation).toEqual({ title: 'Graphene pothole sealant Mk II' });
-    expect(ok(await as('anonymous', asOf, { id, asOf: new Date().toISOString() })).innovation).toBeNull();
+    expect(ok(await as('anonymous', asOf, { id, asOf: graph.clock.now().toISOString() })).innovation).toBeNull();
   });
 });
 

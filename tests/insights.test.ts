@@ -1,5 +1,4 @@
 import { demoProjects } from '../demo-data/procurement-projects';
-import { demoPersonas } from '../demo-data/personas';
 import { loadExampleOperations, type ExampleOperation } from '../gateway/explorer/operations';
 import { parse, print } from 'graphql';
 import {
@@ -16,6 +15,7 @@ import {
 } from '../operations/generated/graphql';
 import type { SubgraphName } from '../platform/subgraph-names';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { asPersona, expectData } from './support/graphql-results';
 
 /**
  * Analyst insights through the gateway: who may read them, the shipped `…Insight` operations in
@@ -23,21 +23,7 @@ import { startTestGraph, type GraphResult, type TestGraph } from './support/grap
  * subgraphs' own rows, and a cost that stays flat as the data grows.
  */
 let graph: TestGraph;
-const tokens = new Map<string, string>();
-
-async function as(personaKey: string | null): Promise<string | undefined> {
-  if (!personaKey) return undefined;
-  if (!tokens.has(personaKey)) {
-    const persona = demoPersonas.find((p) => p.key === personaKey)!;
-    tokens.set(personaKey, `Bearer ${await graph.tokenFor(persona.email)}`);
-  }
-  return tokens.get(personaKey);
-}
-
-function ok<T>(result: GraphResult<T>): T {
-  expect(result.errors).toBeUndefined();
-  return result.data!;
-}
+const as = (personaKey: string | null) => asPersona(graph, personaKey);
 
 async function sql<T = Record<string, unknown>>(subgraph: SubgraphName, text: string, parameters: unknown[] = []): Promise<T[]> {
   return (await graph.databases[subgraph].dataSource.query(text, parameters)) as T[];
@@ -129,9 +115,9 @@ describe('shipped insight operations', () => {
 describe('the period', () => {
   it('leaves out what happened outside it, and refuses one that ends before it starts', async () => {
     const empty = { period: { from: '2000-01-01', to: '2000-12-31' } };
-    const proven = ok(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', empty));
+    const proven = expectData(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', empty));
     expect(proven.innovationInsights!.byCategory).toEqual({ total: 0, groups: [] });
-    const events = ok(await run<EventAttendanceByKindInsightQuery>('EventAttendanceByKindInsight', 'analyst', empty));
+    const events = expectData(await run<EventAttendanceByKindInsightQuery>('EventAttendanceByKindInsight', 'analyst', empty));
     expect(events.eventInsights!.byKind.total).toEqual({ eventCount: 0, eventsWithAttendanceRecorded: 0, attendanceRate: null });
 
     const backwards = await run('ProvenInnovationsInsight', 'analyst', { period: { from: '2026-02-01', to: '2026-01-01' } });
@@ -145,7 +131,7 @@ describe('the period', () => {
     );
     const year = first!.month.slice(0, 4);
     const period = { from: `${year}-01-01`, to: `${year}-12-31` };
-    const proven = ok(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period })).innovationInsights!;
+    const proven = expectData(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period })).innovationInsights!;
     const [expected] = await sql<{ count: string }>(
       'innovations',
       `SELECT count(*) FROM innovations.innovation i
@@ -162,7 +148,7 @@ describe('the period', () => {
 
 describe('totals reconcile with the lists and the rows', () => {
   const approvedCount = async (filter: Record<string, unknown>) => {
-    const result = ok(
+    const result = expectData(
       await graph.execute<{ innovations: { totalCount: number } }>(
         'query ($filter: InnovationFilter) { innovations(first: 1, filter: $filter) { totalCount } }',
         { filter: { statuses: ['APPROVED'], ...filter } },
@@ -173,7 +159,7 @@ describe('totals reconcile with the lists and the rows', () => {
   };
 
   it('proven innovations: by category, nation of evidence and TRL, as the catalogue filters count them', async () => {
-    const insights = ok(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period: {} })).innovationInsights!;
+    const insights = expectData(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period: {} })).innovationInsights!;
     expect(insights.byCategory.total).toBe(await approvedCount({}));
     expect(insights.byCategory.total).toBeGreaterThan(10);
     for (const group of insights.byCategory.groups) expect(group.innovationCount).toBe(await approvedCount({ categories: [group.category] }));
@@ -197,7 +183,7 @@ describe('totals reconcile with the lists and the rows', () => {
                                           WHERE s.innovation_id = d.innovation_id AND s.to_status = 'SUBMITTED' AND s.at <= d.at))::float8 / 86400 AS days
          FROM innovations.audit_event d WHERE d.action = 'DECIDED'`,
     );
-    const vetting = ok(await run<VettingThroughputInsightQuery>('VettingThroughputInsight', 'analyst', { period: {} })).innovationInsights!;
+    const vetting = expectData(await run<VettingThroughputInsightQuery>('VettingThroughputInsight', 'analyst', { period: {} })).innovationInsights!;
     expect(vetting.byOutcome.total.decisionCount).toBe(decisions.length);
     expect(vetting.byMonth.groups.reduce((sum, group) => sum + group.decisionCount, 0)).toBe(decisions.length);
     for (const group of vetting.byOutcome.groups) {
@@ -211,14 +197,14 @@ describe('totals reconcile with the lists and the rows', () => {
 
   it('procurement pipeline: the projects list, by status, and every budget', async () => {
     const projectCount = async (filter: Record<string, unknown>) =>
-      ok(
+      expectData(
         await graph.execute<{ procurementProjects: { totalCount: number } }>(
           'query ($filter: ProcurementProjectFilter) { procurementProjects(first: 1, filter: $filter) { totalCount } }',
           { filter },
           await as('platform-admin'),
         ),
       ).procurementProjects.totalCount;
-    const insights = ok(await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight', 'platform-admin')).procurementInsights!;
+    const insights = expectData(await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight', 'platform-admin')).procurementInsights!;
     expect(insights.byRouteAndLot.total.projectCount).toBe(await projectCount({}));
     const [totals] = await sql<{ budget: string; awarded: string }>(
       'procurement',
@@ -229,7 +215,7 @@ describe('totals reconcile with the lists and the rows', () => {
     expect(insights.byRouteAndLot.groups.reduce((sum, group) => sum + group.projectCount, 0)).toBe(insights.byRouteAndLot.total.projectCount);
     expect(insights.byRouteAndLot.groups.every((group) => group.route?.reference && group.lot?.number)).toBe(true);
 
-    const byStatus = ok(
+    const byStatus = expectData(
       await graph.execute<{ procurementInsights: { pipeline: { groups: { status: string; projectCount: number }[] } } }>(
         '{ procurementInsights { pipeline(groupBy: [STATUS]) { groups { status projectCount } } } }',
         {},
@@ -241,7 +227,7 @@ describe('totals reconcile with the lists and the rows', () => {
   });
 
   it('awards by buyer nation and admissions by outcome: the procurement rows', async () => {
-    const insights = ok(await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight')).procurementInsights!;
+    const insights = expectData(await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight')).procurementInsights!;
     const awards = await sql<{ nation: string | null; count: string; value: string }>(
       'procurement',
       `SELECT buyer_nation AS nation, count(*) AS count, sum(award_value) AS value FROM procurement.project
@@ -261,7 +247,7 @@ describe('totals reconcile with the lists and the rows', () => {
   });
 
   it('event attendance: the registrations rows, and each event’s own attendanceRate', async () => {
-    const insights = ok(await run<EventAttendanceByKindInsightQuery>('EventAttendanceByKindInsight')).eventInsights!;
+    const insights = expectData(await run<EventAttendanceByKindInsightQuery>('EventAttendanceByKindInsight')).eventInsights!;
     const rows = await sql<{ kind: string; events: string; confirmed: string; recorded: string; attended: string }>(
       'events',
       `SELECT e.kind, count(DISTINCT e.id) AS events,
@@ -269,7 +255,8 @@ describe('totals reconcile with the lists and the rows', () => {
               count(r.id) FILTER (WHERE r.status = 'CONFIRMED' AND r.attended IS NOT NULL) AS recorded,
               count(r.id) FILTER (WHERE r.attended) AS attended
          FROM events.event e LEFT JOIN events.event_registration r ON r.event_id = e.id
-        WHERE e.status IN ('SCHEDULED', 'COMPLETED') AND e.starts_at <= now() GROUP BY e.kind ORDER BY e.kind`,
+        WHERE e.status IN ('SCHEDULED', 'COMPLETED') AND e.starts_at <= $1 GROUP BY e.kind ORDER BY e.kind`,
+      [graph.clock.now()], // "started" by the graph's clock, which the events subgraph reads
     );
     expect(insights.byKind.groups.map((g) => [g.kind, g.eventCount, g.confirmedRegistrations, g.attendedRegistrations])).toEqual(
       rows.map((row) => [row.kind, Number(row.events), Number(row.confirmed), Number(row.attended)]),
@@ -285,7 +272,7 @@ describe('totals reconcile with the lists and the rows', () => {
           AND NOT EXISTS (SELECT 1 FROM events.event o WHERE o.id <> e.id AND (o.starts_at AT TIME ZONE 'Europe/London')::date = (e.starts_at AT TIME ZONE 'Europe/London')::date)
         LIMIT 1`,
     );
-    const single = ok(
+    const single = expectData(
       await graph.execute<{ eventInsights: { attendance: { total: { eventCount: number; attendanceRate: number } } }; event: { attendanceRate: number } }>(
         `query ($id: ID!, $day: Date!) {
            eventInsights(period: { from: $day, to: $day }) { attendance(groupBy: []) { total { eventCount attendanceRate } } }
@@ -300,7 +287,7 @@ describe('totals reconcile with the lists and the rows', () => {
   });
 
   it('members: memberships by nation, kind and tier, as the members rows say', async () => {
-    const insights = ok(await run<MembersByNationInsightQuery>('MembersByNationInsight')).membershipInsights!;
+    const insights = expectData(await run<MembersByNationInsightQuery>('MembersByNationInsight')).membershipInsights!;
     const rows = await sql<{ nation: string; count: string }>(
       'members',
       `SELECT o.nation, count(*) AS count FROM members.membership m JOIN members.organisation o ON o.id = m.organisation_id
@@ -311,7 +298,7 @@ describe('totals reconcile with the lists and the rows', () => {
     for (const breakdown of [insights.byKind, insights.byTier]) {
       expect(breakdown.groups.reduce((sum, group) => sum + group.memberCount, 0)).toBe(insights.byNation.total);
     }
-    const all = ok(
+    const all = expectData(
       await graph.execute<{ membershipInsights: { members: { total: number } } }>(
         '{ membershipInsights { members(groupBy: [], statuses: [APPLIED, ACTIVE, LAPSED, SUSPENDED, LEFT, REJECTED]) { total } } }',
         {},
@@ -326,7 +313,7 @@ describe('totals reconcile with the lists and the rows', () => {
 describe("the buyer's nation on projects", () => {
   it('is recorded from the buyer\'s verified identity when a project is started, and the pipeline counts the project under it', async () => {
     const template = demoProjects.find((project) => project.key === 'cardiff-evaluation')!;
-    const created = ok(
+    const created = expectData(
       await graph.execute<{ createProcurementProject: { id: string } }>(
         'mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id } }',
         {
@@ -345,7 +332,7 @@ describe("the buyer's nation on projects", () => {
     const [row] = await sql<{ buyer_nation: string }>('procurement', 'SELECT buyer_nation FROM procurement.project WHERE id = $1', [created.id]);
     expect(row!.buyer_nation).toBe('WALES');
     const walesPipeline = async () =>
-      ok(
+      expectData(
         await graph.execute<{ procurementInsights: { pipeline: { groups: { buyerNation: string; projectCount: number }[] } } }>(
           '{ procurementInsights { pipeline(groupBy: [BUYER_NATION]) { groups { buyerNation projectCount } } } }',
           {},
@@ -445,12 +432,12 @@ async function growData(n: number): Promise<void> {
     `WITH added AS (
        INSERT INTO events.event (title, description, kind, audience, status, starts_at, ends_at, online)
        SELECT 'Added ' || g, 'Description', (ARRAY['WEBINAR', 'WORKSHOP'])[1 + g % 2], 'PUBLIC', 'COMPLETED',
-              now() - make_interval(days => g), now() - make_interval(days => g) + interval '1 hour', true
+              $2::timestamptz - make_interval(days => g), $2::timestamptz - make_interval(days => g) + interval '1 hour', true
          FROM generate_series(1, $1) g RETURNING id)
      INSERT INTO events.event_registration (event_id, person_id, organisation_id, organisation_kind, status, queue_number, registered_at, confirmed_at, attended)
      SELECT added.id, gen_random_uuid(), gen_random_uuid(), 'COUNTY_COUNCIL', 'CONFIRMED', nextval('events.registration_queue'), now(), now(), p % 3 <> 0
        FROM added CROSS JOIN generate_series(1, 3) p`,
-    [n],
+    [n, graph.clock.now()], // in the past by the graph's clock, as the events subgraph sees it
   );
   await sql(
     'members',

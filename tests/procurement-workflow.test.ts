@@ -1,7 +1,7 @@
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
-import { procurementDeadlines } from '../platform/config';
+import { procurementDeadlines } from '../subgraphs/procurement/deadlines';
 import { addWorkingDays, isWorkingDay } from '../subgraphs/procurement/services/working-days';
 import { publishedReleasePackage } from '../subgraphs/procurement/ocds-route';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';

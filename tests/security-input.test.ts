@@ -49,7 +49,9 @@ describe('string inputs have length limits', () => {
     expect(huge.statements).toBe(0);
     const long = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'x'.repeat(201) });
     expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'jobTitle' });
-    const fits = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'Highways officer' });
+    // Accepted by the invitee, signed in with the invited address (issue 22 item 5).
+    const invitee = `Bearer ${await graph.tokenFor('long.title@kent.gov.uk')}`;
+    const fits = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'Highways officer' }, invitee);
     expect(fits.data?.acceptInvitation).toEqual({ name: 'Long Title', jobTitle: 'Highways officer' });
   });
 
@@ -102,8 +104,9 @@ describe('invitePerson', () => {
     expect(elsewhere.errors).toBeUndefined();
     expect(fresh.errors).toBeUndefined();
     expect(Object.keys(elsewhere.data?.invitePerson)).toEqual(Object.keys(fresh.data?.invitePerson));
-    // The invitee cannot take a second identity with it.
-    const taken = await graph.execute(accept, { token: elsewhere.data?.invitePerson.token, name: 'Twice' });
+    // The invitee cannot take a second identity with it: signed in as themselves, they are told so.
+    const owner = `Bearer ${await graph.tokenFor(demoPersona('cardiff-buyer').email)}`;
+    const taken = await graph.execute(accept, { token: elsewhere.data?.invitePerson.token, name: 'Twice' }, owner);
     expect(codes(taken)).toEqual(['CONFLICT']);
   });
 });

@@ -105,6 +105,20 @@ describe('the multi-process stack', () => {
     const { body } = await post(`{ innovations(first: 1000) { totalCount } }`);
     expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  it('launches the development gateway with the demo personas, which the gateway itself does not hold', async () => {
+    // gateway/ imports no demo data (tests/import-boundaries.test.ts); under the development profile
+    // the stack starts it from scripts/development-gateway.ts, which hands it every demo persona.
+    const gatewayBase = new URL(stack.gatewayUrl).origin;
+    const personas = (await (await fetch(`${gatewayBase}/explorer/personas`)).json()) as { key: string }[];
+    expect(personas.map((p) => p.key)).toEqual(expect.arrayContaining(['platform-admin', 'kent-buyer', 'second-assessor']));
+    const signIn = await fetch(`${gatewayBase}/explorer/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'kent-buyer' }),
+    });
+    expect(((await signIn.json()) as { token: string }).token).toMatch(/^ey/);
+  });
 });
 
 describe('sign-in and the gateway boundary over HTTP', () => {

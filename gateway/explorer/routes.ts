@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type Response } from 'express';
-import { demoOrganisations } from '../../demo-data/organisations';
-import { demoPersonas } from '../../demo-data/personas';
 import type { GatewayConfig } from '../../platform/config';
 import { repositoryRoot } from '../../platform/paths';
 import { mintDevelopmentToken } from '../development-tokens';
@@ -28,12 +26,29 @@ export const explorerContentSecurityPolicy = [
 ].join('; ');
 
 /**
- * Demo personas sign in with one click wherever `npm run token` works: development tokens are
- * accepted (no OIDC issuer) and the profile is not production. Production callers paste a token
- * from the real issuer instead.
+ * Demo personas sign in with one click only under the development profile (IPS_PROFILE=development)
+ * with development tokens accepted (no OIDC issuer): the route mints a token for any persona,
+ * a platform admin included, so it must never depend on NODE_ENV being set. Everyone else pastes a
+ * token from the real issuer instead.
  */
-export function personaSignInEnabled(config: Pick<GatewayConfig, 'nodeEnv' | 'authentication'>): boolean {
-  return config.nodeEnv !== 'production' && config.authentication.kind === 'development';
+export function personaSignInEnabled(config: Pick<GatewayConfig, 'developmentProfile' | 'authentication'>): boolean {
+  return config.developmentProfile && config.authentication.kind === 'development';
+}
+
+/**
+ * A persona the sign-in panel offers. The gateway knows none itself: the development launcher
+ * (scripts/development-gateway.ts, started by `npm start`) hands it the demo personas, so production
+ * code never loads demo data. `email` is whom the minted token names; it is not sent to the page.
+ */
+export interface ExplorerPersona {
+  key: string;
+  name: string;
+  jobTitle: string;
+  /** The persona's organisation, by name. */
+  organisation: string;
+  /** Organisation roles, then platform roles. */
+  roles: string[];
+  email: string;
 }
 
 function secureHeaders(response: Response): void {
@@ -66,10 +81,12 @@ function explorerPage(settings: object): string {
 /**
  * Serves the explorer: a browser asking for `/graphql` (Accept: text/html, no query) gets the page,
  * every other request goes on to the GraphQL endpoint. Registered before the GraphQL route.
+ * `personas` are offered for one-click sign-in only when `personaSignInEnabled(config)`; without
+ * any (the production entrypoint passes none) the page asks for a pasted token.
  */
-export function addExplorerRoutes(app: Express, config: GatewayConfig): void {
-  const personas = personaSignInEnabled(config);
-  const page = explorerPage({ signIn: personas ? 'personas' : 'token', graphqlPath: '/graphql', apiPath: explorerApiPath });
+export function addExplorerRoutes(app: Express, config: GatewayConfig, personas: readonly ExplorerPersona[] = []): void {
+  const offerPersonas = personaSignInEnabled(config) && personas.length > 0;
+  const page = explorerPage({ signIn: offerPersonas ? 'personas' : 'token', graphqlPath: '/graphql', apiPath: explorerApiPath });
   const built = existsSync(path.join(explorerAssetsDirectory, 'explorer.js'));
 
   app.get('/graphql', (request, response, next) => {
@@ -98,24 +115,16 @@ export function addExplorerRoutes(app: Express, config: GatewayConfig): void {
     response.sendFile(path.join(explorerAssetsDirectory, 'operations.json'));
   });
 
-  if (!personas || config.authentication.kind !== 'development') return;
+  if (!offerPersonas || config.authentication.kind !== 'development') return;
   const authentication = config.authentication;
+  // Every persona given, not only one per role: walking a workflow takes a supplier's ORG_ADMIN
+  // beside its contributor, a second council, and two assessors for one vetting.
   app.get(`${explorerApiPath}/personas`, (_request, response) => {
-    response.json(
-      demoPersonas
-        .filter((persona) => persona.signsInAs)
-        .map((persona) => ({
-          key: persona.key,
-          name: persona.name,
-          jobTitle: persona.jobTitle,
-          organisation: demoOrganisations.find((o) => o.id === persona.organisationId)?.name ?? '',
-          roles: [...persona.organisationRoles, ...persona.platformRoles],
-        })),
-    );
+    response.json(personas.map(({ key, name, jobTitle, organisation, roles }) => ({ key, name, jobTitle, organisation, roles })));
   });
   app.post(`${explorerApiPath}/sign-in`, express.json({ limit: '1kb' }), (request, response, next) => {
     const key: unknown = request.body?.persona;
-    const persona = demoPersonas.find((p) => p.signsInAs && p.key === key);
+    const persona = personas.find((p) => p.key === key);
     if (!persona) {
       response.status(400).json({ error: 'Unknown persona.' });
       return;

@@ -2,7 +2,7 @@ import type { Identity } from '../../platform/identity';
 import type { RequestScope } from '../../platform/subgraph-server';
 import { createEventsLoaders, type EventsLoaders } from './loaders';
 import { eventVisibility } from './policy';
-import { systemClock, type Clock } from './services/clock';
+import type { Clock } from '../../platform/clock';
 import { EventManagementService } from './services/event-management.service';
 import { EventService } from './services/event.service';
 import { FaqService } from './services/faq.service';
@@ -24,15 +24,19 @@ export interface EventsContext {
   insights: EventInsightsService;
 }
 
-/** Who is asking decides, once per request, which events every service and loader can return. */
-export function createEventsContext({ dataSource, viewer }: RequestScope, clock: Clock = systemClock): EventsContext {
+/**
+ * Who is asking decides, once per request, which events every service and loader can return. The
+ * clock is the module's (subgraph.ts): whether an event is upcoming or past, and every instant a
+ * change records, follow it.
+ */
+export function createEventsContext({ dataSource, viewer }: RequestScope, clock: Clock): EventsContext {
   const visibility = eventVisibility(viewer);
   const loaders = createEventsLoaders(dataSource, visibility, viewer, clock);
   return {
     viewer,
     clock,
     loaders,
-    events: new EventService(dataSource, loaders, clock, visibility),
+    events: new EventService(dataSource, loaders, clock, visibility, viewer),
     management: new EventManagementService(dataSource, loaders, clock, viewer, visibility),
     organisations: new OrganisationService(loaders),
     faqs: new FaqService(dataSource, clock, viewer),

@@ -20,7 +20,7 @@ let events: TestSubgraph;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  events = await startTestSubgraph(createEventsSubgraph({ clock: { now: () => seededAt } }), database.url);
+  events = await startTestSubgraph(createEventsSubgraph, database.url, { now: seededAt.toISOString() });
   await seedDemoData(events.dataSource, seededAt);
 });
 afterAll(async () => {

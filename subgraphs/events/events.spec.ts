@@ -3,22 +3,21 @@ import { demoOrganisation } from '../../demo-data/organisations';
 import type { Viewer } from '../../platform/identity';
 import { encodeCursor, MAX_PAGE_SIZE } from '../../platform/pagination';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
-import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
+import { startTestSubgraph, type ClockedTestSubgraph } from '../../tests/support/subgraph-harness';
 import { Event } from './entities';
 import { seedDemoData } from './seed';
 import { createEventsSubgraph } from './subgraph';
 
 /** The demo is seeded relative to this instant, and the subgraph's clock reads it unless a test moves it. */
 const seededAt = new Date('2026-03-04T12:00:00Z');
-let now = seededAt;
 const demoEvents = buildDemoEvents(seededAt);
 
 let database: TestDatabase;
-let events: TestSubgraph;
+let events: ClockedTestSubgraph;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  events = await startTestSubgraph(createEventsSubgraph({ clock: { now: () => now } }), database.url);
+  events = await startTestSubgraph(createEventsSubgraph, database.url, { now: seededAt.toISOString() });
   await seedDemoData(events.dataSource, seededAt);
 });
 afterAll(async () => {
@@ -26,7 +25,7 @@ afterAll(async () => {
   await database?.drop();
 });
 afterEach(() => {
-  now = seededAt;
+  events.clock.set(seededAt);
 });
 
 /**
@@ -116,7 +115,7 @@ describe('events subgraph', () => {
     expect(past.data?.events.totalCount).toBeGreaterThan(0);
 
     // A year on, every demo event is over.
-    now = new Date(seededAt.getTime() + 365 * 24 * 60 * 60 * 1000);
+    events.clock.set(new Date(seededAt.getTime() + 365 * 24 * 60 * 60 * 1000));
     const later = await execute(query, { when: 'UPCOMING' });
     expect(later.data?.events.totalCount).toBe(0);
     expect((await execute(query, { when: 'PAST' })).data?.events.totalCount).toBe(demoEvents.length);

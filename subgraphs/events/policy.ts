@@ -55,12 +55,13 @@ export function eventVisibility(viewer: Identity): EventVisibility {
   return { everything: false, audiences, hostOrganisationId };
 }
 
-/** Turns a value into a bound parameter of the statement being built (`$3`, `:name`, …). */
+/** Turns a value into a bound parameter of the statement being built (`$3`). */
 export type Bind = (value: unknown) => string;
 
 /**
  * The rule as one SQL condition on the events table under `alias` (its `id`, `status` and
- * `audience` columns), for lists, pages, counts and lookups by id alike.
+ * `audience` columns), for lists, pages, counts and lookups by id alike. Events express visibility
+ * this one way: a fragment of the raw SQL every read of events runs, bound with `positionalParameters`.
  */
 export function visibleEventCondition(visibility: EventVisibility, alias: string, bind: Bind): string {
   if (visibility.everything) return 'TRUE';
@@ -72,19 +73,6 @@ export function visibleEventCondition(visibility: EventVisibility, alias: string
     );
   }
   return `(${conditions.join(' OR ')})`;
-}
-
-/** `bind` for a TypeORM query builder: named parameters collected into `parameters`. */
-export function namedParameters(prefix = 'visible'): { bind: Bind; parameters: Record<string, unknown> } {
-  const parameters: Record<string, unknown> = {};
-  return {
-    parameters,
-    bind: (value) => {
-      const name = `${prefix}${Object.keys(parameters).length}`;
-      parameters[name] = value;
-      return `:${name}`;
-    },
-  };
 }
 
 /** `bind` for raw SQL: positional parameters appended to `parameters`. */

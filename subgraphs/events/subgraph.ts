@@ -4,12 +4,14 @@ import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
 import { addCalendarRoutes } from './services/calendar.service';
-import { systemClock, type Clock } from './services/clock';
+import { systemClock, type Clock } from '../../platform/clock';
 import { seedDemoData } from './seed';
 
-/** Events: webinars, workshops, showcases, briefings and conferences, their hosts and routes. */
-export function createEventsSubgraph(options: { clock?: Clock } = {}): SubgraphModule<EventsContext> {
-  const clock = options.clock ?? systemClock;
+/**
+ * Events: webinars, workshops, showcases, briefings and conferences, their hosts and routes. The
+ * clock is injected (main.ts: the system clock; tests: a ManualClock they move).
+ */
+export function createEventsSubgraph({ clock }: { clock: Clock }): SubgraphModule<EventsContext> {
   return {
     name: 'events',
     resolvers,
@@ -23,4 +25,5 @@ export function createEventsSubgraph(options: { clock?: Clock } = {}): SubgraphM
   };
 }
 
-export const eventsSubgraph = createEventsSubgraph();
+/** The module on the system clock. */
+export const eventsSubgraph = createEventsSubgraph({ clock: systemClock });

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock';
 import type { RequestScope } from '../../platform/subgraph-server';
 import type { Identity } from '../../platform/identity';
 import { createMembersLoaders } from './loaders';
@@ -18,14 +19,15 @@ export interface MembersContext {
   insights: MembershipInsightsService;
 }
 
-export function createMembersContext({ dataSource, viewer }: RequestScope): MembersContext {
-  const loaders = createMembersLoaders(dataSource);
+/** The clock is the module's (subgraph.ts): invitation expiry and the time a decision records follow it. */
+export function createMembersContext({ dataSource, viewer, newcomer }: RequestScope, clock: Clock): MembersContext {
+  const loaders = createMembersLoaders(dataSource, clock);
   return {
     viewer,
     organisations: new OrganisationService(dataSource, loaders),
     people: new PersonService(dataSource, loaders, viewer),
-    memberships: new MembershipService(dataSource, loaders, viewer),
-    invitations: new InvitationService(dataSource, loaders, viewer),
+    memberships: new MembershipService(dataSource, loaders, viewer, clock),
+    invitations: new InvitationService(dataSource, loaders, viewer, clock, newcomer ?? null),
     insights: new MembershipInsightsService(dataSource, viewer),
   };
 }

@@ -68,7 +68,7 @@ describe('members subgraph', () => {
   it('pages through organisations by name with stable cursors and a total count', async () => {
     const seen: string[] = [];
     let after: string | null = null;
-    let total = 0;
+    let total: number;
     do {
       const page: any = await members.execute(
         `query ($after: String) { organisations(first: 25, after: $after) {

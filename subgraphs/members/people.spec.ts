@@ -4,7 +4,7 @@ import { demoPersona } from '../../demo-data/personas';
 import type { Identity } from '../../platform/identity';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
-import { Invitation, Organisation, Person } from './entities';
+import { Invitation, Membership, Organisation, Person } from './entities';
 import { seedDemoData } from './seed';
 import { findViewerByEmail } from './services/identity.service';
 import { membersSubgraph } from './subgraph';
@@ -121,7 +121,10 @@ describe('invitations', () => {
   const accept = `mutation ($token: String!, $name: String!) { acceptInvitation(token: $token, name: $name, jobTitle: "Engineer") {
       id name jobTitle organisationRoles organisation { name } } }`;
 
-  it('lets an organisation admin invite someone; the invitee accepts once, without signing in', async () => {
+  /** The invitee signed in with a verified token for `email`, not registered yet. */
+  const newcomer = (email: string) => ({ email, issuer: 'https://id.example/', subject: `idp|${email}` });
+
+  it('lets an organisation admin invite someone; the invitee, signed in as the invited address, accepts once', async () => {
     const { data, errors } = await members.execute(
       invite,
       { input: { organisationId: kent.id, email: ' New.Engineer@Kent.gov.uk ', roles: ['BUYER', 'VIEWER', 'BUYER'] } },
@@ -148,7 +151,9 @@ describe('invitations', () => {
     const open = await members.execute(`query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`, { id: kent.id }, viewers['kent-admin']);
     expect(open.data?.organisation.pendingInvitations).toEqual([{ email: 'new.engineer@kent.gov.uk' }]);
 
-    const accepted = await members.execute(accept, { token, name: 'Nia Engineer' });
+    const invitee = newcomer('new.engineer@kent.gov.uk');
+    expect((await members.execute(accept, { token, name: 'Nia Engineer' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const accepted = await members.execute(accept, { token, name: 'Nia Engineer' }, null, invitee);
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data?.acceptInvitation).toMatchObject({
       name: 'Nia Engineer',
@@ -158,7 +163,7 @@ describe('invitations', () => {
     });
     expect((await findViewerByEmail(members.dataSource, 'new.engineer@kent.gov.uk'))?.organisationRoles).toEqual(['BUYER', 'VIEWER']);
 
-    const again = await members.execute(accept, { token, name: 'Someone Else' });
+    const again = await members.execute(accept, { token, name: 'Someone Else' }, null, invitee);
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(again.errors?.[0]?.message).toMatch(/already been accepted/);
     const after = await members.execute(`query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`, { id: kent.id }, viewers['kent-admin']);
@@ -174,10 +179,10 @@ describe('invitations', () => {
     await members.dataSource
       .getRepository(Invitation)
       .update({ id: data!.invitePerson.invitation.id }, { expiresAt: new Date(Date.now() - 1000) });
-    const expired = await members.execute(accept, { token: data!.invitePerson.token, name: 'Late Comer' });
+    const expired = await members.execute(accept, { token: data!.invitePerson.token, name: 'Late Comer' }, null, newcomer('late@kent.gov.uk'));
     expect(expired.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(expired.errors?.[0]?.message).toMatch(/expired/);
-    const unknown = await members.execute(accept, { token: 'not-a-real-token', name: 'Guesser' });
+    const unknown = await members.execute(accept, { token: 'not-a-real-token', name: 'Guesser' }, null, newcomer('guesser@kent.gov.uk'));
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await members.dataSource.getRepository(Person).countBy({ email: 'late@kent.gov.uk' })).toBe(0);
   });
@@ -224,6 +229,15 @@ describe('roles and removal', () => {
       description: null,
       supplierSize: null,
     } as Organisation);
+    // An active member: only active members' admins manage people (platform/active-membership.ts).
+    await members.dataSource.getRepository(Membership).save({
+      organisationId: organisation.id,
+      tier: 'FUNDED_COUNCIL',
+      status: 'ACTIVE',
+      appliedAt: new Date('2026-01-05T10:00:00Z'),
+      joinedOn: '2026-01-12',
+      renewalDueOn: '2027-01-12',
+    } as Membership);
     const people = members.dataSource.getRepository(Person);
     const tag = organisation.id.slice(0, 8);
     const admin = await people.save(people.create({ organisationId: organisation.id, name: 'Only Admin', jobTitle: null, email: `admin-${tag}@district.example`, phone: null, organisationRoles: ['ORG_ADMIN'], platformRoles: [] }));

@@ -24,8 +24,12 @@ import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type 
  *   Platform roles are not granted through the graph; they are set for the body's own staff.
  *   People holding a platform role are managed by platform admins only: an admin of the body that
  *   runs the IPS may not remove or demote its analyst or assessor.
- * - Accept an invitation: anyone holding the token, signed in or not. The invitee has no account
- *   yet, so cannot sign in; the one-time, expiring token is the proof.
+ * - Restrict invitations to verified email domains: the organisation's admins (only their own
+ *   email's domain, or domains already listed) or a platform admin (any, and may lift it).
+ * - Accept an invitation: whoever holds the token AND is signed in with a verified token for the
+ *   invited address (a newcomer: no person has it yet). See InvitationService.accept.
+ * - Any mutation at all: only people of ACTIVE member organisations, with a short allow-list
+ *   (platform/active-membership.ts, applied by the subgraph server to every subgraph).
  */
 
 export function canSeePeople(viewer: Identity): boolean {

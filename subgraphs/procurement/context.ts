@@ -2,11 +2,12 @@ import type { Identity } from '../../platform/identity';
 import type { RequestScope } from '../../platform/subgraph-server';
 import { createProcurementLoaders, type ProcurementLoaders } from './loaders';
 import { AdmissionService } from './services/admission.service';
-import type { Clock } from './services/clock';
+import type { Clock } from '../../platform/clock';
 import type { InnovationDirectory } from './services/innovation-directory';
 import { ProcurementDashboardService } from './services/dashboard.service';
 import { LotService } from './services/lot.service';
 import { ProcurementRouteService } from './services/procurement-route.service';
+import { ProjectWorkflowService } from './services/project-workflow.service';
 import { ProjectService } from './services/project.service';
 import { RouteAdminService } from './services/route-admin.service';
 import { ProcurementInsightsService } from './services/insights.service';
@@ -25,7 +26,10 @@ export interface ProcurementContext {
   clock: Clock;
   routes: ProcurementRouteService;
   lots: LotService;
+  /** Reading projects (project.service.ts). */
   projects: ProjectService;
+  /** Changing projects: every project mutation (project-workflow.service.ts). */
+  projectWorkflow: ProjectWorkflowService;
   admissions: AdmissionService;
   routeAdmin: RouteAdminService;
   /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
@@ -41,7 +45,8 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     clock: dependencies.clock,
     routes: new ProcurementRouteService(dataSource, loaders, dependencies.clock, viewer),
     lots: new LotService(loaders),
-    projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
+    projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock),
+    projectWorkflow: new ProjectWorkflowService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
     admissions: new AdmissionService(dataSource, loaders, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
     insights: new ProcurementInsightsService(dataSource, loaders, viewer),

@@ -5,7 +5,7 @@ import { loadProcurementConfig, loadSubgraphConfig } from '../../platform/config
 import { createGatewayAssertion, gatewayAssertionHeader } from '../../platform/gateway-assertion';
 import { runService } from '../../platform/process';
 import { startSubgraphService } from '../../platform/subgraph-server';
-import { systemClock } from './services/clock';
+import { systemClock } from '../../platform/clock';
 import { HttpInnovationDirectory } from './services/innovation-directory';
 import { createProcurementSubgraph } from './subgraph';
 

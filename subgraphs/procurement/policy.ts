@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { belongsTo, hasOrganisationRole, hasPlatformRole, isActiveMember, type Identity } from '../../platform/identity';
 import type { ProcurementProject as ProjectRow } from './entities/project.entity';
 import type { ProcurementResponse as ResponseRow } from './entities/response.entity';
@@ -19,9 +20,12 @@ import type { Admission, AdmissionStatus } from './entities/admission.entity';
  *
  * The one non-public thing is an admission in any other status (APPLIED, REJECTED, SUSPENDED,
  * EXPIRED): a supplier's dealings with a route, visible only to that supplier and PLATFORM_ADMIN.
- * `Query.admissions` applies this rule in its SQL (`AdmissionService.list`); every other query
- * reads only `PUBLIC_ADMISSION_STATUSES`. The status judged is the effective one: a standing
- * admission is EXPIRED once its route has expired.
+ * `Query.admissions` applies this rule in its SQL (`applyAdmissionVisibility`); every other query
+ * reads only `PUBLIC_ADMISSION_STATUSES` (`onlyPublicAdmissions`). The status judged is the
+ * effective one: a standing admission is EXPIRED once its route has expired.
+ *
+ * Visibility is expressed one way: as a condition added to a TypeORM query builder (lists, pages
+ * and counts alike), with the matching predicate (`canSee…`) for rows already fetched.
  * The two dashboard fields that read admissions in any status (`ViewerProcurement.lotAdmissions`, a
  * supplier's own, and `admissionsAwaitingDecision`, PLATFORM_ADMIN's queue) filter with
  * `canSeeAdmission` too.
@@ -34,6 +38,31 @@ export function canSeeAdmission(viewer: Identity, admission: Pick<Admission, 'st
     belongsTo(viewer, admission.supplierId) ||
     hasPlatformRole(viewer, 'PLATFORM_ADMIN')
   );
+}
+
+/** No one's id: the "own admissions" condition of an anonymous caller matches no row. */
+const nobody = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * `canSeeAdmission` as an `AND` condition on a query over admissions (`alias`), judged on
+ * `effectiveStatus`, the SQL of the status the caller is shown (stored, or EXPIRED with its route).
+ */
+export function applyAdmissionVisibility<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  viewer: Identity,
+  effectiveStatus: string,
+  alias: string = query.alias,
+): SelectQueryBuilder<T> {
+  if (hasPlatformRole(viewer, 'PLATFORM_ADMIN')) return query;
+  return query.andWhere(`(${effectiveStatus} IN (:...visibleAdmissionStatuses) OR ${alias}.supplierId = :visibleOwnSupplierId)`, {
+    visibleAdmissionStatuses: [...PUBLIC_ADMISSION_STATUSES],
+    visibleOwnSupplierId: viewer?.organisationId ?? nobody,
+  });
+}
+
+/** Only public admissions, whoever asks: the paths that publish who is admitted (lots, `availableVia`). */
+export function onlyPublicAdmissions<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string): SelectQueryBuilder<T> {
+  return query.andWhere(`${alias}.status IN (:...publicAdmissionStatuses)`, { publicAdmissionStatuses: [...PUBLIC_ADMISSION_STATUSES] });
 }
 
 /*
@@ -80,6 +109,17 @@ export function actsForSupplier(viewer: Identity, supplierId: string): boolean {
 
 export function canSeeProject(viewer: Identity, project: ProjectRow): boolean {
   return project.status !== 'DRAFT' || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/** `canSeeProject` as an `AND` condition on a query over projects: drafts only for their buyer's team and PLATFORM_ADMIN. */
+export function applyProjectVisibility<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  viewer: Identity,
+  alias: string = query.alias,
+): SelectQueryBuilder<T> {
+  if (hasPlatformRole(viewer, 'PLATFORM_ADMIN')) return query;
+  if (!viewer || !isBuyerTeam(viewer, { buyerId: viewer.organisationId })) return query.andWhere(`${alias}.status <> 'DRAFT'`);
+  return query.andWhere(`(${alias}.status <> 'DRAFT' OR ${alias}.buyerId = :visibleOwnBuyerId)`, { visibleOwnBuyerId: viewer.organisationId });
 }
 
 export function isInvited(viewer: Identity, invitedSupplierIds: readonly string[]): boolean {
@@ -180,6 +220,16 @@ export const projectRules = {
       status === 'AWARDED' && !!project.standstillEndsOn && today > project.standstillEndsOn,
   },
 } as const;
+
+export type ProjectCapability = keyof typeof projectRules;
+
+/** One capability's rule, widened so callers can pass every argument any rule takes. */
+export function projectRule(name: ProjectCapability): {
+  who: (viewer: Identity, project: ProjectRow, facts: ProjectFacts) => boolean;
+  when: (status: ProjectStatus, project: ProjectRow, today: string) => boolean;
+} {
+  return projectRules[name];
+}
 
 /**
  * Scoring one response: an evaluator of the buyer's team who has declared no conflict with that

@@ -100,7 +100,7 @@ describe('procurement subgraph', () => {
   it('pages through routes by reference with stable cursors and a total count', async () => {
     const seen: string[] = [];
     let after: string | null = null;
-    let total = 0;
+    let total: number;
     do {
       const page: any = await procurement.execute(
         `query ($after: String) { procurementRoutes(first: 3, after: $after) {

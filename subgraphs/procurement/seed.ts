@@ -2,10 +2,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { demoOrganisations } from '../../demo-data/organisations';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
-import { procurementDeadlines } from '../../platform/config';
+import { procurementDeadlines } from './deadlines';
 import { Admission, Lot, ProcurementRoute } from './entities';
-import { dayOf, systemClock, type Clock } from './services/clock';
-import { ocidPrefix } from './services/project.service';
+import { dayOf, systemClock, type Clock } from '../../platform/clock';
+import { ocidPrefix } from './services/project-workflow.service';
 import { addWorkingDays } from './services/working-days';
 
 /**

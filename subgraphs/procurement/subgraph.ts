@@ -5,7 +5,7 @@ import { migrations } from './migrations';
 import { addOcdsRoute } from './ocds-route';
 import { resolvers } from './resolvers';
 import { seedDemoData } from './seed';
-import { systemClock } from './services/clock';
+import { systemClock } from '../../platform/clock';
 import { unconfiguredInnovationDirectory } from './services/innovation-directory';
 
 /**

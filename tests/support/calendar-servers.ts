@@ -1,5 +1,6 @@
 import express from 'express';
 import type { DataSource } from 'typeorm';
+import type { PersonIdentityLookup } from '../../gateway/authentication';
 import { addCalendarRoutes as addGatewayCalendarRoutes } from '../../gateway/routes/calendar';
 import { loadSubgraphConfig } from '../../platform/config';
 import { gatewayAssertionHeader, verifyGatewayAssertion } from '../../platform/gateway-assertion';
@@ -17,6 +18,8 @@ export async function startCalendarServers(options: {
   events: DataSource;
   secret: string;
   authenticate: (authorization: string | undefined) => Promise<Identity>;
+  /** Members' answer about a feed's owner (the harness's direct lookup; HTTP in the deployed gateway). */
+  identityOfPerson: PersonIdentityLookup;
 }): Promise<{ gatewayUrl: string; stop(): Promise<void> }> {
   const http = loadSubgraphConfig('events', { IPS_PROFILE: 'development' }).http;
   const subgraph = createApp();
@@ -50,6 +53,7 @@ export async function startCalendarServers(options: {
     assertionLifetimeMs: 5_000,
     timeoutMs: 5_000,
     authenticate: options.authenticate,
+    identityOfPerson: options.identityOfPerson,
   });
   const gatewayListening = await listen(gateway, '127.0.0.1', 0, http);
   return {

@@ -1,32 +1,29 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { createAuthenticator, createTokenVerifier } from '../../gateway/authentication';
+import { createAuthenticator, createCallerAuthenticator, createTokenVerifier } from '../../gateway/authentication';
 import type { GatewayContext } from '../../gateway/data-sources';
 import { mintDevelopmentToken } from '../../gateway/development-tokens';
-import { startInProcessGraph } from '../../gateway/in-process';
+import { startInProcessGraph } from '../../scripts/in-process-graph';
 import { loadGatewayConfig } from '../../platform/config';
 import { openDatabase, type SubgraphDatabase } from '../../platform/database';
 import type { Identity } from '../../platform/identity';
 import { countStatements } from '../../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
-import { subgraphModules } from '../../subgraphs';
-import { testPool } from './subgraph-harness';
+import { createSubgraphModules } from '../../subgraphs';
+import { defaultTestNow, testPool } from './subgraph-harness';
 import { createSubgraphServer, type SubgraphModule } from '../../platform/subgraph-server';
-import { ManualClock } from '../../subgraphs/procurement/services/clock';
+import { ManualClock } from '../../platform/clock';
 import { InProcessInnovationDirectory } from '../../subgraphs/procurement/services/innovation-directory';
 import { createProcurementSubgraph } from '../../subgraphs/procurement/subgraph';
 
-/** A Monday with no bank holiday near it. */
-export const defaultTestNow = '2026-11-30T09:00:00Z';
+export { defaultTestNow };
 
 /**
- * Procurement with a clock the test moves, asking an innovations server in this process through
+ * Procurement on the graph's clock, asking an innovations server in this process through
  * `_entities`, as the HTTP directory asks the real one (anonymous: approved innovations are public).
  */
-function testProcurementModule(databases: Record<SubgraphName, SubgraphDatabase>, now: string) {
-  const clock = new ManualClock(new Date(now));
-  const innovations = subgraphModules.innovations;
+function testProcurementModule(databases: Record<SubgraphName, SubgraphDatabase>, clock: ManualClock, innovations: SubgraphModule<BaseContext>) {
   const innovationsServer = createSubgraphServer(innovations, { development: false, exposeStatementCount: false });
   const directory = new InProcessInnovationDirectory(async (query, variables) => {
     const { body } = await innovationsServer.executeOperation(
@@ -36,7 +33,7 @@ function testProcurementModule(databases: Record<SubgraphName, SubgraphDatabase>
     if (body.kind !== 'single') throw new Error('Expected a single result');
     return body.singleResult as never;
   });
-  return { clock, innovationsServer, module: createProcurementSubgraph({ clock, innovations: directory }) };
+  return { innovationsServer, module: createProcurementSubgraph({ clock, innovations: directory }) };
 }
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -65,7 +62,10 @@ export interface TestGraph {
   tokenFor(email: string): Promise<string>;
   /** The gateway's sign-in: an Authorization header to an identity (for routes beside /graphql). */
   authenticate(authorization: string | undefined): Promise<Identity>;
-  /** The procurement subgraph's clock: tests move it to pass deadlines. */
+  /**
+   * The graph's one clock: every subgraph reads it (deadlines, expiry, the time a change records).
+   * It stands still until a test moves it.
+   */
   clock: ManualClock;
   stop(): Promise<void>;
 }
@@ -76,21 +76,21 @@ export interface TestGraph {
  */
 export async function startTestGraph(
   options: {
-    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
-    /** Replaces some subgraph modules, e.g. events with a clock the test controls. */
-    modules?: Partial<Record<SubgraphName, SubgraphModule<BaseContext>>>;
-    /** Where the procurement clock starts (default: a fixed working Monday, so deadlines are reproducible). */
+    /** Replaces a subgraph's data source; given the in-process one, e.g. to switch a subgraph off and on. */
+    overrideDataSource?: (name: SubgraphName, inProcess: GraphQLDataSource<GatewayContext>) => GraphQLDataSource<GatewayContext> | undefined;
+    /** Where the graph's clock starts (default: a fixed working Monday, so deadlines are reproducible). */
     now?: string;
   } = {},
 ): Promise<TestGraph> {
   const database: TestDatabase = await createTestDatabase();
   const databases = {} as Record<SubgraphName, SubgraphDatabase>;
-  const procurement = testProcurementModule(databases, options.now ?? defaultTestNow);
+  const clock = new ManualClock(options.now ?? defaultTestNow);
+  const onClock = createSubgraphModules({ clock });
+  const procurement = testProcurementModule(databases, clock, onClock.innovations);
   const modules = {
-    ...subgraphModules,
+    ...onClock,
     procurement: procurement.module as SubgraphModule<BaseContext>,
-    ...options.modules,
-  } as Record<SubgraphName, SubgraphModule<BaseContext>>;
+  };
   for (const name of subgraphNames) {
     const module = modules[name];
     databases[name] = await openDatabase({
@@ -114,21 +114,24 @@ export async function startTestGraph(
   await procurement.innovationsServer.start();
   const authentication = loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development' }, subgraphNames).authentication;
   const authenticate = createAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
+  // As the HTTP gateway's `/graphql`: a valid token naming nobody registered yet is a newcomer.
+  const authenticateCaller = createCallerAuthenticator(createTokenVerifier(authentication), graph.lookupIdentity);
   return {
     databases,
     tokenFor: (email) => mintDevelopmentToken(authentication, email),
     authenticate,
-    clock: procurement.clock,
+    clock,
     get lastPlan() {
       return [...plan];
     },
     async execute<TData>(query: string, variables?: Record<string, unknown>, authorization?: string) {
       plan.length = 0;
-      // Sign-in happens before the count: over HTTP the gateway caches identities, so the lookup
-      // is not part of what a query costs.
-      const viewer = await authenticate(authorization);
+      // Sign-in happens before the count, as over HTTP: there the identity lookup is its own request
+      // to members (`/internal/identity`, no cache), made before the operation, and only the
+      // operation's subgraph fetches report statements. So the lookup is not part of what a query costs.
+      const { viewer, newcomer } = await authenticateCaller(authorization);
       const { result, statements } = await countStatements(() =>
-        graph.gateway.executeOperation<TData>({ query, variables }, { contextValue: { viewer } }),
+        graph.gateway.executeOperation<TData>({ query, variables }, { contextValue: { viewer, newcomer } }),
       );
       if (result.body.kind !== 'single') throw new Error('Expected a single result');
       return { data: result.body.singleResult.data, errors: result.body.singleResult.errors, statements };

@@ -1,5 +1,6 @@
 import { gatewayVariableNames, loadGatewayConfig, loadSubgraphConfig, subgraphVariableNames, type Environment } from '../../platform/config';
 import { startGatewayService } from '../../gateway/server';
+import { demoExplorerPersonas } from '../../scripts/explorer-personas';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { startSubgraphService, type RunningService } from '../../platform/subgraph-server';
 import { subgraphModules } from '../../subgraphs';
@@ -45,12 +46,20 @@ export async function startHttpGraph(options: {
     }
     let gatewayUrl: string | undefined;
     if (options.gateway) {
-      const env: Environment = { NODE_ENV: options.nodeEnv, IPS_PROFILE: 'development', [gatewayVariableNames().port]: '0', ...options.gatewayEnv };
+      const env: Environment = {
+        NODE_ENV: options.nodeEnv,
+        IPS_PROFILE: 'development',
+        [gatewayVariableNames().port]: '0',
+        // Every request here comes from one address: tests that want the rate limit set it themselves.
+        GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
+        ...options.gatewayEnv,
+      };
       for (const name of subgraphNames) env[gatewayVariableNames().subgraphUrl(name)] = subgraphUrls[name];
       if (options.nodeEnv === 'production') {
         throw new Error('A production gateway needs an OIDC issuer; use "test" for HTTP tests.');
       }
-      const gateway = await startGatewayService(loadGatewayConfig(env, subgraphNames));
+      // As `npm start` runs it (scripts/development-gateway.ts): the demo personas for the explorer's sign-in.
+      const gateway = await startGatewayService(loadGatewayConfig(env, subgraphNames), { explorerPersonas: demoExplorerPersonas });
       services.push(gateway);
       gatewayUrl = gateway.url;
     }

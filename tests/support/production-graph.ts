@@ -4,6 +4,7 @@ import { openDatabase, type SubgraphDatabase } from '../../platform/database';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { serveSubgraph, type RunningService } from '../../platform/subgraph-server';
 import { startGatewayService } from '../../gateway/server';
+import { demoExplorerPersonas } from '../../scripts/explorer-personas';
 import { subgraphModules } from '../../subgraphs';
 import { testPool } from './subgraph-harness';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -36,6 +37,8 @@ export async function startProductionGraph(overrides: Environment = {}): Promise
     AUTH_ISSUER: 'https://id.ips-graph.example/',
     AUTH_AUDIENCE: 'ips-graph',
     DB_POOL_MAX: String(testPool.poolMax),
+    // Every request here comes from one address: tests that want the rate limit set it themselves.
+    GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   };
   const databases = {} as Record<SubgraphName, SubgraphDatabase>;
@@ -61,7 +64,10 @@ export async function startProductionGraph(overrides: Environment = {}): Promise
   }
   const startGateway = async (more: Environment = {}) => {
     const urls = Object.fromEntries(subgraphNames.map((name) => [gatewayVariableNames().subgraphUrl(name), subgraphUrls[name]]));
-    const service = await startGatewayService(loadGatewayConfig({ ...env, ...urls, GATEWAY_PORT: '0', ...more }, subgraphNames));
+    // Handed the demo personas as the development launcher does; only a development-profile gateway offers them.
+    const service = await startGatewayService(loadGatewayConfig({ ...env, ...urls, GATEWAY_PORT: '0', ...more }, subgraphNames), {
+      explorerPersonas: demoExplorerPersonas,
+    });
     services.push(service);
     return service;
   };

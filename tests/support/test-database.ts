@@ -16,6 +16,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** True on the PostgreSQL-server pass (TEST_DATABASE_URL set); false on the embedded PGlite pass. */
+export const onDatabaseServer = loadTestDatabaseUrl(process.env) !== undefined;
+
+/**
+ * For races: PGlite runs one transaction at a time, so concurrent requests cannot race there and a
+ * race test would pass whether or not its lock or version check exists. Such tests run on the
+ * server pass only, and show as skipped (not green) on the embedded one.
+ */
+export const describeOnServer = onDatabaseServer ? describe : describe.skip;
+export const itOnServer = onDatabaseServer ? it : it.skip;
+
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = loadTestDatabaseUrl(process.env);
   return serverUrl ? createServerDatabase(serverUrl) : createEmbeddedDatabase();

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { groupByKeys, loaderPerArguments } from '../../../platform/loaders';
+import { boundedChildrenLoaders, findFirstPerParent, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import { BriefingQuestion, EventInnovation, EventScheduleChange, EventSpeaker, type Event } from '../entities';
 import { positionalParameters, visibleEventCondition, type EventVisibility } from '../policy';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../../../platform/clock';
 import { eventColumns, eventFromRow, type EventRow } from './hosted-events.loader';
 
 export const createSpeakerIdsByEventLoader = (dataSource: DataSource) =>
@@ -18,49 +18,55 @@ export const createInnovationIdsByEventLoader = (dataSource: DataSource) =>
     return groupByKeys(eventIds, rows, (row) => row.eventId).map((group) => group.map((row) => row.innovationId));
   });
 
-export const createScheduleChangesByEventLoader = (dataSource: DataSource) =>
-  new DataLoader<string, EventScheduleChange[]>(async (eventIds) => {
-    const rows = await dataSource
-      .getRepository(EventScheduleChange)
-      .find({ where: { eventId: In([...eventIds]) }, order: { changedAt: 'ASC', id: 'ASC' } });
-    return groupByKeys(eventIds, rows, (row) => row.eventId);
-  });
+/** The moves of many events, oldest first, at most `first` each, in one statement. */
+export const createScheduleChangesByEventLoaders = (dataSource: DataSource) =>
+  boundedChildrenLoaders(
+    (eventIds, first) =>
+      findFirstPerParent(dataSource.getRepository(EventScheduleChange), {
+        parent: 'eventId',
+        parentIds: eventIds,
+        order: [['changedAt', 'ASC'], ['id', 'ASC']],
+        limit: first,
+      }),
+    (row) => row.eventId,
+  );
 
-export const createQuestionsByEventLoader = (dataSource: DataSource) =>
-  new DataLoader<string, BriefingQuestion[]>(async (eventIds) => {
-    const rows = await dataSource.getRepository(BriefingQuestion).find({ where: { eventId: In([...eventIds]) }, order: { position: 'ASC' } });
-    return groupByKeys(eventIds, rows, (row) => row.eventId);
-  });
+/** The published questions of many events, in publishing order, at most `first` each, in one statement. */
+export const createQuestionsByEventLoaders = (dataSource: DataSource) =>
+  boundedChildrenLoaders(
+    (eventIds, first) =>
+      findFirstPerParent(dataSource.getRepository(BriefingQuestion), { parent: 'eventId', parentIds: eventIds, order: [['position', 'ASC'], ['id', 'ASC']], limit: first }),
+    (row) => row.eventId,
+  );
 
-/** Visible events showing each of many innovations, by start, in one statement. */
-export const createEventsByInnovationLoader = (dataSource: DataSource, visibility: EventVisibility) =>
-  new DataLoader<string, Event[]>(async (innovationIds) => {
-    const parameters: unknown[] = [[...innovationIds]];
-    const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
-    const rows: (EventRow & { parent_id: string })[] = await dataSource.query(
-      `SELECT i.innovation_id AS parent_id, ${eventColumns}
-         FROM events.event_innovation i JOIN events.event e ON e.id = i.event_id
-        WHERE i.innovation_id = ANY($1::uuid[]) AND ${visible}
-        ORDER BY i.innovation_id, e.starts_at, e.id`,
-      parameters,
-    );
-    return groupByKeys(innovationIds, rows, (row) => row.parent_id).map((group) => group.map(eventFromRow));
-  });
+/** Visible events linked to each of many parents (`links`: a link table and its parent column), by start, at most `first` each, in one statement. */
+function linkedEventsLoaders(dataSource: DataSource, visibility: EventVisibility, links: string, condition = 'TRUE') {
+  return loaderPerArguments(
+    (first: number) =>
+      new DataLoader<string, Event[]>(async (parentIds) => {
+        const parameters: unknown[] = [[...parentIds]];
+        const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
+        const rows: (EventRow & { parent_id: string })[] = await dataSource.query(
+          firstRowsPerParentSql(
+            `SELECT link.parent_id, ${eventColumns}
+               FROM ${links} JOIN events.event e ON e.id = link.event_id
+              WHERE link.parent_id = ANY($1::uuid[]) AND ${condition} AND ${visible}`,
+            { parent: 'parent_id', orderBy: 'starts_at, id', limit: first },
+          ),
+          parameters,
+        );
+        return groupByKeys(parentIds, rows, (row) => row.parent_id).map((group) => group.map(eventFromRow));
+      }),
+  );
+}
 
-/** Visible supplier briefings about each of many routes, oldest first, in one statement. */
-export const createBriefingsByRouteLoader = (dataSource: DataSource, visibility: EventVisibility) =>
-  new DataLoader<string, Event[]>(async (routeIds) => {
-    const parameters: unknown[] = [[...routeIds]];
-    const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
-    const rows: (EventRow & { parent_id: string })[] = await dataSource.query(
-      `SELECT r.route_id AS parent_id, ${eventColumns}
-         FROM events.event_route r JOIN events.event e ON e.id = r.event_id
-        WHERE r.route_id = ANY($1::uuid[]) AND e.kind = 'SUPPLIER_BRIEFING' AND ${visible}
-        ORDER BY r.route_id, e.starts_at, e.id`,
-      parameters,
-    );
-    return groupByKeys(routeIds, rows, (row) => row.parent_id).map((group) => group.map(eventFromRow));
-  });
+/** Visible events showing each of many innovations, by start, at most `first` each, in one statement. */
+export const createEventsByInnovationLoaders = (dataSource: DataSource, visibility: EventVisibility) =>
+  linkedEventsLoaders(dataSource, visibility, '(SELECT innovation_id AS parent_id, event_id FROM events.event_innovation) link');
+
+/** Visible supplier briefings about each of many routes, oldest first, at most `first` each, in one statement. */
+export const createBriefingsByRouteLoaders = (dataSource: DataSource, visibility: EventVisibility) =>
+  linkedEventsLoaders(dataSource, visibility, '(SELECT route_id AS parent_id, event_id FROM events.event_route) link', "e.kind = 'SUPPLIER_BRIEFING'");
 
 /**
  * Upcoming events of many organisations, `first` each, in one statement: the events each hosts,

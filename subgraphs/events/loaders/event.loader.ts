@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { orderByKeys } from '../../../platform/loaders';
-import { Event } from '../entities';
-import { namedParameters, visibleEventCondition, type EventVisibility } from '../policy';
+import type { Event } from '../entities';
+import { positionalParameters, visibleEventCondition, type EventVisibility } from '../policy';
+import { eventColumns, eventFromRow, type EventRow } from './hosted-events.loader';
 
 /**
  * Events by id for `event(id)` and `_entities`: one `SELECT … WHERE id IN (…)` per tick, with the
@@ -10,12 +11,8 @@ import { namedParameters, visibleEventCondition, type EventVisibility } from '..
  */
 export const createEventByIdLoader = (dataSource: DataSource, visibility: EventVisibility) =>
   new DataLoader<string, Event | null>(async (ids) => {
-    const { bind, parameters } = namedParameters();
-    const rows = await dataSource
-      .getRepository(Event)
-      .createQueryBuilder('event')
-      .where('event.id IN (:...ids)', { ids: [...ids] })
-      .andWhere(visibleEventCondition(visibility, 'event', bind), parameters)
-      .getMany();
-    return orderByKeys(ids, rows, (row) => row.id);
+    const parameters: unknown[] = [[...ids]];
+    const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
+    const rows: EventRow[] = await dataSource.query(`SELECT ${eventColumns} FROM events.event e WHERE e.id = ANY($1::uuid[]) AND ${visible}`, parameters);
+    return orderByKeys(ids, rows.map(eventFromRow), (row) => row.id);
   });

@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { isPlatformStaff, type Identity } from '../../../platform/identity';
 import type { EventVisibility } from '../policy';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../../../platform/clock';
 import { createEventByIdLoader } from './event.loader';
 import {
-  createBriefingsByRouteLoader,
-  createEventsByInnovationLoader,
+  createBriefingsByRouteLoaders,
+  createEventsByInnovationLoaders,
   createInnovationIdsByEventLoader,
-  createQuestionsByEventLoader,
-  createScheduleChangesByEventLoader,
+  createQuestionsByEventLoaders,
+  createScheduleChangesByEventLoaders,
   createSpeakerIdsByEventLoader,
   createUpcomingEventsLoaders,
 } from './event-details.loader';
@@ -17,12 +17,12 @@ import { createRouteIdsByEventLoader } from './event-route.loader';
 import { createHostedEventCountLoader, createHostedEventsLoaders } from './hosted-events.loader';
 import {
   createAttendanceByKindLoader,
-  createRegistrationsByEventLoader,
+  createRegistrationsByEventLoaders,
   createRegistrationsByPersonLoaders,
   createRegistrationStatsLoader,
   createViewerRegistrationLoader,
 } from './registration.loader';
-import { createSupportEntriesLoader } from './support.loader';
+import { createSupportEntriesLoaders } from './support.loader';
 
 /**
  * The loaders of one request. Made fresh per request so no cached row outlives it, and so the
@@ -38,12 +38,12 @@ export function createEventsLoaders(dataSource: DataSource, visibility: EventVis
     routeIdsByEvent: createRouteIdsByEventLoader(dataSource),
     speakerIdsByEvent: createSpeakerIdsByEventLoader(dataSource),
     innovationIdsByEvent: createInnovationIdsByEventLoader(dataSource),
-    scheduleChangesByEvent: createScheduleChangesByEventLoader(dataSource),
-    questionsByEvent: createQuestionsByEventLoader(dataSource),
+    scheduleChangesByEvent: createScheduleChangesByEventLoaders(dataSource),
+    questionsByEvent: createQuestionsByEventLoaders(dataSource),
     hostedEvents: createHostedEventsLoaders(dataSource, visibility),
     hostedEventCount: createHostedEventCountLoader(dataSource, visibility),
-    eventsByInnovation: createEventsByInnovationLoader(dataSource, visibility),
-    briefingsByRoute: createBriefingsByRouteLoader(dataSource, visibility),
+    eventsByInnovation: createEventsByInnovationLoaders(dataSource, visibility),
+    briefingsByRoute: createBriefingsByRouteLoaders(dataSource, visibility),
     upcomingEvents: createUpcomingEventsLoaders(
       dataSource,
       visibility,
@@ -52,10 +52,10 @@ export function createEventsLoaders(dataSource: DataSource, visibility: EventVis
     ),
     registrationStats: createRegistrationStatsLoader(dataSource),
     viewerRegistration: createViewerRegistrationLoader(dataSource, viewer?.personId ?? null),
-    registrationsByEvent: createRegistrationsByEventLoader(dataSource),
+    registrationsByEvent: createRegistrationsByEventLoaders(dataSource),
     registrationsByPerson: createRegistrationsByPersonLoaders(dataSource, clock),
     attendanceByKind: createAttendanceByKindLoader(dataSource),
-    supportEntries: createSupportEntriesLoader(dataSource),
+    supportEntries: createSupportEntriesLoaders(dataSource),
   };
 }
 export type EventsLoaders = ReturnType<typeof createEventsLoaders>;

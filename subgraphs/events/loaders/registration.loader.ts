@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { groupByKeys, loaderPerArguments, orderByKeys } from '../../../platform/loaders';
+import { firstRowsPerParentSql, groupByKeys, loaderPerArguments, orderByKeys } from '../../../platform/loaders';
 import type { EventTiming } from '../generated/graphql';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../../../platform/clock';
 
 /**
  * A registration as resolvers see it: the row plus its place on the waiting list, computed in the
@@ -93,21 +93,31 @@ export const createViewerRegistrationLoader = (dataSource: DataSource, personId:
     return orderByKeys(eventIds, rows.map(registrationFromRow), (row) => row.eventId);
   });
 
-/** Every registration of many events: confirmed first, then the waiting list in order, then cancelled. */
-export const createRegistrationsByEventLoader = (dataSource: DataSource) =>
-  new DataLoader<string, RegistrationModel[]>(async (eventIds) => {
-    const rows: RegistrationRow[] = await dataSource.query(
-      `SELECT ${registrationColumns} FROM events.event_registration r WHERE r.event_id = ANY($1::uuid[])
-        ORDER BY r.event_id, CASE r.status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITING' THEN 1 ELSE 2 END, r.queue_number`,
-      [[...eventIds]],
-    );
-    return groupByKeys(eventIds, rows.map(registrationFromRow), (row) => row.eventId);
-  });
+/**
+ * The registrations of many events, at most `first` each, in one statement: confirmed first, then
+ * the waiting list in order, then cancelled. The waiting position is computed only for the rows kept.
+ */
+export const createRegistrationsByEventLoaders = (dataSource: DataSource) =>
+  loaderPerArguments(
+    (first: number) =>
+      new DataLoader<string, RegistrationModel[]>(async (eventIds) => {
+        const kept = firstRowsPerParentSql(
+          `SELECT id, event_id, status, queue_number FROM events.event_registration WHERE event_id = ANY($1::uuid[])`,
+          { parent: 'event_id', orderBy: `CASE status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITING' THEN 1 ELSE 2 END, queue_number`, limit: first },
+        );
+        const rows: RegistrationRow[] = await dataSource.query(
+          `SELECT ${registrationColumns} FROM (${kept}) kept JOIN events.event_registration r ON r.id = kept.id
+            ORDER BY kept.event_id, kept.parent_rank`,
+          [[...eventIds]],
+        );
+        return groupByKeys(eventIds, rows.map(registrationFromRow), (row) => row.eventId);
+      }),
+  );
 
-/** The registrations of many people (one statement per distinct `when`), soonest event first. */
+/** The registrations of many people (one statement per distinct `when` and `first`), soonest event first, at most `first` each. */
 export const createRegistrationsByPersonLoaders = (dataSource: DataSource, clock: Clock) =>
   loaderPerArguments(
-    (when: EventTiming | null) =>
+    ({ when, first }: { when: EventTiming | null; first: number }) =>
       new DataLoader<string, RegistrationModel[]>(async (personIds) => {
         const parameters: unknown[] = [[...personIds]];
         let timing = '';
@@ -115,9 +125,14 @@ export const createRegistrationsByPersonLoaders = (dataSource: DataSource, clock
           parameters.push(clock.now());
           timing = when === 'UPCOMING' ? 'AND e.ends_at > $2' : 'AND e.ends_at <= $2';
         }
+        const kept = firstRowsPerParentSql(
+          `SELECT r.id, r.person_id, e.starts_at, e.id AS event_id FROM events.event_registration r JOIN events.event e ON e.id = r.event_id
+            WHERE r.person_id = ANY($1::uuid[]) ${timing}`,
+          { parent: 'person_id', orderBy: 'starts_at, event_id', limit: first },
+        );
         const rows: RegistrationRow[] = await dataSource.query(
-          `SELECT ${registrationColumns} FROM events.event_registration r JOIN events.event e ON e.id = r.event_id
-            WHERE r.person_id = ANY($1::uuid[]) ${timing} ORDER BY r.person_id, e.starts_at, e.id`,
+          `SELECT ${registrationColumns} FROM (${kept}) kept JOIN events.event_registration r ON r.id = kept.id
+            ORDER BY kept.person_id, kept.parent_rank`,
           parameters,
         );
         return groupByKeys(personIds, rows.map(registrationFromRow), (row) => row.personId);

@@ -1,13 +1,21 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
-import { groupByKeys } from '../../../platform/loaders';
+import type { DataSource } from 'typeorm';
+import { findFirstPerParent, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import { SupportRequestEntry } from '../entities';
 
-/** Messages and status changes of many support requests, oldest first, in one statement. */
-export const createSupportEntriesLoader = (dataSource: DataSource) =>
-  new DataLoader<string, SupportRequestEntry[]>(async (requestIds) => {
-    const rows = await dataSource
-      .getRepository(SupportRequestEntry)
-      .find({ where: { requestId: In([...requestIds]) }, order: { sequence: 'ASC' } });
-    return groupByKeys(requestIds, rows, (row) => row.requestId);
-  });
+/** Messages or status changes (`kind`) of many support requests, oldest first, at most `first` each, in one statement. */
+export const createSupportEntriesLoaders = (dataSource: DataSource) =>
+  loaderPerArguments(
+    ({ kind, first }: { kind: 'MESSAGE' | 'STATUS_CHANGE'; first: number }) =>
+      new DataLoader<string, SupportRequestEntry[]>(async (requestIds) => {
+        const rows = await findFirstPerParent(dataSource.getRepository(SupportRequestEntry), {
+          parent: 'requestId',
+          parentIds: requestIds,
+          order: [['sequence', 'ASC']],
+          where: 'kind = :kind',
+          parameters: { kind },
+          limit: first,
+        });
+        return groupByKeys(requestIds, rows, (row) => row.requestId);
+      }),
+  );

@@ -1,5 +1,5 @@
-import { forbidden } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
+import { LONG_LIST_BOUND, readListSize } from '../../../platform/pagination';
 import type {
   EventRegistrationResolvers,
   InnovationResolvers,
@@ -9,24 +9,20 @@ import type {
   SupportRequestResolvers,
   SupportStatusChangeResolvers,
 } from '../generated/graphql';
-import { canAnswerSupportRequest, canCloseSupportRequest, canReopenSupportRequest, canSeePersonRegistrations } from '../policy';
 
 export const Person: PersonResolvers = {
   __resolveReference: (reference) => ({ id: parseId(reference.id) }),
-  registrations: (person, { when }, { viewer, loaders }) => {
-    if (!canSeePersonRegistrations(viewer, person.id)) throw forbidden("Only the person themselves and platform staff see a person's registrations.");
-    return loaders.registrationsByPerson(when ?? null).load(person.id);
-  },
+  registrations: (person, { when, first }, { events }) => events.registrationsOf(person.id, when ?? null, readListSize(first)),
 };
 
 export const Innovation: InnovationResolvers = {
   __resolveReference: (reference) => ({ id: parseId(reference.id) }),
-  events: (innovation, _args, { loaders }) => loaders.eventsByInnovation.load(innovation.id),
+  events: (innovation, { first }, { loaders }) => loaders.eventsByInnovation(readListSize(first)).load(innovation.id),
 };
 
 export const ProcurementRoute: ProcurementRouteResolvers = {
   __resolveReference: (reference) => ({ id: parseId(reference.id) }),
-  briefings: async (route, _args, { loaders }) => (await loaders.briefingsByRoute.load(route.id)).map((event) => ({ event })),
+  briefings: async (route, { first }, { loaders }) => (await loaders.briefingsByRoute(readListSize(first)).load(route.id)).map((event) => ({ event })),
 };
 
 export const EventRegistration: EventRegistrationResolvers = {
@@ -37,14 +33,9 @@ export const EventRegistration: EventRegistrationResolvers = {
 export const SupportRequest: SupportRequestResolvers = {
   requester: (request) => ({ id: request.requesterId }),
   organisation: (request) => ({ id: request.organisationId }),
-  messages: async (request, _args, { loaders }) => (await loaders.supportEntries.load(request.id)).filter((entry) => entry.kind === 'MESSAGE'),
-  statusChanges: async (request, _args, { loaders }) =>
-    (await loaders.supportEntries.load(request.id)).filter((entry) => entry.kind === 'STATUS_CHANGE'),
-  viewerCan: (request, _args, { viewer, clock }) => ({
-    answer: canAnswerSupportRequest(viewer, request),
-    close: canCloseSupportRequest(viewer, request),
-    reopen: canReopenSupportRequest(viewer, request, clock.now()),
-  }),
+  messages: (request, { first }, { loaders }) => loaders.supportEntries({ kind: 'MESSAGE', first: readListSize(first, LONG_LIST_BOUND) }).load(request.id),
+  statusChanges: (request, { first }, { loaders }) => loaders.supportEntries({ kind: 'STATUS_CHANGE', first: readListSize(first) }).load(request.id),
+  viewerCan: (request, _args, { support }) => support.viewerCan(request),
 };
 
 export const SupportMessage: SupportMessageResolvers = {

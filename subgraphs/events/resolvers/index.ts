@@ -5,7 +5,7 @@ import { Event, EventScheduleChange, MarketEngagementBriefing } from './event.re
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
-import { EventInsights, InsightsQuery } from './insights.resolver';
+import { EventAttendanceInsight, EventInsights, InsightsQuery } from './insights.resolver';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -24,4 +24,5 @@ export const resolvers: Resolvers = {
   SupportMessage,
   SupportStatusChange,
   EventInsights,
+  EventAttendanceInsight,
 };

@@ -1,4 +1,5 @@
-import type { EventInsightsResolvers, QueryResolvers } from '../generated/graphql';
+import { firstGroups } from '../../../platform/insights';
+import type { EventAttendanceInsightResolvers, EventInsightsResolvers, QueryResolvers } from '../generated/graphql';
 
 /** Analyst insights: `eventInsights` checks the caller and period; each field is one statement. */
 export const InsightsQuery: Pick<QueryResolvers, 'eventInsights'> = {
@@ -7,4 +8,9 @@ export const InsightsQuery: Pick<QueryResolvers, 'eventInsights'> = {
 
 export const EventInsights: EventInsightsResolvers = {
   attendance: (scope, { groupBy }, { insights }) => insights.attendance(scope, groupBy),
+};
+
+/** At most `first` groups (platform/insights.ts INSIGHT_GROUPS). */
+export const EventAttendanceInsight: EventAttendanceInsightResolvers = {
+  groups: (insight, { first }) => firstGroups(insight.groups, first),
 };

@@ -8,7 +8,7 @@ import type { Identity } from '../../../platform/identity';
 import { CalendarFeed, type Event } from '../entities';
 import { createEventByIdLoader } from '../loaders/event.loader';
 import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
-import { eventVisibility } from '../policy';
+import { eventVisibility, positionalParameters, visibleEventCondition } from '../policy';
 import { hashFeedToken } from './event-management.service';
 import { EVENT_TIME_ZONE } from './london-time';
 
@@ -51,15 +51,31 @@ export async function eventCalendar(dataSource: DataSource, viewer: Identity, id
   return event ? renderCalendar(event.title, [{ event, joinUrl: null }]) : null;
 }
 
-/** A person's feed by its token: their registrations that are not cancelled; null for an unknown or revoked token. */
-export async function personalCalendar(dataSource: DataSource, token: string): Promise<string | null> {
+/** Whose feed a token opens: the person's id, or null for an unknown or revoked token. */
+export async function calendarFeedOwner(dataSource: DataSource, token: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const feed = await dataSource.getRepository(CalendarFeed).findOneBy({ tokenHash: hashFeedToken(token) });
-  if (!feed) return null;
+  return feed?.personId ?? null;
+}
+
+/**
+ * A person's feed by its token: their registrations that are not cancelled, for events they may
+ * still see. `owner` is who the feed's person is NOW, as the gateway asked members just before
+ * (a calendar app sends no token of its own): null for anyone else, so a feed answers only while
+ * its owner could still see what it lists. Their organisation suspended or lapsed, the feed keeps
+ * public events and those their organisation hosts, as `events` would answer them; a removed
+ * person has no identity, and the gateway answers 404 before asking here. Null (404) for an
+ * unknown or revoked token, or an owner who is not the feed's person.
+ */
+export async function personalCalendar(dataSource: DataSource, token: string, owner: Identity): Promise<string | null> {
+  const personId = await calendarFeedOwner(dataSource, token);
+  if (!personId || !owner || owner.personId.toLowerCase() !== personId.toLowerCase()) return null;
+  const parameters: unknown[] = [personId];
+  const visible = visibleEventCondition(eventVisibility(owner), 'e', positionalParameters(parameters));
   const rows = (await dataSource.query(
     `SELECT ${eventColumns}, r.status AS registration_status FROM events.event_registration r JOIN events.event e ON e.id = r.event_id
-      WHERE r.person_id = $1 AND r.status <> 'CANCELLED' ORDER BY e.starts_at, e.id`,
-    [feed.personId],
+      WHERE r.person_id = $1 AND r.status <> 'CANCELLED' AND ${visible} ORDER BY e.starts_at, e.id`,
+    parameters,
   )) as (EventRow & { registration_status: string })[];
   return renderCalendar(
     'My IPS events',
@@ -84,7 +100,14 @@ export function addCalendarRoutes(router: Router, dataSource: DataSource): void 
   router.post('/calendar/event', async (request, response) => {
     send(response, await eventCalendar(dataSource, (response.locals.viewer ?? null) as Identity, String(request.body?.eventId ?? '')));
   });
+  // Step one of a feed: whose it is, so the gateway can ask members who that person is now.
+  router.post('/calendar/feed-owner', async (request, response) => {
+    const personId = await calendarFeedOwner(dataSource, String(request.body?.token ?? ''));
+    if (!personId) return void response.status(404).type('text/plain').send('Not found');
+    response.json({ personId });
+  });
+  // Step two: the feed, as the identity the gateway asserts for its owner may see it.
   router.post('/calendar/feed', async (request, response) => {
-    send(response, await personalCalendar(dataSource, String(request.body?.token ?? '')));
+    send(response, await personalCalendar(dataSource, String(request.body?.token ?? ''), (response.locals.viewer ?? null) as Identity));
   });
 }

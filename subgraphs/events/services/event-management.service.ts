@@ -19,7 +19,7 @@ import {
   type EventFacts,
   type EventVisibility,
 } from '../policy';
-import type { Clock } from './clock';
+import type { Clock } from '../../../platform/clock';
 import { readHttpsUrl, readIds, readInteger, readText } from './input';
 import { parseLondonTime } from './london-time';
 

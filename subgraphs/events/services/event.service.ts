@@ -1,15 +1,27 @@
 import type { DataSource } from 'typeorm';
-import { badUserInput } from '../../../platform/errors';
+import { badUserInput, forbidden } from '../../../platform/errors';
+import type { Identity } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
-import { paginate, readPage, type ConnectionArgs, type Page } from '../../../platform/pagination';
-import { Event } from '../entities';
-import type { EventFilter } from '../generated/graphql';
+import { readPage, toConnection, type ConnectionArgs, type Page } from '../../../platform/pagination';
+import type { Event } from '../entities';
+import type { EventCapabilities, EventFilter, EventTiming } from '../generated/graphql';
 import type { EventsLoaders } from '../loaders';
-import { namedParameters, visibleEventCondition, type EventVisibility } from '../policy';
-import type { Clock } from './clock';
-
-/** Every event is planned in UK time; the column would hold the same value on every row. */
-export { EVENT_TIME_ZONE } from './london-time';
+import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
+import type { RegistrationModel } from '../loaders/registration.loader';
+import {
+  canCancelRegistration,
+  canManageEvent,
+  canMarkAttendance,
+  canRegister,
+  canSeeJoinUrl,
+  canSeePersonRegistrations,
+  canSeeRegistrations,
+  positionalParameters,
+  visibleEventCondition,
+  type EventFacts,
+  type EventVisibility,
+} from '../policy';
+import type { Clock } from '../../../platform/clock';
 
 /** The value an event's cursor carries: its start as an ISO string, then its id. */
 export const eventCursorValue = (event: Event) => event.startsAt.toISOString();
@@ -33,6 +45,7 @@ export class EventService {
     private readonly loaders: EventsLoaders,
     private readonly clock: Clock,
     private readonly visibility: EventVisibility,
+    private readonly viewer: Identity,
   ) {}
 
   /** One event by id (`event(id)` and `_entities`); null when the viewer may not see it, as if missing. */
@@ -50,19 +63,37 @@ export class EventService {
       throw badUserInput('"startsAfter" must not be later than "startsBefore".', 'filter');
     }
 
-    const query = this.dataSource.getRepository(Event).createQueryBuilder('event');
-    // Before paginate clones it for the count, so the page and totalCount see the same rows.
-    const visible = namedParameters();
-    query.where(visibleEventCondition(this.visibility, 'event', visible.bind), visible.parameters);
-    if (filter.kinds?.length) query.andWhere('event.kind IN (:...kinds)', { kinds: filter.kinds });
-    if (filter.audiences?.length) query.andWhere('event.audience IN (:...audiences)', { audiences: filter.audiences });
-    if (filter.statuses?.length) query.andWhere('event.status IN (:...statuses)', { statuses: filter.statuses });
-    if (startsAfter) query.andWhere('event.startsAt >= :startsAfter', { startsAfter });
-    if (startsBefore) query.andWhere('event.startsAt < :startsBefore', { startsBefore });
-    if (filter.when === 'UPCOMING') query.andWhere('event.endsAt > :now', { now: this.clock.now() });
-    if (filter.when === 'PAST') query.andWhere('event.endsAt <= :now', { now: this.clock.now() });
+    // The visibility condition and every filter, bound positionally: the page and totalCount share them.
+    const parameters: unknown[] = [];
+    const bind = positionalParameters(parameters);
+    const conditions = [visibleEventCondition(this.visibility, 'e', bind)];
+    if (filter.kinds?.length) conditions.push(`e.kind = ANY(CAST(${bind(filter.kinds)} AS text[]))`);
+    if (filter.audiences?.length) conditions.push(`e.audience = ANY(CAST(${bind(filter.audiences)} AS text[]))`);
+    if (filter.statuses?.length) conditions.push(`e.status = ANY(CAST(${bind(filter.statuses)} AS text[]))`);
+    if (startsAfter) conditions.push(`e.starts_at >= ${bind(startsAfter)}`);
+    if (startsBefore) conditions.push(`e.starts_at < ${bind(startsBefore)}`);
+    if (filter.when === 'UPCOMING') conditions.push(`e.ends_at > ${bind(this.clock.now())}`);
+    if (filter.when === 'PAST') conditions.push(`e.ends_at <= ${bind(this.clock.now())}`);
+    const where = conditions.join(' AND ');
+    const countParameters = [...parameters];
 
-    const connection = await paginate(query, { property: 'startsAt', cursorValue: eventCursorValue }, page);
+    // Keyset pagination by start, then id: deep pages cost the same as the first.
+    const after = page.after
+      ? ` AND (e.starts_at, e.id) > (CAST(${bind(page.after.sortValue)} AS timestamptz), CAST(${bind(page.after.id)} AS uuid))`
+      : '';
+    const rows: EventRow[] =
+      page.size === 0 && !page.after
+        ? []
+        : await this.dataSource.query(
+            `SELECT ${eventColumns} FROM events.event e WHERE ${where}${after} ORDER BY e.starts_at, e.id LIMIT ${bind(page.size + 1)}`,
+            parameters,
+          );
+    const connection = toConnection(rows.map(eventFromRow), page, eventCursorValue, async () => {
+      const [{ count }] = (await this.dataSource.query(`SELECT count(*)::int AS count FROM events.event e WHERE ${where}`, countParameters)) as [
+        { count: number },
+      ];
+      return count;
+    });
     // Later lookups by id in this request then need no query.
     for (const { node } of connection.edges) this.loaders.eventById.prime(node.id, node);
     return connection;
@@ -76,5 +107,62 @@ export class EventService {
   /** References to the related procurement routes (procurement subgraph). */
   async relatedRoutes(event: Event): Promise<{ id: string }[]> {
     return (await this.loaders.routeIdsByEvent.load(event.id)).map((id) => ({ id }));
+  }
+
+  /** What the rules in policy.ts need to know about one event. */
+  private async facts(event: Event): Promise<EventFacts> {
+    const hostIds = await this.loaders.hostIdsByEvent.load(event.id);
+    return { status: event.status, audience: event.audience, startsAt: event.startsAt, endsAt: event.endsAt, hostIds };
+  }
+
+  private viewerRegistration(event: Event): Promise<RegistrationModel | null> {
+    return this.viewer ? this.loaders.viewerRegistration.load(event.id) : Promise.resolve(null);
+  }
+
+  /** The link to join online: for confirmed registrants, the hosts and platform admins (canSeeJoinUrl); null for everyone else. */
+  async joinUrl(event: Event): Promise<string | null> {
+    if (!event.joinUrl) return null;
+    const registration = await this.viewerRegistration(event);
+    return canSeeJoinUrl(this.viewer, await this.loaders.hostIdsByEvent.load(event.id), registration?.status ?? null) ? event.joinUrl : null;
+  }
+
+  /** Who registered is for the hosts and platform staff only: FORBIDDEN for anyone else, never a silent empty list. */
+  private async requireRegistrationsAccess(event: Event): Promise<void> {
+    if (!canSeeRegistrations(this.viewer, await this.loaders.hostIdsByEvent.load(event.id))) {
+      throw forbidden('Only the hosts and platform staff see who registered.');
+    }
+  }
+
+  /** The event's registrations, at most `size` (already read from `first`). */
+  async registrations(event: Event, size: number): Promise<RegistrationModel[]> {
+    await this.requireRegistrationsAccess(event);
+    return this.loaders.registrationsByEvent(size).load(event.id);
+  }
+
+  /** Attended ÷ confirmed, once attendance is recorded; null before. */
+  async attendanceRate(event: Event): Promise<number | null> {
+    await this.requireRegistrationsAccess(event);
+    const stats = await this.loaders.registrationStats.load(event.id);
+    return stats.recorded === 0 || stats.confirmed === 0 ? null : stats.attended / stats.confirmed;
+  }
+
+  /** A person's registrations (`Person.registrations`): that person and platform staff only. */
+  registrationsOf(personId: string, when: EventTiming | null, size: number): Promise<RegistrationModel[]> {
+    if (!canSeePersonRegistrations(this.viewer, personId)) throw forbidden("Only the person themselves and platform staff see a person's registrations.");
+    return this.loaders.registrationsByPerson({ when, first: size }).load(personId);
+  }
+
+  /** What the viewer may do with the event, from the same rules the mutations enforce. */
+  async viewerCan(event: Event): Promise<EventCapabilities> {
+    const known = await this.facts(event);
+    const registration = await this.viewerRegistration(event);
+    const now = this.clock.now();
+    return {
+      manage: canManageEvent(this.viewer, known.hostIds),
+      register: canRegister(this.viewer, known, now) && (!registration || registration.status === 'CANCELLED'),
+      cancelRegistration: canCancelRegistration(this.viewer, known, registration?.status ?? null, now),
+      markAttendance: canMarkAttendance(this.viewer, known, now),
+      seeRegistrations: canSeeRegistrations(this.viewer, known.hostIds),
+    };
   }
 }

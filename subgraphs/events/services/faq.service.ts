@@ -6,7 +6,7 @@ import { paginate, readPage, type Connection, type ConnectionArgs } from '../../
 import { Faq } from '../entities';
 import type { CreateFaqInput, FaqStatus, FaqTopic, UpdateFaqInput } from '../generated/graphql';
 import { authorizeChange, canManageFaqs } from '../policy';
-import type { Clock } from './clock';
+import type { Clock } from '../../../platform/clock';
 import { readInteger, readText } from './input';
 
 export const FAQ_LIMITS = { question: 300, answer: 5000, search: 200, position: 99_999 } as const;

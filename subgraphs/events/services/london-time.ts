@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { badUserInput } from '../../../platform/errors';
 
-/** Every event is planned in UK time. */
+/** Every event is planned in UK time (so no event stores a time zone: it would be the same on every row). */
 export const EVENT_TIME_ZONE = 'Europe/London';
 
 const localPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;

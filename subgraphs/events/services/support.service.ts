@@ -4,7 +4,7 @@ import { parseId } from '../../../platform/ids';
 import { belongsTo, isPlatformStaff, type Identity } from '../../../platform/identity';
 import { decodeCursor, readPage, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
 import { SupportRequest, SupportRequestEntry } from '../entities';
-import type { RaiseSupportRequestInput, SupportRequestStatus } from '../generated/graphql';
+import type { RaiseSupportRequestInput, SupportRequestCapabilities, SupportRequestStatus } from '../generated/graphql';
 import {
   authorizeChange,
   canAnswerSupportRequest,
@@ -14,7 +14,7 @@ import {
   canSeeSupportRequest,
   SUPPORT_REOPEN_DAYS,
 } from '../policy';
-import type { Clock } from './clock';
+import type { Clock } from '../../../platform/clock';
 import { readText } from './input';
 
 export const SUPPORT_LIMITS = { subject: 200, message: 5000 } as const;
@@ -67,6 +67,15 @@ export class SupportService {
   async find(id: string): Promise<SupportRequest | null> {
     const request = await this.dataSource.getRepository(SupportRequest).findOneBy({ id: parseId(id) });
     return request && canSeeSupportRequest(this.viewer, request) ? request : null;
+  }
+
+  /** What the viewer may do with a request it can see, from the same rules the mutations enforce. */
+  viewerCan(request: SupportRequest): SupportRequestCapabilities {
+    return {
+      answer: canAnswerSupportRequest(this.viewer, request),
+      close: canCloseSupportRequest(this.viewer, request),
+      reopen: canReopenSupportRequest(this.viewer, request, this.clock.now()),
+    };
   }
 
   async raise(input: RaiseSupportRequestInput): Promise<SupportRequest> {

@@ -22,5 +22,4 @@ export const entities = [
   AuditEvent,
 ];
 export { Assessment, AssessorAssignment, AuditEvent, Certification, ConflictDeclaration, Endorsement, Evidence, Innovation, InnovationRevision };
-export type { InnovationContent, InnovationLinkValue, RevisionStatus } from './innovation.entity';
-export type { AssessmentCommentValues } from './vetting.entities';
+export type { InnovationContent, RevisionStatus } from './innovation.entity';

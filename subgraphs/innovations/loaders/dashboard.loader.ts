@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { groupByKeys, loaderPerArguments, orderByKeys } from '../../../platform/loaders';
+import { firstRowsPerParentSql, groupByKeys, loaderPerArguments, orderByKeys } from '../../../platform/loaders';
 import type { InnovationCategory } from '../generated/graphql';
 import type { VettingDecisionModel } from '../mappers';
 
@@ -25,18 +25,24 @@ export function createDashboardLoaders(dataSource: DataSource) {
       );
     }),
     /** Assessor ids assigned to each innovation's current review round. */
-    assessorsAssigned: new DataLoader<string, string[]>(async (ids) => {
-      const rows: { innovation_id: string; assessor_id: string }[] = await dataSource.query(
-        `SELECT assignment.innovation_id, assignment.assessor_id
-           FROM innovations.assessor_assignment assignment
-           JOIN innovations.innovation innovation
-             ON innovation.id = assignment.innovation_id AND innovation.review_round = assignment.round
-          WHERE assignment.innovation_id = ANY($1)
-          ORDER BY assignment.assigned_at, assignment.assessor_id`,
-        [[...ids]],
-      );
-      return groupByKeys(ids, rows, (row) => row.innovation_id).map((group) => group.map((row) => row.assessor_id));
-    }),
+    /** The assessors of each innovation's current round, in the order assigned, at most `first` each. */
+    assessorsAssigned: loaderPerArguments(
+      (first: number) =>
+        new DataLoader<string, string[]>(async (ids) => {
+          const rows: { innovation_id: string; assessor_id: string }[] = await dataSource.query(
+            firstRowsPerParentSql(
+              `SELECT assignment.innovation_id, assignment.assessor_id, assignment.assigned_at
+                 FROM innovations.assessor_assignment assignment
+                 JOIN innovations.innovation innovation
+                   ON innovation.id = assignment.innovation_id AND innovation.review_round = assignment.round
+                WHERE assignment.innovation_id = ANY($1)`,
+              { parent: 'innovation_id', orderBy: 'assigned_at, assessor_id', limit: first },
+            ),
+            [[...ids]],
+          );
+          return groupByKeys(ids, rows, (row) => row.innovation_id).map((group) => group.map((row) => row.assessor_id));
+        }),
+    ),
     /**
      * The ids of the most recently first-approved APPROVED innovations of each category, up to
      * `first` per category, in one statement: for each category, walk first approvals newest first

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { groupByKeys } from '../../../platform/loaders';
+import { boundedChildrenLoaders, findFirstPerParent, firstRowsPerParentSql, groupByKeys } from '../../../platform/loaders';
+import { MAX_PAGE_SIZE } from '../../../platform/pagination';
 import type { Identity } from '../../../platform/identity';
 import { Assessment, AssessorAssignment, AuditEvent, Certification, ConflictDeclaration, Endorsement, Evidence, Innovation, InnovationRevision } from '../entities';
 import { applyInnovationVisibility, type InnovationVisibility } from '../policy';
@@ -10,6 +11,20 @@ function childrenByInnovation<T extends { innovationId: string }>(
   load: (ids: string[]) => Promise<T[]>,
 ): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (ids) => groupByKeys(ids, await load([...ids]), (row) => row.innovationId));
+}
+
+/**
+ * A bounded child list of many innovations: at most `first` rows each (newest or oldest first, by
+ * `order`), in one statement per batch and `first`.
+ */
+function firstChildrenByInnovation<T extends { innovationId: string }>(
+  repository: import('typeorm').Repository<T>,
+  order: [keyof T & string, 'ASC' | 'DESC'][],
+) {
+  return boundedChildrenLoaders(
+    (ids, first) => findFirstPerParent(repository, { parent: 'innovationId' as keyof T & string, parentIds: ids, order, limit: first }),
+    (row) => row.innovationId,
+  );
 }
 
 /**
@@ -23,42 +38,79 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
   const viewerOrganisationId = viewer?.organisationId.toLowerCase() ?? null;
   let conflictedSuppliers: Promise<Set<string>> | undefined;
   return {
-    evidence: childrenByInnovation((ids) =>
-      manager.find(Evidence, { where: { innovationId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
-    ),
-    certifications: childrenByInnovation((ids) =>
-      manager.find(Certification, { where: { innovationId: In(ids) }, order: { expiresOn: { direction: 'DESC', nulls: 'FIRST' }, id: 'ASC' } }),
-    ),
-    revisions: childrenByInnovation((ids) =>
-      manager.find(InnovationRevision, { where: { innovationId: In(ids) }, order: { number: 'ASC' } }),
-    ),
-    /** Assessments of each innovation's current review round. */
-    assessments: childrenByInnovation((ids) =>
-      manager
+    /**
+     * Evidence items, oldest first: at most MAX_PAGE_SIZE of each confirmation state per
+     * innovation (the most `confirmed`/`disputed`/`unconfirmed(first)` may ask for; the
+     * InnovationEvidence resolvers cut to `first`).
+     */
+    evidence: childrenByInnovation((ids) => {
+      const kept = firstRowsPerParentSql(
+        `SELECT id, innovation_id, confirmation, created_at FROM innovations.evidence WHERE innovation_id = ANY(CAST(:ids AS uuid[]))`,
+        { parent: 'innovation_id, confirmation', orderBy: 'created_at, id', limit: MAX_PAGE_SIZE },
+      );
+      return manager
+        .getRepository(Evidence)
+        .createQueryBuilder('evidence')
+        .where(`evidence.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
+        .orderBy('evidence.createdAt', 'ASC')
+        .addOrderBy('evidence.id', 'ASC')
+        .getMany();
+    }),
+    /** Certifications, current ones first: at most MAX_PAGE_SIZE per innovation (the resolver cuts to `first`). */
+    certifications: childrenByInnovation((ids) => {
+      const kept = firstRowsPerParentSql(`SELECT id, innovation_id, expires_on FROM innovations.certification WHERE innovation_id = ANY(CAST(:ids AS uuid[]))`, {
+        parent: 'innovation_id',
+        orderBy: 'expires_on DESC NULLS FIRST, id',
+        limit: MAX_PAGE_SIZE,
+      });
+      return manager
+        .getRepository(Certification)
+        .createQueryBuilder('certification')
+        .where(`certification.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
+        .orderBy('certification.expiresOn', 'DESC', 'NULLS FIRST')
+        .addOrderBy('certification.id', 'ASC')
+        .getMany();
+    }),
+    revisions: firstChildrenByInnovation(manager.getRepository(InnovationRevision), [['number', 'ASC']]),
+    /** Assessments of each innovation's current review round, oldest first, at most `first` each. */
+    assessments: boundedChildrenLoaders((ids, first) => {
+      const kept = firstRowsPerParentSql(
+        `SELECT assessment.id, assessment.innovation_id, assessment.submitted_at
+           FROM innovations.assessment assessment
+           JOIN innovations.innovation innovation ON innovation.id = assessment.innovation_id AND innovation.review_round = assessment.round
+          WHERE assessment.innovation_id = ANY(CAST(:ids AS uuid[]))`,
+        { parent: 'innovation_id', orderBy: 'submitted_at, id', limit: first },
+      );
+      return manager
         .getRepository(Assessment)
         .createQueryBuilder('assessment')
-        .innerJoin(Innovation, 'innovation', 'innovation.id = assessment.innovationId AND innovation.reviewRound = assessment.round')
-        .where('assessment.innovationId IN (:...ids)', { ids })
+        .where(`assessment.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
         .orderBy('assessment.submittedAt', 'ASC')
         .addOrderBy('assessment.id', 'ASC')
-        .getMany(),
-    ),
-    endorsements: childrenByInnovation((ids) =>
-      manager.find(Endorsement, { where: { innovationId: In(ids) }, order: { createdAt: 'DESC', id: 'ASC' } }),
-    ),
-    /** What organisations endorsed, only for innovations the viewer may see. */
-    endorsementsByOrganisation: new DataLoader<string, Endorsement[]>(async (organisationIds) => {
-      const query = manager
-        .getRepository(Endorsement)
-        .createQueryBuilder('endorsement')
-        .innerJoin(Innovation, 'endorsed', 'endorsed.id = endorsement.innovationId')
-        .where('endorsement.organisationId IN (:...organisationIds)', { organisationIds: [...organisationIds] })
+        .getMany();
+    }, (row) => row.innovationId),
+    endorsements: firstChildrenByInnovation(manager.getRepository(Endorsement), [['createdAt', 'DESC'], ['id', 'ASC']]),
+    /** What organisations endorsed, only for innovations the viewer may see: the newest `first` of each, in one statement. */
+    endorsementsByOrganisation: boundedChildrenLoaders((organisationIds, first) => {
+      const query = manager.getRepository(Endorsement).createQueryBuilder('endorsement');
+      // Ranked among the endorsements the viewer may see, so hidden ones never take a place.
+      const visible = query
+        .subQuery()
+        .select('ranked.id', 'id')
+        .addSelect('ranked.organisationId', 'organisation_id')
+        .addSelect('ranked.createdAt', 'created_at')
+        .from(Endorsement, 'ranked')
+        .innerJoin(Innovation, 'endorsed', 'endorsed.id = ranked.innovationId')
+        .where('ranked.organisationId IN (:...organisationIds)', { organisationIds });
+      applyInnovationVisibility(visible, visibility, 'endorsed');
+      const kept = firstRowsPerParentSql(visible.getQuery(), { parent: 'organisation_id', orderBy: 'created_at DESC, id', limit: first });
+      return query
+        .where(`endorsement.id IN (SELECT kept.id FROM (${kept}) AS kept)`)
         .orderBy('endorsement.createdAt', 'DESC')
-        .addOrderBy('endorsement.id', 'ASC');
-      applyInnovationVisibility(query, visibility, 'endorsed');
-      return groupByKeys(organisationIds, await query.getMany(), (row) => row.organisationId);
-    }),
-    auditTrail: childrenByInnovation((ids) => manager.find(AuditEvent, { where: { innovationId: In(ids) }, order: { id: 'ASC' } })),
+        .addOrderBy('endorsement.id', 'ASC')
+        .getMany();
+    }, (row) => row.organisationId),
+    auditTrail: firstChildrenByInnovation(manager.getRepository(AuditEvent), [['id', 'ASC']]),
     /** Whether the viewer is assigned to each innovation's current review round (no SQL for non-assessors). */
     assignedToViewer: new DataLoader<string, boolean>(async (ids) => {
       if (!viewerPersonId) return ids.map(() => false);

@@ -1,3 +1,4 @@
+import { readListSize } from '../../../platform/pagination';
 import type {
   EvidenceConfirmationRequestResolvers,
   InnovationCategoryNewsResolvers,
@@ -27,7 +28,7 @@ export const EvidenceConfirmationRequest: EvidenceConfirmationRequestResolvers =
 export const VettingQueueEntry: VettingQueueEntryResolvers = {
   innovation: (entry, _args, { dashboards }) => dashboards.queuedInnovation(entry),
   waitingDays: (entry, _args, { dashboards }) => dashboards.waitingDays(entry),
-  assessors: (entry, _args, { dashboards }) => dashboards.assessors(entry),
+  assessors: (entry, { first }, { dashboards }) => dashboards.assessors(entry, readListSize(first)),
 };
 
 export const InnovationCategoryNews: InnovationCategoryNewsResolvers = {

@@ -1,11 +1,11 @@
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
-import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, InnovationAuditEvent } from './innovation.resolver';
+import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, InnovationAuditEvent, InnovationEvidence, InnovationFacets } from './innovation.resolver';
 import { DashboardQuery, EvidenceConfirmationRequest, InnovationCategoryNews, VettingQueueEntry, ViewerInnovations } from './dashboard.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';
-import { InnovationInsights, InsightsQuery } from './insights.resolver';
+import { InnovationInsights, InsightsQuery, ProvenInnovationInsight, VettingInsight } from './insights.resolver';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -15,11 +15,15 @@ export const resolvers: Resolvers = {
   Innovation,
   Organisation,
   EvidenceItem,
+  InnovationEvidence,
+  InnovationFacets,
   Certification,
   Assessment,
   Endorsement,
   InnovationAuditEvent,
   InnovationInsights,
+  ProvenInnovationInsight,
+  VettingInsight,
   ViewerInnovations,
   EvidenceConfirmationRequest,
   VettingQueueEntry,

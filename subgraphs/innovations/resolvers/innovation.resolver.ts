@@ -1,9 +1,12 @@
+import { LONG_LIST_BOUND, readListSize } from '../../../platform/pagination';
 import type {
   AssessmentResolvers,
   CertificationResolvers,
   EndorsementResolvers,
   EvidenceItemResolvers,
   InnovationAuditEventResolvers,
+  InnovationEvidenceResolvers,
+  InnovationFacetsResolvers,
   InnovationResolvers,
 } from '../generated/graphql';
 
@@ -12,13 +15,26 @@ export const Innovation: InnovationResolvers = {
   // The supplier is a members entity: answer a reference and let the gateway fetch the rest.
   supplier: (innovation) => ({ id: innovation.supplierId }),
   evidence: (innovation, _args, { innovations }) => innovations.evidence(innovation),
-  assessments: (innovation, _args, { innovations }) => innovations.assessments(innovation),
-  revisions: (innovation, _args, { innovations }) => innovations.revisions(innovation),
+  assessments: (innovation, { first }, { innovations }) => innovations.assessments(innovation, readListSize(first)),
+  revisions: (innovation, { first }, { innovations }) => innovations.revisions(innovation, readListSize(first)),
   pendingRevision: (innovation, _args, { innovations }) => innovations.pendingRevision(innovation),
-  endorsements: (innovation, _args, { innovations }) => innovations.endorsements(innovation),
-  auditTrail: (innovation, _args, { innovations }) => innovations.auditTrail(innovation),
+  endorsements: (innovation, { first }, { innovations }) => innovations.endorsements(innovation, readListSize(first)),
+  auditTrail: (innovation, { first }, { innovations }) => innovations.auditTrail(innovation, readListSize(first, LONG_LIST_BOUND)),
   viewerCan: (innovation, _args, { innovations }) => innovations.capabilities(innovation),
   latestDecision: (innovation, _args, { dashboards }) => dashboards.latestDecision(innovation),
+};
+
+/** The loaders read at most MAX_PAGE_SIZE of each list; `first` cuts further. */
+export const InnovationEvidence: InnovationEvidenceResolvers = {
+  confirmed: (evidence, { first }) => evidence.confirmed.slice(0, readListSize(first)),
+  disputed: (evidence, { first }) => evidence.disputed.slice(0, readListSize(first)),
+  unconfirmed: (evidence, { first }) => evidence.unconfirmed.slice(0, readListSize(first)),
+  certifications: (evidence, { first }) => evidence.certifications.slice(0, readListSize(first)),
+};
+
+/** Certification schemes are free text: the facet statement keeps the largest MAX_PAGE_SIZE, `first` cuts further. */
+export const InnovationFacets: InnovationFacetsResolvers = {
+  certifications: (facets, { first }) => facets.certifications.slice(0, readListSize(first)),
 };
 
 export const EvidenceItem: EvidenceItemResolvers = {

@@ -106,7 +106,7 @@ export class InnovationDashboardService {
   }
 
   waitingDays(entry: VettingQueueEntryModel): number {
-    return Math.max(0, Math.floor((this.request.now().getTime() - entry.waitingSince.getTime()) / dayMs));
+    return Math.max(0, Math.floor((this.request.clock.now().getTime() - entry.waitingSince.getTime()) / dayMs));
   }
 
   async queuedInnovation(entry: VettingQueueEntryModel): Promise<Innovation> {
@@ -114,8 +114,8 @@ export class InnovationDashboardService {
     return (await this.request.loaders.innovationById.load(entry.innovationId))!;
   }
 
-  async assessors(entry: VettingQueueEntryModel): Promise<{ id: string }[]> {
-    return (await this.request.loaders.dashboard.assessorsAssigned.load(entry.innovationId)).map((id) => ({ id }));
+  async assessors(entry: VettingQueueEntryModel, first: number): Promise<{ id: string }[]> {
+    return (await this.request.loaders.dashboard.assessorsAssigned(first).load(entry.innovationId)).map((id) => ({ id }));
   }
 
   latestDecision(innovation: Innovation): Promise<VettingDecisionModel | null> {

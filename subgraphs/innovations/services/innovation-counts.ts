@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'typeorm';
+import { MAX_PAGE_SIZE } from '../../../platform/pagination';
 import type { Innovation } from '../entities';
 import type { FacetCounts } from '../mappers';
 import { searchMatchCte, sharePercentBelowTier, tieredMatchesSql } from './search-window';
@@ -173,12 +174,13 @@ export async function countFacets(
                    AND evidence.authority_nation IS NOT NULL) nation
              GROUP BY nation.value
             UNION ALL
-            SELECT 'certification', scheme.value, count(*)::int
+            -- Schemes are free text: only the largest MAX_PAGE_SIZE, the most certifications(first) may ask for.
+            (SELECT 'certification', scheme.value, count(*)::int
               FROM matched CROSS JOIN LATERAL (
                 SELECT DISTINCT certification.scheme AS value FROM innovations.certification
                  WHERE certification.innovation_id = matched.id
                    AND (certification.expires_on IS NULL OR certification.expires_on >= CAST(:facetsToday AS date))) scheme
-             GROUP BY scheme.value)
+             GROUP BY scheme.value ORDER BY count(*) DESC, scheme.value LIMIT ${MAX_PAGE_SIZE}))
      -- One row even when nothing matches, so the caller always learns whether it was a sample, and the count.
      SELECT counts.facet, counts.value, counts.count, scale.factor AS scale,
             (SELECT counted FROM sampling) AS counted, (SELECT percent FROM sampling) AS percent,

@@ -109,7 +109,7 @@ export class InnovationWorkflowService {
       fromStatus: change.from ?? null,
       toStatus: change.to ?? null,
       reason: change.reason ?? null,
-      at: this.request.now(),
+      at: this.request.clock.now(),
     });
   }
 
@@ -199,7 +199,7 @@ export class InnovationWorkflowService {
 
   /** Off the catalogue: the listed revision stops being listed now; a pending revision is dropped. */
   private async delist(manager: EntityManager, innovation: Innovation, to: 'WITHDRAWN' | 'ARCHIVED', reason: string | null) {
-    const now = this.request.now();
+    const now = this.request.clock.now();
     await manager
       .createQueryBuilder()
       .update(InnovationRevision)
@@ -240,7 +240,7 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(AssessorAssignment)
-        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: assessor, assignedAt: this.request.now() })
+        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: assessor, assignedAt: this.request.clock.now() })
         .orIgnore()
         .execute();
       await this.audit(manager, innovation, 'ASSESSOR_ASSIGNED', { reason: `Assessor ${assessor} assigned for round ${innovation.reviewRound}.` });
@@ -288,7 +288,7 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(ConflictDeclaration)
-        .values({ innovationId: innovation.id, assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: input.conflicted, statement, declaredAt: this.request.now() })
+        .values({ innovationId: innovation.id, assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: input.conflicted, statement, declaredAt: this.request.clock.now() })
         .orIgnore()
         .execute();
       if (inserted.identifiers.filter(Boolean).length === 0) {
@@ -325,7 +325,7 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(Assessment)
-        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId, ...scores, comments, submittedAt: this.request.now() })
+        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId, ...scores, comments, submittedAt: this.request.clock.now() })
         .orIgnore()
         .returning('*')
         .execute();
@@ -401,7 +401,7 @@ export class InnovationWorkflowService {
 
   /** Snapshots the content now listed: the previous version stops being listed at this instant. */
   private async listNewRevision(manager: EntityManager, innovation: Innovation): Promise<void> {
-    const now = this.request.now();
+    const now = this.request.clock.now();
     await manager
       .createQueryBuilder()
       .update(InnovationRevision)
@@ -489,7 +489,7 @@ export class InnovationWorkflowService {
         confirmation: answer,
         confirmationNote: note,
         confirmedBy: viewer.personId,
-        confirmedAt: this.request.now(),
+        confirmedAt: this.request.clock.now(),
         authorityNation: (viewer.organisationNation as Evidence['authorityNation']) ?? null,
       });
       await manager.save(evidence);
@@ -515,7 +515,7 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(Endorsement)
-        .values({ innovationId: innovation.id, organisationId: viewer.organisationId, personId: viewer.personId, statement: text, createdAt: this.request.now() })
+        .values({ innovationId: innovation.id, organisationId: viewer.organisationId, personId: viewer.personId, statement: text, createdAt: this.request.clock.now() })
         .orIgnore()
         .returning('id')
         .execute();

@@ -1,9 +1,10 @@
-import type { DataSource } from 'typeorm';
+import { LessThanOrEqual, type DataSource } from 'typeorm';
+import type { Clock } from '../../../platform/clock';
 import { forbidden } from '../../../platform/errors';
 import type { Identity } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
-import { readPage, toConnection, type ConnectionArgs } from '../../../platform/pagination';
-import { Innovation, type AuditEvent, type Evidence } from '../entities';
+import { MAX_PAGE_SIZE, readPage, toConnection, type ConnectionArgs } from '../../../platform/pagination';
+import { Innovation, InnovationRevision, type AuditEvent, type Evidence } from '../entities';
 import type { InnovationFilter, InnovationOrder } from '../generated/graphql';
 import type { InnovationsLoaders } from '../loaders';
 import type { InnovationConnectionModel } from '../mappers';
@@ -46,8 +47,8 @@ export interface InnovationsRequest {
   loaders: InnovationsLoaders;
   visibility: InnovationVisibility;
   viewer: Identity;
-  /** The request's clock; tests pass their own. */
-  now: () => Date;
+  /** The module's clock (subgraph.ts): revisions, audit and assessment times and "today" follow it. */
+  clock: Clock;
   assessmentsRequired: number;
 }
 
@@ -72,8 +73,14 @@ export class InnovationService {
   }
 
   private async asListedAt(innovation: Innovation, asOf: Date): Promise<Innovation | null> {
-    const revisions = await this.loaders.vetting.revisions.load(innovation.id);
-    const listed = revisions.find((r) => r.approvedAt <= asOf && (r.supersededAt === null || r.supersededAt > asOf));
+    // The one revision approved last before the instant (not the bounded `revisions` list, which may stop short of it).
+    const listed = (
+      await this.request.dataSource.getRepository(InnovationRevision).find({
+        where: { innovationId: innovation.id, approvedAt: LessThanOrEqual(asOf) },
+        order: { approvedAt: 'DESC', number: 'DESC' },
+        take: 1,
+      })
+    ).find((r) => r.supersededAt === null || r.supersededAt > asOf);
     if (!listed) return null;
     return Object.assign(new Innovation(), innovation, listed.content, {
       status: 'APPROVED' as const,
@@ -90,7 +97,7 @@ export class InnovationService {
    */
   async list(args: SearchArgs): Promise<InnovationConnectionModel> {
     const page = readPage(args);
-    const today = ukDate(this.request.now());
+    const today = ukDate(this.request.clock.now());
     const criteria = readInnovationFilter(args.filter, today);
     const terms = readSearch(args.search);
     const order = readOrder(args.orderBy, terms);
@@ -129,7 +136,7 @@ export class InnovationService {
    */
   async listBySupplier(supplierId: string, args: ListArgs): Promise<InnovationConnectionModel> {
     const page = readPage(args);
-    const criteria = readInnovationFilter(args.filter, ukDate(this.request.now()));
+    const criteria = readInnovationFilter(args.filter, ukDate(this.request.clock.now()));
     const id = parseId(supplierId);
     const { innovationsBySupplier } = this.loaders;
     const rows = await innovationsBySupplier.page(page, criteria).load(id);
@@ -144,7 +151,7 @@ export class InnovationService {
       this.loaders.vetting.evidence.load(innovation.id),
       this.loaders.vetting.certifications.load(innovation.id),
     ]);
-    const today = ukDate(this.request.now());
+    const today = ukDate(this.request.clock.now());
     const by = (confirmation: Evidence['confirmation']) => items.filter((item) => item.confirmation === confirmation);
     return {
       confirmed: by('CONFIRMED'),
@@ -155,15 +162,15 @@ export class InnovationService {
   }
 
   /** Null and FORBIDDEN for anyone but vetting staff and the supplier: one supplier never sees another's. */
-  async assessments(innovation: Innovation) {
+  async assessments(innovation: Innovation, first: number) {
     if (!canSeeVettingRecord(this.request.viewer, innovation)) {
       throw forbidden('Only the supplier and vetting staff may see assessments.');
     }
-    return this.loaders.vetting.assessments.load(innovation.id);
+    return this.loaders.vetting.assessments(first).load(innovation.id);
   }
 
-  revisions(innovation: Innovation) {
-    return this.loaders.vetting.revisions.load(innovation.id);
+  revisions(innovation: Innovation, first: number) {
+    return this.loaders.vetting.revisions(first).load(innovation.id);
   }
 
   pendingRevision(innovation: Innovation) {
@@ -174,19 +181,19 @@ export class InnovationService {
     return { ...innovation.pendingContent, status: innovation.revisionStatus };
   }
 
-  endorsements(innovation: Innovation) {
-    return this.loaders.vetting.endorsements.load(innovation.id);
+  endorsements(innovation: Innovation, first: number) {
+    return this.loaders.vetting.endorsements(first).load(innovation.id);
   }
 
-  endorsementsByOrganisation(organisationId: string) {
-    return this.loaders.vetting.endorsementsByOrganisation.load(parseId(organisationId));
+  endorsementsByOrganisation(organisationId: string, first: number) {
+    return this.loaders.vetting.endorsementsByOrganisation(first).load(parseId(organisationId));
   }
 
-  async auditTrail(innovation: Innovation): Promise<AuditEvent[]> {
+  async auditTrail(innovation: Innovation, first: number): Promise<AuditEvent[]> {
     if (!canSeeAuditTrail(this.request.viewer, innovation)) {
       throw forbidden('Only platform staff and the supplier may see the audit trail.');
     }
-    return this.loaders.vetting.auditTrail.load(innovation.id);
+    return this.loaders.vetting.auditTrail(first).load(innovation.id);
   }
 
   /** An assessor's standing on an innovation, from the request's loaders (no SQL for other viewers). */
@@ -215,7 +222,7 @@ export class InnovationService {
       this.loaders.vetting.endorsedByViewerOrganisation.load(innovation.id),
       this.loaders.vetting.evidence.load(innovation.id),
       canDecide(viewer, innovation, { assigned: true, declaredNoConflict: true, conflictedWithSupplier: false })
-        ? this.loaders.vetting.assessments.load(innovation.id)
+        ? this.loaders.vetting.assessments(MAX_PAGE_SIZE).load(innovation.id)
         : Promise.resolve([]),
     ]);
     return {

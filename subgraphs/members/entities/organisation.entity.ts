@@ -32,6 +32,10 @@ export class Organisation {
   @Column({ name: 'supplier_size', type: 'text', nullable: true })
   supplierSize: SupplierSize | null;
 
+  /** Email domains invitations are restricted to (lower case); empty: any address. */
+  @Column({ name: 'invitation_domains', type: 'text', array: true, default: () => `'{}'` })
+  invitationDomains: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

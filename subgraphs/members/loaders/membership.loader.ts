@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { In, IsNull, MoreThan, type DataSource } from 'typeorm';
-import { groupByKeys, orderByKeys } from '../../../platform/loaders';
+import { In, type DataSource } from 'typeorm';
+import type { Clock } from '../../../platform/clock';
+import { boundedChildrenLoaders, findFirstPerParent, orderByKeys } from '../../../platform/loaders';
 import { Invitation, Membership, MembershipDecision } from '../entities';
 
 /** Memberships of many organisations in one query; null for an organisation that never applied. */
@@ -10,22 +11,30 @@ export const createMembershipByOrganisationLoader = (dataSource: DataSource) =>
     return orderByKeys(organisationIds, rows, (row) => row.organisationId);
   });
 
-/** The audit trails of many memberships in one query, each oldest first. */
-export const createDecisionsByOrganisationLoader = (dataSource: DataSource) =>
-  new DataLoader<string, MembershipDecision[]>(async (organisationIds) => {
-    const rows = await dataSource.getRepository(MembershipDecision).find({
-      where: { organisationId: In([...organisationIds]) },
-      order: { decidedAt: 'ASC', id: 'ASC' },
-    });
-    return groupByKeys(organisationIds, rows, (row) => row.organisationId);
-  });
+/** The audit trails of many memberships in one query, each oldest first, at most `first` each. */
+export const createDecisionsByOrganisationLoaders = (dataSource: DataSource) =>
+  boundedChildrenLoaders(
+    (organisationIds, first) =>
+      findFirstPerParent(dataSource.getRepository(MembershipDecision), {
+        parent: 'organisationId',
+        parentIds: organisationIds,
+        order: [['decidedAt', 'ASC'], ['id', 'ASC']],
+        limit: first,
+      }),
+    (row) => row.organisationId,
+  );
 
-/** Open invitations (not accepted, not expired) of many organisations in one query, newest first. */
-export const createOpenInvitationsByOrganisationLoader = (dataSource: DataSource) =>
-  new DataLoader<string, Invitation[]>(async (organisationIds) => {
-    const rows = await dataSource.getRepository(Invitation).find({
-      where: { organisationId: In([...organisationIds]), acceptedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
-    return groupByKeys(organisationIds, rows, (row) => row.organisationId);
-  });
+/** Open invitations (not accepted, not expired by the clock) of many organisations in one query, newest first, at most `first` each. */
+export const createOpenInvitationsByOrganisationLoaders = (dataSource: DataSource, clock: Clock) =>
+  boundedChildrenLoaders(
+    (organisationIds, first) =>
+      findFirstPerParent(dataSource.getRepository(Invitation), {
+        parent: 'organisationId',
+        parentIds: organisationIds,
+        order: [['createdAt', 'DESC'], ['id', 'ASC']],
+        where: 'accepted_at IS NULL AND expires_at > :now',
+        parameters: { now: clock.now() },
+        limit: first,
+      }),
+    (row) => row.organisationId,
+  );

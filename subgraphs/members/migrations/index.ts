@@ -2,6 +2,7 @@ import { CreateOrganisationsAndPeople1764201600000 } from './1764201600000-creat
 import { AddOrganisationDescriptionAndSupplierSize1764288000000 } from './1764288000000-add-organisation-description-and-supplier-size';
 import { AddMembershipsRolesAndInvitations1764288000001 } from './1764288000001-add-memberships-roles-and-invitations';
 import { BindPeopleToSignInSubjects1764374401600 } from './1764374401600-bind-people-to-sign-in-subjects';
+import { AddOrganisationInvitationDomains1765152000000 } from './1765152000000-add-organisation-invitation-domains';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   AddOrganisationDescriptionAndSupplierSize1764288000000,
   AddMembershipsRolesAndInvitations1764288000001,
   BindPeopleToSignInSubjects1764374401600,
+  AddOrganisationInvitationDomains1765152000000,
 ];

@@ -6,7 +6,7 @@ import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Person } from './person.resolver';
 import { Query } from './query.resolver';
-import { InsightsQuery, MembershipInsights } from './insights.resolver';
+import { InsightsQuery, MembershipInsight, MembershipInsights } from './insights.resolver';
 import { SignedInViewer } from './viewer.resolver';
 
 export const resolvers: Resolvers = {
@@ -21,4 +21,5 @@ export const resolvers: Resolvers = {
   Invitation,
   SignedInViewer,
   MembershipInsights,
+  MembershipInsight,
 };

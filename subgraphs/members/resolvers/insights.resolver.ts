@@ -1,4 +1,5 @@
-import type { MembershipInsightsResolvers, QueryResolvers } from '../generated/graphql';
+import { firstGroups } from '../../../platform/insights';
+import type { MembershipInsightResolvers, MembershipInsightsResolvers, QueryResolvers } from '../generated/graphql';
 
 /** Analyst insights: `membershipInsights` checks the caller and period; each field is one statement. */
 export const InsightsQuery: Pick<QueryResolvers, 'membershipInsights'> = {
@@ -7,4 +8,9 @@ export const InsightsQuery: Pick<QueryResolvers, 'membershipInsights'> = {
 
 export const MembershipInsights: MembershipInsightsResolvers = {
   members: (scope, { groupBy, statuses }, { insights }) => insights.members(scope, groupBy, statuses),
+};
+
+/** At most `first` groups (platform/insights.ts INSIGHT_GROUPS). */
+export const MembershipInsight: MembershipInsightResolvers = {
+  groups: (insight, { first }) => firstGroups(insight.groups, first),
 };

@@ -14,6 +14,7 @@ export const Mutation: MutationResolvers = {
     await memberships.decide('lapse', organisationId, reason),
   leaveMembership: async (_root, { organisationId, reason }, { memberships }) => await memberships.leave(organisationId, reason),
   invitePerson: async (_root, { input }, { invitations }) => await invitations.invite(input),
+  setInvitationDomains: (_root, { organisationId, domains }, { invitations }) => invitations.restrictDomains(organisationId, domains),
   acceptInvitation: (_root, { token, name, jobTitle }, { invitations }) => invitations.accept(token, name, jobTitle),
   changePersonRoles: (_root, { personId, roles }, { people }) => people.changeRoles(personId, roles),
   removePerson: (_root, { personId }, { people }) => people.remove(personId),

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { badUserInput, conflict, DomainError, ErrorCode, notFound } from '../../../platform/errors';
+import type { Clock } from '../../../platform/clock';
+import { badUserInput, conflict, DomainError, ErrorCode, forbidden, notFound, unauthenticated } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
-import type { Identity, OrganisationRole } from '../../../platform/identity';
+import { hasPlatformRole, type Identity, type OrganisationRole, type SignInClaims } from '../../../platform/identity';
 import { Invitation, Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
 import { authorize, authorizeChange, canManagePeople, canSeeInvitations } from '../policy';
@@ -16,23 +17,41 @@ const MAX_NAME_LENGTH = 200;
 const MAX_JOB_TITLE_LENGTH = 200;
 /** Tokens are 43 characters (256 bits, base64url); anything much longer is not one. */
 const MAX_TOKEN_LENGTH = 100;
+/** A DNS name: labels of letters, digits and hyphens, a final label of letters. */
+const domainPattern = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const MAX_INVITATION_DOMAINS = 20;
+
+/** The domain of an email address, lower case. */
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The one answer to a caller signed in as another address, registered or not: nothing to learn about who is. */
+const otherAddressMessage = 'This invitation was sent to another email address: sign in with that address to accept it.';
 
 /** SHA-256 of a token, hex: what the database keeps instead of the token. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Invitations: sending, listing the open ones, and accepting one (which creates the person). */
+/**
+ * Invitations: sending, listing the open ones, restricting them to an organisation's email
+ * domains, and accepting one (which creates the person).
+ */
 export class InvitationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly loaders: MembersLoaders,
     private readonly viewer: Identity,
+    /** Invitations expire by it: a test moves it past an invitation's lifetime. */
+    private readonly clock: Clock,
+    /** A caller with a verified token naming nobody registered yet (platform/identity.ts `Caller`). */
+    private readonly newcomer: SignInClaims | null = null,
   ) {}
 
-  async listOpen(organisationId: string): Promise<Invitation[]> {
+  async listOpen(organisationId: string, first: number): Promise<Invitation[]> {
     authorize(canSeeInvitations(this.viewer, organisationId), "Only the organisation's admins may see its invitations.");
-    return this.loaders.openInvitationsByOrganisation.load(organisationId);
+    return this.loaders.openInvitationsByOrganisation(first).load(organisationId);
   }
 
   async invite(input: { organisationId: string; email: string; roles: readonly OrganisationRole[] }): Promise<{ invitation: Invitation; token: string }> {
@@ -46,7 +65,16 @@ export class InvitationService {
     const viewer = this.viewer;
     const token = randomBytes(32).toString('base64url');
     const invitation = await this.dataSource.transaction(async (manager) => {
-      if (!(await manager.existsBy(Organisation, { id: organisationId }))) throw notFound('Organisation', organisationId);
+      const organisation = await manager.findOneBy(Organisation, { id: organisationId });
+      if (!organisation) throw notFound('Organisation', organisationId);
+      const allowedDomains = organisation.invitationDomains;
+      if (allowedDomains.length > 0 && !allowedDomains.includes(domainOf(email))) {
+        throw new DomainError(
+          ErrorCode.EMAIL_DOMAIN_NOT_ALLOWED,
+          `${organisation.name} accepts invitations only to addresses at ${allowedDomains.join(', ')}.`,
+          { argument: 'email', allowedDomains },
+        );
+      }
       // Only someone already in the inviting organisation is reported: saying that an email is
       // registered with another organisation would tell any admin who belongs where. Anyone else
       // is refused when they try to accept.
@@ -57,7 +85,7 @@ export class InvitationService {
         organisationRoles,
         invitedBy: viewer.personId,
         tokenHash: hashToken(token),
-        expiresAt: new Date(Date.now() + INVITATION_LIFETIME_MS),
+        expiresAt: new Date(this.clock.now().getTime() + INVITATION_LIFETIME_MS),
         acceptedAt: null,
       });
       return manager.save(row);
@@ -66,8 +94,49 @@ export class InvitationService {
   }
 
   /**
-   * Creates the invited person. Needs no signed-in caller: the invitee has no account yet, and the
-   * token (secret, single-use, expiring) is the proof that they received the invitation.
+   * Restricts invitations to `domains` (see `Organisation.invitationDomains` in the schema). A
+   * domain gets in only verified: a platform admin lists any (they check the organisation controls
+   * it); an organisation admin only their own email's domain, which the token they signed in with
+   * vouches for (`email_verified`), besides those already listed. Lifting the restriction (an empty
+   * list) is the platform admins' call.
+   */
+  async restrictDomains(organisationIdInput: string, domainsInput: readonly string[]): Promise<Organisation> {
+    const organisationId = parseId(organisationIdInput, 'organisationId');
+    const domains = [...new Set(domainsInput.map((domain) => domain.trim().toLowerCase().replace(/^@/, '')))];
+    if (domains.length > MAX_INVITATION_DOMAINS) throw badUserInput(`List at most ${MAX_INVITATION_DOMAINS} domains.`, 'domains');
+    const malformed = domains.find((domain) => !domainPattern.test(domain));
+    if (malformed !== undefined) throw badUserInput(`"${malformed}" is not a domain name such as "kent.gov.uk".`, 'domains');
+    authorizeChange(this.viewer, canManagePeople(this.viewer, organisationId), "Only the organisation's admins may restrict its invitations.");
+    const viewer = this.viewer;
+    const platformAdmin = hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+    const organisation = await this.dataSource.transaction(async (manager) => {
+      const current = await manager.findOne(Organisation, { where: { id: organisationId }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw notFound('Organisation', organisationId);
+      if (!platformAdmin) {
+        const own = domainOf(viewer.email);
+        const unverified = domains.filter((domain) => domain !== own && !current.invitationDomains.includes(domain));
+        if (unverified.length > 0) {
+          throw forbidden(
+            `An organisation admin may list only the domain of their own email address (${own}) and domains already listed; ask the platform to verify ${unverified.join(', ')}.`,
+          );
+        }
+        if (domains.length === 0 && current.invitationDomains.length > 0) {
+          throw forbidden('Only platform admins may lift the restriction of invitations to verified domains.');
+        }
+      }
+      await manager.update(Organisation, { id: organisationId }, { invitationDomains: domains });
+      return Object.assign(current, { invitationDomains: domains });
+    });
+    this.loaders.organisationById.prime(organisation.id, organisation);
+    return organisation;
+  }
+
+  /**
+   * Creates the invited person, bound to the caller's sign-in account. The caller must prove the
+   * invited address: signed in with a verified token for it (a newcomer, since nobody has the
+   * address yet). Anonymous: UNAUTHENTICATED. Signed in as any other address, registered or not:
+   * the same FORBIDDEN, so acceptance tells nobody who is registered. The token (secret,
+   * single-use, expiring) proves they received this invitation.
    */
   async accept(token: string, name: string, jobTitle: string | null | undefined): Promise<Person> {
     const fullName = name.trim();
@@ -75,16 +144,27 @@ export class InvitationService {
     if (!fullName || fullName.length > MAX_NAME_LENGTH) throw badUserInput(`Give a name of 1 to ${MAX_NAME_LENGTH} characters.`, 'name');
     const title = jobTitle?.trim() || null;
     if (title && title.length > MAX_JOB_TITLE_LENGTH) throw badUserInput(`A job title may be at most ${MAX_JOB_TITLE_LENGTH} characters.`, 'jobTitle');
+    const { viewer, newcomer } = this;
+    if (!viewer && !newcomer) throw unauthenticated('Sign in with the invited email address to accept an invitation.');
+    const callerEmail = (viewer?.email ?? newcomer!.email).toLowerCase();
 
+    const now = this.clock.now();
     const person = await this.dataSource.transaction(async (manager) => {
       const invitation = await manager.findOne(Invitation, { where: { tokenHash: hashToken(token.trim()) }, lock: { mode: 'pessimistic_write' } });
       // The same answer for a wrong token as for no token: nothing to learn by guessing.
       if (!invitation) throw new DomainError(ErrorCode.NOT_FOUND, 'No invitation matches this token.', { typeName: 'Invitation' });
+      if (invitation.email !== callerEmail) throw forbidden(otherAddressMessage);
+      // From here the caller has proved they own the invited address: telling them about it is no leak.
+      if (viewer) throw conflict('You already belong to an organisation in the IPS; an invitation cannot move you.', { invitationId: invitation.id });
       if (invitation.acceptedAt) throw conflict('This invitation has already been accepted.', { invitationId: invitation.id });
-      if (invitation.expiresAt.getTime() <= Date.now()) {
+      if (invitation.expiresAt.getTime() <= now.getTime()) {
         throw conflict(`This invitation expired on ${invitation.expiresAt.toISOString()}; ask for a new one.`, { invitationId: invitation.id });
       }
+      const claims = newcomer!;
       if (await manager.existsBy(Person, { email: invitation.email })) throw conflict(`${invitation.email} already belongs to someone in the IPS.`);
+      if (await manager.existsBy(Person, { authIssuer: claims.issuer, authSubject: claims.subject })) {
+        throw conflict('Your sign-in account already belongs to another person in the IPS.');
+      }
       const created = await manager.save(
         manager.create(Person, {
           organisationId: invitation.organisationId,
@@ -94,9 +174,12 @@ export class InvitationService {
           phone: null,
           organisationRoles: invitation.organisationRoles,
           platformRoles: [],
+          // Bound now, as a first sign-in would bind it: only this sign-in account is this person.
+          authIssuer: claims.issuer,
+          authSubject: claims.subject,
         }),
       );
-      await manager.update(Invitation, { id: invitation.id }, { acceptedAt: new Date() });
+      await manager.update(Invitation, { id: invitation.id }, { acceptedAt: now });
       return created;
     });
     this.loaders.personById.prime(person.id, person);

@@ -64,10 +64,6 @@ const tiersByKind: Record<OrganisationKind, MembershipTier[]> = {
   TRADE_BODY: ['PARTNER'],
 };
 
-export function tiersFor(kind: OrganisationKind): MembershipTier[] {
-  return tiersByKind[kind];
-}
-
 export function assertTierFits(kind: OrganisationKind, tier: MembershipTier): void {
   if (!tiersByKind[kind].includes(tier)) {
     throw badUserInput(`A ${kind} organisation cannot be a ${tier} member; it may be ${tiersByKind[kind].join(' or ')}.`, 'tier');

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../../../platform/clock';
 import { badUserInput, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { readPage } from '../../../platform/pagination';
@@ -17,6 +18,8 @@ export class MembershipService {
     private readonly dataSource: DataSource,
     private readonly loaders: MembersLoaders,
     private readonly viewer: Identity,
+    /** A decision's time, and the dates it sets (applied, joined, renewal due), come from it. */
+    private readonly clock: Clock,
   ) {}
 
   async findByOrganisation(organisationId: string): Promise<Membership | null> {
@@ -39,8 +42,8 @@ export class MembershipService {
   }
 
   /** The audit trail; reached only through a membership the caller was allowed to see. */
-  async decisions(organisationId: string): Promise<MembershipDecision[]> {
-    return this.loaders.decisionsByOrganisation.load(organisationId);
+  async decisions(organisationId: string, first: number): Promise<MembershipDecision[]> {
+    return this.loaders.decisionsByOrganisation(first).load(organisationId);
   }
 
   apply(organisationId: string, tier: MembershipTier): Promise<Membership> {
@@ -70,6 +73,7 @@ export class MembershipService {
    */
   private async transition(action: MembershipAction, organisationId: string, reason: string | null, tier?: MembershipTier): Promise<Membership> {
     const decidedBy = this.viewer!.personId;
+    const now = this.clock.now();
     const membership = await this.dataSource.transaction(async (manager) => {
       const organisation = await manager.findOne(Organisation, { where: { id: organisationId }, lock: { mode: 'for_no_key_update' } });
       if (!organisation) throw notFound('Organisation', organisationId);
@@ -77,11 +81,12 @@ export class MembershipService {
       const to = nextStatus(action, current?.status ?? null, organisation.name);
       if (tier) assertTierFits(organisation.kind, tier);
 
-      const next = applyTransition(action, current, organisationId, to, new Date(), tier);
+      const next = applyTransition(action, current, organisationId, to, now, tier);
       await saveMembership(manager, next, current !== null);
       await manager.insert(MembershipDecision, {
         organisationId,
         decidedBy,
+        decidedAt: now,
         fromStatus: current?.status ?? null,
         toStatus: to,
         reason,

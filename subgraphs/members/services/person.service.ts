@@ -22,10 +22,10 @@ export class PersonService {
     return this.loaders.personById.load(personId);
   }
 
-  /** Ordered by name; empty for anonymous callers. */
-  async listByOrganisation(organisationId: string): Promise<Person[]> {
+  /** Ordered by name, at most `first` (validated, readListSize); empty for anonymous callers. */
+  async listByOrganisation(organisationId: string, first: number): Promise<Person[]> {
     if (!canSeePeople(this.viewer)) return [];
-    return this.loaders.peopleByOrganisation.load(organisationId);
+    return this.loaders.peopleByOrganisation(first).load(organisationId);
   }
 
   /** The signed-in caller's own record; null when anonymous (or removed since signing in). */

@@ -2,8 +2,8 @@ import { Admission, type AdmissionStatus } from './admission.entity';
 import { ClarificationQuestion } from './clarification-question.entity';
 import { Contract } from './contract.entity';
 import { Lot } from './lot.entity';
-import { ProcurementProject, type EvaluationCriterion, type ProjectProcedure, type StoredProjectStatus } from './project.entity';
-import { ProcurementResponse, type ResponseOutcome } from './response.entity';
+import { ProcurementProject, type EvaluationCriterion } from './project.entity';
+import { ProcurementResponse } from './response.entity';
 import { ProcurementRoute } from './procurement-route.entity';
 
 export const entities = [ProcurementRoute, Lot, Admission, ProcurementProject, ProcurementResponse, ClarificationQuestion, Contract];
@@ -17,7 +17,4 @@ export {
   ProcurementRoute,
   type AdmissionStatus,
   type EvaluationCriterion,
-  type ProjectProcedure,
-  type ResponseOutcome,
-  type StoredProjectStatus,
 };

@@ -1,10 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { Identity } from '../../../platform/identity';
-import type { Clock } from '../services/clock';
-import { createAdmittedSupplierIdsByLotLoader, createLotByIdLoader, createLotsByRouteLoader, createSupplierNamesByLotLoader } from './lot.loader';
+import type { Clock } from '../../../platform/clock';
+import {
+  createAdmittedSupplierIdsByLotLoader,
+  createAdmittedSuppliersByLotLoaders,
+  createLotByIdLoader,
+  createLotsByRouteLoaders,
+  createSupplierNamesByLotLoader,
+} from './lot.loader';
 import {
   createContractByProjectLoader,
-  createContractsByOrganisationLoader,
+  createContractsByOrganisationLoaders,
   createDeclarationLoader,
   createInvitedSupplierIdsLoader,
   createOwnResponsesLoader,
@@ -26,8 +32,9 @@ export function createProcurementLoaders(dataSource: DataSource, viewer: Identit
     routeById: createRouteByIdLoader(dataSource),
     liveRoutesBySupplierCategory: createLiveRoutesBySupplierCategoryLoader(dataSource, clock),
     lotById: createLotByIdLoader(dataSource),
-    lotsByRoute: createLotsByRouteLoader(dataSource),
+    lotsByRoute: createLotsByRouteLoaders(dataSource),
     admittedSupplierIdsByLot: createAdmittedSupplierIdsByLotLoader(dataSource, clock),
+    admittedSuppliersByLot: createAdmittedSuppliersByLotLoaders(dataSource, clock),
     supplierNamesByLot: createSupplierNamesByLotLoader(dataSource),
     projectById: createProjectByIdLoader(dataSource),
     questionById: createQuestionByIdLoader(dataSource),
@@ -42,7 +49,7 @@ export function createProcurementLoaders(dataSource: DataSource, viewer: Identit
     winningResponse: createWinningResponseLoader(dataSource),
     declaration: createDeclarationLoader(dataSource, viewer?.personId ?? null),
     contractByProject: createContractByProjectLoader(dataSource),
-    contractsByOrganisation: createContractsByOrganisationLoader(dataSource),
+    contractsByOrganisation: createContractsByOrganisationLoaders(dataSource),
   };
 }
 export type ProcurementLoaders = ReturnType<typeof createProcurementLoaders>;

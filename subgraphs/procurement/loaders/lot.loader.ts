@@ -1,22 +1,20 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { createByIdLoader, groupByKeys } from '../../../platform/loaders';
+import { boundedChildrenLoaders, createByIdLoader, findFirstPerParent, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import { Admission, Lot, ProcurementRoute } from '../entities';
-import { dayOf, type Clock } from '../services/clock';
+import { dayOf, type Clock } from '../../../platform/clock';
 import { routeStatusSql } from '../services/route-lifecycle';
-import { PUBLIC_ADMISSION_STATUSES } from '../policy';
+import { onlyPublicAdmissions } from '../policy';
 
 export const createLotByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(Lot));
 
-/** The lots of many routes in one query, each list ordered by number. */
-export const createLotsByRouteLoader = (dataSource: DataSource) =>
-  new DataLoader<string, Lot[]>(async (routeIds) => {
-    const lots = await dataSource.getRepository(Lot).find({
-      where: { routeId: In([...routeIds]) },
-      order: { number: 'ASC', id: 'ASC' },
-    });
-    return groupByKeys(routeIds, lots, (lot) => lot.routeId);
-  });
+/** The lots of many routes in one query, each list ordered by number, at most `first` each. */
+export const createLotsByRouteLoaders = (dataSource: DataSource) =>
+  boundedChildrenLoaders(
+    (routeIds, first) =>
+      findFirstPerParent(dataSource.getRepository(Lot), { parent: 'routeId', parentIds: routeIds, order: [['number', 'ASC'], ['id', 'ASC']], limit: first }),
+    (lot) => lot.routeId,
+  );
 
 /**
  * The ids of the suppliers admitted to many lots in one query, each list ordered by id. Public
@@ -24,19 +22,47 @@ export const createLotsByRouteLoader = (dataSource: DataSource) =>
  */
 export const createAdmittedSupplierIdsByLotLoader = (dataSource: DataSource, clock: Clock) =>
   new DataLoader<string, string[]>(async (lotIds) => {
-    const admissions = await dataSource
+    const query = dataSource
       .getRepository(Admission)
       .createQueryBuilder('admission')
       .select(['admission.id', 'admission.lotId', 'admission.supplierId'])
       .innerJoin(Lot, 'lot', 'lot.id = admission.lotId')
       .innerJoin(ProcurementRoute, 'route', 'route.id = lot.routeId')
-      .where('admission.lotId IN (:...lotIds)', { lotIds: [...lotIds] })
-      .andWhere('admission.status IN (:...admitted)', { admitted: [...PUBLIC_ADMISSION_STATUSES] })
+      .where('admission.lotId IN (:...lotIds)', { lotIds: [...lotIds] });
+    const admissions = await onlyPublicAdmissions(query, 'admission')
       .andWhere(`${routeStatusSql('route')} <> 'EXPIRED'`, { today: dayOf(clock.now()) })
       .orderBy('admission.supplierId', 'ASC')
       .getMany();
     return groupByKeys(lotIds, admissions, (admission) => admission.lotId).map((group) => group.map((a) => a.supplierId));
   });
+
+/**
+ * What `Lot.admittedSuppliers(first)` lists: the first `first` admitted suppliers of each of many
+ * lots by id, in one statement (the same admissions as above, numbered per lot). The loader above
+ * reads them all, for publishing a project, which invites every one.
+ */
+export const createAdmittedSuppliersByLotLoaders = (dataSource: DataSource, clock: Clock) =>
+  loaderPerArguments(
+    (first: number) =>
+      new DataLoader<string, string[]>(async (lotIds) => {
+        const query = dataSource
+          .getRepository(Admission)
+          .createQueryBuilder('admission')
+          .select('admission.lotId', 'lot_id')
+          .addSelect('admission.supplierId', 'supplier_id')
+          .innerJoin(Lot, 'lot', 'lot.id = admission.lotId')
+          .innerJoin(ProcurementRoute, 'route', 'route.id = lot.routeId')
+          .where('admission.lotId IN (:...lotIds)', { lotIds: [...lotIds] });
+        const [sql, parameters] = onlyPublicAdmissions(query, 'admission')
+          .andWhere(`${routeStatusSql('route')} <> 'EXPIRED'`, { today: dayOf(clock.now()) })
+          .getQueryAndParameters();
+        const rows: { lot_id: string; supplier_id: string }[] = await dataSource.query(
+          firstRowsPerParentSql(sql, { parent: 'lot_id', orderBy: 'supplier_id', limit: first }),
+          parameters,
+        );
+        return groupByKeys(lotIds, rows, (row) => row.lot_id).map((group) => group.map((row) => row.supplier_id));
+      }),
+  );
 
 /**
  * The names suppliers had when they applied to each lot (snapshots; see the party-names migration),

@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { createByIdLoader } from '../../../platform/loaders';
 import { Admission, Lot, ProcurementRoute } from '../entities';
-import { PUBLIC_ADMISSION_STATUSES } from '../policy';
-import { dayOf, type Clock } from '../services/clock';
+import { onlyPublicAdmissions } from '../policy';
+import { dayOf, type Clock } from '../../../platform/clock';
 import { routeStatusSql } from '../services/route-lifecycle';
 
 export const createRouteByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(ProcurementRoute));
@@ -22,7 +22,7 @@ export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource,
       const separator = key.indexOf(':');
       return { supplierId: key.slice(0, separator), category: key.slice(separator + 1) };
     });
-    const { entities, raw } = await dataSource
+    const query = dataSource
       .getRepository(ProcurementRoute)
       .createQueryBuilder('route')
       .innerJoin(Lot, 'lot', 'lot.routeId = route.id')
@@ -34,8 +34,8 @@ export const createLiveRoutesBySupplierCategoryLoader = (dataSource: DataSource,
       )
       .addSelect('wanted.supplier_id', 'wanted_supplier_id')
       .addSelect('wanted.category', 'wanted_category')
-      .where(`${routeStatusSql('route')} = 'LIVE'`, { today: dayOf(clock.now()) })
-      .andWhere('admission.status IN (:...admitted)', { admitted: [...PUBLIC_ADMISSION_STATUSES] })
+      .where(`${routeStatusSql('route')} = 'LIVE'`, { today: dayOf(clock.now()) });
+    const { entities, raw } = await onlyPublicAdmissions(query, 'admission')
       .setParameters({ supplierIds: pairs.map((p) => p.supplierId), categories: pairs.map((p) => p.category) })
       .orderBy('route.reference', 'ASC')
       .addOrderBy('route.id', 'ASC')

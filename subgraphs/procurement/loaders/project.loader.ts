@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { createByIdLoader, groupByKeys } from '../../../platform/loaders';
+import { createByIdLoader, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import { ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse } from '../entities';
 
 export const createProjectByIdLoader = (dataSource: DataSource) => createByIdLoader(dataSource.getRepository(ProcurementProject));
@@ -120,15 +120,29 @@ export const createContractByProjectLoader = (dataSource: DataSource) =>
     return projectIds.map((id) => byProject.get(id) ?? null);
   });
 
-/** Contracts where each organisation is buyer or supplier, ordered by start date. Public. */
-export const createContractsByOrganisationLoader = (dataSource: DataSource) =>
-  new DataLoader<string, Contract[]>(async (organisationIds) => {
-    const rows = await dataSource
-      .getRepository(Contract)
-      .createQueryBuilder('contract')
-      .where('contract.buyerId = ANY(:ids) OR contract.supplierId = ANY(:ids)', { ids: [...organisationIds] })
-      .orderBy('contract.startsOn', 'ASC')
-      .addOrderBy('contract.id', 'ASC')
-      .getMany();
-    return organisationIds.map((id) => rows.filter((row) => row.buyerId === id || row.supplierId === id));
-  });
+/**
+ * Contracts where each organisation is buyer or supplier, ordered by start date, the first `first`
+ * of each, in one statement. Public. A contract is numbered under both its parties: one kept for
+ * its buyer can reach its supplier beyond that supplier's `first`, so each list is cut again.
+ */
+export const createContractsByOrganisationLoaders = (dataSource: DataSource) =>
+  loaderPerArguments(
+    (first: number) =>
+      new DataLoader<string, Contract[]>(async (organisationIds) => {
+        const kept = firstRowsPerParentSql(
+          `SELECT party.organisation_id, contract.id, contract.starts_on
+             FROM procurement.contract contract
+             JOIN unnest(CAST(:ids AS uuid[])) AS party (organisation_id)
+               ON party.organisation_id IN (contract.buyer_id, contract.supplier_id)`,
+          { parent: 'organisation_id', orderBy: 'starts_on, id', limit: first },
+        );
+        const rows = await dataSource
+          .getRepository(Contract)
+          .createQueryBuilder('contract')
+          .where(`contract.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids: [...organisationIds] })
+          .orderBy('contract.startsOn', 'ASC')
+          .addOrderBy('contract.id', 'ASC')
+          .getMany();
+        return organisationIds.map((id) => rows.filter((row) => row.buyerId === id || row.supplierId === id).slice(0, first));
+      }),
+  );

@@ -9,7 +9,7 @@ import { Admission, Organisation } from './organisation.resolver';
 import { ProcurementRoute } from './procurement-route.resolver';
 import { Award, ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ShortlistedInnovation } from './project.resolver';
 import { Query } from './query.resolver';
-import { InsightsQuery, ProcurementInsights } from './insights.resolver';
+import { AdmissionInsight, InsightsQuery, ProcurementAwardInsight, ProcurementInsights, ProcurementPipelineInsight } from './insights.resolver';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
@@ -29,5 +29,8 @@ export const resolvers: Resolvers = {
   Award,
   Contract,
   ProcurementInsights,
+  ProcurementPipelineInsight,
+  ProcurementAwardInsight,
+  AdmissionInsight,
   ViewerProcurement,
 };

@@ -1,9 +1,10 @@
+import { readListSize } from '../../../platform/pagination';
 import type { AdmissionResolvers, OrganisationResolvers } from '../generated/graphql';
 
 /** Members owns organisations; procurement adds their contracts, which are published information. */
 export const Organisation: OrganisationResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  contracts: (organisation, _args, { projects }) => projects.contractsOf(organisation.id),
+  contracts: (organisation, { first }, { projects }) => projects.contractsOf(organisation.id, readListSize(first)),
 };
 
 export const Admission: AdmissionResolvers = {

@@ -1,4 +1,5 @@
 import { notFound } from '../../../platform/errors';
+import { readListSize } from '../../../platform/pagination';
 import type {
   AwardResolvers,
   ClarificationQuestionResolvers,
@@ -18,10 +19,21 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   lot: async (project, _args, { lots }) => (await lots.findById(project.lotId)) ?? Promise.reject(notFound('Lot', project.lotId)),
   status: (project, _args, { projects }) => projects.status(project),
   shortlist: (project, _args, { projects }) => projects.shortlist(project),
-  invitedSuppliers: (project, _args, { projects }) => projects.invitedSuppliers(project),
-  clarifications: (project, _args, { projects }) => projects.clarifications(project),
+  // These three are read whole (the policy needs every invitation; visibility filters questions
+  // row by row; a project has one response per invited supplier) and cut to `first` here.
+  invitedSuppliers: async (project, { first }, { projects }) => {
+    const size = readListSize(first);
+    return (await projects.invitedSuppliers(project))?.slice(0, size) ?? null;
+  },
+  clarifications: async (project, { first }, { projects }) => {
+    const size = readListSize(first);
+    return (await projects.clarifications(project)).slice(0, size);
+  },
   responseCount: (project, _args, { projects }) => projects.responseCount(project),
-  responses: (project, _args, { projects }) => projects.responses(project),
+  responses: async (project, { first }, { projects }) => {
+    const size = readListSize(first);
+    return (await projects.responses(project)).slice(0, size);
+  },
   award: (project) => (project.awardedAt ? project : null),
   contract: (project, _args, { projects }) => projects.contract(project),
   ocdsReleases: (project, _args, { loaders, clock }) => releasesOf(project, loaders, clock.now()),

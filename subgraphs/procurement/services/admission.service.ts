@@ -6,8 +6,8 @@ import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagin
 import { Admission, Lot, ProcurementRoute, type AdmissionStatus } from '../entities';
 import type { AdmissionFilter, ApplyForAdmissionInput, DecideAdmissionInput, RouteKind, RouteStatus } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
-import { canApplyForAdmission, canDecideAdmission, PUBLIC_ADMISSION_STATUSES } from '../policy';
-import { dayOf, type Clock } from './clock';
+import { applyAdmissionVisibility, canApplyForAdmission, canDecideAdmission } from '../policy';
+import { dayOf, type Clock } from '../../../platform/clock';
 import { isDynamicRoute, routeStatusOn, routeStatusSql } from './route-lifecycle';
 import { audit, illegalState, optionalText, refuse, updateAtVersion } from './write-helpers';
 
@@ -52,9 +52,9 @@ export class AdmissionService {
   }
 
   /**
-   * Admissions the viewer may see (policy.ts: PLATFORM_ADMIN all, a supplier its own, everyone the
-   * ADMITTED ones), oldest first. Visibility and the status filter are on the effective status, in
-   * SQL, so pages and totalCount agree with what `status` says.
+   * Admissions the viewer may see (policy.ts, `applyAdmissionVisibility`), oldest first. Visibility
+   * and the status filter are on the effective status, in SQL, so pages and totalCount agree with
+   * what `status` says.
    */
   async list(args: ConnectionArgs & { filter?: AdmissionFilter | null }) {
     const page = readPage(args);
@@ -67,12 +67,7 @@ export class AdmissionService {
       .innerJoin(Lot, 'lot', 'lot.id = admission.lotId')
       .innerJoin(ProcurementRoute, 'route', 'route.id = lot.routeId')
       .setParameters({ today: this.today() });
-    if (!canDecideAdmission(this.viewer)) {
-      query.andWhere(`(${effective} IN (:...public) OR admission.supplierId = :own)`, {
-        public: [...PUBLIC_ADMISSION_STATUSES],
-        own: this.viewer?.organisationId ?? '00000000-0000-0000-0000-000000000000',
-      });
-    }
+    applyAdmissionVisibility(query, this.viewer, effective);
     if (filter.lotId) query.andWhere('admission.lotId = :lotId', { lotId: parseId(filter.lotId, 'filter.lotId') });
     if (filter.routeId) query.andWhere('lot.routeId = :routeId', { routeId: parseId(filter.routeId, 'filter.routeId') });
     if (filter.supplierId) query.andWhere('admission.supplierId = :supplierId', { supplierId: parseId(filter.supplierId, 'filter.supplierId') });

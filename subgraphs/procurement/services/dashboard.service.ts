@@ -7,7 +7,7 @@ import type { InnovationCategory } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import type { ProjectDeadlineModel, RouteDateAheadModel } from '../mappers';
 import { canDecideAdmission, canSeeAdmission, isOwnBuyerTeam, nonBuyerOrganisationKinds, projectStatus } from '../policy';
-import { dayOf, type Clock } from './clock';
+import { dayOf, type Clock } from '../../../platform/clock';
 import { workingDaysUntil } from './working-days';
 
 const dayMs = 24 * 60 * 60 * 1000;

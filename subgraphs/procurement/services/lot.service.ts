@@ -9,12 +9,13 @@ export class LotService {
     return this.loaders.lotById.load(parseId(id));
   }
 
-  async listByRoute(routeId: string): Promise<Lot[]> {
-    return this.loaders.lotsByRoute.load(routeId);
+  /** By number, at most `first` (validated, readListSize). */
+  async listByRoute(routeId: string, first: number): Promise<Lot[]> {
+    return this.loaders.lotsByRoute(first).load(routeId);
   }
 
   /** References to the members subgraph's organisations; only their ids are known here. */
-  async admittedSuppliers(lotId: string): Promise<{ id: string }[]> {
-    return (await this.loaders.admittedSupplierIdsByLot.load(lotId)).map((id) => ({ id }));
+  async admittedSuppliers(lotId: string, first: number): Promise<{ id: string }[]> {
+    return (await this.loaders.admittedSuppliersByLot(first).load(lotId)).map((id) => ({ id }));
   }
 }

@@ -5,7 +5,7 @@ import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagin
 import { containsPattern } from '../../../platform/sql';
 import { Lot, ProcurementRoute } from '../entities';
 import type { ProcurementRouteFilter, RouteStatus } from '../generated/graphql';
-import { dayOf, type Clock } from './clock';
+import { dayOf, type Clock } from '../../../platform/clock';
 import { routeStatusOn, routeStatusSql } from './route-lifecycle';
 import type { ProcurementLoaders } from '../loaders';
 import { availabilityKey } from '../loaders/procurement-route.loader';
@@ -68,7 +68,8 @@ export class ProcurementRouteService {
    * Where an innovation can be bought now. Its category and supplier come from the innovations
    * subgraph through @requires; a representation without them is the caller's mistake.
    */
-  async availableVia(innovation: InnovationModel): Promise<ProcurementRoute[]> {
+  /** At most `first` (validated, readListSize), by reference. */
+  async availableVia(innovation: InnovationModel, first: number): Promise<ProcurementRoute[]> {
     if (!innovation.category || !innovation.supplier?.id) {
       throw badUserInput('An Innovation representation needs its category and supplier { id } to resolve availableVia.');
     }
@@ -76,6 +77,6 @@ export class ProcurementRouteService {
       availabilityKey(parseId(innovation.supplier.id, 'supplier.id'), innovation.category),
     );
     // A buyer is told only where it can buy; everyone else sees every live route (public information).
-    return isBuyer(this.viewer) ? routes.filter((route) => buyerMayUseRoute(this.viewer, route)) : routes;
+    return (isBuyer(this.viewer) ? routes.filter((route) => buyerMayUseRoute(this.viewer, route)) : routes).slice(0, first);
   }
 }

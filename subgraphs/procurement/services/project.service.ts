@@ -1,84 +1,47 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { procurementDeadlines } from '../../../platform/config';
-import { badUserInput, conflict, notFound } from '../../../platform/errors';
+import type { DataSource } from 'typeorm';
+import { notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
 import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
-import {
-  ClarificationQuestion,
-  Contract,
-  ProcurementProject,
-  ProcurementResponse,
-  ProcurementRoute,
-  type EvaluationCriterion,
-} from '../entities';
-import type {
-  AwardProcurementProjectInput,
-  CancelProcurementProjectInput,
-  CreateProcurementProjectInput,
-  DeclareConflictOfInterestInput,
-  ProcurementProjectFilter,
-  PublishProcurementProjectInput,
-  RecordContractInput,
-  ScoreResponseInput,
-  SubmitResponseInput,
-} from '../generated/graphql';
+import { ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse } from '../entities';
+import type { ProcurementProjectFilter } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import {
-  buyerMayUseRoute,
-  canReadResponse,
+  applyProjectVisibility,
+  canSeeInvitations,
   canSeeProject,
   canSeeQuestion,
   canSeeResponseCount,
   canSeeScores,
   canSeeWinningScore,
-  canSeeInvitations,
-  isBuyerTeam,
   mayScoreResponseOf,
+  projectRule,
   projectRules,
   projectStatus,
   readableResponses,
+  type ProjectCapability,
   type ProjectFacts,
   type ProjectStatus,
 } from '../policy';
-import { dayOf, type Clock } from './clock';
-import type { InnovationDirectory } from './innovation-directory';
-import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
-import { addWorkingDays } from './working-days';
-import {
-  audit,
-  illegalState,
-  isUniqueViolation,
-  optionalText,
-  refuse,
-  requireMoney,
-  requireText,
-  updateAtVersion,
-} from './write-helpers';
+import { dayOf, type Clock } from '../../../platform/clock';
 
-/** Limits on what one project may hold. */
-export const projectLimits = { maxShortlist: 20, maxCriteria: 10, maxScore: 100 } as const;
-/** Prefix of every ocid this service issues (registered with the Open Contracting Partnership in production). */
-export const ocidPrefix = 'ocds-ips001';
-/** Deadlines fall at noon UTC on their working day, so no one loses a day to time zones. */
-const deadlineHourUtc = 12;
-
-type Capability = keyof typeof projectRules;
-
+/**
+ * Reading procurement projects: one or a page of them, their shortlist, clarifications, sealed
+ * responses and scores, award and contract, and what the viewer may do (`viewerCan`). Every field
+ * asks policy.ts what the viewer may see, and reads through the request's loaders. The writes are
+ * in project-workflow.service.ts.
+ */
 export class ProjectService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly loaders: ProcurementLoaders,
     private readonly viewer: Identity,
     private readonly clock: Clock,
-    private readonly innovations: InnovationDirectory,
   ) {}
 
   now(): Date {
     return this.clock.now();
   }
-
-  // ── Reads ──────────────────────────────────────────────────────────────────────────────
 
   /** A project the viewer may see, or null (a draft of someone else is as good as absent). */
   async findVisible(id: string): Promise<ProcurementProject | null> {
@@ -88,14 +51,8 @@ export class ProjectService {
 
   async list(args: ConnectionArgs & { filter?: ProcurementProjectFilter | null }) {
     const page = readPage(args);
-    const query = this.dataSource.getRepository(ProcurementProject).createQueryBuilder('project');
-    // The same rule as canSeeProject, as a condition: drafts only for their buyer's team and PLATFORM_ADMIN.
-    if (!this.viewer?.platformRoles.includes('PLATFORM_ADMIN')) {
-      const team = this.viewer && isBuyerTeam(this.viewer, { buyerId: this.viewer.organisationId });
-      query.where(team ? `(project.status <> 'DRAFT' OR project.buyerId = :own)` : `project.status <> 'DRAFT'`, {
-        own: this.viewer?.organisationId,
-      });
-    }
+    // Before paginate clones it for the count, so the page and totalCount see the same rows.
+    const query = applyProjectVisibility(this.dataSource.getRepository(ProcurementProject).createQueryBuilder('project'), this.viewer);
     const filter = args.filter ?? {};
     if (filter.buyerId) query.andWhere('project.buyerId = :buyerId', { buyerId: parseId(filter.buyerId, 'filter.buyerId') });
     if (filter.statuses?.length) {
@@ -121,19 +78,16 @@ export class ProjectService {
     return { invitedSupplierIds, declarations };
   }
 
-  async viewerCan(project: ProcurementProject): Promise<Record<Capability, boolean>> {
+  async viewerCan(project: ProcurementProject): Promise<Record<ProjectCapability, boolean>> {
     const facts = await this.facts(project);
     const status = this.status(project);
     const today = dayOf(this.now());
-    const can = (name: Capability) => {
-      const rule = projectRules[name] as {
-        who: (v: Identity, p: ProcurementProject, f: ProjectFacts) => boolean;
-        when: (s: ProjectStatus, p: ProcurementProject, today: string) => boolean;
-      };
+    const can = (name: ProjectCapability) => {
+      const rule = projectRule(name);
       return rule.who(this.viewer, project, facts) && rule.when(status, project, today);
     };
-    const capabilities = Object.fromEntries((Object.keys(projectRules) as Capability[]).map((name) => [name, can(name)])) as Record<
-      Capability,
+    const capabilities = Object.fromEntries((Object.keys(projectRules) as ProjectCapability[]).map((name) => [name, can(name)])) as Record<
+      ProjectCapability,
       boolean
     >;
     // Declarations are made once per responding supplier: nothing is left to declare once each has one.
@@ -240,455 +194,13 @@ export class ProjectService {
     return this.loaders.contractByProject.load(project.id);
   }
 
-  async contractsOf(organisationId: string): Promise<Contract[]> {
-    return this.loaders.contractsByOrganisation.load(organisationId);
+  async contractsOf(organisationId: string, first: number): Promise<Contract[]> {
+    return this.loaders.contractsByOrganisation(first).load(organisationId);
   }
 
   async projectOfContract(contract: Contract): Promise<ProcurementProject> {
     const project = await this.loaders.projectById.load(contract.projectId);
     if (!project) throw notFound('ProcurementProject', contract.projectId);
     return project;
-  }
-
-  // ── Writes: each one transaction; nothing changes on error ───────────────────────────
-
-  /** Loads a project for a write; an invisible one is NOT_FOUND, so drafts do not leak by id. */
-  private async load(manager: EntityManager, id: string, argument = 'projectId'): Promise<ProcurementProject> {
-    const projectId = parseId(id, argument);
-    const project = await manager.findOne(ProcurementProject, { where: { id: projectId } });
-    if (!project || !canSeeProject(this.viewer, project)) throw notFound('ProcurementProject', projectId);
-    return project;
-  }
-
-  /** Checks who, then when; the error says which failed. */
-  private async allow(manager: EntityManager, name: Capability, project: ProcurementProject): Promise<ProjectFacts> {
-    const invited: string[] = (
-      await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
-    ).map((row: { supplier_id: string }) => row.supplier_id);
-    const declared: { supplier_id: string; has_conflict: boolean }[] = this.viewer
-      ? await manager.query(
-          `SELECT supplier_id, has_conflict FROM procurement.conflict_declaration WHERE project_id = $1 AND evaluator_id = $2`,
-          [project.id, this.viewer.personId],
-        )
-      : [];
-    const facts: ProjectFacts = { invitedSupplierIds: invited, declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])) };
-    const rule = projectRules[name] as {
-      who: (v: Identity, p: ProcurementProject, f: ProjectFacts) => boolean;
-      when: (s: ProjectStatus, p: ProcurementProject, today: string) => boolean;
-    };
-    if (!rule.who(this.viewer, project, facts)) refuse(this.viewer, `You may not ${name} on this procurement project.`);
-    const status = this.status(project);
-    if (!rule.when(status, project, dayOf(this.now()))) {
-      illegalState(`A ${status} procurement project does not allow this (${name}).`, status);
-    }
-    return facts;
-  }
-
-  private async changeStatus(
-    manager: EntityManager,
-    project: ProcurementProject,
-    version: number,
-    to: string,
-    assignments: string,
-    values: unknown[],
-    action: string,
-    reason: string | null = null,
-  ): Promise<ProcurementProject> {
-    const from = this.status(project);
-    if (project.version !== version ||
-      !(await updateAtVersion(manager, 'project', project.id, version, `status = $3${assignments ? `, ${assignments}` : ''}`, [to, ...values]))) {
-      const current = await manager.findOneOrFail(ProcurementProject, { where: { id: project.id } });
-      throw conflict(`The procurement project changed since version ${version}; reload it and try again.`, {
-        currentStatus: this.status(current),
-        currentVersion: current.version,
-      });
-    }
-    await audit(manager, {
-      subjectType: 'PROJECT',
-      subjectId: project.id,
-      projectId: project.id,
-      actorId: this.viewer?.personId ?? null,
-      at: this.now(),
-      action,
-      fromStatus: from,
-      toStatus: to,
-      reason,
-    });
-    return manager.findOneOrFail(ProcurementProject, { where: { id: project.id } });
-  }
-
-  async create(input: CreateProcurementProjectInput): Promise<ProcurementProject> {
-    const viewer = this.viewer;
-    if (!viewer || !isBuyerTeam(viewer, { buyerId: viewer.organisationId }) || viewer.organisationKind === 'SUPPLIER') {
-      refuse(viewer, 'Only a buyer of an active member public body may start a procurement project.');
-    }
-    const title = requireText(input.title, 'title', 1, 200);
-    const need = requireText(input.need, 'need', 1, 4000);
-    const budget = requireMoney(input.budget, 'budget');
-    const lotId = parseId(input.lotId, 'lotId');
-    const ids = [...new Set(input.innovationIds.map((id) => parseId(id, 'innovationIds')))];
-    if (ids.length < 1 || ids.length > projectLimits.maxShortlist) {
-      throw badUserInput(`"innovationIds" must name 1 to ${projectLimits.maxShortlist} innovations.`, 'innovationIds');
-    }
-    const criteria = this.readCriteria(input);
-    const lot = await this.loaders.lotById.load(lotId);
-    if (!lot) throw notFound('Lot', lotId);
-    const route = (await this.loaders.routeById.load(lot.routeId))!;
-    const routeStatus = routeStatusOn(route, dayOf(this.now()));
-    if (routeStatus !== 'LIVE') illegalState(`Buyers may buy only through LIVE routes; ${route.reference} is ${routeStatus}.`, routeStatus);
-    if (!buyerMayUseRoute(viewer, route)) refuse(viewer, `Your organisation is not eligible to buy through ${route.reference}.`);
-    if (!lot.awardProcedures.includes(input.procedure)) {
-      throw badUserInput(`Lot ${lot.number} of ${route.reference} does not allow ${input.procedure}.`, 'procedure');
-    }
-    // Asked before the transaction: holding a transaction open while waiting on another service would
-    // block the embedded database (KNOWN-TRAPS).
-    const facts = await this.innovations.findInnovations(ids);
-    const admitted = new Set(await this.loaders.admittedSupplierIdsByLot.load(lot.id));
-    facts.forEach((fact, index) => {
-      if (!fact || fact.status !== 'APPROVED') {
-        throw badUserInput(`Innovation ${ids[index]} is not an approved innovation.`, 'innovationIds');
-      }
-      if (!lot.categories.includes(fact.category as never)) {
-        throw badUserInput(`Innovation ${fact.id} (${fact.category}) is outside the lot's categories.`, 'innovationIds');
-      }
-      if (!admitted.has(fact.supplierId)) {
-        throw badUserInput(`The supplier of innovation ${fact.id} is not admitted to this lot.`, 'innovationIds');
-      }
-    });
-    return this.dataSource.transaction(async (manager) => {
-      const [{ id }] = (await manager.query(`SELECT gen_random_uuid() AS id`)) as [{ id: string }];
-      const now = this.now();
-      await manager.insert(ProcurementProject, {
-        id,
-        ocid: `${ocidPrefix}-${id}`,
-        buyerId: viewer.organisationId,
-        // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
-        buyerName: viewer.organisationName?.slice(0, 300) ?? null,
-        // A snapshot for analysts' awarded value by nation (procurement never reads members' tables).
-        buyerNation: viewer.organisationNation ?? null,
-        createdBy: viewer.personId,
-        title,
-        need,
-        budget,
-        routeId: route.id,
-        lotId: lot.id,
-        procedure: input.procedure,
-        status: 'DRAFT',
-        criteria,
-        version: 1,
-        createdAt: now,
-      });
-      for (const fact of facts) {
-        await manager.query(
-          `INSERT INTO procurement.shortlisted_innovation (project_id, innovation_id, supplier_id, category) VALUES ($1, $2, $3, $4)`,
-          [id, fact!.id, fact!.supplierId, fact!.category],
-        );
-      }
-      await audit(manager, { subjectType: 'PROJECT', subjectId: id, projectId: id, actorId: viewer.personId, at: now, action: 'CREATE', toStatus: 'DRAFT' });
-      return manager.findOneOrFail(ProcurementProject, { where: { id } });
-    });
-  }
-
-  private readCriteria(input: CreateProcurementProjectInput): EvaluationCriterion[] {
-    if (input.procedure === 'DIRECT_AWARD') {
-      if (input.criteria?.length) throw badUserInput('A direct award has no evaluation criteria.', 'criteria');
-      return [];
-    }
-    const criteria = (input.criteria ?? []).map((c) => ({ name: requireText(c.name, 'criteria.name', 1, 200), weight: c.weight }));
-    if (criteria.length < 1 || criteria.length > projectLimits.maxCriteria) {
-      throw badUserInput(`A further competition needs 1 to ${projectLimits.maxCriteria} criteria.`, 'criteria');
-    }
-    if (new Set(criteria.map((c) => c.name)).size !== criteria.length) throw badUserInput('Criteria names must differ.', 'criteria');
-    if (criteria.some((c) => !Number.isInteger(c.weight) || c.weight < 1 || c.weight > 100) || criteria.reduce((s, c) => s + c.weight, 0) !== 100) {
-      throw badUserInput('Criteria weights must be whole percentages adding up to 100.', 'criteria');
-    }
-    return criteria;
-  }
-
-  async publish(input: PublishProcurementProjectInput): Promise<ProcurementProject> {
-    const { clarificationWorkingDays: clarification, responseWorkingDays: response } = input;
-    if (!Number.isInteger(clarification) || clarification < procurementDeadlines.minimumClarificationWorkingDays) {
-      throw badUserInput(
-        `"clarificationWorkingDays" must be at least ${procurementDeadlines.minimumClarificationWorkingDays}.`,
-        'clarificationWorkingDays',
-      );
-    }
-    if (
-      !Number.isInteger(response) ||
-      response < clarification + procurementDeadlines.minimumResponseWorkingDaysAfterClarification ||
-      response > procurementDeadlines.maximumResponseWorkingDays
-    ) {
-      throw badUserInput(
-        `"responseWorkingDays" must be at least ${procurementDeadlines.minimumResponseWorkingDaysAfterClarification} more than the clarification period and at most ${procurementDeadlines.maximumResponseWorkingDays}.`,
-        'responseWorkingDays',
-      );
-    }
-    const selection = input.supplierIds ? [...new Set(input.supplierIds.map((id) => parseId(id, 'supplierIds')))] : null;
-    if (selection && selection.length === 0) throw badUserInput('"supplierIds" must name at least one admitted supplier, or be omitted to invite all.', 'supplierIds');
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      await this.allow(manager, 'publish', project);
-      const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: project.routeId } });
-      // A DPS or dynamic market invites every admitted supplier; only a framework's buyer may choose.
-      if (selection && isDynamicRoute(route)) {
-        throw badUserInput(`${route.reference} is a dynamic route: every admitted supplier on the lot is invited, with no selection.`, 'supplierIds');
-      }
-      const now = this.now();
-      const today = dayOf(now);
-      const at = (day: string) => new Date(`${day}T${String(deadlineHourUtc).padStart(2, '0')}:00:00Z`);
-      const clarificationClosesAt = at(addWorkingDays(today, clarification));
-      const responseDeadline = at(addWorkingDays(today, response));
-      const published = await this.changeStatus(
-        manager,
-        project,
-        input.version,
-        'PUBLISHED',
-        'published_at = $4, clarification_closes_at = $5, response_deadline = $6',
-        [now, clarificationClosesAt, responseDeadline],
-        'PUBLISH',
-      );
-      // The suppliers admitted to the lot now: all of them, or the buyer's selection among them.
-      const invited: { supplier_id: string }[] = await manager.query(
-        `INSERT INTO procurement.invitation (project_id, supplier_id, invited_at)
-         SELECT $1, supplier_id, $2 FROM procurement.admission
-          WHERE lot_id = $3 AND status = 'ADMITTED' AND ($4::uuid[] IS NULL OR supplier_id = ANY($4::uuid[])) RETURNING supplier_id`,
-        [project.id, now, project.lotId, selection],
-      );
-      if (selection && invited.length !== selection.length) {
-        const admitted = new Set(invited.map((row) => row.supplier_id));
-        throw badUserInput(`Supplier ${selection.find((id) => !admitted.has(id))} is not admitted to this lot.`, 'supplierIds');
-      }
-      if (invited.length === 0) throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
-      return published;
-    });
-  }
-
-  async cancel(input: CancelProcurementProjectInput): Promise<ProcurementProject> {
-    const reason = requireText(input.reason, 'reason', 1, 2000);
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      await this.allow(manager, 'cancel', project);
-      return this.changeStatus(manager, project, input.version, 'CANCELLED', 'cancellation_reason = $4, cancelled_at = $5', [reason, this.now()], 'CANCEL', reason);
-    });
-  }
-
-  async ask(projectId: string, text: string): Promise<ClarificationQuestion> {
-    const question = requireText(text, 'question', 1, 2000);
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, projectId);
-      await this.allow(manager, 'ask', project);
-      const now = this.now();
-      const [{ id }] = (await manager.query(
-        `INSERT INTO procurement.clarification_question (project_id, asker_person_id, asker_supplier_id, question, asked_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [project.id, this.viewer!.personId, this.viewer!.organisationId, question, now],
-      )) as [{ id: string }];
-      await audit(manager, { subjectType: 'QUESTION', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'ASK' });
-      return manager.findOneOrFail(ClarificationQuestion, { where: { id } });
-    });
-  }
-
-  async answer(questionId: string, text: string): Promise<ClarificationQuestion> {
-    const answer = requireText(text, 'answer', 1, 4000);
-    return this.dataSource.transaction(async (manager) => {
-      const id = parseId(questionId, 'questionId');
-      const question = await manager.findOne(ClarificationQuestion, { where: { id } });
-      if (!question) throw notFound('ClarificationQuestion', id);
-      const project = await this.load(manager, question.projectId);
-      if (!canSeeQuestion(this.viewer, project, question)) throw notFound('ClarificationQuestion', id);
-      await this.allow(manager, 'answer', project);
-      if (question.answer !== null) illegalState('This question has already been answered.', 'ANSWERED');
-      const now = this.now();
-      await manager.query(
-        `UPDATE procurement.clarification_question SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1`,
-        [id, answer, this.viewer!.personId, now],
-      );
-      await audit(manager, { subjectType: 'QUESTION', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'ANSWER', fromStatus: 'ASKED', toStatus: 'ANSWERED' });
-      return manager.findOneOrFail(ClarificationQuestion, { where: { id } });
-    });
-  }
-
-  async submitResponse(input: SubmitResponseInput): Promise<ProcurementResponse> {
-    const proposal = requireText(input.proposal, 'proposal', 1, 20000);
-    const price = requireMoney(input.price, 'price');
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      await this.allow(manager, 'respond', project);
-      const supplierId = this.viewer!.organisationId;
-      const now = this.now();
-      const existing = await manager.findOne(ProcurementResponse, { where: { projectId: project.id, supplierId } });
-      if (existing) {
-        if (input.version == null) {
-          throw conflict('Your organisation has already responded; pass the response version to edit it.', {
-            currentStatus: 'SUBMITTED',
-            currentVersion: existing.version,
-          });
-        }
-        if (!(await updateAtVersion(manager, 'response', existing.id, input.version, 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6', [proposal, price, now, this.viewer!.personId]))) {
-          throw conflict(`The response changed since version ${input.version}; reload it and try again.`, {
-            currentStatus: 'SUBMITTED',
-            currentVersion: existing.version,
-          });
-        }
-        await audit(manager, { subjectType: 'RESPONSE', subjectId: existing.id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'EDIT' });
-        return manager.findOneOrFail(ProcurementResponse, { where: { id: existing.id } });
-      }
-      let id: string;
-      try {
-        [{ id }] = await manager.query(
-          `INSERT INTO procurement.response (project_id, supplier_id, submitted_by, proposal, price, submitted_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-          [project.id, supplierId, this.viewer!.personId, proposal, price, now],
-        );
-      } catch (error) {
-        // Two people of one supplier submitting at once: the constraint keeps one response.
-        if (isUniqueViolation(error)) throw conflict('Your organisation has already responded; reload and edit it.', { currentStatus: 'SUBMITTED' });
-        throw error;
-      }
-      await audit(manager, { subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'SUBMIT', toStatus: 'SUBMITTED' });
-      return manager.findOneOrFail(ProcurementResponse, { where: { id } });
-    });
-  }
-
-  /**
-   * An evaluator's declaration about one responding supplier, or the same about every responding
-   * supplier not yet declared for. A declaration is evidence: made once per supplier, never rewritten.
-   */
-  async declareConflict(input: DeclareConflictOfInterestInput): Promise<ProcurementProject> {
-    const details = optionalText(input.details, 'details', 2000);
-    const supplierId = input.supplierId ? parseId(input.supplierId, 'supplierId') : null;
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      const { declarations } = await this.allow(manager, 'declareConflicts', project);
-      const responders: string[] = (
-        await manager.query(`SELECT supplier_id FROM procurement.response WHERE project_id = $1 ORDER BY supplier_id`, [project.id])
-      ).map((row: { supplier_id: string }) => row.supplier_id);
-      if (supplierId && !responders.includes(supplierId)) throw badUserInput('That supplier has not responded to this project.', 'supplierId');
-      const targets = (supplierId ? [supplierId] : responders).filter((id) => !declarations.has(id));
-      if (targets.length === 0) {
-        illegalState(supplierId ? 'You have already declared for this supplier.' : 'You have already declared for every responding supplier.', 'DECLARED');
-      }
-      const now = this.now();
-      for (const target of targets) {
-        await manager.query(
-          `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, details, declared_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [project.id, this.viewer!.personId, target, input.hasConflict, details, now],
-        );
-        await audit(manager, {
-          subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
-          action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT', reason: `Supplier ${target}${details ? `: ${details}` : ''}`,
-        });
-      }
-      return project;
-    });
-  }
-
-  async score(input: ScoreResponseInput): Promise<ProcurementResponse> {
-    const comment = optionalText(input.comment, 'comment', 2000);
-    if (!Number.isInteger(input.score) || input.score < 0 || input.score > projectLimits.maxScore) {
-      throw badUserInput(`"score" must be a whole number from 0 to ${projectLimits.maxScore}.`, 'score');
-    }
-    return this.dataSource.transaction(async (manager) => {
-      const id = parseId(input.responseId, 'responseId');
-      const response = await manager.findOne(ProcurementResponse, { where: { id } });
-      if (!response) throw notFound('ProcurementResponse', id);
-      const project = await this.load(manager, response.projectId);
-      if (!canReadResponse(this.viewer, project, response, this.now()) && isBuyerTeam(this.viewer, project)) {
-        // Sealed: the buyer's team cannot even address a response before the deadline.
-        illegalState('Responses are sealed until the deadline.', this.status(project));
-      }
-      const facts = await this.allow(manager, 'evaluate', project);
-      if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
-        refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
-      }
-      if (!project.criteria.some((c) => c.name === input.criterion)) throw badUserInput(`"${input.criterion}" is not a criterion of this project.`, 'criterion');
-      const now = this.now();
-      await manager.query(
-        `INSERT INTO procurement.score (response_id, evaluator_id, criterion, score, comment, scored_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (response_id, evaluator_id, criterion) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, scored_at = EXCLUDED.scored_at`,
-        [id, this.viewer!.personId, input.criterion, input.score, comment, now],
-      );
-      await audit(manager, { subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'SCORE', reason: `${input.criterion}: ${input.score}` });
-      return response;
-    });
-  }
-
-  async award(input: AwardProcurementProjectInput): Promise<ProcurementProject> {
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      await this.allow(manager, 'award', project);
-      const now = this.now();
-      const standstillEndsOn = addWorkingDays(dayOf(now), procurementDeadlines.standstillWorkingDays);
-      if (project.procedure === 'DIRECT_AWARD') {
-        if (!input.innovationId) throw badUserInput('A direct award names the shortlisted innovation awarded.', 'innovationId');
-        const justification = requireText(input.justification, 'justification', 1, 4000);
-        const value = requireMoney(input.value ?? NaN, 'value');
-        if (value > project.budget) throw badUserInput('The award value exceeds the budget.', 'value');
-        const rows: { supplier_id: string }[] = await manager.query(
-          `SELECT supplier_id FROM procurement.shortlisted_innovation WHERE project_id = $1 AND innovation_id = $2`,
-          [project.id, parseId(input.innovationId, 'innovationId')],
-        );
-        if (!rows[0]) throw badUserInput('That innovation is not on the shortlist.', 'innovationId');
-        await this.requireAdmitted(manager, project, rows[0].supplier_id);
-        return this.changeStatus(
-          manager, project, input.version, 'AWARDED',
-          'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, direct_award_justification = $7, award_value = $8',
-          [rows[0].supplier_id, now, standstillEndsOn, justification, value],
-          'AWARD', justification,
-        );
-      }
-      if (!input.responseId) throw badUserInput('A further competition is awarded to one response.', 'responseId');
-      const responseId = parseId(input.responseId, 'responseId');
-      const response = await manager.findOne(ProcurementResponse, { where: { id: responseId, projectId: project.id } });
-      if (!response) throw notFound('ProcurementResponse', responseId);
-      await this.requireAdmitted(manager, project, response.supplierId);
-      const awarded = await this.changeStatus(
-        manager, project, input.version, 'AWARDED',
-        'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, award_value = $7',
-        [response.supplierId, now, standstillEndsOn, response.price],
-        'AWARD',
-      );
-      try {
-        await manager.query(`UPDATE procurement.response SET outcome = 'AWARDED' WHERE id = $1`, [responseId]);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('This project has already been awarded.', { currentStatus: 'AWARDED' });
-        throw error;
-      }
-      await manager.query(`UPDATE procurement.response SET outcome = 'UNSUCCESSFUL' WHERE project_id = $1 AND id <> $2`, [project.id, responseId]);
-      await audit(manager, { subjectType: 'RESPONSE', subjectId: responseId, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'AWARD', fromStatus: 'PENDING', toStatus: 'AWARDED' });
-      return awarded;
-    });
-  }
-
-  /** Only suppliers still admitted to the lot may be awarded (a suspension since publication counts). */
-  private async requireAdmitted(manager: EntityManager, project: ProcurementProject, supplierId: string): Promise<void> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM procurement.admission WHERE lot_id = $1 AND supplier_id = $2 AND status = 'ADMITTED'`,
-      [project.lotId, supplierId],
-    );
-    if (!rows.length) illegalState('The supplier is no longer admitted to the lot, so it cannot be awarded.', this.status(project));
-  }
-
-  async recordContract(input: RecordContractInput): Promise<Contract> {
-    const value = requireMoney(input.value, 'value');
-    if (input.endsOn < input.startsOn) throw badUserInput('"endsOn" must not be before "startsOn".', 'endsOn');
-    return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      if (project.status === 'AWARDED' && projectRules.recordContract.who(this.viewer, project) && dayOf(this.now()) <= project.standstillEndsOn!) {
-        illegalState(`The standstill runs until ${project.standstillEndsOn}; the contract can be recorded from the next day.`, 'AWARDED', {
-          standstillEndsOn: project.standstillEndsOn,
-        });
-      }
-      await this.allow(manager, 'recordContract', project);
-      const now = this.now();
-      await this.changeStatus(manager, project, input.version, 'CONTRACTED', '', [], 'RECORD_CONTRACT');
-      const [{ id }] = (await manager.query(
-        `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [project.id, project.buyerId, project.awardedSupplierId, value, input.startsOn, input.endsOn, this.viewer!.personId, now],
-      )) as [{ id: string }];
-      await audit(manager, { subjectType: 'CONTRACT', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'RECORD', toStatus: 'ACTIVE' });
-      return manager.findOneOrFail(Contract, { where: { id } });
-    });
   }
 }

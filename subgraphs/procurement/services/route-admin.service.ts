@@ -12,7 +12,7 @@ import type {
   UpdateLotInput,
   UpdateProcurementRouteInput,
 } from '../generated/graphql';
-import { dayOf, type Clock } from './clock';
+import { dayOf, type Clock } from '../../../platform/clock';
 import { isDynamicRoute, routeStatusDates, routeStatusOn, validateRouteDates, type RouteDates } from './route-lifecycle';
 import { audit, illegalState, optionalText, refuse, requireText, updateAtVersion } from './write-helpers';
 

@@ -62,8 +62,3 @@ export function validateRouteDates(kind: RouteKind, dates: RouteDates): void {
     }
   }
 }
-
-/** The previous day, "YYYY-MM-DD". */
-export function dayBefore(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}

@@ -6,9 +6,9 @@ import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { createSubgraphServer, type SubgraphModule } from '../platform/subgraph-server';
 import { subgraphModules } from '../subgraphs';
 import { signIn } from '../subgraphs/members/services/identity.service';
-import type { IdentityLookup } from './authentication';
-import { InProcessDataSource, type GatewayContext } from './data-sources';
-import { createGatewayServer } from './gateway';
+import type { IdentityLookup } from '../gateway/authentication';
+import { InProcessDataSource, type GatewayContext } from '../gateway/data-sources';
+import { createGatewayServer } from '../gateway/gateway';
 
 export interface InProcessGraph {
   gateway: ApolloServer<GatewayContext>;
@@ -20,6 +20,8 @@ export interface InProcessGraph {
 /**
  * The whole graph in one process: the gateway plans over the committed supergraph and executes
  * each fetch against the subgraph's ApolloServer directly. Same plan, same subgraph code, no HTTP.
+ * For the tests' graph (tests/support/graph-harness.ts) and the benchmark; it lives here, not in
+ * gateway/, because it assembles the subgraphs and the production gateway must not depend on them.
  */
 export async function startInProcessGraph(
   databases: Record<SubgraphName, SubgraphDatabase>,
@@ -27,8 +29,11 @@ export async function startInProcessGraph(
     development: boolean;
     /** Called with the subgraph's name on every fetch the plan makes (tests assert on it). */
     onSubgraphRequest?: (name: SubgraphName) => void;
-    /** Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). */
-    overrideDataSource?: (name: SubgraphName) => GraphQLDataSource<GatewayContext> | undefined;
+    /**
+     * Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). It is
+     * given the in-process one, so a test can switch a subgraph off and on again in one graph.
+     */
+    overrideDataSource?: (name: SubgraphName, inProcess: GraphQLDataSource<GatewayContext>) => GraphQLDataSource<GatewayContext> | undefined;
     /** Defaults to the configured limits (their defaults unless the environment sets them). */
     limits?: OperationLimits;
     /** Replaces some subgraph modules (tests: a subgraph built with a controllable clock). */
@@ -43,13 +48,12 @@ export async function startInProcessGraph(
   const gateway = createGatewayServer({
     dataSource: ({ name }) => {
       const subgraph = name as SubgraphName;
-      const override = options.overrideDataSource?.(subgraph);
-      if (override) return override;
       const { dataSource } = databases[subgraph];
-      return new InProcessDataSource(subgraphServers[subgraph], (viewer) => {
+      const inProcess = new InProcessDataSource(subgraphServers[subgraph], (viewer, newcomer) => {
         options.onSubgraphRequest?.(subgraph);
-        return modules[subgraph].createContext({ dataSource, viewer });
+        return modules[subgraph].createContext({ dataSource, viewer, newcomer });
       });
+      return options.overrideDataSource?.(subgraph, inProcess) ?? inProcess;
     },
     development: options.development,
     exposeStatementCount: true,

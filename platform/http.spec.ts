@@ -1,0 +1,31 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './http';
+
+/**
+ * Express takes its `env` from NODE_ENV (unset means development; jest sets `test`) and, in any
+ * env but production, writes stack traces into its own error pages. Every service's app comes
+ * from createApp, so none may, whatever NODE_ENV says (issue 22 item 4).
+ */
+it('never writes a stack trace into Express’s own error page, whatever NODE_ENV says', async () => {
+  expect(process.env.NODE_ENV).not.toBe('production');
+  // Express's final handler writes the stack to stderr in production (our services log through
+  // their own error handler, registered after their routes); this bare app has none, so hush it.
+  const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const app = createApp();
+  app.get('/boom', () => {
+    throw new Error('boom at the database layer');
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  try {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/boom`);
+    expect(response.status).toBe(500);
+    const page = await response.text();
+    expect(page).not.toMatch(/boom at the database layer|at .*\.ts:\d+|node_modules/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    consoleError.mockRestore();
+  }
+});

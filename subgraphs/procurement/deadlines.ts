@@ -1,0 +1,15 @@
+/**
+ * The working-day rules of a further competition and an award (Procurement Act 2023 and IPS
+ * practice). They are law and policy, not deployment settings, so they are constants of this
+ * subgraph rather than configuration: changing one is a code change with its tests.
+ */
+export const procurementDeadlines = {
+  /** Standstill between award and contract: 8 working days under the Procurement Act 2023. */
+  standstillWorkingDays: 8,
+  /** Fewest working days between publishing and the clarification cut-off. */
+  minimumClarificationWorkingDays: 2,
+  /** Fewest working days between the clarification cut-off and the response deadline. */
+  minimumResponseWorkingDaysAfterClarification: 1,
+  /** Most working days a buyer may give suppliers to respond. */
+  maximumResponseWorkingDays: 60,
+} as const;

@@ -1,0 +1,105 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { SignJWT } from 'jose';
+import { demoPersona } from '../../demo-data/personas';
+import { developmentTokenAudience, developmentTokenIssuer, developmentTokenSecret } from '../../platform/config';
+
+/**
+ * The one set of helpers tests use to read GraphQL answers and to sign in as demo personas, whatever
+ * ran the operation: the in-process graph (graph-harness), HTTP services, or a subgraph server.
+ */
+
+/** A GraphQL answer: `data` and/or `errors`, as every harness returns it. */
+export interface GraphQLAnswer<TData = unknown> {
+  data?: TData | null;
+  errors?: readonly GraphQLFormattedError[];
+}
+
+/** A page of a Relay-style connection, for typing the data tests read. */
+export interface Connection<TNode> {
+  totalCount: number;
+  edges: { cursor: string; node: TNode }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * The data of an answer that must have succeeded. Throws with the errors printed (code, message,
+ * path) when there are any, so a failing test says why instead of "cannot read x of undefined".
+ */
+export function expectData<TData>(answer: GraphQLAnswer<TData>): TData {
+  if (answer.errors?.length) throw new Error(`Expected data, got errors:\n${JSON.stringify(answer.errors, null, 2)}`);
+  if (answer.data == null) throw new Error('Expected data, got none (and no errors).');
+  return answer.data;
+}
+
+/** The `extensions.code` of each error, in order; [] when the answer has none. */
+export function codesOf(answer: GraphQLAnswer): unknown[] {
+  return (answer.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/** An expected refusal: the first error's code and message, with the facts its extensions carry (currentVersion, …). */
+export interface Refusal {
+  code: unknown;
+  message: string;
+  [fact: string]: unknown;
+}
+
+/** The first error of an answer that must have been refused; throws (printing the data) when it succeeded. */
+export function refusalOf(answer: GraphQLAnswer): Refusal {
+  const [error] = answer.errors ?? [];
+  if (!error) throw new Error(`Expected a refusal, got data:\n${JSON.stringify(answer.data, null, 2)}`);
+  return { ...error.extensions, code: error.extensions?.code, message: error.message };
+}
+
+/** Anything that mints development tokens: the in-process graph, the HTTP graph. */
+export interface TokenMinter {
+  tokenFor(email: string): Promise<string>;
+}
+
+/** The Authorization header a demo persona (by key) signs in with; undefined for `null`, the anonymous caller. */
+export async function asPersona(graph: TokenMinter, persona: string | null): Promise<string | undefined> {
+  return persona === null ? undefined : `Bearer ${await graph.tokenFor(demoPersona(persona).email)}`;
+}
+
+/**
+ * Signs every persona in once (tokens cost a signature each) and returns the lookup tests call per
+ * request; a key that was not signed in throws rather than silently sending an anonymous request.
+ */
+export async function signInAll<TKey extends string>(graph: TokenMinter, personas: readonly TKey[]): Promise<(persona: TKey) => string> {
+  const headers = new Map<string, string>();
+  for (const persona of personas) headers.set(persona, (await asPersona(graph, persona))!);
+  return (persona) => {
+    const header = headers.get(persona);
+    if (!header) throw new Error(`${persona} was not signed in: add it to signInAll's list.`);
+    return header;
+  };
+}
+
+/**
+ * A development bearer token for `email`, as the development issuer signs it (verified email;
+ * subject `subject`, by default the email as demo sign-ins use). For services over HTTP, which have
+ * no in-process `tokenFor`.
+ */
+export async function developmentBearer(email: string, subject = email): Promise<string> {
+  const token = await new SignJWT({ email, email_verified: true })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setIssuer(developmentTokenIssuer)
+    .setAudience(developmentTokenAudience)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(developmentTokenSecret));
+  return `Bearer ${token}`;
+}
+
+/** An answer over HTTP: the GraphQL body and the status it came with. */
+export interface HttpAnswer<TData = unknown> extends GraphQLAnswer<TData> {
+  status: number;
+}
+
+/** POSTs an operation to a GraphQL endpoint, with `authorization` as the Authorization header when given. */
+export async function postGraphQL<TData = unknown>(url: string, query: string, variables: Record<string, unknown> = {}, authorization?: string): Promise<HttpAnswer<TData>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (authorization) headers.authorization = authorization;
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, ...((await response.json()) as GraphQLAnswer<TData>) };
+}
