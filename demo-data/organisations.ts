@@ -1,3 +1,4 @@
+import { LOCAL_AUTHORITY_KINDS, type PublicBodyKind } from '../platform/organisation-kinds';
 import { demoId } from './ids';
 
 /**
@@ -5,20 +6,7 @@ import { demoId } from './ids';
  * bodies, named as they are), and fictional suppliers, universities and a trade body. Every other
  * subgraph's demo data refers to these by `demoId('organisation', key)`.
  */
-export type DemoOrganisationKind =
-  | 'COUNTY_COUNCIL'
-  | 'DISTRICT_COUNCIL'
-  | 'UNITARY_AUTHORITY'
-  | 'METROPOLITAN_DISTRICT'
-  | 'LONDON_BOROUGH'
-  | 'WELSH_COUNCIL'
-  | 'SCOTTISH_COUNCIL'
-  | 'NI_DISTRICT_COUNCIL'
-  | 'COMBINED_AUTHORITY'
-  | 'NATIONAL_BODY'
-  | 'SUPPLIER'
-  | 'ACADEMIC'
-  | 'TRADE_BODY';
+export type DemoOrganisationKind = PublicBodyKind | 'SUPPLIER' | 'ACADEMIC' | 'TRADE_BODY';
 export type DemoNation = 'ENGLAND' | 'WALES' | 'SCOTLAND' | 'NORTHERN_IRELAND';
 
 export interface DemoOrganisation {
@@ -120,9 +108,7 @@ export const demoOrganisations: DemoOrganisation[] = [
 ];
 
 export const demoSuppliers = demoOrganisations.filter((o) => o.kind === 'SUPPLIER');
-export const demoBuyers = demoOrganisations.filter((o) =>
-  ['COUNTY_COUNCIL', 'DISTRICT_COUNCIL', 'UNITARY_AUTHORITY', 'METROPOLITAN_DISTRICT', 'LONDON_BOROUGH', 'WELSH_COUNCIL', 'SCOTTISH_COUNCIL', 'NI_DISTRICT_COUNCIL', 'COMBINED_AUTHORITY'].includes(o.kind),
-);
+export const demoBuyers = demoOrganisations.filter((o) => (LOCAL_AUTHORITY_KINDS as readonly string[]).includes(o.kind));
 
 export function demoOrganisation(key: string): DemoOrganisation {
   const found = demoOrganisations.find((o) => o.key === key);

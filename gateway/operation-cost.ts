@@ -110,6 +110,10 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
   });
   byEnum('MarketEngagementBriefing.attendanceByOrganisationKind', 'OrganisationKind', 'GROUP BY kind');
   byEnum('ViewerProcurement.innovationNews', 'InnovationCategory', 'SELECT DISTINCT category');
+  set('Deadline.holidaysSkipped', {
+    cap: 16,
+    why: 'weekday UK bank holidays inside one deadline window: at most ~65 working days (procurementDeadlines.maximumResponseWorkingDays plus clarification), and no 14-week stretch holds more than 8',
+  });
 
   // Lists bounded by what the services accept on writes, or by a LIMIT on reads.
   set('Event.hosts', { cap: serviceLimits.eventHosts, why: 'EVENT_LIMITS.hosts (events subgraph)' });

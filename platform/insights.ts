@@ -1,6 +1,7 @@
-import { badUserInput, forbidden, unauthenticated } from './errors';
+import { badUserInput } from './errors';
 import { hasPlatformRole, type Identity } from './identity';
 import { readListSize, type ListBound } from './pagination';
+import { refuse } from './sign-in';
 
 /**
  * Analyst insights: aggregates each subgraph computes in SQL over the data it owns
@@ -19,8 +20,7 @@ export function mayReadInsights(viewer: Identity): boolean {
 
 export function authorizeInsights(viewer: Identity): void {
   if (mayReadInsights(viewer)) return;
-  const message = 'Insights are for analysts and platform admins.';
-  throw viewer ? forbidden(message) : unauthenticated(message);
+  refuse(viewer, 'Insights are for analysts and platform admins.');
 }
 
 /** The `InsightPeriod` input: calendar dates in Europe/London, both included; either may be open. */

@@ -73,7 +73,9 @@ describe('BuyerDashboard', () => {
     expect(competition.nextDeadline).toEqual({ kind: 'RESPONSE_DEADLINE', at: '2026-12-04T12:00:00.000Z', workingDaysLeft: 4 });
     expect(competition.shortlist.length).toBeGreaterThan(0);
     const pilot = projects.find((p) => p.title === 'Pothole repair pilot on the A28')!;
-    expect(pilot.nextDeadline).toMatchObject({ kind: 'STANDSTILL_END', workingDaysLeft: 6 });
+    // Awarded Thursday 26 November; 8 working days under the Procurement Act skip St Andrew's Day
+    // (Monday 30th, a bank holiday in Scotland), so the standstill ends Wednesday 9 December: 7 to go.
+    expect(pilot.nextDeadline).toMatchObject({ kind: 'STANDSTILL_END', workingDaysLeft: 7 });
     expect(projects.every((p) => ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION', 'AWARDED'].includes(p.status))).toBe(true);
 
     // Routes Kent (an English county) may use that open or expire within 60 days. The seed moves demo

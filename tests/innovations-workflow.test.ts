@@ -443,6 +443,10 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
   it('yields exactly one decision', async () => {
     const created = ok(await as('supplier', create, { input: content({ title: 'Race test sealant' }) }));
     id = created.createInnovation.id;
+    // Submission needs a deployment or trial (issue 24 item 8).
+    ok(await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { id } }`, {
+      input: { innovationId: id, kind: 'TRIAL', title: 'Race trial', authorityId: kent.id, startedOn: '2025-03-01' },
+    }));
     ok(await as('supplier', submit, { id }));
     await review(['assessor', 'thirdAssessor']);
     const results = await Promise.all([

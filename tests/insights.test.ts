@@ -412,9 +412,10 @@ async function growData(n: number): Promise<void> {
   const [lot] = await sql<{ id: string; route_id: string }>('procurement', 'SELECT id, route_id FROM procurement.lot ORDER BY number LIMIT 1');
   await sql(
     'procurement',
-    `INSERT INTO procurement.project (ocid, buyer_id, buyer_nation, created_by, title, need, budget, route_id, lot_id, procedure, status,
+    `INSERT INTO procurement.project (ocid, buyer_id, buyer_nation, regime, created_by, title, need, budget, route_id, lot_id, procedure, status,
                                       awarded_supplier_id, awarded_at, standstill_ends_on, award_value)
-     SELECT 'ocds-test-' || g, gen_random_uuid(), (ARRAY['ENGLAND', 'WALES', 'SCOTLAND'])[1 + g % 3], gen_random_uuid(), 'Added ' || g, 'Need',
+     SELECT 'ocds-test-' || g, gen_random_uuid(), (ARRAY['ENGLAND', 'WALES', 'SCOTLAND'])[1 + g % 3],
+            CASE WHEN g % 3 = 2 THEN 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' ELSE 'PROCUREMENT_ACT_2023' END, gen_random_uuid(), 'Added ' || g, 'Need',
             1000 * g, $1, $2, 'DIRECT_AWARD', CASE WHEN g % 2 = 0 THEN 'AWARDED' ELSE 'DRAFT' END,
             CASE WHEN g % 2 = 0 THEN gen_random_uuid() END, CASE WHEN g % 2 = 0 THEN now() END,
             CASE WHEN g % 2 = 0 THEN current_date + 10 END, CASE WHEN g % 2 = 0 THEN 900 * g END

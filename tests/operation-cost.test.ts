@@ -148,7 +148,6 @@ describe('the cost limit through the gateway', () => {
       costs[operation.operationName] = operationCost(limits, api, parse(operation.document), operation.operationName, variables)!;
     }
     // README (Operation limits) lists these prices; at most a fifth of the limit each.
-    console.log(`Prices of the shipped operations:\n${Object.entries(costs).map(([name, cost]) => `${name}: ${cost}`).join('\n')}`);
     for (const [name, cost] of Object.entries(costs)) expect({ name, fits: cost <= limits.maxCost / 5 }).toEqual({ name, fits: true });
     // The catalogue search pays for its ranked page, its count and its facets.
     expect(costs.CatalogueSearch).toBeGreaterThan(3 * STATEMENT_COST);

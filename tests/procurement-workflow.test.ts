@@ -2,7 +2,7 @@ import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
 import { procurementDeadlines } from '../subgraphs/procurement/deadlines';
-import { addWorkingDays, isWorkingDay } from '../subgraphs/procurement/services/working-days';
+import { addWorkingDays, isWorkingDay, workingDayCalendars } from '../subgraphs/procurement/services/working-days';
 import { publishedReleasePackage } from '../subgraphs/procurement/ocds-route';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
@@ -59,13 +59,14 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-describe('working days (England and Wales)', () => {
+describe('working days (Procurement Act 2023: every UK nation\'s bank holidays)', () => {
+  const uk = workingDayCalendars.unitedKingdom;
   test('skip weekends, Christmas, Boxing Day substitutes and Easter', () => {
-    expect(addWorkingDays('2026-12-24', 1)).toBe('2026-12-29'); // Fri 25th, weekend, Mon 28th (Boxing Day substitute)
-    expect(addWorkingDays('2027-03-25', 1)).toBe('2027-03-30'); // Good Friday 26th, Easter Monday 29th
-    expect(isWorkingDay('2027-03-29')).toBe(false);
-    expect(addWorkingDays('2026-11-30', procurementDeadlines.standstillWorkingDays)).toBe('2026-12-10');
-    expect(addWorkingDays('2026-12-18', 8)).toBe('2027-01-04'); // over Christmas and New Year
+    expect(addWorkingDays('2026-12-24', 1, uk)).toBe('2026-12-29'); // Fri 25th, weekend, Mon 28th (Boxing Day substitute)
+    expect(addWorkingDays('2027-03-25', 1, uk)).toBe('2027-03-30'); // Good Friday 26th, Easter Monday 29th
+    expect(isWorkingDay('2027-03-29', uk)).toBe(false);
+    expect(addWorkingDays('2026-11-30', procurementDeadlines.standstillWorkingDays, uk)).toBe('2026-12-10');
+    expect(addWorkingDays('2026-12-18', 8, uk)).toBe('2027-01-05'); // over Christmas and New Year, and Scotland's 4 January 2027
   });
 });
 
@@ -197,7 +198,8 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
     graph.clock.set('2026-12-03T12:00:00Z');
     expect(await fails(ask, { p: projectId, q: 'Late?' }, 'potholepro-contributor')).toMatchObject({ code: 'CONFLICT', currentStatus: 'CLARIFICATION' });
     const tender = (await releasesOf(projectId)).find((r) => r.tag[0] === 'tender');
-    expect(tender.tender).toMatchObject({ status: 'active', procurementMethod: 'selective', hasEnquiries: true, techniques: { hasFrameworkAgreement: true } });
+    // Before the award the answers are the competition's own, not in the open OCDS record (issue 24 item 7).
+    expect(tender.tender).toMatchObject({ status: 'active', procurementMethod: 'selective', hasEnquiries: false, techniques: { hasFrameworkAgreement: true } });
     expect(JSON.stringify(tender)).not.toContain(potholePro.id);
     expect(tender.tender.tenderers).toBeUndefined();
   });

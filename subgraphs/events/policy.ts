@@ -1,4 +1,3 @@
-import { forbidden, unauthenticated } from '../../platform/errors';
 import {
   belongsTo,
   hasOrganisationRole,
@@ -6,7 +5,6 @@ import {
   isActiveMember,
   isPlatformStaff,
   type Identity,
-  type Viewer,
 } from '../../platform/identity';
 import type { EventAudience, EventStatus, RegistrationStatus, SupportRequestStatus } from './generated/graphql';
 
@@ -86,7 +84,7 @@ export const positionalParameters =
 
 // ---------------------------------------------------------------------------------------------
 // Doing things with events, registrations, FAQs and support requests. Each rule takes the caller
-// (null is anonymous) and says yes or no; services turn a no into UNAUTHENTICATED (anonymous) or
+// (null is anonymous) and says yes or no; services turn a no (platform/sign-in.ts) into UNAUTHENTICATED (anonymous) or
 // FORBIDDEN, and `viewerCan` fields read the same functions.
 //
 // - Manage an event (create, edit, reschedule, announce, complete, cancel, publish answers, mark
@@ -180,8 +178,3 @@ export function canReopenSupportRequest(viewer: Identity, request: SupportFacts,
   );
 }
 
-/** For mutations: UNAUTHENTICATED for an anonymous caller, FORBIDDEN for a signed-in one the rule refuses. */
-export function authorizeChange(viewer: Identity, allowed: boolean, message: string): asserts viewer is Viewer {
-  if (!viewer) throw unauthenticated('Sign in to do this.');
-  if (!allowed) throw forbidden(message);
-}

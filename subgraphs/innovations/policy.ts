@@ -8,6 +8,7 @@ import {
   type Identity,
   type Viewer,
 } from '../../platform/identity';
+import { PUBLIC_BODY_KINDS } from '../../platform/organisation-kinds';
 import type { Innovation, RevisionStatus } from './entities';
 import type { InnovationStatus } from './generated/graphql';
 
@@ -74,6 +75,9 @@ export function applyInnovationVisibility<T extends ObjectLiteral>(
 //   supplier's organisation, who declared no conflict with the supplier (and did declare, for
 //   this innovation, before scoring). Assigned assessors may decide too.
 // - Evidence: BUYER or ORG_ADMIN people of the authority an item names confirm or dispute it.
+//   Evidence added after submission is PENDING until vetted (the authority's answer, or an assessor
+//   or platform admin from outside the supplier); the supplier may withdraw it while pending.
+//   Pending evidence is seen only by those who see the vetting record (`canSeeVettingRecord`).
 // - Endorsing: BUYER or ORG_ADMIN people of an ACTIVE public body (a council, combined authority
 //   or national body), once per organisation, for an APPROVED innovation.
 //
@@ -90,18 +94,7 @@ export function reviewStatus(innovation: Pick<Innovation, 'status' | 'revisionSt
 const editableStatuses: InnovationStatus[] = ['DRAFT', 'CHANGES_REQUESTED'];
 const revisableStatuses: (RevisionStatus | null)[] = [null, 'DRAFT', 'CHANGES_REQUESTED', 'REJECTED'];
 
-const publicBodyKinds = new Set([
-  'COUNTY_COUNCIL',
-  'DISTRICT_COUNCIL',
-  'UNITARY_AUTHORITY',
-  'METROPOLITAN_DISTRICT',
-  'LONDON_BOROUGH',
-  'WELSH_COUNCIL',
-  'SCOTTISH_COUNCIL',
-  'NI_DISTRICT_COUNCIL',
-  'COMBINED_AUTHORITY',
-  'NATIONAL_BODY',
-]);
+const publicBodyKinds: ReadonlySet<string> = new Set(PUBLIC_BODY_KINDS);
 
 /** A signed-in author of a supplier organisation that is an active member (may create innovations). */
 export function isSupplierAuthor(viewer: Identity): viewer is Viewer {
@@ -182,6 +175,20 @@ export function canArchive(viewer: Identity, innovation: Innovation): boolean {
 /** A person who may speak for the authority an evidence item names. */
 export function canConfirmEvidence(viewer: Identity, evidence: { authorityId: string }): boolean {
   return belongsTo(viewer, evidence.authorityId) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN');
+}
+
+/**
+ * Evidence added while the innovation is a draft (or has changes requested) goes to the assessors
+ * with the submission and is vetted with it; anything added later waits as PENDING (see the
+ * add-evidence-vetting migration).
+ */
+export function evidenceVettedWithSubmission(innovation: Pick<Innovation, 'status'>): boolean {
+  return editableStatuses.includes(innovation.status);
+}
+
+/** Vets pending evidence for listing: vetting staff from outside the supplier. */
+export function canVetEvidence(viewer: Identity, innovation: Pick<Innovation, 'supplierId'>): boolean {
+  return hasPlatformRole(viewer, 'PLATFORM_ADMIN', 'ASSESSOR') && !belongsTo(viewer, innovation.supplierId);
 }
 
 /** A person who may endorse on behalf of a council or other public body. */

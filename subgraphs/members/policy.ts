@@ -1,5 +1,5 @@
-import { forbidden, unauthenticated } from '../../platform/errors';
-import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type Identity, type Viewer } from '../../platform/identity';
+import { forbidden } from '../../platform/errors';
+import { belongsTo, hasOrganisationRole, hasPlatformRole, isPlatformStaff, type Identity } from '../../platform/identity';
 
 /**
  * Who may see and do what in the members subgraph: every rule in one place, read by the services
@@ -82,13 +82,3 @@ export function authorize(allowed: boolean, message: string): asserts allowed {
   if (!allowed) throw forbidden(message);
 }
 
-/** Throws UNAUTHENTICATED for an anonymous caller. */
-export function requireSignIn(viewer: Identity): asserts viewer is Viewer {
-  if (!viewer) throw unauthenticated('Sign in to do this.');
-}
-
-/** For mutations: UNAUTHENTICATED for an anonymous caller, FORBIDDEN for a signed-in one the rule refuses. */
-export function authorizeChange(viewer: Identity, allowed: boolean, message: string): asserts viewer is Viewer {
-  requireSignIn(viewer);
-  if (!allowed) throw forbidden(message);
-}

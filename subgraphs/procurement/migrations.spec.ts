@@ -65,3 +65,49 @@ test('routes keep their stored status as dates; declarations become per supplier
   expect(declarations).toEqual(suppliers.map((supplier_id) => ({ supplier_id, has_conflict: false })));
   await after.close();
 });
+
+test('projects started before the regime was recorded get the one their buyer nation implies', async () => {
+  const regimeMigration = migrations.findIndex((migration) => migration.name === 'RecordProjectRegime1764892800000');
+  const fresh = await createTestDatabase();
+  try {
+    const before = await openDatabase({ schema: 'procurement', url: fresh.url, pool: testPool, entities: [], migrations: migrations.slice(0, regimeMigration), logErrors: false });
+    await before.migrate();
+    const q = (sql: string, parameters: unknown[] = []) => before.dataSource.query(sql, parameters);
+    const owner = '00000000-0000-4000-8000-000000000001';
+    const [{ id: routeId }] = await q(
+      `INSERT INTO procurement.route (reference, name, kind, regime, owner_id, description, eligible_nations)
+       VALUES ('R', 'Route', 'FRAMEWORK', 'PROCUREMENT_ACT_2023', $1, 'A route.', '{ENGLAND,SCOTLAND}') RETURNING id`,
+      [owner],
+    );
+    const [{ id: lotId }] = await q(
+      `INSERT INTO procurement.lot (route_id, route_kind, number, title, scope, categories, award_procedures)
+       VALUES ($1, 'FRAMEWORK', 1, 'Lot', 'Scope.', '{POTHOLE_REPAIR}', '{DIRECT_AWARD}') RETURNING id`,
+      [routeId],
+    );
+    for (const [ocid, nation] of [['ocds-s', 'SCOTLAND'], ['ocds-e', 'ENGLAND'], ['ocds-n', 'NORTHERN_IRELAND'], ['ocds-u', null]]) {
+      await q(
+        `INSERT INTO procurement.project (ocid, buyer_id, buyer_nation, created_by, title, need, budget, route_id, lot_id, procedure, status)
+         VALUES ($1, $2, $3, $2, 'Title', 'Need.', 10, $4, $5, 'DIRECT_AWARD', 'DRAFT')`,
+        [ocid, owner, nation, routeId, lotId],
+      );
+    }
+    await before.close();
+    const after = await openDatabase({ schema: 'procurement', url: fresh.url, pool: testPool, entities, migrations, logErrors: false });
+    await after.migrate();
+    expect(await after.dataSource.query(`SELECT ocid, regime FROM procurement.project ORDER BY ocid`)).toEqual([
+      { ocid: 'ocds-e', regime: 'PROCUREMENT_ACT_2023' },
+      { ocid: 'ocds-n', regime: 'PROCUREMENT_ACT_2023' },
+      { ocid: 'ocds-s', regime: 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' },
+      { ocid: 'ocds-u', regime: 'PROCUREMENT_ACT_2023' },
+    ]);
+    // Routes may now be set up under the Scottish regulations.
+    await after.dataSource.query(
+      `INSERT INTO procurement.route (reference, name, kind, regime, owner_id, description, eligible_nations)
+       VALUES ('S', 'Scottish route', 'FRAMEWORK', 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', $1, 'A route.', '{SCOTLAND}')`,
+      [owner],
+    );
+    await after.close();
+  } finally {
+    await fresh.drop();
+  }
+});

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { ProcurementDependencies } from './context';
 import { ProcurementProject } from './entities';
 import { createProcurementLoaders } from './loaders';
+import { wasMadePublic } from './policy';
 import { releasePackage, releasesOf } from './services/ocds.service';
 
 /** The ocid of a project, as it appears in a download path. */
@@ -15,7 +16,8 @@ export const ocidPattern = /^ocds-[a-z0-9]+-[0-9a-f-]{36}$/;
 export async function publishedReleasePackage(dataSource: DataSource, dependencies: ProcurementDependencies, ocid: string, uri: string) {
   if (!ocidPattern.test(ocid)) return null;
   const project = await dataSource.getRepository(ProcurementProject).findOne({ where: { ocid } });
-  if (!project || project.status === 'DRAFT') return null;
+  // A draft, or a draft cancelled before it was published, is as absent as an unknown ocid.
+  if (!project || !wasMadePublic(project)) return null;
   const now = dependencies.clock.now();
   return releasePackage(ocid, await releasesOf(project, createProcurementLoaders(dataSource, null, dependencies.clock), now), uri, now);
 }

@@ -72,12 +72,18 @@ export function onlyPublicAdmissions<T extends ObjectLiteral>(query: SelectQuery
  *
  * - A DRAFT project is seen by the buyer's team (its BUYER and ORG_ADMIN people) and PLATFORM_ADMIN;
  *   once published, a project (title, need, budget, dates, award, contract) is public: it is what a
- *   contract notice and the OCDS releases publish.
- * - Clarification questions never say who asked, on any path. Answered ones are published with the
- *   project; unanswered ones are seen by the buyer's team and by the asker's own organisation.
+ *   contract notice and the OCDS releases publish. A draft cancelled before it was ever published
+ *   (or directly awarded) stays the buyer team's: cancelling must not publish it.
+ * - Clarification questions never say who asked, on any path. Answered ones go to the people in the
+ *   competition — the buyer's team, the invited suppliers — and PLATFORM_ADMIN, never to the public
+ *   or to suppliers not invited; unanswered ones are seen by the buyer's team and by the asker's own
+ *   organisation. After the award what the public reads of them is the OCDS record
+ *   (`clarificationsPublishedOpenly`); the `clarifications` field keeps this rule.
  * - Responses are sealed: before the deadline nobody but the responding supplier reads one — not the
  *   buyer, not PLATFORM_ADMIN, not another supplier. The buyer's team sees only `responseCount`.
  *   After the deadline the buyer's team reads them all; a supplier only ever reads its own.
+ *   A response its supplier withdrew is no tender: it is not counted, read by the buyer, scored or
+ *   awarded (the loaders leave it out); its supplier still reads it, to submit again before the deadline.
  * - Scores are for the buyer's team; after the award a supplier also sees its own response's scores,
  *   and every responding supplier sees the winner and the winning total score, never another loser's.
  */
@@ -107,19 +113,30 @@ export function actsForSupplier(viewer: Identity, supplierId: string): boolean {
   return isActiveMember(viewer) && belongsTo(viewer, supplierId) && hasOrganisationRole(viewer, 'ORG_ADMIN', 'SUPPLIER_CONTRIBUTOR');
 }
 
-export function canSeeProject(viewer: Identity, project: ProjectRow): boolean {
-  return project.status !== 'DRAFT' || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+/**
+ * Whether a project was ever made public: published (a further competition), or awarded (a direct
+ * award's notice). A draft, and a draft cancelled before either, never was.
+ */
+export function wasMadePublic(project: Pick<ProjectRow, 'status' | 'publishedAt' | 'awardedAt'>): boolean {
+  if (project.status === 'DRAFT') return false;
+  return project.status !== 'CANCELLED' || project.publishedAt !== null || project.awardedAt !== null;
 }
 
-/** `canSeeProject` as an `AND` condition on a query over projects: drafts only for their buyer's team and PLATFORM_ADMIN. */
+export function canSeeProject(viewer: Identity, project: ProjectRow): boolean {
+  return wasMadePublic(project) || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/** `canSeeProject` as an `AND` condition on a query over projects: unpublished ones only for their buyer's team and PLATFORM_ADMIN. */
 export function applyProjectVisibility<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   viewer: Identity,
   alias: string = query.alias,
 ): SelectQueryBuilder<T> {
   if (hasPlatformRole(viewer, 'PLATFORM_ADMIN')) return query;
-  if (!viewer || !isBuyerTeam(viewer, { buyerId: viewer.organisationId })) return query.andWhere(`${alias}.status <> 'DRAFT'`);
-  return query.andWhere(`(${alias}.status <> 'DRAFT' OR ${alias}.buyerId = :visibleOwnBuyerId)`, { visibleOwnBuyerId: viewer.organisationId });
+  // `wasMadePublic` in SQL.
+  const madePublic = `(${alias}.status <> 'DRAFT' AND (${alias}.status <> 'CANCELLED' OR ${alias}.publishedAt IS NOT NULL OR ${alias}.awardedAt IS NOT NULL))`;
+  if (!viewer || !isBuyerTeam(viewer, { buyerId: viewer.organisationId })) return query.andWhere(madePublic);
+  return query.andWhere(`(${madePublic} OR ${alias}.buyerId = :visibleOwnBuyerId)`, { visibleOwnBuyerId: viewer.organisationId });
 }
 
 export function isInvited(viewer: Identity, invitedSupplierIds: readonly string[]): boolean {
@@ -130,9 +147,28 @@ export function canSeeInvitations(viewer: Identity, project: ProjectRow, invited
   return isBuyerTeam(viewer, project) || isInvited(viewer, invitedSupplierIds) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
 }
 
-/** Answered questions are published; the question's asker is never part of what anyone sees. */
-export function canSeeQuestion(viewer: Identity, project: ProjectRow, question: { answer: string | null; askerSupplierId: string }): boolean {
-  return question.answer !== null || isBuyerTeam(viewer, project) || belongsTo(viewer, question.askerSupplierId);
+/**
+ * Answered questions go to the competition's people (the buyer's team, invited suppliers) and
+ * PLATFORM_ADMIN — the same people who see the invitations; unanswered ones to the buyer's team and
+ * the asker's organisation. The question's asker is never part of what anyone sees.
+ */
+export function canSeeQuestion(
+  viewer: Identity,
+  project: ProjectRow,
+  question: { answer: string | null; askerSupplierId: string },
+  invitedSupplierIds: readonly string[],
+): boolean {
+  if (question.answer === null) return isBuyerTeam(viewer, project) || belongsTo(viewer, question.askerSupplierId);
+  return canSeeInvitations(viewer, project, invitedSupplierIds);
+}
+
+/**
+ * Whether the answered questions are in the open OCDS record (tender `enquiries`): once the project
+ * is awarded, when the contract award notice publishes the competition. Before, they are the
+ * competition's own (`canSeeQuestion`).
+ */
+export function clarificationsPublishedOpenly(project: Pick<ProjectRow, 'awardedAt'>): boolean {
+  return project.awardedAt !== null;
 }
 
 /** Only the buyer's team learns how many responses there are; nobody learns who sent them before the deadline. */
@@ -170,7 +206,8 @@ export interface ProjectFacts {
   declarations: ReadonlyMap<string, boolean>;
 }
 
-const beforeAward: readonly ProjectStatus[] = ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION'];
+/** A buyer may cancel at any stage before the contract, during the standstill too. */
+const beforeContract: readonly ProjectStatus[] = ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION', 'AWARDED'];
 
 /**
  * Each capability is (who may) and (when). Mutations check the two apart — the first failing gives
@@ -183,7 +220,7 @@ export const projectRules = {
   },
   cancel: {
     who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    when: (status: ProjectStatus) => beforeAward.includes(status),
+    when: (status: ProjectStatus) => beforeContract.includes(status),
   },
   ask: {
     who: (viewer: Identity, _project: ProjectRow, facts: ProjectFacts) =>
@@ -238,6 +275,15 @@ export function projectRule(name: ProjectCapability): {
  */
 export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string): boolean {
   return isBuyerTeam(viewer, project) && facts.declarations.get(supplierId) === false;
+}
+
+/**
+ * Withdrawing a response: the responding supplier's own people (an invited supplier's, as for
+ * `projectRules.respond`), while responses are accepted (`projectRules.respond.when`: before the
+ * deadline). After the deadline nothing changes.
+ */
+export function mayWithdrawResponse(viewer: Identity, project: ProjectRow, facts: ProjectFacts, response: Pick<ResponseRow, 'supplierId'>): boolean {
+  return projectRules.respond.who(viewer, project, facts) && belongsTo(viewer, response.supplierId);
 }
 
 /** Suppliers apply through their ORG_ADMIN; PLATFORM_ADMIN decides. */

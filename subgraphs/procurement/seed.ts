@@ -2,11 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { demoOrganisations } from '../../demo-data/organisations';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
-import { procurementDeadlines } from './deadlines';
 import { Admission, Lot, ProcurementRoute } from './entities';
 import { dayOf, systemClock, type Clock } from '../../platform/clock';
 import { ocidPrefix } from './services/project-workflow.service';
-import { addWorkingDays } from './services/working-days';
+import { addWorkingDays, type WorkingDayCalendar } from './services/working-days';
+import { calendarOf, regimeForBuyer, standstillEnd } from './services/regime';
 
 /**
  * Inserts the demo routes, their lots and admissions, and the demo projects, in one transaction,
@@ -32,22 +32,27 @@ export async function seedDemoData(dataSource: DataSource, clock: Clock = system
 
 const organisationName = (id: string) => demoOrganisations.find((organisation) => organisation.id === id)?.name ?? null;
 
-/** Nine in the morning (UTC) on a working day some working days from today. */
-function atWorkingDay(now: Date, offset: number, hour = 9): Date {
-  return new Date(`${addWorkingDays(dayOf(now), offset)}T${String(hour).padStart(2, '0')}:00:00Z`);
+/** Nine in the morning (UTC) on a working day (of the project's regime) some working days from today. */
+function workingDayClock(calendar: WorkingDayCalendar) {
+  return (now: Date, offset: number, hour = 9): Date =>
+    new Date(`${addWorkingDays(dayOf(now), offset, calendar)}T${String(hour).padStart(2, '0')}:00:00Z`);
 }
 
 async function seedProject(manager: EntityManager, project: DemoProject, now: Date): Promise<void> {
   const { days } = project;
+  // As createProcurementProject records it from the buyer's nation.
+  const regime = regimeForBuyer(demoOrganisations.find((organisation) => organisation.id === project.buyerId)?.nation);
+  const calendar = calendarOf(regime);
+  const atWorkingDay = workingDayClock(calendar);
   const awardedAt = days.awarded !== undefined ? atWorkingDay(now, days.awarded) : null;
-  const standstillEndsOn = awardedAt ? addWorkingDays(dayOf(awardedAt), procurementDeadlines.standstillWorkingDays) : null;
+  const standstillEndsOn = awardedAt ? standstillEnd(regime, dayOf(awardedAt)).endsOn : null;
   const status = project.stage === 'CONTRACTED' ? 'CONTRACTED' : project.stage === 'STANDSTILL' ? 'AWARDED' : 'PUBLISHED';
   const winner = project.responses.find((r) => r.supplierId === project.winnerSupplierId);
   await manager.query(
     `INSERT INTO procurement.project (id, ocid, buyer_id, buyer_name, created_by, title, need, budget, route_id, lot_id, procedure, status, criteria,
        direct_award_justification, published_at, clarification_closes_at, response_deadline, awarded_supplier_id, awarded_at, award_value,
-       standstill_ends_on, version, created_at)
-     SELECT $1, $2, $3, $21, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20
+       standstill_ends_on, version, created_at, regime)
+     SELECT $1, $2, $3, $21, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20, $22
        FROM procurement.lot WHERE lot.id = $8`,
     [
       project.id, `${ocidPrefix}-${project.id}`, project.buyerId, project.createdBy, project.title, project.need, project.budget, project.lotId,
@@ -56,7 +61,7 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
       days.clarificationCloses !== undefined ? atWorkingDay(now, days.clarificationCloses, 12) : null,
       days.deadline !== undefined ? atWorkingDay(now, days.deadline, 12) : null,
       project.winnerSupplierId ?? null, awardedAt, project.awardValue ?? winner?.price ?? null, standstillEndsOn,
-      atWorkingDay(now, days.created), organisationName(project.buyerId),
+      atWorkingDay(now, days.created), organisationName(project.buyerId), regime,
     ],
   );
   for (const item of project.shortlist) {
@@ -103,7 +108,7 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
     );
   }
   if (project.contract && awardedAt) {
-    const startsOn = addWorkingDays(standstillEndsOn!, 5);
+    const startsOn = addWorkingDays(standstillEndsOn!, 5, calendar);
     const endsOn = `${Number(startsOn.slice(0, 4)) + 1}${startsOn.slice(4)}`;
     await manager.query(
       `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at)

@@ -21,9 +21,14 @@ const statusOf = { DRAFT: ICalEventStatus.TENTATIVE, SCHEDULED: ICalEventStatus.
  * right across the clock change whatever the reader's zone. The joining link is written only into a
  * person's own feed, for events where their seat is confirmed; the public per-event file never has it.
  */
-function renderCalendar(name: string, events: { event: Event; joinUrl: string | null }[]): string {
+export function renderCalendar(name: string, events: { event: Event; joinUrl: string | null }[]): string {
   const calendar = ical({ name, prodId: { company: 'IPS Graph', product: 'events' } });
-  calendar.timezone({ name: EVENT_TIME_ZONE, generator: getVtimezoneComponent });
+  // No calendar-wide zone name: with one, ical-generator writes DTSTAMP as a floating local time
+  // (RFC 5545 3.8.7.2 wants UTC, "…Z") and a TIMEZONE-ID line no standard defines. The generator
+  // alone still writes the VTIMEZONE of every zone the events use (Europe/London), and
+  // X-WR-TIMEZONE (a legal X- property calendar apps read) still names the calendar's zone.
+  calendar.timezone({ name: null, generator: getVtimezoneComponent });
+  calendar.x('X-WR-TIMEZONE', EVENT_TIME_ZONE);
   for (const { event, joinUrl } of events) {
     calendar.createEvent({
       id: `${event.id}@${uidDomain}`,

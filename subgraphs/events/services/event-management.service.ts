@@ -8,8 +8,8 @@ import type { AttendanceInput, CreateEventInput, UpdateEventInput } from '../gen
 import type { EventsLoaders } from '../loaders';
 import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
 import { readRegistration, type RegistrationModel } from '../loaders/registration.loader';
+import { authorizeChange } from '../../../platform/sign-in';
 import {
-  authorizeChange,
   canCancelRegistration,
   canManageEvent,
   canMarkAttendance,

@@ -5,7 +5,8 @@ import type { Identity } from '../../../platform/identity';
 import { paginate, readPage, type Connection, type ConnectionArgs } from '../../../platform/pagination';
 import { Faq } from '../entities';
 import type { CreateFaqInput, FaqStatus, FaqTopic, UpdateFaqInput } from '../generated/graphql';
-import { authorizeChange, canManageFaqs } from '../policy';
+import { authorizeChange } from '../../../platform/sign-in';
+import { canManageFaqs } from '../policy';
 import type { Clock } from '../../../platform/clock';
 import { readInteger, readText } from './input';
 

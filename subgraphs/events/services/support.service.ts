@@ -5,8 +5,8 @@ import { belongsTo, isPlatformStaff, type Identity } from '../../../platform/ide
 import { decodeCursor, readPage, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
 import { SupportRequest, SupportRequestEntry } from '../entities';
 import type { RaiseSupportRequestInput, SupportRequestCapabilities, SupportRequestStatus } from '../generated/graphql';
+import { authorizeChange } from '../../../platform/sign-in';
 import {
-  authorizeChange,
   canAnswerSupportRequest,
   canCloseSupportRequest,
   canRaiseSupportRequest,

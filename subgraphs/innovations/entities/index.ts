@@ -23,3 +23,4 @@ export const entities = [
 ];
 export { Assessment, AssessorAssignment, AuditEvent, Certification, ConflictDeclaration, Endorsement, Evidence, Innovation, InnovationRevision };
 export type { InnovationContent, RevisionStatus } from './innovation.entity';
+export type { EvidenceVettingState } from './vetting.entities';

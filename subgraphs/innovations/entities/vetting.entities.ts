@@ -3,6 +3,12 @@ import type { EvidenceConfirmation, EvidenceKind, InnovationAuditAction, Innovat
 import type { InnovationContent } from './innovation.entity';
 
 /** A numeric column as a JavaScript number (pg returns numeric as text to keep precision). */
+/**
+ * Whether evidence (an item or a certification) may be shown beside the listed innovation: see the
+ * add-evidence-vetting migration. WITHDRAWN rows are kept for the audit trail and never shown.
+ */
+export type EvidenceVettingState = 'PENDING' | 'VETTED' | 'WITHDRAWN';
+
 const numeric = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 
 @Entity({ name: 'evidence' })
@@ -25,6 +31,10 @@ export class Evidence {
   @Column({ name: 'confirmed_by', type: 'uuid', nullable: true }) confirmedBy: string | null;
   @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true }) confirmedAt: Date | null;
   @Column({ name: 'authority_nation', type: 'text', nullable: true }) authorityNation: Nation | null;
+  @Column({ type: 'text', default: 'VETTED' }) vetting: EvidenceVettingState;
+  @Column({ name: 'vetted_by', type: 'uuid', nullable: true }) vettedBy: string | null;
+  @Column({ name: 'vetted_at', type: 'timestamptz', nullable: true }) vettedAt: Date | null;
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
 
@@ -36,6 +46,10 @@ export class Certification {
   @Column({ type: 'text' }) issuer: string;
   @Column({ type: 'text' }) reference: string;
   @Column({ name: 'expires_on', type: 'date', nullable: true }) expiresOn: string | null;
+  @Column({ type: 'text', default: 'VETTED' }) vetting: EvidenceVettingState;
+  @Column({ name: 'vetted_by', type: 'uuid', nullable: true }) vettedBy: string | null;
+  @Column({ name: 'vetted_at', type: 'timestamptz', nullable: true }) vettedAt: Date | null;
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
 }
 

@@ -70,4 +70,3 @@ export function createDashboardLoaders(dataSource: DataSource) {
     ),
   };
 }
-export type DashboardLoaders = ReturnType<typeof createDashboardLoaders>;

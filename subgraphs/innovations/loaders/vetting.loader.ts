@@ -37,6 +37,14 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
   const viewerPersonId = viewer?.personId.toLowerCase() ?? null;
   const viewerOrganisationId = viewer?.organisationId.toLowerCase() ?? null;
   let conflictedSuppliers: Promise<Set<string>> | undefined;
+  // Which evidence rows the viewer may see (policy.ts: pending evidence is part of the vetting
+  // record): withdrawn never; pending only for vetting staff and the supplier's own people.
+  const ownSupplierId = visibility.everything ? null : visibility.ownSupplierId;
+  const shownEvidence = visibility.everything
+    ? `vetting <> 'WITHDRAWN'`
+    : ownSupplierId === null
+      ? `vetting = 'VETTED'`
+      : `(vetting = 'VETTED' OR (vetting = 'PENDING' AND innovation_id IN (SELECT id FROM innovations.innovation WHERE supplier_id = CAST(:ownSupplierId AS uuid))))`;
   return {
     /**
      * Evidence items, oldest first: at most MAX_PAGE_SIZE of each confirmation state per
@@ -45,20 +53,20 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
      */
     evidence: childrenByInnovation((ids) => {
       const kept = firstRowsPerParentSql(
-        `SELECT id, innovation_id, confirmation, created_at FROM innovations.evidence WHERE innovation_id = ANY(CAST(:ids AS uuid[]))`,
+        `SELECT id, innovation_id, confirmation, created_at FROM innovations.evidence WHERE innovation_id = ANY(CAST(:ids AS uuid[])) AND ${shownEvidence}`,
         { parent: 'innovation_id, confirmation', orderBy: 'created_at, id', limit: MAX_PAGE_SIZE },
       );
       return manager
         .getRepository(Evidence)
         .createQueryBuilder('evidence')
-        .where(`evidence.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
+        .where(`evidence.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids, ownSupplierId })
         .orderBy('evidence.createdAt', 'ASC')
         .addOrderBy('evidence.id', 'ASC')
         .getMany();
     }),
     /** Certifications, current ones first: at most MAX_PAGE_SIZE per innovation (the resolver cuts to `first`). */
     certifications: childrenByInnovation((ids) => {
-      const kept = firstRowsPerParentSql(`SELECT id, innovation_id, expires_on FROM innovations.certification WHERE innovation_id = ANY(CAST(:ids AS uuid[]))`, {
+      const kept = firstRowsPerParentSql(`SELECT id, innovation_id, expires_on FROM innovations.certification WHERE innovation_id = ANY(CAST(:ids AS uuid[])) AND ${shownEvidence}`, {
         parent: 'innovation_id',
         orderBy: 'expires_on DESC NULLS FIRST, id',
         limit: MAX_PAGE_SIZE,
@@ -66,7 +74,7 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
       return manager
         .getRepository(Certification)
         .createQueryBuilder('certification')
-        .where(`certification.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
+        .where(`certification.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids, ownSupplierId })
         .orderBy('certification.expiresOn', 'DESC', 'NULLS FIRST')
         .addOrderBy('certification.id', 'ASC')
         .getMany();
@@ -147,4 +155,3 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
     }),
   };
 }
-export type VettingLoaders = ReturnType<typeof createVettingLoaders>;

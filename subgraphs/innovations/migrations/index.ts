@@ -5,6 +5,7 @@ import { IndexCatalogueFilters1764806400000 } from './1764806400000-index-catalo
 import { AddSearchVocabulary1764892800000 } from './1764892800000-add-search-vocabulary';
 import { AddHasConfirmedEvidence1764979200000 } from './1764979200000-add-has-confirmed-evidence';
 import { AddSearchTiers1765065600000 } from './1765065600000-add-search-tiers';
+import { AddEvidenceVetting1765152000000 } from './1765152000000-add-evidence-vetting';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddSearchVocabulary1764892800000,
   AddHasConfirmedEvidence1764979200000,
   AddSearchTiers1765065600000,
+  AddEvidenceVetting1765152000000,
 ];

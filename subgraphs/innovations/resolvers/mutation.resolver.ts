@@ -14,5 +14,9 @@ export const Mutation: MutationResolvers = {
   addEvidence: (_root, { input }, { workflow }) => workflow.addEvidence(input),
   confirmEvidence: (_root, { evidenceId, note }, { workflow }) => workflow.confirmEvidence(evidenceId, note),
   disputeEvidence: (_root, { evidenceId, note }, { workflow }) => workflow.disputeEvidence(evidenceId, note),
+  vetEvidence: (_root, { evidenceId, note }, { workflow }) => workflow.vetEvidence(evidenceId, note),
+  vetCertification: (_root, { certificationId, note }, { workflow }) => workflow.vetCertification(certificationId, note),
+  withdrawEvidence: (_root, { evidenceId, reason }, { workflow }) => workflow.withdrawEvidence(evidenceId, reason),
+  withdrawCertification: (_root, { certificationId, reason }, { workflow }) => workflow.withdrawCertification(certificationId, reason),
   endorseInnovation: (_root, { innovationId, statement }, { workflow }) => workflow.endorse(innovationId, statement),
 };

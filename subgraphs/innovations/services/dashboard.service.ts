@@ -40,6 +40,7 @@ export class InnovationDashboardService {
       .innerJoin(Innovation, 'innovation', 'innovation.id = evidence.innovationId')
       .where('evidence.authorityId = :authorityId', { authorityId: this.viewer.organisationId })
       .andWhere(`evidence.confirmation = 'UNCONFIRMED'`)
+      .andWhere(`evidence.vetting <> 'WITHDRAWN'`)
       .andWhere(`innovation.status <> 'DRAFT'`)
       .orderBy('evidence.createdAt', 'ASC')
       .addOrderBy('evidence.id', 'ASC')

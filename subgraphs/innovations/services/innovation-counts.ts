@@ -139,7 +139,7 @@ export type FacetCountsWithEstimate = FacetCounts & { isEstimate: boolean };
  * Facet counts for the rows `query` selects (search, filters and visibility already applied), in
  * one statement: the matching rows (all of them, or the sample) once in a CTE, then one GROUP BY
  * per facet. Nations count confirmed evidence; certifications count current ones (no expiry, or
- * not before today). The statement has counted those rows on the way, so it answers `totalCount`
+ * not before today) that are vetted (a pending one is not public). The statement has counted those rows on the way, so it answers `totalCount`
  * too (`count`, the same answer `countMatches` gives): asked together, the two cost one statement.
  */
 export async function countFacets(
@@ -178,7 +178,7 @@ export async function countFacets(
             (SELECT 'certification', scheme.value, count(*)::int
               FROM matched CROSS JOIN LATERAL (
                 SELECT DISTINCT certification.scheme AS value FROM innovations.certification
-                 WHERE certification.innovation_id = matched.id
+                 WHERE certification.innovation_id = matched.id AND certification.vetting = 'VETTED'
                    AND (certification.expires_on IS NULL OR certification.expires_on >= CAST(:facetsToday AS date))) scheme
              GROUP BY scheme.value ORDER BY count(*) DESC, scheme.value LIMIT ${MAX_PAGE_SIZE}))
      -- One row even when nothing matches, so the caller always learns whether it was a sample, and the count.

@@ -86,7 +86,7 @@ export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQu
   if (criteria.hasCurrentCertification !== null) {
     query.andWhere(
       `${criteria.hasCurrentCertification ? '' : 'NOT '}EXISTS (SELECT 1 FROM innovations.certification current_certification
-         WHERE current_certification.innovation_id = ${alias}.id
+         WHERE current_certification.innovation_id = ${alias}.id AND current_certification.vetting = 'VETTED'
            AND (current_certification.expires_on IS NULL OR current_certification.expires_on >= :filterToday) ${probePerRow})`,
       { filterToday: criteria.today },
     );

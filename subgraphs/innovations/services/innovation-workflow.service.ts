@@ -1,7 +1,8 @@
-import type { EntityManager } from 'typeorm';
-import { badUserInput, conflict, forbidden, notFound, unauthenticated } from '../../../platform/errors';
+import { In, Not, type EntityManager } from 'typeorm';
+import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
 import { hasPlatformRole, type Viewer } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
+import { requireSignedIn } from '../../../platform/sign-in';
 import {
   Assessment,
   AssessorAssignment,
@@ -12,6 +13,7 @@ import {
   Evidence,
   Innovation,
   InnovationRevision,
+  type EvidenceVettingState,
   type InnovationContent,
   type RevisionStatus,
 } from '../entities';
@@ -33,8 +35,11 @@ import {
   canDelete,
   canEdit,
   canSeeInnovation,
+  canSeeVettingRecord,
   canSubmit,
+  canVetEvidence,
   canWithdraw,
+  evidenceVettedWithSubmission,
   isAuthorOf,
   isEndorser,
   isPlatformAdmin,
@@ -43,7 +48,8 @@ import {
   type AssessorStanding,
 } from '../policy';
 import { contentLimits, contentOf, optionalText, readInnovationInput, requiredText } from './innovation-content';
-import type { InnovationsRequest } from './innovation.service';
+import type { CertificationModel } from '../mappers';
+import { ukDate, type InnovationsRequest } from './innovation.service';
 
 /** The published criteria and their score range. */
 export const MIN_SCORE = 0;
@@ -67,8 +73,7 @@ export class InnovationWorkflowService {
   constructor(private readonly request: InnovationsRequest) {}
 
   private signedIn(): Viewer {
-    if (!this.request.viewer) throw unauthenticated('Sign in to change innovations.');
-    return this.request.viewer;
+    return requireSignedIn(this.request.viewer, 'Sign in to change innovations.');
   }
 
   /** After a write, nested fields of the answer must read the new state, not this request's cache. */
@@ -166,6 +171,7 @@ export class InnovationWorkflowService {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
       if (!canSubmit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'submit');
+      await this.requireDeploymentOrTrial(manager, innovation);
       const from = reviewStatus(innovation);
       this.setReviewStatus(innovation, 'SUBMITTED');
       // A new round: assessments of earlier rounds do not count towards the next decision.
@@ -209,6 +215,22 @@ export class InnovationWorkflowService {
     Object.assign(innovation, { status: to, revisionStatus: null, pendingContent: null });
     await this.audit(manager, innovation, 'STATUS_CHANGED', { from: 'APPROVED', to, reason });
     return this.fresh(await manager.save(innovation));
+  }
+
+  /**
+   * The catalogue lists innovations as proven in use: vetting starts only when there is at least one
+   * deployment or trial at a named authority (a case study or a certification alone is not enough).
+   */
+  private async requireDeploymentOrTrial(manager: EntityManager, innovation: Innovation): Promise<void> {
+    const has = await manager.exists(Evidence, {
+      where: { innovationId: innovation.id, kind: In(['DEPLOYMENT', 'TRIAL']), vetting: Not('WITHDRAWN') },
+    });
+    if (!has) {
+      throw conflict('Add at least one deployment or trial at a named authority (addEvidence) before submitting for vetting.', {
+        currentStatus: reviewStatus(innovation),
+        missing: 'DEPLOYMENT_OR_TRIAL_EVIDENCE',
+      });
+    }
   }
 
   private authorOnly(innovation: Innovation): void {
@@ -438,14 +460,21 @@ export class InnovationWorkflowService {
       const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
       this.authorOnly(innovation);
       if (['WITHDRAWN', 'ARCHIVED'].includes(innovation.status)) throw this.wrongState(innovation, 'add evidence to');
+      // Evidence the assessors could not have seen (added once submitted, or to the listed version)
+      // waits for its own confirmation; before submission it is vetted with the innovation.
+      const vetting: EvidenceVettingState = evidenceVettedWithSubmission(innovation) ? 'VETTED' : 'PENDING';
+      let described: string;
       if (item.kind === 'certification') {
-        await manager.insert(Certification, { innovationId: innovation.id, ...item.certification });
+        await manager.insert(Certification, { innovationId: innovation.id, ...item.certification, vetting });
+        described = `Certification ${item.certification.scheme} (${item.certification.issuer}, ${item.certification.reference})`;
       } else {
         if (item.evidence.authorityId === innovation.supplierId) {
           throw badUserInput('"input.authorityId" must name the authority where it happened, not the supplier.', 'input.authorityId');
         }
-        await manager.insert(Evidence, { innovationId: innovation.id, ...item.evidence });
+        await manager.insert(Evidence, { innovationId: innovation.id, ...item.evidence, vetting });
+        described = `${item.evidence.kind} "${item.evidence.title}"`;
       }
+      await this.audit(manager, innovation, 'EVIDENCE_ADDED', { reason: `${described} added${vetting === 'PENDING' ? ', pending vetting' : ''}.` });
       return this.fresh(innovation);
     });
   }
@@ -482,9 +511,13 @@ export class InnovationWorkflowService {
       if (!canConfirmEvidence(viewer, evidence)) {
         throw forbidden('Only buyers and admins of the authority an evidence item names may confirm or dispute it.');
       }
+      if (evidence.vetting === 'WITHDRAWN') throw conflict('The supplier withdrew this evidence.', { currentStatus: 'WITHDRAWN' });
       if (evidence.confirmation !== 'UNCONFIRMED') {
         throw conflict(`This evidence is already ${evidence.confirmation}.`, { currentStatus: evidence.confirmation });
       }
+      // The authority's answer is the vetting a pending item waits for: listed from now, as answered.
+      const wasPending = evidence.vetting === 'PENDING';
+      if (wasPending) Object.assign(evidence, { vetting: 'VETTED', vettedBy: viewer.personId, vettedAt: this.request.clock.now() });
       Object.assign(evidence, {
         confirmation: answer,
         confirmationNote: note,
@@ -497,8 +530,75 @@ export class InnovationWorkflowService {
       await this.audit(manager, innovation, answer === 'CONFIRMED' ? 'EVIDENCE_CONFIRMED' : 'EVIDENCE_DISPUTED', {
         reason: `${evidence.title}${note ? `: ${note}` : ''}`,
       });
+      if (wasPending) await this.audit(manager, innovation, 'EVIDENCE_VETTED', { reason: `${evidence.kind} "${evidence.title}": answered by its authority.` });
       this.request.loaders.vetting.evidence.clear(evidence.innovationId);
       return evidence;
+    });
+  }
+
+  /** An assessor (or platform admin) vets a pending item for listing; the authority's confirmation is untouched. */
+  vetEvidence(evidenceId: string, note: string | null | undefined): Promise<Evidence> {
+    return this.changePendingEvidence(Evidence, evidenceId, 'evidenceId', 'VETTED', optionalText(note, 'note', contentLimits.text));
+  }
+
+  async vetCertification(certificationId: string, note: string | null | undefined): Promise<CertificationModel> {
+    const row = await this.changePendingEvidence(Certification, certificationId, 'certificationId', 'VETTED', optionalText(note, 'note', contentLimits.text));
+    return { ...row, expired: row.expiresOn !== null && row.expiresOn < ukDate(this.request.clock.now()) };
+  }
+
+  async withdrawEvidence(evidenceId: string, reason: string | null | undefined): Promise<Innovation> {
+    const evidence = await this.changePendingEvidence(Evidence, evidenceId, 'evidenceId', 'WITHDRAWN', optionalText(reason, 'reason', contentLimits.text));
+    return (await this.request.loaders.innovationById.load(evidence.innovationId))!;
+  }
+
+  async withdrawCertification(certificationId: string, reason: string | null | undefined): Promise<Innovation> {
+    const certification = await this.changePendingEvidence(
+      Certification, certificationId, 'certificationId', 'WITHDRAWN', optionalText(reason, 'reason', contentLimits.text),
+    );
+    return (await this.request.loaders.innovationById.load(certification.innovationId))!;
+  }
+
+  /**
+   * PENDING → VETTED (assessors and platform admins, never of the supplier) or PENDING → WITHDRAWN
+   * (the supplier's authors). Only pending evidence moves: vetted evidence is part of the record
+   * buyers read (a supplier must not withdraw an item its authority disputed). Locks the innovation
+   * before the evidence row, the order every evidence writer uses.
+   */
+  private async changePendingEvidence<T extends Evidence | Certification>(
+    entity: new () => T,
+    id: string,
+    argument: string,
+    to: 'VETTED' | 'WITHDRAWN',
+    note: string | null,
+  ): Promise<T> {
+    const viewer = this.signedIn();
+    const rowId = parseId(id, argument);
+    const isItem = (entity as unknown) === Evidence;
+    const typeName = isItem ? 'EvidenceItem' : 'Certification';
+    return this.request.dataSource.transaction(async (manager) => {
+      const found = await manager.findOneBy(entity as typeof Evidence, { id: rowId });
+      const innovation = found ? await manager.getRepository(Innovation).findOne({ where: { id: found.innovationId }, lock: { mode: 'pessimistic_write' } }) : null;
+      // Seeing the evidence needs seeing its innovation; pending evidence also needs its vetting record.
+      if (!found || !innovation || !canSeeInnovation(this.request.visibility, innovation) || found.vetting === 'WITHDRAWN') throw notFound(typeName, rowId);
+      if (found.vetting !== 'VETTED' && !canSeeVettingRecord(viewer, innovation)) throw notFound(typeName, rowId);
+      const row = (await manager.findOne(entity as typeof Evidence, { where: { id: rowId }, lock: { mode: 'pessimistic_write' } }))! as T;
+      if (to === 'WITHDRAWN') this.authorOnly(innovation);
+      else if (!canVetEvidence(viewer, innovation)) throw forbidden('Only assessors and platform admins from outside the supplier may vet evidence.');
+      if (row.vetting !== 'PENDING') {
+        throw conflict(`Only pending evidence can be ${to === 'WITHDRAWN' ? 'withdrawn' : 'vetted'}; this is ${row.vetting}.`, { currentStatus: row.vetting });
+      }
+      const now = this.request.clock.now();
+      const change = to === 'VETTED' ? { vetting: to, vettedBy: viewer.personId, vettedAt: now } : { vetting: to, withdrawnAt: now };
+      await manager.update(entity as typeof Evidence, { id: row.id }, change);
+      Object.assign(row, change);
+      const described = row instanceof Certification ? `Certification ${row.scheme} (${row.issuer}, ${row.reference})` : `${(row as Evidence).kind} "${(row as Evidence).title}"`;
+      await this.audit(manager, innovation, to === 'VETTED' ? 'EVIDENCE_VETTED' : 'EVIDENCE_WITHDRAWN', {
+        reason: `${described}${note ? `: ${note}` : '.'}`,
+      });
+      const { vetting } = this.request.loaders;
+      (isItem ? vetting.evidence : vetting.certifications).clear(innovation.id);
+      this.fresh(innovation);
+      return row;
     });
   }
 
@@ -529,7 +629,13 @@ export class InnovationWorkflowService {
 
 type ReadEvidence =
   | { kind: 'certification'; certification: Pick<Certification, 'scheme' | 'issuer' | 'reference' | 'expiresOn'> }
-  | { kind: 'evidence'; evidence: Omit<Evidence, 'id' | 'innovationId' | 'confirmation' | 'confirmationNote' | 'confirmedBy' | 'confirmedAt' | 'authorityNation' | 'createdAt'> };
+  | {
+      kind: 'evidence';
+      evidence: Omit<
+        Evidence,
+        'id' | 'innovationId' | 'confirmation' | 'confirmationNote' | 'confirmedBy' | 'confirmedAt' | 'authorityNation' | 'createdAt' | 'vetting' | 'vettedBy' | 'vettedAt' | 'withdrawnAt'
+      >;
+    };
 
 function readDate(value: string | null | undefined, field: string): string | null {
   if (value === null || value === undefined) return null;

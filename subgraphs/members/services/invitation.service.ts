@@ -6,7 +6,8 @@ import { parseId } from '../../../platform/ids';
 import { hasPlatformRole, type Identity, type OrganisationRole, type SignInClaims } from '../../../platform/identity';
 import { Invitation, Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
-import { authorize, authorizeChange, canManagePeople, canSeeInvitations } from '../policy';
+import { authorizeChange } from '../../../platform/sign-in';
+import { authorize, canManagePeople, canSeeInvitations } from '../policy';
 import { readOrganisationRoles } from './roles';
 
 /** How long an invitation can be accepted for. */

@@ -1,5 +1,6 @@
 import { conflict, badUserInput } from '../../../platform/errors';
 import type { MembershipStatus } from '../../../platform/identity';
+import { LOCAL_AUTHORITY_KINDS, type LocalAuthorityKind } from '../../../platform/organisation-kinds';
 import type { MembershipTier, OrganisationKind } from '../generated/graphql';
 
 /**
@@ -47,17 +48,9 @@ export function nextStatus(action: MembershipAction, current: MembershipStatus |
   throw conflict(`${state}; only ${listStatuses(transition.from)} memberships can ${transition.verb}.`, extensions);
 }
 
-/** The tiers each kind of organisation may hold. */
+/** The tiers each kind of organisation may hold: every local authority (platform/organisation-kinds.ts) is a FUNDED_COUNCIL. */
 const tiersByKind: Record<OrganisationKind, MembershipTier[]> = {
-  COUNTY_COUNCIL: ['FUNDED_COUNCIL'],
-  DISTRICT_COUNCIL: ['FUNDED_COUNCIL'],
-  UNITARY_AUTHORITY: ['FUNDED_COUNCIL'],
-  METROPOLITAN_DISTRICT: ['FUNDED_COUNCIL'],
-  LONDON_BOROUGH: ['FUNDED_COUNCIL'],
-  WELSH_COUNCIL: ['FUNDED_COUNCIL'],
-  SCOTTISH_COUNCIL: ['FUNDED_COUNCIL'],
-  NI_DISTRICT_COUNCIL: ['FUNDED_COUNCIL'],
-  COMBINED_AUTHORITY: ['FUNDED_COUNCIL'],
+  ...(Object.fromEntries(LOCAL_AUTHORITY_KINDS.map((kind) => [kind, ['FUNDED_COUNCIL']])) as Record<LocalAuthorityKind, MembershipTier[]>),
   NATIONAL_BODY: ['NATIONAL_PARTNER'],
   SUPPLIER: ['ASSOCIATE_SUPPLIER'],
   ACADEMIC: ['PARTNER'],

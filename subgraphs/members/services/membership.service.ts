@@ -7,7 +7,8 @@ import type { Identity } from '../../../platform/identity';
 import { Membership, MembershipDecision, Organisation } from '../entities';
 import type { MembershipTier } from '../generated/graphql';
 import type { MembersLoaders } from '../loaders';
-import { authorize, authorizeChange, canApplyForMembership, canDecideMemberships, canLeaveMembership, canSeeMembership } from '../policy';
+import { authorizeChange } from '../../../platform/sign-in';
+import { authorize, canApplyForMembership, canDecideMemberships, canLeaveMembership, canSeeMembership } from '../policy';
 import { addOneYear, assertTierFits, isoDate, nextStatus, type MembershipAction } from './membership-lifecycle';
 
 const MAX_REASON_LENGTH = 2000;

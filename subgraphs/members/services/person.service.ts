@@ -4,7 +4,8 @@ import { parseId } from '../../../platform/ids';
 import type { Identity, OrganisationRole } from '../../../platform/identity';
 import { Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
-import { authorize, authorizeChange, canManagePerson, canSeePeople, canSeePersonalData, requireSignIn } from '../policy';
+import { authorizeChange, requireSignedIn } from '../../../platform/sign-in';
+import { authorize, canManagePerson, canSeePeople, canSeePersonalData } from '../policy';
 import { readOrganisationRoles } from './roles';
 
 /** People: reading them as the policy allows, changing their roles and removing them. */
@@ -75,7 +76,7 @@ export class PersonService {
    * admins demoting each other at once cannot leave the organisation with none.
    */
   private async lockForChange(manager: EntityManager, id: string): Promise<Person> {
-    requireSignIn(this.viewer);
+    requireSignedIn(this.viewer);
     const found = await manager.findOneBy(Person, { id });
     if (!found) throw notFound('Person', id);
     authorizeChange(

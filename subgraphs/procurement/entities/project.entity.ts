@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ProjectRegime } from '../services/regime';
 
 /** Stored lifecycle; CLARIFICATION and EVALUATION are derived from the dates (see project-status.ts). */
 export type StoredProjectStatus = 'DRAFT' | 'PUBLISHED' | 'AWARDED' | 'CONTRACTED' | 'CANCELLED';
@@ -37,6 +38,13 @@ export class ProcurementProject {
   /** The buyer's nation when the project was started, from the verified identity; null when not recorded. */
   @Column({ name: 'buyer_nation', type: 'text', nullable: true })
   buyerNation: string | null;
+
+  /**
+   * The procurement law the project runs under, from the buyer's nation when it was started (see
+   * services/regime.ts); it decides the working-day calendar of every deadline and the standstill.
+   */
+  @Column({ type: 'text' })
+  regime: ProjectRegime;
 
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy: string;

@@ -36,4 +36,8 @@ export class ProcurementResponse {
 
   @Column({ type: 'int' })
   version: number;
+
+  /** When its supplier withdrew it; null while it stands. A withdrawn response is not a tender (policy.ts). */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
+  withdrawnAt: Date | null;
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { boundedChildrenLoaders, createByIdLoader, findFirstPerParent, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import { Admission, Lot, ProcurementRoute } from '../entities';
 import { dayOf, type Clock } from '../../../platform/clock';

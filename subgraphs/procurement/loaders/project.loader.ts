@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { createByIdLoader, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
 import { ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse } from '../entities';
 
@@ -45,17 +45,20 @@ export const createQuestionsByProjectLoader = (dataSource: DataSource) =>
     return groupByKeys(projectIds, rows, (row) => row.projectId);
   });
 
-/** Every response of many projects: only ever called once policy allows reading them all. */
+/**
+ * Every standing response of many projects: only ever called once policy allows reading them all.
+ * A withdrawn response is no tender, so it is left out here (and of `responderIds`).
+ */
 export const createResponsesByProjectLoader = (dataSource: DataSource) =>
   new DataLoader<string, ProcurementResponse[]>(async (projectIds) => {
     const rows = await dataSource.getRepository(ProcurementResponse).find({
-      where: { projectId: In([...projectIds]) },
+      where: { projectId: In([...projectIds]), withdrawnAt: IsNull() },
       order: { submittedAt: 'ASC', id: 'ASC' },
     });
     return groupByKeys(projectIds, rows, (row) => row.projectId);
   });
 
-/** One supplier's own responses to many projects (a sealed bid is read back only by its author). */
+/** One supplier's own responses to many projects (a sealed bid is read back only by its author), withdrawn ones too. */
 export const createOwnResponsesLoader = (dataSource: DataSource, supplierId: string) =>
   new DataLoader<string, ProcurementResponse[]>(async (projectIds) => {
     const rows = await dataSource.getRepository(ProcurementResponse).find({
@@ -64,11 +67,11 @@ export const createOwnResponsesLoader = (dataSource: DataSource, supplierId: str
     return groupByKeys(projectIds, rows, (row) => row.projectId);
   });
 
-/** Who responded and how many: no content is read. */
+/** Who responded and how many (standing responses; a withdrawn one is no tender): no content is read. */
 export const createResponderIdsLoader = (dataSource: DataSource) =>
   new DataLoader<string, string[]>(async (projectIds) => {
     const rows: { project_id: string; supplier_id: string }[] = await dataSource.query(
-      `SELECT project_id, supplier_id FROM procurement.response WHERE project_id = ANY($1)`,
+      `SELECT project_id, supplier_id FROM procurement.response WHERE project_id = ANY($1) AND withdrawn_at IS NULL`,
       [[...projectIds]],
     );
     return groupByKeys(projectIds, rows, (row) => row.project_id).map((group) => group.map((row) => row.supplier_id));

@@ -5,6 +5,8 @@ import { SnapshotPartyNames1764397000000 } from './1764397000000-snapshot-party-
 import { ConflictDeclarationsPerSupplier1764398000000 } from './1764398000000-conflict-declarations-per-supplier';
 import { RecordBuyerNationOnProjects1764633600000 } from './1764633600000-record-buyer-nation-on-projects';
 import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboard-queues';
+import { RecordResponseWithdrawals1764806400000 } from './1764806400000-record-response-withdrawals';
+import { RecordProjectRegime1764892800000 } from './1764892800000-record-project-regime';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   ConflictDeclarationsPerSupplier1764398000000,
   RecordBuyerNationOnProjects1764633600000,
   IndexDashboardQueues1764720000000,
+  RecordResponseWithdrawals1764806400000,
+  RecordProjectRegime1764892800000,
 ];

@@ -13,6 +13,7 @@ export const Mutation: MutationResolvers = {
   askClarificationQuestion: (_root, { projectId, question }, { projectWorkflow }) => projectWorkflow.ask(projectId, question),
   answerClarificationQuestion: (_root, { questionId, answer }, { projectWorkflow }) => projectWorkflow.answer(questionId, answer),
   submitResponse: (_root, { input }, { projectWorkflow }) => projectWorkflow.submitResponse(input),
+  withdrawResponse: (_root, { input }, { projectWorkflow }) => projectWorkflow.withdrawResponse(input),
   declareConflictOfInterest: (_root, { input }, { projectWorkflow }) => projectWorkflow.declareConflict(input),
   scoreResponse: (_root, { input }, { projectWorkflow }) => projectWorkflow.score(input),
   awardProcurementProject: (_root, { input }, { projectWorkflow }) => projectWorkflow.award(input),

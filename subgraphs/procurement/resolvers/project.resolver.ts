@@ -9,6 +9,7 @@ import type {
   ShortlistedInnovationResolvers,
 } from '../generated/graphql';
 import { releasesOf } from '../services/ocds.service';
+import { clarificationDeadline, standstillDeadline, standstillRequired, submissionDeadline } from '../services/regime';
 
 export const ProcurementProject: ProcurementProjectResolvers = {
   __resolveReference: (reference, { projects }) => projects.findVisible(reference.id),
@@ -38,6 +39,14 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   contract: (project, _args, { projects }) => projects.contract(project),
   ocdsReleases: (project, _args, { loaders, clock }) => releasesOf(project, loaders, clock.now()),
   viewerCan: (project, _args, { projects }) => projects.viewerCan(project),
+  standstillRequired: async (project, _args, { routes }) => {
+    const route = await routes.findById(project.routeId);
+    if (!route) throw notFound('ProcurementRoute', project.routeId);
+    return standstillRequired(project.regime, route.kind);
+  },
+  clarificationDeadline: (project) => clarificationDeadline(project),
+  submissionDeadline: (project) => submissionDeadline(project),
+  standstillDeadline: (project) => standstillDeadline(project),
 };
 
 export const ShortlistedInnovation: ShortlistedInnovationResolvers = {

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { badUserInput, conflict, notFound } from '../../../platform/errors';
+import { badUserInput, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
+import { inactiveMembershipRefusal } from '../../../platform/active-membership';
 import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
 import { Admission, Lot, ProcurementRoute, type AdmissionStatus } from '../entities';
 import type { AdmissionFilter, ApplyForAdmissionInput, DecideAdmissionInput, RouteKind, RouteStatus } from '../generated/graphql';
@@ -9,7 +10,9 @@ import type { ProcurementLoaders } from '../loaders';
 import { applyAdmissionVisibility, canApplyForAdmission, canDecideAdmission } from '../policy';
 import { dayOf, type Clock } from '../../../platform/clock';
 import { isDynamicRoute, routeStatusOn, routeStatusSql } from './route-lifecycle';
-import { audit, illegalState, optionalText, refuse, updateAtVersion } from './write-helpers';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
+import { refuse } from '../../../platform/sign-in';
+import { audit, illegalState, optionalText } from './write-helpers';
 
 /** Which decisions staff may take from each status. */
 export const admissionTransitions: Record<AdmissionStatus, readonly AdmissionStatus[]> = {
@@ -76,7 +79,11 @@ export class AdmissionService {
   }
 
   async apply(input: ApplyForAdmissionInput): Promise<Admission> {
-    if (!canApplyForAdmission(this.viewer)) refuse(this.viewer, "Only a supplier's ORG_ADMIN may apply to a lot.");
+    if (!canApplyForAdmission(this.viewer)) {
+      // Say what is wrong: an organisation that is not an active member hears so, in the words of
+      // the platform-wide rule (which normally refuses it before this service runs), not "ORG_ADMIN".
+      refuse(this.viewer, inactiveMembershipRefusal(this.viewer, 'applyForAdmission') ?? "Only a supplier's ORG_ADMIN may apply to a lot.");
+    }
     const conflicts = optionalText(input.conflictsOfInterest, 'conflictsOfInterest', 4000);
     const lotId = parseId(input.lotId, 'lotId');
     const viewer = this.viewer!;
@@ -96,9 +103,12 @@ export class AdmissionService {
         if (existing.status !== 'REJECTED' && existing.status !== 'EXPIRED') {
           illegalState(`Your organisation's admission to this lot is already ${existing.status}.`, existing.status);
         }
-        await updateAtVersion(manager, 'admission', existing.id, existing.version,
-          `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6, supplier_name = $7`,
-          [input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName]);
+        // At the version just read: a decision taken meanwhile (or a second application) makes this CONFLICT.
+        await updateAtVersion(manager, {
+          table: 'procurement.admission', noun: 'admission', id: existing.id, expectedVersion: existing.version,
+          assignments: `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6, supplier_name = $7`,
+          values: [input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName],
+        });
         id = existing.id;
       } else {
         [{ id }] = await manager.query(
@@ -130,14 +140,12 @@ export class AdmissionService {
         illegalState(`An admission ${admission.status} cannot become ${input.decision}.`, admission.status);
       }
       const now = this.clock.now();
-      if (admission.version !== input.version ||
-        !(await updateAtVersion(manager, 'admission', id, input.version, 'status = $3, decided_by = $4, decided_at = $5, decision_reason = $6, updated_at = $5',
-          [input.decision, this.viewer!.personId, now, reason]))) {
-        throw conflict(`The admission changed since version ${input.version}; reload it and try again.`, {
-          currentStatus: admission.status,
-          currentVersion: admission.version,
-        });
-      }
+      await updateAtVersion(manager, {
+        table: 'procurement.admission', noun: 'admission', id, expectedVersion: input.version,
+        assignments: 'status = $3, decided_by = $4, decided_at = $5, decision_reason = $6, updated_at = $5',
+        values: [input.decision, this.viewer!.personId, now, reason],
+        conflictFacts: async () => ({ currentStatus: (await manager.findOneOrFail(Admission, { where: { id } })).status }),
+      });
       await audit(manager, { subjectType: 'ADMISSION', subjectId: id, actorId: this.viewer!.personId, at: now, action: 'DECIDE', fromStatus: admission.status, toStatus: input.decision, reason });
       return manager.findOneOrFail(Admission, { where: { id } });
     });

@@ -9,6 +9,7 @@ import type { ProjectDeadlineModel, RouteDateAheadModel } from '../mappers';
 import { canDecideAdmission, canSeeAdmission, isOwnBuyerTeam, nonBuyerOrganisationKinds, projectStatus } from '../policy';
 import { dayOf, type Clock } from '../../../platform/clock';
 import { workingDaysUntil } from './working-days';
+import { calendarOf } from './regime';
 
 const dayMs = 24 * 60 * 60 * 1000;
 /** Stored statuses of a project still in progress (CLARIFICATION and EVALUATION are stored as PUBLISHED). */
@@ -53,10 +54,10 @@ export class ProcurementDashboardService {
     return this.prime(projects);
   }
 
-  /** The next deadline ahead of a project, in working days from today. */
+  /** The next deadline ahead of a project, in working days (of its regime) from today. */
   nextDeadline(project: ProcurementProject): ProjectDeadlineModel | null {
     const now = this.clock.now();
-    const deadline = (kind: ProjectDeadlineModel['kind'], at: Date) => ({ kind, at, workingDaysLeft: workingDaysUntil(dayOf(now), dayOf(at)) });
+    const deadline = (kind: ProjectDeadlineModel['kind'], at: Date) => ({ kind, at, workingDaysLeft: workingDaysUntil(dayOf(now), dayOf(at), calendarOf(project.regime)) });
     switch (projectStatus(project, now)) {
       case 'PUBLISHED':
         return deadline('CLARIFICATION_CUT_OFF', project.clarificationClosesAt!);

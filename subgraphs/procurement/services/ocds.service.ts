@@ -1,11 +1,12 @@
 import type { Contract, Lot, ProcurementProject, ProcurementRoute } from '../entities';
 import type { ProcurementLoaders } from '../loaders';
-import { projectStatus, responsesUnsealed } from '../policy';
+import { clarificationsPublishedOpenly, projectStatus, responsesUnsealed } from '../policy';
 
 /**
  * Open Contracting Data Standard 1.1 releases of a project, one per stage it has reached. Built only
- * from what is published: answered questions without askers, tenderers only once the deadline has
- * passed, never a response's content. Lots, techniques and enquiries use the standard's community
+ * from what is published: answered questions without askers once the award publishes them (before,
+ * they are the competition's own: policy.ts), tenderers only once the deadline has passed, never a
+ * response's content. Lots, techniques and enquiries use the standard's community
  * extensions (listed in the package's `extensions`).
  */
 export type Release = Record<string, unknown>;
@@ -85,7 +86,7 @@ export function buildReleases({ project, route, lot, now, questions, responderId
     }),
   ];
 
-  const published = questions.filter((q) => q.answer !== null);
+  const published = clarificationsPublishedOpenly(project) ? questions.filter((q) => q.answer !== null) : [];
   if (project.publishedAt) {
     releases.push(
       release('tender', ['tender'], project.publishedAt, {
@@ -111,15 +112,7 @@ export function buildReleases({ project, route, lot, now, questions, responderId
     );
   }
   const tenderers = unsealed ? responderIds.map((id) => ({ ...supplier(id), roles: ['tenderer'] })) : [];
-
-  if (project.status === 'CANCELLED') {
-    releases.push(
-      release('tenderCancellation', ['tenderCancellation'], project.cancelledAt ?? now, {
-        parties: [...parties, ...tenderers],
-        tender: { ...tenderBase, status: 'cancelled', statusDetails: project.cancellationReason },
-      }),
-    );
-  }
+  let cancelledAward: Release | null = null;
 
   if (project.awardedAt && project.awardedSupplierId) {
     const supplierId = project.awardedSupplierId;
@@ -137,6 +130,8 @@ export function buildReleases({ project, route, lot, now, questions, responderId
       suppliers: [supplier(supplierId)],
       relatedLots: [String(lot.number)],
     });
+    // A cancellation during the standstill cancels the award with the tender.
+    if (project.status === 'CANCELLED') cancelledAward = { parties: awardParties, awards: [award('cancelled')] };
     // Pending during the standstill; in force once the contract is signed.
     releases.push(
       release('award', ['award'], project.awardedAt, {
@@ -164,6 +159,16 @@ export function buildReleases({ project, route, lot, now, questions, responderId
         }),
       );
     }
+  }
+  // Last: a project may be cancelled at any stage before its contract, after an award too.
+  if (project.status === 'CANCELLED') {
+    releases.push(
+      release('tenderCancellation', cancelledAward ? ['tenderCancellation', 'awardCancellation'] : ['tenderCancellation'], project.cancelledAt ?? now, {
+        parties: [...parties, ...tenderers],
+        tender: { ...tenderBase, status: 'cancelled', statusDetails: project.cancellationReason },
+        ...(cancelledAward ?? {}),
+      }),
+    );
   }
   return releases;
 }

@@ -13,6 +13,7 @@ import type {
   RecordContractInput,
   ScoreResponseInput,
   SubmitResponseInput,
+  WithdrawResponseInput,
 } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import {
@@ -22,6 +23,7 @@ import {
   canSeeQuestion,
   isBuyerTeam,
   mayScoreResponseOf,
+  mayWithdrawResponse,
   projectRule,
   projectRules,
   projectStatus,
@@ -33,16 +35,17 @@ import { dayOf, type Clock } from '../../../platform/clock';
 import type { InnovationDirectory } from './innovation-directory';
 import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
 import { addWorkingDays } from './working-days';
+import { calendarOf, regimeForBuyer, standstillEnd } from './regime';
 import {
   audit,
   illegalState,
   isUniqueViolation,
   optionalText,
-  refuse,
   requireMoney,
   requireText,
-  updateAtVersion,
 } from './write-helpers';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
+import { refuse } from '../../../platform/sign-in';
 
 /** Limits on what one project may hold. */
 export const projectLimits = { maxShortlist: 20, maxCriteria: 10, maxScore: 100 } as const;
@@ -118,14 +121,11 @@ export class ProjectWorkflowService {
     reason: string | null = null,
   ): Promise<ProcurementProject> {
     const from = this.status(project);
-    if (project.version !== version ||
-      !(await updateAtVersion(manager, 'project', project.id, version, `status = $3${assignments ? `, ${assignments}` : ''}`, [to, ...values]))) {
-      const current = await manager.findOneOrFail(ProcurementProject, { where: { id: project.id } });
-      throw conflict(`The procurement project changed since version ${version}; reload it and try again.`, {
-        currentStatus: this.status(current),
-        currentVersion: current.version,
-      });
-    }
+    await updateAtVersion(manager, {
+      table: 'procurement.project', noun: 'procurement project', id: project.id, expectedVersion: version,
+      assignments: `status = $3${assignments ? `, ${assignments}` : ''}`, values: [to, ...values],
+      conflictFacts: async () => ({ currentStatus: this.status(await manager.findOneOrFail(ProcurementProject, { where: { id: project.id } })) }),
+    });
     await audit(manager, {
       subjectType: 'PROJECT',
       subjectId: project.id,
@@ -189,6 +189,8 @@ export class ProjectWorkflowService {
         buyerName: viewer.organisationName?.slice(0, 300) ?? null,
         // A snapshot for analysts' awarded value by nation (procurement never reads members' tables).
         buyerNation: viewer.organisationNation ?? null,
+        // Fixed for the project's life: its deadlines and standstill are counted under this law.
+        regime: regimeForBuyer(viewer.organisationNation),
         createdBy: viewer.personId,
         title,
         need,
@@ -259,8 +261,9 @@ export class ProjectWorkflowService {
       const now = this.now();
       const today = dayOf(now);
       const at = (day: string) => new Date(`${day}T${String(deadlineHourUtc).padStart(2, '0')}:00:00Z`);
-      const clarificationClosesAt = at(addWorkingDays(today, clarification));
-      const responseDeadline = at(addWorkingDays(today, response));
+      const calendar = calendarOf(project.regime);
+      const clarificationClosesAt = at(addWorkingDays(today, clarification, calendar));
+      const responseDeadline = at(addWorkingDays(today, response, calendar));
       const published = await this.changeStatus(
         manager,
         project,
@@ -318,7 +321,10 @@ export class ProjectWorkflowService {
       const question = await manager.findOne(ClarificationQuestion, { where: { id } });
       if (!question) throw notFound('ClarificationQuestion', id);
       const project = await this.load(manager, question.projectId);
-      if (!canSeeQuestion(this.viewer, project, question)) throw notFound('ClarificationQuestion', id);
+      const invited: string[] = (
+        await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
+      ).map((row: { supplier_id: string }) => row.supplier_id);
+      if (!canSeeQuestion(this.viewer, project, question, invited)) throw notFound('ClarificationQuestion', id);
       await this.allow(manager, 'answer', project);
       if (question.answer !== null) illegalState('This question has already been answered.', 'ANSWERED');
       const now = this.now();
@@ -340,6 +346,21 @@ export class ProjectWorkflowService {
       const supplierId = this.viewer!.organisationId;
       const now = this.now();
       const existing = await manager.findOne(ProcurementResponse, { where: { projectId: project.id, supplierId } });
+      if (existing?.withdrawnAt) {
+        // Submitting again after a withdrawal: the version may be omitted (it is a new submission), and
+        // the update is still made at the version read, so a concurrent resubmission or edit wins once.
+        await updateAtVersion(manager, {
+          table: 'procurement.response', noun: 'response', id: existing.id, expectedVersion: input.version ?? existing.version,
+          assignments: 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6, withdrawn_at = NULL',
+          values: [proposal, price, now, this.viewer!.personId],
+          conflictFacts: () => ({ currentStatus: 'WITHDRAWN' }),
+        });
+        await audit(manager, {
+          subjectType: 'RESPONSE', subjectId: existing.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
+          action: 'RESUBMIT', fromStatus: 'WITHDRAWN', toStatus: 'SUBMITTED',
+        });
+        return manager.findOneOrFail(ProcurementResponse, { where: { id: existing.id } });
+      }
       if (existing) {
         if (input.version == null) {
           throw conflict('Your organisation has already responded; pass the response version to edit it.', {
@@ -347,12 +368,11 @@ export class ProjectWorkflowService {
             currentVersion: existing.version,
           });
         }
-        if (!(await updateAtVersion(manager, 'response', existing.id, input.version, 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6', [proposal, price, now, this.viewer!.personId]))) {
-          throw conflict(`The response changed since version ${input.version}; reload it and try again.`, {
-            currentStatus: 'SUBMITTED',
-            currentVersion: existing.version,
-          });
-        }
+        await updateAtVersion(manager, {
+          table: 'procurement.response', noun: 'response', id: existing.id, expectedVersion: input.version,
+          assignments: 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6', values: [proposal, price, now, this.viewer!.personId],
+          conflictFacts: () => ({ currentStatus: 'SUBMITTED' }),
+        });
         await audit(manager, { subjectType: 'RESPONSE', subjectId: existing.id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'EDIT' });
         return manager.findOneOrFail(ProcurementResponse, { where: { id: existing.id } });
       }
@@ -374,6 +394,52 @@ export class ProjectWorkflowService {
   }
 
   /**
+   * The responding supplier withdraws its response before the deadline. The row stays (sealed as
+   * before, audited) but is no tender until submitted again: the loaders leave it out of the count,
+   * the buyer's reading, scoring and the award. After the deadline nothing changes.
+   */
+  async withdrawResponse(input: WithdrawResponseInput): Promise<ProcurementResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const id = parseId(input.responseId, 'responseId');
+      const response = await manager.findOne(ProcurementResponse, { where: { id } });
+      // Sealed: a response the viewer may not read is as absent as an unknown id.
+      if (!response) throw notFound('ProcurementResponse', id);
+      const project = await this.load(manager, response.projectId);
+      if (!canReadResponse(this.viewer, project, response, this.now())) throw notFound('ProcurementResponse', id);
+      const invited: string[] = (
+        await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
+      ).map((row: { supplier_id: string }) => row.supplier_id);
+      if (!mayWithdrawResponse(this.viewer, project, { invitedSupplierIds: invited, declarations: new Map() }, response)) {
+        refuse(this.viewer, 'Only the responding supplier may withdraw its response.');
+      }
+      const status = this.status(project);
+      if (!projectRules.respond.when(status)) {
+        illegalState(
+          project.responseDeadline && this.now() >= project.responseDeadline
+            ? `The response deadline passed at ${project.responseDeadline.toISOString()}; a response can no longer be withdrawn.`
+            : `A ${status} procurement project takes no withdrawals.`,
+          status,
+          { responseDeadline: project.responseDeadline?.toISOString() ?? null },
+        );
+      }
+      if (response.withdrawnAt) illegalState('This response is already withdrawn; submit again to reinstate it.', 'WITHDRAWN');
+      const now = this.now();
+      await updateAtVersion(manager, {
+        table: 'procurement.response', noun: 'response', id, expectedVersion: input.version,
+        assignments: 'withdrawn_at = $3, updated_at = $3', values: [now],
+        conflictFacts: async () => ({
+          currentStatus: (await manager.findOneOrFail(ProcurementResponse, { where: { id } })).withdrawnAt ? 'WITHDRAWN' : 'SUBMITTED',
+        }),
+      });
+      await audit(manager, {
+        subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now,
+        action: 'WITHDRAW', fromStatus: 'SUBMITTED', toStatus: 'WITHDRAWN',
+      });
+      return manager.findOneOrFail(ProcurementResponse, { where: { id } });
+    });
+  }
+
+  /**
    * An evaluator's declaration about one responding supplier, or the same about every responding
    * supplier not yet declared for. A declaration is evidence: made once per supplier, never rewritten.
    */
@@ -384,7 +450,7 @@ export class ProjectWorkflowService {
       const project = await this.load(manager, input.projectId);
       const { declarations } = await this.allow(manager, 'declareConflicts', project);
       const responders: string[] = (
-        await manager.query(`SELECT supplier_id FROM procurement.response WHERE project_id = $1 ORDER BY supplier_id`, [project.id])
+        await manager.query(`SELECT supplier_id FROM procurement.response WHERE project_id = $1 AND withdrawn_at IS NULL ORDER BY supplier_id`, [project.id])
       ).map((row: { supplier_id: string }) => row.supplier_id);
       if (supplierId && !responders.includes(supplierId)) throw badUserInput('That supplier has not responded to this project.', 'supplierId');
       const targets = (supplierId ? [supplierId] : responders).filter((id) => !declarations.has(id));
@@ -421,6 +487,7 @@ export class ProjectWorkflowService {
         illegalState('Responses are sealed until the deadline.', this.status(project));
       }
       const facts = await this.allow(manager, 'evaluate', project);
+      if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
       if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
         refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
       }
@@ -441,7 +508,7 @@ export class ProjectWorkflowService {
       const project = await this.load(manager, input.projectId);
       await this.allow(manager, 'award', project);
       const now = this.now();
-      const standstillEndsOn = addWorkingDays(dayOf(now), procurementDeadlines.standstillWorkingDays);
+      const standstillEndsOn = standstillEnd(project.regime, dayOf(now)).endsOn;
       if (project.procedure === 'DIRECT_AWARD') {
         if (!input.innovationId) throw badUserInput('A direct award names the shortlisted innovation awarded.', 'innovationId');
         const justification = requireText(input.justification, 'justification', 1, 4000);
@@ -464,6 +531,7 @@ export class ProjectWorkflowService {
       const responseId = parseId(input.responseId, 'responseId');
       const response = await manager.findOne(ProcurementResponse, { where: { id: responseId, projectId: project.id } });
       if (!response) throw notFound('ProcurementResponse', responseId);
+      if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it cannot be awarded.', 'WITHDRAWN');
       await this.requireAdmitted(manager, project, response.supplierId);
       const awarded = await this.changeStatus(
         manager, project, input.version, 'AWARDED',
@@ -477,7 +545,7 @@ export class ProjectWorkflowService {
         if (isUniqueViolation(error)) throw conflict('This project has already been awarded.', { currentStatus: 'AWARDED' });
         throw error;
       }
-      await manager.query(`UPDATE procurement.response SET outcome = 'UNSUCCESSFUL' WHERE project_id = $1 AND id <> $2`, [project.id, responseId]);
+      await manager.query(`UPDATE procurement.response SET outcome = 'UNSUCCESSFUL' WHERE project_id = $1 AND id <> $2 AND withdrawn_at IS NULL`, [project.id, responseId]);
       await audit(manager, { subjectType: 'RESPONSE', subjectId: responseId, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'AWARD', fromStatus: 'PENDING', toStatus: 'AWARDED' });
       return awarded;
     });

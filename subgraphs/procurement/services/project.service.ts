@@ -15,6 +15,7 @@ import {
   canSeeScores,
   canSeeWinningScore,
   mayScoreResponseOf,
+  mayWithdrawResponse,
   projectRule,
   projectRules,
   projectStatus,
@@ -108,8 +109,11 @@ export class ProjectService {
   }
 
   async clarifications(project: ProcurementProject): Promise<ClarificationQuestion[]> {
-    const questions = await this.loaders.questionsByProject.load(project.id);
-    return questions.filter((question) => canSeeQuestion(this.viewer, project, question));
+    const [questions, invited] = await Promise.all([
+      this.loaders.questionsByProject.load(project.id),
+      this.loaders.invitedSupplierIds.load(project.id),
+    ]);
+    return questions.filter((question) => canSeeQuestion(this.viewer, project, question, invited));
   }
 
   askedByViewer(question: ClarificationQuestion): boolean {
@@ -175,10 +179,12 @@ export class ProjectService {
     const project = await this.projectOf(response);
     const facts = await this.facts(project);
     const status = this.status(project);
+    const withdrawn = response.withdrawnAt !== null;
     return {
       edit: projectRules.respond.who(this.viewer, project, facts) && projectRules.respond.when(status) && this.viewer?.organisationId === response.supplierId,
-      score: mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status),
-      award: projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
+      withdraw: !withdrawn && mayWithdrawResponse(this.viewer, project, facts, response) && projectRules.respond.when(status),
+      score: !withdrawn && mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status),
+      award: !withdrawn && projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
     };
   }
 

@@ -7,6 +7,8 @@ import type {
   AwardProcedure,
   CreateLotInput,
   CreateProcurementRouteInput,
+  Nation,
+  ProcurementRegime,
   RouteKind,
   RouteStatus,
   UpdateLotInput,
@@ -14,7 +16,9 @@ import type {
 } from '../generated/graphql';
 import { dayOf, type Clock } from '../../../platform/clock';
 import { isDynamicRoute, routeStatusDates, routeStatusOn, validateRouteDates, type RouteDates } from './route-lifecycle';
-import { audit, illegalState, optionalText, refuse, requireText, updateAtVersion } from './write-helpers';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
+import { refuse } from '../../../platform/sign-in';
+import { audit, illegalState, optionalText, requireText } from './write-helpers';
 
 const lifecycle: RouteStatus[] = ['COMING', 'OPEN', 'PENDING', 'STANDSTILL', 'LIVE', 'EXPIRED'];
 
@@ -74,6 +78,7 @@ export class RouteAdminService {
     if (values.kind === 'DYNAMIC_MARKET' && values.regime !== 'PROCUREMENT_ACT_2023') {
       throw badUserInput('Dynamic markets exist only under the Procurement Act 2023.', 'regime');
     }
+    requireScottishNationsOnly(values.regime, values.eligibleNations);
     validateRouteDates(values.kind, dates);
     return this.dataSource.transaction(async (manager) => {
       if (await manager.findOne(ProcurementRoute, { where: { reference: values.reference } })) {
@@ -124,13 +129,15 @@ export class RouteAdminService {
       if (input.guidance !== undefined) set('guidance', optionalText(input.guidance, 'guidance', 4000));
       if (input.eligibleNations) {
         if (!input.eligibleNations.length) throw badUserInput('"eligibleNations" needs at least one nation.', 'eligibleNations');
+        requireScottishNationsOnly(route.regime, input.eligibleNations);
         set('eligible_nations', input.eligibleNations);
       }
       if (input.eligibleOrganisationKinds) set('eligible_organisation_kinds', input.eligibleOrganisationKinds.map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)));
       if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
-      if (route.version !== input.version || !(await updateAtVersion(manager, 'route', id, input.version, sets.join(', '), values))) {
-        throw conflict(`The route changed since version ${input.version}; reload it and try again.`, { currentStatus: from, currentVersion: route.version });
-      }
+      await updateAtVersion(manager, {
+        table: 'procurement.route', noun: 'route', id, expectedVersion: input.version, assignments: sets.join(', '), values,
+        conflictFacts: async () => ({ currentStatus: routeStatusOn(await manager.findOneOrFail(ProcurementRoute, { where: { id } }), today) }),
+      });
       await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE', fromStatus: from, toStatus: routeStatusOn(dates, today) });
       return manager.findOneOrFail(ProcurementRoute, { where: { id } });
     });
@@ -184,11 +191,19 @@ export class RouteAdminService {
         set('award_procedures', [...new Set(input.awardProcedures)]);
       }
       if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
-      if (lot.version !== input.version || !(await updateAtVersion(manager, 'lot', id, input.version, sets.join(', '), values))) {
-        throw conflict(`The lot changed since version ${input.version}; reload it and try again.`, { currentStatus: status, currentVersion: lot.version });
-      }
+      await updateAtVersion(manager, {
+        table: 'procurement.lot', noun: 'lot', id, expectedVersion: input.version, assignments: sets.join(', '), values,
+        conflictFacts: () => ({ currentStatus: status }),
+      });
       await audit(manager, { subjectType: 'ROUTE', subjectId: route.id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE_LOT', reason: `Lot ${lot.number}` });
       return manager.findOneOrFail(Lot, { where: { id } });
     });
+  }
+}
+
+/** The Public Contracts (Scotland) Regulations 2015 govern Scottish bodies only, so such a route serves Scotland alone. */
+function requireScottishNationsOnly(regime: ProcurementRegime, nations: readonly Nation[]): void {
+  if (regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' && nations.some((nation) => nation !== 'SCOTLAND')) {
+    throw badUserInput('A route under the Public Contracts (Scotland) Regulations 2015 is for Scottish bodies: "eligibleNations" must be [SCOTLAND].', 'eligibleNations');
   }
 }

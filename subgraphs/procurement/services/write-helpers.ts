@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badUserInput, conflict, forbidden, unauthenticated } from '../../../platform/errors';
-import type { Identity } from '../../../platform/identity';
+import { badUserInput, conflict } from '../../../platform/errors';
 
 /** Every string input has a length limit; the message names the field. */
 export function requireText(value: string | null | undefined, field: string, min: number, max: number): string {
@@ -21,11 +20,6 @@ export function requireMoney(value: number, field: string): number {
     throw badUserInput(`"${field}" must be an amount in pounds above 0, to the penny.`, field);
   }
   return value;
-}
-
-/** Not signed in: UNAUTHENTICATED; signed in but not allowed: FORBIDDEN. */
-export function refuse(viewer: Identity, message: string): never {
-  throw viewer ? forbidden(message) : unauthenticated(message);
 }
 
 export function illegalState(message: string, currentStatus: string, extensions: Record<string, unknown> = {}): never {
@@ -61,25 +55,6 @@ export async function audit(manager: EntityManager, entry: AuditEntry): Promise<
       entry.reason ?? null,
     ],
   );
-}
-
-/**
- * Optimistic locking: the row changes only if it is still at the version the caller saw. TypeORM's
- * @VersionColumn does not guard save() (typeorm#2848), hence the explicit WHERE. Returns whether it changed.
- */
-export async function updateAtVersion(
-  manager: EntityManager,
-  table: 'project' | 'admission' | 'response' | 'route' | 'lot',
-  id: string,
-  version: number,
-  assignments: string,
-  values: unknown[],
-): Promise<boolean> {
-  const [, affected] = (await manager.query(
-    `UPDATE procurement.${table} SET ${assignments}, version = version + 1 WHERE id = $1 AND version = $2`,
-    [id, version, ...values],
-  )) as [unknown, number];
-  return affected === 1;
 }
 
 export const isUniqueViolation = (error: unknown) =>

@@ -1,0 +1,104 @@
+import { dayOf } from '../../../platform/clock';
+import { procurementDeadlines } from '../deadlines';
+import type { ProcurementProject } from '../entities';
+import {
+  addCalendarDays,
+  addWorkingDays,
+  bankHolidaysBetween,
+  onOrNextWorkingDay,
+  workingDayCalendars,
+  type BankHoliday,
+  type WorkingDayCalendar,
+} from './working-days';
+
+/**
+ * The procurement law a project runs under. Routes may also carry PUBLIC_CONTRACTS_REGULATIONS_2015
+ * (set up before 24 February 2025); a project is given one of these two, from its buyer.
+ */
+export type ProjectRegime = 'PROCUREMENT_ACT_2023' | 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015';
+
+/** A project deadline as the API shows it: the instant, its regime, and the bank holidays it passed over. */
+export interface DeadlineModel {
+  at: Date;
+  regime: ProjectRegime;
+  holidaysSkipped: BankHoliday[];
+}
+
+/**
+ * A Scottish buyer is a Scottish devolved body (every Scottish public body IPS admits: councils and
+ * Scottish Government agencies such as Transport Scotland), so it procures under the Public Contracts
+ * (Scotland) Regulations 2015; the Procurement Act 2023 covers every other buyer (England, Wales,
+ * Northern Ireland). A buyer with no recorded nation is treated as under the Act.
+ */
+export function regimeForBuyer(buyerNation: string | null | undefined): ProjectRegime {
+  return buyerNation === 'SCOTLAND' ? 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' : 'PROCUREMENT_ACT_2023';
+}
+
+/**
+ * The working days a regime counts on: the Act's s.123 "working day" excludes a bank holiday in any
+ * part of the UK; the Scottish regulations are read as excluding Scotland's bank holidays only.
+ */
+export function calendarOf(regime: ProjectRegime): WorkingDayCalendar {
+  return regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' ? workingDayCalendars.scotland : workingDayCalendars.unitedKingdom;
+}
+
+/**
+ * The last day of the standstill after an award made on `awardDay`, and the bank holidays that moved it.
+ * - Procurement Act 2023 s.51: 8 working days. IPS counts them from the day after the award, which
+ *   is one day longer than the Act's minimum ("beginning with the day" the notice is published)
+ *   when the award is made on a working day: never shorter than the law.
+ * - Public Contracts (Scotland) Regulations 2015: 10 days after the (electronic) sending date,
+ *   moved on to the next working day when the 10th day is not one; only those moves skip a holiday,
+ *   a holiday inside the 10 days counts as a day like any other.
+ */
+export function standstillEnd(regime: ProjectRegime, awardDay: string): { endsOn: string; holidaysSkipped: BankHoliday[] } {
+  const calendar = calendarOf(regime);
+  const endsOn = regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015'
+    ? onOrNextWorkingDay(addCalendarDays(awardDay, procurementDeadlines.scottishStandstillDays), calendar)
+    : addWorkingDays(awardDay, procurementDeadlines.standstillWorkingDays, calendar);
+  return { endsOn, holidaysSkipped: standstillHolidays(regime, awardDay, endsOn) };
+}
+
+/** The bank holidays a standstill from `awardDay` to `endsOn` was lengthened by (see standstillEnd). */
+function standstillHolidays(regime: ProjectRegime, awardDay: string, endsOn: string): BankHoliday[] {
+  const countedFrom = regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015'
+    ? addCalendarDays(awardDay, procurementDeadlines.scottishStandstillDays - 1)
+    : awardDay;
+  return bankHolidaysBetween(countedFrom, endsOn, calendarOf(regime));
+}
+
+/**
+ * Whether the law requires the standstill. The Act (s.51(3)) exempts a contract awarded in
+ * accordance with a framework; the Scottish regulations exempt contracts based on a framework
+ * agreement or a dynamic purchasing system. Elsewhere it is mandatory.
+ */
+export function standstillRequired(regime: ProjectRegime, routeKind: string): boolean {
+  if (routeKind === 'FRAMEWORK') return false;
+  if (regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' && routeKind === 'DYNAMIC_PURCHASING_SYSTEM') return false;
+  return true;
+}
+
+/** A deadline counted in working days from `from` to `at` under the project's regime. */
+function countedDeadline(project: ProcurementProject, from: Date, at: Date): DeadlineModel {
+  return { at, regime: project.regime, holidaysSkipped: bankHolidaysBetween(dayOf(from), dayOf(at), calendarOf(project.regime)) };
+}
+
+export function clarificationDeadline(project: ProcurementProject): DeadlineModel | null {
+  if (!project.publishedAt || !project.clarificationClosesAt) return null;
+  return countedDeadline(project, project.publishedAt, project.clarificationClosesAt);
+}
+
+export function submissionDeadline(project: ProcurementProject): DeadlineModel | null {
+  if (!project.publishedAt || !project.responseDeadline) return null;
+  return countedDeadline(project, project.publishedAt, project.responseDeadline);
+}
+
+/** The standstill ends at the close of its last day (as the dashboards' next deadline says). */
+export function standstillDeadline(project: ProcurementProject): DeadlineModel | null {
+  if (!project.awardedAt || !project.standstillEndsOn) return null;
+  return {
+    at: new Date(`${project.standstillEndsOn}T23:59:59.999Z`),
+    regime: project.regime,
+    holidaysSkipped: standstillHolidays(project.regime, dayOf(project.awardedAt), project.standstillEndsOn),
+  };
+}
