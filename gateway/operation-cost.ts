@@ -58,6 +58,8 @@ export const serviceLimits = {
   projectShortlist: 20,
   /** subgraphs/procurement projectLimits.maxCriteria: criteria of a project, and so scores of a response. */
   projectCriteria: 10,
+  /** The most PROCUREMENT_EVALUATORS_REQUIRED may be (platform/config.ts): evaluators per response. */
+  evaluatorsRequiredMaximum: 10,
 } as const;
 
 /**
@@ -123,7 +125,11 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
   set('Innovation.links', { cap: serviceLimits.innovationLinks, why: 'contentLimits.links (innovations subgraph)' });
   set('ProcurementProject.shortlist', { cap: serviceLimits.projectShortlist, why: 'projectLimits.maxShortlist (procurement subgraph)' });
   set('ProcurementProject.criteria', { cap: serviceLimits.projectCriteria, why: 'projectLimits.maxCriteria (procurement subgraph)' });
-  set('ProcurementResponse.scores', { cap: serviceLimits.projectCriteria, why: 'one per criterion: projectLimits.maxCriteria' });
+  set('ProcurementResponse.scores', {
+    cap: serviceLimits.projectCriteria * serviceLimits.evaluatorsRequiredMaximum,
+    why: 'one per criterion and evaluator: projectLimits.maxCriteria × at most PROCUREMENT_EVALUATORS_REQUIRED (≤ 10) evaluators, after which a response is complete and nobody else may score it',
+  });
+  set('ProcurementResponse.moderatedScores', { cap: serviceLimits.projectCriteria, why: 'one agreed score per criterion: projectLimits.maxCriteria' });
   set('ViewerProcurement.lotAdmissions', { cap: MAX_PAGE_SIZE, why: 'take: MAX_PAGE_SIZE (procurement dashboard.service.ts)' });
   set('ViewerProcurement.routesOpeningOrExpiringSoon', { cap: 2 * MAX_PAGE_SIZE, why: 'LIMIT MAX_PAGE_SIZE routes, each opening and expiring at most once' });
 
@@ -142,9 +148,14 @@ export function isObjectList(type: GraphQLOutputType): boolean {
 /** A page-sized field: a connection or list the client sizes with `first`. */
 const hasFirst = (field: GraphQLField<unknown, unknown>) => field.args.some((argument) => argument.name === 'first');
 
-/** The innovations catalogue's ranked search reads up to 1,000 matches to rank them (innovation-search.ts RANKED_MATCHES). */
+/**
+ * Searches priced as a statement of their own: the innovations catalogue's ranked search reads up
+ * to 1,000 matches to rank them (innovation-search.ts RANKED_MATCHES); the procurement projects'
+ * full-text search ranks every visible match (procurement project-search.ts).
+ */
+const rankedSearchFields = new Set(['Query.innovations', 'Query.procurementProjects']);
 function runsRankedSearch(typeName: string, fieldName: string, args: Record<string, unknown>): boolean {
-  return typeName === 'Query' && fieldName === 'innovations' && typeof args.search === 'string' && args.search.trim() !== '';
+  return rankedSearchFields.has(`${typeName}.${fieldName}`) && typeof args.search === 'string' && args.search.trim() !== '';
 }
 
 /** The `edges` selected directly under a connection field, through inline fragments and fragment spreads. */

@@ -378,22 +378,33 @@ export interface ProcurementConfig {
   /** The innovations subgraph, asked through federation `_entities` when a buyer shortlists innovations. */
   innovationsUrl: string;
   innovationsTimeoutMs: number;
+  /**
+   * How many evaluators, each with no conflict declared with the supplier, must score every published
+   * criterion of every response before a further competition can be moderated and awarded.
+   */
+  evaluatorsRequired: number;
 }
+
+/** The most evaluators a further competition may require per response (PROCUREMENT_EVALUATORS_REQUIRED). */
+export const maximumEvaluatorsRequired = 10;
 
 export function loadProcurementConfig(env: Environment): ProcurementConfig {
   const values = parse(
     z.object({
       [procurementInnovationsUrlVariable]: httpUrl.default(`http://127.0.0.1:${defaultPorts.innovations}/graphql`),
       SUBGRAPH_TIMEOUT_MS: positiveInt.default(10_000),
+      PROCUREMENT_EVALUATORS_REQUIRED: positiveInt.max(maximumEvaluatorsRequired).default(2),
     }),
     {
       [procurementInnovationsUrlVariable]: read(env, procurementInnovationsUrlVariable),
       SUBGRAPH_TIMEOUT_MS: read(env, 'SUBGRAPH_TIMEOUT_MS'),
+      PROCUREMENT_EVALUATORS_REQUIRED: read(env, 'PROCUREMENT_EVALUATORS_REQUIRED'),
     },
   );
   return {
     innovationsUrl: values[procurementInnovationsUrlVariable] as string,
     innovationsTimeoutMs: values.SUBGRAPH_TIMEOUT_MS as number,
+    evaluatorsRequired: values.PROCUREMENT_EVALUATORS_REQUIRED as number,
   };
 }
 

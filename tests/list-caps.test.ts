@@ -185,16 +185,23 @@ describe('bounded lists', () => {
 
   it('Organisation.contracts: the first `first` by start date, as buyer or supplier', async () => {
     const { procurement } = graph.databases;
-    // Four more contracted projects like the first one, starting a day apart.
+    // Four more contracted projects like the first one, starting a day apart. Every column but the
+    // generated ones (the search vector), which PostgreSQL computes itself.
+    const columns = (
+      await procurement.dataSource.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = 'procurement' AND table_name = 'project' AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+      )
+    ).map((row: { column_name: string }) => row.column_name).join(', ');
     await procurement.dataSource.query(
       `WITH source AS (SELECT * FROM procurement.contract ORDER BY id LIMIT 1),
             copies AS (
-              INSERT INTO procurement.project
-              SELECT (jsonb_populate_record(NULL::procurement.project, to_jsonb(p) || jsonb_build_object('id', gen_random_uuid(), 'ocid', p.ocid || '-copy-' || g))).*
-                FROM procurement.project p JOIN source ON source.project_id = p.id CROSS JOIN generate_series(1, 4) g
+              INSERT INTO procurement.project (${columns})
+              SELECT ${columns} FROM (
+                SELECT (jsonb_populate_record(NULL::procurement.project, to_jsonb(p) || jsonb_build_object('id', gen_random_uuid(), 'ocid', p.ocid || '-copy-' || g))).*
+                  FROM procurement.project p JOIN source ON source.project_id = p.id CROSS JOIN generate_series(1, 4) g) copy
               RETURNING id)
-       INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at)
-       SELECT copies.id, source.buyer_id, source.supplier_id, source.value, source.starts_on + (row_number() OVER ())::int, source.ends_on + 400, source.recorded_by, source.recorded_at
+       INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at, signed_on)
+       SELECT copies.id, source.buyer_id, source.supplier_id, source.value, source.starts_on + (row_number() OVER ())::int, source.ends_on + 400, source.recorded_by, source.recorded_at, source.signed_on
          FROM copies CROSS JOIN source`,
     );
     const [{ buyer_id: buyer, supplier_id: supplier }] = await procurement.dataSource.query(`SELECT buyer_id, supplier_id FROM procurement.contract ORDER BY id LIMIT 1`);

@@ -5,7 +5,7 @@ import { isInterfaceType, isObjectType, parse } from 'graphql';
 import { demoPersonas } from '../demo-data/personas';
 import { loadExampleOperations } from '../gateway/explorer/operations';
 import { fieldPrices, isObjectList, operationCost, serviceLimits, STATEMENT_COST } from '../gateway/operation-cost';
-import { loadOperationLimits } from '../platform/config';
+import { loadOperationLimits, maximumEvaluatorsRequired } from '../platform/config';
 import { EVENT_LIMITS } from '../subgraphs/events/services/event-management.service';
 import { contentLimits } from '../subgraphs/innovations/services/innovation-content';
 import { projectLimits } from '../subgraphs/procurement/services/project-workflow.service';
@@ -64,6 +64,7 @@ describe('the price table', () => {
       innovationLinks: contentLimits.links,
       projectShortlist: projectLimits.maxShortlist,
       projectCriteria: projectLimits.maxCriteria,
+      evaluatorsRequiredMaximum: maximumEvaluatorsRequired,
     });
   });
 
@@ -113,6 +114,9 @@ describe('the price table', () => {
     expect(costOf(`{ organisations(first: 100) { edges { node { innovations(first: 1) { totalCount } } } } }`)).toBe(1 + 100 * 4 + STATEMENT_COST);
     // A search that is only blanks runs no ranked search.
     expect(costOf(`{ innovations(search: " ", first: 1) { totalCount } }`)).toBe(1 + 1 + STATEMENT_COST);
+    // The procurement projects' full-text search is a statement of its own too (issue 24 item 9).
+    expect(costOf(`{ procurementProjects(search: "road", first: 1) { totalCount } }`)).toBe(1 + STATEMENT_COST + 1 + STATEMENT_COST);
+    expect(costOf(`{ procurementProjects(search: " ", first: 1) { totalCount } }`)).toBe(1 + 1 + STATEMENT_COST);
   });
 });
 

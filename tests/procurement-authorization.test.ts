@@ -6,6 +6,7 @@ import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/servic
 import { createProcurementSubgraph } from '../subgraphs/procurement/subgraph';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
 import { codesOf } from './support/graphql-results';
+import { otherBuyerOf, scoreAndModerate } from './support/evaluation';
 import { itOnServer, onDatabaseServer } from './support/test-database';
 import { personaViewer } from './support/viewers';
 
@@ -148,6 +149,14 @@ describe('anonymous askers', () => {
 async function awardTwelveTimes(together: boolean) {
   graph.clock.set('2026-12-08T12:00:00Z'); // past the 5-working-day deadline
   await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { id } }`, { i: { projectId, hasConflict: false } }, 'kent-buyer');
+  // The evaluation decides the award: the first response is the most advantageous tender.
+  const kent = demoOrganisation('kent').id;
+  await scoreAndModerate(graph, {
+    projectId,
+    evaluators: [token['kent-buyer']!, await otherBuyerOf(graph, kent, 0)],
+    moderator: await otherBuyerOf(graph, kent, 1),
+    scores: { [responseIds[0]!]: [80], [responseIds[1]!]: [60] },
+  });
   const { procurementProject } = await ok(`query($id: ID!){ procurementProject(id: $id) { status version } }`, { id: projectId }, 'kent-buyer');
   expect(procurementProject.status).toBe('EVALUATION');
   const attempt = (i: number) =>

@@ -7,6 +7,7 @@ import { publishedReleasePackage } from '../subgraphs/procurement/ocds-route';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
 import { releaseProblems, validatePackage } from './support/ocds-validator';
+import { otherBuyerOf } from './support/evaluation';
 
 /**
  * Procurement from shortlist to contract, through the gateway: admission, a direct award and a
@@ -16,7 +17,7 @@ import { releaseProblems, validatePackage } from './support/ocds-validator';
 let graph: TestGraph;
 const token: Record<string, string> = {};
 const personas = ['kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'resurface-admin', 'potholepro-contributor', 'platform-admin', 'leeds-viewer'];
-const as = (persona: string) => token[persona];
+const as = (persona: string) => token[persona]!;
 const kent = demoOrganisation('kent');
 const resurface = demoOrganisation('resurface-tech');
 const potholePro = demoOrganisation('pothole-pro');
@@ -172,6 +173,9 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
     const published = (await ok(publish, { input: { projectId, version: 1, clarificationWorkingDays: 3, responseWorkingDays: 8 } }, 'kent-buyer')).publishProcurementProject;
     version = published.version;
     expect(published).toMatchObject({ status: 'PUBLISHED', clarificationClosesAt: '2026-12-03T12:00:00.000Z', responseDeadline: '2026-12-10T12:00:00.000Z' });
+    // The tie-break is published with the criteria: the lowest price unless the buyer chose otherwise.
+    expect((await ok(`query($id: ID!){ procurementProject(id: $id) { tieBreak criteria { name weight } } }`, { id: projectId }, 'resurface-admin')).procurementProject)
+      .toEqual({ tieBreak: 'LOWEST_PRICE', criteria: [{ name: 'Quality', weight: 60 }, { name: 'Price', weight: 40 }] });
     const admitted = (await ok(`query($id: ID!){ lot(id: $id) { admittedSuppliers { id } } }`.replace('lot(id: $id)', '_lot: procurementRoute(id: $id)'), { id: demoId('procurement-route', 'RM6302') }).catch(() => null));
     expect(admitted).toBeDefined();
     const invited = published.invitedSuppliers.map((s: any) => s.id);
@@ -259,14 +263,63 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
       await ok(score, { i: { responseId: id, criterion: 'Quality', score: quality } }, 'kent-buyer');
       await ok(score, { i: { responseId: id, criterion: 'Price', score: price } }, 'kent-buyer');
     }
-    const scored = (await ok(responsesQuery, { id: projectId }, 'kent-buyer')).procurementProject.responses;
-    expect(Object.fromEntries(scored.map((r: any) => [r.supplier.id, r.totalScore]))).toEqual({ [resurface.id]: 72, [potholePro.id]: 78 });
     // Suppliers do not see scores during evaluation.
     expect((await ok(responsesQuery, { id: projectId }, 'resurface-admin')).procurementProject.responses[0]).toMatchObject({ scores: [], totalScore: null });
     const award = `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { status version award { supplier { id } standstillEndsOn winningScore } } }`;
-    version = (await ok(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: projectId }, 'kent-buyer')).procurementProject.version;
+    const currentVersion = async () => (await ok(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: projectId }, 'kent-buyer')).procurementProject.version;
+    version = await currentVersion();
+    // One evaluator is not enough (PROCUREMENT_EVALUATORS_REQUIRED = 2): the refusal names what is missing.
+    const incomplete = await fails(award, { input: { projectId, version, responseId: responseIds.potholePro } }, 'kent-buyer');
+    expect(incomplete).toMatchObject({ code: 'CONFLICT', currentStatus: 'EVALUATION', reason: 'EVALUATION_INCOMPLETE', evaluatorsRequired: 2 });
+    expect((incomplete as any).missing).toEqual(expect.arrayContaining([{ responseId: responseIds.potholePro, criterion: 'Quality', evaluators: 1, required: 2 }]));
+    expect((incomplete as any).missing).toHaveLength(4);
+    // A second evaluator, who disagrees with the first on PotholePro's quality.
+    const secondEvaluator = await otherBuyerOf(graph, kent.id, 0);
+    const moderator = await otherBuyerOf(graph, kent.id, 1);
+    const run = (query: string, variables: Record<string, unknown>, signIn: string) => graph.execute<any>(query, variables, signIn);
+    expect((await run(declare, { i: { projectId, hasConflict: false } }, secondEvaluator)).errors).toBeUndefined();
+    for (const [id, quality, price] of [[responseIds.resurface, 80, 60], [responseIds.potholePro, 60, 90]] as const) {
+      expect((await run(score, { i: { responseId: id, criterion: 'Quality', score: quality } }, secondEvaluator)).errors).toBeUndefined();
+      expect((await run(score, { i: { responseId: id, criterion: 'Price', score: price } }, secondEvaluator)).errors).toBeUndefined();
+    }
+    // Evaluators never see each other's scores before moderation; the moderator (no conflict, scored none) sees them all.
+    const scoresSeenBy = async (signIn: string) =>
+      Object.fromEntries((await run(responsesQuery, { id: projectId }, signIn)).data.procurementProject.responses.map((r: any) => [r.supplier.id, r.scores.map((x: any) => x.score).sort()]));
+    expect(await scoresSeenBy(as('kent-buyer'))).toEqual({ [resurface.id]: [60, 80], [potholePro.id]: [70, 90] });
+    expect(await scoresSeenBy(secondEvaluator)).toEqual({ [resurface.id]: [60, 80], [potholePro.id]: [60, 90] });
+    expect((await run(declare, { i: { projectId, hasConflict: false } }, moderator)).errors).toBeUndefined();
+    expect(await scoresSeenBy(moderator)).toEqual({ [resurface.id]: [60, 60, 80, 80], [potholePro.id]: [60, 70, 90, 90] });
+    // Nobody joins a fully scored response (they could have read the others' scores).
+    expect(await fails(score, { i: { responseId: responseIds.resurface, criterion: 'Quality', score: 10 } }, 'kent-admin')).toMatchObject({ code: 'CONFLICT', reason: 'EVALUATION_COMPLETE' });
+    version = await currentVersion();
+    expect(await fails(award, { input: { projectId, version, responseId: responseIds.potholePro } }, 'kent-buyer'))
+      .toMatchObject({ code: 'CONFLICT', reason: 'NOT_MODERATED', unmoderatedResponseIds: [responseIds.resurface, responseIds.potholePro] });
+    // Moderation: by someone independent of the evaluators, one agreed score per criterion, a reason where it differs.
+    const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { id version moderatedAt moderatedScores { criterion score reason } totalScore } }`;
+    const versions = Object.fromEntries((await run(`query($id: ID!){ procurementProject(id: $id) { responses { id version viewerCan { score moderate } } } }`, { id: projectId }, moderator))
+      .data.procurementProject.responses.map((r: any) => [r.id, r]));
+    expect(versions[responseIds.potholePro!].viewerCan).toEqual({ score: false, moderate: true });
+    const agreedPothole = (quality: number, reason?: string) => ({ responseId: responseIds.potholePro, version: versions[responseIds.potholePro!].version, scores: [{ criterion: 'Quality', score: quality, reason }, { criterion: 'Price', score: 90 }] });
+    expect(await fails(moderate, { i: agreedPothole(65, 'Agreed between the two.') }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(moderate, { i: agreedPothole(65) }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await run(moderate, { i: agreedPothole(65) }, moderator)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'scores.reason' });
+    expect((await run(moderate, { i: { ...agreedPothole(65, 'x'), scores: [{ criterion: 'Quality', score: 65, reason: 'x' }] } }, moderator)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const moderated = (await run(moderate, { i: agreedPothole(65, 'The lance method is proven on B-roads; between the two.') }, moderator)).data.moderateScores;
+    expect(moderated).toMatchObject({ moderatedScores: [{ criterion: 'Quality', score: 65, reason: 'The lance method is proven on B-roads; between the two.' }, { criterion: 'Price', score: 90, reason: null }], totalScore: 75 });
+    // Fixed once made: a second moderation, and any further scoring, are refused.
+    expect((await run(moderate, { i: { ...agreedPothole(70, 'again'), version: moderated.version } }, moderator)).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_MODERATED' });
+    expect(await fails(score, { i: { responseId: responseIds.potholePro, criterion: 'Quality', score: 99 } }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT', reason: 'MODERATED' });
+    // Once moderated, the evaluators see every score of it.
+    expect((await scoresSeenBy(as('kent-buyer')))[potholePro.id]).toEqual([60, 70, 90, 90]);
+    expect((await run(moderate, { i: { responseId: responseIds.resurface, version: versions[responseIds.resurface!].version, scores: [{ criterion: 'Price', score: 60 }, { criterion: 'Quality', score: 80 }] } }, moderator)).errors).toBeUndefined();
+    const totals = (await ok(responsesQuery, { id: projectId }, 'kent-buyer')).procurementProject.responses;
+    expect(Object.fromEntries(totals.map((r: any) => [r.supplier.id, r.totalScore]))).toEqual({ [resurface.id]: 72, [potholePro.id]: 75 });
+    // Only the most advantageous tender can be awarded; the refusal names it.
+    version = await currentVersion();
+    expect(await fails(award, { input: { projectId, version, responseId: responseIds.resurface } }, 'kent-buyer'))
+      .toMatchObject({ code: 'CONFLICT', reason: 'NOT_MOST_ADVANTAGEOUS', tieBreak: 'LOWEST_PRICE', expectedResponseIds: [responseIds.potholePro] });
     const awarded = (await ok(award, { input: { projectId, version, responseId: responseIds.potholePro } }, 'kent-buyer')).awardProcurementProject;
-    expect(awarded).toMatchObject({ status: 'AWARDED', award: { supplier: { id: potholePro.id }, standstillEndsOn: '2026-12-22', winningScore: 78 } });
+    expect(awarded).toMatchObject({ status: 'AWARDED', award: { supplier: { id: potholePro.id }, standstillEndsOn: '2026-12-22', winningScore: 75 } });
     version = awarded.version;
     expect(await fails(award, { input: { projectId, version, responseId: responseIds.resurface } }, 'kent-buyer')).toMatchObject({ code: 'CONFLICT', currentStatus: 'AWARDED' });
   });
@@ -274,9 +327,12 @@ describe('further competition: publish → Q&A → sealed responses → evaluati
   test('the unsuccessful supplier sees its own scores and the winner’s name and score, never more', async () => {
     const loser = (await ok(responsesQuery, { id: projectId }, 'resurface-admin')).procurementProject;
     expect(loser.responses).toEqual([
-      expect.objectContaining({ supplier: { id: resurface.id }, outcome: 'UNSUCCESSFUL', totalScore: 72, scores: [{ criterion: 'Price', score: 60 }, { criterion: 'Quality', score: 80 }] }),
+      expect.objectContaining({
+        supplier: { id: resurface.id }, outcome: 'UNSUCCESSFUL', totalScore: 72,
+        scores: [{ criterion: 'Price', score: 60 }, { criterion: 'Price', score: 60 }, { criterion: 'Quality', score: 80 }, { criterion: 'Quality', score: 80 }],
+      }),
     ]);
-    expect(loser.award).toEqual({ supplier: { id: potholePro.id, name: potholePro.name }, winningScore: 78 });
+    expect(loser.award).toEqual({ supplier: { id: potholePro.id, name: potholePro.name }, winningScore: 75 });
     // The public sees the winner, not the score.
     expect((await ok(responsesQuery, { id: projectId }, 'leeds-viewer')).procurementProject.award).toEqual({ supplier: { id: potholePro.id, name: potholePro.name }, winningScore: null });
   });

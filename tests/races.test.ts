@@ -4,6 +4,7 @@ import { demoPersona } from '../demo-data/personas';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
 import { codesOf, expectData, refusalOf, signInAll, type Connection } from './support/graphql-results';
 import { describeOnServer } from './support/test-database';
+import { otherBuyerOf, scoreAll } from './support/evaluation';
 
 /**
  * Two people doing the same thing at the same moment, through the gateway: the rules that a lock or
@@ -112,7 +113,9 @@ describeOnServer('single-use invitations (PostgreSQL server only)', () => {
       const newcomer = `Bearer ${await graph.tokenFor(email)}`;
       const answers = await Promise.all([run(accept, { token }, newcomer), run(accept, { token }, newcomer)]);
       expectOneWinner(answers);
-      expect(refusalOf(answers.find((a) => a.errors)!).message).toMatch(/already been accepted/);
+      // The loser is refused at the invitation's lock, or, when its sign-in was looked up after the
+      // winner committed, as the person it now is (who cannot be moved by an invitation).
+      expect(refusalOf(answers.find((a) => a.errors)!).message).toMatch(/already been accepted|already belong to an organisation/);
       expect(await graph.databases.members.dataSource.query(`SELECT count(*)::int AS n FROM members.person WHERE email = $1`, [email])).toEqual([{ n: 1 }]);
     }
   });
@@ -253,5 +256,47 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
         version,
       );
     });
+  });
+});
+
+describeOnServer('two moderators at once (PostgreSQL server only)', () => {
+  const kent = demoOrganisation('kent').id;
+
+  /** A further competition past its deadline with one response scored by two evaluators; its id and version. */
+  async function scoredResponse(title: string): Promise<{ id: string; version: number }> {
+    const innovations = await data<{ innovations: Connection<{ id: string; supplier: { id: string } }> }>(
+      `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`, {}, as('kent-buyer'));
+    const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
+    const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
+    const project = (await data<any>(`mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id version } }`, { input }, as('kent-buyer'))).createProcurementProject;
+    const published = (await data<any>(`mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { responseDeadline } }`,
+      { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'))).publishProcurementProject;
+    const response = (await data<any>(`mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { id version } }`,
+      { input: { projectId: project.id, proposal: 'A proposal.', price: 40000 } }, as('resurface-admin'))).submitResponse;
+    graph.clock.set(published.responseDeadline);
+    await scoreAll(graph, { projectId: project.id, evaluators: [as('kent-buyer'), await otherBuyerOf(graph, kent, 0)], scores: { [response.id]: [70] } });
+    for (const moderator of [as('kent-admin'), await otherBuyerOf(graph, kent, 1)]) {
+      await data(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { id } }`, { i: { projectId: project.id, hasConflict: false } }, moderator);
+    }
+    return response;
+  }
+
+  test('two moderators agree different scores at the same moment: one moderation stands, fixed (three rounds)', async () => {
+    const startedAt = graph.clock.now().toISOString();
+    const moderators = [as('kent-admin'), await otherBuyerOf(graph, kent, 1)];
+    for (let round = 0; round < 3; round++) {
+      const response = await scoredResponse(`Moderated twice ${round}`);
+      const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { id } }`;
+      const answers = await Promise.all(
+        moderators.map((moderator, index) =>
+          run(moderate, { i: { responseId: response.id, version: response.version, scores: [{ criterion: 'Quality', score: 60 + index, reason: `Moderator ${index}.` }] } }, moderator),
+        ),
+      );
+      const winner = expectOneWinner(answers);
+      const sql = (text: string) => graph.databases.procurement.dataSource.query(text, [response.id]);
+      expect(await sql(`SELECT score, reason FROM procurement.moderated_score WHERE response_id = $1`)).toEqual([{ score: 60 + winner, reason: `Moderator ${winner}.` }]);
+      expect(await sql(`SELECT count(*)::int AS n FROM procurement.audit_event WHERE subject_id = $1 AND action = 'MODERATE'`)).toEqual([{ n: 1 }]);
+      graph.clock.set(startedAt);
+    }
   });
 });

@@ -16,7 +16,12 @@ import { ProcurementInsightsService } from './services/insights.service';
 export interface ProcurementDependencies {
   clock: Clock;
   innovations: InnovationDirectory;
+  /** PROCUREMENT_EVALUATORS_REQUIRED (default 2): evaluators needed on every criterion of every response. */
+  evaluatorsRequired?: number;
 }
+
+/** PROCUREMENT_EVALUATORS_REQUIRED's default, for modules built without configuration (tests, scripts). */
+export const defaultEvaluatorsRequired = 2;
 
 /** What every procurement resolver receives: the request's services, sharing one set of loaders. */
 export interface ProcurementContext {
@@ -39,14 +44,15 @@ export interface ProcurementContext {
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
   const loaders = createProcurementLoaders(dataSource, viewer, dependencies.clock);
+  const evaluatorsRequired = dependencies.evaluatorsRequired ?? defaultEvaluatorsRequired;
   return {
     viewer,
     loaders,
     clock: dependencies.clock,
     routes: new ProcurementRouteService(dataSource, loaders, dependencies.clock, viewer),
     lots: new LotService(loaders),
-    projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock),
-    projectWorkflow: new ProjectWorkflowService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations),
+    projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, evaluatorsRequired),
+    projectWorkflow: new ProjectWorkflowService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations, evaluatorsRequired),
     admissions: new AdmissionService(dataSource, loaders, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
     insights: new ProcurementInsightsService(dataSource, loaders, viewer),

@@ -18,4 +18,10 @@ export const procurementDeadlines = {
   minimumResponseWorkingDaysAfterClarification: 1,
   /** Most working days a buyer may give suppliers to respond. */
   maximumResponseWorkingDays: 60,
+  /**
+   * Calendar days to publish a contract's details once it is entered into: 30 under the Procurement
+   * Act 2023 (s.53) and the Public Contracts (Scotland) Regulations 2015 (reg. 51); how each counts
+   * them is services/regime.ts contractDetailsDeadline.
+   */
+  contractDetailsDays: 30,
 } as const;

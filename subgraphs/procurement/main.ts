@@ -11,7 +11,7 @@ import { createProcurementSubgraph } from './subgraph';
 
 runService('procurement subgraph', () => {
   const config = loadSubgraphConfig('procurement', process.env);
-  const { innovationsUrl, innovationsTimeoutMs } = loadProcurementConfig(process.env);
+  const { innovationsUrl, innovationsTimeoutMs, evaluatorsRequired } = loadProcurementConfig(process.env);
   // Innovations serves only the gateway, so procurement presents the gateway's credential (as an
   // anonymous caller: shortlisting needs only approved, public innovations).
   const credential = async (body: string) => ({
@@ -24,5 +24,5 @@ runService('procurement subgraph', () => {
     }),
   });
   const innovations = new HttpInnovationDirectory(innovationsUrl, credential, innovationsTimeoutMs);
-  return startSubgraphService(createProcurementSubgraph({ clock: systemClock, innovations }), config);
+  return startSubgraphService(createProcurementSubgraph({ clock: systemClock, innovations, evaluatorsRequired }), config);
 }, tracing);

@@ -86,6 +86,12 @@ export function onlyPublicAdmissions<T extends ObjectLiteral>(query: SelectQuery
  *   awarded (the loaders leave it out); its supplier still reads it, to submit again before the deadline.
  * - Scores are for the buyer's team; after the award a supplier also sees its own response's scores,
  *   and every responding supplier sees the winner and the winning total score, never another loser's.
+ *   Evaluators never see each other's scores until the response is moderated (`visibleScores`): an
+ *   evaluator of a response (anyone who has scored it) sees only their own; the moderator's view —
+ *   every evaluator's score — is for a team member with no conflict with the supplier who has not
+ *   scored it, once its scoring is complete (and no newcomer may score a complete response, so no one
+ *   scores after seeing the others'). Once moderated, the buyer's team sees every score.
+ *   The total score is the moderated weighted total: null until moderated.
  */
 
 export type ProjectStatus = 'DRAFT' | 'PUBLISHED' | 'CLARIFICATION' | 'EVALUATION' | 'AWARDED' | 'CONTRACTED' | 'CANCELLED';
@@ -199,6 +205,41 @@ export function canSeeWinningScore(viewer: Identity, project: ProjectRow, respon
   return isBuyerTeam(viewer, project) || (!!viewer && respondedSupplierIds.includes(viewer.organisationId));
 }
 
+/**
+ * A project's audit trail (`ProcurementProject.auditTrail`) is the buyer's team's and platform
+ * staff's record; everyone else reads none of it, as with responses.
+ */
+export function canReadAuditTrail(viewer: Identity, project: ProjectRow): boolean {
+  return isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/** What an audit entry says, as far as the sealing rules care. */
+export interface AuditEntryFacts {
+  subjectType: string;
+  action: string;
+  /** For an entry about a response: whether that response stands withdrawn now. */
+  responseWithdrawn: boolean;
+}
+
+/**
+ * What of one audit entry its readers may not learn, so the trail tells no secret the other fields
+ * keep: who asked a question (never, on any path); who acted on a response before the deadline
+ * (a sealed bid's author), or ever on a withdrawn one (no tender, never opened by the buyer); and a
+ * score's value before the award, which the buyer's evaluators do not read of one another (staff,
+ * who do not evaluate, read it).
+ */
+export function withheldFromAuditEntry(
+  viewer: Identity,
+  project: ProjectRow,
+  entry: AuditEntryFacts,
+  now: Date,
+): { actor: boolean; reason: boolean } {
+  const asker = entry.subjectType === 'QUESTION' && entry.action === 'ASK';
+  const sealedResponse = entry.subjectType === 'RESPONSE' && (!responsesUnsealed(project, now) || entry.responseWithdrawn);
+  const scoreBeforeAward = entry.action === 'SCORE' && project.awardedAt === null && !hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+  return { actor: asker || sealedResponse, reason: scoreBeforeAward };
+}
+
 /** What the project facts a capability needs, beyond the project itself. */
 export interface ProjectFacts {
   invitedSupplierIds: readonly string[];
@@ -275,6 +316,33 @@ export function projectRule(name: ProjectCapability): {
  */
 export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string): boolean {
   return isBuyerTeam(viewer, project) && facts.declarations.get(supplierId) === false;
+}
+
+/**
+ * Moderating one response: a member of the buyer's team who declared no conflict with its supplier
+ * and did NOT score it. The moderator is independent of the evaluators, so the agreed score is set by
+ * someone who argued for no score of their own, and no evaluator ever sees colleagues' scores before
+ * the agreed ones are fixed (`visibleScores`). Timing is `projectRules.evaluate.when`.
+ */
+export function mayModerateResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string, scoredIt: boolean): boolean {
+  return mayScoreResponseOf(viewer, project, facts, supplierId) && !scoredIt;
+}
+
+/**
+ * Which evaluators' scores of a response the viewer reads, once `canSeeScores` allows any: `ALL`
+ * after moderation (and for its supplier after the award); before moderation `OWN` for the buyer's
+ * team, except the moderator's view (`ALL`) for a no-conflict member who did not score it, once
+ * its scoring is complete.
+ */
+export function visibleScores(
+  viewer: Identity,
+  project: ProjectRow,
+  response: Pick<ResponseRow, 'supplierId' | 'moderatedAt'>,
+  facts: ProjectFacts,
+  evaluation: { scoredByViewer: boolean; complete: boolean },
+): 'ALL' | 'OWN' {
+  if (response.moderatedAt || !isBuyerTeam(viewer, project)) return 'ALL';
+  return evaluation.complete && mayModerateResponseOf(viewer, project, facts, response.supplierId, evaluation.scoredByViewer) ? 'ALL' : 'OWN';
 }
 
 /**

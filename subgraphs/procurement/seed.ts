@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { demoOrganisations } from '../../demo-data/organisations';
+import { demoPeople } from '../../demo-data/people';
 import { demoProjects, type DemoProject } from '../../demo-data/procurement-projects';
 import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
 import { Admission, Lot, ProcurementRoute } from './entities';
@@ -36,6 +37,16 @@ const organisationName = (id: string) => demoOrganisations.find((organisation) =
 function workingDayClock(calendar: WorkingDayCalendar) {
   return (now: Date, offset: number, hour = 9): Date =>
     new Date(`${addWorkingDays(dayOf(now), offset, calendar)}T${String(hour).padStart(2, '0')}:00:00Z`);
+}
+
+/**
+ * Who evaluates a demo competition: its creator and a colleague on the buyer's team score (the two
+ * evaluators PROCUREMENT_EVALUATORS_REQUIRED asks by default), and a third colleague, who scores
+ * nothing, moderates.
+ */
+function evaluationTeam(project: DemoProject): { evaluators: string[]; moderator: string } {
+  const colleagues = demoPeople.filter((person) => person.organisationId === project.buyerId && person.organisationRoles.includes('BUYER') && person.id !== project.createdBy);
+  return { evaluators: [project.createdBy, colleagues[0]!.id], moderator: colleagues[1]!.id };
 }
 
 async function seedProject(manager: EntityManager, project: DemoProject, now: Date): Promise<void> {
@@ -85,6 +96,7 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
       [project.id, project.createdBy, q.askedBy, q.question, askedAt, q.answer, q.answer ? project.createdBy : null, q.answer ? new Date(askedAt.getTime() + 3_600_000) : null],
     );
   }
+  const team = evaluationTeam(project);
   for (const r of project.responses) {
     const submittedAt = atWorkingDay(now, days.deadline! - 1);
     const outcome = !project.winnerSupplierId ? 'PENDING' : r.supplierId === project.winnerSupplierId ? 'AWARDED' : 'UNSUCCESSFUL';
@@ -93,26 +105,41 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
       [project.id, r.supplierId, project.createdBy, r.proposal, r.price, outcome, submittedAt],
     )) as [{ id: string }];
-    for (const [i, score] of r.scores.entries()) {
-      await manager.query(
-        `INSERT INTO procurement.score (response_id, evaluator_id, criterion, score, scored_at) VALUES ($1, $2, $3, $4, $5)`,
-        [id, project.createdBy, project.criteria[i]!.name, score, atWorkingDay(now, days.deadline! + 1)],
-      );
+    for (const evaluator of team.evaluators) {
+      for (const [i, score] of r.scores.entries()) {
+        await manager.query(
+          `INSERT INTO procurement.score (response_id, evaluator_id, criterion, score, scored_at) VALUES ($1, $2, $3, $4, $5)`,
+          [id, evaluator, project.criteria[i]!.name, score, atWorkingDay(now, days.deadline! + 1)],
+        );
+      }
+    }
+    // An awarded competition was moderated first: the evaluators agreed, so no reason was needed.
+    if (awardedAt) {
+      const moderatedAt = atWorkingDay(now, days.deadline! + 2);
+      await manager.query(`UPDATE procurement.response SET moderated_at = $2, moderated_by = $3 WHERE id = $1`, [id, moderatedAt, team.moderator]);
+      for (const [i, score] of r.scores.entries()) {
+        await manager.query(
+          `INSERT INTO procurement.moderated_score (response_id, criterion, score, moderator_id, moderated_at) VALUES ($1, $2, $3, $4, $5)`,
+          [id, project.criteria[i]!.name, score, team.moderator, moderatedAt],
+        );
+      }
     }
   }
-  // The evaluator declared no conflict with each responding supplier before scoring.
+  // The evaluators and the moderator declared no conflict with each responding supplier first.
   for (const r of project.responses) {
-    await manager.query(
-      `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, declared_at) VALUES ($1, $2, $3, false, $4)`,
-      [project.id, project.createdBy, r.supplierId, atWorkingDay(now, days.deadline! + 1)],
-    );
+    for (const person of [...team.evaluators, team.moderator]) {
+      await manager.query(
+        `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, supplier_id, has_conflict, declared_at) VALUES ($1, $2, $3, false, $4)`,
+        [project.id, person, r.supplierId, atWorkingDay(now, days.deadline! + 1)],
+      );
+    }
   }
   if (project.contract && awardedAt) {
     const startsOn = addWorkingDays(standstillEndsOn!, 5, calendar);
     const endsOn = `${Number(startsOn.slice(0, 4)) + 1}${startsOn.slice(4)}`;
     await manager.query(
-      `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at, signed_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ($8::timestamptz AT TIME ZONE 'UTC')::date)`,
       [project.id, project.buyerId, project.winnerSupplierId, project.contract.value, startsOn, endsOn, project.createdBy, atWorkingDay(now, -1 * Math.max(1, Math.abs(days.awarded!) - 10))],
     );
   }

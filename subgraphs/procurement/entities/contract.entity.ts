@@ -25,9 +25,14 @@ export class Contract {
   @Column({ name: 'ends_on', type: 'date' })
   endsOn: string;
 
+  /** The day the contract was entered into (signed): the law's period to publish its details starts that day. */
+  @Column({ name: 'signed_on', type: 'date' })
+  signedOn: string;
+
   @Column({ name: 'recorded_by', type: 'uuid' })
   recordedBy: string;
 
+  /** When it was recorded, which publishes its details (the OCDS `contract` release). */
   @Column({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
 }

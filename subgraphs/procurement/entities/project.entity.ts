@@ -4,6 +4,8 @@ import type { ProjectRegime } from '../services/regime';
 /** Stored lifecycle; CLARIFICATION and EVALUATION are derived from the dates (see project-status.ts). */
 export type StoredProjectStatus = 'DRAFT' | 'PUBLISHED' | 'AWARDED' | 'CONTRACTED' | 'CANCELLED';
 export type ProjectProcedure = 'DIRECT_AWARD' | 'FURTHER_COMPETITION';
+/** How equal weighted totals are settled; published with the criteria (services/evaluation.ts). */
+export type AwardTieBreak = 'LOWEST_PRICE' | 'HIGHEST_SCORE_ON_FIRST_CRITERION';
 
 /** One published criterion of a further competition and its weight in percent. */
 export interface EvaluationCriterion {
@@ -72,6 +74,10 @@ export class ProcurementProject {
 
   @Column({ type: 'jsonb' })
   criteria: EvaluationCriterion[];
+
+  /** The published rule that settles a tie between the highest weighted totals (set at publish). */
+  @Column({ name: 'tie_break', type: 'text' })
+  tieBreak: AwardTieBreak;
 
   @Column({ name: 'direct_award_justification', type: 'text', nullable: true })
   directAwardJustification: string | null;

@@ -40,4 +40,12 @@ export class ProcurementResponse {
   /** When its supplier withdrew it; null while it stands. A withdrawn response is not a tender (policy.ts). */
   @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
   withdrawnAt: Date | null;
+
+  /** When its scores were moderated into one agreed score per criterion; null until then. Fixed once set. */
+  @Column({ name: 'moderated_at', type: 'timestamptz', nullable: true })
+  moderatedAt: Date | null;
+
+  /** Who moderated it (a buyer-team member who declared no conflict and did not score it). */
+  @Column({ name: 'moderated_by', type: 'uuid', nullable: true })
+  moderatedBy: string | null;
 }

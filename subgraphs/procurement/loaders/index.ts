@@ -24,6 +24,8 @@ import {
   createShortlistLoader,
   createWinningResponseLoader,
 } from './project.loader';
+import { createAuditTrailByProjectLoaders } from './audit-trail.loader';
+import { createCountedScoresByResponseLoader, createModeratedScoresByResponseLoader } from './evaluation.loader';
 import { createLiveRoutesBySupplierCategoryLoader, createRouteByIdLoader } from './procurement-route.loader';
 
 /** The loaders of one request. Made fresh per request so no cached row outlives it. */
@@ -46,10 +48,13 @@ export function createProcurementLoaders(dataSource: DataSource, viewer: Identit
     ownResponses: createOwnResponsesLoader(dataSource, viewer?.organisationId ?? '00000000-0000-0000-0000-000000000000'),
     responderIds: createResponderIdsLoader(dataSource),
     scoresByResponse: createScoresByResponseLoader(dataSource),
+    countedScoresByResponse: createCountedScoresByResponseLoader(dataSource),
+    moderatedScoresByResponse: createModeratedScoresByResponseLoader(dataSource),
     winningResponse: createWinningResponseLoader(dataSource),
     declaration: createDeclarationLoader(dataSource, viewer?.personId ?? null),
     contractByProject: createContractByProjectLoader(dataSource),
     contractsByOrganisation: createContractsByOrganisationLoaders(dataSource),
+    auditTrailByProject: createAuditTrailByProjectLoaders(dataSource),
   };
 }
 export type ProcurementLoaders = ReturnType<typeof createProcurementLoaders>;

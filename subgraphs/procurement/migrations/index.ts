@@ -7,6 +7,9 @@ import { RecordBuyerNationOnProjects1764633600000 } from './1764633600000-record
 import { IndexDashboardQueues1764720000000 } from './1764720000000-index-dashboard-queues';
 import { RecordResponseWithdrawals1764806400000 } from './1764806400000-record-response-withdrawals';
 import { RecordProjectRegime1764892800000 } from './1764892800000-record-project-regime';
+import { SearchProjectsAndIndexAuditTrail1764986400000 } from './1764986400000-search-projects-and-index-audit-trail';
+import { RecordContractSigningDay1764988200000 } from './1764988200000-record-contract-signing-day';
+import { ModerateScoresAndPublishTieBreak1765000000000 } from './1765000000000-moderate-scores-and-publish-tie-break';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -19,4 +22,7 @@ export const migrations = [
   IndexDashboardQueues1764720000000,
   RecordResponseWithdrawals1764806400000,
   RecordProjectRegime1764892800000,
+  SearchProjectsAndIndexAuditTrail1764986400000,
+  RecordContractSigningDay1764988200000,
+  ModerateScoresAndPublishTieBreak1765000000000,
 ];

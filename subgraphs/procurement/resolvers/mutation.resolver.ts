@@ -16,6 +16,7 @@ export const Mutation: MutationResolvers = {
   withdrawResponse: (_root, { input }, { projectWorkflow }) => projectWorkflow.withdrawResponse(input),
   declareConflictOfInterest: (_root, { input }, { projectWorkflow }) => projectWorkflow.declareConflict(input),
   scoreResponse: (_root, { input }, { projectWorkflow }) => projectWorkflow.score(input),
+  moderateScores: (_root, { input }, { projectWorkflow }) => projectWorkflow.moderate(input),
   awardProcurementProject: (_root, { input }, { projectWorkflow }) => projectWorkflow.award(input),
   recordContract: (_root, { input }, { projectWorkflow }) => projectWorkflow.recordContract(input),
 };

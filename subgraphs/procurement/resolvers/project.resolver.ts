@@ -1,5 +1,6 @@
+import { dayOf } from '../../../platform/clock';
 import { notFound } from '../../../platform/errors';
-import { readListSize } from '../../../platform/pagination';
+import { LONG_LIST_BOUND, readListSize } from '../../../platform/pagination';
 import type {
   AwardResolvers,
   ClarificationQuestionResolvers,
@@ -39,6 +40,8 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   contract: (project, _args, { projects }) => projects.contract(project),
   ocdsReleases: (project, _args, { loaders, clock }) => releasesOf(project, loaders, clock.now()),
   viewerCan: (project, _args, { projects }) => projects.viewerCan(project),
+  tieBreak: (project) => (project.procedure === 'FURTHER_COMPETITION' ? project.tieBreak : null),
+  auditTrail: (project, { first }, { projects }) => projects.auditTrail(project, readListSize(first, LONG_LIST_BOUND)),
   standstillRequired: async (project, _args, { routes }) => {
     const route = await routes.findById(project.routeId);
     if (!route) throw notFound('ProcurementRoute', project.routeId);
@@ -64,6 +67,8 @@ export const ProcurementResponse: ProcurementResponseResolvers = {
   supplier: (response) => ({ id: response.supplierId }),
   scores: (response, _args, { projects }) => projects.scores(response),
   totalScore: (response, _args, { projects }) => projects.totalScore(response),
+  moderatedAt: (response, _args, { projects }) => projects.moderatedAt(response),
+  moderatedScores: (response, _args, { projects }) => projects.moderatedScores(response),
   viewerCan: (response, _args, { projects }) => projects.responseViewerCan(response),
 };
 
@@ -78,4 +83,7 @@ export const Contract: ContractResolvers = {
   project: (contract, _args, { projects }) => projects.projectOfContract(contract),
   buyer: (contract) => ({ id: contract.buyerId }),
   supplier: (contract) => ({ id: contract.supplierId }),
+  detailsPublicationDeadline: (contract, _args, { projects }) => projects.contractDetailsDeadline(contract),
+  detailsPublishedAt: (contract) => contract.recordedAt,
+  detailsPublishedLate: async (contract, _args, { projects }) => dayOf(contract.recordedAt) > (await projects.contractDetailsDeadline(contract)),
 };

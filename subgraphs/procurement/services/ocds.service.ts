@@ -153,7 +153,8 @@ export function buildReleases({ project, route, lot, now, questions, responderId
               status: 'active',
               value: amount(contract.value),
               period: { startDate: `${contract.startsOn}T00:00:00Z`, endDate: `${contract.endsOn}T23:59:59Z` },
-              dateSigned: contract.recordedAt.toISOString(),
+              // The day it was entered into; the release itself is dated when it was published (recorded).
+              dateSigned: `${contract.signedOn}T00:00:00Z`,
             },
           ],
         }),

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { badUserInput, conflict, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
@@ -9,6 +9,7 @@ import type {
   CancelProcurementProjectInput,
   CreateProcurementProjectInput,
   DeclareConflictOfInterestInput,
+  ModerateScoresInput,
   PublishProcurementProjectInput,
   RecordContractInput,
   ScoreResponseInput,
@@ -22,6 +23,7 @@ import {
   canSeeProject,
   canSeeQuestion,
   isBuyerTeam,
+  mayModerateResponseOf,
   mayScoreResponseOf,
   mayWithdrawResponse,
   projectRule,
@@ -35,7 +37,8 @@ import { dayOf, type Clock } from '../../../platform/clock';
 import type { InnovationDirectory } from './innovation-directory';
 import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
 import { addWorkingDays } from './working-days';
-import { calendarOf, regimeForBuyer, standstillEnd } from './regime';
+import { missingEvaluations, moderationReasonRequired, mostAdvantageous, type CountedScore, type MissingEvaluation } from './evaluation';
+import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd } from './regime';
 import {
   audit,
   illegalState,
@@ -70,6 +73,8 @@ export class ProjectWorkflowService {
     private readonly viewer: Identity,
     private readonly clock: Clock,
     private readonly innovations: InnovationDirectory,
+    /** PROCUREMENT_EVALUATORS_REQUIRED. */
+    private readonly evaluatorsRequired: number,
   ) {}
 
   private now(): Date {
@@ -269,8 +274,9 @@ export class ProjectWorkflowService {
         project,
         input.version,
         'PUBLISHED',
-        'published_at = $4, clarification_closes_at = $5, response_deadline = $6',
-        [now, clarificationClosesAt, responseDeadline],
+        'published_at = $4, clarification_closes_at = $5, response_deadline = $6, tie_break = $7',
+        // Published with the criteria, so every supplier knows before responding how a tie is settled.
+        [now, clarificationClosesAt, responseDeadline, input.tieBreak ?? 'LOWEST_PRICE'],
         'PUBLISH',
       );
       // The suppliers admitted to the lot now: all of them, or the buyer's selection among them.
@@ -492,6 +498,22 @@ export class ProjectWorkflowService {
         refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
       }
       if (!project.criteria.some((c) => c.name === input.criterion)) throw badUserInput(`"${input.criterion}" is not a criterion of this project.`, 'criterion');
+      // Serialises scoring and moderating of this response (moderation takes the same row lock).
+      await manager.query(`SELECT 1 FROM procurement.response WHERE id = $1 FOR UPDATE`, [id]);
+      const current = await manager.findOneOrFail(ProcurementResponse, { where: { id } });
+      if (current.moderatedAt) {
+        illegalState('This response has been moderated; its scores are fixed.', 'MODERATED', { reason: 'MODERATED' });
+      }
+      const counted = await this.countedScores(manager, project, [id]);
+      const scoredIt = counted.some((row) => row.evaluatorId === this.viewer!.personId);
+      if (!scoredIt && missingEvaluations(project.criteria, [id], counted, this.evaluatorsRequired).length === 0) {
+        // Its scores are now open to the moderator's view; someone who could have read them may not join in.
+        illegalState(
+          `This response is already scored by ${this.evaluatorsRequired} evaluators on every criterion; only they may change their scores.`,
+          this.status(project),
+          { reason: 'EVALUATION_COMPLETE' },
+        );
+      }
       const now = this.now();
       await manager.query(
         `INSERT INTO procurement.score (response_id, evaluator_id, criterion, score, comment, scored_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -501,6 +523,152 @@ export class ProjectWorkflowService {
       await audit(manager, { subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'SCORE', reason: `${input.criterion}: ${input.score}` });
       return response;
     });
+  }
+
+  /**
+   * The scores that count towards the evaluation of these responses of the project: those of
+   * evaluators who declared no conflict with the response's supplier (and only of tenders: a
+   * withdrawn response is left out).
+   */
+  private async countedScores(manager: EntityManager, project: ProcurementProject, responseIds: readonly string[] | null = null): Promise<CountedScore[]> {
+    const rows: { response_id: string; evaluator_id: string; criterion: string; score: number }[] = await manager.query(
+      `SELECT s.response_id, s.evaluator_id, s.criterion, s.score
+         FROM procurement.score s
+         JOIN procurement.response r ON r.id = s.response_id
+         JOIN procurement.conflict_declaration d
+           ON d.project_id = r.project_id AND d.evaluator_id = s.evaluator_id AND d.supplier_id = r.supplier_id AND NOT d.has_conflict
+        WHERE r.project_id = $1 AND r.withdrawn_at IS NULL AND ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[]))
+        ORDER BY s.response_id, s.criterion, s.evaluator_id`,
+      [project.id, responseIds],
+    );
+    return rows.map((row) => ({ responseId: row.response_id, evaluatorId: row.evaluator_id, criterion: row.criterion, score: row.score }));
+  }
+
+  /**
+   * The moderator agrees one score per published criterion of a response, with a reason wherever it
+   * differs from an evaluator's score. Only once the response is fully scored; fixed once made. The
+   * response's version guards against two moderators at once: one wins, the other gets CONFLICT.
+   */
+  async moderate(input: ModerateScoresInput): Promise<ProcurementResponse> {
+    const agreed = input.scores.map((entry) => {
+      if (!Number.isInteger(entry.score) || entry.score < 0 || entry.score > projectLimits.maxScore) {
+        throw badUserInput(`"scores.score" must be a whole number from 0 to ${projectLimits.maxScore}.`, 'scores');
+      }
+      return { criterion: entry.criterion, score: entry.score, reason: optionalText(entry.reason, 'scores.reason', 2000) };
+    });
+    return this.dataSource.transaction(async (manager) => {
+      const id = parseId(input.responseId, 'responseId');
+      const response = await manager.findOne(ProcurementResponse, { where: { id } });
+      if (!response) throw notFound('ProcurementResponse', id);
+      const project = await this.load(manager, response.projectId);
+      if (!canReadResponse(this.viewer, project, response, this.now()) && isBuyerTeam(this.viewer, project)) {
+        illegalState('Responses are sealed until the deadline.', this.status(project));
+      }
+      const facts = await this.allow(manager, 'evaluate', project);
+      if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
+      // Scoring takes the same lock, so no score lands between this check and the moderation.
+      await manager.query(`SELECT 1 FROM procurement.response WHERE id = $1 FOR UPDATE`, [id]);
+      const current = await manager.findOneOrFail(ProcurementResponse, { where: { id } });
+      if (current.moderatedAt) {
+        illegalState('This response has already been moderated; its agreed scores are fixed.', 'MODERATED', {
+          reason: 'ALREADY_MODERATED',
+          currentVersion: current.version,
+        });
+      }
+      const counted = await this.countedScores(manager, project, [id]);
+      const scoredIt = (await manager.query(`SELECT 1 FROM procurement.score WHERE response_id = $1 AND evaluator_id = $2`, [id, this.viewer!.personId])).length > 0;
+      if (!mayModerateResponseOf(this.viewer, project, facts, response.supplierId, scoredIt)) {
+        refuse(
+          this.viewer,
+          scoredIt
+            ? 'You scored this response, so you cannot moderate it: the moderator is independent of its evaluators.'
+            : "Declare that you have no conflict of interest with this response's supplier before moderating it.",
+        );
+      }
+      const names = project.criteria.map((c) => c.name);
+      const given = agreed.map((a) => a.criterion);
+      if (given.length !== names.length || new Set(given).size !== given.length || !names.every((name) => given.includes(name))) {
+        throw badUserInput(`Give one agreed score for each published criterion: ${names.join(', ')}.`, 'scores');
+      }
+      const missing = missingEvaluations(project.criteria, [id], counted, this.evaluatorsRequired);
+      if (missing.length) this.refuseIncomplete(project, missing, 'moderated');
+      for (const entry of agreed) {
+        const evaluatorScores = counted.filter((row) => row.criterion === entry.criterion).map((row) => row.score);
+        if (moderationReasonRequired(entry.score, evaluatorScores) && !entry.reason) {
+          throw badUserInput(
+            `"${entry.criterion}": the evaluators scored ${evaluatorScores.join(', ')}; give the reason for the agreed ${entry.score}.`,
+            'scores.reason',
+          );
+        }
+      }
+      const now = this.now();
+      await updateAtVersion(manager, {
+        table: 'procurement.response', noun: 'response', id, expectedVersion: input.version,
+        assignments: 'moderated_at = $3, moderated_by = $4', values: [now, this.viewer!.personId],
+        conflictFacts: async () => ({
+          currentStatus: (await manager.findOneOrFail(ProcurementResponse, { where: { id } })).moderatedAt ? 'MODERATED' : this.status(project),
+        }),
+      });
+      for (const entry of agreed) {
+        await manager.query(
+          `INSERT INTO procurement.moderated_score (response_id, criterion, score, reason, moderator_id, moderated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [id, entry.criterion, entry.score, entry.reason, this.viewer!.personId, now],
+        );
+      }
+      await audit(manager, {
+        subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'MODERATE',
+        fromStatus: 'SCORED', toStatus: 'MODERATED',
+        reason: agreed.map((a) => `${a.criterion}: ${a.score}${a.reason ? ` (${a.reason})` : ''}`).join('; '),
+      });
+      return manager.findOneOrFail(ProcurementResponse, { where: { id } });
+    });
+  }
+
+  private refuseIncomplete(project: ProcurementProject, missing: readonly MissingEvaluation[], what: 'moderated' | 'awarded'): never {
+    illegalState(
+      `Every criterion of every response must be scored by at least ${this.evaluatorsRequired} evaluators with no conflict declared before it can be ${what}; ${missing.length} (response, criterion) pairs are short.`,
+      this.status(project),
+      { reason: 'EVALUATION_INCOMPLETE', evaluatorsRequired: this.evaluatorsRequired, missing },
+    );
+  }
+
+  /**
+   * The evaluation decides a further competition's award: refused (CONFLICT with `reason`) while any
+   * tender is short of evaluators (EVALUATION_INCOMPLETE), unmoderated (NOT_MODERATED), or when the
+   * chosen response is not the most advantageous tender (NOT_MOST_ADVANTAGEOUS, naming the expected).
+   */
+  private async requireMostAdvantageous(manager: EntityManager, project: ProcurementProject, responseId: string): Promise<void> {
+    const tenders = await manager.find(ProcurementResponse, { where: { projectId: project.id, withdrawnAt: IsNull() }, order: { submittedAt: 'ASC' } });
+    const ids = tenders.map((t) => t.id);
+    const missing = missingEvaluations(project.criteria, ids, await this.countedScores(manager, project), this.evaluatorsRequired);
+    if (missing.length) this.refuseIncomplete(project, missing, 'awarded');
+    const unmoderated = tenders.filter((t) => !t.moderatedAt).map((t) => t.id);
+    if (unmoderated.length) {
+      illegalState(`${unmoderated.length} response(s) are not yet moderated; moderate every response before the award.`, this.status(project), {
+        reason: 'NOT_MODERATED',
+        unmoderatedResponseIds: unmoderated,
+      });
+    }
+    const rows: { response_id: string; criterion: string; score: number }[] = await manager.query(
+      `SELECT response_id, criterion, score FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const expected = mostAdvantageous(
+      project.criteria,
+      project.tieBreak,
+      tenders.map((t) => ({
+        responseId: t.id,
+        price: t.price,
+        agreed: new Map(rows.filter((row) => row.response_id === t.id).map((row) => [row.criterion, row.score])),
+      })),
+    );
+    if (!expected.includes(responseId)) {
+      illegalState('That response is not the most advantageous tender under the published weights and tie-break.', this.status(project), {
+        reason: 'NOT_MOST_ADVANTAGEOUS',
+        tieBreak: project.tieBreak,
+        expectedResponseIds: expected,
+      });
+    }
   }
 
   async award(input: AwardProcurementProjectInput): Promise<ProcurementProject> {
@@ -532,6 +700,7 @@ export class ProjectWorkflowService {
       const response = await manager.findOne(ProcurementResponse, { where: { id: responseId, projectId: project.id } });
       if (!response) throw notFound('ProcurementResponse', responseId);
       if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it cannot be awarded.', 'WITHDRAWN');
+      await this.requireMostAdvantageous(manager, project, responseId);
       await this.requireAdmitted(manager, project, response.supplierId);
       const awarded = await this.changeStatus(
         manager, project, input.version, 'AWARDED',
@@ -572,13 +741,23 @@ export class ProjectWorkflowService {
       }
       await this.allow(manager, 'recordContract', project);
       const now = this.now();
+      // The day it was entered into starts the period to publish its details; recording publishes them.
+      const signedOn = input.signedOn ?? dayOf(now);
+      if (signedOn > dayOf(now)) throw badUserInput(`"signedOn" must not be after today (${dayOf(now)}).`, 'signedOn');
+      if (signedOn <= project.standstillEndsOn!) {
+        throw badUserInput(`"signedOn" must be after the standstill, which ended on ${project.standstillEndsOn}.`, 'signedOn');
+      }
       await this.changeStatus(manager, project, input.version, 'CONTRACTED', '', [], 'RECORD_CONTRACT');
       const [{ id }] = (await manager.query(
-        `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [project.id, project.buyerId, project.awardedSupplierId, value, input.startsOn, input.endsOn, this.viewer!.personId, now],
+        `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at, signed_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [project.id, project.buyerId, project.awardedSupplierId, value, input.startsOn, input.endsOn, this.viewer!.personId, now, signedOn],
       )) as [{ id: string }];
-      await audit(manager, { subjectType: 'CONTRACT', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'RECORD', toStatus: 'ACTIVE' });
+      const due = contractDetailsDeadline(project.regime, signedOn);
+      await audit(manager, {
+        subjectType: 'CONTRACT', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'RECORD', toStatus: 'ACTIVE',
+        reason: `Signed on ${signedOn}; details published ${dayOf(now) > due ? 'late' : 'in time'} (due by ${due}).`,
+      });
       return manager.findOneOrFail(Contract, { where: { id } });
     });
   }

@@ -1,30 +1,38 @@
 import type { DataSource } from 'typeorm';
-import { notFound } from '../../../platform/errors';
+import { badUserInput, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
 import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
 import { ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse } from '../entities';
 import type { ProcurementProjectFilter } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
+import type { AuditTrailRow } from '../loaders/audit-trail.loader';
+import { applyProjectSearch, rankedProjectPage, readProjectSearch } from './project-search';
+import { contractDetailsDeadline } from './regime';
 import {
   applyProjectVisibility,
+  canReadAuditTrail,
   canSeeInvitations,
   canSeeProject,
   canSeeQuestion,
   canSeeResponseCount,
   canSeeScores,
   canSeeWinningScore,
+  mayModerateResponseOf,
   mayScoreResponseOf,
   mayWithdrawResponse,
   projectRule,
   projectRules,
   projectStatus,
   readableResponses,
+  visibleScores,
   type ProjectCapability,
   type ProjectFacts,
   type ProjectStatus,
+  withheldFromAuditEntry,
 } from '../policy';
 import { dayOf, type Clock } from '../../../platform/clock';
+import { missingEvaluations, totalScoreOf, weightedTotalHundredths } from './evaluation';
 
 /**
  * Reading procurement projects: one or a page of them, their shortlist, clarifications, sealed
@@ -38,6 +46,8 @@ export class ProjectService {
     private readonly loaders: ProcurementLoaders,
     private readonly viewer: Identity,
     private readonly clock: Clock,
+    /** PROCUREMENT_EVALUATORS_REQUIRED. */
+    private readonly evaluatorsRequired: number,
   ) {}
 
   now(): Date {
@@ -50,7 +60,8 @@ export class ProjectService {
     return project && canSeeProject(this.viewer, project) ? project : null;
   }
 
-  async list(args: ConnectionArgs & { filter?: ProcurementProjectFilter | null }) {
+  async list(args: ConnectionArgs & { filter?: ProcurementProjectFilter | null; search?: string | null }) {
+    const search = readProjectSearch(args.search);
     const page = readPage(args);
     // Before paginate clones it for the count, so the page and totalCount see the same rows.
     const query = applyProjectVisibility(this.dataSource.getRepository(ProcurementProject).createQueryBuilder('project'), this.viewer);
@@ -62,7 +73,15 @@ export class ProjectService {
       );
       query.andWhere('project.status IN (:...stored)', { stored });
     }
-    const connection = await paginate(query, { property: 'createdAt', cursorValue: (p) => p.createdAt.toISOString() }, page);
+    if (search !== null) applyProjectSearch(query, search);
+    // A searched page's cursor carries a rank (a number); the plain list's a creation time.
+    if (search === null && page.after && typeof page.after.sortValue !== 'string') {
+      throw badUserInput('"after" is a cursor from a searched list: pass a cursor from a page without a search.', 'after');
+    }
+    const connection =
+      search !== null
+        ? await rankedProjectPage(query, page)
+        : await paginate(query, { property: 'createdAt', cursorValue: (p) => p.createdAt.toISOString() }, page);
     for (const { node } of connection.edges) this.loaders.projectById.prime(node.id, node);
     return connection;
   }
@@ -148,26 +167,48 @@ export class ProjectService {
     return project;
   }
 
+  /** Where the response's evaluation stands for the viewer: whether they scored it, and whether it is fully scored. */
+  private async evaluationOf(project: ProcurementProject, response: ProcurementResponse) {
+    const counted = await this.loaders.countedScoresByResponse.load(response.id);
+    const scored = await this.loaders.scoresByResponse.load(response.id);
+    return {
+      scoredByViewer: !!this.viewer && scored.some((row) => row.evaluator_id === this.viewer!.personId),
+      complete: missingEvaluations(project.criteria, [response.id], counted, this.evaluatorsRequired).length === 0,
+    };
+  }
+
   async scores(response: ProcurementResponse) {
     const project = await this.projectOf(response);
     if (!canSeeScores(this.viewer, project, response, this.now())) return [];
-    return (await this.loaders.scoresByResponse.load(response.id)).map((row) => ({
-      criterion: row.criterion,
-      score: row.score,
-      comment: row.comment,
-    }));
+    const [rows, facts, evaluation] = await Promise.all([
+      this.loaders.scoresByResponse.load(response.id),
+      this.facts(project),
+      this.evaluationOf(project, response),
+    ]);
+    const visible = visibleScores(this.viewer, project, response, facts, evaluation);
+    return rows
+      .filter((row) => visible === 'ALL' || row.evaluator_id === this.viewer?.personId)
+      .map((row) => ({ criterion: row.criterion, score: row.score, comment: row.comment }));
   }
 
-  /** Weighted total of the per-criterion average scores; null until every criterion has a score. */
+  /** The agreed scores in criteria order; empty until moderated or when hidden. */
+  async moderatedScores(response: ProcurementResponse) {
+    const project = await this.projectOf(response);
+    if (!response.moderatedAt || !canSeeScores(this.viewer, project, response, this.now())) return [];
+    const rows = await this.loaders.moderatedScoresByResponse.load(response.id);
+    return project.criteria.flatMap((criterion) => rows.filter((row) => row.criterion === criterion.name));
+  }
+
+  async moderatedAt(response: ProcurementResponse): Promise<Date | null> {
+    const project = await this.projectOf(response);
+    return canSeeScores(this.viewer, project, response, this.now()) ? response.moderatedAt : null;
+  }
+
+  /** The weighted total of the moderated scores; null until moderated. */
   private async total(project: ProcurementProject, responseId: string): Promise<number | null> {
-    const rows = await this.loaders.scoresByResponse.load(responseId);
-    let total = 0;
-    for (const criterion of project.criteria) {
-      const given = rows.filter((row) => row.criterion === criterion.name);
-      if (given.length === 0) return null;
-      total += (given.reduce((sum, row) => sum + row.score, 0) / given.length) * (criterion.weight / 100);
-    }
-    return Math.round(total * 100) / 100;
+    const rows = await this.loaders.moderatedScoresByResponse.load(responseId);
+    const hundredths = weightedTotalHundredths(project.criteria, new Map(rows.map((row) => [row.criterion, row.score])));
+    return hundredths === null ? null : totalScoreOf(hundredths);
   }
 
   async totalScore(response: ProcurementResponse): Promise<number | null> {
@@ -180,10 +221,16 @@ export class ProjectService {
     const facts = await this.facts(project);
     const status = this.status(project);
     const withdrawn = response.withdrawnAt !== null;
+    const evaluation = await this.evaluationOf(project, response);
     return {
       edit: projectRules.respond.who(this.viewer, project, facts) && projectRules.respond.when(status) && this.viewer?.organisationId === response.supplierId,
       withdraw: !withdrawn && mayWithdrawResponse(this.viewer, project, facts, response) && projectRules.respond.when(status),
-      score: !withdrawn && mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status),
+      score:
+        !withdrawn && !response.moderatedAt && mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status) &&
+        (evaluation.scoredByViewer || !evaluation.complete),
+      moderate:
+        !withdrawn && !response.moderatedAt && evaluation.complete && projectRules.evaluate.when(status) &&
+        mayModerateResponseOf(this.viewer, project, facts, response.supplierId, evaluation.scoredByViewer),
       award: !withdrawn && projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
     };
   }
@@ -196,12 +243,44 @@ export class ProjectService {
     return winner ? this.total(project, winner) : null;
   }
 
+  /**
+   * The project's audit trail for the buyer's team and staff (empty for everyone else), each entry
+   * with what the sealing rules withhold from it left out (policy.ts withheldFromAuditEntry).
+   */
+  async auditTrail(project: ProcurementProject, first: number) {
+    if (!canReadAuditTrail(this.viewer, project)) return [];
+    const rows: AuditTrailRow[] = await this.loaders.auditTrailByProject(first).load(project.id);
+    const now = this.now();
+    return rows.map((row) => {
+      const withheld = withheldFromAuditEntry(
+        this.viewer,
+        project,
+        { subjectType: row.subject_type, action: row.action, responseWithdrawn: row.response_withdrawn },
+        now,
+      );
+      return {
+        subject: row.subject_type,
+        action: row.action,
+        fromStatus: row.from_status,
+        toStatus: row.to_status,
+        actor: row.actor_id && !withheld.actor ? { id: row.actor_id } : null,
+        at: new Date(row.at),
+        reason: withheld.reason ? null : row.reason,
+      };
+    });
+  }
+
   async contract(project: ProcurementProject): Promise<Contract | null> {
     return this.loaders.contractByProject.load(project.id);
   }
 
   async contractsOf(organisationId: string, first: number): Promise<Contract[]> {
     return this.loaders.contractsByOrganisation(first).load(organisationId);
+  }
+
+  /** The last day to publish the contract's details, under its project's regime (regime.ts contractDetailsDeadline). */
+  async contractDetailsDeadline(contract: Contract): Promise<string> {
+    return contractDetailsDeadline((await this.projectOfContract(contract)).regime, contract.signedOn);
   }
 
   async projectOfContract(contract: Contract): Promise<ProcurementProject> {

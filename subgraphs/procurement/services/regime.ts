@@ -102,3 +102,19 @@ export function standstillDeadline(project: ProcurementProject): DeadlineModel |
     holidaysSkipped: standstillHolidays(project.regime, dayOf(project.awardedAt), project.standstillEndsOn),
   };
 }
+
+/**
+ * The last day to publish a contract's details (issue 24 item 6), from the day it was entered into.
+ * Calendar days under both regimes, bank holidays included:
+ * - Procurement Act 2023 s.53(1): a contract details notice "before the end of the period of 30
+ *   days beginning with the day on which" the contract is entered into: the signing day is day 1,
+ *   so the 30th day is 29 days after it. (The 120 days s.53 gives light touch contracts do not
+ *   apply: IPS call-offs are not light touch.)
+ * - Public Contracts (Scotland) Regulations 2015 reg. 51(1), as read here: the contract award
+ *   notice "not later than 30 days after" the contract is concluded: 30 days after the signing day.
+ */
+export function contractDetailsDeadline(regime: ProjectRegime, signedOn: string): string {
+  return regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015'
+    ? addCalendarDays(signedOn, procurementDeadlines.contractDetailsDays)
+    : addCalendarDays(signedOn, procurementDeadlines.contractDetailsDays - 1);
+}
