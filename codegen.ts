@@ -50,6 +50,7 @@ const mappedTypes: Record<string, string[]> = {
     'ClarificationQuestion',
     'ProcurementResponse',
     'Award',
+    'AssessmentSummary',
     'Contract',
     'Admission',
     // Analyst insights

@@ -130,6 +130,7 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
     why: 'one per criterion and evaluator: projectLimits.maxCriteria × at most PROCUREMENT_EVALUATORS_REQUIRED (≤ 10) evaluators, after which a response is complete and nobody else may score it',
   });
   set('ProcurementResponse.moderatedScores', { cap: serviceLimits.projectCriteria, why: 'one agreed score per criterion: projectLimits.maxCriteria' });
+  set('AssessmentSummary.criteria', { cap: serviceLimits.projectCriteria, why: 'one per published criterion: projectLimits.maxCriteria' });
   set('ViewerProcurement.lotAdmissions', { cap: MAX_PAGE_SIZE, why: 'take: MAX_PAGE_SIZE (procurement dashboard.service.ts)' });
   set('ViewerProcurement.routesOpeningOrExpiringSoon', { cap: 2 * MAX_PAGE_SIZE, why: 'LIMIT MAX_PAGE_SIZE routes, each opening and expiring at most once' });
 

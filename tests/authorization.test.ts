@@ -1,7 +1,8 @@
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { Innovation } from '../subgraphs/innovations/entities';
-import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { asPersona, codesOf as codes, type Connection, type UntypedData } from './support/graphql-results';
 
 /**
  * The authorization matrix, through the gateway: every role × every sensitive field and mutation,
@@ -52,18 +53,17 @@ beforeAll(async () => {
   supplierBDraft.id = await createInnovation(potholePro.id, supplierBDraft);
   supplierBRejected.id = await createInnovation(potholePro.id, supplierBRejected);
   for (const role of roles) {
-    tokens[role] = role === 'anonymous' ? undefined : `Bearer ${await graph.tokenFor(demoPersona(personaOf[role]).email)}`;
+    tokens[role] = await asPersona(graph, role === 'anonymous' ? null : personaOf[role]);
   }
 });
 afterAll(async () => {
   await graph?.stop();
 });
 
-function as(role: Role, query: string, variables?: Record<string, unknown>): Promise<GraphResult<any>> {
-  return graph.execute(query, variables, tokens[role]);
-}
+const as = <TData = UntypedData>(role: Role, query: string, variables?: Record<string, unknown>) => graph.execute<NoInfer<TData>>(query, variables, tokens[role]);
 
-const codes = (result: GraphResult<unknown>) => (result.errors ?? []).map((e) => e.extensions?.code);
+type People = { people: { email: string | null }[] } | null;
+type Ids = Connection<{ id: string }>;
 
 /** Expected outcome per role: the roles listed are allowed, every other role is denied. */
 function matrix(allowed: Role[]): [Role, 'allow' | 'deny'][] {
@@ -77,7 +77,7 @@ describe('personal data: a person’s email and phone', () => {
     const result = await as(role, `query ($id: ID!) { person(id: $id) { name email phone } }`, { id: kentBuyer.id });
     if (expected === 'allow') {
       expect(result.errors).toBeUndefined();
-      expect(result.data.person.email).toBe(kentBuyer.email);
+      expect(result.data!.person.email).toBe(kentBuyer.email);
     } else {
       expect(result.data?.person?.email ?? null).toBeNull();
       if (result.data?.person) expect(codes(result)).toContain('FORBIDDEN');
@@ -85,8 +85,8 @@ describe('personal data: a person’s email and phone', () => {
   });
 
   it.each(matrix(staffAndKent))('organisation { people { email } } as %s: %s', async (role, expected) => {
-    const result = await as(role, `query ($id: ID!) { organisation(id: $id) { people { email } } }`, { id: kent.id });
-    const emails = (result.data?.organisation?.people ?? []).map((p: any) => p.email).filter(Boolean);
+    const result = await as<{ organisation: People }>(role, `query ($id: ID!) { organisation(id: $id) { people { email } } }`, { id: kent.id });
+    const emails = (result.data?.organisation?.people ?? []).map((p) => p.email).filter(Boolean);
     if (expected === 'allow') {
       expect(result.errors).toBeUndefined();
       expect(emails).toContain(kentBuyer.email);
@@ -99,13 +99,13 @@ describe('personal data: a person’s email and phone', () => {
   it.each(matrix(['supplierA', 'assessor', 'analyst', 'admin']))(
     'innovation → supplier → people { email } as %s: %s',
     async (role, expected) => {
-      const result = await as(
+      const result = await as<{ innovations: Connection<{ supplier: { people: { email: string | null }[] } }> }>(
         role,
         `query ($supplier: ID!) { innovations(first: 1, filter: { supplierIds: [$supplier], statuses: [APPROVED] }) {
             edges { node { supplier { people { email } } } } } }`,
         { supplier: resurface.id },
       );
-      const emails = (result.data?.innovations.edges[0]?.node.supplier.people ?? []).map((p: any) => p.email).filter(Boolean);
+      const emails = (result.data?.innovations.edges[0]?.node.supplier.people ?? []).map((p) => p.email).filter(Boolean);
       if (expected === 'allow') expect(emails.length).toBeGreaterThan(0);
       else expect(emails).toEqual([]);
     },
@@ -117,12 +117,12 @@ describe('membership details', () => {
     const result = await as(role, `query ($id: ID!) { organisation(id: $id) { name membership { status tier } } }`, {
       id: kent.id,
     });
-    expect(result.data.organisation.name).toBe(kent.name);
+    expect(result.data!.organisation.name).toBe(kent.name);
     if (expected === 'allow') {
       expect(result.errors).toBeUndefined();
-      expect(result.data.organisation.membership.status).toBe('ACTIVE');
+      expect(result.data!.organisation.membership.status).toBe('ACTIVE');
     } else {
-      expect(result.data.organisation.membership).toBeNull();
+      expect(result.data!.organisation.membership).toBeNull();
       expect(codes(result)).toContain('FORBIDDEN');
     }
   });
@@ -139,40 +139,40 @@ describe("a supplier's draft and rejected innovations", () => {
     );
     expect(result.errors).toBeUndefined();
     if (expected === 'allow') {
-      expect(result.data.a).toEqual({ title: supplierBDraft.title, status: 'DRAFT' });
-      expect(result.data.b.supplier.id).toBe(potholePro.id);
+      expect(result.data!.a).toEqual({ title: supplierBDraft.title, status: 'DRAFT' });
+      expect(result.data!.b.supplier.id).toBe(potholePro.id);
     } else {
       expect(result.data).toEqual({ a: null, b: null });
     }
   });
 
   it.each(matrix(supplierAndVetting))('innovations list filtered to DRAFT/REJECTED as %s: %s', async (role, expected) => {
-    const result = await as(
+    const result = await as<{ innovations: Ids }>(
       role,
       `query ($supplier: ID!) { innovations(first: 100, filter: { supplierIds: [$supplier], statuses: [DRAFT, REJECTED] }) {
           totalCount edges { node { id } } } }`,
       { supplier: potholePro.id },
     );
-    const ids = result.data.innovations.edges.map((e: any) => e.node.id);
+    const ids = result.data!.innovations.edges.map((e) => e.node.id);
     if (expected === 'allow') {
       expect(ids).toContain(supplierBDraft.id);
       expect(ids).toContain(supplierBRejected.id);
-      expect(result.data.innovations.totalCount).toBe(ids.length);
+      expect(result.data!.innovations.totalCount).toBe(ids.length);
     } else {
       expect(ids).toEqual([]);
-      expect(result.data.innovations.totalCount).toBe(0);
+      expect(result.data!.innovations.totalCount).toBe(0);
     }
   });
 
   it.each(matrix(supplierAndVetting))('organisation → innovations (entity hop) as %s: %s', async (role, expected) => {
-    const result = await as(
+    const result = await as<{ organisation: { innovations: Ids } }>(
       role,
       `query ($id: ID!) { organisation(id: $id) { innovations(first: 100, filter: { statuses: [DRAFT] }) { totalCount edges { node { id } } } } }`,
       { id: potholePro.id },
     );
-    const ids = result.data.organisation.innovations.edges.map((e: any) => e.node.id);
+    const ids = result.data!.organisation.innovations.edges.map((e) => e.node.id);
     if (expected === 'allow') expect(ids).toContain(supplierBDraft.id);
-    else expect({ ids, total: result.data.organisation.innovations.totalCount }).toEqual({ ids: [], total: 0 });
+    else expect({ ids, total: result.data!.organisation.innovations.totalCount }).toEqual({ ids: [], total: 0 });
   });
 });
 
@@ -188,7 +188,7 @@ describe('events by audience and status', () => {
   // A draft reaches only platform admins (and its hosts, none of whom are in this matrix).
   it.each(matrix(['admin']))('a DRAFT event, by id and via its host organisation, as %s: %s', async (role, expected) => {
     const draft = await oneEvent(`e.status = 'DRAFT'`);
-    const result = await as(
+    const result = await as<{ event: { id: string } | null; organisation: { hostedEvents: Ids } }>(
       role,
       `query ($id: ID!, $host: ID!) {
          event(id: $id) { id }
@@ -196,12 +196,12 @@ describe('events by audience and status', () => {
        }`,
       { id: draft.id, host: draft.host },
     );
-    const viaHost = result.data.organisation.hostedEvents.edges.map((e: any) => e.node.id);
+    const viaHost = result.data!.organisation.hostedEvents.edges.map((e) => e.node.id);
     if (expected === 'allow') {
-      expect(result.data.event).toEqual({ id: draft.id });
+      expect(result.data!.event).toEqual({ id: draft.id });
       expect(viaHost).toContain(draft.id);
     } else {
-      expect(result.data.event).toBeNull();
+      expect(result.data!.event).toBeNull();
       expect(viaHost).not.toContain(draft.id);
     }
   });
@@ -211,7 +211,7 @@ describe('events by audience and status', () => {
     async (role, expected) => {
       const event = await oneEvent(`e.audience = 'ALL_MEMBERS' AND e.status = 'SCHEDULED'`);
       const result = await as(role, `query ($id: ID!) { event(id: $id) { id } }`, { id: event.id });
-      expect(result.data.event).toEqual(expected === 'allow' ? { id: event.id } : null);
+      expect(result.data!.event).toEqual(expected === 'allow' ? { id: event.id } : null);
     },
   );
 });
@@ -231,14 +231,14 @@ describe('mutations', () => {
     );
     if (expected === 'allow') {
       expect(result.errors).toBeUndefined();
-      expect(result.data.suspendMembership.status).toBe('SUSPENDED');
+      expect(result.data!.suspendMembership.status).toBe('SUSPENDED');
       expect(await auditRows()).toBe(before + 1);
       const reinstated = await as(
         role,
         `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Matrix test") { status } }`,
         { id: resurface.id },
       );
-      expect(reinstated.data.reinstateMembership.status).toBe('ACTIVE');
+      expect(reinstated.data!.reinstateMembership.status).toBe('ACTIVE');
     } else {
       expect(result.data).toBeNull();
       expect(codes(result)).toEqual([role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN']);
@@ -258,7 +258,7 @@ describe('mutations', () => {
       [email],
     );
     if (expected === 'allow') {
-      expect(result.data.invitePerson.invitation.email).toBe(email);
+      expect(result.data!.invitePerson.invitation.email).toBe(email);
       expect(row.n).toBe(1);
     } else {
       expect(codes(result)).toEqual([role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN']);
@@ -283,12 +283,12 @@ describe('viewer', () => {
   it.each(roles.map((role) => [role]))('viewer as %s', async (role) => {
     const result = await as(role as Role, `{ viewer { person { email } organisation { id } platformRoles } }`);
     expect(result.errors).toBeUndefined();
-    if (role === 'anonymous') expect(result.data.viewer).toBeNull();
+    if (role === 'anonymous') expect(result.data!.viewer).toBeNull();
     else {
       const persona = demoPersona(personaOf[role as Exclude<Role, 'anonymous'>]);
-      expect(result.data.viewer.person.email).toBe(persona.email);
-      expect(result.data.viewer.organisation.id).toBe(persona.organisationId);
-      expect(result.data.viewer.platformRoles).toEqual(persona.platformRoles);
+      expect(result.data!.viewer.person.email).toBe(persona.email);
+      expect(result.data!.viewer.organisation.id).toBe(persona.organisationId);
+      expect(result.data!.viewer.platformRoles).toEqual(persona.platformRoles);
     }
   });
 });

@@ -2,8 +2,8 @@ import { buildDemoRegistrations, buildDemoEventInnovations, demoSupportRequests,
 import { buildDemoEvents } from '../demo-data/events';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPeople } from '../demo-data/people';
-import { demoPersona } from '../demo-data/personas';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { codesOf as codes, signInAll, type Connection } from './support/graphql-results';
 
 /**
  * Who sees and does what in events, by every path through the gateway: registrations (on the
@@ -12,19 +12,17 @@ import { startTestGraph, type TestGraph } from './support/graph-harness';
  * federation fields, batched: statement counts stay the same as lists grow.
  */
 let graph: TestGraph;
-const tokens: Record<string, string> = {};
-const as = (key: string) => tokens[key];
+let as: (persona: string) => string;
 const personas = ['platform-admin', 'analyst', 'kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor'];
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const key of personas) tokens[key] = `Bearer ${await graph.tokenFor(demoPersona(key).email)}`;
+  as = await signInAll(graph, personas);
 });
 afterAll(async () => {
   await graph?.stop();
 });
 
-const codes = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => (result.errors ?? []).map((e) => e.extensions?.code);
 /** The demo events are seeded relative to the graph's clock, which these tests do not move. */
 const seededAt = () => graph.clock.now();
 const webinar = () => buildDemoEvents(seededAt()).find((e) => e.key === fullWebinarKey)!;
@@ -89,7 +87,7 @@ describe('a person’s registrations leak to no one else', () => {
     const registered = await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { status } }`, { id: event.id }, as('cardiff-buyer'));
     expect(registered.errors).toBeUndefined();
     const query = `query ($id: ID!) { organisation(id: $id) { upcomingEvents(first: 100) { id } } }`;
-    const ids = async (key?: string) => ((await graph.execute(query, { id: demoOrganisation('cardiff').id }, key && as(key))).data?.organisation.upcomingEvents ?? []).map((e: any) => e.id);
+    const ids = async (key?: string) => ((await graph.execute<{ organisation: { upcomingEvents: { id: string }[] } }>(query, { id: demoOrganisation('cardiff').id }, key && as(key))).data?.organisation.upcomingEvents ?? []).map((e) => e.id);
     expect(await ids('cardiff-buyer')).toContain(event.id);
     expect(await ids('analyst')).toContain(event.id);
     expect(await ids('kent-buyer')).not.toContain(event.id);
@@ -104,8 +102,8 @@ describe('a person’s registrations leak to no one else', () => {
     for (const key of [undefined, 'kent-buyer', 'resurface-contributor']) {
       expect((await graph.execute(byId, { id: gwynedd.id }, key && as(key))).data?.supportRequest).toBeNull();
     }
-    const list = await graph.execute(`{ supportRequests { totalCount edges { node { id } } } }`, {}, as('kent-buyer'));
-    expect(list.data?.supportRequests.edges.map((e: any) => e.node.id)).not.toContain(gwynedd.id);
+    const list = await graph.execute<{ supportRequests: Connection<{ id: string }> }>(`{ supportRequests { totalCount edges { node { id } } } }`, {}, as('kent-buyer'));
+    expect(list.data?.supportRequests.edges.map((e) => e.node.id)).not.toContain(gwynedd.id);
     expect((await graph.execute(`{ supportRequests { totalCount } }`)).data?.supportRequests.totalCount).toBe(0);
     const close = await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { status } }`, { id: gwynedd.id }, as('kent-admin'));
     expect(codes(close)).toEqual(['NOT_FOUND']);
@@ -172,30 +170,33 @@ describe('federation fields are batched: statement counts do not grow with the l
 
   it('Person.registrations across organisations’ people', async () => {
     const query = `query ($first: Int!) { organisations(first: $first) { edges { node { people { registrations { status event { title } } } } } } }`;
-    const few = await graph.execute(query, { first: 2 }, as('analyst'));
-    const many = await graph.execute(query, { first: 40 }, as('analyst'));
+    type People = { organisations: Connection<{ people: { registrations: { status: string }[] }[] }> };
+    const few = await graph.execute<People>(query, { first: 2 }, as('analyst'));
+    const many = await graph.execute<People>(query, { first: 40 }, as('analyst'));
     expect(many.errors).toBeUndefined();
-    const registrations = many.data?.organisations.edges.flatMap((e: any) => e.node.people.flatMap((p: any) => p.registrations));
-    expect(registrations.length).toBeGreaterThan(20);
+    const registrations = many.data?.organisations.edges.flatMap((e) => e.node.people.flatMap((p) => p.registrations));
+    expect(registrations?.length).toBeGreaterThan(20);
     expect(many.statements).toBe(few.statements);
   });
 
   it('Organisation.upcomingEvents', async () => {
     const query = `query ($first: Int!) { organisations(first: $first) { edges { node { upcomingEvents(first: 5) { title seatsLeft } } } } }`;
-    const few = await graph.execute(query, { first: 2 }, as('analyst'));
-    const many = await graph.execute(query, { first: 60 }, as('analyst'));
+    type Upcoming = { organisations: Connection<{ upcomingEvents: unknown[] }> };
+    const few = await graph.execute<Upcoming>(query, { first: 2 }, as('analyst'));
+    const many = await graph.execute<Upcoming>(query, { first: 60 }, as('analyst'));
     expect(many.errors).toBeUndefined();
-    expect(many.data?.organisations.edges.filter((e: any) => e.node.upcomingEvents.length > 0).length).toBeGreaterThan(5);
+    expect(many.data?.organisations.edges.filter((e) => e.node.upcomingEvents.length > 0).length).toBeGreaterThan(5);
     expect(many.statements).toBe(few.statements);
   });
 
   it('Innovation.events', async () => {
     expect(buildDemoEventInnovations(buildDemoEvents(seededAt())).length).toBeGreaterThan(0);
     const query = `query ($first: Int!) { innovations(first: $first, filter: { statuses: [APPROVED] }) { edges { node { events { title } } } } }`;
-    const few = await graph.execute(query, { first: 2 }, as('analyst'));
-    const many = await graph.execute(query, { first: 100 }, as('analyst'));
+    type WithEvents = { innovations: Connection<{ events: unknown[] }> };
+    const few = await graph.execute<WithEvents>(query, { first: 2 }, as('analyst'));
+    const many = await graph.execute<WithEvents>(query, { first: 100 }, as('analyst'));
     expect(many.errors).toBeUndefined();
-    expect(many.data?.innovations.edges.some((e: any) => e.node.events.length > 0)).toBe(true);
+    expect(many.data?.innovations.edges.some((e) => e.node.events.length > 0)).toBe(true);
     expect(many.statements).toBe(few.statements);
   });
 
@@ -203,13 +204,14 @@ describe('federation fields are batched: statement counts do not grow with the l
     const query = `query ($first: Int!) { procurementRoutes(first: $first) { edges { node { reference briefings {
       event { title } registeredCount attendedCount attendanceByOrganisationKind { organisationKind registered attended } questions { question } } } } } }`;
     // Routes sort by reference: the first four reach RM6301, the first with briefings.
-    const few = await graph.execute(query, { first: 4 }, as('analyst'));
-    const many = await graph.execute(query, { first: 20 }, as('analyst'));
-    expect(few.data?.procurementRoutes.edges.some((e: any) => e.node.briefings.length > 0)).toBe(true);
+    type Routes = { procurementRoutes: Connection<{ briefings: { questions: unknown[]; attendanceByOrganisationKind: unknown[] }[] }> };
+    const few = await graph.execute<Routes>(query, { first: 4 }, as('analyst'));
+    const many = await graph.execute<Routes>(query, { first: 20 }, as('analyst'));
+    expect(few.data?.procurementRoutes.edges.some((e) => e.node.briefings.length > 0)).toBe(true);
     expect(many.errors).toBeUndefined();
-    const briefings = many.data?.procurementRoutes.edges.flatMap((e: any) => e.node.briefings);
-    expect(briefings.length).toBeGreaterThan(3);
-    expect(briefings.some((b: any) => b.questions.length > 0 && b.attendanceByOrganisationKind.length > 0)).toBe(true);
+    const briefings = many.data?.procurementRoutes.edges.flatMap((e) => e.node.briefings);
+    expect(briefings?.length).toBeGreaterThan(3);
+    expect(briefings?.some((b) => b.questions.length > 0 && b.attendanceByOrganisationKind.length > 0)).toBe(true);
     expect(many.statements).toBe(few.statements);
     expect(graph.lastPlan.sort()).toEqual(['events', 'procurement']);
   });

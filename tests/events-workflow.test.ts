@@ -9,6 +9,7 @@ import { developmentSubgraphSecret } from '../platform/config';
 import { findViewerByPersonId } from '../subgraphs/members/services/identity.service';
 import { startCalendarServers } from './support/calendar-servers';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { codesOf, expectData, signInAll, type Connection, type UntypedData } from './support/graphql-results';
 import { describeOnServer } from './support/test-database';
 
 /**
@@ -21,14 +22,12 @@ const start = '2027-03-20T12:00:00Z';
 
 let graph: TestGraph;
 let calendars: Awaited<ReturnType<typeof startCalendarServers>>;
-const tokens: Record<string, string> = {};
-const as = (key: string) => tokens[key]!;
+const personas = ['platform-admin', 'kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor', 'analyst'] as const;
+let as: (persona: (typeof personas)[number]) => string;
 
 beforeAll(async () => {
   graph = await startTestGraph({ now: start });
-  for (const key of ['platform-admin', 'kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor', 'analyst']) {
-    tokens[key] = `Bearer ${await graph.tokenFor(demoPersona(key).email)}`;
-  }
+  as = await signInAll(graph, personas);
   calendars = await startCalendarServers({
     events: graph.databases.events.dataSource,
     secret: developmentSubgraphSecret,
@@ -41,13 +40,10 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const codes = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.map((e) => e.extensions?.code);
+/** A registration as the list queries select it (`waitingListPosition` only where asked for). */
+type Registration = { status: string; waitingListPosition?: number | null; person: { id: string } };
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, authorization?: string): Promise<T> {
-  const result = await graph.execute(query, variables, authorization);
-  expect(result.errors).toBeUndefined();
-  return result.data as T;
-}
+const ok = async <T = UntypedData>(query: string, variables: Record<string, unknown>, authorization?: string) => expectData(await graph.execute<T>(query, variables, authorization));
 
 const createEvent = `mutation ($input: CreateEventInput!) { createEvent(input: $input) { id status startsAt endsAt startsAtLocal endsAtLocal timeZone } }`;
 const eventState = `query ($id: ID!) { event(id: $id) { status seatsLeft waitingListLength joinUrl
@@ -82,7 +78,7 @@ describe('times are given and shown in UK time, stored as instants, across the c
     expect(before.createEvent).toMatchObject({ status: 'DRAFT', startsAt: '2027-03-26T10:00:00.000Z', startsAtLocal: '2027-03-26T10:00:00+00:00', timeZone: 'Europe/London' });
     expect(after.createEvent).toMatchObject({ startsAt: '2027-03-29T09:00:00.000Z', startsAtLocal: '2027-03-29T10:00:00+01:00', endsAt: '2027-03-29T10:00:00.000Z' });
     const skipped = await graph.execute(createEvent, { input: { ...base, startsAtLocal: '2027-03-28T01:30', endsAtLocal: '2027-03-28T03:00' } }, as('platform-admin'));
-    expect(codes(skipped)).toEqual(['BAD_USER_INPUT']);
+    expect(codesOf(skipped)).toEqual(['BAD_USER_INPUT']);
     expect(skipped.errors?.[0]?.extensions?.argument).toBe('startsAtLocal');
     // The autumn change: 01:30 happens twice; the first (BST) one is meant.
     const repeated = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-10-31T01:30', endsAtLocal: '2027-10-31T03:00' } }, as('platform-admin'));
@@ -133,11 +129,11 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     eventId = created.createEvent.id;
     const early = await graph.execute(register, { id: eventId }, as('kent-buyer'));
     // A DRAFT is invisible to Kent, so it is not found rather than in conflict.
-    expect(codes(early)).toEqual(['NOT_FOUND']);
+    expect(codesOf(early)).toEqual(['NOT_FOUND']);
     const scheduled = await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id: eventId }, as('platform-admin'));
     expect(scheduled.scheduleEvent.status).toBe('SCHEDULED');
     const again = await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id: eventId }, as('platform-admin'));
-    expect(codes(again)).toEqual(['CONFLICT']);
+    expect(codesOf(again)).toEqual(['CONFLICT']);
     expect(again.errors?.[0]?.extensions?.currentStatus).toBe('SCHEDULED');
   });
 
@@ -147,7 +143,7 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     expect((await ok(register, { id: eventId }, as('kent-buyer'))).registerForEvent).toMatchObject({ status: 'WAITING', waitingListPosition: 1 });
     expect((await ok(register, { id: eventId }, as('potholepro-contributor'))).registerForEvent).toMatchObject({ status: 'WAITING', waitingListPosition: 2 });
     const twice = await graph.execute(register, { id: eventId }, as('kent-buyer'));
-    expect(codes(twice)).toEqual(['CONFLICT']);
+    expect(codesOf(twice)).toEqual(['CONFLICT']);
     expect(twice.errors?.[0]?.extensions?.currentStatus).toBe('WAITING');
 
     const kent = await ok(eventState, { id: eventId }, as('kent-buyer'));
@@ -223,29 +219,30 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
       { personId: demoPersona('resurface-contributor').id, attended: false },
     ];
     const tooEarly = await graph.execute(attendance, { id: eventId, attendance: marks }, as('platform-admin'));
-    expect(codes(tooEarly)).toEqual(['CONFLICT']);
+    expect(codesOf(tooEarly)).toEqual(['CONFLICT']);
     graph.clock.set('2027-03-30T09:30:00Z');
-    expect(codes(await graph.execute(attendance, { id: eventId, attendance: marks }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await graph.execute(attendance, { id: eventId, attendance: marks }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
     // Someone on the waiting list has no seat to attend: the whole batch is refused.
     const withWaiting = await graph.execute(attendance, { id: eventId, attendance: [...marks, { personId: demoPersona('potholepro-contributor').id, attended: true }] }, as('platform-admin'));
-    expect(codes(withWaiting)).toEqual(['BAD_USER_INPUT']);
-    expect((await graph.execute(`query ($id: ID!) { event(id: $id) { registrations { attended } } }`, { id: eventId }, as('platform-admin'))).data?.event.registrations.every((r: any) => r.attended === null)).toBe(true);
+    expect(codesOf(withWaiting)).toEqual(['BAD_USER_INPUT']);
+    expect((await graph.execute<{ event: { registrations: { attended: boolean | null }[] } }>(`query ($id: ID!) { event(id: $id) { registrations { attended } } }`, { id: eventId }, as('platform-admin'))).data?.event.registrations.every((r) => r.attended === null)).toBe(true);
 
     const marked = await ok(attendance, { id: eventId, attendance: marks }, as('platform-admin'));
     expect(marked.markAttendance.attendanceRate).toBe(0.5);
     const kent = await graph.execute(`query ($id: ID!) { event(id: $id) { attendanceRate viewerRegistration { attended } } }`, { id: eventId }, as('kent-buyer'));
     expect(kent.data?.event).toEqual({ attendanceRate: null, viewerRegistration: { attended: true } });
-    expect(codes(kent)).toEqual(['FORBIDDEN']);
-    const analyst = await ok(`query ($id: ID!) { event(id: $id) { attendanceRate registrations { status person { id } } } }`, { id: eventId }, as('analyst'));
+    expect(codesOf(kent)).toEqual(['FORBIDDEN']);
+    const analyst = await ok<{ event: { attendanceRate: number | null; registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { attendanceRate registrations { status person { id } } } }`, { id: eventId }, as('analyst'));
     expect(analyst.event.attendanceRate).toBe(0.5);
-    expect(analyst.event.registrations.map((r: any) => r.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'WAITING', 'CANCELLED']);
+    expect(analyst.event.registrations.map((r) => r.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'WAITING', 'CANCELLED']);
     // Registration closed when it started.
-    expect(codes(await graph.execute(cancelRegistration, { id: eventId }, as('kent-buyer')))).toEqual(['CONFLICT']);
+    expect(codesOf(await graph.execute(cancelRegistration, { id: eventId }, as('kent-buyer')))).toEqual(['CONFLICT']);
     graph.clock.set(start);
   });
 });
 
 describe('FAQs: staff write, publish and order them; anyone searches published ones', () => {
+  type FaqSearch = { faqs: Connection<{ id: string; question: string; topic: string; position: number }> };
   const search = `query ($search: String, $topic: FaqTopic) { faqs(first: 50, search: $search, topic: $topic) { totalCount edges { node { id question topic position } } } }`;
 
   it('a draft is invisible until published; search matches word prefixes; order is by topic then position', async () => {
@@ -256,29 +253,35 @@ describe('FAQs: staff write, publish and order them; anyone searches published o
     );
     expect(created.createFaq).toMatchObject({ status: 'DRAFT', position: 5 });
     const id = created.createFaq.id;
-    expect((await ok(search, { search: 'mini tend' })).faqs.edges.map((e: any) => e.node.id)).not.toContain(id);
-    expect(codes(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }, as('kent-admin')))).toEqual(['FORBIDDEN']);
-    expect(codes(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }))).toEqual(['UNAUTHENTICATED']);
+    expect((await ok<FaqSearch>(search, { search: 'mini tend' })).faqs.edges.map((e) => e.node.id)).not.toContain(id);
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }, as('kent-admin')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }))).toEqual(['UNAUTHENTICATED']);
     await ok(`mutation ($id: ID!) { publishFaq(id: $id) { status publishedAt } }`, { id }, as('platform-admin'));
     const again = await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }, as('platform-admin'));
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
 
-    const found = await ok(search, { search: 'mini tend' });
-    expect(found.faqs.edges.map((e: any) => e.node.id)).toEqual([id]);
-    const routes = await ok(search, { topic: 'PROCUREMENT_ROUTES' });
-    expect(routes.faqs.edges.map((e: any) => e.node.position)).toEqual([0, 5, 10]);
-    const all = await ok(search, {});
-    const topics = all.faqs.edges.map((e: any) => e.node.topic);
+    const found = await ok<FaqSearch>(search, { search: 'mini tend' });
+    expect(found.faqs.edges.map((e) => e.node.id)).toEqual([id]);
+    const routes = await ok<FaqSearch>(search, { topic: 'PROCUREMENT_ROUTES' });
+    expect(routes.faqs.edges.map((e) => e.node.position)).toEqual([0, 5, 10]);
+    const all = await ok<FaqSearch>(search, {});
+    const topics = all.faqs.edges.map((e) => e.node.topic);
     expect(topics).toEqual([...topics].sort((a: string, b: string) => ['THE_IPS', 'PROCUREMENT_ROUTES', 'SUPPLIER_ONBOARDING', 'BUYING'].indexOf(a) - ['THE_IPS', 'PROCUREMENT_ROUTES', 'SUPPLIER_ONBOARDING', 'BUYING'].indexOf(b)));
     expect(all.faqs.totalCount).toBe(demoFaqs.filter((f) => f.published).length + 1);
-    expect((await ok(search, { search: 'trial sites' })).faqs.totalCount).toBe(1);
-    expect((await ok(search, { search: `'&|!:*()` })).faqs.totalCount).toBe(all.faqs.totalCount);
-    expect(codes(await graph.execute(`{ faqs(status: DRAFT) { totalCount } }`, {}, as('kent-buyer')))).toEqual(['FORBIDDEN']);
+    expect((await ok<FaqSearch>(search, { search: 'trial sites' })).faqs.totalCount).toBe(1);
+    expect((await ok<FaqSearch>(search, { search: `'&|!:*()` })).faqs.totalCount).toBe(all.faqs.totalCount);
+    expect(codesOf(await graph.execute(`{ faqs(status: DRAFT) { totalCount } }`, {}, as('kent-buyer')))).toEqual(['FORBIDDEN']);
     expect((await ok(`{ faqs(status: DRAFT) { totalCount } }`, {}, as('platform-admin'))).faqs.totalCount).toBe(demoFaqs.filter((f) => !f.published).length);
   });
 });
 
 describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days, append-only history', () => {
+  type SupportRequest = {
+    id: string;
+    status: string;
+    messages: { body: string; fromStaff: boolean; author: { id: string } }[];
+    statusChanges: { from: string | null; to: string; changedBy: { id: string } }[];
+  };
   const fields = `id status messages { body fromStaff author { id } } statusChanges { from to changedBy { id } } viewerCan { answer close reopen }`;
   let id: string;
 
@@ -290,7 +293,7 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
     );
     id = raised.raiseSupportRequest.id;
     expect(raised.raiseSupportRequest).toMatchObject({ status: 'OPEN', viewerCan: { answer: false, close: true, reopen: false } });
-    expect(codes(await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { status } }`, { id }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { status } }`, { id }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
     const answered = await ok(
       `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "It is on the event page and in your calendar feed.") { ${fields} answeredAt } }`,
       { id },
@@ -307,19 +310,19 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
     graph.clock.advance(15 * 24 * 3_600_000);
     const late = await graph.execute(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Again?") { status } }`, { id }, as('kent-buyer'));
     expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
-    const closed = await ok(`mutation ($id: ID!) { closeSupportRequest(id: $id) { ${fields} closedAt } }`, { id }, as('kent-buyer'));
+    const closed = await ok<{ closeSupportRequest: SupportRequest }>(`mutation ($id: ID!) { closeSupportRequest(id: $id) { ${fields} closedAt } }`, { id }, as('kent-buyer'));
     graph.clock.set(start);
     expect(closed.closeSupportRequest.status).toBe('CLOSED');
-    expect(closed.closeSupportRequest.messages.map((m: any) => m.fromStaff)).toEqual([false, true, false, true]);
-    expect(closed.closeSupportRequest.statusChanges.map((c: any) => [c.from, c.to])).toEqual([
+    expect(closed.closeSupportRequest.messages.map((m) => m.fromStaff)).toEqual([false, true, false, true]);
+    expect(closed.closeSupportRequest.statusChanges.map((c) => [c.from, c.to])).toEqual([
       [null, 'OPEN'],
       ['OPEN', 'ANSWERED'],
       ['ANSWERED', 'OPEN'],
       ['OPEN', 'ANSWERED'],
       ['ANSWERED', 'CLOSED'],
     ]);
-    expect(closed.closeSupportRequest.statusChanges[4].changedBy.id).toBe(demoPersona('kent-buyer').id);
-    expect(codes(await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { status } }`, { id }, as('kent-buyer')))).toEqual(['CONFLICT']);
+    expect(closed.closeSupportRequest.statusChanges[4]?.changedBy.id).toBe(demoPersona('kent-buyer').id);
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { status } }`, { id }, as('kent-buyer')))).toEqual(['CONFLICT']);
   });
 
   it('history is append-only in the database itself', async () => {
@@ -328,19 +331,20 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
   });
 
   it('the list is paginated newest first and shows only the caller’s organisation (all for staff)', async () => {
+    type SupportRequestList = { supportRequests: Connection<{ id: string; createdAt: string; organisation: { id: string } }> };
     const list = `query ($after: String) { supportRequests(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id createdAt organisation { id } } } } }`;
-    const kent = await ok(list, {}, as('kent-buyer'));
+    const kent = await ok<SupportRequestList>(list, {}, as('kent-buyer'));
     expect(kent.supportRequests.totalCount).toBe(1);
-    expect(kent.supportRequests.edges[0].node.id).toBe(id);
-    const cardiff = await ok(list, {}, as('cardiff-buyer'));
+    expect(kent.supportRequests.edges[0]?.node.id).toBe(id);
+    const cardiff = await ok<SupportRequestList>(list, {}, as('cardiff-buyer'));
     expect(cardiff.supportRequests.totalCount).toBe(0);
     expect((await ok(`query ($id: ID!) { supportRequest(id: $id) { id } }`, { id }, as('cardiff-buyer'))).supportRequest).toBeNull();
-    const first = await ok(list, {}, as('platform-admin'));
-    const second = await ok(list, { after: first.supportRequests.pageInfo.endCursor }, as('platform-admin'));
+    const first = await ok<SupportRequestList>(list, {}, as('platform-admin'));
+    const second = await ok<SupportRequestList>(list, { after: first.supportRequests.pageInfo.endCursor }, as('platform-admin'));
     expect(first.supportRequests.totalCount).toBe(4);
-    const all = [...first.supportRequests.edges, ...second.supportRequests.edges].map((e: any) => e.node.createdAt);
+    const all = [...first.supportRequests.edges, ...second.supportRequests.edges].map((e) => e.node.createdAt);
     expect(all).toEqual([...all].sort().reverse());
-    expect(new Set([...first.supportRequests.edges, ...second.supportRequests.edges].map((e: any) => e.node.id)).size).toBe(4);
+    expect(new Set([...first.supportRequests.edges, ...second.supportRequests.edges].map((e) => e.node.id)).size).toBe(4);
   });
 });
 
@@ -349,12 +353,13 @@ describe('demo data', () => {
     const webinar = buildDemoEvents(graph.clock.now()).find((e) => e.key === fullWebinarKey)!;
     const state = await ok(`query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength attendanceRate } }`, { id: webinar.id }, as('platform-admin'));
     expect(state.event).toEqual({ seatsLeft: 0, waitingListLength: 3, attendanceRate: null });
-    const route = await ok(
+    type Briefing = { attendedCount: number; attendanceByOrganisationKind: { organisationKind: string }[]; questions: { question: string }[] };
+    const route = await ok<{ procurementRoute: { briefings: Briefing[] } }>(
       `query ($id: ID!) { procurementRoute(id: $id) { reference briefings { event { title } registeredCount attendedCount attendanceByOrganisationKind { organisationKind registered attended } questions { question } } } }`,
       { id: demoId('procurement-route', 'RM6301') },
       as('analyst'),
     );
-    const launch = route.procurementRoute.briefings.find((b: any) => b.questions.length === 3);
+    const launch = route.procurementRoute.briefings.find((b) => b.questions.length === 3)!;
     expect(launch.attendedCount).toBeGreaterThan(0);
     expect(launch.attendanceByOrganisationKind[0]).toMatchObject({ organisationKind: 'SUPPLIER' });
     expect(demoPeople.length).toBeGreaterThan(0);
@@ -380,18 +385,18 @@ describeOnServer('never overbooked: simultaneous sign-ups for the last seats (Po
     const positions = results.filter((r) => r.data?.registerForEvent.status === 'WAITING').map((r) => r.data?.registerForEvent.waitingListPosition);
     expect([...positions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-    const listed = await ok(`query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength registrations { status waitingListPosition person { id } } } }`, { id }, as('platform-admin'));
+    const listed = await ok<{ event: { seatsLeft: number; waitingListLength: number; registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength registrations { status waitingListPosition person { id } } } }`, { id }, as('platform-admin'));
     expect(listed.event.seatsLeft).toBe(0);
     expect(listed.event.waitingListLength).toBe(9);
-    const waiting = listed.event.registrations.filter((r: any) => r.status === 'WAITING');
-    expect(waiting.map((r: any) => r.waitingListPosition)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const waiting = listed.event.registrations.filter((r) => r.status === 'WAITING');
+    expect(waiting.map((r) => r.waitingListPosition)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
     // Two confirmed people cancel at once: the first two in line move up, in order.
     const confirmedIndexes = statuses.map((s, i) => (s === 'CONFIRMED' ? i : -1)).filter((i) => i >= 0);
     await Promise.all(confirmedIndexes.slice(0, 2).map((i) => graph.execute(cancelRegistration, { id }, signIns[i])));
-    const after = await ok(`query ($id: ID!) { event(id: $id) { registrations { status person { id } } } }`, { id }, as('platform-admin'));
-    const confirmedNow = after.event.registrations.filter((r: any) => r.status === 'CONFIRMED').map((r: any) => r.person.id);
+    const after = await ok<{ event: { registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { registrations { status person { id } } } }`, { id }, as('platform-admin'));
+    const confirmedNow = after.event.registrations.filter((r) => r.status === 'CONFIRMED').map((r) => r.person.id);
     expect(confirmedNow).toHaveLength(3);
-    expect(confirmedNow).toEqual(expect.arrayContaining(waiting.slice(0, 2).map((r: any) => r.person.id)));
+    expect(confirmedNow).toEqual(expect.arrayContaining(waiting.slice(0, 2).map((r) => r.person.id)));
   });
 });

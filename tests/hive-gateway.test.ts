@@ -29,8 +29,12 @@ let hiveUrl: string;
 let tokenFor: (email: string) => Promise<string>;
 
 beforeAll(async () => {
-  graph = await startHttpGraph({ nodeEnv: 'test', gateway: true });
-  const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development' };
+  // Both gateways, Hive's planner and the four subgraphs share this one process, so on a busy
+  // machine a heavy insight can outlast the 2 s production budget on either side; the comparisons
+  // are about answers, not time budgets, so both gateways wait as long.
+  const subgraphBudget = { SUBGRAPH_TIMEOUT_MS: '15000' };
+  graph = await startHttpGraph({ nodeEnv: 'test', gateway: true, gatewayEnv: subgraphBudget });
+  const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development', ...subgraphBudget };
   for (const name of subgraphNames) env[gatewayVariableNames().subgraphUrl(name)] = graph.subgraphUrls[name];
   const config = loadGatewayConfig(env, subgraphNames);
   tokenFor = (email) => mintDevelopmentToken(config.authentication, email);

@@ -3,7 +3,8 @@ import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { loadTestDatabaseUrl } from '../platform/config';
 import { Innovation } from '../subgraphs/innovations/entities';
-import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { asPersona, expectData as ok, refusalOf, type Connection, type UntypedData } from './support/graphql-results';
 
 /**
  * The issue's "done when", end to end through the gateway: a supplier takes an innovation from
@@ -27,25 +28,21 @@ const personas = {
 type Who = keyof typeof personas | 'anonymous';
 const tokens = {} as Record<Who, string | undefined>;
 
+/** A facet value and how many matches have it. */
+type Facet = { value: string; count: number };
+
 const kent = demoOrganisation('kent');
 const resurface = demoOrganisation('resurface-tech');
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const [who, key] of Object.entries(personas)) tokens[who as Who] = `Bearer ${await graph.tokenFor(demoPersona(key).email)}`;
+  for (const [who, key] of Object.entries(personas)) tokens[who as Who] = await asPersona(graph, key);
 });
 afterAll(async () => {
   await graph?.stop();
 });
 
-function as(who: Who, query: string, variables?: Record<string, unknown>): Promise<GraphResult<any>> {
-  return graph.execute(query, variables, tokens[who]);
-}
-const errorOf = (result: GraphResult<unknown>) => result.errors?.[0]?.extensions ?? {};
-const ok = (result: GraphResult<any>) => {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-};
+const as = <TData = UntypedData>(who: Who, query: string, variables?: Record<string, unknown>) => graph.execute<NoInfer<TData>>(query, variables, tokens[who]);
 
 const content = (overrides: Record<string, unknown> = {}) => ({
   title: 'Graphene-reinforced pothole sealant',
@@ -82,7 +79,7 @@ describe('authoring', () => {
   ])('refuses bad input with BAD_USER_INPUT naming %s, and creates nothing', async (argument, overrides) => {
     const before = await countInnovations();
     const result = await as('supplier', create, { input: content(overrides) });
-    expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+    expect(refusalOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', argument });
     expect(await countInnovations()).toBe(before);
   });
 
@@ -91,7 +88,7 @@ describe('authoring', () => {
     ['kentBuyer', 'FORBIDDEN'],
     ['assessor', 'FORBIDDEN'],
   ] as const)('refuses createInnovation to %s (%s)', async (who, code) => {
-    expect(errorOf(await as(who, create, { input: content() }))).toMatchObject({ code });
+    expect(refusalOf(await as(who, create, { input: content() }))).toMatchObject({ code });
   });
 
   it('lets a supplier contributor create a draft for their own organisation', async () => {
@@ -111,7 +108,7 @@ describe('authoring', () => {
 
   it('lets only the supplier edit it; another supplier gets NOT_FOUND and nothing changes', async () => {
     const update = `mutation ($id: ID!, $input: InnovationInput!) { updateInnovation(id: $id, input: $input) { title trl } }`;
-    expect(errorOf(await as('otherSupplier', update, { id, input: content({ title: 'Hijacked' }) }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refusalOf(await as('otherSupplier', update, { id, input: content({ title: 'Hijacked' }) }))).toMatchObject({ code: 'NOT_FOUND' });
     const data = ok(await as('supplier', update, { id, input: content({ trl: 7 }) }));
     expect(data.updateInnovation.trl).toBe(7);
   });
@@ -154,11 +151,11 @@ describe('evidence', () => {
     const backwards = await as('supplier', addEvidence, {
       input: { innovationId: id, kind: 'TRIAL', title: 'Trial', authorityId: kent.id, startedOn: '2025-03-01', endedOn: '2025-01-01' },
     });
-    expect(errorOf(backwards)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.endedOn' });
+    expect(refusalOf(backwards)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.endedOn' });
     const mixed = await as('supplier', addEvidence, {
       input: { innovationId: id, authorityId: kent.id, certification: { scheme: 'UKCA', issuer: 'BSI', reference: 'x' } },
     });
-    expect(errorOf(mixed)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.authorityId' });
+    expect(refusalOf(mixed)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.authorityId' });
   });
 });
 
@@ -187,7 +184,7 @@ async function review(assessors: ('assessor' | 'secondAssessor' | 'thirdAssessor
   for (const who of assessors) {
     const declared = await as(who, declare, { input: { innovationId: id, conflicted: false, statement: 'No interest in the supplier.' } });
     // Declarations are per innovation and last across rounds.
-    if (declared.errors) expect(errorOf(declared)).toMatchObject({ code: 'CONFLICT' });
+    if (declared.errors) expect(refusalOf(declared)).toMatchObject({ code: 'CONFLICT' });
     ok(await as(who, assess, { input: scores(id) }));
   }
 }
@@ -195,37 +192,37 @@ async function review(assessors: ('assessor' | 'secondAssessor' | 'thirdAssessor
 describe('vetting', () => {
   it('submits the draft once: a second submission is a CONFLICT naming the current status', async () => {
     expect(ok(await as('supplier', submit, { id })).submitInnovation.status).toBe('SUBMITTED');
-    expect(errorOf(await as('supplier', submit, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'SUBMITTED' });
+    expect(refusalOf(await as('supplier', submit, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'SUBMITTED' });
   });
 
   it('lets only platform admins assign assessors, which puts the innovation UNDER_REVIEW', async () => {
     const assessorId = demoPersona('assessor').id;
-    expect(errorOf(await as('assessor', assign, { id, assessor: assessorId }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('assessor', assign, { id, assessor: assessorId }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(ok(await as('admin', assign, { id, assessor: assessorId })).assignAssessor.status).toBe('UNDER_REVIEW');
   });
 
   it('refuses scoring before a declaration, and by an assessor who declared a conflict', async () => {
-    expect(errorOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
     ok(await as('admin', assign, { id, assessor: demoPersona('second-assessor').id }));
     ok(await as('secondAssessor', declare, { input: { innovationId: id, conflicted: true, statement: 'My brother works for ReSurface.' } }));
-    expect(errorOf(await as('secondAssessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('secondAssessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
     // An unassigned assessor may not declare or score at all.
-    expect(errorOf(await as('thirdAssessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('thirdAssessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('refuses out-of-range scores with BAD_USER_INPUT naming the criterion', async () => {
     const result = await as('assessor', assess, { input: { ...scores(id), carbon: 6 } });
-    expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.carbon' });
+    expect(refusalOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.carbon' });
   });
 
   it('needs the configured number of assessments (2) before a decision', async () => {
     ok(await as('assessor', declare, { input: { innovationId: id, conflicted: false, statement: 'None.' } }));
     expect(ok(await as('assessor', assess, { input: scores(id) })).submitAssessment).toEqual({ round: 1, scores: { carbon: 3 } });
-    expect(errorOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'CONFLICT' });
+    expect(refusalOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'CONFLICT' });
     const early = await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Looks good.' } });
-    expect(errorOf(early)).toMatchObject({ code: 'CONFLICT', currentStatus: 'UNDER_REVIEW', assessmentsCompleted: 1, assessmentsRequired: 2 });
+    expect(refusalOf(early)).toMatchObject({ code: 'CONFLICT', currentStatus: 'UNDER_REVIEW', assessmentsCompleted: 1, assessmentsRequired: 2 });
     // A conflicted assessor may not decide either.
-    expect(errorOf(await as('secondAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'No.' } }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('secondAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'No.' } }))).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('approves after a second assessment; the supplier sees the decision and its reasons, not another supplier', async () => {
@@ -234,16 +231,16 @@ describe('vetting', () => {
     expect(viewerCan).toMatchObject({ assess: false, decide: true, edit: false });
     const data = ok(await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Strong, confirmed deployments.' } }));
     expect(data.decideInnovation).toMatchObject({ status: 'APPROVED', revisions: [{ number: 1, title: 'Graphene-reinforced pothole sealant', supersededAt: null }] });
-    expect(errorOf(await as('thirdAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'Late.' } }))).toMatchObject({
+    expect(refusalOf(await as('thirdAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'Late.' } }))).toMatchObject({
       code: 'CONFLICT',
       currentStatus: 'APPROVED',
     });
 
     const record = `query ($id: ID!) { innovation(id: $id) { assessments { round assessor { id } } auditTrail { action fromStatus toStatus reason } } }`;
-    const own = ok(await as('supplier', record, { id })).innovation;
+    const own = ok(await as<{ innovation: { assessments: unknown[]; auditTrail: { action: string }[] } }>('supplier', record, { id })).innovation;
     expect(own.assessments).toHaveLength(2);
-    expect(own.auditTrail.find((e: any) => e.action === 'DECIDED')).toMatchObject({ fromStatus: 'UNDER_REVIEW', toStatus: 'APPROVED', reason: 'Strong, confirmed deployments.' });
-    expect(own.auditTrail.map((e: any) => e.action)).toEqual(expect.arrayContaining(['CREATED', 'STATUS_CHANGED', 'ASSESSOR_ASSIGNED', 'CONFLICT_DECLARED', 'ASSESSED', 'DECIDED']));
+    expect(own.auditTrail.find((e) => e.action === 'DECIDED')).toMatchObject({ fromStatus: 'UNDER_REVIEW', toStatus: 'APPROVED', reason: 'Strong, confirmed deployments.' });
+    expect(own.auditTrail.map((e) => e.action)).toEqual(expect.arrayContaining(['CREATED', 'STATUS_CHANGED', 'ASSESSOR_ASSIGNED', 'CONFLICT_DECLARED', 'ASSESSED', 'DECIDED']));
     for (const who of ['otherSupplier', 'kentBuyer', 'anonymous'] as const) {
       const other = await as(who, record, { id });
       expect(other.data?.innovation).toEqual({ assessments: null, auditTrail: null });
@@ -307,16 +304,17 @@ describe('a council finds, confirms and endorses it', () => {
     innovations(search: $search, filter: $filter, first: 5) {
       totalCount edges { node { id title } }
       facets { categories { value count } trls { value count } nations { value count } certifications { value count } } } }`;
+  type Search = { innovations: Connection<{ id: string; title: string }> & { facets: Record<'categories' | 'trls' | 'nations' | 'certifications', Facet[]> } };
 
   it('finds it by a word prefix ("graph" → graphene), with facets for the same search', async () => {
-    const data = ok(await as('kentBuyer', search, { search: 'graph seal' }));
-    expect(data.innovations.edges[0].node).toEqual({ id, title: 'Graphene pothole sealant Mk II' });
+    const data = ok(await as<Search>('kentBuyer', search, { search: 'graph seal' }));
+    expect(data.innovations.edges[0]?.node).toEqual({ id, title: 'Graphene pothole sealant Mk II' });
     expect(data.innovations.facets.categories).toContainEqual({ value: 'POTHOLE_REPAIR', count: expect.any(Number) });
-    const categoryTotal = data.innovations.facets.categories.reduce((sum: number, f: any) => sum + f.count, 0);
+    const categoryTotal = data.innovations.facets.categories.reduce((sum, f) => sum + f.count, 0);
     expect(categoryTotal).toBe(data.innovations.totalCount);
     expect(data.innovations.facets.certifications).toContainEqual({ value: 'HAPAS', count: 1 });
     // The expired UKCA certificate is not current, so it is no facet value and does not satisfy the filter alone.
-    expect(data.innovations.facets.certifications.find((f: any) => f.value === 'UKCA')).toBeUndefined();
+    expect(data.innovations.facets.certifications.find((f) => f.value === 'UKCA')).toBeUndefined();
   });
 
   it('lets only the named authority confirm evidence; its nation then counts in the nation facet and filter', async () => {
@@ -326,10 +324,10 @@ describe('a council finds, confirms and endorses it', () => {
     expect(ok(await as('kentBuyer', byId, { id })).innovation.viewerCan).toMatchObject({ confirmEvidence: true, endorse: true });
     expect(ok(await as('cardiffBuyer', byId, { id })).innovation.viewerCan).toMatchObject({ confirmEvidence: false, endorse: true });
 
-    expect(errorOf(await as('cardiffBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(errorOf(await as('supplier', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('cardiffBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('supplier', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence).toMatchObject({ confirmation: 'CONFIRMED', authority: { name: kent.name } });
-    expect(errorOf(await as('kentBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'CONFIRMED' });
+    expect(refusalOf(await as('kentBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'CONFIRMED' });
 
     const found = ok(await as('kentBuyer', search, england)).innovations;
     expect(found.edges).toEqual([{ node: { id, title: 'Graphene pothole sealant Mk II' } }]);
@@ -341,14 +339,14 @@ describe('a council finds, confirms and endorses it', () => {
   it('lets a council endorse it once; the endorsement shows the council and its nation, both ways', async () => {
     const endorse = `mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Fewer returns to the same pothole.") {
       statement organisation { name nation } innovation { id } } }`;
-    expect(errorOf(await as('supplier', endorse, { id }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(errorOf(await as('anonymous', endorse, { id }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(refusalOf(await as('supplier', endorse, { id }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('anonymous', endorse, { id }))).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(ok(await as('kentBuyer', endorse, { id })).endorseInnovation).toEqual({
       statement: 'Fewer returns to the same pothole.',
       organisation: { name: kent.name, nation: 'ENGLAND' },
       innovation: { id },
     });
-    expect(errorOf(await as('kentBuyer', endorse, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'APPROVED' });
+    expect(refusalOf(await as('kentBuyer', endorse, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'APPROVED' });
     const both = ok(
       await as(
         'anonymous',
@@ -366,9 +364,9 @@ describe('a council finds, confirms and endorses it', () => {
     const before = graph.clock.now().toISOString();
     graph.clock.advance(3_600_000); // withdrawn an hour later: the clock says when it left the catalogue
     const withdraw = `mutation ($id: ID!) { withdrawInnovation(id: $id, reason: "Replaced by a new product.") { status } }`;
-    expect(errorOf(await as('otherSupplier', withdraw, { id }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusalOf(await as('otherSupplier', withdraw, { id }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(ok(await as('supplier', withdraw, { id })).withdrawInnovation.status).toBe('WITHDRAWN');
-    expect(errorOf(await as('supplier', withdraw, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
+    expect(refusalOf(await as('supplier', withdraw, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
     expect(ok(await as('anonymous', byId, { id })).innovation).toBeNull();
     const asOf = `query ($id: ID!, $asOf: DateTime) { innovation(id: $id, asOf: $asOf) { title } }`;
     expect(ok(await as('anonymous', asOf, { id, asOf: before })).innovation).toEqual({ title: 'Graphene pothole sealant Mk II' });
@@ -382,26 +380,28 @@ describe('search pagination and cost', () => {
       totalCount pageInfo { hasNextPage endCursor } edges { node { id } }
       facets { categories { value count } trls { value count } nations { value count } certifications { value count } } } }`;
 
+  type Page = { innovations: Connection<{ id: string }> };
+
   it.each(['RELEVANCE', 'TITLE', 'NEWEST'])('pages by %s with stable cursors: every match exactly once', async (orderBy) => {
-    const all = ok(await as('anonymous', page, { search: 'road', orderBy, first: 100 })).innovations;
+    const all = ok(await as<Page>('anonymous', page, { search: 'road', orderBy, first: 100 })).innovations;
     expect(all.totalCount).toBeGreaterThan(6);
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const next: any = ok(await as('anonymous', page, { search: 'road', orderBy, first: 3, after })).innovations;
-      seen.push(...next.edges.map((e: any) => e.node.id));
+      const next: Page['innovations'] = ok(await as<Page>('anonymous', page, { search: 'road', orderBy, first: 3, after })).innovations;
+      seen.push(...next.edges.map((e) => e.node.id));
       after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
     } while (after);
-    expect(seen).toEqual(all.edges.map((e: any) => e.node.id));
+    expect(seen).toEqual(all.edges.map((e) => e.node.id));
   });
 
   it('refuses a cursor from another order, and RELEVANCE without a search', async () => {
     const titlePage = ok(await as('anonymous', page, { orderBy: 'TITLE', first: 1 })).innovations;
-    expect(errorOf(await as('anonymous', page, { search: 'road', orderBy: 'RELEVANCE', after: titlePage.pageInfo.endCursor }))).toMatchObject({
+    expect(refusalOf(await as('anonymous', page, { search: 'road', orderBy: 'RELEVANCE', after: titlePage.pageInfo.endCursor }))).toMatchObject({
       code: 'BAD_USER_INPUT',
       argument: 'after',
     });
-    expect(errorOf(await as('anonymous', page, { orderBy: 'RELEVANCE' }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'orderBy' });
+    expect(refusalOf(await as('anonymous', page, { orderBy: 'RELEVANCE' }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'orderBy' });
   });
 
   it('runs the same number of SQL statements for a page of 5 as for a page of 100, with facets and counts', async () => {
@@ -456,7 +456,7 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
     const succeeded = results.filter((r) => !r.errors);
     const refused = results.filter((r) => r.errors);
     expect(succeeded).toHaveLength(1);
-    expect(refused.map(errorOf)).toEqual([expect.objectContaining({ code: 'CONFLICT' })]);
+    expect(refused.map((r) => refusalOf(r))).toEqual([expect.objectContaining({ code: 'CONFLICT' })]);
     const [{ count }] = await graph.databases.innovations.dataSource.query(
       `SELECT count(*)::int AS count FROM innovations.audit_event WHERE innovation_id = $1 AND action = 'DECIDED'`,
       [id],

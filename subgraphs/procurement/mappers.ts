@@ -20,6 +20,18 @@ export type ClarificationQuestionModel = ClarificationQuestion;
 export type ProcurementResponseModel = ProcurementResponse;
 /** The award is part of its project. */
 export type AwardModel = ProcurementProject;
+/** A tender's assessment summary as issued at the award (the stored snapshot); members resolves the supplier. */
+export type AssessmentSummaryModel = {
+  supplierId: string;
+  won: boolean;
+  totalScore: number;
+  winningTotalScore: number;
+  criteria: { criterion: string; weight: number; score: number; reason: string | null; winningScore: number }[];
+  tieBreak: 'LOWEST_PRICE' | 'HIGHEST_SCORE_ON_FIRST_CRITERION';
+  decidedByTieBreak: boolean;
+  reason: string;
+  issuedAt: Date;
+};
 export type ContractModel = Contract;
 export type AdmissionModel = Admission;
 export type AdmissionConnectionModel = Connection<Admission>;

@@ -206,6 +206,14 @@ export function canSeeWinningScore(viewer: Identity, project: ProjectRow, respon
 }
 
 /**
+ * A tender's assessment summary (issued at the award): its supplier's people, the buyer's team and
+ * PLATFORM_ADMIN. No other bidder reads it, nor the public.
+ */
+export function canReadAssessmentSummary(viewer: Identity, project: ProjectRow, supplierId: string): boolean {
+  return belongsTo(viewer, supplierId) || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+/**
  * A project's audit trail (`ProcurementProject.auditTrail`) is the buyer's team's and platform
  * staff's record; everyone else reads none of it, as with responses.
  */

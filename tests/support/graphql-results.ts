@@ -14,6 +14,12 @@ export interface GraphQLAnswer<TData = unknown> {
   errors?: readonly GraphQLFormattedError[];
 }
 
+/**
+ * The data of an operation whose shape a test does not name (it reads a field or two). Name the shape
+ * (`expectData<MyQuery>`) when a test reads lists or many fields, so a typo fails the type check.
+ */
+export type UntypedData = Record<string, any>;
+
 /** A page of a Relay-style connection, for typing the data tests read. */
 export interface Connection<TNode> {
   totalCount: number;

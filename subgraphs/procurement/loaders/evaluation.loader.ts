@@ -40,3 +40,42 @@ export const createModeratedScoresByResponseLoader = (dataSource: DataSource) =>
     );
     return groupByKeys(responseIds, rows, (row) => row.response_id);
   });
+
+/** An assessment summary as issued at the award (the stored snapshot; never recomputed). */
+export interface AssessmentSummaryRow {
+  response_id: string;
+  project_id: string;
+  supplier_id: string;
+  won: boolean;
+  total_hundredths: number;
+  winning_total_hundredths: number;
+  tie_break: 'LOWEST_PRICE' | 'HIGHEST_SCORE_ON_FIRST_CRITERION';
+  decided_by_tie_break: boolean;
+  criteria: { criterion: string; weight: number; score: number; reason: string | null; winningScore: number }[];
+  reason: string;
+  issued_at: Date;
+}
+
+const summaryColumns = `s.response_id, s.project_id, s.supplier_id, s.won, s.total_hundredths, s.winning_total_hundredths, s.tie_break,
+  s.decided_by_tie_break, s.criteria, s.reason, s.issued_at`;
+
+/** The assessment summary of many responses (null before the award, or for a response that got none). */
+export const createAssessmentSummaryByResponseLoader = (dataSource: DataSource) =>
+  new DataLoader<string, AssessmentSummaryRow | null>(async (responseIds) => {
+    const rows: AssessmentSummaryRow[] = await dataSource.query(
+      `SELECT ${summaryColumns} FROM procurement.assessment_summary s WHERE s.response_id = ANY($1::uuid[])`,
+      [[...responseIds]],
+    );
+    return responseIds.map((id) => rows.find((row) => row.response_id === id) ?? null);
+  });
+
+/** Every assessment summary of many projects, in the order their tenders were submitted. */
+export const createAssessmentSummariesByProjectLoader = (dataSource: DataSource) =>
+  new DataLoader<string, AssessmentSummaryRow[]>(async (projectIds) => {
+    const rows: AssessmentSummaryRow[] = await dataSource.query(
+      `SELECT ${summaryColumns} FROM procurement.assessment_summary s JOIN procurement.response r ON r.id = s.response_id
+        WHERE s.project_id = ANY($1::uuid[]) ORDER BY r.submitted_at, r.id`,
+      [[...projectIds]],
+    );
+    return groupByKeys(projectIds, rows, (row) => row.project_id);
+  });

@@ -25,7 +25,12 @@ import {
   createWinningResponseLoader,
 } from './project.loader';
 import { createAuditTrailByProjectLoaders } from './audit-trail.loader';
-import { createCountedScoresByResponseLoader, createModeratedScoresByResponseLoader } from './evaluation.loader';
+import {
+  createAssessmentSummariesByProjectLoader,
+  createAssessmentSummaryByResponseLoader,
+  createCountedScoresByResponseLoader,
+  createModeratedScoresByResponseLoader,
+} from './evaluation.loader';
 import { createLiveRoutesBySupplierCategoryLoader, createRouteByIdLoader } from './procurement-route.loader';
 
 /** The loaders of one request. Made fresh per request so no cached row outlives it. */
@@ -50,6 +55,8 @@ export function createProcurementLoaders(dataSource: DataSource, viewer: Identit
     scoresByResponse: createScoresByResponseLoader(dataSource),
     countedScoresByResponse: createCountedScoresByResponseLoader(dataSource),
     moderatedScoresByResponse: createModeratedScoresByResponseLoader(dataSource),
+    assessmentSummaryByResponse: createAssessmentSummaryByResponseLoader(dataSource),
+    assessmentSummariesByProject: createAssessmentSummariesByProjectLoader(dataSource),
     winningResponse: createWinningResponseLoader(dataSource),
     declaration: createDeclarationLoader(dataSource, viewer?.personId ?? null),
     contractByProject: createContractByProjectLoader(dataSource),

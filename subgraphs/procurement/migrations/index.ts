@@ -10,6 +10,7 @@ import { RecordProjectRegime1764892800000 } from './1764892800000-record-project
 import { SearchProjectsAndIndexAuditTrail1764986400000 } from './1764986400000-search-projects-and-index-audit-trail';
 import { RecordContractSigningDay1764988200000 } from './1764988200000-record-contract-signing-day';
 import { ModerateScoresAndPublishTieBreak1765000000000 } from './1765000000000-moderate-scores-and-publish-tie-break';
+import { IssueAssessmentSummaries1765100000000 } from './1765100000000-issue-assessment-summaries';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   SearchProjectsAndIndexAuditTrail1764986400000,
   RecordContractSigningDay1764988200000,
   ModerateScoresAndPublishTieBreak1765000000000,
+  IssueAssessmentSummaries1765100000000,
 ];

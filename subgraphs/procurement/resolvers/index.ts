@@ -7,7 +7,7 @@ import { Lot } from './lot.resolver';
 import { Mutation } from './mutation.resolver';
 import { Admission, Organisation } from './organisation.resolver';
 import { ProcurementRoute } from './procurement-route.resolver';
-import { Award, ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ShortlistedInnovation } from './project.resolver';
+import { AssessmentSummary, Award, ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ShortlistedInnovation } from './project.resolver';
 import { Query } from './query.resolver';
 import { AdmissionInsight, InsightsQuery, ProcurementAwardInsight, ProcurementInsights, ProcurementPipelineInsight } from './insights.resolver';
 
@@ -27,6 +27,7 @@ export const resolvers: Resolvers = {
   ClarificationQuestion,
   ProcurementResponse,
   Award,
+  AssessmentSummary,
   Contract,
   ProcurementInsights,
   ProcurementPipelineInsight,

@@ -2,6 +2,7 @@ import { dayOf } from '../../../platform/clock';
 import { notFound } from '../../../platform/errors';
 import { LONG_LIST_BOUND, readListSize } from '../../../platform/pagination';
 import type {
+  AssessmentSummaryResolvers,
   AwardResolvers,
   ClarificationQuestionResolvers,
   ContractResolvers,
@@ -41,6 +42,7 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   ocdsReleases: (project, _args, { loaders, clock }) => releasesOf(project, loaders, clock.now()),
   viewerCan: (project, _args, { projects }) => projects.viewerCan(project),
   tieBreak: (project) => (project.procedure === 'FURTHER_COMPETITION' ? project.tieBreak : null),
+  assessmentSummaries: async (project, { first }, { projects }) => (await projects.assessmentSummaries(project)).slice(0, readListSize(first)),
   auditTrail: (project, { first }, { projects }) => projects.auditTrail(project, readListSize(first, LONG_LIST_BOUND)),
   standstillRequired: async (project, _args, { routes }) => {
     const route = await routes.findById(project.routeId);
@@ -69,6 +71,7 @@ export const ProcurementResponse: ProcurementResponseResolvers = {
   totalScore: (response, _args, { projects }) => projects.totalScore(response),
   moderatedAt: (response, _args, { projects }) => projects.moderatedAt(response),
   moderatedScores: (response, _args, { projects }) => projects.moderatedScores(response),
+  assessmentSummary: (response, _args, { projects }) => projects.assessmentSummary(response),
   viewerCan: (response, _args, { projects }) => projects.responseViewerCan(response),
 };
 
@@ -86,4 +89,8 @@ export const Contract: ContractResolvers = {
   detailsPublicationDeadline: (contract, _args, { projects }) => projects.contractDetailsDeadline(contract),
   detailsPublishedAt: (contract) => contract.recordedAt,
   detailsPublishedLate: async (contract, _args, { projects }) => dayOf(contract.recordedAt) > (await projects.contractDetailsDeadline(contract)),
+};
+
+export const AssessmentSummary: AssessmentSummaryResolvers = {
+  supplier: (summary) => ({ id: summary.supplierId }),
 };

@@ -38,6 +38,7 @@ import type { InnovationDirectory } from './innovation-directory';
 import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
 import { addWorkingDays } from './working-days';
 import { missingEvaluations, moderationReasonRequired, mostAdvantageous, type CountedScore, type MissingEvaluation } from './evaluation';
+import { assessmentSummaries, type SummarisedTender } from './assessment-summary';
 import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd } from './regime';
 import {
   audit,
@@ -637,7 +638,7 @@ export class ProjectWorkflowService {
    * tender is short of evaluators (EVALUATION_INCOMPLETE), unmoderated (NOT_MODERATED), or when the
    * chosen response is not the most advantageous tender (NOT_MOST_ADVANTAGEOUS, naming the expected).
    */
-  private async requireMostAdvantageous(manager: EntityManager, project: ProcurementProject, responseId: string): Promise<void> {
+  private async requireMostAdvantageous(manager: EntityManager, project: ProcurementProject, responseId: string): Promise<SummarisedTender[]> {
     const tenders = await manager.find(ProcurementResponse, { where: { projectId: project.id, withdrawnAt: IsNull() }, order: { submittedAt: 'ASC' } });
     const ids = tenders.map((t) => t.id);
     const missing = missingEvaluations(project.criteria, ids, await this.countedScores(manager, project), this.evaluatorsRequired);
@@ -649,19 +650,21 @@ export class ProjectWorkflowService {
         unmoderatedResponseIds: unmoderated,
       });
     }
-    const rows: { response_id: string; criterion: string; score: number }[] = await manager.query(
-      `SELECT response_id, criterion, score FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[])`,
+    const rows: { response_id: string; criterion: string; score: number; reason: string | null }[] = await manager.query(
+      `SELECT response_id, criterion, score, reason FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[])`,
       [ids],
     );
-    const expected = mostAdvantageous(
-      project.criteria,
-      project.tieBreak,
-      tenders.map((t) => ({
+    const moderated: SummarisedTender[] = tenders.map((t) => {
+      const own = rows.filter((row) => row.response_id === t.id);
+      return {
         responseId: t.id,
+        supplierId: t.supplierId,
         price: t.price,
-        agreed: new Map(rows.filter((row) => row.response_id === t.id).map((row) => [row.criterion, row.score])),
-      })),
-    );
+        agreed: new Map(own.map((row) => [row.criterion, row.score])),
+        reasons: new Map(own.map((row) => [row.criterion, row.reason])),
+      };
+    });
+    const expected = mostAdvantageous(project.criteria, project.tieBreak, moderated);
     if (!expected.includes(responseId)) {
       illegalState('That response is not the most advantageous tender under the published weights and tie-break.', this.status(project), {
         reason: 'NOT_MOST_ADVANTAGEOUS',
@@ -669,6 +672,7 @@ export class ProjectWorkflowService {
         expectedResponseIds: expected,
       });
     }
+    return moderated;
   }
 
   async award(input: AwardProcurementProjectInput): Promise<ProcurementProject> {
@@ -700,7 +704,7 @@ export class ProjectWorkflowService {
       const response = await manager.findOne(ProcurementResponse, { where: { id: responseId, projectId: project.id } });
       if (!response) throw notFound('ProcurementResponse', responseId);
       if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it cannot be awarded.', 'WITHDRAWN');
-      await this.requireMostAdvantageous(manager, project, responseId);
+      const tenders = await this.requireMostAdvantageous(manager, project, responseId);
       await this.requireAdmitted(manager, project, response.supplierId);
       const awarded = await this.changeStatus(
         manager, project, input.version, 'AWARDED',
@@ -716,8 +720,35 @@ export class ProjectWorkflowService {
       }
       await manager.query(`UPDATE procurement.response SET outcome = 'UNSUCCESSFUL' WHERE project_id = $1 AND id <> $2 AND withdrawn_at IS NULL`, [project.id, responseId]);
       await audit(manager, { subjectType: 'RESPONSE', subjectId: responseId, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'AWARD', fromStatus: 'PENDING', toStatus: 'AWARDED' });
+      await this.issueAssessmentSummaries(manager, project, tenders, responseId, now);
       return awarded;
     });
+  }
+
+  /**
+   * Each tender of a further competition gets its assessment summary at the award, in the award's
+   * transaction (so there is no award without them, nor summaries of an award rolled back): a
+   * snapshot of the figures that decided it, never recomputed, and an audit entry per summary.
+   * A direct award issues none: there was no competition, no tender and no assessment to summarise;
+   * its justification is what the award publishes.
+   */
+  private async issueAssessmentSummaries(manager: EntityManager, project: ProcurementProject, tenders: readonly SummarisedTender[], winnerId: string, now: Date): Promise<void> {
+    const supplierOf = new Map(tenders.map((tender) => [tender.responseId, tender.supplierId]));
+    for (const summary of assessmentSummaries(project.criteria, project.tieBreak, tenders, winnerId)) {
+      await manager.query(
+        `INSERT INTO procurement.assessment_summary
+           (response_id, project_id, supplier_id, winning_response_id, won, total_hundredths, winning_total_hundredths, tie_break, decided_by_tie_break, criteria, reason, issued_at, issued_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          summary.responseId, project.id, supplierOf.get(summary.responseId), winnerId, summary.won, summary.totalHundredths, summary.winningTotalHundredths,
+          project.tieBreak, summary.decidedByTieBreak, JSON.stringify(summary.criteria), summary.reason, now, this.viewer!.personId,
+        ],
+      );
+      await audit(manager, {
+        subjectType: 'RESPONSE', subjectId: summary.responseId, projectId: project.id, actorId: this.viewer!.personId, at: now,
+        action: 'ISSUE_ASSESSMENT_SUMMARY', toStatus: summary.won ? 'AWARDED' : 'UNSUCCESSFUL', reason: summary.reason,
+      });
+    }
   }
 
   /** Only suppliers still admitted to the lot may be awarded (a suspension since publication counts). */

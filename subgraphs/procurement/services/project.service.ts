@@ -7,10 +7,12 @@ import { ClarificationQuestion, Contract, ProcurementProject, ProcurementRespons
 import type { ProcurementProjectFilter } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import type { AuditTrailRow } from '../loaders/audit-trail.loader';
+import type { AssessmentSummaryRow } from '../loaders/evaluation.loader';
 import { applyProjectSearch, rankedProjectPage, readProjectSearch } from './project-search';
 import { contractDetailsDeadline } from './regime';
 import {
   applyProjectVisibility,
+  canReadAssessmentSummary,
   canReadAuditTrail,
   canSeeInvitations,
   canSeeProject,
@@ -216,6 +218,20 @@ export class ProjectService {
     return canSeeScores(this.viewer, project, response, this.now()) ? this.total(project, response.id) : null;
   }
 
+  /** The response's assessment summary as issued at the award (policy.ts canReadAssessmentSummary); null for others and before. */
+  async assessmentSummary(response: ProcurementResponse) {
+    const project = await this.projectOf(response);
+    if (!canReadAssessmentSummary(this.viewer, project, response.supplierId)) return null;
+    const row = await this.loaders.assessmentSummaryByResponse.load(response.id);
+    return row ? assessmentSummaryOf(row) : null;
+  }
+
+  /** Every tender's summary for the buyer's team and staff; a supplier its own; nobody else any. */
+  async assessmentSummaries(project: ProcurementProject) {
+    const rows = await this.loaders.assessmentSummariesByProject.load(project.id);
+    return rows.filter((row) => canReadAssessmentSummary(this.viewer, project, row.supplier_id)).map(assessmentSummaryOf);
+  }
+
   async responseViewerCan(response: ProcurementResponse) {
     const project = await this.projectOf(response);
     const facts = await this.facts(project);
@@ -288,4 +304,19 @@ export class ProjectService {
     if (!project) throw notFound('ProcurementProject', contract.projectId);
     return project;
   }
+}
+
+/** The stored summary as the API shows it: the figures issued, read back as they were written. */
+function assessmentSummaryOf(row: AssessmentSummaryRow) {
+  return {
+    supplierId: row.supplier_id,
+    won: row.won,
+    totalScore: totalScoreOf(row.total_hundredths),
+    winningTotalScore: totalScoreOf(row.winning_total_hundredths),
+    criteria: row.criteria,
+    tieBreak: row.tie_break,
+    decidedByTieBreak: row.decided_by_tie_break,
+    reason: row.reason,
+    issuedAt: new Date(row.issued_at),
+  };
 }
