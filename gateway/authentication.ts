@@ -116,17 +116,7 @@ export function createHttpIdentityLookup(
   // answer arrives, so a removal still takes effect for every request that starts after it.
   const inFlight = new Map<string, Promise<SignInResult>>();
   const lookup = async (body: string): Promise<SignInResult> => {
-    // Over the same keep-alive client as subgraph calls.
-    const response = await client.post({
-      url,
-      headers: {
-        'content-type': 'application/json',
-        ...forwardedHeaders(),
-        [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret, lifetimeMs: assertionLifetimeMs }),
-      },
-      body,
-      signal: AbortSignal.timeout(identityLookupTimeoutMs),
-    });
+    const response = await askMembers(client, url, body, secret, assertionLifetimeMs);
     if (response.status === 200) return { status: 'signed-in', viewer: JSON.parse(response.body.toString('utf8')) as Viewer };
     if (response.status === 404) return { status: 'unknown' };
     if (response.status === 409) return { status: 'subject-mismatch' };
@@ -146,6 +136,20 @@ export function createHttpIdentityLookup(
 /** Sign-in fails (503, retryable) rather than hang when members does not answer. */
 const identityLookupTimeoutMs = 5_000;
 
+/** One of members' internal identity routes, asked as the gateway, over the same keep-alive client as subgraph calls. */
+function askMembers(client: SubgraphClient, url: string, body: string, secret: string, assertionLifetimeMs: number) {
+  return client.post({
+    url,
+    headers: {
+      'content-type': 'application/json',
+      ...forwardedHeaders(),
+      [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret, lifetimeMs: assertionLifetimeMs }),
+    },
+    body,
+    signal: AbortSignal.timeout(identityLookupTimeoutMs),
+  });
+}
+
 /** Who a person is now, by id; null once they have been removed (members' `/internal/identity/person`). */
 export type PersonIdentityLookup = (personId: string) => Promise<Viewer | null>;
 
@@ -162,17 +166,7 @@ export function createHttpPersonIdentityLookup(
   const url = membersGraphqlUrl.replace(/\/graphql\/?$/, '/internal/identity/person');
   const client = new SubgraphClient();
   return async (personId) => {
-    const body = JSON.stringify({ personId });
-    const response = await client.post({
-      url,
-      headers: {
-        'content-type': 'application/json',
-        ...forwardedHeaders(),
-        [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret, lifetimeMs: assertionLifetimeMs }),
-      },
-      body,
-      signal: AbortSignal.timeout(identityLookupTimeoutMs),
-    });
+    const response = await askMembers(client, url, JSON.stringify({ personId }), secret, assertionLifetimeMs);
     if (response.status === 200) return JSON.parse(response.body.toString('utf8')) as Viewer;
     if (response.status === 404) return null;
     throw new Error(`members person lookup answered ${response.status}`);

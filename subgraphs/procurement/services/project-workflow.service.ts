@@ -479,22 +479,31 @@ export class ProjectWorkflowService {
     });
   }
 
+  /**
+   * A response the caller may evaluate (score or moderate): it exists, the buyer's team may address
+   * it (sealed until the deadline), the caller may evaluate its project, and it was not withdrawn.
+   */
+  private async responseToEvaluate(manager: EntityManager, responseId: string) {
+    const id = parseId(responseId, 'responseId');
+    const response = await manager.findOne(ProcurementResponse, { where: { id } });
+    if (!response) throw notFound('ProcurementResponse', id);
+    const project = await this.load(manager, response.projectId);
+    if (!canReadResponse(this.viewer, project, response, this.now()) && isBuyerTeam(this.viewer, project)) {
+      // Sealed: the buyer's team cannot even address a response before the deadline.
+      illegalState('Responses are sealed until the deadline.', this.status(project));
+    }
+    const facts = await this.allow(manager, 'evaluate', project);
+    if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
+    return { id, response, project, facts };
+  }
+
   async score(input: ScoreResponseInput): Promise<ProcurementResponse> {
     const comment = optionalText(input.comment, 'comment', 2000);
     if (!Number.isInteger(input.score) || input.score < 0 || input.score > projectLimits.maxScore) {
       throw badUserInput(`"score" must be a whole number from 0 to ${projectLimits.maxScore}.`, 'score');
     }
     return this.dataSource.transaction(async (manager) => {
-      const id = parseId(input.responseId, 'responseId');
-      const response = await manager.findOne(ProcurementResponse, { where: { id } });
-      if (!response) throw notFound('ProcurementResponse', id);
-      const project = await this.load(manager, response.projectId);
-      if (!canReadResponse(this.viewer, project, response, this.now()) && isBuyerTeam(this.viewer, project)) {
-        // Sealed: the buyer's team cannot even address a response before the deadline.
-        illegalState('Responses are sealed until the deadline.', this.status(project));
-      }
-      const facts = await this.allow(manager, 'evaluate', project);
-      if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
+      const { id, response, project, facts } = await this.responseToEvaluate(manager, input.responseId);
       if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
         refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
       }
@@ -558,15 +567,7 @@ export class ProjectWorkflowService {
       return { criterion: entry.criterion, score: entry.score, reason: optionalText(entry.reason, 'scores.reason', 2000) };
     });
     return this.dataSource.transaction(async (manager) => {
-      const id = parseId(input.responseId, 'responseId');
-      const response = await manager.findOne(ProcurementResponse, { where: { id } });
-      if (!response) throw notFound('ProcurementResponse', id);
-      const project = await this.load(manager, response.projectId);
-      if (!canReadResponse(this.viewer, project, response, this.now()) && isBuyerTeam(this.viewer, project)) {
-        illegalState('Responses are sealed until the deadline.', this.status(project));
-      }
-      const facts = await this.allow(manager, 'evaluate', project);
-      if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
+      const { id, response, project, facts } = await this.responseToEvaluate(manager, input.responseId);
       // Scoring takes the same lock, so no score lands between this check and the moderation.
       await manager.query(`SELECT 1 FROM procurement.response WHERE id = $1 FOR UPDATE`, [id]);
       const current = await manager.findOneOrFail(ProcurementResponse, { where: { id } });
