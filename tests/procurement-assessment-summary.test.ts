@@ -2,7 +2,8 @@ import { demoOrganisation, demoSuppliers } from '../demo-data/organisations';
 import { demoPeople } from '../demo-data/people';
 import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
-import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { callersOf, signInAll, type Callers, type UntypedData } from './support/graphql-results';
 import { releaseProblems } from './support/ocds-validator';
 import { moderateAll, otherBuyerOf, scoreAll } from './support/evaluation';
 
@@ -15,21 +16,15 @@ import { moderateAll, otherBuyerOf, scoreAll } from './support/evaluation';
 jest.setTimeout(120_000);
 
 let graph: TestGraph;
-const token: Record<string, string | undefined> = {};
+/** Each caller's Authorization header: the personas, and 'uninvited-supplier'. */
+let header: (caller: string) => string;
 const personas = ['kent-buyer', 'resurface-contributor', 'resurface-admin', 'potholepro-contributor', 'platform-admin', 'leeds-viewer', 'cardiff-buyer'];
 const resurface = demoOrganisation('resurface-tech');
 const potholePro = demoOrganisation('pothole-pro');
 const kent = demoOrganisation('kent');
 const surfacingLot2 = demoId('lot', 'RM6302/2');
 
-async function run(query: string, variables: Record<string, unknown>, persona?: string) {
-  return graph.execute<any>(query, variables, persona ? token[persona] : undefined);
-}
-async function ok(query: string, variables: Record<string, unknown> = {}, persona?: string): Promise<any> {
-  const result = await run(query, variables, persona);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
+let ok: Callers<GraphResult<UntypedData>>['ok'];
 
 const summaryFields = `supplier { id } won totalScore winningTotalScore tieBreak decidedByTieBreak reason issuedAt
   criteria { criterion weight score reason winningScore }`;
@@ -42,12 +37,14 @@ const responseIds: Record<string, string> = {};
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const persona of personas) token[persona] = `Bearer ${await graph.tokenFor(demoPersona(persona).email)}`;
+  const signedIn = await signInAll(graph, personas);
   // A supplier person of an organisation that is not invited to the competition.
   const outsider = demoPeople.find(
     (person) => demoSuppliers.some((s) => s.id === person.organisationId) && ![resurface.id, potholePro.id].includes(person.organisationId),
   )!;
-  token['uninvited-supplier'] = `Bearer ${await graph.tokenFor(outsider.email)}`;
+  const uninvited = `Bearer ${await graph.tokenFor(outsider.email)}`;
+  header = (caller) => (caller === 'uninvited-supplier' ? uninvited : signedIn(caller));
+  ({ ok } = callersOf<GraphResult<UntypedData>>(graph, header));
 
   const innovations = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`);
   const innovationId = innovations.innovations.edges.find((e: any) => e.node.supplier.id === resurface.id).node.id;
@@ -67,7 +64,7 @@ beforeAll(async () => {
   graph.clock.set(new Date(graph.clock.now().getTime() + 60_000).toISOString()); // submitted later: listed second
   responseIds.potholePro = (await ok(submit, { input: { projectId, proposal: 'PotholePro: thermal lance.', price: 60000 } }, 'potholepro-contributor')).submitResponse.id;
   graph.clock.set('2026-12-10T12:00:00Z'); // the response deadline
-  const evaluators = [token['kent-buyer']!, await otherBuyerOf(graph, kent.id, 0)];
+  const evaluators = [header('kent-buyer'), await otherBuyerOf(graph, kent.id, 0)];
   const moderator = await otherBuyerOf(graph, kent.id, 1);
   // Quality 60%, Price 40%: ReSurface 80/60 → 72.0, PotholePro 70/90 → 78.0.
   await scoreAll(graph, { projectId, evaluators, scores: { [responseIds.resurface!]: [80, 60], [responseIds.potholePro!]: [70, 90] } });

@@ -1,7 +1,8 @@
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
-import { defaultTestNow, startTestGraph, type TestGraph } from './support/graph-harness';
+import { defaultTestNow, startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { callersOf, signInAll, type Callers, type UntypedData } from './support/graphql-results';
 import { releaseProblems } from './support/ocds-validator';
 
 /**
@@ -15,20 +16,15 @@ import { releaseProblems } from './support/ocds-validator';
 jest.setTimeout(120_000);
 
 let graph: TestGraph;
-const token: Record<string, string | undefined> = {};
+/** Each persona's Authorization header (signInAll). */
+let header: (persona: string) => string;
 const personas = ['kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor', 'platform-admin', 'leeds-viewer'];
 const personId = (persona: string) => demoPersona(persona).id;
 const resurface = demoOrganisation('resurface-tech');
 const surfacingLot2 = demoId('lot', 'RM6302/2');
 
-async function run(query: string, variables: Record<string, unknown>, persona?: string) {
-  return graph.execute<any>(query, variables, persona ? token[persona] : undefined);
-}
-async function ok(query: string, variables: Record<string, unknown> = {}, persona?: string): Promise<any> {
-  const result = await run(query, variables, persona);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
+let run: Callers<GraphResult<UntypedData>>['run'];
+let ok: Callers<GraphResult<UntypedData>>['ok'];
 
 async function innovationOf(supplierId: string): Promise<string> {
   const data = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`);
@@ -66,7 +62,8 @@ const brief = (entries: any[]) => entries.map((e) => [e.subject, e.action, e.fro
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const persona of personas) token[persona] = `Bearer ${await graph.tokenFor(demoPersona(persona).email)}`;
+  header = await signInAll(graph, personas);
+  ({ run, ok } = callersOf<GraphResult<UntypedData>>(graph, header));
 });
 afterAll(async () => {
   await graph?.stop();
@@ -163,7 +160,7 @@ describe('ProcurementProject.auditTrail (issue 24 item 9)', () => {
 
   test('the trails of a page of projects load in one statement, whatever the page size', async () => {
     const page = (first: number) =>
-      graph.execute<any>(`query($first: Int){ procurementProjects(first: $first) { edges { node { id auditTrail(first: 5) { action } } } } }`, { first }, token['platform-admin']);
+      graph.execute<any>(`query($first: Int){ procurementProjects(first: $first) { edges { node { id auditTrail(first: 5) { action } } } } }`, { first }, header('platform-admin'));
     const one = await page(1);
     const many = await page(20);
     expect(one.errors).toBeUndefined();
@@ -237,8 +234,8 @@ describe('procurementProjects(search:) (issue 24 item 9)', () => {
     } while (after);
     expect(collected).toEqual(whole.map((p) => p.id));
 
-    const page = await graph.execute<any>(`{ procurementProjects(search: "zephyrite") { edges { node { id } } } }`, {}, token['resurface-contributor']);
-    const counted = await graph.execute<any>(`{ procurementProjects(search: "zephyrite") { totalCount edges { node { id } } } }`, {}, token['resurface-contributor']);
+    const page = await graph.execute<any>(`{ procurementProjects(search: "zephyrite") { edges { node { id } } } }`, {}, header('resurface-contributor'));
+    const counted = await graph.execute<any>(`{ procurementProjects(search: "zephyrite") { totalCount edges { node { id } } } }`, {}, header('resurface-contributor'));
     expect(page.errors).toBeUndefined();
     expect(page.statements).toBe(1);
     expect(counted.statements).toBe(2);

@@ -1,9 +1,9 @@
 import { demoOrganisation } from '../demo-data/organisations';
-import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
 import { publishedReleasePackage } from '../subgraphs/procurement/ocds-route';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';
-import { defaultTestNow, startTestGraph, type TestGraph } from './support/graph-harness';
+import { defaultTestNow, startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { callersOf, signInAll, type Callers, type UntypedData } from './support/graphql-results';
 import { releaseProblems, validatePackage } from './support/ocds-validator';
 
 /**
@@ -14,20 +14,15 @@ import { releaseProblems, validatePackage } from './support/ocds-validator';
  * says the tender is cancelled.
  */
 let graph: TestGraph;
-const token: Record<string, string | undefined> = {};
+/** Each persona's Authorization header (signInAll). */
+let header: (persona: string) => string;
 const personas = ['kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'resurface-admin', 'potholepro-contributor', 'platform-admin', 'leeds-viewer'];
 const resurface = demoOrganisation('resurface-tech');
 const potholePro = demoOrganisation('pothole-pro');
 const surfacingLot2 = demoId('lot', 'RM6302/2');
 
-async function run(query: string, variables: Record<string, unknown>, persona?: string) {
-  return graph.execute<any>(query, variables, persona ? token[persona] : undefined);
-}
-async function ok(query: string, variables: Record<string, unknown> = {}, persona?: string): Promise<any> {
-  const result = await run(query, variables, persona);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
+let run: Callers<GraphResult<UntypedData>>['run'];
+let ok: Callers<GraphResult<UntypedData>>['ok'];
 async function fails(query: string, variables: Record<string, unknown>, persona?: string) {
   const result = await run(query, variables, persona);
   expect(result.errors).toBeDefined();
@@ -68,7 +63,8 @@ async function newProject(
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const persona of personas) token[persona] = `Bearer ${await graph.tokenFor(demoPersona(persona).email)}`;
+  header = await signInAll(graph, personas);
+  ({ run, ok } = callersOf<GraphResult<UntypedData>>(graph, header));
 });
 afterAll(async () => {
   await graph?.stop();

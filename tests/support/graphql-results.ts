@@ -109,3 +109,27 @@ export async function postGraphQL<TData = unknown>(url: string, query: string, v
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return { status: response.status, ...((await response.json()) as GraphQLAnswer<TData>) };
 }
+
+/** Runs an operation with an Authorization header (undefined: anonymous): the in-process graph, for one. */
+export interface OperationRunner<TAnswer extends GraphQLAnswer<UntypedData>> {
+  execute(query: string, variables?: Record<string, unknown>, authorization?: string): Promise<TAnswer>;
+}
+
+/** `run` and `ok` as a test file's callers use them: by key, or anonymously when no key is given. */
+export interface Callers<TAnswer extends GraphQLAnswer<UntypedData>> {
+  /** The answer, whatever it is. */
+  run(query: string, variables?: Record<string, unknown>, caller?: string): Promise<TAnswer>;
+  /** The data of an answer that must succeed (expectData). */
+  ok(query: string, variables?: Record<string, unknown>, caller?: string): Promise<UntypedData>;
+}
+
+/**
+ * The `run`/`ok` pair test files used to write for themselves, over one graph: `header` turns a
+ * caller's key into its Authorization header (signInAll's lookup, which throws for a key nobody
+ * signed in, rather than silently asking anonymously).
+ */
+export function callersOf<TAnswer extends GraphQLAnswer<UntypedData>>(graph: OperationRunner<TAnswer>, header: (caller: string) => string): Callers<TAnswer> {
+  const run = (query: string, variables: Record<string, unknown> = {}, caller?: string) =>
+    graph.execute(query, variables, caller === undefined ? undefined : header(caller));
+  return { run, ok: async (query, variables, caller) => expectData(await run(query, variables, caller)) };
+}
