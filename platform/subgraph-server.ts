@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Request, Router } from 'express';
-import { parse, type DocumentNode } from 'graphql';
+
 import type { DataSource } from 'typeorm';
 import { requireActiveMembership } from './active-membership';
 import type { SubgraphConfig } from './config';
@@ -13,7 +11,8 @@ import { openConfiguredDatabase, type EntityList, type MigrationList, type Subgr
 import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertionCaller } from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { ServiceMetrics, type PoolStatistics } from './metrics';
-import { schemaDirectory } from './paths';
+import { answerRefusalsInPayloads } from './refusals';
+import { loadSubgraphTypeDefs } from './subgraph-schema';
 import type { Caller, Identity, SignInClaims } from './identity';
 import type { SubgraphName } from './subgraph-names';
 
@@ -46,10 +45,6 @@ export interface SubgraphModule<TContext extends BaseContext> {
   internalRoutes?(router: Router, dataSource: DataSource): void;
 }
 
-export function loadSubgraphTypeDefs(name: SubgraphName): DocumentNode {
-  return parse(readFileSync(path.join(schemaDirectory, `${name}.graphql`), 'utf8'));
-}
-
 export function createSubgraphServer<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
   options: { development: boolean; exposeStatementCount: boolean },
@@ -59,8 +54,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
     schema: buildSubgraphSchema({
       typeDefs: loadSubgraphTypeDefs(module.name),
       // Every mutation of every subgraph refuses people whose organisation is not an active member
-      // (platform/active-membership.ts): one rule, applied here so no subgraph can forget it.
-      resolvers: requireActiveMembership(module.resolvers) as GraphQLResolverMap<unknown>,
+      // (platform/active-membership.ts): one rule, applied here so no subgraph can forget it. Outside
+      // it, every expected refusal becomes the payload's `refusal` (platform/refusals.ts).
+      resolvers: answerRefusalsInPayloads(requireActiveMembership(module.resolvers)) as GraphQLResolverMap<unknown>,
     }),
     ...shared,
     // Traces are only useful to Apollo usage reporting, which nothing here consumes.

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
-import { schemaDirectory } from '../platform/paths';
+import { loadSubgraphTypeDefs } from '../platform/subgraph-schema';
 import { defaultPorts, subgraphNames } from '../platform/subgraph-names';
 
 /**
@@ -17,13 +14,13 @@ export interface CompositionOutcome {
   unacknowledgedHints: string[];
 }
 
-/** Composes `schema/<subgraph>.graphql` into a supergraph with the default local routing URLs. */
+/** Composes `schema/<subgraph>.graphql` (with the shared `schema/refusals.graphql`) into a supergraph with the default local routing URLs. */
 export function composeSupergraph(): CompositionOutcome {
   const result = composeServices(
     subgraphNames.map((name) => ({
       name,
       url: `http://localhost:${defaultPorts[name]}/graphql`,
-      typeDefs: parse(readFileSync(path.join(schemaDirectory, `${name}.graphql`), 'utf8')),
+      typeDefs: loadSubgraphTypeDefs(name),
     })),
   );
   const hints = (result.hints ?? [])
