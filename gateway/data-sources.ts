@@ -75,7 +75,11 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
         // whole identity, so two personas never share an answer, and mutations are never shared.
         // The request's cache generation too: a fetch begun before a write was answered is not
         // joined by a request that started after it (gateway/cache-generation.ts).
-        const key = caller?.shareable ? `${caller.generation ?? ''}\n${JSON.stringify(caller.identity ?? caller.newcomer)}\n${body}` : undefined;
+        // An unknown generation (its shared store is away) shares nothing.
+        const key =
+          caller?.shareable && caller.generation !== undefined
+            ? `${caller.generation}\n${JSON.stringify(caller.identity ?? caller.newcomer)}\n${body}`
+            : undefined;
         let flight = key === undefined ? undefined : this.inFlight.get(key);
         if (!flight) {
           const controller = new AbortController();

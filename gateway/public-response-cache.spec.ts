@@ -20,7 +20,7 @@ function cachedServer(ttlSeconds = 10, maxBytes = 1024 * 1024) {
   let failNext = false;
   const lookups: string[] = [];
   const server = new ApolloServer<GatewayContext>({
-    typeDefs: `type Query { count(of: String): String! } type Mutation { write: Boolean! refuse: Boolean! fail: Boolean! written: Written! } type Written { ok: Boolean! detail: String! }`,
+    typeDefs: `type Query { count(of: String): String! } type Mutation { write: Boolean! refuse: Boolean! fail: Boolean! written: Written! decline: Declined! } type Written { ok: Boolean! detail: String! } type Declined { done: Boolean refusal: Refused } type Refused { code: String! }`,
     resolvers: {
       Query: {
         count: (_parent, args: { of?: string }) => {
@@ -44,6 +44,8 @@ function cachedServer(ttlSeconds = 10, maxBytes = 1024 * 1024) {
         },
         // Written, then reading the answer back failed.
         written: () => ({ ok: true, detail: null }),
+        // An expected refusal, answered in the payload (schema/refusals.graphql): rolled back too.
+        decline: () => ({ done: null, refusal: { code: 'CONFLICT' } }),
       },
     },
     plugins: cachePlugins({ ttlSeconds, maxBytes, now: () => clock, onLookup: (o) => lookups.push(o) }),
@@ -185,6 +187,18 @@ describe('publicResponseCachePlugin', () => {
     expect((await graph.ask('mutation { nonsense }')).result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #1' });
     expect(graph.lookups).toEqual(['miss', 'hit']);
+    await graph.server.stop();
+  });
+
+  it("keeps the cache when a mutation's payload says it was refused, and only if the refusal was read", async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    await graph.ask('{ count }');
+    expect((await graph.ask('mutation { decline { done refusal { code } } }', buyer)).result.data).toEqual({ decline: { done: null, refusal: { code: 'CONFLICT' } } });
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #1' });
+    // Without its `refusal` the answer cannot say nothing was written: the cache is emptied.
+    await graph.ask('mutation { decline { done } }', buyer);
+    expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #2' });
     await graph.server.stop();
   });
 

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../platform/config';
 import { ErrorCode } from '../platform/errors';
 import type { Identity } from '../platform/identity';
 import { errorFields, logger } from '../platform/logger';
+import { connectRedis, redisSettled } from '../platform/redis';
 import { currentRequestContext } from '../platform/request-context';
 
 /**
@@ -38,8 +38,6 @@ export const REFUSED_OPERATION_POINTS = 10;
  */
 const RATE_LIMITED_PAUSE_MS = 1_000;
 
-/** How long one Redis command may take before the replica counts in memory instead. */
-const REDIS_COMMAND_TIMEOUT_MS = 250;
 /** How long a starting gateway waits for Redis before it serves, counting in memory meanwhile. */
 const REDIS_STARTUP_WAIT_MS = 2_000;
 
@@ -89,41 +87,13 @@ function tooManyRequests(response: Response, refusal: RateLimiterRes): void {
   setTimeout(answer, Math.min(RATE_LIMITED_PAUSE_MS, refusal.msBeforeNext)).unref();
 }
 
-/**
- * Redis for the shared budget. Commands fail at once while it is unreachable (no offline queue)
- * and the insurance limiter in memory answers instead; each change between the two is logged once.
- */
-function connectRedis(url: string): Redis {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-    connectTimeout: 2_000,
-    // Keeps trying in the background, at most every 5 s.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
-  });
-  let usable = true;
-  redis.on('ready', () => {
-    if (!usable) logger().info('rate limiting: Redis is reachable again; replicas share one budget per client');
-    usable = true;
-  });
-  redis.on('error', (error: unknown) => {
-    if (usable) {
-      logger().warn(
-        errorFields(error),
-        'rate limiting: Redis is unreachable; counting in this replica’s memory until it is back (a client may get a budget per replica)',
-      );
-    }
-    usable = false;
-  });
-  return redis;
-}
-
 export function createRateLimiter(config: RateLimitConfig): RateLimiter | undefined {
   if (config.pointsPerMinute <= 0) return undefined;
   const options = { points: config.pointsPerMinute, duration: 60, keyPrefix: config.keyPrefix };
   const memory = new RateLimiterMemory(options);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  const redis = config.redisUrl
+    ? connectRedis(config.redisUrl, 'rate limiting', "counting in this replica's memory (a client may get a budget per replica)")
+    : undefined;
   const limiter: RateLimiterAbstract = redis
     ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
     : memory;
@@ -149,18 +119,7 @@ export function createRateLimiter(config: RateLimitConfig): RateLimiter | undefi
   return {
     anonymousMiddleware: charge(true),
     middleware: charge(false),
-    ready: () =>
-      redis && redis.status !== 'ready'
-        ? new Promise<void>((resolve) => {
-            const timer = setTimeout(settle, REDIS_STARTUP_WAIT_MS);
-            function settle() {
-              clearTimeout(timer);
-              redis!.off('ready', settle).off('error', settle);
-              resolve();
-            }
-            redis.once('ready', settle).once('error', settle);
-          })
-        : Promise.resolve(),
+    ready: () => (redis ? redisSettled(redis, REDIS_STARTUP_WAIT_MS) : Promise.resolve()),
     async chargeRefusal(request, response) {
       // `penalty` adds points without refusing: the next request meets the limit.
       await limiter.penalty(keyOf(request, response), REFUSED_OPERATION_POINTS - 1).catch(() => undefined);

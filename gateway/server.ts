@@ -22,6 +22,9 @@ import { SubgraphHttpDataSource, type GatewayContext } from './data-sources';
 import { addExplorerRoutes, type ExplorerPersona } from './explorer/routes';
 import { OperationPrevalidation, prevalidationMiddleware } from './operation-prevalidation';
 import { createRateLimiter } from './rate-limit';
+import type { Redis } from 'ioredis';
+import { RedisCacheGeneration } from './cache-generation';
+import { connectRedis, redisSettled, redisUnavailability } from '../platform/redis';
 import { createGatewayServer, readSupergraph } from './gateway';
 import { addCalendarRoutes } from './routes/calendar';
 import { addOcdsDownload } from './routes/ocds';
@@ -78,6 +81,7 @@ function identityProbe(config: GatewayConfig): () => Promise<CheckOutcome> {
 function gatewayReadiness(
   dataSources: Map<string, SubgraphHttpDataSource>,
   probeIdentity: () => Promise<CheckOutcome>,
+  sharedState: Redis | undefined,
 ): () => Promise<Readiness> {
   let cached: { answer: Readiness; at: number } | undefined;
   return async () => {
@@ -99,6 +103,8 @@ function gatewayReadiness(
       }),
     ]);
     const checks: Record<string, string> = { identity: identity!, ...Object.fromEntries(subgraphs as [string, CheckOutcome][]) };
+    // Redis away leaves the gateway serving (the cache bypassed, rate limits in memory): ready, and says so.
+    if (sharedState) checks.sharedState = redisUnavailability(sharedState) ?? 'ok';
     const ready = identity === 'ok' && !(subgraphs as [string, CheckOutcome][]).some(([, outcome]) => outcome === 'credentials refused');
     cached = { answer: { ready, checks }, at: Date.now() };
     return cached.answer;
@@ -165,7 +171,13 @@ export interface GatewayServiceOptions {
 export async function startGatewayService(config: GatewayConfig, options: GatewayServiceOptions = {}): Promise<RunningService> {
   const dataSources = new Map<string, SubgraphHttpDataSource>();
   const metrics = new GatewayMetrics();
+  // Several replicas share the cache generation through Redis, so a write answered by one retires
+  // what every replica keeps (issue 26); one replica keeps it in memory.
+  const { redisUrl, keyPrefix } = config.sharedState;
+  const redis = redisUrl ? connectRedis(redisUrl, 'cache generation', 'the public cache and in-flight sharing are bypassed') : undefined;
+  if (redis) await redisSettled(redis);
   const apollo = createGatewayServer({
+    ...(redis ? { cacheGeneration: new RedisCacheGeneration(redis, `${keyPrefix}:cache-generation`) } : {}),
     supergraphSdl: readSupergraph(config.supergraphPath),
     // Configured URLs win over the routing URLs baked into the supergraph, so one file serves
     // every environment.
@@ -213,7 +225,7 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
     apollo,
     host: config.host,
     port: config.port,
-    isReady: gatewayReadiness(dataSources, identityProbe(config)),
+    isReady: gatewayReadiness(dataSources, identityProbe(config), redis),
     beforeBody: rateLimiter ? [rateLimiter.anonymousMiddleware] : [],
     beforeGraphQL: [
       ...(rateLimiter ? [rateLimiter.middleware] : []),
@@ -260,6 +272,7 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
       await listening.close();
       await apollo.stop();
       await rateLimiter?.close();
+      await redis?.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -26,10 +26,11 @@ export function sharedInFlightQueriesPlugin(): ApolloServerPlugin<GatewayContext
       return {
         async responseForOperation({ operation, queryHash, request }) {
           // No operation (an operationName the document lacks) is refused before this; never read it.
-          if (operation?.operation !== 'query') return null;
+          // An unknown generation (its shared store is away) shares nothing.
+          if (operation?.operation !== 'query' || contextValue.generation === undefined) return null;
           // The generation the request started in is part of the key: a request that starts after
           // a write was answered never joins a flight that began before it (gateway/cache-generation.ts).
-          const key = `${contextValue.generation ?? ''}\n${JSON.stringify(contextValue.viewer)}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          const key = `${contextValue.generation}\n${JSON.stringify(contextValue.viewer)}\n${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
           const first = running.get(key);
           if (first) {
             const shared = await first;

@@ -245,15 +245,34 @@ export interface RateLimitConfig {
   keyPrefix: string;
 }
 
-const rateLimitSchema: Record<string, z.ZodTypeAny> = {
-  // 20 requests a second, sustained for a minute, is far past what a person in the explorer or a
-  // dashboard asks; a script looping on the graph meets it within seconds.
-  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
+/**
+ * The Redis replicas share (issue 26): the gateway's rate-limit budgets and cache generation, each
+ * subgraph's replay guard. Unset, each process keeps these in its own memory (one replica).
+ */
+export interface SharedStateConfig {
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key, so deployments (or test runs) sharing one Redis keep apart. */
+  keyPrefix: string;
+}
+
+const sharedStateSchema: Record<string, z.ZodTypeAny> = {
   REDIS_URL: z
     .string()
     .url()
     .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
     .optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only').default('ips-graph'),
+};
+const sharedStateNames = Object.keys(sharedStateSchema);
+
+function sharedState(values: Record<string, unknown>): SharedStateConfig {
+  return { redisUrl: values.REDIS_URL as string | undefined, keyPrefix: values.REDIS_KEY_PREFIX as string };
+}
+
+const rateLimitSchema: Record<string, z.ZodTypeAny> = {
+  // 20 requests a second, sustained for a minute, is far past what a person in the explorer or a
+  // dashboard asks; a script looping on the graph meets it within seconds.
+  GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
   GATEWAY_RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only').default('ips-graph:rate'),
 };
 const rateLimitNames = Object.keys(rateLimitSchema);
@@ -348,6 +367,8 @@ export interface SubgraphConfig {
   host: string;
   port: number;
   database: DatabaseConfig;
+  /** Where the replicas keep the gateway assertions' replay guard (one replica: in memory). */
+  sharedState: SharedStateConfig;
   seedDemoData: boolean;
   /** Expose the per-request SQL statement count as a response header (off in production). */
   exposeStatementCount: boolean;
@@ -418,6 +439,7 @@ export const sharedVariableNames = [
   'DB_POOL_MAX',
   'DB_STATEMENT_TIMEOUT_MS',
   'DB_CONNECTION_TIMEOUT_MS',
+  ...sharedStateNames,
   ...httpLimitNames,
   ...observabilityNames,
 ] as const;
@@ -442,6 +464,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
       GATEWAY_SUBGRAPH_SECRET: secret.default(developmentSubgraphSecret),
       [names.metricsPort]: port.optional(),
+      ...sharedStateSchema,
       ...subgraphHttpLimitsSchema,
       ...observabilitySchema,
     }),
@@ -471,6 +494,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       statementTimeoutMs: values.DB_STATEMENT_TIMEOUT_MS as number,
       connectionTimeoutMs: values.DB_CONNECTION_TIMEOUT_MS as number,
     },
+    sharedState: sharedState(values),
     seedDemoData: values.SEED_DEMO_DATA as boolean,
     exposeStatementCount: profileFlags.developmentProfile,
     gatewaySecret: values.GATEWAY_SUBGRAPH_SECRET as string,
@@ -512,6 +536,8 @@ export interface GatewayConfig {
   http: HttpLimits;
   limits: OperationLimits;
   rateLimit: RateLimitConfig;
+  /** Where the replicas keep the rate-limit budgets and the cache generation (one replica: in memory). */
+  sharedState: SharedStateConfig;
   observability: ObservabilityConfig;
   /** Anonymous query answers shared for a few seconds (gateway/public-response-cache.ts); off when absent. */
   publicCache: { ttlSeconds: number; maxBytes: number } | undefined;
@@ -590,6 +616,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       ...httpLimitNames,
       ...operationLimitNames,
       ...rateLimitNames,
+      ...sharedStateNames,
       ...observabilityNames,
       ...urlKeys,
     ].map((key) => [key, read(env, key)]),
@@ -650,6 +677,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       ...httpLimitsSchema,
       ...operationLimitsSchema,
       ...rateLimitSchema,
+      ...sharedStateSchema,
       ...observabilitySchema,
     }),
     raw,
@@ -690,6 +718,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     http: httpLimits(values),
     limits: operationLimits(values),
     rateLimit: rateLimit(values),
+    sharedState: sharedState(values),
     observability: observability(values, names.metricsPort, interactive),
     publicCache:
       publicCacheSeconds > 0

@@ -37,13 +37,17 @@ export interface OpenDatabaseOptions {
 
 /**
  * The schema must exist before TypeORM can create its migrations table inside it, so it is made
- * here; everything inside it is made by migrations.
+ * here; everything inside it is made by migrations. Under an advisory lock, because two replicas'
+ * `CREATE SCHEMA IF NOT EXISTS` at the same instant can both miss it and one fail.
  */
 async function ensureSchema(url: string, schema: string, connectionTimeoutMs: number): Promise<void> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: connectionTimeoutMs });
   await client.connect();
   try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`ips-graph:schema:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query('COMMIT');
   } finally {
     await client.end();
   }
@@ -75,7 +79,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Subgra
   return {
     dataSource,
     async migrate() {
-      await dataSource.runMigrations({ transaction: 'each' });
+      // An embedded database belongs to this one process: nobody to race. (PGlite also runs one
+      // transaction at a time, so the lock below would wait on itself.)
+      if (options.owned) {
+        await dataSource.runMigrations({ transaction: 'each' });
+        return;
+      }
+      await migrateOnce(dataSource, options.schema);
     },
     async isReady() {
       try {
@@ -90,6 +100,32 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Subgra
       await options.owned?.stop();
     },
   };
+}
+
+/**
+ * Several replicas of a subgraph starting together migrate once (issue 26): each first takes a
+ * transaction-scoped advisory lock named after the schema on a connection of its own and holds
+ * that transaction open while it migrates on others; the first runs the migrations, the rest wait,
+ * then find none pending. Transaction-scoped because a session lock does not survive PgBouncer's
+ * transaction pooling (the unlock could reach another backend), while an open transaction keeps
+ * its backend. Nothing is written in the holding transaction; it commits when the run ends.
+ */
+async function migrateOnce(dataSource: DataSource, schema: string): Promise<void> {
+  const holder = dataSource.createQueryRunner();
+  await holder.connect();
+  try {
+    await holder.startTransaction();
+    // statement_timeout would cut a long wait behind another replica's migration short.
+    await holder.query(`SET LOCAL statement_timeout = 0`);
+    await holder.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`ips-graph:migrate:${schema}`]);
+    await dataSource.runMigrations({ transaction: 'each' });
+    await holder.commitTransaction();
+  } catch (error) {
+    if (holder.isTransactionActive) await holder.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await holder.release();
+  }
 }
 
 /**

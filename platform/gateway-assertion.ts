@@ -124,22 +124,52 @@ export function createGatewayAssertion(options: CreateGatewayAssertionOptions): 
 }
 
 /**
- * Remembers the nonces of assertions already accepted, until they expire, so the same assertion
- * is accepted once per process. Memory is bounded by the request rate times the lifetime.
+ * Remembers the nonces of assertions already accepted, until they expire, so each assertion is
+ * accepted once. Every replica of a subgraph must share one guard, or a captured assertion refused
+ * by the replica that saw it is accepted once by another within its life (issue 26): in Redis
+ * (`RedisReplayGuard`) when REDIS_URL is set, in the process otherwise (one replica).
  */
-export class GatewayAssertionReplayGuard {
+export interface ReplayGuard {
+  /** False when the nonce was already used; otherwise records it until `expires`. Rejects when it cannot tell (fail closed). */
+  admit(nonce: string, expires: number, now: number): Promise<boolean>;
+}
+
+/** One process's memory, bounded by the request rate times the lifetime. */
+export class InMemoryReplayGuard implements ReplayGuard {
   private readonly seen = new Map<string, number>();
 
-  /** False when the nonce was already used; otherwise records it until `expires`. */
-  admit(nonce: string, expires: number, now: number): boolean {
+  admit(nonce: string, expires: number, now: number): Promise<boolean> {
     // Entries go in roughly in expiry order, so expired ones are at the front.
     for (const [old, oldExpires] of this.seen) {
       if (oldExpires + gatewayAssertionClockSkewMs >= now) break;
       this.seen.delete(old);
     }
-    if (this.seen.has(nonce)) return false;
+    if (this.seen.has(nonce)) return Promise.resolve(false);
     this.seen.set(nonce, expires);
-    return true;
+    return Promise.resolve(true);
+  }
+}
+
+/** What `RedisReplayGuard` needs of a Redis client (ioredis's `set`). */
+export interface NonceStore {
+  set(key: string, value: string, expiry: 'PX', milliseconds: number, condition: 'NX'): Promise<string | null>;
+}
+
+/**
+ * Shared by every replica of a subgraph: `SET key 1 PX <life> NX` records a nonce only if no
+ * replica has, atomically, and Redis forgets it when the assertion could no longer be accepted
+ * anyway. Redis away: the command fails, and so does the request (fail closed).
+ */
+export class RedisReplayGuard implements ReplayGuard {
+  constructor(
+    private readonly redis: NonceStore,
+    /** `<prefix>:<subgraph>`: nonces are per subgraph, since each assertion is made for one. */
+    private readonly keyPrefix: string,
+  ) {}
+
+  async admit(nonce: string, expires: number, now: number): Promise<boolean> {
+    const lifeMs = Math.max(1, expires + gatewayAssertionClockSkewMs - now);
+    return (await this.redis.set(`${this.keyPrefix}:${nonce}`, '1', 'PX', lifeMs, 'NX')) === 'OK';
   }
 }
 
@@ -154,8 +184,6 @@ export interface VerifyGatewayAssertionOptions {
   now?: number;
   /** The longest lifetime accepted (what the gateway is configured to issue). */
   maxLifetimeMs?: number;
-  /** Refuses an assertion seen before; omit only where replay cannot matter (tests of the format). */
-  replayGuard?: GatewayAssertionReplayGuard;
 }
 
 const base36 = /^[0-9a-z]{1,12}$/;
@@ -165,8 +193,22 @@ export function verifyGatewayAssertion(options: VerifyGatewayAssertionOptions): 
   return verifyGatewayAssertionCaller(options).viewer;
 }
 
-/** The caller in a valid assertion: the viewer, or a newcomer's claims; throws GatewayAssertionError for anything else. */
+/**
+ * The caller in a valid assertion seen for the first time: what a subgraph serving requests uses.
+ * Throws GatewayAssertionError for anything else, a replay included (or when the guard cannot tell).
+ */
+export async function admitGatewayAssertion(options: VerifyGatewayAssertionOptions & { replayGuard: ReplayGuard }): Promise<Caller> {
+  const { caller, nonce, expires, now } = readGatewayAssertion(options);
+  if (!(await options.replayGuard.admit(nonce, expires, now))) throw new GatewayAssertionError('replayed');
+  return caller;
+}
+
+/** The caller in a valid assertion, replay aside: the viewer, or a newcomer's claims; throws GatewayAssertionError for anything else. */
 export function verifyGatewayAssertionCaller(options: VerifyGatewayAssertionOptions): Caller {
+  return readGatewayAssertion(options).caller;
+}
+
+function readGatewayAssertion(options: VerifyGatewayAssertionOptions): { caller: Caller; nonce: string; expires: number; now: number } {
   const { assertion } = options;
   if (!assertion) throw new GatewayAssertionError('missing');
   const parts = assertion.split('.');
@@ -185,8 +227,8 @@ export function verifyGatewayAssertionCaller(options: VerifyGatewayAssertionOpti
   if (expiry - issued > (options.maxLifetimeMs ?? defaultGatewayAssertionLifetimeMs)) {
     throw new GatewayAssertionError('lifetime too long');
   }
-  if (options.replayGuard && !options.replayGuard.admit(nonce, expiry, now)) throw new GatewayAssertionError('replayed');
-  if (!identity) return { viewer: null, newcomer: null };
+  const read = { nonce, expires: expiry, now };
+  if (!identity) return { ...read, caller: { viewer: null, newcomer: null } };
   const decoded = JSON.parse(Buffer.from(identity, 'base64url').toString('utf8')) as Viewer | { newcomer: SignInClaims };
-  return 'newcomer' in decoded ? { viewer: null, newcomer: decoded.newcomer } : { viewer: decoded, newcomer: null };
+  return { ...read, caller: 'newcomer' in decoded ? { viewer: null, newcomer: decoded.newcomer } : { viewer: decoded, newcomer: null } };
 }

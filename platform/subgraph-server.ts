@@ -8,9 +8,10 @@ import type { DataSource } from 'typeorm';
 import { requireActiveMembership } from './active-membership';
 import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase, type EntityList, type MigrationList, type SubgraphDatabase } from './database';
-import { gatewayAssertionHeader, GatewayAssertionReplayGuard, verifyGatewayAssertionCaller } from './gateway-assertion';
+import { admitGatewayAssertion, gatewayAssertionHeader, InMemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { ServiceMetrics, type PoolStatistics } from './metrics';
+import { connectRedis, redisSettled, redisUnavailability } from './redis';
 import { answerRefusalsInPayloads } from './refusals';
 import { loadSubgraphTypeDefs } from './subgraph-schema';
 import type { Caller, Identity, SignInClaims } from './identity';
@@ -70,13 +71,13 @@ export function createSubgraphServer<TContext extends BaseContext>(
  * says who the caller is. (GET is refused: its operation is in the URL, which the assertion does
  * not cover.)
  */
-function authenticateGatewayRequest(
+async function authenticateGatewayRequest(
   request: Request,
-  verification: { subgraph: SubgraphName; secret: string; maxLifetimeMs: number; replayGuard: GatewayAssertionReplayGuard; now: () => number },
-): Caller {
+  verification: { subgraph: SubgraphName; secret: string; maxLifetimeMs: number; replayGuard: ReplayGuard; now: () => number },
+): Promise<Caller> {
   try {
     if (request.method !== 'POST') throw new Error('only POST is accepted');
-    return verifyGatewayAssertionCaller({
+    return await admitGatewayAssertion({
       assertion: request.get(gatewayAssertionHeader),
       subgraph: verification.subgraph,
       body: rawBodyOf(request),
@@ -86,6 +87,7 @@ function authenticateGatewayRequest(
       now: verification.now(),
     });
   } catch {
+    // A replay, or a replay guard that cannot tell (Redis away): refused either way (fail closed).
     throw new AuthenticationError('This service accepts requests only from the IPS gateway.');
   }
 }
@@ -144,12 +146,26 @@ export async function serveSubgraph<TContext extends BaseContext>(
   const metrics = new ServiceMetrics(module.name);
   // node-postgres's pool behind TypeORM: connections in use, idle and waited for.
   metrics.observeDatabasePool(() => (database.dataSource.driver as unknown as { master?: PoolStatistics }).master);
+  // Several replicas of a subgraph share one replay guard in Redis, or an assertion refused by one
+  // is accepted by another (issue 26); one replica keeps it in memory.
+  const { redisUrl, keyPrefix } = config.sharedState;
+  const redis = redisUrl ? connectRedis(redisUrl, `${module.name}: replay guard`, 'requests are refused (fail closed)') : undefined;
+  if (redis) await redisSettled(redis);
   const verification = {
     subgraph: module.name,
     secret: config.gatewaySecret,
     maxLifetimeMs: config.gatewayAssertionLifetimeMs,
-    replayGuard: new GatewayAssertionReplayGuard(),
+    replayGuard: redis ? new RedisReplayGuard(redis, `${keyPrefix}:replay:${module.name}`) : new InMemoryReplayGuard(),
     now: options.now ?? Date.now,
+  };
+  const isReady = async () => {
+    const databaseReady = await database.isReady();
+    const redisProblem = redis ? redisUnavailability(redis) : null;
+    if (!redis) return databaseReady;
+    return {
+      ready: databaseReady && redisProblem === null,
+      checks: { database: databaseReady ? 'ready' : 'not ready', replayGuard: redisProblem ?? 'ready' },
+    };
   };
   // A newcomer's claims, from the assertion to the request's context (serveGraphQL passes the viewer only).
   const newcomers = new WeakMap<Request, SignInClaims>();
@@ -158,13 +174,13 @@ export async function serveSubgraph<TContext extends BaseContext>(
       apollo,
       host: config.host,
       port: config.port,
-      isReady: () => database.isReady(),
+      isReady,
       service: module.name,
       metrics,
       observability: config.observability,
       adoptForwardedRequestId: true,
       authenticate: async (request) => {
-        const caller = authenticateGatewayRequest(request, verification);
+        const caller = await authenticateGatewayRequest(request, verification);
         if (caller.newcomer) newcomers.set(request, caller.newcomer);
         return caller.viewer;
       },
@@ -182,10 +198,12 @@ export async function serveSubgraph<TContext extends BaseContext>(
       async stop() {
         await listening.close();
         await apollo.stop();
+        await redis?.quit().catch(() => redis.disconnect());
       },
     };
   } catch (error) {
     await apollo.stop();
+    redis?.disconnect();
     throw error;
   }
 }

@@ -97,7 +97,7 @@ function viewer(personId: string, organisationId: string): Viewer {
 const buyer = viewer('person-buyer', 'org-council');
 const supplier = viewer('person-supplier', 'org-supplier');
 
-function send(source: SubgraphHttpDataSource, query: string, viewerOf: Identity, variables?: Record<string, unknown>, generation?: number) {
+function send(source: SubgraphHttpDataSource, query: string, viewerOf: Identity, variables?: Record<string, unknown>, generation = 0) {
   return source.process({
     kind: 'incoming operation',
     request: { query, variables },

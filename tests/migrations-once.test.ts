@@ -1,0 +1,40 @@
+import { openDatabase, type SubgraphDatabase } from '../platform/database';
+import { subgraphModules } from '../subgraphs';
+import { createTestDatabase, describeOnServer, type TestDatabase } from './support/test-database';
+
+/**
+ * Several replicas of a subgraph starting together against one PostgreSQL server migrate once
+ * (issue 26 item 2): the schema and every migration are made by exactly one of them, and every
+ * replica starts. On the server pass only: the embedded database belongs to one process.
+ */
+describeOnServer('replicas starting together', () => {
+  let database: TestDatabase;
+  const replicas: SubgraphDatabase[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const replica of replicas) await replica.close();
+    await database.drop();
+  });
+
+  it('migrate once: three replicas of procurement at the same instant all start, each migration applied once', async () => {
+    const { entities, migrations } = subgraphModules.procurement;
+    const open = () =>
+      openDatabase({
+        schema: 'procurement',
+        url: database.url,
+        pool: { poolMax: 3, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 },
+        entities,
+        migrations,
+        logErrors: false,
+      });
+    replicas.push(...(await Promise.all([open(), open(), open()])));
+    await Promise.all(replicas.map((replica) => replica.migrate()));
+    const applied = (await replicas[0]!.dataSource.query('SELECT name FROM procurement.migrations')) as { name: string }[];
+    expect(applied).toHaveLength(migrations.length);
+    expect(new Set(applied.map((row) => row.name)).size).toBe(migrations.length);
+    for (const replica of replicas) expect(await replica.isReady()).toBe(true);
+  });
+});
