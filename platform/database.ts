@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { StatementCountingLogger } from './statement-counter';
@@ -79,12 +79,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Subgra
   return {
     dataSource,
     async migrate() {
-      // An embedded database belongs to this one process: nobody to race. (PGlite also runs one
-      // transaction at a time, so the lock below would wait on itself.)
-      if (options.owned) {
-        await dataSource.runMigrations({ transaction: 'each' });
-        return;
-      }
       await migrateOnce(dataSource, options.schema);
     },
     async isReady() {
@@ -103,28 +97,31 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Subgra
 }
 
 /**
- * Several replicas of a subgraph starting together migrate once (issue 26): each first takes a
- * transaction-scoped advisory lock named after the schema on a connection of its own and holds
- * that transaction open while it migrates on others; the first runs the migrations, the rest wait,
- * then find none pending. Transaction-scoped because a session lock does not survive PgBouncer's
- * transaction pooling (the unlock could reach another backend), while an open transaction keeps
- * its backend. Nothing is written in the holding transaction; it commits when the run ends.
+ * Several replicas of a subgraph starting together migrate once (issue 26): each takes a
+ * transaction-scoped advisory lock named after the schema, then runs the pending migrations in that
+ * same transaction on that one connection; the first migrates, the rest wait, then find none
+ * pending. One transaction on one connection because a session lock does not survive PgBouncer's
+ * transaction pooling (the unlock could reach another backend), and because PGlite runs one
+ * transaction at a time (a lock held open while migrating on another connection would wait on
+ * itself). All pending migrations commit together, or none does.
  */
 async function migrateOnce(dataSource: DataSource, schema: string): Promise<void> {
-  const holder = dataSource.createQueryRunner();
-  await holder.connect();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
   try {
-    await holder.startTransaction();
+    await runner.startTransaction();
     // statement_timeout would cut a long wait behind another replica's migration short.
-    await holder.query(`SET LOCAL statement_timeout = 0`);
-    await holder.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`ips-graph:migrate:${schema}`]);
-    await dataSource.runMigrations({ transaction: 'each' });
-    await holder.commitTransaction();
+    await runner.query(`SET LOCAL statement_timeout = 0`);
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`ips-graph:migrate:${schema}`]);
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'none'; // already in ours
+    await executor.executePendingMigrations();
+    await runner.commitTransaction();
   } catch (error) {
-    if (holder.isTransactionActive) await holder.rollbackTransaction().catch(() => undefined);
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {
-    await holder.release();
+    await runner.release();
   }
 }
 
