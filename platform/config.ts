@@ -355,7 +355,17 @@ export interface DatabaseConfig {
   poolMax: number;
   statementTimeoutMs: number;
   connectionTimeoutMs: number;
+  /**
+   * How the server is reached: `session`, directly or through a session-mode pooler (the statement
+   * timeout goes in each connection's start-up packet), or `transaction`, through a
+   * transaction-mode pooler such as PgBouncer (which refuses that start-up parameter and shares
+   * server sessions between clients: the timeout is set on the role in this database instead).
+   */
+  poolMode: DatabasePoolMode;
 }
+
+export const databasePoolModes = ['session', 'transaction'] as const;
+export type DatabasePoolMode = (typeof databasePoolModes)[number];
 
 export interface SubgraphConfig {
   name: SubgraphName;
@@ -438,6 +448,7 @@ export const sharedVariableNames = [
   'SEED_DEMO_DATA',
   'DB_POOL_MAX',
   'DB_STATEMENT_TIMEOUT_MS',
+  'DB_POOL_MODE',
   'DB_CONNECTION_TIMEOUT_MS',
   ...sharedStateNames,
   ...httpLimitNames,
@@ -461,6 +472,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       SEED_DEMO_DATA: booleanFlag.default(false),
       DB_POOL_MAX: positiveInt.max(100).default(10),
       DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
+      DB_POOL_MODE: z.enum(databasePoolModes).default('session'),
       DB_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
       GATEWAY_SUBGRAPH_SECRET: secret.default(developmentSubgraphSecret),
       [names.metricsPort]: port.optional(),
@@ -492,6 +504,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       embeddedDirectory: path.resolve(values.DATA_DIR as string, name),
       poolMax: values.DB_POOL_MAX as number,
       statementTimeoutMs: values.DB_STATEMENT_TIMEOUT_MS as number,
+      poolMode: values.DB_POOL_MODE as DatabasePoolMode,
       connectionTimeoutMs: values.DB_CONNECTION_TIMEOUT_MS as number,
     },
     sharedState: sharedState(values),

@@ -27,7 +27,7 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL schema that holds this subgraph's tables (and its migrations table). */
   schema: string;
   url: string;
-  pool: Pick<DatabaseConfig, 'poolMax' | 'statementTimeoutMs' | 'connectionTimeoutMs'>;
+  pool: Pick<DatabaseConfig, 'poolMax' | 'statementTimeoutMs' | 'connectionTimeoutMs'> & Partial<Pick<DatabaseConfig, 'poolMode'>>;
   entities: EntityList;
   migrations: MigrationList;
   logErrors: boolean;
@@ -40,13 +40,22 @@ export interface OpenDatabaseOptions {
  * here; everything inside it is made by migrations. Under an advisory lock, because two replicas'
  * `CREATE SCHEMA IF NOT EXISTS` at the same instant can both miss it and one fail.
  */
-async function ensureSchema(url: string, schema: string, connectionTimeoutMs: number): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: connectionTimeoutMs });
+async function ensureSchema(url: string, schema: string, pool: OpenDatabaseOptions['pool']): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: pool.connectionTimeoutMs });
   await client.connect();
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`ips-graph:schema:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    if (pool.poolMode === 'transaction') {
+      // Behind a transaction-mode pooler every server session may serve any client, and start-up
+      // parameters are refused: the statement timeout becomes the role's default in this database,
+      // which each server session the pooler opens takes on.
+      const timeout = Math.trunc(pool.statementTimeoutMs);
+      await client.query(`DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET statement_timeout = ${timeout}', current_database()); END $$`);
+      // The session this runs in was opened before the default existed, and the pooler will lend it on.
+      await client.query(`SET statement_timeout = ${timeout}`);
+    }
     await client.query('COMMIT');
   } finally {
     await client.end();
@@ -54,7 +63,7 @@ async function ensureSchema(url: string, schema: string, connectionTimeoutMs: nu
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<SubgraphDatabase> {
-  await ensureSchema(options.url, options.schema, options.pool.connectionTimeoutMs);
+  await ensureSchema(options.url, options.schema, options.pool);
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
@@ -72,7 +81,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Subgra
       max: options.pool.poolMax,
       // node-postgres waits forever for a free connection by default; fail fast instead.
       connectionTimeoutMillis: options.pool.connectionTimeoutMs,
-      statement_timeout: options.pool.statementTimeoutMs,
+      // In the start-up packet, unless a transaction-mode pooler is in between (see ensureSchema).
+      ...(options.pool.poolMode === 'transaction' ? {} : { statement_timeout: options.pool.statementTimeoutMs }),
     },
   });
   await dataSource.initialize();

@@ -116,7 +116,11 @@ function cancelRunningStatement(queryRunner: QueryRunner): void {
   message.writeInt32BE(80877102, 4);
   message.writeInt32BE(client.processID, 8);
   message.writeInt32BE(client.secretKey, 12);
-  const socket = connect(client.port, client.host, () => socket.end(message));
+  // Sent, then the server (or pooler) closes the connection when it has passed the cancel on, as the
+  // protocol has it. Closing our side first makes PgBouncer 1.18 (Debian 12's) abort with "bad
+  // client state", taking every connection through it down (found by the PgBouncer pass, issue 26).
+  const socket = connect(client.port, client.host, () => socket.write(message));
+  socket.on('end', () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.setTimeout(5_000, () => socket.destroy());
 }

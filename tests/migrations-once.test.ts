@@ -1,5 +1,6 @@
 import { openDatabase, type SubgraphDatabase } from '../platform/database';
 import { subgraphModules } from '../subgraphs';
+import { testPool } from './support/subgraph-harness';
 import { createTestDatabase, describeOnServer, type TestDatabase } from './support/test-database';
 
 /**
@@ -25,7 +26,7 @@ describeOnServer('replicas starting together', () => {
       openDatabase({
         schema: 'procurement',
         url: database.url,
-        pool: { poolMax: 3, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 },
+        pool: { ...testPool, poolMax: 3 },
         entities,
         migrations,
         logErrors: false,

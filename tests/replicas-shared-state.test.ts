@@ -10,6 +10,7 @@ import { subgraphModules } from '../subgraphs';
 import { demoExplorerPersonas } from '../scripts/explorer-personas';
 import { developmentBearer, expectData, postGraphQL } from './support/graphql-results';
 import { startHttpGraph, type HttpGraph } from './support/http-graph';
+import { testPool } from './support/subgraph-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -50,7 +51,7 @@ describe('the replay guard, shared by the replicas of a subgraph', () => {
   /** A replica of the members subgraph on the shared database; `redis` decides where its replay guard lives. */
   async function membersReplica(redis: string | undefined): Promise<RunningService> {
     const names = subgraphVariableNames('members');
-    const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development', [names.port]: '0', [names.databaseUrl]: database.url, DB_POOL_MAX: '2' };
+    const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development', [names.port]: '0', [names.databaseUrl]: database.url, DB_POOL_MAX: '2', DB_POOL_MODE: testPool.poolMode };
     if (redis) Object.assign(env, { REDIS_URL: redis, REDIS_KEY_PREFIX: keyPrefix });
     const replica = await startSubgraphService(subgraphModules.members, loadSubgraphConfig('members', env));
     replicas.push(replica);

@@ -4,6 +4,7 @@ import { demoExplorerPersonas } from '../../scripts/explorer-personas';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { startSubgraphService, type RunningService } from '../../platform/subgraph-server';
 import { subgraphModules } from '../../subgraphs';
+import { testPool } from './subgraph-harness';
 import { createTestDatabase } from './test-database';
 
 /**
@@ -39,6 +40,7 @@ export async function startHttpGraph(options: {
         [names.databaseUrl]: database.url,
         SEED_DEMO_DATA: 'true',
         DB_POOL_MAX: '4',
+        DB_POOL_MODE: testPool.poolMode,
       });
       const service = await startSubgraphService(subgraphModules[name], config);
       services.push(service);

@@ -37,6 +37,7 @@ export async function startProductionGraph(overrides: Environment = {}): Promise
     AUTH_ISSUER: 'https://id.ips-graph.example/',
     AUTH_AUDIENCE: 'ips-graph',
     DB_POOL_MAX: String(testPool.poolMax),
+    DB_POOL_MODE: testPool.poolMode,
     // Every request here comes from one address: tests that want the rate limit set it themselves.
     GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,

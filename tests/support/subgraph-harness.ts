@@ -34,7 +34,13 @@ export interface ClockedTestSubgraph extends TestSubgraph {
   clock: ManualClock;
 }
 
-export const testPool = { poolMax: 5, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 };
+/** Pools of the test databases; `TEST_DATABASE_POOL_MODE=transaction` when TEST_DATABASE_URL is a PgBouncer in transaction mode. */
+export const testPool = {
+  poolMax: 5,
+  statementTimeoutMs: 10_000,
+  connectionTimeoutMs: 5_000,
+  poolMode: process.env.TEST_DATABASE_POOL_MODE === 'transaction' ? ('transaction' as const) : ('session' as const),
+};
 
 /** A Monday with no bank holiday near it: where a test's clock starts unless it says otherwise. */
 export const defaultTestNow = '2026-11-30T09:00:00Z';
