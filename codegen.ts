@@ -55,6 +55,8 @@ const mappedTypes: Record<string, string[]> = {
     'AssessmentSummary',
     'Contract',
     'Admission',
+    'StandstillChallenge',
+    'WithdrawnAward',
     // Analyst insights
     'ProcurementInsights',
     'ViewerProcurement',
@@ -85,8 +87,12 @@ const mappedTypes: Record<string, string[]> = {
 };
 
 /** Refusal types (schema/refusals.graphql and a subgraph's own), resolved from a thrown refusal by platform/refusals.ts. */
-const sharedRefusalTypes = ['Refusal', 'InvalidInput', 'NotFound', 'NotAllowed', 'StateConflict'];
-const ownRefusalTypes: Record<string, string[]> = { members: ['EmailDomainNotAllowed'] };
+const sharedRefusalTypes = ['Refusal', 'Conflict', 'InvalidInput', 'NotFound', 'NotAllowed', 'StateConflict'];
+const ownRefusalTypes: Record<string, string[]> = {
+  members: ['EmailDomainNotAllowed'],
+  innovations: ['AssessmentsIncomplete', 'EvidenceRequired'],
+  procurement: ['EvaluationIncomplete', 'NotModerated', 'NotMostAdvantageous', 'ResponsesClosed', 'StandstillRunning'],
+};
 
 // `CODEGEN_SUBGRAPHS=members,events` limits generation to some subgraphs while one is being written.
 const only = process.env.CODEGEN_SUBGRAPHS?.split(',');

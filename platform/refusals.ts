@@ -57,7 +57,7 @@ type ResolverMap = Record<string, unknown>;
 
 /**
  * The subgraph's resolvers with every `Mutation` field answering an expected refusal as
- * `{ refusal }`, plus the `Refusal` interface's type resolution. Applied by
+ * `{ refusal }`, plus the type resolution of the `Refusal` and `Conflict` interfaces. Applied by
  * platform/subgraph-server.ts to every subgraph, outside every other mutation rule (the
  * active-membership refusal included), so no mutation can answer a refusal the other way.
  */
@@ -88,5 +88,6 @@ export function answerRefusalsInPayloads<T extends object>(resolvers: T): T {
     ...resolvers,
     ...(mutation ? { Mutation: wrapped } : {}),
     Refusal: { __resolveType: (refusal: RefusalModel) => refusal.__typename },
+    Conflict: { __resolveType: (refusal: RefusalModel) => refusal.__typename },
   } as T;
 }

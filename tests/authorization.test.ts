@@ -226,21 +226,23 @@ describe('mutations', () => {
     const before = await auditRows();
     const result = await as(
       role,
-      `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Matrix test") { status } }`,
+      `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Matrix test") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id: resurface.id },
     );
     if (expected === 'allow') {
       expect(result.errors).toBeUndefined();
-      expect(result.data!.suspendMembership.status).toBe('SUSPENDED');
+      expect(result.data!.suspendMembership.membership.status).toBe('SUSPENDED');
       expect(await auditRows()).toBe(before + 1);
       const reinstated = await as(
         role,
-        `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Matrix test") { status } }`,
+        `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Matrix test") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
         { id: resurface.id },
       );
-      expect(reinstated.data!.reinstateMembership.status).toBe('ACTIVE');
+      expect(reinstated.data!.reinstateMembership.membership.status).toBe('ACTIVE');
     } else {
-      expect(result.data).toBeNull();
+      // Refused: no membership in the payload; an anonymous caller's error leaves no payload at all.
+      expect(result.data?.suspendMembership?.membership ?? null).toBeNull();
+      if (role === 'anonymous') expect(result.data).toBeNull();
       expect(codes(result)).toEqual([role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN']);
       expect(await auditRows()).toBe(before);
     }
@@ -250,7 +252,7 @@ describe('mutations', () => {
     const email = `invitee-${role}@kent.gov.uk`;
     const result = await as(
       role,
-      `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } token } }`,
+      `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { organisationId: kent.id, email, roles: ['VIEWER'] } },
     );
     const [row] = await graph.databases.members.dataSource.query(
@@ -270,7 +272,7 @@ describe('mutations', () => {
     const kentAdmin = `Bearer ${await graph.tokenFor(demoPersona('kent-admin').email)}`;
     const invite = (organisationId: string, email: string) =>
       graph.execute(
-        `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } } }`,
+        `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
         { input: { organisationId, email, roles: ['BUYER'] } },
         kentAdmin,
       );

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { demoPersona } from '../demo-data/personas';
-import { developmentBearer, expectData, postGraphQL, type Connection } from './support/graphql-results';
+import { codesOf, developmentBearer, expectData, postGraphQL, type Connection } from './support/graphql-results';
 import { startHttpGraph, type HttpGraph } from './support/http-graph';
 
 /**
@@ -21,9 +21,12 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-/** The data of an operation run over HTTP as a demo persona; throws with the errors if there are any. */
+/** The data of an operation run over HTTP as a demo persona; throws with the errors if there are any, and fails on a refusal. */
 async function as<TData = unknown>(key: string, query: string, variables?: Record<string, unknown>): Promise<TData> {
-  return expectData(await postGraphQL<TData>(graph.gatewayUrl!, query, variables, await developmentBearer(demoPersona(key).email)));
+  const answer = await postGraphQL<TData>(graph.gatewayUrl!, query, variables, await developmentBearer(demoPersona(key).email));
+  const data = expectData(answer);
+  expect(codesOf(answer)).toEqual([]);
+  return data;
 }
 
 /** The feed's events: uid (the event id) and joining link. */
@@ -51,18 +54,18 @@ async function openOnlineEvent(key: string, audiences: string[]): Promise<string
 }
 
 async function registerConfirmed(key: string, eventId: string) {
-  const { registerForEvent } = await as<{ registerForEvent: { status: string } }>(key, `mutation ($id: ID!) { registerForEvent(eventId: $id) { status } }`, { id: eventId });
-  expect(registerForEvent.status).toBe('CONFIRMED');
+  const { registerForEvent } = await as<{ registerForEvent: { eventRegistration: { status: string } } }>(key, `mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: eventId });
+  expect(registerForEvent.eventRegistration.status).toBe('CONFIRMED');
 }
 
 it("a removed person's feed is gone", async () => {
   const eventId = await openOnlineEvent('resurface-contributor', ['PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS']);
   await registerConfirmed('resurface-contributor', eventId);
-  const { path } = (await as<{ createCalendarFeed: { path: string } }>('resurface-contributor', `mutation { createCalendarFeed { path } }`)).createCalendarFeed;
+  const { path } = (await as<{ createCalendarFeed: { calendarFeed: { path: string } } }>('resurface-contributor', `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`)).createCalendarFeed.calendarFeed;
   expect((await feed(path)).events.map((event) => event.id)).toContain(eventId);
 
   const grace = demoPersona('resurface-contributor');
-  await as('resurface-admin', `mutation ($id: ID!) { removePerson(personId: $id) }`, { id: grace.id });
+  await as('resurface-admin', `mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: grace.id });
 
   expect(await feed(path)).toEqual({ status: 404, events: [] });
 });
@@ -72,13 +75,13 @@ it("a suspended organisation's feed keeps only public events, without members-on
   const open = await openOnlineEvent('cardiff-buyer', ['PUBLIC']);
   await registerConfirmed('cardiff-buyer', membersOnly);
   await registerConfirmed('cardiff-buyer', open);
-  const { path } = (await as<{ createCalendarFeed: { path: string } }>('cardiff-buyer', `mutation { createCalendarFeed { path } }`)).createCalendarFeed;
+  const { path } = (await as<{ createCalendarFeed: { calendarFeed: { path: string } } }>('cardiff-buyer', `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`)).createCalendarFeed.calendarFeed;
   const before = await feed(path);
   expect(before.events.find((event) => event.id === membersOnly)?.url).toMatch(/^https:\/\//);
   expect(before.events.map((event) => event.id)).toContain(open);
 
   const ffion = demoPersona('cardiff-buyer');
-  await as('platform-admin', `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { status } }`, { id: ffion.organisationId });
+  await as('platform-admin', `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: ffion.organisationId });
 
   const after = await feed(path);
   expect(after.status).toBe(200);
@@ -86,6 +89,6 @@ it("a suspended organisation's feed keeps only public events, without members-on
   expect(after.events.map((event) => event.id)).not.toContain(membersOnly);
 
   // Reinstated, the feed lists the members-only event and its link again.
-  await as('platform-admin', `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Paid") { status } }`, { id: ffion.organisationId });
+  await as('platform-admin', `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Paid") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: ffion.organisationId });
   expect((await feed(path)).events.find((event) => event.id === membersOnly)?.url).toMatch(/^https:\/\//);
 });

@@ -3,7 +3,7 @@ import { buildDemoEvents } from '../demo-data/events';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPeople } from '../demo-data/people';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
-import { codesOf as codes, signInAll, type Connection } from './support/graphql-results';
+import { codesOf as codes, refusalOf, signInAll, type Connection } from './support/graphql-results';
 
 /**
  * Who sees and does what in events, by every path through the gateway: registrations (on the
@@ -84,15 +84,15 @@ describe('a person’s registrations leak to no one else', () => {
 
   it('Organisation.upcomingEvents shows what an organisation’s people registered for only to that organisation and staff', async () => {
     const event = buildDemoEvents(seededAt()).find((e) => e.status === 'SCHEDULED' && e.audience === 'PUBLIC' && !e.hostIds.includes(demoOrganisation('cardiff').id))!;
-    const registered = await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { status } }`, { id: event.id }, as('cardiff-buyer'));
-    expect(registered.errors).toBeUndefined();
+    const registered = await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: event.id }, as('cardiff-buyer'));
+    expect(codes(registered)).toEqual([]);
     const query = `query ($id: ID!) { organisation(id: $id) { upcomingEvents(first: 100) { id } } }`;
     const ids = async (key?: string) => ((await graph.execute<{ organisation: { upcomingEvents: { id: string }[] } }>(query, { id: demoOrganisation('cardiff').id }, key && as(key))).data?.organisation.upcomingEvents ?? []).map((e) => e.id);
     expect(await ids('cardiff-buyer')).toContain(event.id);
     expect(await ids('analyst')).toContain(event.id);
     expect(await ids('kent-buyer')).not.toContain(event.id);
     expect(await ids()).not.toContain(event.id);
-    await graph.execute(`mutation ($id: ID!) { cancelEventRegistration(eventId: $id) { status } }`, { id: event.id }, as('cardiff-buyer'));
+    await graph.execute(`mutation ($id: ID!) { cancelEventRegistration(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: event.id }, as('cardiff-buyer'));
   });
 
   it('support requests: the requester’s organisation and staff only, by id and in the list', async () => {
@@ -105,7 +105,7 @@ describe('a person’s registrations leak to no one else', () => {
     const list = await graph.execute<{ supportRequests: Connection<{ id: string }> }>(`{ supportRequests { totalCount edges { node { id } } } }`, {}, as('kent-buyer'));
     expect(list.data?.supportRequests.edges.map((e) => e.node.id)).not.toContain(gwynedd.id);
     expect((await graph.execute(`{ supportRequests { totalCount } }`)).data?.supportRequests.totalCount).toBe(0);
-    const close = await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { status } }`, { id: gwynedd.id }, as('kent-admin'));
+    const close = await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: gwynedd.id }, as('kent-admin'));
     expect(codes(close)).toEqual(['NOT_FOUND']);
   });
 });
@@ -117,13 +117,13 @@ describe('every mutation: anonymous callers are UNAUTHENTICATED; signed-in calle
     title: 'A', description: 'B', kind: 'WORKSHOP', audience: 'BUYERS', venue: 'Somewhere', startsAtLocal: '2030-01-10T10:00', endsAtLocal: '2030-01-10T11:00', hostIds: [demoOrganisation(hostKey).id],
   });
   const mutations: [name: string, query: string, variables: () => Record<string, unknown>][] = [
-    ['createEvent', `mutation ($input: CreateEventInput!) { createEvent(input: $input) { id } }`, () => ({ input: createInput('ips-body') })],
-    ['updateEvent', `mutation ($id: ID!) { updateEvent(id: $id, input: { title: "x" }) { id } }`, () => ({ id: ipsEvent().id })],
-    ['cancelEvent', `mutation ($id: ID!) { cancelEvent(id: $id, reason: "x") { id } }`, () => ({ id: ipsEvent().id })],
-    ['markAttendance', `mutation ($id: ID!) { markAttendance(eventId: $id, attendance: [{ personId: "${anyId}", attended: true }]) { id } }`, () => ({ id: ipsEvent().id })],
-    ['publishBriefingQuestion', `mutation ($id: ID!) { publishBriefingQuestion(eventId: $id, question: "q", answer: "a") { id } }`, () => ({ id: ipsEvent().id })],
-    ['createFaq', `mutation { createFaq(input: { topic: BUYING, question: "q", answer: "a" }) { id } }`, () => ({})],
-    ['answerSupportRequest', `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { id } }`, () => ({ id: demoSupportRequests[0]!.id })],
+    ['createEvent', `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ input: createInput('ips-body') })],
+    ['updateEvent', `mutation ($id: ID!) { updateEvent(id: $id, input: { title: "x" }) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
+    ['cancelEvent', `mutation ($id: ID!) { cancelEvent(id: $id, reason: "x") { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
+    ['markAttendance', `mutation ($id: ID!) { markAttendance(eventId: $id, attendance: [{ personId: "${anyId}", attended: true }]) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
+    ['publishBriefingQuestion', `mutation ($id: ID!) { publishBriefingQuestion(eventId: $id, question: "q", answer: "a") { briefingQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
+    ['createFaq', `mutation { createFaq(input: { topic: BUYING, question: "q", answer: "a" }) { faq { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({})],
+    ['answerSupportRequest', `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: demoSupportRequests[0]!.id })],
   ];
 
   it.each(mutations)('%s', async (_name, query, variables) => {
@@ -132,27 +132,27 @@ describe('every mutation: anonymous callers are UNAUTHENTICATED; signed-in calle
   });
 
   it.each([
-    ['registerForEvent', `mutation { registerForEvent(eventId: "${anyId}") { id } }`],
-    ['cancelEventRegistration', `mutation { cancelEventRegistration(eventId: "${anyId}") { id } }`],
-    ['raiseSupportRequest', `mutation { raiseSupportRequest(input: { category: OTHER, subject: "s", message: "m" }) { id } }`],
-    ['closeSupportRequest', `mutation { closeSupportRequest(id: "${anyId}") { id } }`],
-    ['reopenSupportRequest', `mutation { reopenSupportRequest(id: "${anyId}", message: "m") { id } }`],
-    ['createCalendarFeed', `mutation { createCalendarFeed { path } }`],
-    ['revokeCalendarFeed', `mutation { revokeCalendarFeed }`],
+    ['registerForEvent', `mutation { registerForEvent(eventId: "${anyId}") { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    ['cancelEventRegistration', `mutation { cancelEventRegistration(eventId: "${anyId}") { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    ['raiseSupportRequest', `mutation { raiseSupportRequest(input: { category: OTHER, subject: "s", message: "m" }) { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    ['closeSupportRequest', `mutation { closeSupportRequest(id: "${anyId}") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    ['reopenSupportRequest', `mutation { reopenSupportRequest(id: "${anyId}", message: "m") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    ['createCalendarFeed', `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    ['revokeCalendarFeed', `mutation { revokeCalendarFeed { revoked refusal { code message } } }`],
   ])('%s needs sign-in', async (_name, query) => {
     expect(codes(await graph.execute(query))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('host admins manage their own organisation’s events only; a buyer cannot register for a suppliers’ event', async () => {
-    expect(codes(await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { id } }`, { input: createInput('kent') }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
-    const own = await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { id status viewerCan { manage } } }`, { input: createInput('kent') }, as('kent-admin'));
-    expect(own.errors).toBeUndefined();
-    expect(own.data?.createEvent).toMatchObject({ status: 'DRAFT', viewerCan: { manage: true } });
-    expect(codes(await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { id } }`, { id: own.data?.createEvent.id }, as('cardiff-buyer')))).toEqual(['NOT_FOUND']);
+    expect(codes(await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: createInput('kent') }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
+    const own = await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id status viewerCan { manage } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: createInput('kent') }, as('kent-admin'));
+    expect(codes(own)).toEqual([]);
+    expect(own.data?.createEvent.event).toMatchObject({ status: 'DRAFT', viewerCan: { manage: true } });
+    expect(codes(await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: own.data?.createEvent.event.id }, as('cardiff-buyer')))).toEqual(['NOT_FOUND']);
     const suppliers = buildDemoEvents(seededAt()).find((e) => e.status === 'SCHEDULED' && e.audience === 'SUPPLIERS')!;
-    expect(codes(await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { id } }`, { id: suppliers.id }, as('kent-buyer')))).toEqual(['NOT_FOUND']);
-    const tooLong = await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { id } }`, { input: { ...createInput('kent'), title: 'x'.repeat(201) } }, as('kent-admin'));
-    expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'title' });
+    expect(codes(await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: suppliers.id }, as('kent-buyer')))).toEqual(['NOT_FOUND']);
+    const tooLong = await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { ...createInput('kent'), title: 'x'.repeat(201) } }, as('kent-admin'));
+    expect(refusalOf(tooLong)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
   });
 });
 

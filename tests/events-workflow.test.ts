@@ -9,7 +9,7 @@ import { developmentSubgraphSecret } from '../platform/config';
 import { findViewerByPersonId } from '../subgraphs/members/services/identity.service';
 import { startCalendarServers } from './support/calendar-servers';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
-import { codesOf, expectData, signInAll, type Connection, type UntypedData } from './support/graphql-results';
+import { codesOf, expectData, refusalOf, signInAll, type Connection, type UntypedData } from './support/graphql-results';
 import { describeOnServer } from './support/test-database';
 
 /**
@@ -43,13 +43,19 @@ afterAll(async () => {
 /** A registration as the list queries select it (`waitingListPosition` only where asked for). */
 type Registration = { status: string; waitingListPosition?: number | null; person: { id: string } };
 
-const ok = async <T = UntypedData>(query: string, variables: Record<string, unknown>, authorization?: string) => expectData(await graph.execute<T>(query, variables, authorization));
+/** The data of an operation that must succeed: no errors, and no refusal in a mutation's payload. */
+const ok = async <T = UntypedData>(query: string, variables: Record<string, unknown>, authorization?: string) => {
+  const answer = await graph.execute<T>(query, variables, authorization);
+  const data = expectData(answer);
+  expect(codesOf(answer)).toEqual([]);
+  return data;
+};
 
-const createEvent = `mutation ($input: CreateEventInput!) { createEvent(input: $input) { id status startsAt endsAt startsAtLocal endsAtLocal timeZone } }`;
+const createEvent = `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id status startsAt endsAt startsAtLocal endsAtLocal timeZone } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const eventState = `query ($id: ID!) { event(id: $id) { status seatsLeft waitingListLength joinUrl
   viewerRegistration { status waitingListPosition attended } viewerCan { register cancelRegistration manage markAttendance seeRegistrations } } }`;
-const register = `mutation ($id: ID!) { registerForEvent(eventId: $id) { status waitingListPosition person { id } event { id } } }`;
-const cancelRegistration = `mutation ($id: ID!) { cancelEventRegistration(eventId: $id) { status } }`;
+const register = `mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status waitingListPosition person { id } event { id } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const cancelRegistration = `mutation ($id: ID!) { cancelEventRegistration(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
 function parseCalendar(text: string) {
   const calendar = new ICAL.Component(ICAL.parse(text));
@@ -75,33 +81,32 @@ describe('times are given and shown in UK time, stored as instants, across the c
     const base = { title: 'Clock change check', description: 'Times either side of the change.', kind: 'WEBINAR', audience: 'ALL_MEMBERS', joinUrl: 'https://meet.example/x', hostIds: [demoOrganisation('ips-body').id] };
     const before = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-03-26T10:00', endsAtLocal: '2027-03-26T11:00' } }, as('platform-admin'));
     const after = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-03-29T10:00', endsAtLocal: '2027-03-29T11:00' } }, as('platform-admin'));
-    expect(before.createEvent).toMatchObject({ status: 'DRAFT', startsAt: '2027-03-26T10:00:00.000Z', startsAtLocal: '2027-03-26T10:00:00+00:00', timeZone: 'Europe/London' });
-    expect(after.createEvent).toMatchObject({ startsAt: '2027-03-29T09:00:00.000Z', startsAtLocal: '2027-03-29T10:00:00+01:00', endsAt: '2027-03-29T10:00:00.000Z' });
+    expect(before.createEvent.event).toMatchObject({ status: 'DRAFT', startsAt: '2027-03-26T10:00:00.000Z', startsAtLocal: '2027-03-26T10:00:00+00:00', timeZone: 'Europe/London' });
+    expect(after.createEvent.event).toMatchObject({ startsAt: '2027-03-29T09:00:00.000Z', startsAtLocal: '2027-03-29T10:00:00+01:00', endsAt: '2027-03-29T10:00:00.000Z' });
     const skipped = await graph.execute(createEvent, { input: { ...base, startsAtLocal: '2027-03-28T01:30', endsAtLocal: '2027-03-28T03:00' } }, as('platform-admin'));
     expect(codesOf(skipped)).toEqual(['BAD_USER_INPUT']);
-    expect(skipped.errors?.[0]?.extensions?.argument).toBe('startsAtLocal');
+    expect(refusalOf(skipped).field).toBe('startsAtLocal');
     // The autumn change: 01:30 happens twice; the first (BST) one is meant.
     const repeated = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-10-31T01:30', endsAtLocal: '2027-10-31T03:00' } }, as('platform-admin'));
-    expect(repeated.createEvent.startsAt).toBe('2027-10-31T00:30:00.000Z');
+    expect(repeated.createEvent.event.startsAt).toBe('2027-10-31T00:30:00.000Z');
   });
 
   it('rescheduling keeps registrations and records the move', async () => {
-    const { createEvent: event } = await ok(
+    const { createEvent: { event } } = await ok(
       createEvent,
       { input: { title: 'Moving webinar', description: 'Will move.', kind: 'WEBINAR', audience: 'ALL_MEMBERS', joinUrl: 'https://meet.example/m', hostIds: [demoOrganisation('ips-body').id], startsAtLocal: '2027-04-06T14:00', endsAtLocal: '2027-04-06T15:00' } },
       as('platform-admin'),
     );
-    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id: event.id }, as('platform-admin'));
+    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: event.id }, as('platform-admin'));
     await ok(register, { id: event.id }, as('kent-buyer'));
     const moved = await ok(
-      `mutation ($id: ID!) { updateEvent(id: $id, input: { startsAtLocal: "2027-04-08T14:00", endsAtLocal: "2027-04-08T15:30" }) {
-          startsAtLocal scheduleChanges { previousStartsAt startsAt endsAt } registrations { status } } }`,
+      `mutation ($id: ID!) { updateEvent(id: $id, input: { startsAtLocal: "2027-04-08T14:00", endsAtLocal: "2027-04-08T15:30" }) { event { startsAtLocal scheduleChanges { previousStartsAt startsAt endsAt } registrations { status } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id: event.id },
       as('platform-admin'),
     );
-    expect(moved.updateEvent.startsAtLocal).toBe('2027-04-08T14:00:00+01:00');
-    expect(moved.updateEvent.scheduleChanges).toEqual([{ previousStartsAt: '2027-04-06T13:00:00.000Z', startsAt: '2027-04-08T13:00:00.000Z', endsAt: '2027-04-08T14:30:00.000Z' }]);
-    expect(moved.updateEvent.registrations).toEqual([{ status: 'CONFIRMED' }]);
+    expect(moved.updateEvent.event.startsAtLocal).toBe('2027-04-08T14:00:00+01:00');
+    expect(moved.updateEvent.event.scheduleChanges).toEqual([{ previousStartsAt: '2027-04-06T13:00:00.000Z', startsAt: '2027-04-08T13:00:00.000Z', endsAt: '2027-04-08T14:30:00.000Z' }]);
+    expect(moved.updateEvent.event.registrations).toEqual([{ status: 'CONFIRMED' }]);
   });
 });
 
@@ -126,25 +131,25 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
       },
       as('platform-admin'),
     );
-    eventId = created.createEvent.id;
+    eventId = created.createEvent.event.id;
     const early = await graph.execute(register, { id: eventId }, as('kent-buyer'));
     // A DRAFT is invisible to Kent, so it is not found rather than in conflict.
     expect(codesOf(early)).toEqual(['NOT_FOUND']);
-    const scheduled = await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id: eventId }, as('platform-admin'));
-    expect(scheduled.scheduleEvent.status).toBe('SCHEDULED');
-    const again = await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id: eventId }, as('platform-admin'));
+    const scheduled = await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: eventId }, as('platform-admin'));
+    expect(scheduled.scheduleEvent.event.status).toBe('SCHEDULED');
+    const again = await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: eventId }, as('platform-admin'));
     expect(codesOf(again)).toEqual(['CONFLICT']);
-    expect(again.errors?.[0]?.extensions?.currentStatus).toBe('SCHEDULED');
+    expect(refusalOf(again).currentStatus).toBe('SCHEDULED');
   });
 
   it('two seats are taken; the third person waits, without the join link', async () => {
-    expect((await ok(register, { id: eventId }, as('resurface-contributor'))).registerForEvent).toMatchObject({ status: 'CONFIRMED', waitingListPosition: null });
-    expect((await ok(register, { id: eventId }, as('cardiff-buyer'))).registerForEvent.status).toBe('CONFIRMED');
-    expect((await ok(register, { id: eventId }, as('kent-buyer'))).registerForEvent).toMatchObject({ status: 'WAITING', waitingListPosition: 1 });
-    expect((await ok(register, { id: eventId }, as('potholepro-contributor'))).registerForEvent).toMatchObject({ status: 'WAITING', waitingListPosition: 2 });
+    expect((await ok(register, { id: eventId }, as('resurface-contributor'))).registerForEvent.eventRegistration).toMatchObject({ status: 'CONFIRMED', waitingListPosition: null });
+    expect((await ok(register, { id: eventId }, as('cardiff-buyer'))).registerForEvent.eventRegistration.status).toBe('CONFIRMED');
+    expect((await ok(register, { id: eventId }, as('kent-buyer'))).registerForEvent.eventRegistration).toMatchObject({ status: 'WAITING', waitingListPosition: 1 });
+    expect((await ok(register, { id: eventId }, as('potholepro-contributor'))).registerForEvent.eventRegistration).toMatchObject({ status: 'WAITING', waitingListPosition: 2 });
     const twice = await graph.execute(register, { id: eventId }, as('kent-buyer'));
     expect(codesOf(twice)).toEqual(['CONFLICT']);
-    expect(twice.errors?.[0]?.extensions?.currentStatus).toBe('WAITING');
+    expect(refusalOf(twice).currentStatus).toBe('WAITING');
 
     const kent = await ok(eventState, { id: eventId }, as('kent-buyer'));
     expect(kent.event).toMatchObject({ seatsLeft: 0, waitingListLength: 2, joinUrl: null, viewerRegistration: { status: 'WAITING', waitingListPosition: 1 } });
@@ -154,7 +159,7 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
   });
 
   it('a cancellation promotes the first in line, who then sees the join link', async () => {
-    expect((await ok(cancelRegistration, { id: eventId }, as('cardiff-buyer'))).cancelEventRegistration.status).toBe('CANCELLED');
+    expect((await ok(cancelRegistration, { id: eventId }, as('cardiff-buyer'))).cancelEventRegistration.eventRegistration.status).toBe('CANCELLED');
     const kent = await ok(eventState, { id: eventId }, as('kent-buyer'));
     expect(kent.event).toMatchObject({ seatsLeft: 0, waitingListLength: 1, joinUrl: 'https://meet.roads-innovation.example/winter-service', viewerRegistration: { status: 'CONFIRMED', waitingListPosition: null } });
     const pothole = await ok(eventState, { id: eventId }, as('potholepro-contributor'));
@@ -174,8 +179,8 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     expect(event).toMatchObject({ start: '2027-03-30T09:00:00.000Z', end: '2027-03-30T10:00:00.000Z', zone: 'Europe/London', localStart: '2027-03-30T10:00:00', status: 'CONFIRMED', url: null });
     expect(event!.description).not.toContain('meet.roads-innovation.example');
 
-    const feed = await ok(`mutation { createCalendarFeed { path } }`, {}, as('kent-buyer'));
-    const path: string = feed.createCalendarFeed.path;
+    const feed = await ok(`mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {}, as('kent-buyer'));
+    const path: string = feed.createCalendarFeed.calendarFeed.path;
     expect(path).toMatch(/^\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
     // Only the hash is stored.
     const stored = await graph.databases.events.dataSource.query(`SELECT token_hash FROM events.calendar_feed`);
@@ -184,15 +189,15 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     const inFeed = kentEvents.find((e) => e.uid === `${eventId}@events.ips-graph.example`);
     expect(inFeed).toMatchObject({ url: 'https://meet.roads-innovation.example/winter-service', start: '2027-03-30T09:00:00.000Z' });
 
-    const waitingFeed = await ok(`mutation { createCalendarFeed { path } }`, {}, as('potholepro-contributor'));
-    const waiting = parseCalendar(await (await fetch(`${calendars.gatewayUrl}${waitingFeed.createCalendarFeed.path}`)).text());
+    const waitingFeed = await ok(`mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {}, as('potholepro-contributor'));
+    const waiting = parseCalendar(await (await fetch(`${calendars.gatewayUrl}${waitingFeed.createCalendarFeed.calendarFeed.path}`)).text());
     expect(waiting.find((e) => e.uid.startsWith(eventId))).toMatchObject({ url: null });
 
     // A new feed replaces the old; revoking stops it.
-    const replaced = await ok(`mutation { createCalendarFeed { path } }`, {}, as('kent-buyer'));
+    const replaced = await ok(`mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {}, as('kent-buyer'));
     expect((await fetch(`${calendars.gatewayUrl}${path}`)).status).toBe(404);
-    expect((await ok(`mutation { revokeCalendarFeed }`, {}, as('kent-buyer'))).revokeCalendarFeed).toBe(true);
-    expect((await fetch(`${calendars.gatewayUrl}${replaced.createCalendarFeed.path}`)).status).toBe(404);
+    expect((await ok(`mutation { revokeCalendarFeed { revoked refusal { code message } } }`, {}, as('kent-buyer'))).revokeCalendarFeed.revoked).toBe(true);
+    expect((await fetch(`${calendars.gatewayUrl}${replaced.createCalendarFeed.calendarFeed.path}`)).status).toBe(404);
     expect((await fetch(`${calendars.gatewayUrl}/calendar/${'x'.repeat(43)}.ics`)).status).toBe(404);
   });
 
@@ -202,18 +207,18 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
       { input: { title: 'To be called off', description: 'x', kind: 'WORKSHOP', audience: 'PUBLIC', venue: 'Leeds Civic Hall', hostIds: [demoOrganisation('ips-body').id], startsAtLocal: '2027-05-05T10:00', endsAtLocal: '2027-05-05T12:00' } },
       as('platform-admin'),
     );
-    const id = draft.createEvent.id;
+    const id = draft.createEvent.event.id;
     expect((await fetch(`${calendars.gatewayUrl}/events/${id}.ics`)).status).toBe(404);
     expect((await fetch(`${calendars.gatewayUrl}/events/${id}.ics`, { headers: { authorization: as('platform-admin') } })).status).toBe(200);
-    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id }, as('platform-admin'));
-    await ok(`mutation ($id: ID!) { cancelEvent(id: $id, reason: "Venue flooded.") { status cancellationReason } }`, { id }, as('platform-admin'));
+    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    await ok(`mutation ($id: ID!) { cancelEvent(id: $id, reason: "Venue flooded.") { event { status cancellationReason } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
     const [event] = parseCalendar(await (await fetch(`${calendars.gatewayUrl}/events/${id}.ics`)).text());
     expect(event).toMatchObject({ status: 'CANCELLED', start: '2027-05-05T09:00:00.000Z' });
     expect(event!.summary).toMatch(/^Cancelled: /);
   });
 
   it('hosts mark attendance once it has started; attendanceRate for hosts and staff only', async () => {
-    const attendance = `mutation ($id: ID!, $attendance: [AttendanceInput!]!) { markAttendance(eventId: $id, attendance: $attendance) { attendanceRate } }`;
+    const attendance = `mutation ($id: ID!, $attendance: [AttendanceInput!]!) { markAttendance(eventId: $id, attendance: $attendance) { event { attendanceRate } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const marks = [
       { personId: demoPersona('kent-buyer').id, attended: true },
       { personId: demoPersona('resurface-contributor').id, attended: false },
@@ -228,7 +233,7 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     expect((await graph.execute<{ event: { registrations: { attended: boolean | null }[] } }>(`query ($id: ID!) { event(id: $id) { registrations { attended } } }`, { id: eventId }, as('platform-admin'))).data?.event.registrations.every((r) => r.attended === null)).toBe(true);
 
     const marked = await ok(attendance, { id: eventId, attendance: marks }, as('platform-admin'));
-    expect(marked.markAttendance.attendanceRate).toBe(0.5);
+    expect(marked.markAttendance.event.attendanceRate).toBe(0.5);
     const kent = await graph.execute(`query ($id: ID!) { event(id: $id) { attendanceRate viewerRegistration { attended } } }`, { id: eventId }, as('kent-buyer'));
     expect(kent.data?.event).toEqual({ attendanceRate: null, viewerRegistration: { attended: true } });
     expect(codesOf(kent)).toEqual(['FORBIDDEN']);
@@ -247,18 +252,18 @@ describe('FAQs: staff write, publish and order them; anyone searches published o
 
   it('a draft is invisible until published; search matches word prefixes; order is by topic then position', async () => {
     const created = await ok(
-      `mutation ($input: CreateFaqInput!) { createFaq(input: $input) { id status position } }`,
+      `mutation ($input: CreateFaqInput!) { createFaq(input: $input) { faq { id status position } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { topic: 'PROCUREMENT_ROUTES', question: 'What is a mini-tender?', answer: 'Another name for a call-off in which buyers invite every admitted supplier on a lot to bid.', position: 5 } },
       as('platform-admin'),
     );
-    expect(created.createFaq).toMatchObject({ status: 'DRAFT', position: 5 });
-    const id = created.createFaq.id;
+    expect(created.createFaq.faq).toMatchObject({ status: 'DRAFT', position: 5 });
+    const id = created.createFaq.faq.id;
     expect((await ok<FaqSearch>(search, { search: 'mini tend' })).faqs.edges.map((e) => e.node.id)).not.toContain(id);
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }, as('kent-admin')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }))).toEqual(['UNAUTHENTICATED']);
-    await ok(`mutation ($id: ID!) { publishFaq(id: $id) { status publishedAt } }`, { id }, as('platform-admin'));
-    const again = await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { status } }`, { id }, as('platform-admin'));
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-admin')))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }))).toEqual(['UNAUTHENTICATED']);
+    await ok(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status publishedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    const again = await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    expect(refusalOf(again)).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
 
     const found = await ok<FaqSearch>(search, { search: 'mini tend' });
     expect(found.faqs.edges.map((e) => e.node.id)).toEqual([id]);
@@ -287,42 +292,42 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
 
   it('a buyer raises a request; staff answer; the requester’s organisation reopens, then it is closed', async () => {
     const raised = await ok(
-      `mutation ($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { ${fields} } }`,
+      `mutation ($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { supportRequest { ${fields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { category: 'EVENTS', subject: 'Join link missing', message: 'I was promoted from the waiting list; where is the link?' } },
       as('kent-buyer'),
     );
-    id = raised.raiseSupportRequest.id;
-    expect(raised.raiseSupportRequest).toMatchObject({ status: 'OPEN', viewerCan: { answer: false, close: true, reopen: false } });
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { status } }`, { id }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
+    id = raised.raiseSupportRequest.supportRequest.id;
+    expect(raised.raiseSupportRequest.supportRequest).toMatchObject({ status: 'OPEN', viewerCan: { answer: false, close: true, reopen: false } });
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
     const answered = await ok(
-      `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "It is on the event page and in your calendar feed.") { ${fields} answeredAt } }`,
+      `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "It is on the event page and in your calendar feed.") { supportRequest { ${fields} answeredAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id },
       as('platform-admin'),
     );
-    expect(answered.answerSupportRequest.status).toBe('ANSWERED');
-    const twice = await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "again") { status } }`, { id }, as('platform-admin'));
-    expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
+    expect(answered.answerSupportRequest.supportRequest.status).toBe('ANSWERED');
+    const twice = await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "again") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    expect(refusalOf(twice)).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
 
     // A colleague in the same organisation sees it and may reopen it.
-    const reopened = await ok(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Still not there.") { ${fields} } }`, { id }, as('kent-admin'));
-    expect(reopened.reopenSupportRequest.status).toBe('OPEN');
-    await ok(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "Fixed now.") { status } }`, { id }, as('platform-admin'));
+    const reopened = await ok(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Still not there.") { supportRequest { ${fields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-admin'));
+    expect(reopened.reopenSupportRequest.supportRequest.status).toBe('OPEN');
+    await ok(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "Fixed now.") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
     graph.clock.advance(15 * 24 * 3_600_000);
-    const late = await graph.execute(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Again?") { status } }`, { id }, as('kent-buyer'));
-    expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
-    const closed = await ok<{ closeSupportRequest: SupportRequest }>(`mutation ($id: ID!) { closeSupportRequest(id: $id) { ${fields} closedAt } }`, { id }, as('kent-buyer'));
+    const late = await graph.execute(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Again?") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer'));
+    expect(refusalOf(late)).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
+    const closed = await ok<{ closeSupportRequest: { supportRequest: SupportRequest } }>(`mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { ${fields} closedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer'));
     graph.clock.set(start);
-    expect(closed.closeSupportRequest.status).toBe('CLOSED');
-    expect(closed.closeSupportRequest.messages.map((m) => m.fromStaff)).toEqual([false, true, false, true]);
-    expect(closed.closeSupportRequest.statusChanges.map((c) => [c.from, c.to])).toEqual([
+    expect(closed.closeSupportRequest.supportRequest.status).toBe('CLOSED');
+    expect(closed.closeSupportRequest.supportRequest.messages.map((m) => m.fromStaff)).toEqual([false, true, false, true]);
+    expect(closed.closeSupportRequest.supportRequest.statusChanges.map((c) => [c.from, c.to])).toEqual([
       [null, 'OPEN'],
       ['OPEN', 'ANSWERED'],
       ['ANSWERED', 'OPEN'],
       ['OPEN', 'ANSWERED'],
       ['ANSWERED', 'CLOSED'],
     ]);
-    expect(closed.closeSupportRequest.statusChanges[4]?.changedBy.id).toBe(demoPersona('kent-buyer').id);
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { status } }`, { id }, as('kent-buyer')))).toEqual(['CONFLICT']);
+    expect(closed.closeSupportRequest.supportRequest.statusChanges[4]?.changedBy.id).toBe(demoPersona('kent-buyer').id);
+    expect(codesOf(await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer')))).toEqual(['CONFLICT']);
   });
 
   it('history is append-only in the database itself', async () => {
@@ -374,15 +379,15 @@ describeOnServer('never overbooked: simultaneous sign-ups for the last seats (Po
       { input: { title: 'Popular webinar', description: 'Three seats.', kind: 'WEBINAR', audience: 'PUBLIC', joinUrl: 'https://meet.example/p', capacity: 3, hostIds: [demoOrganisation('ips-body').id], startsAtLocal: '2027-04-20T10:00', endsAtLocal: '2027-04-20T11:00' } },
       as('platform-admin'),
     );
-    const id = created.createEvent.id;
-    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { status } }`, { id }, as('platform-admin'));
+    const id = created.createEvent.event.id;
+    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
     const people = demoPeople.slice(0, 12);
     const signIns = await Promise.all(people.map(async (p) => `Bearer ${await graph.tokenFor(p.email)}`));
     const results = await Promise.all(signIns.map((authorization) => graph.execute(register, { id }, authorization)));
-    for (const result of results) expect(result.errors).toBeUndefined();
-    const statuses = results.map((r) => r.data?.registerForEvent.status);
+    for (const result of results) expect(codesOf(result)).toEqual([]);
+    const statuses = results.map((r) => r.data?.registerForEvent.eventRegistration.status);
     expect(statuses.filter((s) => s === 'CONFIRMED')).toHaveLength(3);
-    const positions = results.filter((r) => r.data?.registerForEvent.status === 'WAITING').map((r) => r.data?.registerForEvent.waitingListPosition);
+    const positions = results.filter((r) => r.data?.registerForEvent.eventRegistration.status === 'WAITING').map((r) => r.data?.registerForEvent.eventRegistration.waitingListPosition);
     expect([...positions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
     const listed = await ok<{ event: { seatsLeft: number; waitingListLength: number; registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength registrations { status waitingListPosition person { id } } } }`, { id }, as('platform-admin'));

@@ -2,6 +2,7 @@ import { demoInnovations } from '../demo-data/innovations';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { codesOf, refusalOf } from './support/graphql-results';
 
 /**
  * Issue 24 item 8, through the gateway: evidence added to an APPROVED innovation is pending (not
@@ -37,14 +38,13 @@ afterAll(async () => {
 function as(who: Who, query: string, variables?: Record<string, unknown>): Promise<GraphResult<any>> {
   return graph.execute(query, variables, tokens[who]);
 }
-const errorOf = (result: GraphResult<unknown>) => result.errors?.[0]?.extensions ?? {};
+/** The data of an answer that must succeed: no error, and no refusal in a mutation's payload. */
 const ok = (result: GraphResult<any>) => {
-  expect(result.errors).toBeUndefined();
+  expect(codesOf(result)).toEqual([]);
   return result.data;
 };
 
-const addEvidence = `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) {
-  evidence { unconfirmed { id title vetting } certifications { id scheme vetting } } } }`;
+const addEvidence = `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { evidence { unconfirmed { id title vetting } certifications { id scheme vetting } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const evidenceOf = `query ($id: ID!) { innovation(id: $id) {
   evidence { confirmed { id vetting } unconfirmed { id title vetting } certifications { id scheme vetting } } } }`;
 const facets = `{ innovations(first: 1) { facets { certifications(first: 100) { value count } } } }`;
@@ -61,7 +61,7 @@ describe('a certification added after approval', () => {
   it('is pending: the supplier sees it, the public and the facet do not, and adding it is audited', async () => {
     const hadCurrentCertification = ok(await as('anonymous', certificationFilter, { id: resurface.id })).innovations.edges.some((e: any) => e.node.id === approved.id);
     const added = ok(await as('supplier', addEvidence, { input: { innovationId: approved.id, certification: iso9001 } }));
-    const own = added.addEvidence.evidence.certifications.find((c: any) => c.scheme === 'ISO 9001 (unverified)');
+    const own = added.addEvidence.innovation.evidence.certifications.find((c: any) => c.scheme === 'ISO 9001 (unverified)');
     expect(own).toMatchObject({ vetting: 'PENDING' });
     certificationId = own.id;
 
@@ -80,15 +80,15 @@ describe('a certification added after approval', () => {
   });
 
   it('is vetted by an assessor only: the supplier, a council and a stranger are refused, and nothing changes', async () => {
-    const vet = `mutation ($id: ID!) { vetCertification(certificationId: $id, note: "Checked on the issuer's register.") { scheme vetting expired } }`;
-    expect(errorOf(await as('anonymous', vet, { id: certificationId }))).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(errorOf(await as('supplier', vet, { id: certificationId }))).toMatchObject({ code: 'FORBIDDEN' });
+    const vet = `mutation ($id: ID!) { vetCertification(certificationId: $id, note: "Checked on the issuer's register.") { certification { scheme vetting expired } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    expect(refusalOf(await as('anonymous', vet, { id: certificationId }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(refusalOf(await as('supplier', vet, { id: certificationId }))).toMatchObject({ code: 'FORBIDDEN' });
     // Pending evidence is part of the vetting record: to anyone else it does not exist.
-    expect(errorOf(await as('kentBuyer', vet, { id: certificationId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refusalOf(await as('kentBuyer', vet, { id: certificationId }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await isoFacet()).toBeUndefined();
 
-    expect(ok(await as('assessor', vet, { id: certificationId })).vetCertification).toEqual({ scheme: 'ISO 9001 (unverified)', vetting: 'VETTED', expired: false });
-    expect(errorOf(await as('assessor', vet, { id: certificationId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'VETTED' });
+    expect(ok(await as('assessor', vet, { id: certificationId })).vetCertification.certification).toEqual({ scheme: 'ISO 9001 (unverified)', vetting: 'VETTED', expired: false });
+    expect(refusalOf(await as('assessor', vet, { id: certificationId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'VETTED' });
   });
 
   it('once vetted is public and in the facet, and the trail says who vetted it', async () => {
@@ -101,8 +101,8 @@ describe('a certification added after approval', () => {
   });
 
   it('cannot be withdrawn by the supplier once vetted (it is part of the record buyers read)', async () => {
-    const withdraw = `mutation ($id: ID!) { withdrawCertification(certificationId: $id) { id } }`;
-    expect(errorOf(await as('supplier', withdraw, { id: certificationId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'VETTED' });
+    const withdraw = `mutation ($id: ID!) { withdrawCertification(certificationId: $id) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    expect(refusalOf(await as('supplier', withdraw, { id: certificationId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'VETTED' });
   });
 });
 
@@ -112,7 +112,7 @@ describe('an evidence item added after approval', () => {
 
   it('is pending until the authority it names answers; the answer lists it and is audited', async () => {
     const added = ok(await as('supplier', addEvidence, { input: trial }));
-    const own = added.addEvidence.evidence.unconfirmed.find((e: any) => e.title === trial.title);
+    const own = added.addEvidence.innovation.evidence.unconfirmed.find((e: any) => e.title === trial.title);
     expect(own).toMatchObject({ vetting: 'PENDING' });
     evidenceId = own.id;
     expect(ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.unconfirmed.map((e: any) => e.id)).not.toContain(evidenceId);
@@ -120,8 +120,8 @@ describe('an evidence item added after approval', () => {
     // The council it names is asked (the dashboard shows it) and confirms it.
     const asked = ok(await as('kentBuyer', `{ viewerInnovations { evidenceAwaitingConfirmation(first: 100) { evidence { id } } } }`));
     expect(asked.viewerInnovations.evidenceAwaitingConfirmation.map((e: any) => e.evidence.id)).toContain(evidenceId);
-    const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id, note: "Ran on our network.") { confirmation vetting } }`;
-    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence).toEqual({ confirmation: 'CONFIRMED', vetting: 'VETTED' });
+    const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id, note: "Ran on our network.") { evidenceItem { confirmation vetting } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem).toEqual({ confirmation: 'CONFIRMED', vetting: 'VETTED' });
     expect(ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.confirmed).toContainEqual({ id: evidenceId, vetting: 'VETTED' });
     const trail = await auditOf('supplier');
     expect(trail).toContainEqual(expect.objectContaining({ action: 'EVIDENCE_CONFIRMED', actor: { id: demoPersona(personas.kentBuyer).id } }));
@@ -130,13 +130,13 @@ describe('an evidence item added after approval', () => {
 
   it('withdrawn by the supplier while pending: gone from every view and the council\'s queue, still in the audit trail', async () => {
     const added = ok(await as('supplier', addEvidence, { input: { ...trial, title: 'A trial that never happened' } }));
-    const pendingId = added.addEvidence.evidence.unconfirmed.find((e: any) => e.title === 'A trial that never happened').id;
-    const withdraw = `mutation ($id: ID!, $reason: String) { withdrawEvidence(evidenceId: $id, reason: $reason) { id evidence { unconfirmed { id } } } }`;
-    expect(errorOf(await as('otherSupplier', withdraw, { id: pendingId }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(errorOf(await as('assessor', withdraw, { id: pendingId }))).toMatchObject({ code: 'FORBIDDEN' });
+    const pendingId = added.addEvidence.innovation.evidence.unconfirmed.find((e: any) => e.title === 'A trial that never happened').id;
+    const withdraw = `mutation ($id: ID!, $reason: String) { withdrawEvidence(evidenceId: $id, reason: $reason) { innovation { id evidence { unconfirmed { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    expect(refusalOf(await as('otherSupplier', withdraw, { id: pendingId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refusalOf(await as('assessor', withdraw, { id: pendingId }))).toMatchObject({ code: 'FORBIDDEN' });
 
     const data = ok(await as('supplier', withdraw, { id: pendingId, reason: 'Added by mistake.' }));
-    expect(data.withdrawEvidence.evidence.unconfirmed.map((e: any) => e.id)).not.toContain(pendingId);
+    expect(data.withdrawEvidence.innovation.evidence.unconfirmed.map((e: any) => e.id)).not.toContain(pendingId);
     for (const who of ['supplier', 'admin', 'anonymous'] as const) {
       const evidence = ok(await as(who, evidenceOf, { id: approved.id })).innovation.evidence;
       expect([...evidence.confirmed, ...evidence.unconfirmed].map((e: any) => e.id)).not.toContain(pendingId);
@@ -144,9 +144,9 @@ describe('an evidence item added after approval', () => {
     const asked = ok(await as('kentBuyer', `{ viewerInnovations { evidenceAwaitingConfirmation(first: 100) { evidence { id } } } }`));
     expect(asked.viewerInnovations.evidenceAwaitingConfirmation.map((e: any) => e.evidence.id)).not.toContain(pendingId);
     // The council can no longer answer it, and it cannot be withdrawn twice.
-    const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { confirmation } }`;
-    expect(errorOf(await as('kentBuyer', confirm, { id: pendingId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
-    expect(errorOf(await as('supplier', withdraw, { id: pendingId }))).toMatchObject({ code: 'NOT_FOUND' });
+    const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { evidenceItem { confirmation } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    expect(refusalOf(await as('kentBuyer', confirm, { id: pendingId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
+    expect(refusalOf(await as('supplier', withdraw, { id: pendingId }))).toMatchObject({ code: 'NOT_FOUND' });
 
     expect(await auditOf('supplier')).toContainEqual(
       expect.objectContaining({ action: 'EVIDENCE_WITHDRAWN', actor: { id: demoPersona(personas.supplier).id }, reason: expect.stringContaining('A trial that never happened') }),
@@ -157,17 +157,18 @@ describe('an evidence item added after approval', () => {
 
   it('a pending certification withdrawn never reaches the facet', async () => {
     const added = ok(await as('supplier', addEvidence, { input: { innovationId: approved.id, certification: { ...iso9001, scheme: 'ISO 14001', reference: 'EMS-1' } } }));
-    const pending = added.addEvidence.evidence.certifications.find((c: any) => c.scheme === 'ISO 14001');
-    ok(await as('supplier', `mutation ($id: ID!) { withdrawCertification(certificationId: $id) { id } }`, { id: pending.id }));
+    const pending = added.addEvidence.innovation.evidence.certifications.find((c: any) => c.scheme === 'ISO 14001');
+    ok(await as('supplier', `mutation ($id: ID!) { withdrawCertification(certificationId: $id) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id }));
     expect(ok(await as('supplier', evidenceOf, { id: approved.id })).innovation.evidence.certifications.map((c: any) => c.id)).not.toContain(pending.id);
-    expect(errorOf(await as('assessor', `mutation ($id: ID!) { vetCertification(certificationId: $id) { id } }`, { id: pending.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refusalOf(await as('assessor', `mutation ($id: ID!) { vetCertification(certificationId: $id) { certification { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(ok(await as('anonymous', facets)).innovations.facets.certifications.find((f: any) => f.value === 'ISO 14001')).toBeUndefined();
   });
 });
 
 describe('submitting for vetting needs a deployment or trial', () => {
-  const create = `mutation ($input: InnovationInput!) { createInnovation(input: $input) { id } }`;
-  const submit = `mutation ($id: ID!) { submitInnovation(id: $id) { status } }`;
+  const create = `mutation ($input: InnovationInput!) { createInnovation(input: $input) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const submit = `mutation ($id: ID!) { submitInnovation(id: $id) { innovation { status } refusal { code message field
+    ... on StateConflict { reason currentStatus currentVersion } ... on EvidenceRequired { currentStatus missing } } } }`;
   const byId = `query ($id: ID!) { innovation(id: $id) { status auditTrail { action } } }`;
 
   it('refuses with CONFLICT naming what is missing, changes nothing, and accepts once a trial is added', async () => {
@@ -182,20 +183,20 @@ describe('submitting for vetting needs a deployment or trial', () => {
       suitsOrganisationKinds: [],
       links: [],
     };
-    const id = ok(await as('supplier', create, { input })).createInnovation.id;
+    const id = ok(await as('supplier', create, { input })).createInnovation.innovation.id;
     const refusal = { code: 'CONFLICT', currentStatus: 'DRAFT', missing: 'DEPLOYMENT_OR_TRIAL_EVIDENCE' };
-    expect(errorOf(await as('supplier', submit, { id }))).toMatchObject(refusal);
+    expect(refusalOf(await as('supplier', submit, { id }))).toMatchObject(refusal);
 
     // A case study and a certification are not a deployment or a trial.
     ok(await as('supplier', addEvidence, { input: { innovationId: id, kind: 'CASE_STUDY', title: 'Desk study', authorityId: kent.id, startedOn: '2025-01-01' } }));
     ok(await as('supplier', addEvidence, { input: { innovationId: id, certification: iso9001 } }));
-    expect(errorOf(await as('supplier', submit, { id }))).toMatchObject(refusal);
+    expect(refusalOf(await as('supplier', submit, { id }))).toMatchObject(refusal);
     expect(ok(await as('supplier', byId, { id })).innovation.status).toBe('DRAFT');
     expect(ok(await as('supplier', byId, { id })).innovation.auditTrail.map((e: any) => e.action)).not.toContain('STATUS_CHANGED');
 
     const added = ok(await as('supplier', addEvidence, { input: { innovationId: id, kind: 'TRIAL', title: 'Depot trial', authorityId: kent.id, startedOn: '2025-02-01' } }));
     // Evidence added before submission goes to the assessors with it: vetted with the innovation.
-    expect(added.addEvidence.evidence.unconfirmed.every((e: any) => e.vetting === 'VETTED')).toBe(true);
-    expect(ok(await as('supplier', submit, { id })).submitInnovation.status).toBe('SUBMITTED');
+    expect(added.addEvidence.innovation.evidence.unconfirmed.every((e: any) => e.vetting === 'VETTED')).toBe(true);
+    expect(ok(await as('supplier', submit, { id })).submitInnovation.innovation.status).toBe('SUBMITTED');
   });
 });

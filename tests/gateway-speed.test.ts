@@ -74,11 +74,11 @@ describe('gateway answers after the speed work', () => {
     const approved = own.json.data.viewer.organisation.innovations.edges.find((e: any) => e.node.status === 'APPROVED').node.id as string;
     expect(listed(before)).toContain(approved);
     const withdrawn = await post(
-      'mutation ($id: ID!) { withdrawInnovation(id: $id, reason: "Replaced by a new product.") { status } }',
+      'mutation ($id: ID!) { withdrawInnovation(id: $id, reason: "Replaced by a new product.") { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }',
       supplierToken,
       { id: approved },
     );
-    expect(withdrawn.json.data.withdrawInnovation.status).toBe('WITHDRAWN');
+    expect(withdrawn.json.data.withdrawInnovation.innovation.status).toBe('WITHDRAWN');
     const after = await post(catalogue);
     expect(after.statements).toBeGreaterThan(0);
     expect(listed(after)).not.toContain(approved);

@@ -2,6 +2,7 @@ import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { INVITATION_LIFETIME_MS } from '../subgraphs/members/services/invitation.service';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { codesOf, refusalOf } from './support/graphql-results';
 
 /**
  * Issue 23 item 2: one injectable clock (platform/clock.ts). Every subgraph module is built on the
@@ -18,16 +19,21 @@ afterAll(async () => {
   await graph?.stop();
 });
 
+/** The data of an answer that must succeed: no error, and no refusal in a mutation's payload. */
 const ok = <T = any>(result: GraphResult<T>): T => {
-  expect(result.errors).toBeUndefined();
+  expect(codesOf(result)).toEqual([]);
   return result.data!;
 };
-const refusal = (result: GraphResult<unknown>) => ({ code: result.errors?.[0]?.extensions?.code, message: result.errors?.[0]?.message });
+/** The code and message of a refused answer (the payload's `refusal`). */
+const refusal = (result: GraphResult<unknown>) => {
+  const { code, message } = refusalOf(result);
+  return { code, message };
+};
 
 describe('invitations expire by the injected clock', () => {
   const kent = demoPersona('kent-admin').organisationId;
-  const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token invitation { expiresAt } } }`;
-  const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Ola Newcomer") { id name } }`;
+  const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token invitation { expiresAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Ola Newcomer") { person { id name } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const open = `query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`;
   const openEmails = async () => ok(await graph.execute(open, { id: kent }, tokens['kent-admin'])).organisation.pendingInvitations.map((i: any) => i.email);
 
@@ -45,7 +51,7 @@ describe('invitations expire by the injected clock', () => {
     expect(await openEmails()).not.toContain(email);
     const late = await graph.execute(accept, { token: sent.token }, `Bearer ${await graph.tokenFor(email)}`);
     expect(refusal(late)).toEqual({ code: 'CONFLICT', message: expect.stringMatching(/expired/) });
-    expect(late.data?.acceptInvitation ?? null).toBeNull();
+    expect(late.data?.acceptInvitation.person ?? null).toBeNull();
   });
 
   it('accepts an invitation the clock says is still within its lifetime', async () => {
@@ -53,7 +59,7 @@ describe('invitations expire by the injected clock', () => {
     const sent = ok(await graph.execute(invite, { org: kent, email }, tokens['kent-admin'])).invitePerson;
     graph.clock.advance(INVITATION_LIFETIME_MS - 1_000);
     const accepted = ok(await graph.execute(accept, { token: sent.token }, `Bearer ${await graph.tokenFor(email)}`));
-    expect(accepted.acceptInvitation).toMatchObject({ name: 'Ola Newcomer' });
+    expect(accepted.acceptInvitation.person).toMatchObject({ name: 'Ola Newcomer' });
   });
 });
 
@@ -61,16 +67,15 @@ describe('the time a change records is the clock', () => {
   it('a membership decision records the clock, and the dates it sets are its day', async () => {
     graph.clock.set('2027-01-15T10:30:00Z');
     const applicant = demoOrganisation('kerbside-digital').id; // APPLIED in the demo data
-    const approve = `mutation ($id: ID!) { approveMembership(organisationId: $id, reason: "References checked.") {
-      status joinedOn renewalDueOn decisions(first: 100) { toStatus decidedAt } } }`;
-    const membership = ok(await graph.execute(approve, { id: applicant }, tokens['platform-admin'])).approveMembership;
+    const approve = `mutation ($id: ID!) { approveMembership(organisationId: $id, reason: "References checked.") { membership { status joinedOn renewalDueOn decisions(first: 100) { toStatus decidedAt } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    const membership = ok(await graph.execute(approve, { id: applicant }, tokens['platform-admin'])).approveMembership.membership;
     expect(membership).toMatchObject({ status: 'ACTIVE', joinedOn: '2027-01-15', renewalDueOn: '2028-01-15' });
     expect(membership.decisions.at(-1)).toEqual({ toStatus: 'ACTIVE', decidedAt: '2027-01-15T10:30:00.000Z' });
   });
 
   it("innovations' audit trail records the clock, through the module factory the graph runs", async () => {
     graph.clock.set('2027-02-01T08:15:00Z');
-    const create = `mutation ($input: InnovationInput!) { createInnovation(input: $input) { auditTrail { action at } } }`;
+    const create = `mutation ($input: InnovationInput!) { createInnovation(input: $input) { innovation { auditTrail { action at } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const input = {
       title: 'Clock-stamped kerb sensor',
       summary: 'A kerb-mounted sensor that reports standing water to the highway authority.',
@@ -84,7 +89,7 @@ describe('the time a change records is the clock', () => {
       suitsOrganisationKinds: ['COUNTY_COUNCIL'],
       links: [],
     };
-    const created = ok(await graph.execute(create, { input }, tokens['resurface-contributor'])).createInnovation;
+    const created = ok(await graph.execute(create, { input }, tokens['resurface-contributor'])).createInnovation.innovation;
     expect(created.auditTrail).toEqual([{ action: expect.any(String), at: '2027-02-01T08:15:00.000Z' }]);
   });
 });

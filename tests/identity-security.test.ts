@@ -17,6 +17,7 @@ import { createGatewayAssertion, gatewayAssertionHeader } from '../platform/gate
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { startSubgraphService, type RunningService } from '../platform/subgraph-server';
 import { subgraphModules } from '../subgraphs';
+import { codesOf, refusalOf } from './support/graphql-results';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -89,7 +90,8 @@ async function asPerson(email: string, query: string, variables?: Record<string,
 const platformAdmin = demoPersona('platform-admin');
 async function asPlatformAdmin(query: string, variables?: Record<string, unknown>) {
   const { body } = await asPerson(platformAdmin.email, query, variables);
-  expect(body.errors).toBeUndefined();
+  // Neither an error nor a refusal in a mutation's payload: the change was made.
+  expect(codesOf(body)).toEqual([]);
   return body.data;
 }
 
@@ -128,7 +130,7 @@ describe('an overheard gateway assertion', () => {
     const heard = await overhear('members', query, buyer.email);
     const kent = demoOrganisations.find((o) => o.id === buyer.organisationId)!;
     for (const other of [
-      JSON.stringify({ query: `mutation { suspendMembership(organisationId: "${kent.id}", reason: "replayed") { status } }` }),
+      JSON.stringify({ query: `mutation { suspendMembership(organisationId: "${kent.id}", reason: "replayed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }` }),
       JSON.stringify({ query: `{ _entities(representations: [{ __typename: "Person", id: "${buyer.id}" }]) { ... on Person { email phone } } }` }),
       `${heard.body} `,
     ]) {
@@ -163,8 +165,8 @@ describe('an overheard gateway assertion', () => {
   });
 });
 
-const invite = `mutation Invite($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } } }`;
-const changeRoles = `mutation Roles($personId: ID!, $roles: [OrganisationRole!]!) { changePersonRoles(personId: $personId, roles: $roles) { id } }`;
+const invite = `mutation Invite($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const changeRoles = `mutation Roles($personId: ID!, $roles: [OrganisationRole!]!) { changePersonRoles(personId: $personId, roles: $roles) { person { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const viewerRoles = `{ viewer { organisationRoles } }`;
 
 describe('revocation takes effect on the next request', () => {
@@ -175,7 +177,7 @@ describe('revocation takes effect on the next request', () => {
     await asPlatformAdmin(changeRoles, { personId: tom.id, roles: ['ORG_ADMIN', 'BUYER'] });
     expect((await asPerson(priya.email, viewerRoles)).body.data.viewer.organisationRoles).toContain('ORG_ADMIN');
 
-    await asPlatformAdmin(`mutation Remove($id: ID!) { removePerson(personId: $id) }`, { id: priya.id });
+    await asPlatformAdmin(`mutation Remove($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: priya.id });
 
     const { status, body } = await asPerson(priya.email, invite, {
       input: { organisationId: priya.organisationId, email: 'accomplice@kent.gov.uk', roles: ['ORG_ADMIN'] },
@@ -197,7 +199,7 @@ describe('revocation takes effect on the next request', () => {
     const { body } = await asPerson(owen.email, invite, {
       input: { organisationId: owen.organisationId, email: 'accomplice@resurface-tech.example', roles: ['ORG_ADMIN'] },
     });
-    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(refusalOf(body).code).toBe('FORBIDDEN');
   });
 
   it('a suspended organisation’s buyer loses member-only events on the next request', async () => {
@@ -208,7 +210,7 @@ describe('revocation takes effect on the next request', () => {
       edges.filter((edge) => !edge.node.hosts.some((host) => host.id === tom.organisationId)).length;
     expect(notHostedByKent(before.edges)).toBeGreaterThan(0);
 
-    await asPlatformAdmin(`mutation Suspend($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { status } }`, {
+    await asPlatformAdmin(`mutation Suspend($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
       id: tom.organisationId,
     });
 

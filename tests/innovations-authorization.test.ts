@@ -6,6 +6,7 @@ import { createSubgraphServer } from '../platform/subgraph-server';
 import { AuditEvent, Innovation } from '../subgraphs/innovations/entities';
 import { innovationsSubgraph } from '../subgraphs/innovations/subgraph';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { codesOf, refusalOf } from './support/graphql-results';
 import { personaViewer } from './support/viewers';
 
 /**
@@ -56,8 +57,6 @@ afterAll(async () => {
 });
 
 const as = (role: Role, query: string, variables?: Record<string, unknown>): Promise<GraphResult<any>> => graph.execute(query, variables, tokens[role]);
-const result = (r: GraphResult<unknown>) => r.errors?.[0]?.extensions ?? {};
-const codes = (result: GraphResult<unknown>) => (result.errors ?? []).map((e) => e.extensions?.code);
 const matrix = (allowed: Role[]) => roles.map((role) => [role, allowed.includes(role) ? 'allow' : 'deny'] as const);
 
 describe('the vetting record of an approved innovation (visible to all), by field', () => {
@@ -77,7 +76,7 @@ describe('the vetting record of an approved innovation (visible to all), by fiel
       expect(Array.isArray(result.data.first.assessments)).toBe(true);
     } else {
       expect(result.data).toEqual({ first: { assessments: null, pendingRevision: null }, second: { pendingRevision: null } });
-      expect(codes(result)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+      expect(codesOf(result)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
     }
   });
 
@@ -94,7 +93,7 @@ describe('the vetting record of an approved innovation (visible to all), by fiel
       for (const node of nodes) expect(node.auditTrail.map((e: any) => e.action)).toContain('DECIDED');
     } else {
       for (const node of nodes) expect(node.auditTrail).toBeNull();
-      expect(new Set(codes(result))).toEqual(new Set(['FORBIDDEN']));
+      expect(new Set(codesOf(result))).toEqual(new Set(['FORBIDDEN']));
     }
   });
 
@@ -104,7 +103,7 @@ describe('the vetting record of an approved innovation (visible to all), by fiel
     )!;
     const asA = await as('supplierA', `query ($id: ID!) { innovation(id: $id) { title assessments { round } } }`, { id: assessedApproved.id });
     expect(asA.data.innovation).toEqual({ title: assessedApproved.title, assessments: null });
-    expect(codes(asA)).toEqual(['FORBIDDEN']);
+    expect(codesOf(asA)).toEqual(['FORBIDDEN']);
     const asB = await as('supplierB', `query ($id: ID!) { innovation(id: $id) { assessments { round } } }`, { id: assessedApproved.id });
     expect(asB.data.innovation.assessments).toHaveLength(2);
   });
@@ -174,16 +173,16 @@ describe('mutations: the deny cells change nothing', () => {
   const approvedOfA = demoInnovations.find((i) => i.supplierId === supplierA.id && i.status === 'APPROVED' && i.key !== demoPendingRevisionKey)!;
   const auditCount = () => graph.databases.innovations.dataSource.getRepository(AuditEvent).count();
   const cells: [mutation: string, variables: Record<string, unknown>, allowed: Role[]][] = [
-    [`mutation ($id: ID!) { withdrawInnovation(id: $id) { status } }`, { id: approvedOfA.id }, ['supplierA']],
-    [`mutation ($id: ID!) { archiveInnovation(id: $id) { status } }`, { id: approvedOfA.id }, ['admin']],
-    [`mutation ($id: ID!, $a: ID!) { assignAssessor(innovationId: $id, assessorId: $a) { status } }`, { id: pending.id, a: demoPersona('third-assessor').id }, ['admin']],
+    [`mutation ($id: ID!) { withdrawInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: approvedOfA.id }, ['supplierA']],
+    [`mutation ($id: ID!) { archiveInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: approvedOfA.id }, ['admin']],
+    [`mutation ($id: ID!, $a: ID!) { assignAssessor(innovationId: $id, assessorId: $a) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id, a: demoPersona('third-assessor').id }, ['admin']],
     [
-      `mutation ($id: ID!) { declareConflict(input: { innovationId: $id, conflicted: false, statement: "None." }) { id } }`,
+      `mutation ($id: ID!) { declareConflict(input: { innovationId: $id, conflicted: false, statement: "None." }) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id: pending.id },
       [],
     ],
-    [`mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: REJECTED, reasons: "No." }) { status } }`, { id: pending.id }, []],
-    [`mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Good.") { id } }`, { id: approvedOfA.id }, ['buyerX', 'buyerY']],
+    [`mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: REJECTED, reasons: "No." }) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id }, []],
+    [`mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Good.") { endorsement { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: approvedOfA.id }, ['buyerX', 'buyerY']],
   ];
 
   // The workflow test exercises each allowed path; here, every denied role.
@@ -195,8 +194,17 @@ describe('mutations: the deny cells change nothing', () => {
     async (_name, role, mutation, variables) => {
       const before = await auditCount();
       const result = await as(role, mutation, variables);
-      expect(result.data).toBeNull();
-      expect(codes(result)[0]).toEqual(role === 'anonymous' ? 'UNAUTHENTICATED' : expect.stringMatching(/^(FORBIDDEN|NOT_FOUND|CONFLICT)$/));
+      if (role === 'anonymous') {
+        // Not signed in is an error, so the (non-null) payload and with it `data` are null.
+        expect(result.data).toBeNull();
+      } else {
+        // A refusal: the payload holds only the refusal, the field for what would have changed is null.
+        const [payload] = Object.values(result.data) as Record<string, unknown>[];
+        const { refusal, ...changed } = payload!;
+        expect(refusal).not.toBeNull();
+        expect(Object.values(changed)).toEqual([null]);
+      }
+      expect(codesOf(result)[0]).toEqual(role === 'anonymous' ? 'UNAUTHENTICATED' : expect.stringMatching(/^(FORBIDDEN|NOT_FOUND|CONFLICT)$/));
       expect(await auditCount()).toBe(before);
     },
   );
@@ -205,14 +213,15 @@ describe('mutations: the deny cells change nothing', () => {
     const before = await auditCount();
     const unassigned = `Bearer ${await graph.tokenFor(demoPersona('third-assessor').email)}`;
     for (const mutation of [
-      `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: APPROVED, reasons: "Yes." }) { status } }`,
-      `mutation ($id: ID!) { declareConflict(input: { innovationId: $id, conflicted: false, statement: "None." }) { id } }`,
+      `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: APPROVED, reasons: "Yes." }) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      `mutation ($id: ID!) { declareConflict(input: { innovationId: $id, conflicted: false, statement: "None." }) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     ]) {
-      expect(codes(await graph.execute(mutation, { id: pending.id }, unassigned))).toEqual(['FORBIDDEN']);
+      expect(codesOf(await graph.execute(mutation, { id: pending.id }, unassigned))).toEqual(['FORBIDDEN']);
     }
     // The assigned assessor is refused too, for want of assessments in the revision's round: CONFLICT.
-    const early = await as('assessor', `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: APPROVED, reasons: "Yes." }) { status } }`, { id: pending.id });
-    expect(result(early)).toMatchObject({ code: 'CONFLICT', assessmentsCompleted: 0, currentStatus: 'UNDER_REVIEW' });
+    const early = await as('assessor', `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: APPROVED, reasons: "Yes." }) { innovation { status }
+      refusal { code message field ... on StateConflict { reason currentStatus currentVersion } ... on AssessmentsIncomplete { currentStatus assessmentsCompleted assessmentsRequired } } } }`, { id: pending.id });
+    expect(refusalOf(early)).toMatchObject({ code: 'CONFLICT', assessmentsCompleted: 0, currentStatus: 'UNDER_REVIEW' });
     expect(await auditCount()).toBe(before);
   });
 });

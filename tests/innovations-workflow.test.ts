@@ -4,7 +4,7 @@ import { demoPersona } from '../demo-data/personas';
 import { loadTestDatabaseUrl } from '../platform/config';
 import { Innovation } from '../subgraphs/innovations/entities';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
-import { asPersona, expectData as ok, refusalOf, type Connection, type UntypedData } from './support/graphql-results';
+import { asPersona, codesOf, expectData, refusalOf, type Connection, type GraphQLAnswer, type UntypedData } from './support/graphql-results';
 
 /**
  * The issue's "done when", end to end through the gateway: a supplier takes an innovation from
@@ -42,6 +42,13 @@ afterAll(async () => {
   await graph?.stop();
 });
 
+/** The data of an answer that must succeed: no errors, and no refusal in a mutation's payload. */
+function ok<TData>(answer: GraphQLAnswer<TData>): TData {
+  const data = expectData(answer);
+  expect(codesOf(answer)).toEqual([]);
+  return data;
+}
+
 const as = <TData = UntypedData>(who: Who, query: string, variables?: Record<string, unknown>) => graph.execute<NoInfer<TData>>(query, variables, tokens[who]);
 
 const content = (overrides: Record<string, unknown> = {}) => ({
@@ -62,7 +69,7 @@ const content = (overrides: Record<string, unknown> = {}) => ({
 const innovationFields = `id title status trl tags supplier { id name }
   pendingRevision { status title }
   viewerCan { edit submit withdraw assess decide endorse confirmEvidence }`;
-const create = `mutation ($input: InnovationInput!) { createInnovation(input: $input) { ${innovationFields} } }`;
+const create = `mutation ($input: InnovationInput!) { createInnovation(input: $input) { innovation { ${innovationFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const byId = `query ($id: ID!) { innovation(id: $id) { ${innovationFields} } }`;
 
 let id = '';
@@ -79,7 +86,7 @@ describe('authoring', () => {
   ])('refuses bad input with BAD_USER_INPUT naming %s, and creates nothing', async (argument, overrides) => {
     const before = await countInnovations();
     const result = await as('supplier', create, { input: content(overrides) });
-    expect(refusalOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+    expect(refusalOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: argument });
     expect(await countInnovations()).toBe(before);
   });
 
@@ -93,8 +100,8 @@ describe('authoring', () => {
 
   it('lets a supplier contributor create a draft for their own organisation', async () => {
     const data = ok(await as('supplier', create, { input: content() }));
-    id = data.createInnovation.id;
-    expect(data.createInnovation).toMatchObject({
+    id = data.createInnovation.innovation.id;
+    expect(data.createInnovation.innovation).toMatchObject({
       title: 'Graphene-reinforced pothole sealant',
       status: 'DRAFT',
       tags: ['graphene', 'sealant', 'cold-applied'],
@@ -107,17 +114,16 @@ describe('authoring', () => {
   });
 
   it('lets only the supplier edit it; another supplier gets NOT_FOUND and nothing changes', async () => {
-    const update = `mutation ($id: ID!, $input: InnovationInput!) { updateInnovation(id: $id, input: $input) { title trl } }`;
+    const update = `mutation ($id: ID!, $input: InnovationInput!) { updateInnovation(id: $id, input: $input) { innovation { title trl } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     expect(refusalOf(await as('otherSupplier', update, { id, input: content({ title: 'Hijacked' }) }))).toMatchObject({ code: 'NOT_FOUND' });
     const data = ok(await as('supplier', update, { id, input: content({ trl: 7 }) }));
-    expect(data.updateInnovation.trl).toBe(7);
+    expect(data.updateInnovation.innovation.trl).toBe(7);
   });
 });
 
 describe('evidence', () => {
-  const addEvidence = `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) {
-    evidence { unconfirmed { id title authority { name nation } outcomes { costSavedGbp carbonSavedTco2e } confirmation }
-               certifications { scheme expiresOn expired } } } }`;
+  const addEvidence = `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { evidence { unconfirmed { id title authority { name nation } outcomes { costSavedGbp carbonSavedTco2e } confirmation }
+               certifications { scheme expiresOn expired } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
   it('records a deployment at a named authority, and certifications shown expired by date', async () => {
     const deployment = ok(
@@ -135,13 +141,13 @@ describe('evidence', () => {
         },
       }),
     );
-    const [item] = deployment.addEvidence.evidence.unconfirmed;
+    const [item] = deployment.addEvidence.innovation.evidence.unconfirmed;
     evidenceId = item.id;
     expect(item).toMatchObject({ authority: { name: kent.name, nation: 'ENGLAND' }, outcomes: { costSavedGbp: 48000, carbonSavedTco2e: 12.5 }, confirmation: 'UNCONFIRMED' });
 
     ok(await as('supplier', addEvidence, { input: { innovationId: id, certification: { scheme: 'HAPAS', issuer: 'BBA', reference: 'HAPAS 25/H123', expiresOn: '2099-12-31' } } }));
     const data = ok(await as('supplier', addEvidence, { input: { innovationId: id, certification: { scheme: 'UKCA', issuer: 'BSI', reference: 'UKCA-1', expiresOn: '2020-01-31' } } }));
-    expect(data.addEvidence.evidence.certifications).toEqual([
+    expect(data.addEvidence.innovation.evidence.certifications).toEqual([
       { scheme: 'HAPAS', expiresOn: '2099-12-31', expired: false },
       { scheme: 'UKCA', expiresOn: '2020-01-31', expired: true },
     ]);
@@ -151,19 +157,20 @@ describe('evidence', () => {
     const backwards = await as('supplier', addEvidence, {
       input: { innovationId: id, kind: 'TRIAL', title: 'Trial', authorityId: kent.id, startedOn: '2025-03-01', endedOn: '2025-01-01' },
     });
-    expect(refusalOf(backwards)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.endedOn' });
+    expect(refusalOf(backwards)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.endedOn' });
     const mixed = await as('supplier', addEvidence, {
       input: { innovationId: id, authorityId: kent.id, certification: { scheme: 'UKCA', issuer: 'BSI', reference: 'x' } },
     });
-    expect(refusalOf(mixed)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.authorityId' });
+    expect(refusalOf(mixed)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.authorityId' });
   });
 });
 
-const submit = `mutation ($id: ID!) { submitInnovation(id: $id) { status } }`;
-const assign = `mutation ($id: ID!, $assessor: ID!) { assignAssessor(innovationId: $id, assessorId: $assessor) { status } }`;
-const declare = `mutation ($input: DeclareConflictInput!) { declareConflict(input: $input) { id } }`;
-const assess = `mutation ($input: SubmitAssessmentInput!) { submitAssessment(input: $input) { round scores { carbon } } }`;
-const decide = `mutation ($input: DecideInnovationInput!) { decideInnovation(input: $input) { status title revisions { number title supersededAt } pendingRevision { status } } }`;
+const submit = `mutation ($id: ID!) { submitInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const assign = `mutation ($id: ID!, $assessor: ID!) { assignAssessor(innovationId: $id, assessorId: $assessor) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const declare = `mutation ($input: DeclareConflictInput!) { declareConflict(input: $input) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const assess = `mutation ($input: SubmitAssessmentInput!) { submitAssessment(input: $input) { assessment { round scores { carbon } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const decide = `mutation ($input: DecideInnovationInput!) { decideInnovation(input: $input) { innovation { status title revisions { number title supersededAt } pendingRevision { status } } refusal { code message field
+  ... on StateConflict { reason currentStatus currentVersion } ... on AssessmentsIncomplete { currentStatus assessmentsCompleted assessmentsRequired } } } }`;
 const scores = (innovationId: string) => ({
   innovationId,
   deploymentEvidence: 4,
@@ -184,21 +191,21 @@ async function review(assessors: ('assessor' | 'secondAssessor' | 'thirdAssessor
   for (const who of assessors) {
     const declared = await as(who, declare, { input: { innovationId: id, conflicted: false, statement: 'No interest in the supplier.' } });
     // Declarations are per innovation and last across rounds.
-    if (declared.errors) expect(refusalOf(declared)).toMatchObject({ code: 'CONFLICT' });
+    if (codesOf(declared).length) expect(refusalOf(declared)).toMatchObject({ code: 'CONFLICT' });
     ok(await as(who, assess, { input: scores(id) }));
   }
 }
 
 describe('vetting', () => {
   it('submits the draft once: a second submission is a CONFLICT naming the current status', async () => {
-    expect(ok(await as('supplier', submit, { id })).submitInnovation.status).toBe('SUBMITTED');
+    expect(ok(await as('supplier', submit, { id })).submitInnovation.innovation.status).toBe('SUBMITTED');
     expect(refusalOf(await as('supplier', submit, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'SUBMITTED' });
   });
 
   it('lets only platform admins assign assessors, which puts the innovation UNDER_REVIEW', async () => {
     const assessorId = demoPersona('assessor').id;
     expect(refusalOf(await as('assessor', assign, { id, assessor: assessorId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(ok(await as('admin', assign, { id, assessor: assessorId })).assignAssessor.status).toBe('UNDER_REVIEW');
+    expect(ok(await as('admin', assign, { id, assessor: assessorId })).assignAssessor.innovation.status).toBe('UNDER_REVIEW');
   });
 
   it('refuses scoring before a declaration, and by an assessor who declared a conflict', async () => {
@@ -212,12 +219,12 @@ describe('vetting', () => {
 
   it('refuses out-of-range scores with BAD_USER_INPUT naming the criterion', async () => {
     const result = await as('assessor', assess, { input: { ...scores(id), carbon: 6 } });
-    expect(refusalOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.carbon' });
+    expect(refusalOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.carbon' });
   });
 
   it('needs the configured number of assessments (2) before a decision', async () => {
     ok(await as('assessor', declare, { input: { innovationId: id, conflicted: false, statement: 'None.' } }));
-    expect(ok(await as('assessor', assess, { input: scores(id) })).submitAssessment).toEqual({ round: 1, scores: { carbon: 3 } });
+    expect(ok(await as('assessor', assess, { input: scores(id) })).submitAssessment.assessment).toEqual({ round: 1, scores: { carbon: 3 } });
     expect(refusalOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'CONFLICT' });
     const early = await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Looks good.' } });
     expect(refusalOf(early)).toMatchObject({ code: 'CONFLICT', currentStatus: 'UNDER_REVIEW', assessmentsCompleted: 1, assessmentsRequired: 2 });
@@ -230,7 +237,7 @@ describe('vetting', () => {
     const viewerCan = ok(await as('assessor', byId, { id })).innovation.viewerCan;
     expect(viewerCan).toMatchObject({ assess: false, decide: true, edit: false });
     const data = ok(await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Strong, confirmed deployments.' } }));
-    expect(data.decideInnovation).toMatchObject({ status: 'APPROVED', revisions: [{ number: 1, title: 'Graphene-reinforced pothole sealant', supersededAt: null }] });
+    expect(data.decideInnovation.innovation).toMatchObject({ status: 'APPROVED', revisions: [{ number: 1, title: 'Graphene-reinforced pothole sealant', supersededAt: null }] });
     expect(refusalOf(await as('thirdAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'Late.' } }))).toMatchObject({
       code: 'CONFLICT',
       currentStatus: 'APPROVED',
@@ -256,14 +263,14 @@ describe('vetting', () => {
 });
 
 describe('revisions', () => {
-  const update = `mutation ($id: ID!, $input: InnovationInput!) { updateInnovation(id: $id, input: $input) { title status pendingRevision { status title } } }`;
+  const update = `mutation ($id: ID!, $input: InnovationInput!) { updateInnovation(id: $id, input: $input) { innovation { title status pendingRevision { status title } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   let firstListedAt = '';
 
   it('keeps the approved version listed while an edit waits as a revision', async () => {
     // The graph's clock is innovations' clock: the first version was listed at this instant.
     firstListedAt = graph.clock.now().toISOString();
     const data = ok(await as('supplier', update, { id, input: content({ title: 'Graphene pothole sealant Mk II', trl: 9 }) }));
-    expect(data.updateInnovation).toMatchObject({
+    expect(data.updateInnovation.innovation).toMatchObject({
       title: 'Graphene-reinforced pothole sealant',
       status: 'APPROVED',
       pendingRevision: { status: 'DRAFT', title: 'Graphene pothole sealant Mk II' },
@@ -276,16 +283,16 @@ describe('revisions', () => {
 
   it('reviews the revision like a submission, and on approval lists it, keeping every approved version', async () => {
     graph.clock.advance(24 * 3_600_000); // the revision is approved a day later
-    expect(ok(await as('supplier', submit, { id })).submitInnovation.status).toBe('APPROVED');
+    expect(ok(await as('supplier', submit, { id })).submitInnovation.innovation.status).toBe('APPROVED');
     await review(['assessor', 'thirdAssessor']);
     const listedBefore = ok(await as('anonymous', `{ innovations(search: "graphene sealant") { edges { node { id title } } } }`));
     expect(listedBefore.innovations.edges).toContainEqual({ node: { id, title: 'Graphene-reinforced pothole sealant' } });
 
     const data = ok(await as('admin', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'TRL 9 justified.' } }));
-    expect(data.decideInnovation).toMatchObject({ status: 'APPROVED', title: 'Graphene pothole sealant Mk II', pendingRevision: null });
-    expect(data.decideInnovation.revisions).toHaveLength(2);
-    expect(data.decideInnovation.revisions[0].supersededAt).not.toBeNull();
-    expect(data.decideInnovation.revisions[1]).toMatchObject({ number: 2, title: 'Graphene pothole sealant Mk II', supersededAt: null });
+    expect(data.decideInnovation.innovation).toMatchObject({ status: 'APPROVED', title: 'Graphene pothole sealant Mk II', pendingRevision: null });
+    expect(data.decideInnovation.innovation.revisions).toHaveLength(2);
+    expect(data.decideInnovation.innovation.revisions[0].supersededAt).not.toBeNull();
+    expect(data.decideInnovation.innovation.revisions[1]).toMatchObject({ number: 2, title: 'Graphene pothole sealant Mk II', supersededAt: null });
   });
 
   it('answers innovation(id, asOf) with what the catalogue listed then', async () => {
@@ -318,7 +325,7 @@ describe('a council finds, confirms and endorses it', () => {
   });
 
   it('lets only the named authority confirm evidence; its nation then counts in the nation facet and filter', async () => {
-    const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id, note: "Confirmed by our term contractor.") { confirmation confirmedAt authority { name } } }`;
+    const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id, note: "Confirmed by our term contractor.") { evidenceItem { confirmation confirmedAt authority { name } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const england = { search: 'graphene sealant', filter: { evidenceNations: ['ENGLAND'] } };
     expect(ok(await as('kentBuyer', search, england)).innovations.totalCount).toBe(0);
     expect(ok(await as('kentBuyer', byId, { id })).innovation.viewerCan).toMatchObject({ confirmEvidence: true, endorse: true });
@@ -326,7 +333,7 @@ describe('a council finds, confirms and endorses it', () => {
 
     expect(refusalOf(await as('cardiffBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(refusalOf(await as('supplier', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence).toMatchObject({ confirmation: 'CONFIRMED', authority: { name: kent.name } });
+    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem).toMatchObject({ confirmation: 'CONFIRMED', authority: { name: kent.name } });
     expect(refusalOf(await as('kentBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'CONFIRMED' });
 
     const found = ok(await as('kentBuyer', search, england)).innovations;
@@ -337,11 +344,10 @@ describe('a council finds, confirms and endorses it', () => {
   });
 
   it('lets a council endorse it once; the endorsement shows the council and its nation, both ways', async () => {
-    const endorse = `mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Fewer returns to the same pothole.") {
-      statement organisation { name nation } innovation { id } } }`;
+    const endorse = `mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Fewer returns to the same pothole.") { endorsement { statement organisation { name nation } innovation { id } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     expect(refusalOf(await as('supplier', endorse, { id }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(refusalOf(await as('anonymous', endorse, { id }))).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(ok(await as('kentBuyer', endorse, { id })).endorseInnovation).toEqual({
+    expect(ok(await as('kentBuyer', endorse, { id })).endorseInnovation.endorsement).toEqual({
       statement: 'Fewer returns to the same pothole.',
       organisation: { name: kent.name, nation: 'ENGLAND' },
       innovation: { id },
@@ -363,9 +369,9 @@ describe('a council finds, confirms and endorses it', () => {
   it('lets the supplier withdraw it, after which it leaves the catalogue but stays provable by asOf', async () => {
     const before = graph.clock.now().toISOString();
     graph.clock.advance(3_600_000); // withdrawn an hour later: the clock says when it left the catalogue
-    const withdraw = `mutation ($id: ID!) { withdrawInnovation(id: $id, reason: "Replaced by a new product.") { status } }`;
+    const withdraw = `mutation ($id: ID!) { withdrawInnovation(id: $id, reason: "Replaced by a new product.") { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     expect(refusalOf(await as('otherSupplier', withdraw, { id }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(ok(await as('supplier', withdraw, { id })).withdrawInnovation.status).toBe('WITHDRAWN');
+    expect(ok(await as('supplier', withdraw, { id })).withdrawInnovation.innovation.status).toBe('WITHDRAWN');
     expect(refusalOf(await as('supplier', withdraw, { id }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
     expect(ok(await as('anonymous', byId, { id })).innovation).toBeNull();
     const asOf = `query ($id: ID!, $asOf: DateTime) { innovation(id: $id, asOf: $asOf) { title } }`;
@@ -442,9 +448,9 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
 (onServer ? describe : describe.skip)('two assessors deciding at once (PostgreSQL server only)', () => {
   it('yields exactly one decision', async () => {
     const created = ok(await as('supplier', create, { input: content({ title: 'Race test sealant' }) }));
-    id = created.createInnovation.id;
+    id = created.createInnovation.innovation.id;
     // Submission needs a deployment or trial (issue 24 item 8).
-    ok(await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { id } }`, {
+    ok(await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
       input: { innovationId: id, kind: 'TRIAL', title: 'Race trial', authorityId: kent.id, startedOn: '2025-03-01' },
     }));
     ok(await as('supplier', submit, { id }));
@@ -453,8 +459,8 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
       as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Approve.' } }),
       as('thirdAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'Reject.' } }),
     ]);
-    const succeeded = results.filter((r) => !r.errors);
-    const refused = results.filter((r) => r.errors);
+    const succeeded = results.filter((r) => codesOf(r).length === 0);
+    const refused = results.filter((r) => codesOf(r).length > 0);
     expect(succeeded).toHaveLength(1);
     expect(refused.map((r) => refusalOf(r))).toEqual([expect.objectContaining({ code: 'CONFLICT' })]);
     const [{ count }] = await graph.databases.innovations.dataSource.query(
@@ -468,13 +474,13 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
 (onServer ? describe : describe.skip)('confirming evidence while the innovation is being written (PostgreSQL server only)', () => {
   it('takes the innovation row before the evidence row, the order a draft delete takes, so the two cannot deadlock', async () => {
     const created = ok(await as('supplier', create, { input: content({ title: 'Lock order sealant' }) }));
-    const innovationId = created.createInnovation.id;
+    const innovationId = created.createInnovation.innovation.id;
     const added = ok(
-      await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { evidence { unconfirmed { id } } } }`, {
+      await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { evidence { unconfirmed { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
         input: { innovationId, kind: 'TRIAL', title: 'Lock order trial', authorityId: kent.id, startedOn: '2025-03-01' },
       }),
     );
-    const [{ id: evidence }] = added.addEvidence.evidence.unconfirmed;
+    const [{ id: evidence }] = added.addEvidence.innovation.evidence.unconfirmed;
     const url = (graph.databases.innovations.dataSource.options as { url?: string }).url;
     const [holder, probe] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
     await Promise.all([holder.connect(), probe.connect()]);
@@ -482,7 +488,7 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
       // Another writer holds the innovation, as deleteInnovation does before its cascade reaches evidence.
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM innovations.innovation WHERE id = $1 FOR UPDATE', [innovationId]);
-      const confirming = as('kentBuyer', `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { confirmation } }`, { id: evidence });
+      const confirming = as('kentBuyer', `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { evidenceItem { confirmation } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: evidence });
       const waitingForLock = async () => {
         const [{ waiting }] = (
           await probe.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
@@ -498,7 +504,7 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
       await expect(probe.query('SELECT 1 FROM innovations.evidence WHERE id = $1 FOR UPDATE NOWAIT', [evidence])).resolves.toBeDefined();
       await probe.query('ROLLBACK');
       await holder.query('ROLLBACK');
-      expect(ok(await confirming).confirmEvidence).toEqual({ confirmation: 'CONFIRMED' });
+      expect(ok(await confirming).confirmEvidence.evidenceItem).toEqual({ confirmation: 'CONFIRMED' });
       const [{ flag }] = (await probe.query('SELECT has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = $1', [innovationId])).rows;
       expect(flag).toBe(true);
     } finally {

@@ -314,8 +314,8 @@ describe("the buyer's nation on projects", () => {
   it('is recorded from the buyer\'s verified identity when a project is started, and the pipeline counts the project under it', async () => {
     const template = demoProjects.find((project) => project.key === 'cardiff-evaluation')!;
     const created = expectData(
-      await graph.execute<{ createProcurementProject: { id: string } }>(
-        'mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id } }',
+      await graph.execute<{ createProcurementProject: { procurementProject: { id: string } } }>(
+        'mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }',
         {
           input: {
             title: 'Gully cleaning trial',
@@ -328,7 +328,7 @@ describe("the buyer's nation on projects", () => {
         },
         await as('cardiff-buyer'),
       ),
-    ).createProcurementProject;
+    ).createProcurementProject.procurementProject;
     const [row] = await sql<{ buyer_nation: string }>('procurement', 'SELECT buyer_nation FROM procurement.project WHERE id = $1', [created.id]);
     expect(row!.buyer_nation).toBe('WALES');
     const walesPipeline = async () =>

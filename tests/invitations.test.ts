@@ -1,5 +1,5 @@
 import { demoPersona } from '../demo-data/personas';
-import { developmentBearer, expectData, postGraphQL, type GraphQLAnswer } from './support/graphql-results';
+import { codesOf, developmentBearer, expectData, postGraphQL, refusalOf, type GraphQLAnswer } from './support/graphql-results';
 import { startHttpGraph, type HttpGraph } from './support/http-graph';
 
 /**
@@ -23,14 +23,23 @@ type Caller = { email: string; subject?: string };
 const post = async <TData = unknown>(query: string, variables: Record<string, unknown>, as?: Caller) =>
   postGraphQL<TData>(graph.gatewayUrl!, query, variables, as && (await developmentBearer(as.email, as.subject ?? `idp|${as.email}`)));
 const persona = (key: string): Caller => ({ email: demoPersona(key).email, subject: demoPersona(key).email });
-const ok = async <TData>(query: string, variables: Record<string, unknown>, as: Caller) => expectData(await post<TData>(query, variables, as));
+/** The data of an operation that must succeed: no error, and no refusal in a mutation's payload. */
+const ok = async <TData>(query: string, variables: Record<string, unknown>, as: Caller) => {
+  const answer = await post<TData>(query, variables, as);
+  expect(codesOf(answer)).toEqual([]);
+  return expectData(answer);
+};
 type Invited = { invitePerson: { token: string } };
-type Domains = { setInvitationDomains: { invitationDomains: string[] } };
-const refusal = (answer: GraphQLAnswer) => ({ code: answer.errors?.[0]?.extensions?.code, message: answer.errors?.[0]?.message });
+type Domains = { setInvitationDomains: { organisation: { invitationDomains: string[] } } };
+/** The code and message of a refused answer: the payload's `refusal`, or the error (UNAUTHENTICATED). */
+const refusal = (answer: GraphQLAnswer) => {
+  const { code, message } = refusalOf(answer);
+  return { code, message };
+};
 
 const kent = demoPersona('kent-admin').organisationId;
-const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token } }`;
-const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Nia Officer", jobTitle: "Buyer") { id name organisation { id } } }`;
+const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } ... on EmailDomainNotAllowed { allowedDomains } } } }`;
+const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Nia Officer", jobTitle: "Buyer") { person { id name organisation { id } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const whoAmI = `{ viewer { person { id email } organisation { id } organisationRoles } }`;
 const peopleOfKent = `query ($id: ID!) { organisation(id: $id) { people { email } } }`;
 
@@ -44,6 +53,7 @@ describe('accepting an invitation', () => {
   it('is refused to an anonymous caller, who creates nobody', async () => {
     const answer = await post<{ acceptInvitation: unknown }>(accept, { token });
     expect(refusal(answer).code).toBe('UNAUTHENTICATED');
+    // Anonymous callers get an error, not a refusal: the payload itself is null.
     expect(answer.data?.acceptInvitation ?? null).toBeNull();
     const people = (await ok<{ organisation: { people: { email: string }[] } }>(peopleOfKent, { id: kent }, persona('kent-admin'))).organisation.people;
     expect(people.map((p) => p.email)).not.toContain(invitee.email);
@@ -75,7 +85,7 @@ describe('accepting an invitation', () => {
   });
 
   it('works signed in as the invited address, and binds the new person to that sign-in account', async () => {
-    const accepted = (await ok<{ acceptInvitation: { id: string } }>(accept, { token }, invitee)).acceptInvitation;
+    const accepted = (await ok<{ acceptInvitation: { person: { id: string } } }>(accept, { token }, invitee)).acceptInvitation.person;
     expect(accepted).toMatchObject({ name: 'Nia Officer', organisation: { id: kent } });
     // Signed in straight away as a person of Kent, with the invited roles.
     expect((await ok<{ viewer: unknown }>(whoAmI, {}, invitee)).viewer).toEqual({
@@ -91,19 +101,17 @@ describe('accepting an invitation', () => {
 });
 
 describe('restricting invitations to verified domains', () => {
-  const setDomains = `mutation ($org: ID!, $domains: [String!]!) { setInvitationDomains(organisationId: $org, domains: $domains) { invitationDomains } }`;
+  const setDomains = `mutation ($org: ID!, $domains: [String!]!) { setInvitationDomains(organisationId: $org, domains: $domains) { organisation { invitationDomains } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const cardiff = demoPersona('cardiff-buyer');
 
   it('refuses invitations to other domains with EMAIL_DOMAIN_NOT_ALLOWED once the platform sets them', async () => {
-    expect((await ok<Domains>(setDomains, { org: kent, domains: ['Kent.gov.uk', '@kent.gov.uk'] }, persona('platform-admin'))).setInvitationDomains).toEqual({
+    expect((await ok<Domains>(setDomains, { org: kent, domains: ['Kent.gov.uk', '@kent.gov.uk'] }, persona('platform-admin'))).setInvitationDomains.organisation).toEqual({
       invitationDomains: ['kent.gov.uk'],
     });
     const outside = await post(invite, { org: kent, email: 'someone@gmail.example' }, persona('kent-admin'));
-    expect(outside.errors?.[0]?.extensions).toMatchObject({ code: 'EMAIL_DOMAIN_NOT_ALLOWED', allowedDomains: ['kent.gov.uk'] });
+    expect(refusalOf(outside)).toMatchObject({ code: 'EMAIL_DOMAIN_NOT_ALLOWED', field: 'email', allowedDomains: ['kent.gov.uk'] });
     // A subdomain is another domain.
-    expect((await post(invite, { org: kent, email: 'x@highways.kent.gov.uk' }, persona('kent-admin'))).errors?.[0]?.extensions?.code).toBe(
-      'EMAIL_DOMAIN_NOT_ALLOWED',
-    );
+    expect(refusalOf(await post(invite, { org: kent, email: 'x@highways.kent.gov.uk' }, persona('kent-admin'))).code).toBe('EMAIL_DOMAIN_NOT_ALLOWED');
     expect((await ok<Invited>(invite, { org: kent, email: 'inside@kent.gov.uk' }, persona('kent-admin'))).invitePerson.token).toEqual(expect.any(String));
   });
 
@@ -112,13 +120,13 @@ describe('restricting invitations to verified domains', () => {
     expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk', 'elsewhere.example'] }, asFfion)).code).toBe(
       'FORBIDDEN',
     );
-    expect((await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk'] }, asFfion)).setInvitationDomains.invitationDomains).toEqual([
+    expect((await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk'] }, asFfion)).setInvitationDomains.organisation.invitationDomains).toEqual([
       'cardiff.gov.uk',
     ]);
     expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: [] }, asFfion)).code).toBe('FORBIDDEN');
     // Another organisation's admin may not touch it; malformed domains are bad input.
     expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['kent.gov.uk'] }, persona('kent-admin'))).code).toBe('FORBIDDEN');
     expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['not a domain'] }, asFfion)).code).toBe('BAD_USER_INPUT');
-    expect((await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: [] }, persona('platform-admin'))).setInvitationDomains.invitationDomains).toEqual([]);
+    expect((await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: [] }, persona('platform-admin'))).setInvitationDomains.organisation.invitationDomains).toEqual([]);
   });
 });

@@ -25,9 +25,9 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const create = `mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id version } }`;
-const publish = `mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { version } }`;
-const submit = `mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { id version price } }`;
+const create = `mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const publish = `mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { procurementProject { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const submit = `mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { procurementResponse { id version price } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
 async function data<TData>(query: string, variables: Record<string, unknown>, authorization: string): Promise<TData> {
   return expectData(await graph.execute<TData>(query, variables, authorization));
@@ -41,17 +41,17 @@ async function publishedProject(title: string): Promise<string> {
   );
   const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
   const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-  const project = (await data<{ createProcurementProject: { id: string; version: number } }>(create, { input }, as('kent-buyer'))).createProcurementProject;
+  const project = (await data<{ createProcurementProject: { procurementProject: { id: string; version: number } } }>(create, { input }, as('kent-buyer'))).createProcurementProject.procurementProject;
   await data(publish, { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'));
   return project.id;
 }
 
 test("a supplier's response edited at a version another edit just replaced: CONFLICT with the new version, and the retry with it succeeds", async () => {
   const projectId = await publishedProject('Response edited after losing a race');
-  const edit = (version: number | undefined, price: number): Promise<GraphResult<{ submitResponse: { id: string; version: number; price: number } }>> =>
+  const edit = (version: number | undefined, price: number): Promise<GraphResult<{ submitResponse: { procurementResponse: { id: string; version: number; price: number } } }>> =>
     graph.execute(submit, { input: { projectId, proposal: `At ${price}.`, price, version } }, as('resurface-admin'));
-  const first = expectData(await edit(undefined, 40000)).submitResponse;
-  const won = expectData(await edit(first.version, 41000)).submitResponse;
+  const first = expectData(await edit(undefined, 40000)).submitResponse.procurementResponse;
+  const won = expectData(await edit(first.version, 41000)).submitResponse.procurementResponse;
   expect(won.version).toBe(first.version + 1);
 
   const disarm = readStaleVersionOnce(graph.databases.procurement.dataSource, first.id, first.version);
@@ -63,6 +63,6 @@ test("a supplier's response edited at a version another edit just replaced: CONF
   }
   expect(refusalOf(lost)).toMatchObject({ code: 'CONFLICT', currentVersion: won.version, currentStatus: 'SUBMITTED' });
 
-  const retried = expectData(await edit(refusalOf(lost).currentVersion as number, 42000)).submitResponse;
+  const retried = expectData(await edit(refusalOf(lost).currentVersion as number, 42000)).submitResponse.procurementResponse;
   expect(retried).toMatchObject({ version: won.version + 1, price: 42000 });
 });

@@ -5,7 +5,7 @@ import { createSubgraphServer } from '../platform/subgraph-server';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';
 import { createProcurementSubgraph } from '../subgraphs/procurement/subgraph';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
-import { codesOf } from './support/graphql-results';
+import { codesOf, expectData, refusalOf } from './support/graphql-results';
 import { otherBuyerOf, scoreAndModerate } from './support/evaluation';
 import { itOnServer, onDatabaseServer } from './support/test-database';
 import { personaViewer } from './support/viewers';
@@ -32,27 +32,28 @@ async function run(query: string, variables: Record<string, unknown>, persona: s
   if (list) result.data = { procurementProjects: { node: list.edges.find((e: any) => e.node.id === projectId)?.node ?? null } };
   return result;
 }
+/** The data of a query, or of a change that was made: neither an error nor a refusal. */
 async function ok(query: string, variables: Record<string, unknown>, persona: string) {
   const result = await run(query, variables, persona);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
+  if (codesOf(result).length) throw new Error(JSON.stringify(result.errors ?? result.data));
+  return expectData(result);
 }
 
 /** A published further competition with both suppliers' responses in and one answered question. */
 async function competition(): Promise<string> {
   const innovations = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`, {}, 'anonymous');
   const innovationId = innovations.innovations.edges.find((e: any) => e.node.supplier.id === resurface.id).node.id;
-  const { createProcurementProject: created } = await ok(
-    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { id } }`,
+  const { createProcurementProject: { procurementProject: created } } = await ok(
+    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     { input: { title: 'Sealed test', need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] } },
     'kent-buyer',
   );
-  await ok(`mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { id } }`, { input: { projectId: created.id, version: 1, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, 'kent-buyer');
-  const asked = await ok(`mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "Can we subcontract?") { id } }`, { p: created.id }, 'potholepro-contributor');
-  await ok(`mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes.") { id } }`, { id: asked.askClarificationQuestion.id }, 'kent-buyer');
+  await ok(`mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { projectId: created.id, version: 1, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, 'kent-buyer');
+  const asked = await ok(`mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "Can we subcontract?") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { p: created.id }, 'potholepro-contributor');
+  await ok(`mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes.") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: asked.askClarificationQuestion.clarificationQuestion.id }, 'kent-buyer');
   for (const [persona, proposal, price] of [['resurface-admin', secretA, 40000], ['potholepro-contributor', secretB, 45000]] as const) {
-    const { submitResponse } = await ok(`mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { id } }`, { input: { projectId: created.id, proposal, price } }, persona);
-    responseIds.push(submitResponse.id);
+    const { submitResponse } = await ok(`mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { projectId: created.id, proposal, price } }, persona);
+    responseIds.push(submitResponse.procurementResponse.id);
   }
   return created.id;
 }
@@ -120,10 +121,10 @@ describe('sealed responses before the deadline', () => {
   });
 
   test('scoring or awarding before the deadline is refused and changes nothing', async () => {
-    const score = await run(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { id } }`, { i: { responseId: responseIds[0], criterion: 'Quality', score: 1 } }, 'kent-buyer');
-    expect(score.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const award = await run(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { id } }`, { i: { projectId, version: 2, responseId: responseIds[0] } }, 'kent-buyer');
-    expect(award.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
+    const score = await run(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { responseId: responseIds[0], criterion: 'Quality', score: 1 } }, 'kent-buyer');
+    expect(refusalOf(score).code).toBe('CONFLICT');
+    const award = await run(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId, version: 2, responseId: responseIds[0] } }, 'kent-buyer');
+    expect(refusalOf(award)).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
     expect(await graph.databases.procurement.dataSource.query(`SELECT count(*)::int AS n FROM procurement.score WHERE response_id = ANY($1)`, [responseIds])).toEqual([{ n: 0 }]);
   });
 });
@@ -148,7 +149,7 @@ describe('anonymous askers', () => {
  */
 async function awardTwelveTimes(together: boolean) {
   graph.clock.set('2026-12-08T12:00:00Z'); // past the 5-working-day deadline
-  await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { id } }`, { i: { projectId, hasConflict: false } }, 'kent-buyer');
+  await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId, hasConflict: false } }, 'kent-buyer');
   // The evaluation decides the award: the first response is the most advantageous tender.
   const kent = demoOrganisation('kent').id;
   await scoreAndModerate(graph, {
@@ -160,12 +161,12 @@ async function awardTwelveTimes(together: boolean) {
   const { procurementProject } = await ok(`query($id: ID!){ procurementProject(id: $id) { status version } }`, { id: projectId }, 'kent-buyer');
   expect(procurementProject.status).toBe('EVALUATION');
   const attempt = (i: number) =>
-    run(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { status } }`, { i: { projectId, version: procurementProject.version, responseId: responseIds[i % 2] } }, i % 3 === 0 ? 'kent-admin' : 'kent-buyer');
+    run(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId, version: procurementProject.version, responseId: responseIds[i % 2] } }, i % 3 === 0 ? 'kent-admin' : 'kent-buyer');
   const attempts = [];
   if (together) attempts.push(...(await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i)))));
   else for (let i = 0; i < 12; i++) attempts.push(await attempt(i));
-  expect(attempts.filter((a) => !a.errors).map((a) => a.data)).toEqual([{ awardProcurementProject: { status: 'AWARDED' } }]);
-  expect(attempts.filter((a) => a.errors).map((a) => codesOf(a))).toEqual(Array.from({ length: 11 }, () => ['CONFLICT']));
+  expect(attempts.filter((a) => codesOf(a).length === 0).map((a) => a.data)).toEqual([{ awardProcurementProject: { procurementProject: { status: 'AWARDED' }, refusal: null } }]);
+  expect(attempts.filter((a) => codesOf(a).length > 0).map((a) => codesOf(a))).toEqual(Array.from({ length: 11 }, () => ['CONFLICT']));
   expect(await graph.databases.procurement.dataSource.query(`SELECT count(*)::int AS n FROM procurement.response WHERE project_id = $1 AND outcome = 'AWARDED'`, [projectId])).toEqual([{ n: 1 }]);
   graph.clock.set('2026-11-30T09:00:00Z');
 }

@@ -2,6 +2,7 @@ import { demoId } from '../demo-data/ids';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { codesOf, expectData, refusalOf } from './support/graphql-results';
 
 /**
  * A route's lifecycle through the gateway, driven only by its dates and the test's clock:
@@ -19,27 +20,27 @@ const potholePro = demoOrganisation('pothole-pro');
 async function execute(query: string, variables: Record<string, unknown> = {}, persona?: string) {
   return graph.execute<any>(query, variables, persona ? token[persona] : undefined);
 }
+/** The data of a query, or of a change that was made: neither an error nor a refusal. */
 async function ok(query: string, variables: Record<string, unknown> = {}, persona?: string): Promise<any> {
   const result = await execute(query, variables, persona);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
+  if (codesOf(result).length) throw new Error(JSON.stringify(result.errors ?? result.data));
+  return expectData(result);
 }
+/** The refusal of a change that must be refused (the payload's `refusal`, or the error of an anonymous caller). */
 async function fails(query: string, variables: Record<string, unknown>, persona?: string) {
-  const result = await execute(query, variables, persona);
-  expect(result.errors).toBeDefined();
-  return result.errors![0]!.extensions as { code: string; currentStatus?: string; currentVersion?: number };
+  return refusalOf(await execute(query, variables, persona));
 }
 const at = (day: string) => graph.clock.set(`${day}T09:00:00Z`);
 
-const createRoute = `mutation($input: CreateProcurementRouteInput!){ createProcurementRoute(input: $input) { id status version } }`;
-const updateRoute = `mutation($input: UpdateProcurementRouteInput!){ updateProcurementRoute(input: $input) { status version opensOn applicationsCloseOn standstillStartsOn startsOn expiresOn } }`;
-const createLot = `mutation($input: CreateLotInput!){ createLot(input: $input) { id number version } }`;
-const updateLot = `mutation($input: UpdateLotInput!){ updateLot(input: $input) { title awardProcedures version } }`;
-const apply = `mutation($lotId: ID!){ applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { id status version supplier { id } } }`;
-const decide = `mutation($input: DecideAdmissionInput!){ decideAdmission(input: $input) { status version } }`;
+const createRoute = `mutation($input: CreateProcurementRouteInput!){ createProcurementRoute(input: $input) { procurementRoute { id status version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const updateRoute = `mutation($input: UpdateProcurementRouteInput!){ updateProcurementRoute(input: $input) { procurementRoute { status version opensOn applicationsCloseOn standstillStartsOn startsOn expiresOn } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const createLot = `mutation($input: CreateLotInput!){ createLot(input: $input) { lot { id number version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const updateLot = `mutation($input: UpdateLotInput!){ updateLot(input: $input) { lot { title awardProcedures version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const apply = `mutation($lotId: ID!){ applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { admission { id status version supplier { id } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const decide = `mutation($input: DecideAdmissionInput!){ decideAdmission(input: $input) { admission { status version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const admissions = `query($filter: AdmissionFilter){ admissions(first: 100, filter: $filter) { totalCount edges { node { id status supplier { id } lot { number } } } } }`;
-const createProject = `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { id version } }`;
-const publish = `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { status version invitedSuppliers { id } } }`;
+const createProject = `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const publish = `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { status version invitedSuppliers { id } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const routeStatus = `query($id: ID!){ procurementRoute(id: $id) { status lots { admittedSuppliers { id } } } }`;
 const availableVia = `query($id: ID!){ innovation(id: $id) { availableVia { reference } } }`;
 
@@ -67,7 +68,7 @@ afterAll(async () => {
 describe('applications follow the kind of route', () => {
   test('a DPS takes applications while LIVE; a LIVE framework does not', async () => {
     // Resurface sells no asset data, so it has never applied to RM6301 lot 3 (a DPS lot).
-    const applied = (await ok(apply, { lotId: demoId('lot', 'RM6301/3') }, 'resurface-admin')).applyForAdmission;
+    const applied = (await ok(apply, { lotId: demoId('lot', 'RM6301/3') }, 'resurface-admin')).applyForAdmission.admission;
     expect(applied).toMatchObject({ status: 'APPLIED', supplier: { id: resurface.id } });
     // Pothole Pro sells no surfacing, so it has never applied to RM6302 lot 1 (a framework lot).
     expect(await fails(apply, { lotId: demoId('lot', 'RM6302/1') }, 'potholepro-contributor')).toMatchObject({ code: 'CONFLICT', currentStatus: 'LIVE' });
@@ -78,21 +79,21 @@ describe('a framework buyer may choose whom to invite; a DPS invites everyone', 
   test('publishing to a selection of the admitted suppliers, and refusing one that is not admitted', async () => {
     const innovationId = await approvedInnovation(resurface.id, 'POTHOLE_REPAIR');
     const input = { title: 'Selective call-off', need: 'A need.', budget: 50000, procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-    const framework = (await ok(createProject, { input: { ...input, lotId: demoId('lot', 'RM6302/2') } }, 'kent-buyer')).createProcurementProject;
+    const framework = (await ok(createProject, { input: { ...input, lotId: demoId('lot', 'RM6302/2') } }, 'kent-buyer')).createProcurementProject.procurementProject;
     const deadlines = { clarificationWorkingDays: 2, responseWorkingDays: 5 };
     expect(await fails(publish, { input: { projectId: framework.id, version: 1, ...deadlines, supplierIds: [resurface.id, kent.id] } }, 'kent-buyer'))
       .toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await fails(publish, { input: { projectId: framework.id, version: 1, ...deadlines, supplierIds: [] } }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
     // Nothing changed on the refusals: the project is still at version 1.
-    const published = (await ok(publish, { input: { projectId: framework.id, version: 1, ...deadlines, supplierIds: [resurface.id] } }, 'kent-buyer')).publishProcurementProject;
+    const published = (await ok(publish, { input: { projectId: framework.id, version: 1, ...deadlines, supplierIds: [resurface.id] } }, 'kent-buyer')).publishProcurementProject.procurementProject;
     expect(published).toEqual({ status: 'PUBLISHED', version: 2, invitedSuppliers: [{ id: resurface.id }] });
     // Pothole Pro is admitted to the lot but was not chosen: it is not invited, so it cannot respond.
-    const respond = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { id } }`;
+    const respond = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     expect(await fails(respond, { input: { projectId: framework.id, proposal: 'x', price: 100 } }, 'potholepro-contributor')).toMatchObject({ code: 'FORBIDDEN' });
 
-    const dps = (await ok(createProject, { input: { ...input, lotId: demoId('lot', 'RM6301/1') } }, 'kent-buyer')).createProcurementProject;
+    const dps = (await ok(createProject, { input: { ...input, lotId: demoId('lot', 'RM6301/1') } }, 'kent-buyer')).createProcurementProject.procurementProject;
     expect(await fails(publish, { input: { projectId: dps.id, version: 1, ...deadlines, supplierIds: [resurface.id] } }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const all = (await ok(publish, { input: { projectId: dps.id, version: 1, ...deadlines } }, 'kent-buyer')).publishProcurementProject;
+    const all = (await ok(publish, { input: { projectId: dps.id, version: 1, ...deadlines } }, 'kent-buyer')).publishProcurementProject.procurementProject;
     const admitted = (await ok(routeStatus, { id: demoId('procurement-route', 'RM6301') })).procurementRoute.lots[0].admittedSuppliers;
     expect(all.invitedSuppliers.map((s: any) => s.id).sort()).toEqual(admitted.map((s: any) => s.id).sort());
   });
@@ -103,7 +104,7 @@ describe('staff edit lots', () => {
     const lotId = demoId('lot', 'RM6301/2');
     expect(await fails(updateLot, { input: { lotId, version: 1, awardProcedures: ['DIRECT_AWARD', 'FURTHER_COMPETITION'] } }, 'platform-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await fails(updateLot, { input: { lotId, version: 1, title: 'Renamed' } }, 'kent-buyer')).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await ok(updateLot, { input: { lotId, version: 1, title: 'Drainage and structures' } }, 'platform-admin')).updateLot).toEqual({
+    expect((await ok(updateLot, { input: { lotId, version: 1, title: 'Drainage and structures' } }, 'platform-admin')).updateLot.lot).toEqual({
       title: 'Drainage and structures', awardProcedures: ['FURTHER_COMPETITION'], version: 2,
     });
     expect(await fails(updateLot, { input: { lotId, version: 1, title: 'Stale' } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
@@ -125,10 +126,10 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
     };
     expect(await fails(createRoute, { input: { ...input, ...dates, startsOn: '2027-01-20' } }, 'platform-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await fails(createRoute, { input: { ...input, kind: 'DYNAMIC_PURCHASING_SYSTEM', ...dates } }, 'platform-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const route = (await ok(createRoute, { input: { ...input, ...dates } }, 'platform-admin')).createProcurementRoute;
+    const route = (await ok(createRoute, { input: { ...input, ...dates } }, 'platform-admin')).createProcurementRoute.procurementRoute;
     expect(route).toMatchObject({ status: 'COMING', version: 1 });
     routeId = route.id;
-    lotId = (await ok(createLot, { input: { routeId, title: 'Potholes', scope: 'Permanent repairs.', categories: ['POTHOLE_REPAIR'], awardProcedures: ['DIRECT_AWARD', 'FURTHER_COMPETITION'] } }, 'platform-admin')).createLot.id;
+    lotId = (await ok(createLot, { input: { routeId, title: 'Potholes', scope: 'Permanent repairs.', categories: ['POTHOLE_REPAIR'], awardProcedures: ['DIRECT_AWARD', 'FURTHER_COMPETITION'] } }, 'platform-admin')).createLot.lot.id;
     expect(await referencesIn('COMING')).toContain('RM6500');
     expect(await fails(apply, { lotId }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'COMING' });
     // Dates out of order on an edit are refused, and a stale version is a conflict.
@@ -140,8 +141,8 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
     at(dates.opensOn);
     expect(await referencesIn('OPEN')).toContain('RM6500');
     expect(await referencesIn('COMING')).not.toContain('RM6500');
-    resurfaceAdmission = (await ok(apply, { lotId }, 'resurface-admin')).applyForAdmission;
-    potholeAdmission = (await ok(apply, { lotId }, 'potholepro-contributor')).applyForAdmission;
+    resurfaceAdmission = (await ok(apply, { lotId }, 'resurface-admin')).applyForAdmission.admission;
+    potholeAdmission = (await ok(apply, { lotId }, 'potholepro-contributor')).applyForAdmission.admission;
     const seen = async (persona?: string) => (await ok(admissions, { filter: { routeId } }, persona)).admissions;
     expect((await seen('platform-admin')).totalCount).toBe(2);
     expect((await seen('resurface-admin')).edges.map((e: any) => e.node)).toEqual([{ id: resurfaceAdmission.id, status: 'APPLIED', supplier: { id: resurface.id }, lot: { number: 1 } }]);
@@ -153,12 +154,12 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
   test('PENDING from applicationsCloseOn: applications are closed; staff decide', async () => {
     at(dates.applicationsCloseOn);
     expect((await ok(routeStatus, { id: routeId })).procurementRoute.status).toBe('PENDING');
-    const rejected = (await ok(decide, { input: { admissionId: potholeAdmission.id, decision: 'REJECTED', reason: 'Insurance too low.', version: potholeAdmission.version } }, 'platform-admin')).decideAdmission;
+    const rejected = (await ok(decide, { input: { admissionId: potholeAdmission.id, decision: 'REJECTED', reason: 'Insurance too low.', version: potholeAdmission.version } }, 'platform-admin')).decideAdmission.admission;
     expect(rejected.status).toBe('REJECTED');
     // A rejected supplier may apply again, but not once applications have closed.
     expect(await fails(apply, { lotId }, 'potholepro-contributor')).toMatchObject({ code: 'CONFLICT', currentStatus: 'PENDING' });
     expect(await fails(decide, { input: { admissionId: resurfaceAdmission.id, decision: 'ADMITTED', version: resurfaceAdmission.version } }, 'resurface-admin')).toMatchObject({ code: 'FORBIDDEN' });
-    const admitted = (await ok(decide, { input: { admissionId: resurfaceAdmission.id, decision: 'ADMITTED', version: resurfaceAdmission.version } }, 'platform-admin')).decideAdmission;
+    const admitted = (await ok(decide, { input: { admissionId: resurfaceAdmission.id, decision: 'ADMITTED', version: resurfaceAdmission.version } }, 'platform-admin')).decideAdmission.admission;
     expect(admitted).toEqual({ status: 'ADMITTED', version: resurfaceAdmission.version + 1 });
     resurfaceAdmission.version = admitted.version;
     expect((await ok(admissions, { filter: { routeId, statuses: ['ADMITTED'] } })).admissions.totalCount).toBe(1);
@@ -178,7 +179,7 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
     const input = { title: 'Potholes', need: 'Fix them.', budget: 10000, lotId, procedure: 'DIRECT_AWARD', innovationIds: [innovationId] };
     // Cardiff is in an eligible nation (Wales) but is not a county council.
     expect(await fails(createProject, { input }, 'cardiff-buyer')).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await ok(createProject, { input }, 'kent-buyer')).createProcurementProject.version).toBe(1);
+    expect((await ok(createProject, { input }, 'kent-buyer')).createProcurementProject.procurementProject.version).toBe(1);
     const via = async (persona?: string) => (await ok(availableVia, { id: innovationId }, persona)).innovation.availableVia.map((r: any) => r.reference);
     expect(await via('kent-buyer')).toContain('RM6500');
     expect(await via()).toContain('RM6500');
@@ -190,7 +191,7 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
   test('LIVE: staff suspend an admitted supplier (with a reason) and reinstate it', async () => {
     const suspend = { admissionId: resurfaceAdmission.id, decision: 'SUSPENDED', version: resurfaceAdmission.version };
     expect(await fails(decide, { input: suspend }, 'platform-admin')).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const suspended = (await ok(decide, { input: { ...suspend, reason: 'Insurance lapsed.' } }, 'platform-admin')).decideAdmission;
+    const suspended = (await ok(decide, { input: { ...suspend, reason: 'Insurance lapsed.' } }, 'platform-admin')).decideAdmission.admission;
     expect(suspended.status).toBe('SUSPENDED');
     expect((await ok(routeStatus, { id: routeId })).procurementRoute.lots[0].admittedSuppliers).toEqual([]);
     expect((await ok(availableVia, { id: innovationId }, 'kent-buyer')).innovation.availableVia.map((r: any) => r.reference)).not.toContain('RM6500');
@@ -199,7 +200,7 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
     expect((await ok(admissions, { filter: { routeId } })).admissions.totalCount).toBe(0);
     const input = { title: 'Potholes', need: 'Fix them.', budget: 10000, lotId, procedure: 'DIRECT_AWARD', innovationIds: [innovationId] };
     expect(await fails(createProject, { input }, 'kent-buyer')).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const reinstated = (await ok(decide, { input: { admissionId: resurfaceAdmission.id, decision: 'ADMITTED', version: suspended.version } }, 'platform-admin')).decideAdmission;
+    const reinstated = (await ok(decide, { input: { admissionId: resurfaceAdmission.id, decision: 'ADMITTED', version: suspended.version } }, 'platform-admin')).decideAdmission.admission;
     expect(reinstated.status).toBe('ADMITTED');
     resurfaceAdmission.version = reinstated.version;
     expect((await ok(admissions, { filter: { routeId } })).admissions.totalCount).toBe(1);
@@ -225,12 +226,12 @@ describe('a framework moves through its lifecycle as the clock passes its dates'
       reference: 'RM6501', name: 'Sensors DPS', kind: 'DYNAMIC_PURCHASING_SYSTEM', regime: 'PROCUREMENT_ACT_2023', ownerId: kent.id,
       description: 'Sensors.', feePercent: 1, eligibleNations: ['ENGLAND'],
     };
-    const route = (await ok(createRoute, { input }, 'platform-admin')).createProcurementRoute;
+    const route = (await ok(createRoute, { input }, 'platform-admin')).createProcurementRoute.procurementRoute;
     expect(await fails(updateRoute, { input: { routeId: route.id, version: 1, status: 'LIVE' } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'COMING' });
-    expect((await ok(updateRoute, { input: { routeId: route.id, version: 1, status: 'OPEN' } }, 'platform-admin')).updateProcurementRoute)
+    expect((await ok(updateRoute, { input: { routeId: route.id, version: 1, status: 'OPEN' } }, 'platform-admin')).updateProcurementRoute.procurementRoute)
       .toMatchObject({ status: 'OPEN', version: 2, opensOn: dates.expiresOn });
     expect(await fails(updateRoute, { input: { routeId: route.id, version: 2, status: 'PENDING' } }, 'platform-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'OPEN' });
-    expect((await ok(updateRoute, { input: { routeId: route.id, version: 2, status: 'LIVE' } }, 'platform-admin')).updateProcurementRoute)
+    expect((await ok(updateRoute, { input: { routeId: route.id, version: 2, status: 'LIVE' } }, 'platform-admin')).updateProcurementRoute.procurementRoute)
       .toMatchObject({ status: 'LIVE', version: 3, startsOn: dates.expiresOn, applicationsCloseOn: null, standstillStartsOn: null });
   });
 });

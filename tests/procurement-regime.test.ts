@@ -3,6 +3,7 @@ import { demoPeople } from '../demo-data/people';
 import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { codesOf, expectData, refusalOf } from './support/graphql-results';
 
 /**
  * Issue 24 item 3: every deadline on the working days of the project's regime, through the gateway
@@ -32,10 +33,11 @@ afterAll(async () => {
   await graph?.stop();
 });
 
+/** The data of a query, or of a change that was made: neither an error nor a refusal. */
 async function ok<T = any>(query: string, variables: Record<string, unknown>, email?: string): Promise<T> {
   const result = await graph.execute<T>(query, variables, email ? `Bearer ${await graph.tokenFor(email)}` : undefined);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
+  if (codesOf(result).length) throw new Error(JSON.stringify(result.errors ?? result.data));
+  return expectData(result);
 }
 
 let innovationId: string;
@@ -53,29 +55,28 @@ const deadlineFields = `at regime holidaysSkipped { date name nations }`;
 async function awardOn(buyer: string, awardDay: string) {
   graph.clock.set(`${awardDay}T10:00:00Z`);
   const created = await ok(
-    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { id version regime } }`,
+    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version regime } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     { input: { title: `Lantern replacement ${awardDay}`, need: 'Replace 500 lanterns.', budget: 90000, lotId: lightingLot, procedure: 'DIRECT_AWARD', innovationIds: [innovationId] } },
     buyer,
   );
-  const { id, version } = created.createProcurementProject;
+  const { id, version } = created.createProcurementProject.procurementProject;
   const awarded = await ok(
-    `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) {
-       id version regime standstillRequired award { standstillEndsOn } standstillDeadline { ${deadlineFields} } } }`,
+    `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { id version regime standstillRequired award { standstillEndsOn } standstillDeadline { ${deadlineFields} } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     { input: { projectId: id, version, innovationId, justification: 'The only admitted supplier of the lantern.', value: 80000 } },
     buyer,
   );
-  return awarded.awardProcurementProject;
+  return awarded.awardProcurementProject.procurementProject;
 }
 
 /** The contract is refused on the standstill's last day and recorded on the next. */
 async function contractWaitsFor(buyer: string, project: { id: string; version: number }, endsOn: string, nextDay: string) {
-  const record = `mutation($input: RecordContractInput!){ recordContract(input: $input) { id } }`;
+  const record = `mutation($input: RecordContractInput!){ recordContract(input: $input) { contract { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } ... on StandstillRunning { currentStatus standstillEndsOn } } } }`;
   const input = { projectId: project.id, version: project.version, value: 80000, startsOn: '2028-01-10', endsOn: '2028-12-31' };
   graph.clock.set(`${endsOn}T16:00:00Z`);
   const early = await graph.execute(record, { input }, `Bearer ${await graph.tokenFor(buyer)}`);
-  expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: 'AWARDED', standstillEndsOn: endsOn });
+  expect(refusalOf(early)).toMatchObject({ code: 'CONFLICT', currentStatus: 'AWARDED', standstillEndsOn: endsOn });
   graph.clock.set(`${nextDay}T09:00:00Z`);
-  expect((await ok(record, { input }, buyer)).recordContract.id).toEqual(expect.any(String));
+  expect((await ok(record, { input }, buyer)).recordContract.contract.id).toEqual(expect.any(String));
 }
 
 const holiday = (date: string, name: string, nations: string[]) => ({ date, name, nations });
@@ -159,9 +160,8 @@ describe('Public Contracts (Scotland) Regulations 2015: a Scottish buyer', () =>
 });
 
 describe('clarification and response deadlines show their regime and what they skipped', () => {
-  const publish = `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) {
-    regime clarificationClosesAt responseDeadline clarificationDeadline { ${deadlineFields} } submissionDeadline { ${deadlineFields} } } }`;
-  const create = `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { id version clarificationDeadline { at } } }`;
+  const publish = `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { regime clarificationClosesAt responseDeadline clarificationDeadline { ${deadlineFields} } submissionDeadline { ${deadlineFields} } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const create = `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version clarificationDeadline { at } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const competition = (title: string) => ({
     title, need: 'Smart lighting controls.', budget: 90000, lotId: lightingLot, procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId],
     criteria: [{ name: 'Quality', weight: 60 }, { name: 'Price', weight: 40 }],
@@ -169,10 +169,10 @@ describe('clarification and response deadlines show their regime and what they s
 
   test('published on Thursday 26 November 2026: St Andrew\'s Day counts against the English buyer and the Scottish one', async () => {
     graph.clock.set('2026-11-26T10:00:00Z');
-    const english = (await ok(create, { input: competition('Controls, Kent') }, buyers.england)).createProcurementProject;
+    const english = (await ok(create, { input: competition('Controls, Kent') }, buyers.england)).createProcurementProject.procurementProject;
     expect(english.clarificationDeadline).toBeNull();
     const kentPublished = (await ok(publish, { input: { projectId: english.id, version: english.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, buyers.england))
-      .publishProcurementProject;
+      .publishProcurementProject.procurementProject;
     const standrew = holiday('2026-11-30', 'St Andrew’s Day', ['SCOTLAND']);
     // Friday 27th, (Monday 30th skipped), Tuesday 1 December; the response deadline is Friday 4 December.
     expect(kentPublished).toMatchObject({
@@ -183,9 +183,9 @@ describe('clarification and response deadlines show their regime and what they s
       submissionDeadline: { at: '2026-12-04T12:00:00.000Z', regime: 'PROCUREMENT_ACT_2023', holidaysSkipped: [standrew] },
     });
 
-    const scottish = (await ok(create, { input: competition('Controls, Glasgow') }, buyers.scotland)).createProcurementProject;
+    const scottish = (await ok(create, { input: competition('Controls, Glasgow') }, buyers.scotland)).createProcurementProject.procurementProject;
     const glasgowPublished = (await ok(publish, { input: { projectId: scottish.id, version: scottish.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, buyers.scotland))
-      .publishProcurementProject;
+      .publishProcurementProject.procurementProject;
     expect(glasgowPublished).toMatchObject({
       regime: 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015',
       clarificationDeadline: { at: '2026-12-01T12:00:00.000Z', regime: 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', holidaysSkipped: [standrew] },
@@ -194,21 +194,21 @@ describe('clarification and response deadlines show their regime and what they s
 
   test('published on Friday 12 March 2027: St Patrick\'s Day counts under the Act but is a working day in Scotland', async () => {
     graph.clock.set('2027-03-12T10:00:00Z');
-    const welsh = (await ok(create, { input: competition('Controls, Cardiff') }, buyers.wales)).createProcurementProject;
+    const welsh = (await ok(create, { input: competition('Controls, Cardiff') }, buyers.wales)).createProcurementProject.procurementProject;
     const cardiff = (await ok(publish, { input: { projectId: welsh.id, version: welsh.version, clarificationWorkingDays: 3, responseWorkingDays: 4 } }, buyers.wales))
-      .publishProcurementProject;
+      .publishProcurementProject.procurementProject;
     expect(cardiff.clarificationDeadline).toEqual({
       at: '2027-03-18T12:00:00.000Z', regime: 'PROCUREMENT_ACT_2023', holidaysSkipped: [holiday('2027-03-17', 'St Patrick’s Day', ['NORTHERN_IRELAND'])],
     });
-    const scottish = (await ok(create, { input: competition('Controls, Glasgow, March') }, buyers.scotland)).createProcurementProject;
+    const scottish = (await ok(create, { input: competition('Controls, Glasgow, March') }, buyers.scotland)).createProcurementProject.procurementProject;
     const glasgow = (await ok(publish, { input: { projectId: scottish.id, version: scottish.version, clarificationWorkingDays: 3, responseWorkingDays: 4 } }, buyers.scotland))
-      .publishProcurementProject;
+      .publishProcurementProject.procurementProject;
     expect(glasgow.clarificationDeadline).toEqual({ at: '2027-03-17T12:00:00.000Z', regime: 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', holidaysSkipped: [] });
   });
 });
 
 describe('routes under the Scottish regulations', () => {
-  const create = `mutation($input: CreateProcurementRouteInput!){ createProcurementRoute(input: $input) { id regime eligibleNations } }`;
+  const create = `mutation($input: CreateProcurementRouteInput!){ createProcurementRoute(input: $input) { procurementRoute { id regime eligibleNations } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const route = (reference: string, eligibleNations: string[]) => ({
     reference, name: 'Scottish roads framework', kind: 'FRAMEWORK', regime: 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015',
     ownerId: demoOrganisation('transport-scotland').id, description: 'Roads innovation for Scottish councils.', feePercent: 0, eligibleNations,
@@ -218,8 +218,8 @@ describe('routes under the Scottish regulations', () => {
   test('serve Scotland only: another nation is refused with nothing created, Scotland alone is accepted', async () => {
     graph.clock.set('2026-11-30T09:00:00Z');
     const refused = await graph.execute(create, { input: route('SCOT-1', ['SCOTLAND', 'ENGLAND']) }, `Bearer ${await graph.tokenFor(admin)}`);
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'eligibleNations' });
-    expect((await ok(create, { input: route('SCOT-1', ['SCOTLAND']) }, admin)).createProcurementRoute)
+    expect(refusalOf(refused)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eligibleNations' });
+    expect((await ok(create, { input: route('SCOT-1', ['SCOTLAND']) }, admin)).createProcurementRoute.procurementRoute)
       .toMatchObject({ regime: 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', eligibleNations: ['SCOTLAND'] });
   });
 });

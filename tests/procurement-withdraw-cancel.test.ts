@@ -3,7 +3,7 @@ import { demoId } from '../demo-data/ids';
 import { publishedReleasePackage } from '../subgraphs/procurement/ocds-route';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';
 import { defaultTestNow, startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
-import { callersOf, signInAll, type Callers, type UntypedData } from './support/graphql-results';
+import { callersOf, codesOf, expectData, refusalOf, signInAll, type Callers, type UntypedData } from './support/graphql-results';
 import { releaseProblems, validatePackage } from './support/ocds-validator';
 
 /**
@@ -23,10 +23,9 @@ const surfacingLot2 = demoId('lot', 'RM6302/2');
 
 let run: Callers<GraphResult<UntypedData>>['run'];
 let ok: Callers<GraphResult<UntypedData>>['ok'];
+/** The refusal of a change that must be refused (the payload's `refusal`, or the error of an anonymous caller). */
 async function fails(query: string, variables: Record<string, unknown>, persona?: string) {
-  const result = await run(query, variables, persona);
-  expect(result.errors).toBeDefined();
-  return result.errors![0]!.extensions as Record<string, unknown>;
+  return refusalOf(await run(query, variables, persona));
 }
 const sql = (text: string, parameters: unknown[] = []) => graph.databases.procurement.dataSource.query(text, parameters);
 
@@ -43,7 +42,7 @@ async function newProject(
   const procedure = options.procedure ?? 'FURTHER_COMPETITION';
   const innovationId = await innovationOf(resurface.id);
   const created = (await ok(
-    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { id version } }`,
+    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     {
       input: {
         title, need: 'A need.', budget: 90000, lotId: surfacingLot2, procedure, innovationIds: [innovationId],
@@ -51,20 +50,26 @@ async function newProject(
       },
     },
     'kent-buyer',
-  )).createProcurementProject;
+  )).createProcurementProject.procurementProject;
   if (!options.publish) return { ...created, responseDeadline: null, clarificationClosesAt: null, innovationId };
   const published = (await ok(
-    `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { id version responseDeadline clarificationClosesAt } }`,
+    `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id version responseDeadline clarificationClosesAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     { input: { projectId: created.id, version: created.version, clarificationWorkingDays: 3, responseWorkingDays: 8, supplierIds: options.supplierIds } },
     'kent-buyer',
-  )).publishProcurementProject;
+  )).publishProcurementProject.procurementProject;
   return { ...published, innovationId };
 }
 
 beforeAll(async () => {
   graph = await startTestGraph();
   header = await signInAll(graph, personas);
-  ({ run, ok } = callersOf<GraphResult<UntypedData>>(graph, header));
+  ({ run } = callersOf<GraphResult<UntypedData>>(graph, header));
+  // A change that was refused has data too (its payload's `refusal`): `ok` must see neither an error nor a refusal.
+  ok = async (query, variables, persona) => {
+    const result = await run(query, variables, persona);
+    if (codesOf(result).length) throw new Error(JSON.stringify(result.errors ?? result.data));
+    return expectData(result);
+  };
 });
 afterAll(async () => {
   await graph?.stop();
@@ -77,9 +82,9 @@ describe('Q&A reaches the right people (issue 24 item 7)', () => {
   test('answered clarifications: the buyer team, invited suppliers and staff only; never anonymous or uninvited suppliers', async () => {
     // A framework lot: the buyer invites PotholePro only, so ReSurface (admitted to the lot) is not invited.
     const project = await newProject('Q&A audience', { publish: true, supplierIds: [potholePro.id] });
-    const asked = (await ok(`mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "Is weekend working allowed?") { id } }`, { p: project.id }, 'potholepro-contributor'))
-      .askClarificationQuestion;
-    await ok(`mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes, Saturdays only.") { id } }`, { id: asked.id }, 'kent-buyer');
+    const asked = (await ok(`mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "Is weekend working allowed?") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { p: project.id }, 'potholepro-contributor'))
+      .askClarificationQuestion.clarificationQuestion;
+    await ok(`mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes, Saturdays only.") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: asked.id }, 'kent-buyer');
     const answered = { question: 'Is weekend working allowed?', answer: 'Yes, Saturdays only.' };
 
     const seen: Record<string, unknown> = {};
@@ -132,15 +137,16 @@ describe('Q&A reaches the right people (issue 24 item 7)', () => {
   });
 });
 
-const submit = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { id version withdrawnAt viewerCan { edit withdraw } } }`;
-const withdraw = `mutation($input: WithdrawResponseInput!){ withdrawResponse(input: $input) { id version withdrawnAt outcome viewerCan { edit withdraw } } }`;
+const submit = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id version withdrawnAt viewerCan { edit withdraw } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+const withdraw = `mutation($input: WithdrawResponseInput!){ withdrawResponse(input: $input) { procurementResponse { id version withdrawnAt outcome viewerCan { edit withdraw } }
+  refusal { code message field ... on StateConflict { reason currentStatus currentVersion } ... on ResponsesClosed { currentStatus responseDeadline } } } }`;
 
 describe('withdraw and resubmit before the deadline, never after (issue 24 item 5)', () => {
   test('withdraw, submit again, withdraw; refused after the deadline; a withdrawn response is no tender', async () => {
     const project = await newProject('Withdrawals', { publish: true });
     const deadline = new Date(project.responseDeadline!);
-    const a = (await ok(submit, { input: { projectId: project.id, proposal: 'WITHDRAWN-SECRET first go.', price: 80000 } }, 'resurface-contributor')).submitResponse;
-    const b = (await ok(submit, { input: { projectId: project.id, proposal: 'PotholePro proposal.', price: 60000 } }, 'potholepro-contributor')).submitResponse;
+    const a = (await ok(submit, { input: { projectId: project.id, proposal: 'WITHDRAWN-SECRET first go.', price: 80000 } }, 'resurface-contributor')).submitResponse.procurementResponse;
+    const b = (await ok(submit, { input: { projectId: project.id, proposal: 'PotholePro proposal.', price: 60000 } }, 'potholepro-contributor')).submitResponse.procurementResponse;
     expect(a.viewerCan).toEqual({ edit: true, withdraw: true });
     const count = async () => (await ok(`query($id: ID!){ procurementProject(id: $id) { responseCount } }`, { id: project.id }, 'kent-buyer')).procurementProject.responseCount;
     expect(await count()).toBe(2);
@@ -152,7 +158,7 @@ describe('withdraw and resubmit before the deadline, never after (issue 24 item 
     expect(await fails(withdraw, { input: { responseId: a.id, version: a.version + 5 } }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT', currentVersion: a.version });
 
     graph.clock.set(new Date(deadline.getTime() - 3_600_000).toISOString()); // an hour before the deadline
-    const withdrawn = (await ok(withdraw, { input: { responseId: a.id, version: a.version } }, 'resurface-admin')).withdrawResponse;
+    const withdrawn = (await ok(withdraw, { input: { responseId: a.id, version: a.version } }, 'resurface-admin')).withdrawResponse.procurementResponse;
     expect(withdrawn).toMatchObject({ id: a.id, version: a.version + 1, outcome: 'PENDING', withdrawnAt: expect.any(String), viewerCan: { withdraw: false } });
     expect(await count()).toBe(1);
     expect(await fails(withdraw, { input: { responseId: a.id, version: withdrawn.version } }, 'resurface-admin')).toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
@@ -161,11 +167,11 @@ describe('withdraw and resubmit before the deadline, never after (issue 24 item 
     expect(own).toEqual([{ id: a.id, withdrawnAt: withdrawn.withdrawnAt }]);
 
     // Submitting again (no version needed after a withdrawal) reinstates it.
-    const again = (await ok(submit, { input: { projectId: project.id, proposal: 'WITHDRAWN-SECRET second go.', price: 75000 } }, 'resurface-contributor')).submitResponse;
+    const again = (await ok(submit, { input: { projectId: project.id, proposal: 'WITHDRAWN-SECRET second go.', price: 75000 } }, 'resurface-contributor')).submitResponse.procurementResponse;
     expect(again).toMatchObject({ id: a.id, version: withdrawn.version + 1, withdrawnAt: null, viewerCan: { edit: true, withdraw: true } });
     expect(await count()).toBe(2);
     // …and it can be withdrawn again, for good this time.
-    const final = (await ok(withdraw, { input: { responseId: a.id, version: again.version } }, 'resurface-contributor')).withdrawResponse;
+    const final = (await ok(withdraw, { input: { responseId: a.id, version: again.version } }, 'resurface-contributor')).withdrawResponse.procurementResponse;
     expect(final.withdrawnAt).not.toBeNull();
 
     const trail = await sql(`SELECT action, from_status, to_status FROM procurement.audit_event WHERE subject_id = $1 ORDER BY id`, [a.id]);
@@ -190,23 +196,23 @@ describe('withdraw and resubmit before the deadline, never after (issue 24 item 
     const opened = (await ok(`query($id: ID!){ procurementProject(id: $id) { version responseCount responses { id proposal } } }`, { id: project.id }, 'kent-buyer')).procurementProject;
     expect(opened).toMatchObject({ responseCount: 1, responses: [{ id: b.id, proposal: 'PotholePro proposal.' }] });
     expect(JSON.stringify(opened)).not.toContain('WITHDRAWN-SECRET');
-    await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { id } }`, { i: { projectId: project.id, hasConflict: false } }, 'kent-buyer');
+    await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId: project.id, hasConflict: false } }, 'kent-buyer');
     // The declaration covers only the standing response's supplier.
     expect(await sql(`SELECT supplier_id FROM procurement.conflict_declaration WHERE project_id = $1`, [project.id])).toEqual([{ supplier_id: potholePro.id }]);
-    expect(await fails(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { id } }`, { i: { responseId: a.id, criterion: 'Quality', score: 90 } }, 'kent-buyer'))
+    expect(await fails(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { responseId: a.id, criterion: 'Quality', score: 90 } }, 'kent-buyer'))
       .toMatchObject({ code: 'CONFLICT' });
-    expect(await fails(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { id } }`, { i: { projectId: project.id, version: opened.version, responseId: a.id } }, 'kent-buyer'))
+    expect(await fails(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId: project.id, version: opened.version, responseId: a.id } }, 'kent-buyer'))
       .toMatchObject({ code: 'CONFLICT', currentStatus: 'WITHDRAWN' });
     expect(await sql(`SELECT status FROM procurement.project WHERE id = $1`, [project.id])).toEqual([{ status: 'PUBLISHED' }]);
     expect(await sql(`SELECT count(*)::int AS n FROM procurement.score WHERE response_id = $1`, [a.id])).toEqual([{ n: 0 }]);
   });
 });
 
-const cancel = `mutation($input: CancelProcurementProjectInput!){ cancelProcurementProject(input: $input) { id status version cancellationReason cancelledAt viewerCan { cancel } } }`;
+const cancel = `mutation($input: CancelProcurementProjectInput!){ cancelProcurementProject(input: $input) { procurementProject { id status version cancellationReason cancelledAt viewerCan { cancel } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
 async function cancelWithReason(projectId: string, reason: string) {
   const { version } = (await ok(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: projectId }, 'kent-buyer')).procurementProject;
-  const cancelled = (await ok(cancel, { input: { projectId, version, reason } }, 'kent-admin')).cancelProcurementProject;
+  const cancelled = (await ok(cancel, { input: { projectId, version, reason } }, 'kent-admin')).cancelProcurementProject.procurementProject;
   expect(cancelled).toMatchObject({ status: 'CANCELLED', version: version + 1, cancellationReason: reason, cancelledAt: graph.clock.now().toISOString(), viewerCan: { cancel: false } });
   const trail = await sql(`SELECT action, to_status, reason FROM procurement.audit_event WHERE subject_id = $1 AND action = 'CANCEL'`, [projectId]);
   expect(trail).toEqual([{ action: 'CANCEL', to_status: 'CANCELLED', reason }]);
@@ -256,10 +262,10 @@ describe('a buyer cancels with a reason at any stage before the contract (issue 
   test('during the standstill after an award: the award is cancelled with the tender; the contract can no longer be recorded', async () => {
     const project = await newProject('Cancel in standstill', { procedure: 'DIRECT_AWARD' });
     const awarded = (await ok(
-      `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { status version award { standstillEndsOn } } }`,
+      `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { status version award { standstillEndsOn } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { projectId: project.id, version: project.version, innovationId: project.innovationId, justification: 'Only supplier of the process.', value: 50000 } },
       'kent-buyer',
-    )).awardProcurementProject;
+    )).awardProcurementProject.procurementProject;
     expect(awarded.status).toBe('AWARDED');
     await cancelWithReason(project.id, 'The supplier can no longer deliver.');
     const releases = await validCancelledRecord(project.id, 'The supplier can no longer deliver.');
@@ -267,7 +273,7 @@ describe('a buyer cancels with a reason at any stage before the contract (issue 
     expect(releases[2].awards[0]).toMatchObject({ status: 'cancelled', id: releases[1].awards[0].id });
     graph.clock.set(`${awarded.award.standstillEndsOn}T09:00:00Z`);
     graph.clock.set(new Date(graph.clock.now().getTime() + 86_400_000).toISOString()); // the day after the standstill
-    expect(await fails(`mutation($input: RecordContractInput!){ recordContract(input: $input) { id } }`,
+    expect(await fails(`mutation($input: RecordContractInput!){ recordContract(input: $input) { contract { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { projectId: project.id, version: awarded.version + 1, value: 50000, startsOn: '2027-02-01', endsOn: '2027-12-31' } }, 'kent-buyer'))
       .toMatchObject({ code: 'CONFLICT', currentStatus: 'CANCELLED' });
   });

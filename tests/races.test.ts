@@ -32,16 +32,21 @@ afterAll(async () => {
 function run<TData>(query: string, variables: Record<string, unknown>, authorization: string): Promise<GraphResult<TData>> {
   return graph.execute<TData>(query, variables, authorization);
 }
+/** The data of an operation that must succeed: no error, and no refusal in a mutation's payload. */
 async function data<TData>(query: string, variables: Record<string, unknown>, authorization: string): Promise<TData> {
-  return expectData(await run<TData>(query, variables, authorization));
+  const answer = await run<TData>(query, variables, authorization);
+  expect(codesOf(answer)).toEqual([]);
+  return expectData(answer);
 }
+/** Whether an answer was refused: a `refusal` in its payload, or an error. */
+const refused = (answer: GraphResult<unknown>) => codesOf(answer).length > 0;
 
 /**
  * Exactly one of the answers succeeded and every other was refused with one of `refusals`
  * (CONFLICT unless a race has another lawful loser); returns the winner's index.
  */
 function expectOneWinner(answers: readonly GraphResult<unknown>[], refusals: readonly string[] = ['CONFLICT']): number {
-  const outcomes = answers.map((answer) => (answer.errors ? codesOf(answer).join(', ') : 'ok'));
+  const outcomes = answers.map((answer) => (refused(answer) ? codesOf(answer).join(', ') : 'ok'));
   expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(1);
   for (const outcome of outcomes) if (outcome !== 'ok') expect(refusals).toContain(outcome);
   return outcomes.indexOf('ok');
@@ -57,8 +62,8 @@ const adminRaceRefusals = ['CONFLICT', 'FORBIDDEN'];
 describeOnServer('the last ORG_ADMIN (PostgreSQL server only)', () => {
   const cardiff = demoOrganisation('cardiff').id;
   const ffion = demoPersona('cardiff-buyer');
-  const changeRoles = `mutation ($id: ID!, $roles: [OrganisationRole!]!) { changePersonRoles(personId: $id, roles: $roles) { id organisationRoles } }`;
-  const removePerson = `mutation ($id: ID!) { removePerson(personId: $id) }`;
+  const changeRoles = `mutation ($id: ID!, $roles: [OrganisationRole!]!) { changePersonRoles(personId: $id, roles: $roles) { person { id organisationRoles } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const removePerson = `mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const people = `query ($id: ID!) { organisation(id: $id) { people { id email organisationRoles } } }`;
   type People = { organisation: { people: { id: string; email: string; organisationRoles: string[] }[] } };
   const adminsOfCardiff = async () =>
@@ -84,7 +89,7 @@ describeOnServer('the last ORG_ADMIN (PostgreSQL server only)', () => {
         run(changeRoles, { id: ffion.id, roles: ['BUYER'] }, secondSignIn),
       ]);
       expectOneWinner(answers, adminRaceRefusals);
-      const refusal = refusalOf(answers.find((a) => a.errors)!);
+      const refusal = refusalOf(answers.find(refused)!);
       if (refusal.code === 'CONFLICT') expect(refusal.message).toMatch(/last admin/);
       expect(await adminsOfCardiff()).toHaveLength(1);
     }
@@ -102,8 +107,8 @@ describeOnServer('the last ORG_ADMIN (PostgreSQL server only)', () => {
 
 describeOnServer('single-use invitations (PostgreSQL server only)', () => {
   const kent = demoOrganisation('kent').id;
-  const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token } }`;
-  const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Sam Racer") { id } }`;
+  const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Sam Racer") { person { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
   test('one invitation accepted twice at once by its invitee: one person, and CONFLICT for the second (three invitations)', async () => {
     for (let round = 0; round < 3; round++) {
@@ -115,7 +120,7 @@ describeOnServer('single-use invitations (PostgreSQL server only)', () => {
       expectOneWinner(answers);
       // The loser is refused at the invitation's lock, or, when its sign-in was looked up after the
       // winner committed, as the person it now is (who cannot be moved by an invitation).
-      expect(refusalOf(answers.find((a) => a.errors)!).message).toMatch(/already been accepted|already belong to an organisation/);
+      expect(refusalOf(answers.find(refused)!).message).toMatch(/already been accepted|already belong to an organisation/);
       expect(await graph.databases.members.dataSource.query(`SELECT count(*)::int AS n FROM members.person WHERE email = $1`, [email])).toEqual([{ n: 1 }]);
     }
   });
@@ -126,7 +131,7 @@ describeOnServer('membership decisions (PostgreSQL server only)', () => {
   type Membership = { organisation: { membership: { status: string; decisions: { toStatus: string }[] } } };
   const read = async (organisationId: string) => (await data<Membership>(membership, { id: organisationId }, as('platform-admin'))).organisation.membership;
   const decide = (mutation: string, organisationId: string) =>
-    run(`mutation ($id: ID!) { ${mutation}(organisationId: $id, reason: "Decided in a race.") { status } }`, { id: organisationId }, as('platform-admin'));
+    run(`mutation ($id: ID!) { ${mutation}(organisationId: $id, reason: "Decided in a race.") { membership { status } refusal { code message } } }`, { id: organisationId }, as('platform-admin'));
 
   /** Two decisions at once on one membership: exactly one applies, and the audit trail gains one entry, its own. */
   async function race(organisationId: string, first: string, second: string) {
@@ -134,7 +139,7 @@ describeOnServer('membership decisions (PostgreSQL server only)', () => {
     const answers = await Promise.all([decide(first, organisationId), decide(second, organisationId)]);
     const winner = expectOneWinner(answers);
     const after = await read(organisationId);
-    const applied = (answers[winner]!.data as Record<string, { status: string }>)[[first, second][winner]!]!.status;
+    const applied = (answers[winner]!.data as Record<string, { membership: { status: string } }>)[[first, second][winner]!]!.membership.status;
     expect(after.status).toBe(applied);
     expect(after.decisions).toHaveLength(before.decisions.length + 1);
     expect(after.decisions.filter((d) => d.toStatus === applied).length).toBe(before.decisions.filter((d) => d.toStatus === applied).length + 1);
@@ -180,7 +185,7 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
     for (let round = 0; round < 3; round++) {
       const seen = await version();
       await raceAtVersion(
-        (attempt) => run(`mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { version } }`, { input: { routeId, version: seen, guidance: `Guidance ${round}.${attempt}` } }, as('platform-admin')),
+        (attempt) => run(`mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { procurementRoute { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { routeId, version: seen, guidance: `Guidance ${round}.${attempt}` } }, as('platform-admin')),
         version,
       );
     }
@@ -194,7 +199,7 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
     for (let round = 0; round < 3; round++) {
       const seen = await version();
       await raceAtVersion(
-        (attempt) => run(`mutation ($input: UpdateLotInput!) { updateLot(input: $input) { version } }`, { input: { lotId, version: seen, scope: `Scope ${round}.${attempt}` } }, as('platform-admin')),
+        (attempt) => run(`mutation ($input: UpdateLotInput!) { updateLot(input: $input) { lot { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { lotId, version: seen, scope: `Scope ${round}.${attempt}` } }, as('platform-admin')),
         version,
       );
     }
@@ -202,24 +207,24 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
 
   test('an admission: admitted and rejected at once', async () => {
     const applied = (
-      await data<{ applyForAdmission: { id: string; version: number } }>(
-        `mutation ($lotId: ID!) { applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { id version } }`,
+      await data<{ applyForAdmission: { admission: { id: string; version: number } } }>(
+        `mutation ($lotId: ID!) { applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { admission { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
         { lotId: demoId('lot', 'RM6301/3') },
         as('resurface-admin'),
       )
-    ).applyForAdmission;
+    ).applyForAdmission.admission;
     const version = async () =>
       (await graph.databases.procurement.dataSource.query(`SELECT version FROM procurement.admission WHERE id = $1`, [applied.id]))[0].version as number;
     await raceAtVersion(
       (attempt) =>
-        run(`mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { status } }`, { input: { admissionId: applied.id, version: applied.version, decision: attempt === 0 ? 'ADMITTED' : 'REJECTED', reason: 'Race.' } }, as('platform-admin')),
+        run(`mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { admission { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { admissionId: applied.id, version: applied.version, decision: attempt === 0 ? 'ADMITTED' : 'REJECTED', reason: 'Race.' } }, as('platform-admin')),
       version,
     );
   });
 
   describe('a procurement project and a response', () => {
-    const create = `mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id version } }`;
-    const publish = `mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { version } }`;
+    const create = `mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+    const publish = `mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { procurementProject { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const projectVersion = (id: string) => async () =>
       (await data<{ procurementProject: { version: number } }>(`query ($id: ID!) { procurementProject(id: $id) { version } }`, { id }, as('kent-buyer'))).procurementProject.version;
     async function newProject(title: string) {
@@ -230,7 +235,7 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
       );
       const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
       const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-      return (await data<{ createProcurementProject: { id: string; version: number } }>(create, { input }, as('kent-buyer'))).createProcurementProject;
+      return (await data<{ createProcurementProject: { procurementProject: { id: string; version: number } } }>(create, { input }, as('kent-buyer'))).createProcurementProject.procurementProject;
     }
 
     test('published and cancelled at once', async () => {
@@ -239,7 +244,7 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
         (attempt) =>
           attempt === 0
             ? run(publish, { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'))
-            : run(`mutation ($input: CancelProcurementProjectInput!) { cancelProcurementProject(input: $input) { version } }`, { input: { projectId: project.id, version: project.version, reason: 'Race.' } }, as('kent-admin')),
+            : run(`mutation ($input: CancelProcurementProjectInput!) { cancelProcurementProject(input: $input) { procurementProject { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { projectId: project.id, version: project.version, reason: 'Race.' } }, as('kent-admin')),
         projectVersion(project.id),
       );
     });
@@ -247,8 +252,8 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
     test("a supplier's response edited twice at once", async () => {
       const project = await newProject('Edited response');
       await data(publish, { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'));
-      const submit = `mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { id version } }`;
-      const first = (await data<{ submitResponse: { id: string; version: number } }>(submit, { input: { projectId: project.id, proposal: 'First.', price: 40000 } }, as('resurface-admin'))).submitResponse;
+      const submit = `mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { procurementResponse { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+      const first = (await data<{ submitResponse: { procurementResponse: { id: string; version: number } } }>(submit, { input: { projectId: project.id, proposal: 'First.', price: 40000 } }, as('resurface-admin'))).submitResponse.procurementResponse;
       const version = async () =>
         (await graph.databases.procurement.dataSource.query(`SELECT version FROM procurement.response WHERE id = $1`, [first.id]))[0].version as number;
       await raceAtVersion(
@@ -268,15 +273,15 @@ describeOnServer('two moderators at once (PostgreSQL server only)', () => {
       `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`, {}, as('kent-buyer'));
     const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
     const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-    const project = (await data<any>(`mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { id version } }`, { input }, as('kent-buyer'))).createProcurementProject;
-    const published = (await data<any>(`mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { responseDeadline } }`,
-      { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'))).publishProcurementProject;
-    const response = (await data<any>(`mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { id version } }`,
-      { input: { projectId: project.id, proposal: 'A proposal.', price: 40000 } }, as('resurface-admin'))).submitResponse;
+    const project = (await data<any>(`mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input }, as('kent-buyer'))).createProcurementProject.procurementProject;
+    const published = (await data<any>(`mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { procurementProject { responseDeadline } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'))).publishProcurementProject.procurementProject;
+    const response = (await data<any>(`mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { procurementResponse { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { input: { projectId: project.id, proposal: 'A proposal.', price: 40000 } }, as('resurface-admin'))).submitResponse.procurementResponse;
     graph.clock.set(published.responseDeadline);
     await scoreAll(graph, { projectId: project.id, evaluators: [as('kent-buyer'), await otherBuyerOf(graph, kent, 0)], scores: { [response.id]: [70] } });
     for (const moderator of [as('kent-admin'), await otherBuyerOf(graph, kent, 1)]) {
-      await data(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { id } }`, { i: { projectId: project.id, hasConflict: false } }, moderator);
+      await data(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId: project.id, hasConflict: false } }, moderator);
     }
     return response;
   }
@@ -286,7 +291,7 @@ describeOnServer('two moderators at once (PostgreSQL server only)', () => {
     const moderators = [as('kent-admin'), await otherBuyerOf(graph, kent, 1)];
     for (let round = 0; round < 3; round++) {
       const response = await scoredResponse(`Moderated twice ${round}`);
-      const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { id } }`;
+      const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
       const answers = await Promise.all(
         moderators.map((moderator, index) =>
           run(moderate, { i: { responseId: response.id, version: response.version, scores: [{ criterion: 'Quality', score: 60 + index, reason: `Moderator ${index}.` }] } }, moderator),

@@ -5,6 +5,7 @@ import { demoOrganisations } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { COUNCIL_KINDS } from '../platform/organisation-kinds';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
+import { codesOf, refusalOf } from './support/graphql-results';
 
 /**
  * Issue 24 item 10, through the gateway: the shipped MarketOverview operation counts councils of
@@ -40,12 +41,13 @@ describe('the MarketOverview operation', () => {
 describe('applying for admission to a lot', () => {
   it("tells a supplier ORG_ADMIN whose membership lapsed what is wrong, and admits nothing", async () => {
     const admin = demoPersona('resurface-admin');
-    const lapsed = await as('platform-admin', `mutation ($id: ID!) { lapseMembership(organisationId: $id, reason: "Not renewed") { status } }`, { id: admin.organisationId });
-    expect(lapsed.errors).toBeUndefined();
-    const apply = `mutation ($lotId: ID!) { applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { id status } }`;
+    const lapsed = await as('platform-admin', `mutation ($id: ID!) { lapseMembership(organisationId: $id, reason: "Not renewed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: admin.organisationId });
+    expect(codesOf(lapsed)).toEqual([]);
+    const apply = `mutation ($lotId: ID!) { applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { admission { id status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const refused = await as('resurface-admin', apply, { lotId: demoId('lot', 'RM6301/3') });
-    expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/LAPSED membership/), extensions: { code: 'FORBIDDEN' } });
-    expect(refused.errors?.[0]?.message).not.toMatch(/ORG_ADMIN may apply/);
+    expect(refusalOf(refused)).toMatchObject({ message: expect.stringMatching(/LAPSED membership/), code: 'FORBIDDEN' });
+    expect(refusalOf(refused).message).not.toMatch(/ORG_ADMIN may apply/);
+    expect(refused.data?.applyForAdmission.admission).toBeNull();
     const [{ count }] = await graph.databases.procurement.dataSource.query(
       `SELECT count(*)::int AS count FROM procurement.admission WHERE supplier_id = $1 AND lot_id = $2`,
       [admin.organisationId, demoId('lot', 'RM6301/3')],

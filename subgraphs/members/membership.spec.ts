@@ -2,6 +2,7 @@ import { demoOrganisation } from '../../demo-data/organisations';
 import { demoPersona } from '../../demo-data/personas';
 import type { Identity, MembershipStatus } from '../../platform/identity';
 import { countStatements } from '../../platform/statement-counter';
+import { codesOf, refusalOf } from '../../tests/support/graphql-results';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
 import { Membership, MembershipDecision, Organisation, Person } from './entities';
@@ -54,13 +55,13 @@ const statusOf = async (organisationId: string) =>
 const membershipFields = `organisation { name } tier status appliedAt joinedOn renewalDueOn
   decisions { fromStatus toStatus reason decidedById decidedBy { name } }`;
 const mutations: Record<MembershipAction, string> = {
-  apply: `mutation ($id: ID!) { result: applyForMembership(input: { organisationId: $id, tier: ASSOCIATE_SUPPLIER }) { ${membershipFields} } }`,
-  approve: `mutation ($id: ID!, $reason: String) { result: approveMembership(organisationId: $id, reason: $reason) { ${membershipFields} } }`,
-  reject: `mutation ($id: ID!, $reason: String!) { result: rejectMembership(organisationId: $id, reason: $reason) { ${membershipFields} } }`,
-  suspend: `mutation ($id: ID!, $reason: String!) { result: suspendMembership(organisationId: $id, reason: $reason) { ${membershipFields} } }`,
-  reinstate: `mutation ($id: ID!, $reason: String) { result: reinstateMembership(organisationId: $id, reason: $reason) { ${membershipFields} } }`,
-  lapse: `mutation ($id: ID!, $reason: String) { result: lapseMembership(organisationId: $id, reason: $reason) { ${membershipFields} } }`,
-  leave: `mutation ($id: ID!, $reason: String) { result: leaveMembership(organisationId: $id, reason: $reason) { ${membershipFields} } }`,
+  apply: `mutation ($id: ID!) { result: applyForMembership(input: { organisationId: $id, tier: ASSOCIATE_SUPPLIER }) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+  approve: `mutation ($id: ID!, $reason: String) { result: approveMembership(organisationId: $id, reason: $reason) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+  reject: `mutation ($id: ID!, $reason: String!) { result: rejectMembership(organisationId: $id, reason: $reason) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+  suspend: `mutation ($id: ID!, $reason: String!) { result: suspendMembership(organisationId: $id, reason: $reason) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+  reinstate: `mutation ($id: ID!, $reason: String) { result: reinstateMembership(organisationId: $id, reason: $reason) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+  lapse: `mutation ($id: ID!, $reason: String) { result: lapseMembership(organisationId: $id, reason: $reason) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+  leave: `mutation ($id: ID!, $reason: String) { result: leaveMembership(organisationId: $id, reason: $reason) { membership { ${membershipFields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
 };
 
 beforeAll(async () => {
@@ -93,10 +94,11 @@ describe('membership lifecycle', () => {
     ];
     let before = await decisionCount();
     for (const [action, viewer, status, reason] of steps) {
-      const { data, errors } = await members.execute(mutations[action], { id: organisation.id, reason }, viewer);
-      expect(errors).toBeUndefined();
-      expect(data?.result.status).toBe(status);
-      expect(data?.result.decisions.at(-1)).toMatchObject({ toStatus: status, reason, decidedById: viewer!.personId });
+      const answer = await members.execute(mutations[action], { id: organisation.id, reason }, viewer);
+      expect(codesOf(answer)).toEqual([]);
+      const changed = answer.data?.result.membership;
+      expect(changed.status).toBe(status);
+      expect(changed.decisions.at(-1)).toMatchObject({ toStatus: status, reason, decidedById: viewer!.personId });
       expect(await decisionCount()).toBe(before + 1);
       before += 1;
     }
@@ -125,8 +127,8 @@ describe('membership lifecycle', () => {
     expect((await viewerOf(`admin${fresh}@test-supplier.example`))?.membershipStatus).toBe('APPLIED');
     const { data } = await members.execute(mutations.approve, { id: organisation.id }, viewers['platform-admin']);
     const today = new Date().toISOString().slice(0, 10);
-    expect(data?.result).toMatchObject({ status: 'ACTIVE', joinedOn: today, organisation: { name: organisation.name } });
-    expect(Number(data?.result.renewalDueOn.slice(0, 4))).toBe(Number(today.slice(0, 4)) + 1);
+    expect(data?.result.membership).toMatchObject({ status: 'ACTIVE', joinedOn: today, organisation: { name: organisation.name } });
+    expect(Number(data?.result.membership.renewalDueOn.slice(0, 4))).toBe(Number(today.slice(0, 4)) + 1);
     expect((await viewerOf(`admin${fresh}@test-supplier.example`))?.membershipStatus).toBe('ACTIVE');
   });
 
@@ -152,9 +154,11 @@ describe('membership lifecycle', () => {
     const before = await decisionCount();
     const viewer = action === 'apply' || action === 'leave' ? admin : viewers['platform-admin'];
     const { data, errors } = await members.execute(mutations[action], { id: organisation.id, reason: 'because' }, viewer);
-    expect(data).toBeNull();
-    expect(errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentStatus: status });
-    expect(errors?.[0]?.message).toContain(status ? `Membership of ${organisation.name} is ${status};` : `${organisation.name} has no membership`);
+    expect(errors).toBeUndefined();
+    expect(data?.result.membership).toBeNull();
+    // The payload's own refusal, not refusalOf: a membership that does not exist is `currentStatus: null`, which refusalOf leaves out.
+    expect(data?.result.refusal).toMatchObject({ code: 'CONFLICT', currentStatus: status });
+    expect(data?.result.refusal.message).toContain(status ? `Membership of ${organisation.name} is ${status};` : `${organisation.name} has no membership`);
     expect(await decisionCount()).toBe(before);
     expect(await statusOf(organisation.id)).toBe(status);
   });
@@ -163,8 +167,8 @@ describe('membership lifecycle', () => {
     const kent = demoOrganisation('kent');
     await members.dataSource.getRepository(Membership).update({ organisationId: kent.id }, { status: 'SUSPENDED' });
     try {
-      const { errors } = await members.execute(mutations.approve, { id: kent.id }, viewers['platform-admin']);
-      expect(errors?.[0]?.message).toBe('Membership of Kent County Council is SUSPENDED; only APPLIED memberships can be approved.');
+      const answer = await members.execute(mutations.approve, { id: kent.id }, viewers['platform-admin']);
+      expect(refusalOf(answer).message).toBe('Membership of Kent County Council is SUSPENDED; only APPLIED memberships can be approved.');
     } finally {
       await members.dataSource.getRepository(Membership).update({ organisationId: kent.id }, { status: 'ACTIVE' });
     }
@@ -186,15 +190,15 @@ describe('membership lifecycle', () => {
       ['reject', admin],
     ];
     for (const [action, viewer] of attempts) {
-      const { errors } = await members.execute(mutations[action], { id: organisation.id, reason: 'x' }, viewer);
-      expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const answer = await members.execute(mutations[action], { id: organisation.id, reason: 'x' }, viewer);
+      expect(refusalOf(answer).code).toBe('FORBIDDEN');
     }
     for (const action of ['apply', 'approve', 'leave'] as const) {
       const anonymous = await members.execute(mutations[action], { id: organisation.id, reason: 'x' }, null);
       expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
     const kentLeave = await members.execute(mutations.leave, { id: demoOrganisation('kent').id }, viewers['kent-buyer']);
-    expect(kentLeave.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refusalOf(kentLeave).code).toBe('FORBIDDEN');
     expect(await decisionCount()).toBe(before);
     expect(await statusOf(organisation.id)).toBeNull();
   });
@@ -203,19 +207,19 @@ describe('membership lifecycle', () => {
     const admins = viewers['platform-admin'];
     const before = await decisionCount();
     const unknown = await members.execute(mutations.approve, { id: '00000000-0000-4000-8000-000000000000' }, admins);
-    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(refusalOf(unknown).code).toBe('NOT_FOUND');
     const malformed = await members.execute(mutations.approve, { id: 'kent' }, admins);
-    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refusalOf(malformed).code).toBe('BAD_USER_INPUT');
     expect(malformed.statements).toBe(0);
     const blankReason = await members.execute(mutations.suspend, { id: demoOrganisation('kent').id, reason: '   ' }, admins);
-    expect(blankReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+    expect(refusalOf(blankReason)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     const { organisation, admin } = await newSupplier();
     const wrongTier = await members.execute(
-      `mutation ($id: ID!) { applyForMembership(input: { organisationId: $id, tier: FUNDED_COUNCIL }) { status } }`,
+      `mutation ($id: ID!) { applyForMembership(input: { organisationId: $id, tier: FUNDED_COUNCIL }) { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id: organisation.id },
       admin,
     );
-    expect(wrongTier.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'tier' });
+    expect(refusalOf(wrongTier)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tier' });
     expect(await decisionCount()).toBe(before);
     expect(await statusOf(organisation.id)).toBeNull();
   });
@@ -228,10 +232,10 @@ describe('membership lifecycle', () => {
     // then the decision INSERT fails, and the whole transaction must roll back.
     const broken: Identity = { ...viewers['platform-admin']!, personId: 'not-a-uuid' };
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => {}); // the masked error is logged
-    const { errors } = await members.execute(mutations.approve, { id: organisation.id }, broken);
+    const answer = await members.execute(mutations.approve, { id: organisation.id }, broken);
     quiet.mockRestore();
     // PostgreSQL's invalid_text_representation (22P02) is reported as BAD_USER_INPUT (platform/errors.ts).
-    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refusalOf(answer).code).toBe('BAD_USER_INPUT');
     expect(await statusOf(organisation.id)).toBe('APPLIED');
     expect(await decisionCount()).toBe(before);
   });

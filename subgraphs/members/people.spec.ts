@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { demoOrganisation } from '../../demo-data/organisations';
 import { demoPersona } from '../../demo-data/personas';
 import type { Identity } from '../../platform/identity';
+import { codesOf, refusalOf } from '../../tests/support/graphql-results';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
 import { Invitation, Membership, Organisation, Person } from './entities';
@@ -116,10 +117,8 @@ describe('personal data', () => {
 });
 
 describe('invitations', () => {
-  const invite = `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) {
-      token invitation { id email roles expiresAt acceptedAt invitedById organisation { name } } } }`;
-  const accept = `mutation ($token: String!, $name: String!) { acceptInvitation(token: $token, name: $name, jobTitle: "Engineer") {
-      id name jobTitle organisationRoles organisation { name } } }`;
+  const invite = `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { token invitation { id email roles expiresAt acceptedAt invitedById organisation { name } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const accept = `mutation ($token: String!, $name: String!) { acceptInvitation(token: $token, name: $name, jobTitle: "Engineer") { person { id name jobTitle organisationRoles organisation { name } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
   /** The invitee signed in with a verified token for `email`, not registered yet. */
   const newcomer = (email: string) => ({ email, issuer: 'https://id.example/', subject: `idp|${email}` });
@@ -130,7 +129,7 @@ describe('invitations', () => {
       { input: { organisationId: kent.id, email: ' New.Engineer@Kent.gov.uk ', roles: ['BUYER', 'VIEWER', 'BUYER'] } },
       viewers['kent-admin'],
     );
-    expect(errors).toBeUndefined();
+    expect(codesOf({ data, errors })).toEqual([]);
     const { token, invitation } = data!.invitePerson;
     expect(invitation).toMatchObject({
       email: 'new.engineer@kent.gov.uk',
@@ -154,8 +153,8 @@ describe('invitations', () => {
     const invitee = newcomer('new.engineer@kent.gov.uk');
     expect((await members.execute(accept, { token, name: 'Nia Engineer' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const accepted = await members.execute(accept, { token, name: 'Nia Engineer' }, null, invitee);
-    expect(accepted.errors).toBeUndefined();
-    expect(accepted.data?.acceptInvitation).toMatchObject({
+    expect(codesOf(accepted)).toEqual([]);
+    expect(accepted.data?.acceptInvitation.person).toMatchObject({
       name: 'Nia Engineer',
       jobTitle: 'Engineer',
       organisationRoles: ['BUYER', 'VIEWER'],
@@ -164,8 +163,7 @@ describe('invitations', () => {
     expect((await findViewerByEmail(members.dataSource, 'new.engineer@kent.gov.uk'))?.organisationRoles).toEqual(['BUYER', 'VIEWER']);
 
     const again = await members.execute(accept, { token, name: 'Someone Else' }, null, invitee);
-    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(again.errors?.[0]?.message).toMatch(/already been accepted/);
+    expect(refusalOf(again)).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already been accepted/) });
     const after = await members.execute(`query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`, { id: kent.id }, viewers['kent-admin']);
     expect(after.data?.organisation.pendingInvitations).toEqual([]);
   });
@@ -180,18 +178,17 @@ describe('invitations', () => {
       .getRepository(Invitation)
       .update({ id: data!.invitePerson.invitation.id }, { expiresAt: new Date(Date.now() - 1000) });
     const expired = await members.execute(accept, { token: data!.invitePerson.token, name: 'Late Comer' }, null, newcomer('late@kent.gov.uk'));
-    expect(expired.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(expired.errors?.[0]?.message).toMatch(/expired/);
+    expect(refusalOf(expired)).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/expired/) });
     const unknown = await members.execute(accept, { token: 'not-a-real-token', name: 'Guesser' }, null, newcomer('guesser@kent.gov.uk'));
-    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(refusalOf(unknown).code).toBe('NOT_FOUND');
     expect(await members.dataSource.getRepository(Person).countBy({ email: 'late@kent.gov.uk' })).toBe(0);
   });
 
   it('lets only the organisation’s admins and platform admins invite, or see invitations', async () => {
     const input = { organisationId: kent.id, email: 'someone@kent.gov.uk', roles: ['VIEWER'] };
     for (const viewer of [null, viewers['kent-buyer'], viewers['cardiff-buyer'], viewers['assessor']]) {
-      const { errors } = await members.execute(invite, { input }, viewer);
-      expect(errors?.[0]?.extensions?.code).toBe(viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      // Signed in: a FORBIDDEN refusal in the payload; anonymous: an UNAUTHENTICATED error.
+      expect(refusalOf(await members.execute(invite, { input }, viewer)).code).toBe(viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED');
       const seen = await members.execute(`query ($id: ID!) { organisation(id: $id) { name pendingInvitations { email } } }`, { id: kent.id }, viewer);
       expect(seen.data?.organisation).toEqual({ name: 'Kent County Council', pendingInvitations: null });
       expect(codesAndPaths(seen.errors)).toEqual([['FORBIDDEN', 'organisation.pendingInvitations']]);
@@ -201,21 +198,21 @@ describe('invitations', () => {
 
   it('refuses bad input and an email that already belongs to someone', async () => {
     const asAdmin = (input: Record<string, unknown>) => members.execute(invite, { input: { organisationId: kent.id, ...input } }, viewers['kent-admin']);
-    expect((await asAdmin({ email: 'not an email', roles: ['VIEWER'] })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'email' });
-    expect((await asAdmin({ email: 'a@kent.gov.uk', roles: [] })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'roles' });
-    expect((await asAdmin({ email: 'tom.fairweather@kent.gov.uk', roles: ['VIEWER'] })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(refusalOf(await asAdmin({ email: 'not an email', roles: ['VIEWER'] }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+    expect(refusalOf(await asAdmin({ email: 'a@kent.gov.uk', roles: [] }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roles' });
+    expect(refusalOf(await asAdmin({ email: 'tom.fairweather@kent.gov.uk', roles: ['VIEWER'] })).code).toBe('CONFLICT');
     const unknownOrganisation = await members.execute(
       invite,
       { input: { organisationId: '00000000-0000-4000-8000-000000000000', email: 'a@b.example', roles: ['VIEWER'] } },
       viewers['platform-admin'],
     );
-    expect(unknownOrganisation.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(refusalOf(unknownOrganisation).code).toBe('NOT_FOUND');
   });
 });
 
 describe('roles and removal', () => {
-  const changeRoles = `mutation ($id: ID!, $roles: [OrganisationRole!]!) { changePersonRoles(personId: $id, roles: $roles) { name organisationRoles } }`;
-  const remove = `mutation ($id: ID!) { removePerson(personId: $id) }`;
+  const changeRoles = `mutation ($id: ID!, $roles: [OrganisationRole!]!) { changePersonRoles(personId: $id, roles: $roles) { person { name organisationRoles } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+  const remove = `mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 
   /** A fresh organisation with exactly one admin and one buyer. */
   async function smallCouncil(): Promise<{ admin: Person; buyer: Person; adminViewer: Identity }> {
@@ -248,19 +245,18 @@ describe('roles and removal', () => {
   it('never lets an organisation lose its last admin, by demotion or removal (CONFLICT)', async () => {
     const { admin, buyer, adminViewer } = await smallCouncil();
     const demote = await members.execute(changeRoles, { id: admin.id, roles: ['BUYER'] }, adminViewer);
-    expect(demote.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(demote.errors?.[0]?.message).toMatch(/last admin/);
+    expect(refusalOf(demote)).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/last admin/) });
     const removal = await members.execute(remove, { id: admin.id }, viewers['platform-admin']);
-    expect(removal.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(refusalOf(removal).code).toBe('CONFLICT');
     expect(await members.dataSource.getRepository(Person).findOneByOrFail({ id: admin.id })).toMatchObject({ organisationRoles: ['ORG_ADMIN'] });
 
     // Once someone else is an admin, the first may step down and then be removed.
     const promote = await members.execute(changeRoles, { id: buyer.id, roles: ['BUYER', 'ORG_ADMIN'] }, adminViewer);
-    expect(promote.data?.changePersonRoles).toEqual({ name: 'A Buyer', organisationRoles: ['ORG_ADMIN', 'BUYER'] });
+    expect(promote.data?.changePersonRoles.person).toEqual({ name: 'A Buyer', organisationRoles: ['ORG_ADMIN', 'BUYER'] });
     const stepDown = await members.execute(changeRoles, { id: admin.id, roles: ['VIEWER'] }, adminViewer);
-    expect(stepDown.errors).toBeUndefined();
+    expect(codesOf(stepDown)).toEqual([]);
     const removed = await members.execute(remove, { id: admin.id }, viewers['platform-admin']);
-    expect(removed.data?.removePerson).toBe(admin.id);
+    expect(removed.data?.removePerson.removedPersonId).toBe(admin.id);
     expect(await members.dataSource.getRepository(Person).countBy({ id: admin.id })).toBe(0);
   });
 
@@ -268,14 +264,14 @@ describe('roles and removal', () => {
     const tom = demoPersona('kent-buyer');
     for (const viewer of [null, viewers['kent-buyer'], viewers['cardiff-buyer'], viewers['analyst']]) {
       const denied = viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED';
-      expect((await members.execute(changeRoles, { id: tom.id, roles: ['VIEWER'] }, viewer)).errors?.[0]?.extensions?.code).toBe(denied);
-      expect((await members.execute(remove, { id: tom.id }, viewer)).errors?.[0]?.extensions?.code).toBe(denied);
+      expect(refusalOf(await members.execute(changeRoles, { id: tom.id, roles: ['VIEWER'] }, viewer)).code).toBe(denied);
+      expect(refusalOf(await members.execute(remove, { id: tom.id }, viewer)).code).toBe(denied);
     }
     expect((await members.dataSource.getRepository(Person).findOneByOrFail({ id: tom.id })).organisationRoles).toEqual(['BUYER']);
     const byAdmin = await members.execute(changeRoles, { id: tom.id, roles: ['BUYER', 'VIEWER'] }, viewers['kent-admin']);
-    expect(byAdmin.data?.changePersonRoles.organisationRoles).toEqual(['BUYER', 'VIEWER']);
+    expect(byAdmin.data?.changePersonRoles.person.organisationRoles).toEqual(['BUYER', 'VIEWER']);
     const unknown = await members.execute(remove, { id: '00000000-0000-4000-8000-000000000000' }, viewers['platform-admin']);
-    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(refusalOf(unknown).code).toBe('NOT_FOUND');
   });
 });
 

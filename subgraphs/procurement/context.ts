@@ -11,6 +11,7 @@ import { ProjectWorkflowService } from './services/project-workflow.service';
 import { ProjectService } from './services/project.service';
 import { RouteAdminService } from './services/route-admin.service';
 import { ProcurementInsightsService } from './services/insights.service';
+import { StandstillChallengeService } from './services/standstill-challenge.service';
 
 /** What procurement needs from outside its database: the time, and facts about innovations. */
 export interface ProcurementDependencies {
@@ -35,6 +36,8 @@ export interface ProcurementContext {
   projects: ProjectService;
   /** Changing projects: every project mutation (project-workflow.service.ts). */
   projectWorkflow: ProjectWorkflowService;
+  /** Raising and answering standstill challenges (standstill-challenge.service.ts). */
+  standstillChallenges: StandstillChallengeService;
   admissions: AdmissionService;
   routeAdmin: RouteAdminService;
   /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
@@ -53,6 +56,7 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     lots: new LotService(loaders),
     projects: new ProjectService(dataSource, loaders, viewer, dependencies.clock, evaluatorsRequired),
     projectWorkflow: new ProjectWorkflowService(dataSource, loaders, viewer, dependencies.clock, dependencies.innovations, evaluatorsRequired),
+    standstillChallenges: new StandstillChallengeService(dataSource, viewer, dependencies.clock),
     admissions: new AdmissionService(dataSource, loaders, viewer, dependencies.clock),
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
     insights: new ProcurementInsightsService(dataSource, loaders, viewer),

@@ -1,6 +1,7 @@
 import type { InnovationCategory } from './generated/graphql';
 import type { Connection } from '../../platform/pagination';
 import type { Admission, ClarificationQuestion, Contract, Lot, ProcurementProject, ProcurementResponse, ProcurementRoute } from './entities';
+import type { StandstillChallengeRow, WithdrawnAwardRow } from './loaders/challenge.loader';
 
 /** The values resolvers return for each GraphQL type (graphql-codegen `mappers`). */
 export type ProcurementRouteModel = ProcurementRoute;
@@ -31,7 +32,13 @@ export type AssessmentSummaryModel = {
   decidedByTieBreak: boolean;
   reason: string;
   issuedAt: Date;
+  /** When an upheld challenge withdrew the award it was issued with; null while it stands. */
+  supersededAt: Date | null;
 };
+/** A standstill challenge as stored; members resolves the challenger and the people. */
+export type StandstillChallengeModel = StandstillChallengeRow;
+/** An award withdrawn on an upheld challenge, as recorded. */
+export type WithdrawnAwardModel = WithdrawnAwardRow;
 export type ContractModel = Contract;
 export type AdmissionModel = Admission;
 export type AdmissionConnectionModel = Connection<Admission>;

@@ -1,4 +1,5 @@
 import { demoAdmissions, demoLots, demoProcurementRoute } from '../../demo-data/procurement-routes';
+import { codesOf, refusalOf, type Refusal } from '../../tests/support/graphql-results';
 import { readStaleVersionOnce } from '../../tests/support/stale-read';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
@@ -38,26 +39,25 @@ async function versionOf(table: string, id: string): Promise<number> {
  * with the service's read made stale (the loser): CONFLICT naming the winner's version; then a retry
  * at the reported version succeeds.
  */
-async function loseThenRetry(table: string, id: string, write: (version: number, attempt: string) => ReturnType<TestSubgraph['execute']>): Promise<Record<string, unknown>> {
+async function loseThenRetry(table: string, id: string, write: (version: number, attempt: string) => ReturnType<TestSubgraph['execute']>): Promise<Refusal> {
   const seen = await versionOf(table, id);
   const winner = await write(seen, 'winner');
-  expect(winner.errors).toBeUndefined();
+  expect(codesOf(winner)).toEqual([]);
   expect(await versionOf(table, id)).toBe(seen + 1);
 
   const disarm = readStaleVersionOnce(procurement.dataSource, id, seen);
-  let refusal: Record<string, unknown>;
+  let refusal: Refusal;
   try {
-    const loser = await write(seen, 'loser');
-    expect(loser.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: seen + 1 });
-    expect(loser.errors?.[0]?.message).toMatch(/changed since version/);
-    refusal = loser.errors![0]!.extensions as Record<string, unknown>;
+    refusal = refusalOf(await write(seen, 'loser'));
+    expect(refusal).toMatchObject({ code: 'CONFLICT', currentVersion: seen + 1 });
+    expect(refusal.message).toMatch(/changed since version/);
   } finally {
     disarm();
   }
   expect(await versionOf(table, id)).toBe(seen + 1);
 
   const retry = await write(seen + 1, 'retry');
-  expect(retry.errors).toBeUndefined();
+  expect(codesOf(retry)).toEqual([]);
   expect(await versionOf(table, id)).toBe(seen + 2);
   return refusal;
 }
@@ -66,21 +66,21 @@ describe('a write that lost a version race reports the version in the database',
   test('a route', async () => {
     const routeId = demoProcurementRoute('RM6302').id;
     await loseThenRetry('route', routeId, (version, attempt) =>
-      procurement.execute(`mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { version } }`, { input: { routeId, version, guidance: `Guidance (${attempt}).` } }, admin),
+      procurement.execute(`mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { procurementRoute { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { routeId, version, guidance: `Guidance (${attempt}).` } }, admin),
     );
   });
 
   test('a lot', async () => {
     const lotId = demoLots.find((lot) => lot.routeId === demoProcurementRoute('RM6302').id)!.id;
     await loseThenRetry('lot', lotId, (version, attempt) =>
-      procurement.execute(`mutation ($input: UpdateLotInput!) { updateLot(input: $input) { version } }`, { input: { lotId, version, scope: `Scope (${attempt}).` } }, admin),
+      procurement.execute(`mutation ($input: UpdateLotInput!) { updateLot(input: $input) { lot { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { lotId, version, scope: `Scope (${attempt}).` } }, admin),
     );
   });
 
   test('an admission (suspended by the winner; the loser, re-admitting at the old version, learns the status too)', async () => {
     const liveLots = new Set(demoLots.filter((lot) => lot.routeId === demoProcurementRoute('RM6301').id).map((lot) => lot.id));
     const admissionId = demoAdmissions.find((a) => a.status === 'ADMITTED' && liveLots.has(a.lotId))!.id;
-    const decide = `mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { status version } }`;
+    const decide = `mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { admission { status version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const refusal = await loseThenRetry('admission', admissionId, (version, attempt) =>
       procurement.execute(decide, { input: { admissionId, version, decision: attempt === 'winner' ? 'SUSPENDED' : 'ADMITTED', reason: `Decision (${attempt}).` } }, admin),
     );

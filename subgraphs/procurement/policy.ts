@@ -173,8 +173,9 @@ export function canSeeQuestion(
  * is awarded, when the contract award notice publishes the competition. Before, they are the
  * competition's own (`canSeeQuestion`).
  */
-export function clarificationsPublishedOpenly(project: Pick<ProjectRow, 'awardedAt'>): boolean {
-  return project.awardedAt !== null;
+export function clarificationsPublishedOpenly(project: Pick<ProjectRow, 'awardedAt'>, withdrawnAwards = 0): boolean {
+  // An award withdrawn on an upheld challenge was published all the same: what it published stays.
+  return project.awardedAt !== null || withdrawnAwards > 0;
 }
 
 /** Only the buyer's team learns how many responses there are; nobody learns who sent them before the deadline. */
@@ -246,6 +247,44 @@ export function withheldFromAuditEntry(
   const sealedResponse = entry.subjectType === 'RESPONSE' && (!responsesUnsealed(project, now) || entry.responseWithdrawn);
   const scoreBeforeAward = entry.action === 'SCORE' && project.awardedAt === null && !hasPlatformRole(viewer, 'PLATFORM_ADMIN');
   return { actor: asker || sealedResponse, reason: scoreBeforeAward };
+}
+
+/*
+ * Standstill challenges (issue 24 item 4). A challenge is raised by a bidder during the standstill
+ * and answered by the buyer's team; while one is open the contract cannot be recorded.
+ * - Who may raise one: the people who act for a bidder in the competition (its ORG_ADMIN and
+ *   SUPPLIER_CONTRIBUTOR people, as for responding: `actsForSupplier`), where a bidder is a supplier
+ *   whose response stands (not withdrawn). The winner has no award to challenge.
+ * - Who reads one: the challenger's own people (any role), the buyer's team and PLATFORM_ADMIN;
+ *   nobody else learns that it exists (not other bidders, not the public).
+ * - Who answers: whoever may award (`projectRules.award.who`: the buyer's team).
+ */
+
+/** Whether the viewer acts for a bidder that may challenge this award (`bidderIds`: suppliers whose response stands). */
+export function mayRaiseStandstillChallenge(viewer: Identity, project: ProjectRow, bidderIds: readonly string[]): boolean {
+  if (!viewer || !actsForSupplier(viewer, viewer.organisationId)) return false;
+  return bidderIds.includes(viewer.organisationId) && viewer.organisationId !== project.awardedSupplierId;
+}
+
+/**
+ * Whether a challenge may be raised now, and if not why (the refusal's `reason`): only while the
+ * project is AWARDED, the standstill observed and not yet over (`today` no later than its last day).
+ */
+export type ChallengeWindow = 'OPEN' | 'NOT_IN_STANDSTILL' | 'NO_STANDSTILL' | 'STANDSTILL_OVER' | 'CONTRACT_RECORDED';
+export function standstillChallengeWindow(status: ProjectStatus, project: ProjectRow, today: string): ChallengeWindow {
+  if (status === 'CONTRACTED') return 'CONTRACT_RECORDED';
+  if (status !== 'AWARDED') return 'NOT_IN_STANDSTILL';
+  if (!project.standstillObserved) return 'NO_STANDSTILL';
+  if (!project.standstillEndsOn || today > project.standstillEndsOn) return 'STANDSTILL_OVER';
+  return 'OPEN';
+}
+
+export function canSeeStandstillChallenge(viewer: Identity, project: ProjectRow, challenge: { supplierId: string }): boolean {
+  return belongsTo(viewer, challenge.supplierId) || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
+}
+
+export function mayAnswerStandstillChallenge(viewer: Identity, project: ProjectRow): boolean {
+  return projectRules.award.who(viewer, project);
 }
 
 /** What the project facts a capability needs, beyond the project itself. */

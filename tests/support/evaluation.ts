@@ -1,6 +1,6 @@
 import { demoPeople } from '../../demo-data/people';
 import type { TestGraph } from './graph-harness';
-import { expectData } from './graphql-results';
+import { codesOf, expectData, type GraphQLAnswer } from './graphql-results';
 
 /**
  * Evaluating a further competition the way the award now requires (issue 24), for tests whose subject
@@ -18,16 +18,21 @@ export interface Evaluation {
   scores: Record<string, readonly number[]>;
 }
 
-const declare = `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { id } }`;
+const declare = `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const canDeclare = `query($id: ID!){ procurementProject(id: $id) { criteria { name } viewerCan { declareConflicts } } }`;
-const score = `mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { id } }`;
+const score = `mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
 const version = `query($id: ID!){ procurementProject(id: $id) { responses(first: 100) { id version } } }`;
-const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { id moderatedAt } }`;
+const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { procurementResponse { id moderatedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
+
+/** A change that must have been made: a refusal has data too (the payload's `refusal`), so check the codes first. */
+function changed(answer: GraphQLAnswer): void {
+  if (codesOf(answer).length) throw new Error(`Expected the change, got:\n${JSON.stringify(answer.errors ?? answer.data, null, 2)}`);
+}
 
 /** Declares no conflict with every responding supplier not yet declared for (once per person). */
 async function declareNoConflict(graph: TestGraph, projectId: string, signIn: string): Promise<string[]> {
   const project = expectData(await graph.execute<any>(canDeclare, { id: projectId }, signIn)).procurementProject;
-  if (project.viewerCan.declareConflicts) expectData(await graph.execute(declare, { i: { projectId, hasConflict: false } }, signIn));
+  if (project.viewerCan.declareConflicts) changed(await graph.execute(declare, { i: { projectId, hasConflict: false } }, signIn));
   return project.criteria.map((c: { name: string }) => c.name);
 }
 
@@ -43,7 +48,7 @@ export async function scoreAll(graph: TestGraph, { projectId, evaluators, scores
     const criteria = await declareNoConflict(graph, projectId, evaluator);
     for (const [responseId, given] of Object.entries(scores)) {
       for (const [index, criterion] of criteria.entries()) {
-        expectData(await graph.execute(score, { i: { responseId, criterion, score: given[index] } }, evaluator));
+        changed(await graph.execute(score, { i: { responseId, criterion, score: given[index] } }, evaluator));
       }
     }
   }
@@ -57,7 +62,7 @@ export async function moderateAll(graph: TestGraph, projectId: string, moderator
   );
   for (const [responseId, given] of Object.entries(scores)) {
     const agreed = criteria.map((criterion, index) => ({ criterion, score: given[index] }));
-    expectData(await graph.execute(moderate, { i: { responseId, version: versions.get(responseId), scores: agreed } }, moderator));
+    changed(await graph.execute(moderate, { i: { responseId, version: versions.get(responseId), scores: agreed } }, moderator));
   }
 }
 

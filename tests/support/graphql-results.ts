@@ -28,29 +28,54 @@ export interface Connection<TNode> {
 }
 
 /**
- * The data of an answer that must have succeeded. Throws with the errors printed (code, message,
- * path) when there are any, so a failing test says why instead of "cannot read x of undefined".
+ * The data of an answer that must have succeeded. Throws with the errors or the payload's refusal
+ * printed (code, message, path) when there are any, so a failing test says why instead of "cannot
+ * read x of undefined".
  */
 export function expectData<TData>(answer: GraphQLAnswer<TData>): TData {
   if (answer.errors?.length) throw new Error(`Expected data, got errors:\n${JSON.stringify(answer.errors, null, 2)}`);
+  // A refused mutation has data too: its payload's `refusal`. Expecting data means expecting the change.
+  const refused = payloadRefusals(answer);
+  if (refused.length) throw new Error(`Expected the change, got a refusal:\n${JSON.stringify(refused, null, 2)}`);
   if (answer.data == null) throw new Error('Expected data, got none (and no errors).');
   return answer.data;
 }
 
-/** The `extensions.code` of each error, in order; [] when the answer has none. */
-export function codesOf(answer: GraphQLAnswer): unknown[] {
-  return (answer.errors ?? []).map((error) => error.extensions?.code);
+/**
+ * The refusals in a mutation's answer: each top-level payload's `refusal` (schema/refusals.graphql),
+ * in field order, with its null facts left out. Queries and payloads that were not refused give none.
+ */
+function payloadRefusals(answer: GraphQLAnswer): Refusal[] {
+  const data = answer.data;
+  if (typeof data !== 'object' || data === null) return [];
+  return Object.values(data as Record<string, unknown>).flatMap((field) => {
+    const refusal = (field as { refusal?: Refusal | null } | null)?.refusal;
+    return refusal ? [Object.fromEntries(Object.entries(refusal).filter(([, fact]) => fact !== null)) as Refusal] : [];
+  });
 }
 
-/** An expected refusal: the first error's code and message, with the facts its extensions carry (currentVersion, …). */
+/** The code of each refusal in the payloads, then the `extensions.code` of each error; [] when there are neither. */
+export function codesOf(answer: GraphQLAnswer): unknown[] {
+  return [...payloadRefusals(answer).map((refusal) => refusal.code), ...(answer.errors ?? []).map((error) => error.extensions?.code)];
+}
+
+/**
+ * An expected refusal: a payload's `refusal` with the facts it was asked for, or an error's code and
+ * message with its extensions (UNAUTHENTICATED and the like).
+ */
 export interface Refusal {
   code: unknown;
   message: string;
   [fact: string]: unknown;
 }
 
-/** The first error of an answer that must have been refused; throws (printing the data) when it succeeded. */
+/**
+ * The refusal of an answer that must have been refused: the first payload's `refusal`, else the
+ * first error. Throws (printing the data) when the change was made.
+ */
 export function refusalOf(answer: GraphQLAnswer): Refusal {
+  const [refusal] = payloadRefusals(answer);
+  if (refusal) return refusal;
   const [error] = answer.errors ?? [];
   if (!error) throw new Error(`Expected a refusal, got data:\n${JSON.stringify(answer.data, null, 2)}`);
   return { ...error.extensions, code: error.extensions?.code, message: error.message };

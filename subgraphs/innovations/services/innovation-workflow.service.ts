@@ -67,7 +67,8 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
  *
  * Failures: UNAUTHENTICATED (anonymous), NOT_FOUND (missing, or invisible to the caller),
  * FORBIDDEN (visible but not the caller's to change), CONFLICT with `currentStatus` (wrong state),
- * BAD_USER_INPUT with `argument` naming the field.
+ * BAD_USER_INPUT with `argument` naming the field. All but UNAUTHENTICATED reach the caller as the
+ * payload's `refusal` (platform/refusals.ts); two CONFLICTs carry more facts, as their own types.
  */
 export class InnovationWorkflowService {
   constructor(private readonly request: InnovationsRequest) {}
@@ -226,7 +227,9 @@ export class InnovationWorkflowService {
       where: { innovationId: innovation.id, kind: In(['DEPLOYMENT', 'TRIAL']), vetting: Not('WITHDRAWN') },
     });
     if (!has) {
+      // Answered as EvidenceRequired (schema/innovations.graphql), whose `missing` a front end reads.
       throw conflict('Add at least one deployment or trial at a named authority (addEvidence) before submitting for vetting.', {
+        refusalType: 'EvidenceRequired',
         currentStatus: reviewStatus(innovation),
         missing: 'DEPLOYMENT_OR_TRIAL_EVIDENCE',
       });
@@ -378,7 +381,9 @@ export class InnovationWorkflowService {
       const completed = await this.countCleanAssessments(manager, innovation);
       const required = this.request.assessmentsRequired;
       if (completed < required) {
+        // Answered as AssessmentsIncomplete (schema/innovations.graphql): how many there are and how many are needed.
         throw conflict(`A decision needs ${required} completed assessments without a conflict of interest; there are ${completed}.`, {
+          refusalType: 'AssessmentsIncomplete',
           currentStatus: 'UNDER_REVIEW',
           assessmentsCompleted: completed,
           assessmentsRequired: required,

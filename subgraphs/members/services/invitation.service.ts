@@ -156,10 +156,10 @@ export class InvitationService {
       if (!invitation) throw new DomainError(ErrorCode.NOT_FOUND, 'No invitation matches this token.', { typeName: 'Invitation' });
       if (invitation.email !== callerEmail) throw forbidden(otherAddressMessage);
       // From here the caller has proved they own the invited address: telling them about it is no leak.
-      if (viewer) throw conflict('You already belong to an organisation in the IPS; an invitation cannot move you.', { invitationId: invitation.id });
-      if (invitation.acceptedAt) throw conflict('This invitation has already been accepted.', { invitationId: invitation.id });
+      if (viewer) throw conflict('You already belong to an organisation in the IPS; an invitation cannot move you.');
+      if (invitation.acceptedAt) throw conflict('This invitation has already been accepted.');
       if (invitation.expiresAt.getTime() <= now.getTime()) {
-        throw conflict(`This invitation expired on ${invitation.expiresAt.toISOString()}; ask for a new one.`, { invitationId: invitation.id });
+        throw conflict(`This invitation expired on ${invitation.expiresAt.toISOString()}; ask for a new one.`);
       }
       const claims = newcomer!;
       if (await manager.existsBy(Person, { email: invitation.email })) throw conflict(`${invitation.email} already belongs to someone in the IPS.`);

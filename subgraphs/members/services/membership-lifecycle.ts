@@ -31,13 +31,13 @@ function listStatuses(statuses: readonly (MembershipStatus | null)[]): string {
 }
 
 /**
- * The status `action` leads to from `current`; a CONFLICT naming the current status (also in
- * `extensions.currentStatus`) when the table does not allow it.
+ * The status `action` leads to from `current`; a CONFLICT naming the current status (also the
+ * refusal's `currentStatus`, a `StateConflict`) when the table does not allow it.
  */
 export function nextStatus(action: MembershipAction, current: MembershipStatus | null, organisationName: string): MembershipStatus {
   const transition = membershipTransitions[action];
   if ((transition.from as readonly (MembershipStatus | null)[]).includes(current)) return transition.to;
-  const extensions = { currentStatus: current, action };
+  const extensions = { currentStatus: current };
   if (action === 'apply') {
     throw conflict(
       `Membership of ${organisationName} is ${current}; an organisation may apply only when it has no membership or a ${listStatuses(transition.from)} one.`,

@@ -99,8 +99,6 @@ async function assertNotLastAdmin(manager: EntityManager, person: Person, change
     [person.organisationId],
   );
   if (admins <= 1) {
-    throw conflict(`${person.name} is the last admin of their organisation and cannot be ${change}; make someone else an admin first.`, {
-      personId: person.id,
-    });
+    throw conflict(`${person.name} is the last admin of their organisation and cannot be ${change}; make someone else an admin first.`);
   }
 }

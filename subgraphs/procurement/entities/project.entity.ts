@@ -108,6 +108,14 @@ export class ProcurementProject {
   @Column({ name: 'standstill_ends_on', type: 'date', nullable: true })
   standstillEndsOn: string | null;
 
+  /**
+   * False where the buyer declined a voluntary standstill at the award (a framework call-off): then
+   * `standstillEndsOn` is the day before the award, so the contract may be recorded from the award
+   * day. True for every other award (and before one).
+   */
+  @Column({ name: 'standstill_observed', type: 'boolean', default: true })
+  standstillObserved: boolean;
+
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
 

@@ -31,11 +31,11 @@ export interface ModeratedScoreRow {
   reason: string | null;
 }
 
-/** The agreed scores of many responses (none until moderated). */
+/** The agreed scores of many responses (none until moderated; those superseded when a challenge reopened the moderation are left out). */
 export const createModeratedScoresByResponseLoader = (dataSource: DataSource) =>
   new DataLoader<string, ModeratedScoreRow[]>(async (responseIds) => {
     const rows: ModeratedScoreRow[] = await dataSource.query(
-      `SELECT response_id, criterion, score, reason FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[])`,
+      `SELECT response_id, criterion, score, reason FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[]) AND superseded_at IS NULL`,
       [[...responseIds]],
     );
     return groupByKeys(responseIds, rows, (row) => row.response_id);
@@ -54,27 +54,34 @@ export interface AssessmentSummaryRow {
   criteria: { criterion: string; weight: number; score: number; reason: string | null; winningScore: number }[];
   reason: string;
   issued_at: Date;
+  /** When an upheld challenge withdrew the award it was issued with; null while it stands. */
+  superseded_at: Date | null;
 }
 
 const summaryColumns = `s.response_id, s.project_id, s.supplier_id, s.won, s.total_hundredths, s.winning_total_hundredths, s.tie_break,
-  s.decided_by_tie_break, s.criteria, s.reason, s.issued_at`;
+  s.decided_by_tie_break, s.criteria, s.reason, s.issued_at, s.superseded_at`;
 
-/** The assessment summary of many responses (null before the award, or for a response that got none). */
+/**
+ * Each response's latest summary: the one standing, or, between an upheld challenge and the next
+ * award, the one it superseded (with `superseded_at`). Earlier superseded ones are the record only.
+ */
+const latestSummaries = `SELECT DISTINCT ON (s.response_id) ${summaryColumns} FROM procurement.assessment_summary s`;
+const latestFirst = `ORDER BY s.response_id, s.issued_at DESC, s.id DESC`;
+
+/** The latest assessment summary of many responses (null before the award, or for a response that got none). */
 export const createAssessmentSummaryByResponseLoader = (dataSource: DataSource) =>
   new DataLoader<string, AssessmentSummaryRow | null>(async (responseIds) => {
-    const rows: AssessmentSummaryRow[] = await dataSource.query(
-      `SELECT ${summaryColumns} FROM procurement.assessment_summary s WHERE s.response_id = ANY($1::uuid[])`,
-      [[...responseIds]],
-    );
+    const rows: AssessmentSummaryRow[] = await dataSource.query(`${latestSummaries} WHERE s.response_id = ANY($1::uuid[]) ${latestFirst}`, [[...responseIds]]);
     return responseIds.map((id) => rows.find((row) => row.response_id === id) ?? null);
   });
 
-/** Every assessment summary of many projects, in the order their tenders were submitted. */
+/** The latest assessment summary of each tender of many projects, in the order the tenders were submitted. */
 export const createAssessmentSummariesByProjectLoader = (dataSource: DataSource) =>
   new DataLoader<string, AssessmentSummaryRow[]>(async (projectIds) => {
     const rows: AssessmentSummaryRow[] = await dataSource.query(
-      `SELECT ${summaryColumns} FROM procurement.assessment_summary s JOIN procurement.response r ON r.id = s.response_id
-        WHERE s.project_id = ANY($1::uuid[]) ORDER BY r.submitted_at, r.id`,
+      `SELECT latest.* FROM (${latestSummaries} WHERE s.project_id = ANY($1::uuid[]) ${latestFirst}) latest
+         JOIN procurement.response r ON r.id = latest.response_id
+        ORDER BY r.submitted_at, r.id`,
       [[...projectIds]],
     );
     return groupByKeys(projectIds, rows, (row) => row.project_id);

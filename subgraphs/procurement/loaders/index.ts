@@ -25,6 +25,7 @@ import {
   createWinningResponseLoader,
 } from './project.loader';
 import { createAuditTrailByProjectLoaders } from './audit-trail.loader';
+import { createChallengesByProjectLoader, createWithdrawnAwardsByProjectLoader } from './challenge.loader';
 import {
   createAssessmentSummariesByProjectLoader,
   createAssessmentSummaryByResponseLoader,
@@ -62,6 +63,8 @@ export function createProcurementLoaders(dataSource: DataSource, viewer: Identit
     contractByProject: createContractByProjectLoader(dataSource),
     contractsByOrganisation: createContractsByOrganisationLoaders(dataSource),
     auditTrailByProject: createAuditTrailByProjectLoaders(dataSource),
+    challengesByProject: createChallengesByProjectLoader(dataSource),
+    withdrawnAwardsByProject: createWithdrawnAwardsByProjectLoader(dataSource),
   };
 }
 export type ProcurementLoaders = ReturnType<typeof createProcurementLoaders>;

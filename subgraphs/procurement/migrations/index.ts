@@ -11,6 +11,7 @@ import { SearchProjectsAndIndexAuditTrail1764986400000 } from './1764986400000-s
 import { RecordContractSigningDay1764988200000 } from './1764988200000-record-contract-signing-day';
 import { ModerateScoresAndPublishTieBreak1765000000000 } from './1765000000000-moderate-scores-and-publish-tie-break';
 import { IssueAssessmentSummaries1765100000000 } from './1765100000000-issue-assessment-summaries';
+import { StandstillChallengesAndWithdrawnAwards1765200000000 } from './1765200000000-standstill-challenges-and-withdrawn-awards';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   RecordContractSigningDay1764988200000,
   ModerateScoresAndPublishTieBreak1765000000000,
   IssueAssessmentSummaries1765100000000,
+  StandstillChallengesAndWithdrawnAwards1765200000000,
 ];

@@ -7,8 +7,19 @@ import { Lot } from './lot.resolver';
 import { Mutation } from './mutation.resolver';
 import { Admission, Organisation } from './organisation.resolver';
 import { ProcurementRoute } from './procurement-route.resolver';
-import { AssessmentSummary, Award, ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ShortlistedInnovation } from './project.resolver';
+import {
+  AssessmentSummary,
+  Award,
+  ClarificationQuestion,
+  Contract,
+  ProcurementProject,
+  ProcurementResponse,
+  ShortlistedInnovation,
+  StandstillChallenge,
+  WithdrawnAward,
+} from './project.resolver';
 import { Query } from './query.resolver';
+import { EvaluationIncomplete } from './refusal.resolver';
 import { AdmissionInsight, InsightsQuery, ProcurementAwardInsight, ProcurementInsights, ProcurementPipelineInsight } from './insights.resolver';
 
 export const resolvers: Resolvers = {
@@ -28,10 +39,13 @@ export const resolvers: Resolvers = {
   ProcurementResponse,
   Award,
   AssessmentSummary,
+  StandstillChallenge,
+  WithdrawnAward,
   Contract,
   ProcurementInsights,
   ProcurementPipelineInsight,
   ProcurementAwardInsight,
   AdmissionInsight,
   ViewerProcurement,
+  EvaluationIncomplete,
 };

@@ -19,4 +19,6 @@ export const Mutation: MutationResolvers = {
   moderateScores: async (_root, { input }, { projectWorkflow }) => ({ procurementResponse: await projectWorkflow.moderate(input) }),
   awardProcurementProject: async (_root, { input }, { projectWorkflow }) => ({ procurementProject: await projectWorkflow.award(input) }),
   recordContract: async (_root, { input }, { projectWorkflow }) => ({ contract: await projectWorkflow.recordContract(input) }),
+  raiseStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({ standstillChallenge: await standstillChallenges.raise(input) }),
+  answerStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({ standstillChallenge: await standstillChallenges.answer(input) }),
 };

@@ -9,9 +9,11 @@ import type {
   ProcurementProjectResolvers,
   ProcurementResponseResolvers,
   ShortlistedInnovationResolvers,
+  StandstillChallengeResolvers,
+  WithdrawnAwardResolvers,
 } from '../generated/graphql';
 import { releasesOf } from '../services/ocds.service';
-import { clarificationDeadline, standstillDeadline, standstillRequired, submissionDeadline } from '../services/regime';
+import { clarificationDeadline, standstillRequired, submissionDeadline } from '../services/regime';
 
 export const ProcurementProject: ProcurementProjectResolvers = {
   __resolveReference: (reference, { projects }) => projects.findVisible(reference.id),
@@ -51,7 +53,10 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   },
   clarificationDeadline: (project) => clarificationDeadline(project),
   submissionDeadline: (project) => submissionDeadline(project),
-  standstillDeadline: (project) => standstillDeadline(project),
+  standstillDeadline: (project, _args, { projects }) => projects.standstillDeadline(project),
+  // Read whole (a few per project) and filtered row by row by the viewer's rights, then cut here.
+  challenges: async (project, { first }, { projects }) => (await projects.challenges(project)).slice(0, readListSize(first)),
+  withdrawnAwards: async (project, { first }, { projects }) => (await projects.withdrawnAwards(project)).slice(0, readListSize(first)),
 };
 
 export const ShortlistedInnovation: ShortlistedInnovationResolvers = {
@@ -79,6 +84,7 @@ export const Award: AwardResolvers = {
   supplier: (project) => ({ id: project.awardedSupplierId! }),
   awardedAt: (project) => project.awardedAt!,
   standstillEndsOn: (project) => project.standstillEndsOn!,
+  standstillObserved: (project) => project.standstillObserved,
   winningScore: (project, _args, { projects }) => projects.winningScore(project),
 };
 
@@ -93,4 +99,16 @@ export const Contract: ContractResolvers = {
 
 export const AssessmentSummary: AssessmentSummaryResolvers = {
   supplier: (summary) => ({ id: summary.supplierId }),
+};
+
+export const StandstillChallenge: StandstillChallengeResolvers = {
+  project: (challenge, _args, { projects }) => projects.projectOfChallenge(challenge),
+  challenger: (challenge) => ({ id: challenge.supplierId }),
+  raisedBy: (challenge) => ({ id: challenge.raisedBy }),
+  answeredBy: (challenge) => (challenge.answeredBy ? { id: challenge.answeredBy } : null),
+  viewerCanAnswer: (challenge, _args, { projects }) => projects.canAnswerChallenge(challenge),
+};
+
+export const WithdrawnAward: WithdrawnAwardResolvers = {
+  supplier: (award) => ({ id: award.supplierId }),
 };

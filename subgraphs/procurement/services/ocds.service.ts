@@ -1,5 +1,6 @@
 import type { Contract, Lot, ProcurementProject, ProcurementRoute } from '../entities';
 import type { ProcurementLoaders } from '../loaders';
+import type { WithdrawnAwardRow } from '../loaders/challenge.loader';
 import { clarificationsPublishedOpenly, projectStatus, responsesUnsealed } from '../policy';
 
 /**
@@ -31,9 +32,11 @@ interface ReleaseFacts {
   contract: Contract | null;
   /** Suppliers' names as snapshotted when they applied to the lot; a supplier without one is published by id. */
   supplierNames: ReadonlyMap<string, string>;
+  /** Awards withdrawn on upheld challenges, in award order (none for most projects). */
+  withdrawnAwards?: readonly WithdrawnAwardRow[];
 }
 
-export function buildReleases({ project, route, lot, now, questions, responderIds, contract, supplierNames }: ReleaseFacts): Release[] {
+export function buildReleases({ project, route, lot, now, questions, responderIds, contract, supplierNames, withdrawnAwards = [] }: ReleaseFacts): Release[] {
   const ocid = project.ocid;
   const direct = project.procedure === 'DIRECT_AWARD';
   const status = projectStatus(project, now);
@@ -86,7 +89,7 @@ export function buildReleases({ project, route, lot, now, questions, responderId
     }),
   ];
 
-  const published = clarificationsPublishedOpenly(project) ? questions.filter((q) => q.answer !== null) : [];
+  const published = clarificationsPublishedOpenly(project, withdrawnAwards.length) ? questions.filter((q) => q.answer !== null) : [];
   if (project.publishedAt) {
     releases.push(
       release('tender', ['tender'], project.publishedAt, {
@@ -113,29 +116,52 @@ export function buildReleases({ project, route, lot, now, questions, responderId
   }
   const tenderers = unsealed ? responderIds.map((id) => ({ ...supplier(id), roles: ['tenderer'] })) : [];
   let cancelledAward: Release | null = null;
+  const awardParties = (supplierId: string) => [
+    ...parties,
+    ...tenderers.filter((t) => t.id !== supplierId),
+    { ...supplier(supplierId), roles: unsealed || direct ? ['supplier', ...(direct ? [] : ['tenderer'])] : ['supplier'] },
+  ];
+  // The first award keeps the ids it was published with; each award after a withdrawn one is numbered.
+  const awardId = (awardNumber: number) => (awardNumber === 1 ? `${ocid}-award` : `${ocid}-award-${awardNumber}`);
+  const awardOf = (awardNumber: number, supplierId: string, awardedAt: Date, value: number | null, awardStatus: string) => ({
+    id: awardId(awardNumber),
+    title: project.title,
+    status: awardStatus,
+    date: awardedAt.toISOString(),
+    value: amount(value ?? project.budget),
+    suppliers: [supplier(supplierId)],
+    relatedLots: [String(lot.number)],
+  });
+
+  // Each award withdrawn on an upheld challenge: its award notice as published, then its cancellation
+  // (the tender active again: back to evaluation).
+  for (const withdrawn of withdrawnAwards) {
+    const stage = withdrawn.awardNumber === 1 ? 'award' : `award-${withdrawn.awardNumber}`;
+    const withdrawnAward = (awardStatus: string) => awardOf(withdrawn.awardNumber, withdrawn.supplierId, withdrawn.awardedAt, withdrawn.awardValue, awardStatus);
+    releases.push(
+      release(stage, ['award'], withdrawn.awardedAt, {
+        parties: awardParties(withdrawn.supplierId),
+        tender: { ...tenderBase, status: 'complete' },
+        awards: [withdrawnAward('pending')],
+      }),
+      release(`awardCancellation-${withdrawn.awardNumber}`, ['awardCancellation'], withdrawn.withdrawnAt, {
+        parties: awardParties(withdrawn.supplierId),
+        tender: { ...tenderBase, status: 'active' },
+        awards: [{ ...withdrawnAward('cancelled'), description: 'Withdrawn: a challenge made during the standstill was upheld.' }],
+      }),
+    );
+  }
 
   if (project.awardedAt && project.awardedSupplierId) {
     const supplierId = project.awardedSupplierId;
-    const awardParties = [
-      ...parties,
-      ...tenderers.filter((t) => t.id !== supplierId),
-      { ...supplier(supplierId), roles: unsealed || direct ? ['supplier', ...(direct ? [] : ['tenderer'])] : ['supplier'] },
-    ];
-    const award = (awardStatus: string) => ({
-      id: `${ocid}-award`,
-      title: project.title,
-      status: awardStatus,
-      date: project.awardedAt!.toISOString(),
-      value: amount(project.awardValue ?? project.budget),
-      suppliers: [supplier(supplierId)],
-      relatedLots: [String(lot.number)],
-    });
+    const awardNumber = withdrawnAwards.length + 1;
+    const award = (awardStatus: string) => awardOf(awardNumber, supplierId, project.awardedAt!, project.awardValue, awardStatus);
     // A cancellation during the standstill cancels the award with the tender.
-    if (project.status === 'CANCELLED') cancelledAward = { parties: awardParties, awards: [award('cancelled')] };
+    if (project.status === 'CANCELLED') cancelledAward = { parties: awardParties(supplierId), awards: [award('cancelled')] };
     // Pending during the standstill; in force once the contract is signed.
     releases.push(
-      release('award', ['award'], project.awardedAt, {
-        parties: awardParties,
+      release(awardNumber === 1 ? 'award' : `award-${awardNumber}`, ['award'], project.awardedAt, {
+        parties: awardParties(supplierId),
         tender: { ...tenderBase, status: 'complete' },
         awards: [award('pending')],
       }),
@@ -143,12 +169,12 @@ export function buildReleases({ project, route, lot, now, questions, responderId
     if (contract) {
       releases.push(
         release('contract', ['contract', 'awardUpdate'], contract.recordedAt, {
-          parties: awardParties,
+          parties: awardParties(supplierId),
           awards: [award('active')],
           contracts: [
             {
               id: contract.id,
-              awardID: `${ocid}-award`,
+              awardID: awardId(awardNumber),
               title: project.title,
               status: 'active',
               value: amount(contract.value),
@@ -176,15 +202,16 @@ export function buildReleases({ project, route, lot, now, questions, responderId
 
 /** Gathers what the releases need; every read is public information once the project is published. */
 export async function releasesOf(project: ProcurementProject, loaders: ProcurementLoaders, now: Date): Promise<Release[]> {
-  const [route, lot, questions, responderIds, contract, supplierNames] = await Promise.all([
+  const [route, lot, questions, responderIds, contract, supplierNames, withdrawnAwards] = await Promise.all([
     loaders.routeById.load(project.routeId),
     loaders.lotById.load(project.lotId),
     loaders.questionsByProject.load(project.id),
     loaders.responderIds.load(project.id),
     loaders.contractByProject.load(project.id),
     loaders.supplierNamesByLot.load(project.lotId),
+    loaders.withdrawnAwardsByProject.load(project.id),
   ]);
-  return buildReleases({ project, route: route!, lot: lot!, now, questions, responderIds, contract, supplierNames });
+  return buildReleases({ project, route: route!, lot: lot!, now, questions, responderIds, contract, supplierNames, withdrawnAwards });
 }
 
 export function releasePackage(ocid: string, releases: Release[], uri: string, now: Date) {

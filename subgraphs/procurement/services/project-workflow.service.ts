@@ -36,10 +36,11 @@ import {
 import { dayOf, type Clock } from '../../../platform/clock';
 import type { InnovationDirectory } from './innovation-directory';
 import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
-import { addWorkingDays } from './working-days';
+import { addCalendarDays, addWorkingDays } from './working-days';
 import { missingEvaluations, moderationReasonRequired, mostAdvantageous, type CountedScore, type MissingEvaluation } from './evaluation';
 import { assessmentSummaries, type SummarisedTender } from './assessment-summary';
-import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd } from './regime';
+import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd, standstillRequired } from './regime';
+import { lapseOpenChallenges, lockVisibleProject, openChallengeCount } from './standstill-challenge.service';
 import {
   audit,
   illegalState,
@@ -82,8 +83,8 @@ export class ProjectWorkflowService {
     return this.clock.now();
   }
 
-  private status(project: ProcurementProject): ProjectStatus {
-    return projectStatus(project, this.now());
+  private status(project: ProcurementProject, now: Date = this.now()): ProjectStatus {
+    return projectStatus(project, now);
   }
 
 
@@ -95,8 +96,8 @@ export class ProjectWorkflowService {
     return project;
   }
 
-  /** Checks who, then when; the error says which failed. */
-  private async allow(manager: EntityManager, name: ProjectCapability, project: ProcurementProject): Promise<ProjectFacts> {
+  /** Checks who, then when (at `now`, by default the clock's); the error says which failed. */
+  private async allow(manager: EntityManager, name: ProjectCapability, project: ProcurementProject, now: Date = this.now()): Promise<ProjectFacts> {
     const invited: string[] = (
       await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
     ).map((row: { supplier_id: string }) => row.supplier_id);
@@ -109,8 +110,8 @@ export class ProjectWorkflowService {
     const facts: ProjectFacts = { invitedSupplierIds: invited, declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])) };
     const rule = projectRule(name);
     if (!rule.who(this.viewer, project, facts)) refuse(this.viewer, `You may not ${name} on this procurement project.`);
-    const status = this.status(project);
-    if (!rule.when(status, project, dayOf(this.now()))) {
+    const status = this.status(project, now);
+    if (!rule.when(status, project, dayOf(now))) {
       illegalState(`A ${status} procurement project does not allow this (${name}).`, status);
     }
     return facts;
@@ -299,9 +300,13 @@ export class ProjectWorkflowService {
   async cancel(input: CancelProcurementProjectInput): Promise<ProcurementProject> {
     const reason = requireText(input.reason, 'reason', 1, 2000);
     return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
+      // Locked as a challenge is raised, so none is raised on a project being cancelled.
+      const project = await lockVisibleProject(manager, this.viewer, input.projectId);
       await this.allow(manager, 'cancel', project);
-      return this.changeStatus(manager, project, input.version, 'CANCELLED', 'cancellation_reason = $4, cancelled_at = $5', [reason, this.now()], 'CANCEL', reason);
+      const cancelled = await this.changeStatus(manager, project, input.version, 'CANCELLED', 'cancellation_reason = $4, cancelled_at = $5', [reason, this.now()], 'CANCEL', reason);
+      // A challenge to an award of a cancelled project has nothing left to decide.
+      await lapseOpenChallenges(manager, project.id, this.now(), this.viewer!.personId, 'The project was cancelled.');
+      return cancelled;
     });
   }
 
@@ -426,7 +431,7 @@ export class ProjectWorkflowService {
             ? `The response deadline passed at ${project.responseDeadline.toISOString()}; a response can no longer be withdrawn.`
             : `A ${status} procurement project takes no withdrawals.`,
           status,
-          { responseDeadline: project.responseDeadline?.toISOString() ?? null },
+          { refusalType: 'ResponsesClosed', responseDeadline: project.responseDeadline?.toISOString() ?? null },
         );
       }
       if (response.withdrawnAt) illegalState('This response is already withdrawn; submit again to reinstate it.', 'WITHDRAWN');
@@ -630,7 +635,7 @@ export class ProjectWorkflowService {
     illegalState(
       `Every criterion of every response must be scored by at least ${this.evaluatorsRequired} evaluators with no conflict declared before it can be ${what}; ${missing.length} (response, criterion) pairs are short.`,
       this.status(project),
-      { reason: 'EVALUATION_INCOMPLETE', evaluatorsRequired: this.evaluatorsRequired, missing },
+      { refusalType: 'EvaluationIncomplete', reason: 'EVALUATION_INCOMPLETE', evaluatorsRequired: this.evaluatorsRequired, missing },
     );
   }
 
@@ -647,12 +652,13 @@ export class ProjectWorkflowService {
     const unmoderated = tenders.filter((t) => !t.moderatedAt).map((t) => t.id);
     if (unmoderated.length) {
       illegalState(`${unmoderated.length} response(s) are not yet moderated; moderate every response before the award.`, this.status(project), {
+        refusalType: 'NotModerated',
         reason: 'NOT_MODERATED',
         unmoderatedResponseIds: unmoderated,
       });
     }
     const rows: { response_id: string; criterion: string; score: number; reason: string | null }[] = await manager.query(
-      `SELECT response_id, criterion, score, reason FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[])`,
+      `SELECT response_id, criterion, score, reason FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[]) AND superseded_at IS NULL`,
       [ids],
     );
     const moderated: SummarisedTender[] = tenders.map((t) => {
@@ -668,6 +674,7 @@ export class ProjectWorkflowService {
     const expected = mostAdvantageous(project.criteria, project.tieBreak, moderated);
     if (!expected.includes(responseId)) {
       illegalState('That response is not the most advantageous tender under the published weights and tie-break.', this.status(project), {
+        refusalType: 'NotMostAdvantageous',
         reason: 'NOT_MOST_ADVANTAGEOUS',
         tieBreak: project.tieBreak,
         expectedResponseIds: expected,
@@ -681,7 +688,9 @@ export class ProjectWorkflowService {
       const project = await this.load(manager, input.projectId);
       await this.allow(manager, 'award', project);
       const now = this.now();
-      const standstillEndsOn = standstillEnd(project.regime, dayOf(now)).endsOn;
+      const observeStandstill = await this.observesStandstill(manager, project, input.observeStandstill);
+      // Declined: no standstill; its "last day" is the day before the award, so the contract may be recorded from the award day.
+      const standstillEndsOn = observeStandstill ? standstillEnd(project.regime, dayOf(now)).endsOn : addCalendarDays(dayOf(now), -1);
       if (project.procedure === 'DIRECT_AWARD') {
         if (!input.innovationId) throw badUserInput('A direct award names the shortlisted innovation awarded.', 'innovationId');
         const justification = requireText(input.justification, 'justification', 1, 4000);
@@ -695,8 +704,8 @@ export class ProjectWorkflowService {
         await this.requireAdmitted(manager, project, rows[0].supplier_id);
         return this.changeStatus(
           manager, project, input.version, 'AWARDED',
-          'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, direct_award_justification = $7, award_value = $8',
-          [rows[0].supplier_id, now, standstillEndsOn, justification, value],
+          'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, direct_award_justification = $7, award_value = $8, standstill_observed = $9',
+          [rows[0].supplier_id, now, standstillEndsOn, justification, value, observeStandstill],
           'AWARD', justification,
         );
       }
@@ -709,8 +718,8 @@ export class ProjectWorkflowService {
       await this.requireAdmitted(manager, project, response.supplierId);
       const awarded = await this.changeStatus(
         manager, project, input.version, 'AWARDED',
-        'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, award_value = $7',
-        [response.supplierId, now, standstillEndsOn, response.price],
+        'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, award_value = $7, standstill_observed = $8',
+        [response.supplierId, now, standstillEndsOn, response.price, observeStandstill],
         'AWARD',
       );
       try {
@@ -752,6 +761,23 @@ export class ProjectWorkflowService {
     }
   }
 
+  /**
+   * Whether this award observes a standstill (`observeStandstill`, default true). The buyer may
+   * decline one only where the law makes it voluntary (regime.ts standstillRequired: a framework
+   * call-off); declining a mandatory one is BAD_USER_INPUT on `observeStandstill`.
+   */
+  private async observesStandstill(manager: EntityManager, project: ProcurementProject, requested: boolean | null | undefined): Promise<boolean> {
+    if (requested !== false) return true;
+    const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: project.routeId } });
+    if (standstillRequired(project.regime, route.kind)) {
+      throw badUserInput(
+        `The law requires a standstill for an award under ${route.reference} (${project.regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' ? 'Public Contracts (Scotland) Regulations 2015 reg. 86' : 'Procurement Act 2023 s.51'}); it can be declined only for a call-off where it is voluntary.`,
+        'observeStandstill',
+      );
+    }
+    return false;
+  }
+
   /** Only suppliers still admitted to the lot may be awarded (a suspension since publication counts). */
   private async requireAdmitted(manager: EntityManager, project: ProcurementProject, supplierId: string): Promise<void> {
     const rows: unknown[] = await manager.query(
@@ -764,20 +790,36 @@ export class ProjectWorkflowService {
   async recordContract(input: RecordContractInput): Promise<Contract> {
     const value = requireMoney(input.value, 'value');
     if (input.endsOn < input.startsOn) throw badUserInput('"endsOn" must not be before "startsOn".', 'endsOn');
+    // The instant the contract was recorded, read before waiting for the project's lock (as a challenge reads its own).
+    const now = this.now();
     return this.dataSource.transaction(async (manager) => {
-      const project = await this.load(manager, input.projectId);
-      if (project.status === 'AWARDED' && projectRules.recordContract.who(this.viewer, project) && dayOf(this.now()) <= project.standstillEndsOn!) {
+      // Locked as a challenge is raised: of a challenge and the contract at once, one waits and sees the other.
+      const project = await lockVisibleProject(manager, this.viewer, input.projectId);
+      if (project.status === 'AWARDED' && projectRules.recordContract.who(this.viewer, project) && dayOf(now) <= project.standstillEndsOn!) {
         illegalState(`The standstill runs until ${project.standstillEndsOn}; the contract can be recorded from the next day.`, 'AWARDED', {
+          refusalType: 'StandstillRunning',
           standstillEndsOn: project.standstillEndsOn,
         });
       }
-      await this.allow(manager, 'recordContract', project);
-      const now = this.now();
+      await this.allow(manager, 'recordContract', project, now);
+      // The law suspends the contract while proceedings are open (Procurement Act 2023 ss.101–102;
+      // Public Contracts (Scotland) Regulations 2015 reg. 89); IPS does the same for a challenge made to the buyer.
+      const open = await openChallengeCount(manager, project.id);
+      if (open > 0) {
+        illegalState(`${open} standstill challenge(s) are open; the buyer answers them before the contract can be recorded.`, 'AWARDED', {
+          reason: 'CHALLENGE_OPEN',
+        });
+      }
       // The day it was entered into starts the period to publish its details; recording publishes them.
       const signedOn = input.signedOn ?? dayOf(now);
       if (signedOn > dayOf(now)) throw badUserInput(`"signedOn" must not be after today (${dayOf(now)}).`, 'signedOn');
       if (signedOn <= project.standstillEndsOn!) {
-        throw badUserInput(`"signedOn" must be after the standstill, which ended on ${project.standstillEndsOn}.`, 'signedOn');
+        throw badUserInput(
+          project.standstillObserved
+            ? `"signedOn" must be after the standstill, which ended on ${project.standstillEndsOn}.`
+            : `"signedOn" must not be before the award (${addCalendarDays(project.standstillEndsOn!, 1)}).`,
+          'signedOn',
+        );
       }
       await this.changeStatus(manager, project, input.version, 'CONTRACTED', '', [], 'RECORD_CONTRACT');
       const [{ id }] = (await manager.query(

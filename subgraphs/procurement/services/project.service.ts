@@ -9,7 +9,8 @@ import type { ProcurementLoaders } from '../loaders';
 import type { AuditTrailRow } from '../loaders/audit-trail.loader';
 import type { AssessmentSummaryRow } from '../loaders/evaluation.loader';
 import { applyProjectSearch, rankedProjectPage, readProjectSearch } from './project-search';
-import { contractDetailsDeadline } from './regime';
+import { contractDetailsDeadline, standstillDeadline, type DeadlineModel } from './regime';
+import type { StandstillChallengeRow, WithdrawnAwardRow } from '../loaders/challenge.loader';
 import {
   applyProjectVisibility,
   canReadAssessmentSummary,
@@ -19,7 +20,11 @@ import {
   canSeeQuestion,
   canSeeResponseCount,
   canSeeScores,
+  canSeeStandstillChallenge,
   canSeeWinningScore,
+  mayAnswerStandstillChallenge,
+  mayRaiseStandstillChallenge,
+  standstillChallengeWindow,
   mayModerateResponseOf,
   mayScoreResponseOf,
   mayWithdrawResponse,
@@ -100,7 +105,7 @@ export class ProjectService {
     return { invitedSupplierIds, declarations };
   }
 
-  async viewerCan(project: ProcurementProject): Promise<Record<ProjectCapability, boolean>> {
+  async viewerCan(project: ProcurementProject): Promise<Record<ProjectCapability | 'raiseStandstillChallenge', boolean>> {
     const facts = await this.facts(project);
     const status = this.status(project);
     const today = dayOf(this.now());
@@ -117,7 +122,49 @@ export class ProjectService {
       const responders = await this.loaders.responderIds.load(project.id);
       capabilities.declareConflicts = responders.some((id) => !facts.declarations.has(id));
     }
-    return capabilities;
+    // The contract waits for every open challenge to be answered (as recordContract refuses).
+    const challenges = await this.loaders.challengesByProject.load(project.id);
+    if (capabilities.recordContract) capabilities.recordContract = !challenges.some((c) => c.status === 'OPEN');
+    const raiseStandstillChallenge =
+      mayRaiseStandstillChallenge(this.viewer, project, await this.loaders.responderIds.load(project.id)) &&
+      standstillChallengeWindow(status, project, today) === 'OPEN' &&
+      !challenges.some((c) => c.status === 'OPEN' && c.supplierId === this.viewer?.organisationId);
+    return { ...capabilities, raiseStandstillChallenge };
+  }
+
+  /** The project's standstill challenges the viewer may see (policy.ts canSeeStandstillChallenge), oldest first. */
+  async challenges(project: ProcurementProject): Promise<StandstillChallengeRow[]> {
+    const rows = await this.loaders.challengesByProject.load(project.id);
+    return rows.filter((row) => canSeeStandstillChallenge(this.viewer, project, row));
+  }
+
+  /** Awards withdrawn on upheld challenges (public, as the award and its OCDS record are). */
+  async withdrawnAwards(project: ProcurementProject): Promise<WithdrawnAwardRow[]> {
+    return this.loaders.withdrawnAwardsByProject.load(project.id);
+  }
+
+  /** The standstill's end with what it skipped, counting the resumptions of dismissed challenges to the current award. */
+  async standstillDeadline(project: ProcurementProject): Promise<DeadlineModel | null> {
+    if (!project.awardedAt) return null;
+    const [challenges, withdrawn] = await Promise.all([
+      this.loaders.challengesByProject.load(project.id),
+      this.loaders.withdrawnAwardsByProject.load(project.id),
+    ]);
+    const resumptions = challenges
+      .filter((c) => c.status === 'DISMISSED' && c.awardNumber === withdrawn.length + 1)
+      .map((c) => ({ answeredOn: dayOf(c.answeredAt!), daysLeft: c.standstillDaysLeftWhenRaised, endsOnWhenRaised: c.standstillEndsOnWhenRaised }));
+    return standstillDeadline(project, resumptions);
+  }
+
+  async projectOfChallenge(challenge: StandstillChallengeRow): Promise<ProcurementProject> {
+    const project = await this.loaders.projectById.load(challenge.projectId);
+    if (!project) throw notFound('ProcurementProject', challenge.projectId);
+    return project;
+  }
+
+  /** The buyer's team, while the challenge is open (an open challenge's project is AWARDED). */
+  async canAnswerChallenge(challenge: StandstillChallengeRow): Promise<boolean> {
+    return challenge.status === 'OPEN' && mayAnswerStandstillChallenge(this.viewer, await this.projectOfChallenge(challenge));
   }
 
   async shortlist(project: ProcurementProject) {
@@ -318,5 +365,6 @@ function assessmentSummaryOf(row: AssessmentSummaryRow) {
     decidedByTieBreak: row.decided_by_tie_break,
     reason: row.reason,
     issuedAt: new Date(row.issued_at),
+    supersededAt: row.superseded_at === null ? null : new Date(row.superseded_at),
   };
 }

@@ -7,6 +7,7 @@ import {
   bankHolidaysBetween,
   onOrNextWorkingDay,
   workingDayCalendars,
+  workingDaysUntil,
   type BankHoliday,
   type WorkingDayCalendar,
 } from './working-days';
@@ -42,6 +43,34 @@ export function calendarOf(regime: ProjectRegime): WorkingDayCalendar {
   return regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' ? workingDayCalendars.scotland : workingDayCalendars.unitedKingdom;
 }
 
+/** Whether the regime counts its standstill in days (the Scottish regulations) rather than working days (the Act). */
+const countsCalendarDays = (regime: ProjectRegime) => regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015';
+
+/**
+ * The last day of a standstill of `days` counted from the day after `fromDay`: `days` working days
+ * under the Act; under the Scottish regulations `days` days, moved on to the next working day when
+ * the last is not one.
+ */
+function standstillCount(regime: ProjectRegime, fromDay: string, days: number): string {
+  const calendar = calendarOf(regime);
+  return countsCalendarDays(regime) ? onOrNextWorkingDay(addCalendarDays(fromDay, days), calendar) : addWorkingDays(fromDay, days, calendar);
+}
+
+/**
+ * The bank holidays a standstill of `days` counted from `fromDay` to `endsOn` was lengthened by:
+ * under the Act every weekday bank holiday it passed over; under the Scottish regulations only those
+ * that moved its last day (a holiday inside the days counts as a day like any other).
+ */
+function countHolidays(regime: ProjectRegime, fromDay: string, days: number, endsOn: string): BankHoliday[] {
+  const countedFrom = countsCalendarDays(regime) ? addCalendarDays(fromDay, days - 1) : fromDay;
+  return bankHolidaysBetween(countedFrom, endsOn, calendarOf(regime));
+}
+
+/** The standstill's length under a regime: 8 working days (Act s.51), or 10 days (Scottish regulations). */
+function standstillLength(regime: ProjectRegime): number {
+  return countsCalendarDays(regime) ? procurementDeadlines.scottishStandstillDays : procurementDeadlines.standstillWorkingDays;
+}
+
 /**
  * The last day of the standstill after an award made on `awardDay`, and the bank holidays that moved it.
  * - Procurement Act 2023 s.51: 8 working days. IPS counts them from the day after the award, which
@@ -52,19 +81,40 @@ export function calendarOf(regime: ProjectRegime): WorkingDayCalendar {
  *   a holiday inside the 10 days counts as a day like any other.
  */
 export function standstillEnd(regime: ProjectRegime, awardDay: string): { endsOn: string; holidaysSkipped: BankHoliday[] } {
-  const calendar = calendarOf(regime);
-  const endsOn = regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015'
-    ? onOrNextWorkingDay(addCalendarDays(awardDay, procurementDeadlines.scottishStandstillDays), calendar)
-    : addWorkingDays(awardDay, procurementDeadlines.standstillWorkingDays, calendar);
-  return { endsOn, holidaysSkipped: standstillHolidays(regime, awardDay, endsOn) };
+  const endsOn = standstillCount(regime, awardDay, standstillLength(regime));
+  return { endsOn, holidaysSkipped: countHolidays(regime, awardDay, standstillLength(regime), endsOn) };
 }
 
-/** The bank holidays a standstill from `awardDay` to `endsOn` was lengthened by (see standstillEnd). */
-function standstillHolidays(regime: ProjectRegime, awardDay: string, endsOn: string): BankHoliday[] {
-  const countedFrom = regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015'
-    ? addCalendarDays(awardDay, procurementDeadlines.scottishStandstillDays - 1)
-    : awardDay;
-  return bankHolidaysBetween(countedFrom, endsOn, calendarOf(regime));
+/**
+ * How much of a standstill ending on `endsOn` is left on `day`, that day included (a challenge
+ * raised on it takes the whole day): working days under the Act, days under the Scottish
+ * regulations; 0 once it has ended.
+ */
+export function standstillDaysLeft(regime: ProjectRegime, day: string, endsOn: string): number {
+  if (day > endsOn) return 0;
+  if (countsCalendarDays(regime)) return Math.round((Date.parse(`${endsOn}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000) + 1;
+  return workingDaysUntil(addCalendarDays(day, -1), endsOn, calendarOf(regime));
+}
+
+/** What a dismissed challenge resumed: the answer day and the standstill days left when it was raised. */
+export interface StandstillResumption {
+  answeredOn: string;
+  daysLeft: number;
+  /** The standstill's last day when the challenge was raised. */
+  endsOnWhenRaised: string;
+}
+
+/**
+ * The standstill's last day once a challenge raised during it is dismissed (an IPS rule: the law
+ * suspends the contract while proceedings are open, Procurement Act 2023 ss.101–102, Public
+ * Contracts (Scotland) Regulations 2015 reg. 89, but says nothing of a challenge made to the buyer).
+ * The days that were left when it was raised (`standstillDaysLeft`, the raising day included) start
+ * again from the day after the answer, counted as the regime counts its standstill; the end is never
+ * earlier than the one in force (`currentEndsOn`), so a dismissal never shortens a standstill.
+ */
+export function resumedStandstillEnd(regime: ProjectRegime, resumption: Pick<StandstillResumption, 'answeredOn' | 'daysLeft'>, currentEndsOn: string): string {
+  const counted = standstillCount(regime, resumption.answeredOn, resumption.daysLeft);
+  return counted > currentEndsOn ? counted : currentEndsOn;
 }
 
 /**
@@ -93,13 +143,24 @@ export function submissionDeadline(project: ProcurementProject): DeadlineModel |
   return countedDeadline(project, project.publishedAt, project.responseDeadline);
 }
 
-/** The standstill ends at the close of its last day (as the dashboards' next deadline says). */
-export function standstillDeadline(project: ProcurementProject): DeadlineModel | null {
-  if (!project.awardedAt || !project.standstillEndsOn) return null;
+/**
+ * The standstill ends at the close of its last day (as the dashboards' next deadline says). Null
+ * before the award and where the buyer declined a voluntary standstill. After dismissed challenges
+ * (`resumptions`), the holidays skipped are those of the first count and of each resumed count.
+ */
+export function standstillDeadline(project: ProcurementProject, resumptions: readonly StandstillResumption[] = []): DeadlineModel | null {
+  if (!project.awardedAt || !project.standstillEndsOn || !project.standstillObserved) return null;
+  const regime = project.regime;
+  const firstEnd = resumptions.reduce((earliest, r) => (r.endsOnWhenRaised < earliest ? r.endsOnWhenRaised : earliest), project.standstillEndsOn);
+  const holidays = [
+    ...countHolidays(regime, dayOf(project.awardedAt), standstillLength(regime), firstEnd),
+    ...resumptions.flatMap((r) => countHolidays(regime, r.answeredOn, r.daysLeft, standstillCount(regime, r.answeredOn, r.daysLeft))),
+  ];
+  const unique = new Map(holidays.map((holiday) => [`${holiday.date} ${holiday.name}`, holiday]));
   return {
     at: new Date(`${project.standstillEndsOn}T23:59:59.999Z`),
-    regime: project.regime,
-    holidaysSkipped: standstillHolidays(project.regime, dayOf(project.awardedAt), project.standstillEndsOn),
+    regime,
+    holidaysSkipped: [...unique.values()].sort((a, b) => a.date.localeCompare(b.date) || a.name.localeCompare(b.name)),
   };
 }
 

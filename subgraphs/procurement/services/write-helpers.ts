@@ -27,7 +27,7 @@ export function illegalState(message: string, currentStatus: string, extensions:
 }
 
 export interface AuditEntry {
-  subjectType: 'ADMISSION' | 'PROJECT' | 'QUESTION' | 'RESPONSE' | 'CONTRACT' | 'ROUTE';
+  subjectType: 'ADMISSION' | 'PROJECT' | 'QUESTION' | 'RESPONSE' | 'CONTRACT' | 'ROUTE' | 'CHALLENGE';
   subjectId: string;
   projectId?: string | null;
   actorId: string | null;
