@@ -8,9 +8,17 @@ export interface VersionedUpdate {
   /** What the CONFLICT message calls the row: "The route changed since version 3; …". */
   noun: string;
   id: string;
-  /** The version the client last saw (the mutation's `version` input). */
-  expectedVersion: number;
-  /** SQL assignments, with `$3`, `$4`, … standing for `values` in order (`$1` is the id, `$2` the version). */
+  /**
+   * The version the client last saw (the mutation's `version` input). Null when the mutation takes the
+   * version as optional and the client left it out: the write then wins whatever the version (last
+   * write wins, as before versions existed), and the version still moves on, so other clients notice.
+   */
+  expectedVersion: number | null;
+  /**
+   * SQL assignments, with `$3`, `$4`, … standing for `values` in order (`$1` is the id, `$2` the
+   * version). Empty when the caller writes the other columns itself (e.g. a TypeORM save on a row it
+   * holds locked, in the same transaction) and only the version check and step are wanted here.
+   */
   assignments: string;
   values: readonly unknown[];
   /**
@@ -25,21 +33,33 @@ export interface VersionedUpdate {
  * version the client saw. TypeORM's @VersionColumn does not guard save() (typeorm#2848), hence the
  * explicit `WHERE version = $2`.
  *
- * When the row has moved on, this throws CONFLICT with `currentVersion` read from the database after
- * losing — never the version the caller read earlier in its transaction, which is stale exactly when
+ * Answers the row's new version. When the row has moved on, this throws CONFLICT with
+ * `currentVersion` read from the database after losing — never the version the caller read earlier in its transaction, which is stale exactly when
  * a concurrent write won the race, and would make the client's retry conflict again.
  */
-export async function updateAtVersion(manager: EntityManager, update: VersionedUpdate): Promise<void> {
+export async function updateAtVersion(manager: EntityManager, update: VersionedUpdate): Promise<number> {
   const { table, id, expectedVersion } = update;
-  const [, affected] = (await manager.query(
-    `UPDATE ${table} SET ${update.assignments}, version = version + 1 WHERE id = $1 AND version = $2`,
+  const sets = update.assignments ? `${update.assignments}, version = version + 1` : 'version = version + 1';
+  // `$2` stays bound either way, so the caller's `$3`, `$4`, … mean the same with or without a version.
+  const guard = expectedVersion === null ? '$2::int IS NULL' : 'version = $2';
+  const [rows, affected] = (await manager.query(
+    `UPDATE ${table} SET ${sets} WHERE id = $1 AND ${guard} RETURNING version`,
     [id, expectedVersion, ...update.values],
-  )) as [unknown, number];
-  if (affected === 1) return;
+  )) as [{ version: number }[], number];
+  if (affected === 1) return rows[0]!.version;
   // Under READ COMMITTED this statement takes a fresh snapshot, so it sees the winner's committed version.
   const [row] = (await manager.query(`SELECT version FROM ${table} WHERE id = $1`, [id])) as { version: number }[];
   throw conflict(`The ${update.noun} changed since version ${expectedVersion}; reload it and try again.`, {
     ...(await update.conflictFacts?.()),
     currentVersion: row?.version ?? null,
   });
+}
+
+/**
+ * `{ column: value }` as updateAtVersion's `assignments` and `values`. The column names come from the
+ * caller's code, never from client input.
+ */
+export function assignmentsOf(sets: Record<string, unknown>): Pick<VersionedUpdate, 'assignments' | 'values'> {
+  const columns = Object.keys(sets);
+  return { assignments: columns.map((column, i) => `${column} = $${i + 3}`).join(', '), values: columns.map((column) => sets[column]) };
 }

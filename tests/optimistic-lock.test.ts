@@ -3,6 +3,7 @@ import { demoOrganisation } from '../demo-data/organisations';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
 import { expectData, refusalOf, signInAll, type Connection } from './support/graphql-results';
 import { readStaleVersionOnce } from './support/stale-read';
+import { innovationContent, newEvent, newFaq, newInnovation, storedRow, versionedEdits } from './support/versioned-edits';
 
 /**
  * Through the gateway: a write that lost a version race is refused with CONFLICT carrying the version
@@ -65,4 +66,72 @@ test("a supplier's response edited at a version another edit just replaced: CONF
 
   const retried = expectData(await edit(refusalOf(lost).currentVersion as number, 42000)).submitResponse.procurementResponse;
   expect(retried).toMatchObject({ version: won.version + 1, price: 42000 });
+});
+
+/**
+ * The types a client edits outside procurement (an innovation, an event, an FAQ) carry a `version`
+ * too, optional on their edit mutations: given and stale, the edit is refused with CONFLICT and the
+ * version in the database, and nothing changes; omitted, last write wins as before. Every edit moves
+ * the version on, so a client holding an old one notices either way.
+ */
+describe('an optional version on innovations, events and FAQs', () => {
+  type Versioned = { version: number };
+  const edit = <TData>(query: string, variables: Record<string, unknown>, authorization: string) => graph.execute<TData>(query, variables, authorization);
+
+  test('an innovation: a stale version is refused with the current one and changes nothing; without one, last write wins', async () => {
+    const author = await signInAll(graph, ['resurface-contributor'] as const);
+    const innovation = await newInnovation(graph, 'Versioned sealant', author('resurface-contributor'));
+    expect(innovation.version).toBe(1);
+    const saved = await data<{ updateInnovation: { innovation: Versioned } }>(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent('Versioned sealant, edited'), version: 1 }, author('resurface-contributor'));
+    expect(saved.updateInnovation.innovation.version).toBe(2);
+
+    const stale = await edit(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent('Lost edit'), version: 1 }, author('resurface-contributor'));
+    expect(refusalOf(stale)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'DRAFT' });
+    const staleSubmit = await edit(versionedEdits.submitInnovation, { id: innovation.id, version: 1 }, author('resurface-contributor'));
+    expect(refusalOf(staleSubmit)).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    expect(await storedRow(graph, 'innovations.innovation', innovation.id)).toMatchObject({ title: 'Versioned sealant, edited', status: 'DRAFT', version: 2 });
+
+    const unversioned = await data<{ updateInnovation: { innovation: Versioned & { title: string } } }>(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent('Last write') }, author('resurface-contributor'));
+    expect(unversioned.updateInnovation.innovation).toMatchObject({ title: 'Last write', version: 3 });
+  });
+
+  test('an event: stale edits, schedules and cancellations are refused with the current version and change nothing', async () => {
+    const admin = await signInAll(graph, ['platform-admin'] as const);
+    const event = await newEvent(graph, 'Versioned webinar', admin('platform-admin'));
+    expect(event.version).toBe(1);
+    const saved = await data<{ updateEvent: { event: Versioned } }>(versionedEdits.updateEvent, { id: event.id, input: { title: 'Versioned webinar, edited' }, version: 1 }, admin('platform-admin'));
+    expect(saved.updateEvent.event.version).toBe(2);
+
+    const stale = await edit(versionedEdits.updateEvent, { id: event.id, input: { title: 'Lost edit', capacity: 5 }, version: 1 }, admin('platform-admin'));
+    expect(refusalOf(stale)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'DRAFT' });
+    const staleSchedule = await edit(versionedEdits.scheduleEvent, { id: event.id, version: 1 }, admin('platform-admin'));
+    expect(refusalOf(staleSchedule)).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    expect(await storedRow(graph, 'events.event', event.id)).toMatchObject({ title: 'Versioned webinar, edited', capacity: null, status: 'DRAFT', version: 2 });
+
+    const scheduled = await data<{ scheduleEvent: { event: Versioned } }>(versionedEdits.scheduleEvent, { id: event.id }, admin('platform-admin'));
+    expect(scheduled.scheduleEvent.event).toMatchObject({ status: 'SCHEDULED', version: 3 });
+    const staleCancel = await edit(versionedEdits.cancelEvent, { id: event.id, reason: 'Stale.', version: 2 }, admin('platform-admin'));
+    expect(refusalOf(staleCancel)).toMatchObject({ code: 'CONFLICT', currentVersion: 3, currentStatus: 'SCHEDULED' });
+    const cancelled = await data<{ cancelEvent: { event: Versioned } }>(versionedEdits.cancelEvent, { id: event.id, reason: 'Current.', version: 3 }, admin('platform-admin'));
+    expect(cancelled.cancelEvent.event).toMatchObject({ status: 'CANCELLED', version: 4 });
+  });
+
+  test('an FAQ: stale edits and publications are refused with the current version and change nothing', async () => {
+    const admin = await signInAll(graph, ['platform-admin'] as const);
+    const faq = await newFaq(graph, 'Is this versioned?', admin('platform-admin'));
+    expect(faq.version).toBe(1);
+    const saved = await data<{ updateFaq: { faq: Versioned } }>(versionedEdits.updateFaq, { id: faq.id, input: { question: 'Is this versioned now?' }, version: 1 }, admin('platform-admin'));
+    expect(saved.updateFaq.faq.version).toBe(2);
+
+    const stale = await edit(versionedEdits.updateFaq, { id: faq.id, input: { question: 'Lost edit?' }, version: 1 }, admin('platform-admin'));
+    expect(refusalOf(stale)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'DRAFT' });
+    const stalePublish = await edit(versionedEdits.publishFaq, { id: faq.id, version: 1 }, admin('platform-admin'));
+    expect(refusalOf(stalePublish)).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+    expect(await storedRow(graph, 'events.faq', faq.id)).toMatchObject({ question: 'Is this versioned now?', status: 'DRAFT', published_at: null, version: 2 });
+
+    const published = await data<{ publishFaq: { faq: Versioned } }>(versionedEdits.publishFaq, { id: faq.id, version: 2 }, admin('platform-admin'));
+    expect(published.publishFaq.faq).toMatchObject({ status: 'PUBLISHED', version: 3 });
+    const unpublished = await data<{ unpublishFaq: { faq: Versioned } }>(versionedEdits.unpublishFaq, { id: faq.id }, admin('platform-admin'));
+    expect(unpublished.unpublishFaq.faq).toMatchObject({ status: 'DRAFT', version: 4 });
+  });
 });

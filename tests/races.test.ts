@@ -5,6 +5,7 @@ import { startTestGraph, type GraphResult, type TestGraph } from './support/grap
 import { codesOf, expectData, refusalOf, signInAll, type Connection } from './support/graphql-results';
 import { describeOnServer } from './support/test-database';
 import { otherBuyerOf, scoreAll } from './support/evaluation';
+import { innovationContent, newEvent, newFaq, newInnovation, storedRow, versionedEdits } from './support/versioned-edits';
 
 /**
  * Two people doing the same thing at the same moment, through the gateway: the rules that a lock or
@@ -259,6 +260,45 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
       await raceAtVersion(
         (attempt) => run(submit, { input: { projectId: project.id, proposal: `Edit ${attempt}.`, price: 41000 + attempt, version: first.version } }, as('resurface-admin')),
         version,
+      );
+    });
+  });
+
+  describe('an innovation, an event and an FAQ (their version is optional; given, it guards the same way)', () => {
+    const versionOf = (table: Parameters<typeof storedRow>[1], id: string) => async () => (await storedRow(graph, table, id)).version as number;
+
+    test('an innovation edited twice at once', async () => {
+      const innovation = await newInnovation(graph, 'Raced sealant', as('resurface-admin'));
+      await raceAtVersion(
+        (attempt) => run(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent(`Raced sealant ${attempt}`), version: innovation.version }, as('resurface-admin')),
+        versionOf('innovations.innovation', innovation.id),
+      );
+    });
+
+    test('an event edited and scheduled at once', async () => {
+      const event = await newEvent(graph, 'Raced webinar', as('platform-admin'));
+      await raceAtVersion(
+        (attempt) =>
+          attempt === 0
+            ? run(versionedEdits.updateEvent, { id: event.id, input: { title: 'Raced webinar, edited' }, version: event.version }, as('platform-admin'))
+            : run(versionedEdits.scheduleEvent, { id: event.id, version: event.version }, as('platform-admin')),
+        versionOf('events.event', event.id),
+      );
+    });
+
+    test('an FAQ edited twice at once, then edited and published at once', async () => {
+      const faq = await newFaq(graph, 'Raced question?', as('platform-admin'));
+      await raceAtVersion(
+        (attempt) => run(versionedEdits.updateFaq, { id: faq.id, input: { question: `Raced question ${attempt}?` }, version: faq.version }, as('platform-admin')),
+        versionOf('events.faq', faq.id),
+      );
+      const seen = (await storedRow(graph, 'events.faq', faq.id)).version as number;
+      await raceAtVersion(
+        (attempt) =>
+          attempt === 0
+            ? run(versionedEdits.updateFaq, { id: faq.id, input: { answer: 'Raced answer.' }, version: seen }, as('platform-admin'))
+            : run(versionedEdits.publishFaq, { id: faq.id, version: seen }, as('platform-admin')),
+        versionOf('events.faq', faq.id),
       );
     });
   });

@@ -45,6 +45,10 @@ export class Event {
   @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
   cancellationReason: string | null;
 
+  /** Moves on by one on every change, through platform/optimistic-lock.ts only: TypeORM never writes it. */
+  @Column({ type: 'integer', insert: false, update: false, default: 1 })
+  version: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

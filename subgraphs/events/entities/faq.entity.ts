@@ -25,6 +25,10 @@ export class Faq {
   @Column({ type: 'integer', insert: false, update: false })
   ordinal: number;
 
+  /** Moves on by one on every change, through platform/optimistic-lock.ts only: TypeORM never writes it. */
+  @Column({ type: 'integer', insert: false, update: false, default: 1 })
+  version: number;
+
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt: Date | null;
 

@@ -7,7 +7,7 @@ import { positionalParameters, visibleEventCondition, type EventVisibility } fro
 
 /** Event columns for raw SQL under alias `e`, read back by `eventFromRow`. */
 export const eventColumns = `e.id, e.title, e.description, e.kind, e.audience, e.status, e.starts_at, e.ends_at,
-       e.venue, e.online, e.capacity, e.join_url, e.cancellation_reason, e.created_at, e.updated_at`;
+       e.venue, e.online, e.capacity, e.join_url, e.cancellation_reason, e.created_at, e.updated_at, e.version`;
 
 export interface EventRow {
   id: string;
@@ -25,6 +25,7 @@ export interface EventRow {
   cancellation_reason: string | null;
   created_at: Date;
   updated_at: Date;
+  version: number;
 }
 
 export function eventFromRow(row: EventRow): Event {
@@ -44,6 +45,7 @@ export function eventFromRow(row: EventRow): Event {
     cancellationReason: row.cancellation_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   });
 }
 

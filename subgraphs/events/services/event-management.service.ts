@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
-import { BriefingQuestion, CalendarFeed, Event, EventHost, EventInnovation, EventRoute, EventSpeaker } from '../entities';
+import { BriefingQuestion, CalendarFeed, Event, EventHost, EventInnovation, EventRoute, EventSpeaker, type EventScheduleChange } from '../entities';
 import type { AttendanceInput, CreateEventInput, UpdateEventInput } from '../generated/graphql';
 import type { EventsLoaders } from '../loaders';
 import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
@@ -22,6 +22,22 @@ import {
 import type { Clock } from '../../../platform/clock';
 import { readHttpsUrl, readIds, readInteger, readText } from './input';
 import { parseLondonTime } from './london-time';
+import { assignmentsOf, updateAtVersion } from '../../../platform/optimistic-lock';
+import { defineRecorder } from '../../../platform/recorder';
+
+/** Each move of an event to new times (events.event_schedule_change, append-only; read as `EventScheduleChange`). */
+const scheduleChanges = defineRecorder<Omit<EventScheduleChange, 'id' | 'changedAt'>>({
+  table: 'events.event_schedule_change',
+  atColumn: 'changed_at',
+  columns: {
+    eventId: 'event_id',
+    changedBy: 'changed_by',
+    previousStartsAt: 'previous_starts_at',
+    previousEndsAt: 'previous_ends_at',
+    startsAt: 'starts_at',
+    endsAt: 'ends_at',
+  },
+});
 
 /** Limits on what a client may send; every string input has one. */
 export const EVENT_LIMITS = {
@@ -142,7 +158,22 @@ export class EventManagementService {
     return this.reload(id);
   }
 
-  async update(eventId: string, input: UpdateEventInput): Promise<Event> {
+  /**
+   * Writes `sets` (columns to values) to the locked event and moves its version on, refusing with
+   * CONFLICT and `currentVersion` when the client's `version` is stale; without one, last write wins.
+   */
+  private async writeAtVersion(manager: EntityManager, event: Event, version: number | null | undefined, sets: Record<string, unknown>) {
+    await updateAtVersion(manager, {
+      table: 'events.event',
+      noun: 'event',
+      id: event.id,
+      expectedVersion: version ?? null,
+      ...assignmentsOf(sets),
+      conflictFacts: () => ({ currentStatus: event.status }),
+    });
+  }
+
+  async update(eventId: string, input: UpdateEventInput, version?: number | null): Promise<Event> {
     const id = parseId(eventId);
     authorizeChange(this.viewer, true, '');
     const links = this.readLinks(input);
@@ -152,20 +183,21 @@ export class EventManagementService {
       if (event.status !== 'DRAFT' && event.status !== 'SCHEDULED') {
         throw conflict(`A ${event.status} event cannot be edited.`, { currentStatus: event.status });
       }
-      const changes: Partial<Event> = { updatedAt: this.clock.now() };
+      // Column names: written by writeAtVersion in one UPDATE with the version step.
+      const changes: Record<string, unknown> = { updated_at: this.clock.now() };
       if (input.title != null) changes.title = readText(input.title, 'title', EVENT_LIMITS.title);
       if (input.description != null) changes.description = readText(input.description, 'description', EVENT_LIMITS.description);
       if (input.audience != null) changes.audience = input.audience;
       if (input.venue != null) changes.venue = readText(input.venue, 'venue', EVENT_LIMITS.venue);
       if (input.joinUrl != null) {
-        changes.joinUrl = readHttpsUrl(input.joinUrl, 'joinUrl', EVENT_LIMITS.joinUrl);
+        changes.join_url = readHttpsUrl(input.joinUrl, 'joinUrl', EVENT_LIMITS.joinUrl);
         changes.online = true;
       }
       const startsAt = input.startsAtLocal != null ? parseLondonTime(input.startsAtLocal, 'startsAtLocal') : event.startsAt;
       const endsAt = input.endsAtLocal != null ? parseLondonTime(input.endsAtLocal, 'endsAtLocal') : event.endsAt;
       if (endsAt <= startsAt) throw badUserInput('"endsAtLocal" must be after "startsAtLocal".', 'endsAtLocal');
       const moved = startsAt.getTime() !== event.startsAt.getTime() || endsAt.getTime() !== event.endsAt.getTime();
-      if (moved) Object.assign(changes, { startsAt, endsAt });
+      if (moved) Object.assign(changes, { starts_at: startsAt, ends_at: endsAt });
       let promote = false;
       if (input.capacity != null) {
         const capacity = readInteger(input.capacity, 'capacity', 1, EVENT_LIMITS.capacity);
@@ -177,14 +209,18 @@ export class EventManagementService {
         changes.capacity = capacity;
         promote = true;
       }
-      await manager.update(Event, { id }, changes);
+      await this.writeAtVersion(manager, event, version, changes);
       if (moved) {
         // The record of the move; registrations stay as they are.
-        await manager.query(
-          `INSERT INTO events.event_schedule_change (event_id, changed_by, previous_starts_at, previous_ends_at, starts_at, ends_at, changed_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [id, this.viewer.personId, event.startsAt, event.endsAt, startsAt, endsAt, this.clock.now()],
-        );
+        await scheduleChanges.record(manager, {
+          at: this.clock.now(),
+          eventId: id,
+          changedBy: this.viewer.personId,
+          previousStartsAt: event.startsAt,
+          previousEndsAt: event.endsAt,
+          startsAt,
+          endsAt,
+        });
       }
       await this.replaceLinks(manager, id, links);
       if (promote) await this.promote(manager, id);
@@ -193,7 +229,7 @@ export class EventManagementService {
   }
 
   /** A lifecycle step: DRAFT → SCHEDULED, SCHEDULED → COMPLETED, DRAFT | SCHEDULED → CANCELLED. */
-  async transition(eventId: string, to: 'SCHEDULED' | 'COMPLETED' | 'CANCELLED', reason?: string): Promise<Event> {
+  async transition(eventId: string, to: 'SCHEDULED' | 'COMPLETED' | 'CANCELLED', reason?: string, version?: number | null): Promise<Event> {
     const id = parseId(eventId);
     authorizeChange(this.viewer, true, '');
     const cancellationReason = to === 'CANCELLED' ? readText(reason ?? '', 'reason', EVENT_LIMITS.reason) : null;
@@ -207,7 +243,11 @@ export class EventManagementService {
       if (to === 'COMPLETED' && event.endsAt > this.clock.now()) {
         throw conflict('An event can be completed only once it has ended.', { currentStatus: event.status });
       }
-      await manager.update(Event, { id }, { status: to, updatedAt: this.clock.now(), ...(cancellationReason ? { cancellationReason } : {}) });
+      await this.writeAtVersion(manager, event, version, {
+        status: to,
+        updated_at: this.clock.now(),
+        ...(cancellationReason ? { cancellation_reason: cancellationReason } : {}),
+      });
     });
     return this.reload(id);
   }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
@@ -9,6 +9,7 @@ import { authorizeChange } from '../../../platform/sign-in';
 import { canManageFaqs } from '../policy';
 import type { Clock } from '../../../platform/clock';
 import { readInteger, readText } from './input';
+import { assignmentsOf, updateAtVersion } from '../../../platform/optimistic-lock';
 
 export const FAQ_LIMITS = { question: 300, answer: 5000, search: 200, position: 99_999 } as const;
 
@@ -59,31 +60,53 @@ export class FaqService {
     });
   }
 
-  async update(id: string, input: UpdateFaqInput): Promise<Faq> {
+  async update(id: string, input: UpdateFaqInput, version?: number | null): Promise<Faq> {
     authorizeChange(this.viewer, canManageFaqs(this.viewer), 'Only platform admins may edit FAQs.');
     const faqId = parseId(id);
-    const changes: Partial<Faq> = { updatedAt: this.clock.now() };
+    // Column names, written with the version step in one UPDATE.
+    const changes: Record<string, unknown> = { updated_at: this.clock.now() };
     if (input.topic != null) changes.topic = input.topic;
     if (input.question != null) changes.question = readText(input.question, 'question', FAQ_LIMITS.question);
     if (input.answer != null) changes.answer = readText(input.answer, 'answer', FAQ_LIMITS.answer);
     if (input.position != null) changes.position = readInteger(input.position, 'position', 0, FAQ_LIMITS.position);
-    const result = await this.dataSource.getRepository(Faq).update({ id: faqId }, changes);
-    if (!result.affected) throw notFound('Faq', faqId);
-    return this.dataSource.getRepository(Faq).findOneByOrFail({ id: faqId });
+    return this.dataSource.transaction(async (manager) => {
+      const faq = await this.lock(manager, faqId);
+      await this.writeAtVersion(manager, faq, version, changes);
+      return manager.findOneByOrFail(Faq, { id: faqId });
+    });
   }
 
-  async setStatus(id: string, to: FaqStatus): Promise<Faq> {
+  async setStatus(id: string, to: FaqStatus, version?: number | null): Promise<Faq> {
     authorizeChange(this.viewer, canManageFaqs(this.viewer), 'Only platform admins may publish FAQs.');
     const faqId = parseId(id);
-    const from: FaqStatus = to === 'PUBLISHED' ? 'DRAFT' : 'PUBLISHED';
     const now = this.clock.now();
-    // One conditional UPDATE: two admins publishing at once cannot both succeed.
-    const result = await this.dataSource
-      .getRepository(Faq)
-      .update({ id: faqId, status: from }, { status: to, updatedAt: now, ...(to === 'PUBLISHED' ? { publishedAt: now } : {}) });
-    const faq = await this.dataSource.getRepository(Faq).findOneBy({ id: faqId });
-    if (!faq) throw notFound('Faq', faqId);
-    if (!result.affected) throw conflict(`The FAQ is already ${faq.status}.`, { currentStatus: faq.status });
+    return this.dataSource.transaction(async (manager) => {
+      // The row lock queues two admins publishing at once: the second finds it already PUBLISHED.
+      const faq = await this.lock(manager, faqId);
+      if (faq.status === to) throw conflict(`The FAQ is already ${faq.status}.`, { currentStatus: faq.status });
+      await this.writeAtVersion(manager, faq, version, { status: to, updated_at: now, ...(to === 'PUBLISHED' ? { published_at: now } : {}) });
+      return manager.findOneByOrFail(Faq, { id: faqId });
+    });
+  }
+
+  private async lock(manager: EntityManager, id: string): Promise<Faq> {
+    const faq = await manager.getRepository(Faq).createQueryBuilder('faq').setLock('pessimistic_write').where('faq.id = :id', { id }).getOne();
+    if (!faq) throw notFound('Faq', id);
     return faq;
+  }
+
+  /**
+   * Writes `sets` (columns to values) to the locked FAQ and moves its version on, refusing with
+   * CONFLICT and `currentVersion` when the client's `version` is stale; without one, last write wins.
+   */
+  private async writeAtVersion(manager: EntityManager, faq: Faq, version: number | null | undefined, sets: Record<string, unknown>) {
+    await updateAtVersion(manager, {
+      table: 'events.faq',
+      noun: 'FAQ',
+      id: faq.id,
+      expectedVersion: version ?? null,
+      ...assignmentsOf(sets),
+      conflictFacts: () => ({ currentStatus: faq.status }),
+    });
   }
 }

@@ -3,7 +3,8 @@ import { badUserInput, conflict, forbidden, notFound } from '../../../platform/e
 import { parseId } from '../../../platform/ids';
 import { belongsTo, isPlatformStaff, type Identity } from '../../../platform/identity';
 import { decodeCursor, readPage, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
-import { SupportRequest, SupportRequestEntry } from '../entities';
+import { defineRecorder } from '../../../platform/recorder';
+import { SupportRequest, type SupportRequestEntry } from '../entities';
 import type { RaiseSupportRequestInput, SupportRequestCapabilities, SupportRequestStatus } from '../generated/graphql';
 import { authorizeChange } from '../../../platform/sign-in';
 import {
@@ -18,6 +19,15 @@ import type { Clock } from '../../../platform/clock';
 import { readText } from './input';
 
 export const SUPPORT_LIMITS = { subject: 200, message: 5000 } as const;
+
+/** A request's messages and status changes (events.support_request_entry, append-only; read as `SupportRequestEntry`). */
+const supportEntries = defineRecorder<
+  Pick<SupportRequestEntry, 'requestId' | 'authorId' | 'authorIsStaff' | 'kind'> & Partial<Pick<SupportRequestEntry, 'body' | 'fromStatus' | 'toStatus'>>
+>({
+  table: 'events.support_request_entry',
+  atColumn: 'created_at',
+  columns: { requestId: 'request_id', authorId: 'author_id', authorIsStaff: 'author_is_staff', kind: 'kind', body: 'body', fromStatus: 'from_status', toStatus: 'to_status' },
+});
 
 const cursorValue = (request: SupportRequest) => request.createdAt.toISOString();
 
@@ -101,9 +111,9 @@ export class SupportService {
   }
 
   private async append(manager: EntityManager, requestId: string, from: SupportRequestStatus | null, to: SupportRequestStatus | null, message: string | null, now: Date) {
-    const author = { requestId, authorId: this.viewer!.personId, authorIsStaff: isPlatformStaff(this.viewer), createdAt: now };
-    if (message) await manager.insert(SupportRequestEntry, { ...author, kind: 'MESSAGE', body: message });
-    if (to) await manager.insert(SupportRequestEntry, { ...author, kind: 'STATUS_CHANGE', fromStatus: from, toStatus: to });
+    const author = { at: now, requestId, authorId: this.viewer!.personId, authorIsStaff: isPlatformStaff(this.viewer) };
+    if (message) await supportEntries.record(manager, { ...author, kind: 'MESSAGE', body: message });
+    if (to) await supportEntries.record(manager, { ...author, kind: 'STATUS_CHANGE', fromStatus: from, toStatus: to });
   }
 
   /**

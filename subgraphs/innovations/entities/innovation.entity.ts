@@ -83,6 +83,10 @@ export class Innovation {
   @Column({ name: 'pending_content', type: 'jsonb', nullable: true })
   pendingContent: InnovationContent | null;
 
+  /** Moves on by one on every change, through platform/optimistic-lock.ts only: TypeORM never writes it. */
+  @Column({ type: 'integer', insert: false, update: false, default: 1 })
+  version: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { appendOnlyTrigger } from '../../../platform/migration-helpers';
 
 const statuses = `'DRAFT', 'SUBMITTED', 'UNDER_REVIEW', 'CHANGES_REQUESTED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'ARCHIVED'`;
 const categories = `'SURFACING_AND_MATERIALS', 'POTHOLE_REPAIR', 'STREET_LIGHTING', 'DRAINAGE_AND_FLOOD_RESILIENCE',
@@ -165,19 +166,8 @@ export class AddVettingEvidenceRevisionsAndSearch1764374400000 implements Migrat
       )`);
     await queryRunner.query(`CREATE INDEX audit_event_innovation ON innovations.audit_event (innovation_id, id)`);
     // Append-only, enforced by the database so no code path can rewrite history (as in members).
-    await queryRunner.query(`
-      CREATE FUNCTION innovations.refuse_audit_event_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'innovations.audit_event is append-only: % refused', TG_OP
-          USING ERRCODE = 'insufficient_privilege';
-      END
-      $$`);
-    await queryRunner.query(`
-      CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON innovations.audit_event
-        FOR EACH ROW EXECUTE FUNCTION innovations.refuse_audit_event_change()`);
-    await queryRunner.query(`
-      CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON innovations.audit_event
-        FOR EACH STATEMENT EXECUTE FUNCTION innovations.refuse_audit_event_change()`);
+    // (platform/migration-helpers.ts: the same statements this migration always ran.)
+    for (const statement of appendOnlyTrigger('innovations.audit_event')) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

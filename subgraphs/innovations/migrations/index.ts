@@ -6,6 +6,7 @@ import { AddSearchVocabulary1764892800000 } from './1764892800000-add-search-voc
 import { AddHasConfirmedEvidence1764979200000 } from './1764979200000-add-has-confirmed-evidence';
 import { AddSearchTiers1765065600000 } from './1765065600000-add-search-tiers';
 import { AddEvidenceVetting1765152000000 } from './1765152000000-add-evidence-vetting';
+import { VersionInnovations1765400000000 } from './1765400000000-version-innovations';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AddHasConfirmedEvidence1764979200000,
   AddSearchTiers1765065600000,
   AddEvidenceVetting1765152000000,
+  VersionInnovations1765400000000,
 ];

@@ -2,11 +2,11 @@ import type { MutationResolvers } from '../generated/graphql';
 
 export const Mutation: MutationResolvers = {
   createInnovation: async (_root, { input }, { workflow }) => ({ innovation: await workflow.create(input) }),
-  updateInnovation: async (_root, { id, input }, { workflow }) => ({ innovation: await workflow.update(id, input) }),
+  updateInnovation: async (_root, { id, input, version }, { workflow }) => ({ innovation: await workflow.update(id, input, version) }),
   deleteInnovation: async (_root, { id }, { workflow }) => ({ deletedInnovationId: await workflow.delete(id) }),
-  submitInnovation: async (_root, { id }, { workflow }) => ({ innovation: await workflow.submit(id) }),
-  withdrawInnovation: async (_root, { id, reason }, { workflow }) => ({ innovation: await workflow.withdraw(id, reason) }),
-  archiveInnovation: async (_root, { id, reason }, { workflow }) => ({ innovation: await workflow.archive(id, reason) }),
+  submitInnovation: async (_root, { id, version }, { workflow }) => ({ innovation: await workflow.submit(id, version) }),
+  withdrawInnovation: async (_root, { id, reason, version }, { workflow }) => ({ innovation: await workflow.withdraw(id, reason, version) }),
+  archiveInnovation: async (_root, { id, reason, version }, { workflow }) => ({ innovation: await workflow.archive(id, reason, version) }),
   assignAssessor: async (_root, { innovationId, assessorId }, { workflow }) => ({ innovation: await workflow.assignAssessor(innovationId, assessorId) }),
   declareConflict: async (_root, { input }, { workflow }) => ({ innovation: await workflow.declareConflict(input) }),
   submitAssessment: async (_root, { input }, { workflow }) => ({ assessment: await workflow.submitAssessment(input) }),

@@ -3,6 +3,8 @@ import { badUserInput, conflict, forbidden, notFound } from '../../../platform/e
 import { hasPlatformRole, type Viewer } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
 import { requireSignedIn } from '../../../platform/sign-in';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
+import { defineRecorder } from '../../../platform/recorder';
 import {
   Assessment,
   AssessorAssignment,
@@ -51,6 +53,13 @@ import { contentLimits, contentOf, optionalText, readInnovationInput, requiredTe
 import type { CertificationModel } from '../mappers';
 import { ukDate, type InnovationsRequest } from './innovation.service';
 
+/** The innovation audit trail (innovations.audit_event, append-only; read through the `AuditEvent` entity). */
+const auditTrail = defineRecorder<Pick<AuditEvent, 'innovationId' | 'actorId' | 'action'> & Partial<Pick<AuditEvent, 'fromStatus' | 'toStatus' | 'reason'>>>({
+  table: 'innovations.audit_event',
+  atColumn: 'at',
+  columns: { innovationId: 'innovation_id', actorId: 'actor_id', action: 'action', fromStatus: 'from_status', toStatus: 'to_status', reason: 'reason' },
+});
+
 /** The published criteria and their score range. */
 export const MIN_SCORE = 0;
 export const MAX_SCORE = 5;
@@ -97,24 +106,43 @@ export class InnovationWorkflowService {
     return row;
   }
 
+  /**
+   * The version step on the locked row (platform/optimistic-lock.ts), before its other columns are
+   * saved in the same transaction: a client `version` that is stale is refused with CONFLICT and
+   * `currentVersion`; without one (optional on every mutation), last write wins. Every change to
+   * the row comes through here, so the version moves on whoever makes it.
+   */
+  private async stepVersion(manager: EntityManager, innovation: Innovation, version?: number | null): Promise<void> {
+    innovation.version = await updateAtVersion(manager, {
+      table: 'innovations.innovation',
+      noun: 'innovation',
+      id: innovation.id,
+      expectedVersion: version ?? null,
+      assignments: '',
+      values: [],
+      conflictFacts: () => ({ currentStatus: reviewStatus(innovation) }),
+    });
+  }
+
   private wrongState(innovation: Innovation, action: string) {
     const currentStatus = reviewStatus(innovation);
     return conflict(`Cannot ${action} an innovation that is ${currentStatus}.`, { currentStatus });
   }
 
+  /** Appends to the innovation's audit trail in the caller's transaction, at the request clock's now. */
   private audit(
     manager: EntityManager,
     innovation: Innovation,
     action: AuditEvent['action'],
     change: { from?: InnovationStatus | null; to?: InnovationStatus | null; reason?: string | null } = {},
   ) {
-    return manager.insert(AuditEvent, {
+    return auditTrail.record(manager, {
       innovationId: innovation.id,
       actorId: this.request.viewer?.personId ?? null,
       action,
-      fromStatus: change.from ?? null,
-      toStatus: change.to ?? null,
-      reason: change.reason ?? null,
+      fromStatus: change.from,
+      toStatus: change.to,
+      reason: change.reason,
       at: this.request.clock.now(),
     });
   }
@@ -134,12 +162,13 @@ export class InnovationWorkflowService {
     });
   }
 
-  async update(id: string, input: InnovationInput): Promise<Innovation> {
+  async update(id: string, input: InnovationInput, version?: number | null): Promise<Innovation> {
     this.signedIn();
     const content = readInnovationInput(input);
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
+      await this.stepVersion(manager, innovation, version);
       if (!canEdit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'edit');
       if (innovation.status === 'APPROVED') {
         // The approved version stays listed; the changes wait as a revision.
@@ -166,11 +195,12 @@ export class InnovationWorkflowService {
     });
   }
 
-  async submit(id: string): Promise<Innovation> {
+  async submit(id: string, version?: number | null): Promise<Innovation> {
     this.signedIn();
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
+      await this.stepVersion(manager, innovation, version);
       if (!canSubmit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'submit');
       await this.requireDeploymentOrTrial(manager, innovation);
       const from = reviewStatus(innovation);
@@ -182,23 +212,25 @@ export class InnovationWorkflowService {
     });
   }
 
-  async withdraw(id: string, reason: string | null | undefined): Promise<Innovation> {
+  async withdraw(id: string, reason: string | null | undefined, version?: number | null): Promise<Innovation> {
     this.signedIn();
     const why = optionalText(reason, 'reason', contentLimits.text);
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
+      await this.stepVersion(manager, innovation, version);
       if (!canWithdraw(this.request.viewer, innovation)) throw this.wrongState(innovation, 'withdraw');
       return this.delist(manager, innovation, 'WITHDRAWN', why);
     });
   }
 
-  async archive(id: string, reason: string | null | undefined): Promise<Innovation> {
+  async archive(id: string, reason: string | null | undefined, version?: number | null): Promise<Innovation> {
     this.signedIn();
     const why = optionalText(reason, 'reason', contentLimits.text);
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       if (!isPlatformAdmin(this.request.viewer)) throw forbidden('Only platform admins may archive innovations.');
+      await this.stepVersion(manager, innovation, version);
       if (!canArchive(this.request.viewer, innovation)) throw this.wrongState(innovation, 'archive');
       return this.delist(manager, innovation, 'ARCHIVED', why);
     });
@@ -272,6 +304,7 @@ export class InnovationWorkflowService {
       if (reviewStatus(innovation) === 'SUBMITTED') {
         this.setReviewStatus(innovation, 'UNDER_REVIEW');
         await this.audit(manager, innovation, 'STATUS_CHANGED', { from: 'SUBMITTED', to: 'UNDER_REVIEW' });
+        await this.stepVersion(manager, innovation);
         await manager.save(innovation);
       }
       return this.fresh(innovation);
@@ -398,6 +431,7 @@ export class InnovationWorkflowService {
       } else {
         this.setReviewStatus(innovation, input.outcome);
       }
+      await this.stepVersion(manager, innovation);
       // Belt and braces beside the lock: only a row still UNDER_REVIEW is changed.
       const updated = await manager
         .createQueryBuilder()

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { appendOnlyTrigger } from '../../../platform/migration-helpers';
 
 const organisationRoles = `ARRAY['ORG_ADMIN', 'BUYER', 'SUPPLIER_CONTRIBUTOR', 'VIEWER']::text[]`;
 const platformRoles = `ARRAY['PLATFORM_ADMIN', 'ASSESSOR', 'ANALYST']::text[]`;
@@ -44,21 +45,8 @@ export class AddMembershipsRolesAndInvitations1764288000001 implements Migration
     );
     // Append-only, enforced by the database itself so no code path (or console session) can rewrite
     // history. A trigger works the same on PostgreSQL and PGlite, unlike role-based REVOKE.
-    await queryRunner.query(`
-      CREATE FUNCTION members.refuse_membership_decision_change() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'members.membership_decision is append-only: % refused', TG_OP
-          USING ERRCODE = 'insufficient_privilege';
-      END
-      $$`);
-    await queryRunner.query(`
-      CREATE TRIGGER membership_decision_append_only
-        BEFORE UPDATE OR DELETE ON members.membership_decision
-        FOR EACH ROW EXECUTE FUNCTION members.refuse_membership_decision_change()`);
-    await queryRunner.query(`
-      CREATE TRIGGER membership_decision_no_truncate
-        BEFORE TRUNCATE ON members.membership_decision
-        FOR EACH STATEMENT EXECUTE FUNCTION members.refuse_membership_decision_change()`);
+    // (platform/migration-helpers.ts: the same statements this migration always ran.)
+    for (const statement of appendOnlyTrigger('members.membership_decision')) await queryRunner.query(statement);
 
     // Only the SHA-256 of the token is stored: a leaked table cannot be used to accept invitations.
     // invited_by has no foreign key so removing the inviter keeps the record of who invited.

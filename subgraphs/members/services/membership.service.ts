@@ -3,6 +3,7 @@ import type { Clock } from '../../../platform/clock';
 import { badUserInput, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import { readPage } from '../../../platform/pagination';
+import { defineRecorder } from '../../../platform/recorder';
 import type { Identity } from '../../../platform/identity';
 import { Membership, MembershipDecision, Organisation } from '../entities';
 import type { MembershipTier } from '../generated/graphql';
@@ -12,6 +13,13 @@ import { authorize, canApplyForMembership, canDecideMemberships, canLeaveMembers
 import { addOneYear, assertTierFits, isoDate, nextStatus, type MembershipAction } from './membership-lifecycle';
 
 const MAX_REASON_LENGTH = 2000;
+
+/** The membership audit trail (members.membership_decision, append-only; read as `MembershipDecision`). */
+const decisions = defineRecorder<Omit<MembershipDecision, 'id' | 'decidedAt'>>({
+  table: 'members.membership_decision',
+  atColumn: 'decided_at',
+  columns: { organisationId: 'organisation_id', decidedBy: 'decided_by', fromStatus: 'from_status', toStatus: 'to_status', reason: 'reason' },
+});
 
 /** Memberships: reading them as the policy allows, and moving them through their lifecycle. */
 export class MembershipService {
@@ -84,14 +92,7 @@ export class MembershipService {
 
       const next = applyTransition(action, current, organisationId, to, now, tier);
       await saveMembership(manager, next, current !== null);
-      await manager.insert(MembershipDecision, {
-        organisationId,
-        decidedBy,
-        decidedAt: now,
-        fromStatus: current?.status ?? null,
-        toStatus: to,
-        reason,
-      });
+      await decisions.record(manager, { at: now, organisationId, decidedBy, fromStatus: current?.status ?? null, toStatus: to, reason });
       return next;
     });
     // Committed: fields of the result read the new state, not a cached old one.

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { badUserInput, conflict } from '../../../platform/errors';
+import { defineRecorder, type RecordEntry } from '../../../platform/recorder';
 
 /** Every string input has a length limit; the message names the field. */
 export function requireText(value: string | null | undefined, field: string, min: number, max: number): string {
@@ -26,36 +27,35 @@ export function illegalState(message: string, currentStatus: string, extensions:
   throw conflict(message, { currentStatus, ...extensions });
 }
 
+/** One entry of the project audit trail (procurement.audit_event); its instant is the entry's `at`. */
 export interface AuditEntry {
   subjectType: 'ADMISSION' | 'PROJECT' | 'QUESTION' | 'RESPONSE' | 'CONTRACT' | 'ROUTE' | 'CHALLENGE';
   subjectId: string;
   projectId?: string | null;
   actorId: string | null;
-  at: Date;
   action: string;
   fromStatus?: string | null;
   toStatus?: string | null;
   reason?: string | null;
 }
 
+const auditTrail = defineRecorder<AuditEntry>({
+  table: 'procurement.audit_event',
+  atColumn: 'at',
+  columns: {
+    subjectType: 'subject_type',
+    subjectId: 'subject_id',
+    projectId: 'project_id',
+    actorId: 'actor_id',
+    action: 'action',
+    fromStatus: 'from_status',
+    toStatus: 'to_status',
+    reason: 'reason',
+  },
+});
+
 /** Appends to the audit trail inside the caller's transaction, so a rolled-back change leaves no entry. */
-export async function audit(manager: EntityManager, entry: AuditEntry): Promise<void> {
-  await manager.query(
-    `INSERT INTO procurement.audit_event (subject_type, subject_id, project_id, actor_id, at, action, from_status, to_status, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      entry.subjectType,
-      entry.subjectId,
-      entry.projectId ?? null,
-      entry.actorId,
-      entry.at,
-      entry.action,
-      entry.fromStatus ?? null,
-      entry.toStatus ?? null,
-      entry.reason ?? null,
-    ],
-  );
-}
+export const audit = (manager: EntityManager, entry: RecordEntry<AuditEntry>): Promise<void> => auditTrail.record(manager, entry);
 
 export const isUniqueViolation = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';

@@ -1,0 +1,88 @@
+import { demoOrganisation } from '../../demo-data/organisations';
+import type { GraphResult, TestGraph } from './graph-harness';
+import { codesOf, expectData } from './graphql-results';
+
+/**
+ * The types that gained an optional `version` (issue 23): an innovation, an event and an FAQ, each
+ * created fresh through the gateway, the edit mutations that take the version, and the version in
+ * the database. Shared by optimistic-lock.test.ts (stale versions, both databases) and races.test.ts
+ * (two edits at one version at once, server pass).
+ */
+const refusal = `refusal { code message field ... on StateConflict { reason currentStatus currentVersion } }`;
+
+export const versionedEdits = {
+  updateInnovation: `mutation ($id: ID!, $input: InnovationInput!, $version: Int) { updateInnovation(id: $id, input: $input, version: $version) { innovation { id title version } ${refusal} } }`,
+  submitInnovation: `mutation ($id: ID!, $version: Int) { submitInnovation(id: $id, version: $version) { innovation { id status version } ${refusal} } }`,
+  updateEvent: `mutation ($id: ID!, $input: UpdateEventInput!, $version: Int) { updateEvent(id: $id, input: $input, version: $version) { event { id title version } ${refusal} } }`,
+  scheduleEvent: `mutation ($id: ID!, $version: Int) { scheduleEvent(id: $id, version: $version) { event { id status version } ${refusal} } }`,
+  cancelEvent: `mutation ($id: ID!, $reason: String!, $version: Int) { cancelEvent(id: $id, reason: $reason, version: $version) { event { id status version } ${refusal} } }`,
+  updateFaq: `mutation ($id: ID!, $input: UpdateFaqInput!, $version: Int) { updateFaq(id: $id, input: $input, version: $version) { faq { id question version } ${refusal} } }`,
+  publishFaq: `mutation ($id: ID!, $version: Int) { publishFaq(id: $id, version: $version) { faq { id status version } ${refusal} } }`,
+  unpublishFaq: `mutation ($id: ID!, $version: Int) { unpublishFaq(id: $id, version: $version) { faq { id status version } ${refusal} } }`,
+};
+
+/** Content for `createInnovation` / `updateInnovation` (the whole content each time). */
+export const innovationContent = (title: string) => ({
+  title,
+  summary: 'A cold-applied sealant that keeps water out of repaired potholes.',
+  description: 'Applied around the edges of a permanent repair; cures in twenty minutes.',
+  category: 'POTHOLE_REPAIR',
+  tags: ['sealant'],
+  trl: 7,
+});
+
+async function created<TData>(graph: TestGraph, query: string, variables: Record<string, unknown>, authorization: string): Promise<TData> {
+  const answer: GraphResult<TData> = await graph.execute<TData>(query, variables, authorization);
+  expect(codesOf(answer)).toEqual([]);
+  return expectData(answer);
+}
+
+/** A DRAFT innovation of the author's supplier, at version 1. */
+export async function newInnovation(graph: TestGraph, title: string, author: string): Promise<{ id: string; version: number }> {
+  const data = await created<{ createInnovation: { innovation: { id: string; version: number } } }>(
+    graph,
+    `mutation ($input: InnovationInput!) { createInnovation(input: $input) { innovation { id version } ${refusal} } }`,
+    { input: innovationContent(title) },
+    author,
+  );
+  return data.createInnovation.innovation;
+}
+
+/** A DRAFT event hosted by the IPS body, at version 1. */
+export async function newEvent(graph: TestGraph, title: string, platformAdmin: string): Promise<{ id: string; version: number }> {
+  const input = {
+    title,
+    description: 'Versions.',
+    kind: 'WEBINAR',
+    audience: 'ALL_MEMBERS',
+    joinUrl: 'https://meet.example/versions',
+    hostIds: [demoOrganisation('ips-body').id],
+    startsAtLocal: '2027-06-01T10:00',
+    endsAtLocal: '2027-06-01T11:00',
+  };
+  const data = await created<{ createEvent: { event: { id: string; version: number } } }>(
+    graph,
+    `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id version } ${refusal} } }`,
+    { input },
+    platformAdmin,
+  );
+  return data.createEvent.event;
+}
+
+/** A DRAFT FAQ, at version 1. */
+export async function newFaq(graph: TestGraph, question: string, platformAdmin: string): Promise<{ id: string; version: number }> {
+  const data = await created<{ createFaq: { faq: { id: string; version: number } } }>(
+    graph,
+    `mutation ($input: CreateFaqInput!) { createFaq(input: $input) { faq { id version } ${refusal} } }`,
+    { input: { topic: 'BUYING', question, answer: 'An answer.' } },
+    platformAdmin,
+  );
+  return data.createFaq.faq;
+}
+
+/** A row's version and a column of it, read from the subgraph's database (what a refused edit must not change). */
+export async function storedRow(graph: TestGraph, table: 'innovations.innovation' | 'events.event' | 'events.faq', id: string) {
+  const database = table.startsWith('innovations.') ? graph.databases.innovations : graph.databases.events;
+  const [row] = (await database.dataSource.query(`SELECT * FROM ${table} WHERE id = $1`, [id])) as Record<string, unknown>[];
+  return row!;
+}
