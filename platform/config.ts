@@ -154,6 +154,13 @@ export interface HttpLimits {
    * limit) and cap clients at the proxy (README, "Connections").
    */
   maxConnectionsPerAddress: number;
+  /**
+   * On SIGTERM, how long a service keeps serving after its readiness turns 503 and before it stops
+   * accepting connections: long enough for a load balancer's health checks to take it out of
+   * rotation (about two check intervals), so a rolling restart drops nothing (README, "Several
+   * replicas"). 0 (the default): stop accepting at once, as one process with nothing in front does.
+   */
+  drainDelayMs: number;
 }
 
 const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
@@ -167,6 +174,7 @@ const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
   HTTP_MAX_CONNECTIONS: positiveInt.default(4_096),
   // Enough for a shared office or a NAT of many browsers (about 6 each), far short of a flood.
   HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
+  HTTP_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 };
 const httpLimitNames = Object.keys(httpLimitsSchema);
 /** A subgraph's only callers are gateways, each one address holding many connections: no per-address cap by default. */
@@ -184,6 +192,7 @@ function httpLimits(values: Record<string, unknown>): HttpLimits {
     requestTimeBudgetMs: values.REQUEST_TIME_BUDGET_MS as number,
     maxConnections: values.HTTP_MAX_CONNECTIONS as number,
     maxConnectionsPerAddress: values.HTTP_MAX_CONNECTIONS_PER_ADDRESS as number,
+    drainDelayMs: values.HTTP_DRAIN_DELAY_MS as number,
   };
 }
 

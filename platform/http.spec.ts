@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './http';
+import { loadHttpLimits } from './config';
+import { addHealthRoutes, createApp, listen } from './http';
 
 /**
  * Express takes its `env` from NODE_ENV (unset means development; jest sets `test`) and, in any
@@ -32,4 +33,28 @@ it('never writes a stack trace into Express’s own error page, whatever NODE_EN
     await new Promise((resolve) => server.close(resolve));
     consoleError.mockRestore();
   }
+});
+
+/**
+ * Stopping drains (issue 26 item 4): from the moment `close` is called, readiness answers 503 so a
+ * load balancer takes the service out of rotation, and for `drainDelayMs` it still answers what
+ * reaches it, each answer closing its connection; only then does it stop accepting.
+ */
+it('drains on close: readiness 503 at once, still serving with connection: close, then closed', async () => {
+  const app = createApp();
+  addHealthRoutes(app, async () => true);
+  app.get('/work', (_request, response) => response.json({ done: true }));
+  const limits = { ...loadHttpLimits({}), drainDelayMs: 600 };
+  const listening = await listen(app, '127.0.0.1', 0, limits);
+  const base = `http://127.0.0.1:${listening.port}`;
+  expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+  const closed = listening.close();
+  const readiness = await fetch(`${base}/health/ready`);
+  expect(readiness.status).toBe(503);
+  expect(await readiness.json()).toEqual({ status: 'not ready', checks: { process: 'stopping' } });
+  const work = await fetch(`${base}/work`);
+  expect(await work.json()).toEqual({ done: true });
+  expect(work.headers.get('connection')).toBe('close');
+  await closed;
+  await expect(fetch(`${base}/work`)).rejects.toThrow();
 });

@@ -10,11 +10,23 @@ import { logger } from './logger';
  */
 export type Readiness = boolean | { ready: boolean; checks: Record<string, string> };
 
+/**
+ * Apps whose service has begun to stop (`Listening.close`). A draining service still answers what
+ * reaches it, but its readiness answers 503 at once, so a load balancer's health checks take it out
+ * of rotation, and every answer closes its connection, so no balancer or keep-alive client sends a
+ * further request down a connection about to close.
+ */
+const drainingApps = new WeakSet<Express>();
+
 export function addHealthRoutes(app: Express, isReady: () => Promise<Readiness>): void {
   app.get('/health/live', (_request, response) => {
     response.json({ status: 'live' });
   });
   app.get('/health/ready', async (_request, response) => {
+    if (drainingApps.has(app)) {
+      response.status(503).json({ status: 'not ready', checks: { process: 'stopping' } });
+      return;
+    }
     const answer = await isReady().catch(() => false);
     const ready = typeof answer === 'boolean' ? answer : answer.ready;
     // The checks name what is wrong (e.g. `members: unreachable`), never URLs or secrets.
@@ -31,6 +43,10 @@ export function createApp(): Express {
   // its own error pages. Errors are answered as JSON by platform/graphql-http.ts; should one ever
   // reach Express's page, it carries no trace whatever NODE_ENV says.
   app.set('env', 'production');
+  app.use((_request, response, next) => {
+    if (drainingApps.has(app)) response.setHeader('connection', 'close');
+    next();
+  });
   return app;
 }
 
@@ -123,14 +139,18 @@ export function listen(
       resolve({
         server,
         port: actualPort,
-        // Finish requests in flight (their database work included) before the caller closes the
-        // database; connections still busy after the grace period are cut.
-        close: () =>
-          new Promise<void>((done, fail) => {
+        // Drain first (readiness 503, keep serving for `drainDelayMs` while a balancer notices),
+        // then stop accepting and finish requests in flight (their database work included) before
+        // the caller closes the database; connections still busy after the grace period are cut.
+        close: async () => {
+          drainingApps.add(app);
+          if (limits.drainDelayMs > 0) await new Promise((wait) => setTimeout(wait, limits.drainDelayMs));
+          await new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
             server.closeIdleConnections();
             setTimeout(() => server.closeAllConnections(), 5_000).unref();
-          }),
+          });
+        },
       });
     });
   });

@@ -23,7 +23,7 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database'
 // The request read back is the latest acknowledged one (null before the first).
 const readQuery = `query ChaosRead($id: ID!) { viewer { person { name } } supportRequest(id: $id) { id subject requester { name } } }`;
 const noRequestYet = '00000000-0000-4000-8000-000000000000';
-const writeMutation = `mutation ChaosWrite($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { id subject } }`;
+const writeMutation = `mutation ChaosWrite($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { supportRequest { id subject } refusal { code message } } }`;
 const writer = 'tom.fairweather@kent.gov.uk';
 
 type Outcome = 'completed' | 'partial' | 'failed';
@@ -129,8 +129,11 @@ async function main(): Promise<void> {
       return request
         .then(({ ok, data, errors }): Outcome => {
           if (kind === 'write') {
-            const written = data?.raiseSupportRequest;
-            if (!ok || !written?.id || errors?.length) return 'failed';
+            // The payload holds the request raised, or a refusal: a refused write was not made, so it failed.
+            const payload = data?.raiseSupportRequest;
+            const written = payload?.supportRequest;
+            if (payload?.refusal && !firstFailure) firstFailure = `refused ${payload.refusal.code}: ${String(payload.refusal.message).slice(0, 200)}`;
+            if (!ok || !written?.id || errors?.length || payload?.refusal) return 'failed';
             acknowledged.push({ id: written.id, subject });
             return 'completed';
           }
@@ -263,7 +266,8 @@ function printTable(
   console.log('');
 }
 
-main().catch((error: unknown) => {
+// `-- --replicas`: the same load against the replica stack behind HAProxy (scripts/chaos-replicas.ts).
+(process.argv.includes('--replicas') ? import('./chaos-replicas').then((replicas) => replicas.runReplicaChaos()) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

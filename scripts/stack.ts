@@ -90,7 +90,7 @@ const databaseStopGraceMs = 1_500;
  */
 const gatewayEntrypoint = (developmentProfile: boolean) => (developmentProfile ? 'scripts/development-gateway.js' : 'gateway/main.js');
 
-const compiledEntrypoint = (service: ServiceName, developmentProfile: boolean) =>
+export const compiledEntrypoint = (service: ServiceName, developmentProfile: boolean) =>
   path.join(
     repositoryRoot,
     'dist',
@@ -142,7 +142,7 @@ function portIsFree(host: string, port: number): Promise<boolean> {
 }
 
 /** Tries every port before anything starts, so a leftover stack is named instead of half-colliding. */
-async function checkPortsFree(wanted: { name: string; host: string; port: number; variable: string }[]): Promise<void> {
+export async function checkPortsFree(wanted: { name: string; host: string; port: number; variable: string }[]): Promise<void> {
   const taken = [];
   for (const service of wanted) {
     if (service.port !== 0 && !(await portIsFree(service.host, service.port))) taken.push(service);
@@ -165,7 +165,7 @@ interface ReadyMessage {
 }
 
 /** Resolves with the child's own ready report; rejects if it exits first or the deadline passes. */
-function waitForReadyMessage(name: string, child: ChildProcess, deadline: number): Promise<ReadyMessage> {
+export function waitForReadyMessage(name: string, child: ChildProcess, deadline: number): Promise<ReadyMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`${name} was not ready in time`)), Math.max(0, deadline - Date.now()));
     const onMessage = (message: unknown) => {
@@ -202,7 +202,7 @@ async function waitUntilHttpReady(url: string, child: ChildProcess, deadline: nu
   throw new Error(`${url} was not ready in time`);
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
@@ -211,11 +211,11 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function hasExited(child: ChildProcess): boolean {
+export function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (hasExited(child)) return resolve();
     const killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);

@@ -33,6 +33,8 @@ interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] | string };
   volumes?: (string | { source?: string; target: string })[];
+  deploy?: { replicas?: number };
+  profiles?: string[];
 }
 
 interface ComposeFile {
@@ -354,5 +356,141 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/node_modules/);
     expect(runtime).not.toMatch(/^(CMD|ENTRYPOINT)\b/m);
     expect(readFileSync(dockerfilePath, 'utf8')).toMatch(/npm ci --omit=dev/);
+  });
+});
+
+/**
+ * docker-compose.scale-out.yml (issue 26 item 4): two replicas of our gateway and of each subgraph
+ * behind HAProxy (docker/haproxy/haproxy.cfg), through PgBouncer in transaction mode, sharing Redis;
+ * Hive Gateway only under its profile. Checked against the config module and HAProxy's file as
+ * docker-compose.yml is: every variable read, every URL landing on a frontend that reaches the
+ * service it names on the port that service listens on.
+ */
+describe('docker-compose.scale-out.yml', () => {
+  const scaleOutPath = path.join(root, 'docker-compose.scale-out.yml');
+  // Compose merges `<<: *anchor` keys (YAML 1.1); the yaml package does when asked.
+  const scaleOut = interpolateAll(parse(readFileSync(scaleOutPath, 'utf8'), { merge: true }) as ComposeFile, operatorEnv).services;
+  const haproxyCfg = readFileSync(path.join(root, 'docker/haproxy/haproxy.cfg'), 'utf8');
+  /** HAProxy's sections: each frontend's bound port and default backend, each backend's server target. */
+  const sections = haproxyCfg.split(/^(?=\S)/m).map((section) => {
+    const [kind, name] = section.split(/\s+/);
+    return {
+      kind: kind!,
+      name: name!,
+      bindPort: Number(/^\s+bind\s+\S*:(\d+)/m.exec(section)?.[1]),
+      backend: /^\s+default_backend\s+(\S+)/m.exec(section)?.[1],
+      target: /^\s+server-template\s+\S+\s+\d+\s+(\S+)/m.exec(section)?.[1],
+    };
+  });
+  /** Where HAProxy sends a request arriving on `port`: `service:port`. */
+  const routeOf = (port: number) => {
+    const frontend = sections.find((s) => s.kind === 'frontend' && s.bindPort === port);
+    return sections.find((s) => s.kind === 'backend' && s.name === frontend?.backend)?.target;
+  };
+  const interMs = Number(/default-server\b.*\binter\s+(\d+)s/.exec(haproxyCfg)?.[1]) * 1000;
+  const replicated = [...subgraphNames, 'gateway'];
+
+  test('runs postgres, PgBouncer, Redis, HAProxy, our gateway and every subgraph; Hive Gateway only under its profile', () => {
+    expect(Object.keys(scaleOut).sort()).toEqual([...replicated, 'postgres', 'pgbouncer', 'redis', 'haproxy', 'hive-gateway'].sort());
+    expect(scaleOut['hive-gateway']!.profiles).toEqual(['hive']);
+    for (const [name, service] of Object.entries(scaleOut)) if (name !== 'hive-gateway') expect({ name, profiles: service.profiles }).toEqual({ name });
+  });
+
+  test('two replicas of the gateway and of each subgraph; only HAProxy is published, the gateway on 4000', () => {
+    for (const name of replicated) expect({ name, replicas: scaleOut[name]!.deploy?.replicas }).toEqual({ name, replicas: 2 });
+    const publishing = Object.entries(scaleOut).filter(([, service]) => (service.ports ?? []).length > 0).map(([name]) => name);
+    expect(publishing).toEqual(['haproxy']);
+    expect(containerPorts(scaleOut.haproxy!).published).toContain(4000);
+  });
+
+  test('HAProxy routes by readiness, retries elsewhere, never replays a mutation to the gateway, and a drain outlasts two checks', () => {
+    expect(haproxyCfg).toMatch(/^\s+option httpchk GET \/health\/ready$/m);
+    expect(haproxyCfg).toMatch(/^\s+http-check expect status 200$/m);
+    expect(haproxyCfg).toMatch(/^\s+retry-on conn-failure empty-response response-timeout$/m);
+    expect(haproxyCfg).toMatch(/^\s+option redispatch 1$/m);
+    const gatewayBackend = haproxyCfg.split(/^(?=\S)/m).find((section) => section.startsWith('backend gateway'))!;
+    expect(gatewayBackend).toMatch(/http-request disable-l7-retry if \{ req\.body -m sub -i mutation \}/);
+    expect(routeOf(4000)).toBe(`gateway:${loadOrReport(() => loadGatewayConfig(environmentOf(scaleOut.gateway!), subgraphNames)).port}`);
+    for (const name of replicated) {
+      const drainMs = Number(environmentOf(scaleOut[name]!).HTTP_DRAIN_DELAY_MS);
+      expect({ name, drainOutlastsTwoChecks: drainMs >= 2 * interMs }).toEqual({ name, drainOutlastsTwoChecks: true });
+    }
+  });
+
+  describe.each(subgraphNames.map((name) => [name]))('subgraph %s', (name) => {
+    const config = () => loadOrReport(() => loadSubgraphConfig(name, environmentOf(scaleOut[name]!)));
+
+    test('sets only variables the config module reads for it', () => {
+      const known = new Set<string>([...Object.values(subgraphVariableNames(name)), ...sharedVariableNames]);
+      expect(Object.keys(environmentOf(scaleOut[name]!)).filter((key) => !known.has(key))).toEqual([]);
+    });
+
+    test('loads as a production deployment through PgBouncer in transaction mode, sharing Redis and draining', () => {
+      const loaded = config();
+      expect(loaded.nodeEnv).toBe('production');
+      expect(loaded.host).toBe('0.0.0.0');
+      expect(loaded.database.poolMode).toBe('transaction');
+      const url = new URL(loaded.database.url!);
+      expect(url.hostname).toBe('pgbouncer');
+      expect(url.port).toBe('6432');
+      expect(decodeURIComponent(url.password)).toBe(environmentOf(scaleOut.pgbouncer!).POSTGRES_PASSWORD);
+      expect(initDatabases().databases).toContain(url.pathname.slice(1));
+      expect(new URL(loaded.sharedState.redisUrl!).hostname).toBe('redis');
+      expect(loaded.http.drainDelayMs).toBeGreaterThan(0);
+    });
+
+    test('HAProxy serves its replicas on the port it listens on, and its healthcheck probes readiness there', () => {
+      expect(routeOf(config().port)).toBe(`${name}:${config().port}`);
+      expect(healthcheckTarget(scaleOut[name]!)).toEqual({ port: config().port, path: '/health/ready' });
+      expect(commandOf(scaleOut[name]!)).toEqual(['node', compiledPath(`subgraphs/${name}/main.ts`)]);
+    });
+  });
+
+  test('procurement asks innovations through HAProxy', () => {
+    const innovationsPort = loadOrReport(() => loadSubgraphConfig('innovations', environmentOf(scaleOut.innovations!))).port;
+    const url = new URL(environmentOf(scaleOut.procurement!).PROCUREMENT_INNOVATIONS_URL!);
+    expect(url.hostname).toBe('haproxy');
+    expect(routeOf(Number(url.port))).toBe(`innovations:${innovationsPort}`);
+  });
+
+  describe.each([['gateway'], ['hive-gateway']])('%s', (name) => {
+    const config = () => loadOrReport(() => loadGatewayConfig(environmentOf(scaleOut[name]!), subgraphNames));
+
+    test('sets only variables the config module reads for it', () => {
+      const names = gatewayVariableNames();
+      const known = new Set<string>([
+        ...Object.values(names).filter((variable): variable is string => typeof variable === 'string'),
+        ...subgraphNames.map((s) => names.subgraphUrl(s)),
+        'NODE_ENV',
+        ...sharedVariableNames.filter((variable) => variable.startsWith('HTTP_') || variable.startsWith('REDIS_')),
+      ]);
+      expect(Object.keys(environmentOf(scaleOut[name]!)).filter((key) => !known.has(key))).toEqual([]);
+    });
+
+    test('reaches every subgraph through HAProxy, which sends it to that subgraph on the port it listens on', () => {
+      const loaded = config();
+      expect(loaded.nodeEnv).toBe('production');
+      for (const subgraph of subgraphNames) {
+        const url = new URL(loaded.subgraphUrls[subgraph]);
+        const port = loadOrReport(() => loadSubgraphConfig(subgraph, environmentOf(scaleOut[subgraph]!))).port;
+        expect({ subgraph, host: url.hostname, route: routeOf(Number(url.port)) }).toEqual({ subgraph, host: 'haproxy', route: `${subgraph}:${port}` });
+      }
+    });
+  });
+
+  test('our gateway shares Redis, drains, and leaves capping clients to HAProxy', () => {
+    const loaded = loadOrReport(() => loadGatewayConfig(environmentOf(scaleOut.gateway!), subgraphNames));
+    expect(new URL(loaded.sharedState.redisUrl!).hostname).toBe('redis');
+    expect(loaded.http.drainDelayMs).toBeGreaterThan(0);
+    expect(loaded.http.maxConnectionsPerAddress).toBe(0);
+    expect(healthcheckTarget(scaleOut.gateway!)).toEqual({ port: loaded.port, path: '/health/ready' });
+  });
+
+  test('PgBouncer pools in transaction mode on the port the subgraphs use', () => {
+    const entrypoint = readFileSync(path.join(root, 'docker/pgbouncer/entrypoint.sh'), 'utf8');
+    expect(entrypoint).toMatch(/^pool_mode = transaction$/m);
+    expect(entrypoint).toMatch(/^listen_port = 6432$/m);
+    expect(dependencies(scaleOut.pgbouncer!).postgres).toBe('service_healthy');
+    for (const name of subgraphNames) expect(dependencies(scaleOut[name]!)).toMatchObject({ pgbouncer: 'service_healthy', redis: 'service_healthy' });
   });
 });

@@ -134,7 +134,8 @@ describe('docker-compose.scale-out.yml', () => {
     const config = loadGatewayConfig(env, subgraphNames);
     expect(config.nodeEnv).toBe('production');
     expect(config.authentication.kind).toBe('oidc');
-    for (const name of subgraphNames) expect(config.subgraphUrls[name]).toMatch(new RegExp(`^http://${name}:\\d+/graphql$`));
+    // Every subgraph through the balancer (tests/docker-compose.test.ts checks where HAProxy sends each port).
+    for (const name of subgraphNames) expect(config.subgraphUrls[name]).toMatch(/^http:\/\/haproxy:\d+\/graphql$/);
     expect(service.command).toEqual(expect.arrayContaining(['dist/gateway/hive/gateway.config.js', 'schema/supergraph.graphql']));
   });
 });

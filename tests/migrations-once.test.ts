@@ -1,4 +1,5 @@
 import { openDatabase, type SubgraphDatabase } from '../platform/database';
+import { subgraphNames } from '../platform/subgraph-names';
 import { subgraphModules } from '../subgraphs';
 import { testPool } from './support/subgraph-harness';
 import { createTestDatabase, describeOnServer, type TestDatabase } from './support/test-database';
@@ -39,5 +40,30 @@ describeOnServer('replicas starting together', () => {
     expect(applied).toHaveLength(expected);
     expect(new Set(applied.map((row) => row.name)).size).toBe(expected);
     for (const replica of replicas) expect(await replica.isReady()).toBe(true);
+  });
+
+  it('every subgraph opening one fresh database at the same instant in transaction pool mode (DB_POOL_MODE=transaction) starts', async () => {
+    // DB_POOL_MODE=transaction writes the statement timeout as the role's default in the database,
+    // one setting every subgraph sharing it writes: without a lock of its own two of them inserting
+    // it at once fail on its unique index (as `npm run stack:replicas` did on its first start).
+    const fresh = await createTestDatabase();
+    try {
+      const opened = await Promise.all(
+        subgraphNames.map((name) =>
+          openDatabase({
+            schema: name,
+            url: fresh.url,
+            pool: { ...testPool, poolMax: 2, poolMode: 'transaction' },
+            entities: subgraphModules[name].entities,
+            migrations: subgraphModules[name].migrations,
+            logErrors: false,
+          }),
+        ),
+      );
+      for (const opening of opened) await opening.close();
+      expect(opened).toHaveLength(subgraphNames.length);
+    } finally {
+      await fresh.drop();
+    }
   });
 });
