@@ -161,7 +161,22 @@ export interface HttpLimits {
    * replicas"). 0 (the default): stop accepting at once, as one process with nothing in front does.
    */
   drainDelayMs: number;
+  /**
+   * Which proxies in front may say who the client is (`X-Forwarded-For`), in Express's `trust proxy`
+   * terms: false (the default: the TCP peer is the client), a hop count, or addresses and ranges
+   * (`loopback`, `uniquelocal`, `10.0.0.0/8`, …). Behind a load balancer the rate limits count
+   * anonymous clients by the address it forwards, not its own (which every client would share).
+   */
+  trustProxy: boolean | number | string;
 }
+
+/** HTTP_TRUST_PROXY: unset or "false", a hop count, or comma-separated addresses and ranges; never "true" (anyone could then name any address). */
+const trustProxy = z
+  .string()
+  .regex(/^(false|\d{1,2}|[\w.:/]+(,\s*[\w.:/]+)*)$/, 'false, a hop count, or comma-separated addresses, ranges or names such as loopback')
+  .refine((value) => value !== 'true', 'true would trust any client to name its own address; name the proxies instead')
+  .default('false')
+  .transform((value) => (value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value));
 
 const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
@@ -175,6 +190,7 @@ const httpLimitsSchema: Record<string, z.ZodTypeAny> = {
   // Enough for a shared office or a NAT of many browsers (about 6 each), far short of a flood.
   HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
   HTTP_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  HTTP_TRUST_PROXY: trustProxy,
 };
 const httpLimitNames = Object.keys(httpLimitsSchema);
 /** A subgraph's only callers are gateways, each one address holding many connections: no per-address cap by default. */
@@ -193,6 +209,7 @@ function httpLimits(values: Record<string, unknown>): HttpLimits {
     maxConnections: values.HTTP_MAX_CONNECTIONS as number,
     maxConnectionsPerAddress: values.HTTP_MAX_CONNECTIONS_PER_ADDRESS as number,
     drainDelayMs: values.HTTP_DRAIN_DELAY_MS as number,
+    trustProxy: values.HTTP_TRUST_PROXY as HttpLimits['trustProxy'],
   };
 }
 

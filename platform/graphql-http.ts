@@ -231,6 +231,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
   options: ServeOptions<TContext>,
 ): Promise<Listening & { metricsPort?: number }> {
   const app: Express = createApp();
+  // Who the client is behind a load balancer (HTTP_TRUST_PROXY): `request.ip`, which the rate limits count by.
+  app.set('trust proxy', options.http.trustProxy);
   const maxResponseBytes = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
   app.use(
     observeRequests({

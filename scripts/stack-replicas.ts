@@ -243,6 +243,8 @@ function haproxyConfig(options: {
   for (const service of options.services) {
     lines.push('', `frontend ${service}`, `  bind 127.0.0.1:${options.frontendPort(service)}`, `  default_backend ${service}`);
     lines.push('', `backend ${service}`);
+    // The client's address in X-Forwarded-For: the gateways trust it from loopback (HTTP_TRUST_PROXY), so rate limits count clients, not the balancer.
+    if (service === 'gateway') lines.push('  option forwardfor');
     if (service === 'gateway' && options.retries) {
       lines.push('  option http-buffer-request', '  http-request disable-l7-retry if { req.body -m sub -i mutation }');
     }
@@ -472,8 +474,10 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
         Object.assign(env, {
           [names.host]: '127.0.0.1',
           [names.port]: String(replicaPort(service, index)),
-          // Every client arrives from HAProxy's address: cap clients there, not per address here.
+          // Every client arrives from HAProxy's address: cap clients there, not per address here,
+          // and take the client's own address from the X-Forwarded-For HAProxy adds.
           HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+          HTTP_TRUST_PROXY: 'loopback',
           ...(options.redisUrl ? { GATEWAY_RATE_LIMIT_KEY_PREFIX: `${options.redisKeyPrefix ?? 'ips-graph-replicas'}:rate` } : {}),
         });
         for (const name of subgraphNames) env[names.subgraphUrl(name)] = subgraphUrl(name);

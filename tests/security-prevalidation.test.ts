@@ -222,6 +222,19 @@ describe('rate limiting per client (issue 22, item 1)', () => {
     expect((await post(gateway.url, '{ __typename }')).status).toBe(200);
   });
 
+  it('behind a trusted load balancer, counts each client by the address it forwards (HTTP_TRUST_PROXY)', async () => {
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    const trusting = await startGateway({ GATEWAY_RATE_LIMIT_PER_MINUTE: '2', HTTP_TRUST_PROXY: 'loopback' });
+    for (let i = 0; i < 2; i += 1) expect((await post(trusting.url, '{ __typename }', from('203.0.113.7'))).status).toBe(200);
+    expectRateLimited(await post(trusting.url, '{ __typename }', from('203.0.113.7')));
+    // Another client behind the same balancer has a budget of its own.
+    expect((await post(trusting.url, '{ __typename }', from('198.51.100.23'))).status).toBe(200);
+    // Not trusted (the default), the header is anybody's to write: the TCP peer is the client.
+    const plain = await startGateway({ GATEWAY_RATE_LIMIT_PER_MINUTE: '2' });
+    for (let i = 0; i < 2; i += 1) expect((await post(plain.url, '{ __typename }', from(`192.0.2.${i}`))).status).toBe(200);
+    expectRateLimited(await post(plain.url, '{ __typename }', from('192.0.2.99')));
+  });
+
   describe('through Redis (REDIS_URL)', () => {
     // The Redis every machine of this project runs (.ci/run starts it when it is not running).
     const redisUrl = 'redis://127.0.0.1:6379';
