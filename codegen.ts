@@ -141,7 +141,12 @@ const config: CodegenConfig = {
             contextType: `../context#${subgraph[0]!.toUpperCase()}${subgraph.slice(1)}Context`,
             mappers: {
               ...Object.fromEntries(types.map((type) => [type, `../mappers#${type}Model`])),
-              ...Object.fromEntries([...sharedRefusalTypes, ...(ownRefusalTypes[subgraph] ?? [])].map((type) => [type, '../../../platform/refusals#RefusalModel'])),
+              ...Object.fromEntries(
+                [...sharedRefusalTypes, ...(ownRefusalTypes[subgraph] ?? [])].map((type) => [
+                  type,
+                  '../../../platform/refusals#RefusalModel',
+                ]),
+              ),
             },
             scalars: { DateTime: 'Date | string', Date: 'string', JSON: 'unknown' },
           },

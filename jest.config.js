@@ -7,7 +7,10 @@ module.exports = {
   // jose ships only ES modules; compile it to CommonJS like our own code.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   transform: {
-    '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+/node_modules/jose/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
     '^.+\\.ts$': [
       '@swc/jest',
       {

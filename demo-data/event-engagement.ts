@@ -54,7 +54,8 @@ export function buildDemoRegistrations(events: DemoEvent[], now: Date): DemoRegi
     for (let n = 0; n < Math.min(count, pool.length); n++) {
       const person = pool[(index * 7 + n * 5) % pool.length]!;
       if (registrations.some((r) => r.eventId === event.id && r.personId === person.id)) continue;
-      const confirmed = event.capacity === null || registrations.filter((r) => r.eventId === event.id && r.status === 'CONFIRMED').length < event.capacity;
+      const confirmed =
+        event.capacity === null || registrations.filter((r) => r.eventId === event.id && r.status === 'CONFIRMED').length < event.capacity;
       registrations.push({
         eventId: event.id,
         personId: person.id,
@@ -77,10 +78,27 @@ export interface DemoBriefingQuestion {
 }
 
 export const demoBriefingQuestions: DemoBriefingQuestion[] = [
-  { eventKey: 'dps-briefing-launch', question: 'Can a supplier join the DPS after it opens?', answer: 'Yes. A dynamic purchasing system admits suppliers at any time while it is live; applications are assessed within ten working days.' },
-  { eventKey: 'dps-briefing-launch', question: 'Do we need a Companies House number?', answer: 'UK companies give their number; sole traders and overseas suppliers give equivalent registration details.' },
-  { eventKey: 'dps-briefing-launch', question: 'Will every admitted supplier be invited to each competition?', answer: 'Yes: on a DPS every supplier admitted to the lot is invited to each further competition under it.' },
-  { eventKey: 'dps-briefing-northern-ireland', question: 'Can Northern Ireland councils buy through the DPS?', answer: 'Yes; the Department for Infrastructure confirmed NI district councils are eligible buyers.' },
+  {
+    eventKey: 'dps-briefing-launch',
+    question: 'Can a supplier join the DPS after it opens?',
+    answer:
+      'Yes. A dynamic purchasing system admits suppliers at any time while it is live; applications are assessed within ten working days.',
+  },
+  {
+    eventKey: 'dps-briefing-launch',
+    question: 'Do we need a Companies House number?',
+    answer: 'UK companies give their number; sole traders and overseas suppliers give equivalent registration details.',
+  },
+  {
+    eventKey: 'dps-briefing-launch',
+    question: 'Will every admitted supplier be invited to each competition?',
+    answer: 'Yes: on a DPS every supplier admitted to the lot is invited to each further competition under it.',
+  },
+  {
+    eventKey: 'dps-briefing-northern-ireland',
+    question: 'Can Northern Ireland councils buy through the DPS?',
+    answer: 'Yes; the Department for Infrastructure confirmed NI district councils are eligible buyers.',
+  },
 ];
 
 export interface DemoFaq {
@@ -91,15 +109,63 @@ export interface DemoFaq {
 }
 
 export const demoFaqs: DemoFaq[] = [
-  { topic: 'THE_IPS', question: 'What is the Innovation Procurement System?', answer: 'A route for councils to find proven roads innovations and buy them compliantly, run by the industry body with the Department for Transport and Crown Commercial Service.', published: true },
-  { topic: 'THE_IPS', question: 'Who can use the IPS?', answer: 'Member councils, highway authorities and national bodies buy; member suppliers list innovations. Anyone can browse the public catalogue.', published: true },
-  { topic: 'THE_IPS', question: 'How much does membership cost?', answer: 'Council membership is funded; supplier associate membership has an annual fee by company size.', published: false },
-  { topic: 'PROCUREMENT_ROUTES', question: 'What is a dynamic purchasing system?', answer: 'An electronic procurement route that suppliers can join at any time; buyers run further competitions among admitted suppliers.', published: true },
-  { topic: 'PROCUREMENT_ROUTES', question: 'When is a direct award allowed?', answer: 'Only where the lot permits direct award and the buyer records why the chosen supplier offers best value.', published: true },
-  { topic: 'SUPPLIER_ONBOARDING', question: 'How do I list an innovation?', answer: 'Create a draft, add evidence of deployment, then submit it for vetting by the innovation board.', published: true },
-  { topic: 'SUPPLIER_ONBOARDING', question: 'What evidence do assessors look for?', answer: 'Deployments at named authorities with measured outcomes, certifications and safety standards met.', published: true },
-  { topic: 'BUYING', question: 'How do I buy an innovation?', answer: 'Shortlist proven innovations, pick a live route and lot, then run a direct award or further competition.', published: true },
-  { topic: 'BUYING', question: 'Can we trial before buying?', answer: 'Yes: many suppliers offer trials, and the innovation board can match trials to council sites.', published: true },
+  {
+    topic: 'THE_IPS',
+    question: 'What is the Innovation Procurement System?',
+    answer:
+      'A route for councils to find proven roads innovations and buy them compliantly, run by the industry body with the Department for Transport and Crown Commercial Service.',
+    published: true,
+  },
+  {
+    topic: 'THE_IPS',
+    question: 'Who can use the IPS?',
+    answer:
+      'Member councils, highway authorities and national bodies buy; member suppliers list innovations. Anyone can browse the public catalogue.',
+    published: true,
+  },
+  {
+    topic: 'THE_IPS',
+    question: 'How much does membership cost?',
+    answer: 'Council membership is funded; supplier associate membership has an annual fee by company size.',
+    published: false,
+  },
+  {
+    topic: 'PROCUREMENT_ROUTES',
+    question: 'What is a dynamic purchasing system?',
+    answer:
+      'An electronic procurement route that suppliers can join at any time; buyers run further competitions among admitted suppliers.',
+    published: true,
+  },
+  {
+    topic: 'PROCUREMENT_ROUTES',
+    question: 'When is a direct award allowed?',
+    answer: 'Only where the lot permits direct award and the buyer records why the chosen supplier offers best value.',
+    published: true,
+  },
+  {
+    topic: 'SUPPLIER_ONBOARDING',
+    question: 'How do I list an innovation?',
+    answer: 'Create a draft, add evidence of deployment, then submit it for vetting by the innovation board.',
+    published: true,
+  },
+  {
+    topic: 'SUPPLIER_ONBOARDING',
+    question: 'What evidence do assessors look for?',
+    answer: 'Deployments at named authorities with measured outcomes, certifications and safety standards met.',
+    published: true,
+  },
+  {
+    topic: 'BUYING',
+    question: 'How do I buy an innovation?',
+    answer: 'Shortlist proven innovations, pick a live route and lot, then run a direct award or further competition.',
+    published: true,
+  },
+  {
+    topic: 'BUYING',
+    question: 'Can we trial before buying?',
+    answer: 'Yes: many suppliers offer trials, and the innovation board can match trials to council sites.',
+    published: true,
+  },
 ];
 
 export interface DemoSupportRequest {
@@ -114,12 +180,33 @@ export interface DemoSupportRequest {
   daysAgo: number;
 }
 
-const personAt = (organisationKey: string) => demoPeople.find((p) => p.organisationId === demoOrganisations.find((o) => o.key === organisationKey)!.id)!;
+const personAt = (organisationKey: string) =>
+  demoPeople.find((p) => p.organisationId === demoOrganisations.find((o) => o.key === organisationKey)!.id)!;
 
 export const demoSupportRequests: DemoSupportRequest[] = [
-  { key: 'gwynedd', category: 'PROCUREMENT' as const, subject: 'Which lot covers bilingual signage?', message: 'We want to buy bilingual variable message signs. Which lot of the traffic management route covers them?', daysAgo: 2 },
-  { key: 'fife', category: 'EVENTS' as const, subject: 'Recording of the bridge monitoring webinar', message: 'Is there a recording of the bridge monitoring webinar for colleagues who missed it?', answer: 'Yes: recordings are sent to everyone registered within a week of the webinar.', daysAgo: 5 },
-  { key: 'green-binder', category: 'CATALOGUE' as const, subject: 'Adding a second certification', message: 'How do we add a second product approval certificate to our listing?', answer: 'Edit the innovation and add the certificate under Evidence; an approved listing keeps showing while the change is reviewed.', daysAgo: 9 },
+  {
+    key: 'gwynedd',
+    category: 'PROCUREMENT' as const,
+    subject: 'Which lot covers bilingual signage?',
+    message: 'We want to buy bilingual variable message signs. Which lot of the traffic management route covers them?',
+    daysAgo: 2,
+  },
+  {
+    key: 'fife',
+    category: 'EVENTS' as const,
+    subject: 'Recording of the bridge monitoring webinar',
+    message: 'Is there a recording of the bridge monitoring webinar for colleagues who missed it?',
+    answer: 'Yes: recordings are sent to everyone registered within a week of the webinar.',
+    daysAgo: 5,
+  },
+  {
+    key: 'green-binder',
+    category: 'CATALOGUE' as const,
+    subject: 'Adding a second certification',
+    message: 'How do we add a second product approval certificate to our listing?',
+    answer: 'Edit the innovation and add the certificate under Evidence; an approved listing keeps showing while the change is reviewed.',
+    daysAgo: 9,
+  },
 ].map(({ key, ...request }) => {
   const person = personAt(key);
   return { ...request, id: demoId('support-request', key), requesterId: person.id, organisationId: person.organisationId };

@@ -156,8 +156,7 @@ const plans: Plan[] = [
   {
     key: 'surfacing-showcase-midlands',
     title: 'Road surfacing showcase: low-carbon asphalt and recycled binders',
-    description:
-      'Live laying of warm-mix and bio-binder surfacing on the test track, with the lab results behind each product.',
+    description: 'Live laying of warm-mix and bio-binder surfacing on the test track, with the lab results behind each product.',
     kind: 'SHOWCASE',
     audience: 'ALL_MEMBERS',
     day: -30,
@@ -251,7 +250,7 @@ const plans: Plan[] = [
   {
     key: 'dft-funding-webinar',
     title: 'Highways maintenance funding and innovation: a DfT briefing for buyers',
-    description: 'How this year\'s maintenance funding can be spent on innovation, and the reporting that comes with it.',
+    description: "How this year's maintenance funding can be spent on innovation, and the reporting that comes with it.",
     kind: 'WEBINAR',
     audience: 'BUYERS',
     day: 3,
@@ -263,7 +262,8 @@ const plans: Plan[] = [
   {
     key: 'street-lighting-lot-briefing',
     title: 'Street lighting and EV charging: supplier briefing',
-    description: 'What buyers plan to buy through the street lighting framework and the EV charging dynamic market in the coming year. Counts as preliminary market engagement.',
+    description:
+      'What buyers plan to buy through the street lighting framework and the EV charging dynamic market in the coming year. Counts as preliminary market engagement.',
     kind: 'SUPPLIER_BRIEFING',
     audience: 'SUPPLIERS',
     day: 7,
@@ -302,7 +302,8 @@ const plans: Plan[] = [
   {
     key: 'traffic-signals-briefing',
     title: 'Traffic signal upgrades in London: supplier briefing',
-    description: 'Planned upgrades to signals and detection across two boroughs, ahead of the new traffic management technology framework. Called off until the funding is confirmed.',
+    description:
+      'Planned upgrades to signals and detection across two boroughs, ahead of the new traffic management technology framework. Called off until the funding is confirmed.',
     kind: 'SUPPLIER_BRIEFING',
     audience: 'SUPPLIERS',
     day: 18,
@@ -400,7 +401,8 @@ const plans: Plan[] = [
   {
     key: 'market-engagement-workshop',
     title: 'Preliminary market engagement without breaking the rules',
-    description: 'How buyers can talk to suppliers before a procurement, keep it fair, and record what was said; worked through on the coming traffic management technology framework.',
+    description:
+      'How buyers can talk to suppliers before a procurement, keep it fair, and record what was said; worked through on the coming traffic management technology framework.',
     kind: 'WORKSHOP',
     audience: 'BUYERS',
     day: 56,
@@ -479,8 +481,7 @@ const plans: Plan[] = [
   {
     key: 'annual-conference',
     title: 'IPS Annual Conference: Innovation on the Network',
-    description:
-      'Two days of keynotes, case studies and an exhibition hall: what the IPS has bought, what worked, and what comes next.',
+    description: 'Two days of keynotes, case studies and an exhibition hall: what the IPS has bought, what worked, and what comes next.',
     kind: 'CONFERENCE',
     audience: 'ALL_MEMBERS',
     day: 120,

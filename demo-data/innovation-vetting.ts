@@ -114,8 +114,14 @@ function build() {
     const submitted = new Date(created.getTime() + 10 * day);
     // Vetting takes three to seven weeks from submission, so time-to-decision percentiles mean something.
     const decided = new Date(submitted.getTime() + (20 + ((index * 7) % 29)) * day);
-    const event = (action: string, at: Date, fromStatus: string | null, toStatus: string | null, actorId: string | null, reason: string | null = null) =>
-      audit.push({ innovationId: innovation.id, action, at, fromStatus, toStatus, actorId, reason });
+    const event = (
+      action: string,
+      at: Date,
+      fromStatus: string | null,
+      toStatus: string | null,
+      actorId: string | null,
+      reason: string | null = null,
+    ) => audit.push({ innovationId: innovation.id, action, at, fromStatus, toStatus, actorId, reason });
     event('CREATED', created, null, 'DRAFT', null);
     const status = innovation.status;
     const state: DemoVettingState = { innovationId: innovation.id, reviewRound: 0, revision: null, approvedAt: null, delistedAt: null };
@@ -134,7 +140,14 @@ function build() {
       const scores = Array.from({ length: 5 }, () => Math.min(5, base + Math.floor(random() * 2))) as DemoAssessment['scores'];
       const at = new Date(submitted.getTime() + (5 + n * 3) * day);
       assessments.push({ innovationId: innovation.id, round: 1, assessorId, scores, submittedAt: at });
-      event('CONFLICT_DECLARED', new Date(at.getTime() - day), null, null, assessorId, 'No conflict of interest: no links with the supplier.');
+      event(
+        'CONFLICT_DECLARED',
+        new Date(at.getTime() - day),
+        null,
+        null,
+        assessorId,
+        'No conflict of interest: no links with the supplier.',
+      );
       event('ASSESSED', at, null, null, assessorId, `Round 1: ${scores.join(', ')}.`);
     }
     if (status === 'UNDER_REVIEW') return;
@@ -170,13 +183,24 @@ function build() {
         safety: random() < 0.4 ? pick(random, ['No lane closures needed', 'Fewer operatives in live traffic']) : null,
         confirmation,
         confirmationNote:
-          confirmation === 'CONFIRMED' ? 'Confirmed by our highways team.' : confirmation === 'DISPUTED' ? 'The scale stated is larger than what we commissioned.' : null,
+          confirmation === 'CONFIRMED'
+            ? 'Confirmed by our highways team.'
+            : confirmation === 'DISPUTED'
+              ? 'The scale stated is larger than what we commissioned.'
+              : null,
         confirmedBy: confirmation === 'UNCONFIRMED' ? null : demoPeople.find((p) => p.organisationId === authority.id)!.id,
         confirmedAt: confirmation === 'UNCONFIRMED' ? null : answeredAt,
         authorityNation: confirmation === 'UNCONFIRMED' ? null : authority.nation,
       });
       if (confirmation !== 'UNCONFIRMED') {
-        event(confirmation === 'CONFIRMED' ? 'EVIDENCE_CONFIRMED' : 'EVIDENCE_DISPUTED', answeredAt, null, null, null, `At ${authority.name}.`);
+        event(
+          confirmation === 'CONFIRMED' ? 'EVIDENCE_CONFIRMED' : 'EVIDENCE_DISPUTED',
+          answeredAt,
+          null,
+          null,
+          null,
+          `At ${authority.name}.`,
+        );
       }
       // Councils that confirmed a deployment often vouch for it.
       if (confirmation === 'CONFIRMED' && random() < 0.6) {
@@ -184,7 +208,9 @@ function build() {
           id: demoId('endorsement', `${innovation.key}:${authority.key}`),
           innovationId: innovation.id,
           organisationId: authority.id,
-          personId: demoPeople.find((p) => p.organisationId === authority.id && p.organisationRoles.some((r) => r === 'BUYER' || r === 'ORG_ADMIN'))!.id,
+          personId: demoPeople.find(
+            (p) => p.organisationId === authority.id && p.organisationRoles.some((r) => r === 'BUYER' || r === 'ORG_ADMIN'),
+          )!.id,
           statement: pick(random, [
             'Delivered what it promised on our network.',
             'Our crews rate it; we will use it again.',
@@ -217,7 +243,14 @@ function build() {
         title: `${innovation.title} (cold-mix grade)`,
         summary: `${innovation.summary} Now also for cold-mix recycling.`,
       };
-      event('STATUS_CHANGED', new Date(decided.getTime() + 60 * day), null, 'SUBMITTED', null, 'Revision of the approved version submitted.');
+      event(
+        'STATUS_CHANGED',
+        new Date(decided.getTime() + 60 * day),
+        null,
+        'SUBMITTED',
+        null,
+        'Revision of the approved version submitted.',
+      );
       event('STATUS_CHANGED', new Date(decided.getTime() + 61 * day), 'SUBMITTED', 'UNDER_REVIEW', admin);
     }
   });

@@ -39,7 +39,10 @@ const unusualStatuses: Record<string, { status: 'APPLIED' | 'SUSPENDED' | 'LAPSE
   croydon: { status: 'APPLIED' },
   'kerbside-digital': { status: 'APPLIED' },
   'caledonian-roads-institute': { status: 'APPLIED' },
-  'safe-roads': { status: 'SUSPENDED', reason: 'Public liability insurance certificate expired; suspended until a current one is provided.' },
+  'safe-roads': {
+    status: 'SUSPENDED',
+    reason: 'Public liability insurance certificate expired; suspended until a current one is provided.',
+  },
   'south-cambridgeshire': { status: 'LAPSED', reason: 'Annual subscription not renewed by the renewal date.' },
 };
 
@@ -65,7 +68,14 @@ function membershipOf(organisation: DemoOrganisation, index: number): DemoMember
   const unusual = unusualStatuses[organisation.key];
   const applicant = demoId('person', `${organisation.key}-0`); // each organisation's first person is its admin
   const platformAdmin = demoPersona('platform-admin').id;
-  const decision = (n: number, decidedBy: string, decidedAt: Date, fromStatus: DemoMembershipStatus | null, toStatus: DemoMembershipStatus, reason: string | null) => ({
+  const decision = (
+    n: number,
+    decidedBy: string,
+    decidedAt: Date,
+    fromStatus: DemoMembershipStatus | null,
+    toStatus: DemoMembershipStatus,
+    reason: string | null,
+  ) => ({
     id: demoId('membership-decision', `${organisation.key}-${n}`),
     organisationId: organisation.id,
     decidedBy,
@@ -76,7 +86,7 @@ function membershipOf(organisation: DemoOrganisation, index: number): DemoMember
   });
 
   if (unusual?.status === 'APPLIED') {
-    const appliedAt = new Date(Date.UTC(2026, 0, 12 + index % 20, 10));
+    const appliedAt = new Date(Date.UTC(2026, 0, 12 + (index % 20), 10));
     return {
       organisationId: organisation.id,
       tier: demoTierFor(organisation.kind),

@@ -14,8 +14,48 @@ export interface DemoPerson {
   platformRoles: DemoPersona['platformRoles'];
 }
 
-const firstNames = ['Amelia', 'Oliver', 'Isla', 'George', 'Ffion', 'Rhys', 'Eilidh', 'Callum', 'Siobhan', 'Ciaran', 'Priya', 'Tomasz', 'Grace', 'Yusuf', 'Hannah', 'Dylan', 'Aisha', 'Fraser', 'Niamh', 'Owain'];
-const lastNames = ['Patel', 'Jones', 'MacLeod', 'Evans', "O'Neill", 'Smith', 'Campbell', 'Williams', 'Khan', 'Murphy', 'Davies', 'Thomson', 'Hughes', 'Nowak', 'Robertson', 'Begum', 'Taylor', 'Quinn'];
+const firstNames = [
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'George',
+  'Ffion',
+  'Rhys',
+  'Eilidh',
+  'Callum',
+  'Siobhan',
+  'Ciaran',
+  'Priya',
+  'Tomasz',
+  'Grace',
+  'Yusuf',
+  'Hannah',
+  'Dylan',
+  'Aisha',
+  'Fraser',
+  'Niamh',
+  'Owain',
+];
+const lastNames = [
+  'Patel',
+  'Jones',
+  'MacLeod',
+  'Evans',
+  "O'Neill",
+  'Smith',
+  'Campbell',
+  'Williams',
+  'Khan',
+  'Murphy',
+  'Davies',
+  'Thomson',
+  'Hughes',
+  'Nowak',
+  'Robertson',
+  'Begum',
+  'Taylor',
+  'Quinn',
+];
 const buyerTitles = ['Head of Highways', 'Highways Asset Manager', 'Procurement Officer', 'Principal Engineer', 'Network Innovation Lead'];
 const supplierTitles = ['Managing Director', 'Business Development Manager', 'Technical Director', 'Bid Manager'];
 const otherTitles = ['Innovation Programme Manager', 'Research Fellow', 'Policy Adviser'];
@@ -44,7 +84,11 @@ function phoneNumber(serial: number): string {
 export const demoPeople: DemoPerson[] = demoOrganisations.flatMap((organisation, index) => {
   const random = seededRandom(1000 + index);
   const titles =
-    organisation.kind === 'SUPPLIER' ? supplierTitles : organisation.kind === 'ACADEMIC' || organisation.kind === 'TRADE_BODY' ? otherTitles : buyerTitles;
+    organisation.kind === 'SUPPLIER'
+      ? supplierTitles
+      : organisation.kind === 'ACADEMIC' || organisation.kind === 'TRADE_BODY'
+        ? otherTitles
+        : buyerTitles;
   const count = 2 + (index % 2);
   return Array.from({ length: count }, (_, n) => {
     const first = pick(random, firstNames);

@@ -49,7 +49,9 @@ const [first, second] = shortlistable as [(typeof shortlistable)[number], (typeo
 // A second route, lot and nation, so analysts' pipeline and awards-by-nation insights have more than one group.
 const lightingLot = demoId('lot', 'RM6303/1');
 const [lightingSupplier] = admittedOn(lightingLot);
-const lightingInnovation = demoInnovations.find((i) => i.supplierId === lightingSupplier && i.category === 'STREET_LIGHTING' && i.status === 'APPROVED');
+const lightingInnovation = demoInnovations.find(
+  (i) => i.supplierId === lightingSupplier && i.category === 'STREET_LIGHTING' && i.status === 'APPROVED',
+);
 if (!lightingSupplier || !lightingInnovation) throw new Error('The demo needs an admitted lighting supplier with an approved innovation');
 const kent = demoOrganisation('kent').id;
 const cardiff = demoOrganisation('cardiff').id;
@@ -103,7 +105,11 @@ export const demoProjects: DemoProject[] = [
     shortlist: [first, second],
     days: { created: -7, published: -5, clarificationCloses: -1, deadline: 4 },
     questions: [
-      { question: 'Is night working allowed on A-roads?', answer: 'Yes, between 20:00 and 06:00 with a traffic management plan.', askedBy: second.supplierId },
+      {
+        question: 'Is night working allowed on A-roads?',
+        answer: 'Yes, between 20:00 and 06:00 with a traffic management plan.',
+        askedBy: second.supplierId,
+      },
       { question: 'Will the council supply traffic management?', answer: 'No: include it in your price.', askedBy: first.supplierId },
     ],
     responses: [],
@@ -122,8 +128,13 @@ export const demoProjects: DemoProject[] = [
     criteria,
     shortlist: [first],
     days: { created: -16, published: -14, clarificationCloses: -10, deadline: -2 },
-    questions: [{ question: 'May we propose a staged programme?', answer: 'Yes, describe the stages in your proposal.', askedBy: first.supplierId }],
-    responses: responsesFrom([[70, 80], [75, 60]]).map((r, i) => ({ ...r, scores: i === 0 ? r.scores : [] })),
+    questions: [
+      { question: 'May we propose a staged programme?', answer: 'Yes, describe the stages in your proposal.', askedBy: first.supplierId },
+    ],
+    responses: responsesFrom([
+      [70, 80],
+      [75, 60],
+    ]).map((r, i) => ({ ...r, scores: i === 0 ? r.scores : [] })),
   },
   {
     key: 'kent-contracted',
@@ -139,8 +150,13 @@ export const demoProjects: DemoProject[] = [
     criteria,
     shortlist: [first, second],
     days: { created: -40, published: -38, clarificationCloses: -34, deadline: -28, awarded: -24 },
-    questions: [{ question: 'Is the network map available?', answer: 'Yes, it is attached to the tender documents.', askedBy: second.supplierId }],
-    responses: responsesFrom([[80, 70], [65, 90]]),
+    questions: [
+      { question: 'Is the network map available?', answer: 'Yes, it is attached to the tender documents.', askedBy: second.supplierId },
+    ],
+    responses: responsesFrom([
+      [80, 70],
+      [65, 90],
+    ]),
     winnerSupplierId: potholeSuppliers[0],
     contract: { value: 70000, startsOn: '', endsOn: '' },
   },

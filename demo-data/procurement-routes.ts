@@ -10,12 +10,7 @@ import { demoOrganisation, demoSuppliers } from './organisations';
  * to a route by `demoId('procurement-route', reference)`.
  */
 export type DemoRouteKind =
-  | 'FRAMEWORK'
-  | 'DYNAMIC_PURCHASING_SYSTEM'
-  | 'DYNAMIC_MARKET'
-  | 'INNOVATION_PARTNERSHIP'
-  | 'SBRI_COMPETITION'
-  | 'DIRECT_AWARD';
+  'FRAMEWORK' | 'DYNAMIC_PURCHASING_SYSTEM' | 'DYNAMIC_MARKET' | 'INNOVATION_PARTNERSHIP' | 'SBRI_COMPETITION' | 'DIRECT_AWARD';
 export type DemoRouteStatus = 'COMING' | 'OPEN' | 'PENDING' | 'STANDSTILL' | 'LIVE' | 'EXPIRED';
 export type DemoRegime = 'PUBLIC_CONTRACTS_REGULATIONS_2015' | 'PROCUREMENT_ACT_2023';
 export type DemoAwardProcedure = 'DIRECT_AWARD' | 'FURTHER_COMPETITION';
@@ -93,10 +88,30 @@ const routeRows: RouteRow[] = [
     startsOn: '2025-04-01',
     expiresOn: '2029-03-31',
     lots: [
-      ['Road surface and pothole innovation', 'New surfacing materials, pothole detection and permanent repair techniques.', ['SURFACING_AND_MATERIALS', 'POTHOLE_REPAIR'], fc],
-      ['Drainage, structures and resilience', 'Gully and drainage monitoring, flood resilience and structural health monitoring.', ['DRAINAGE_AND_FLOOD_RESILIENCE', 'BRIDGES_AND_STRUCTURES'], fc],
-      ['Data, sensing and asset intelligence', 'Network surveys, sensors, asset management systems and transport data platforms.', ['ASSET_MANAGEMENT_AND_DATA', 'TRAFFIC_MANAGEMENT_AND_ITS'], fc],
-      ['Safer and active streets', 'Road safety equipment and walking, wheeling and cycling infrastructure.', ['ROAD_SAFETY', 'ACTIVE_TRAVEL'], fc],
+      [
+        'Road surface and pothole innovation',
+        'New surfacing materials, pothole detection and permanent repair techniques.',
+        ['SURFACING_AND_MATERIALS', 'POTHOLE_REPAIR'],
+        fc,
+      ],
+      [
+        'Drainage, structures and resilience',
+        'Gully and drainage monitoring, flood resilience and structural health monitoring.',
+        ['DRAINAGE_AND_FLOOD_RESILIENCE', 'BRIDGES_AND_STRUCTURES'],
+        fc,
+      ],
+      [
+        'Data, sensing and asset intelligence',
+        'Network surveys, sensors, asset management systems and transport data platforms.',
+        ['ASSET_MANAGEMENT_AND_DATA', 'TRAFFIC_MANAGEMENT_AND_ITS'],
+        fc,
+      ],
+      [
+        'Safer and active streets',
+        'Road safety equipment and walking, wheeling and cycling infrastructure.',
+        ['ROAD_SAFETY', 'ACTIVE_TRAVEL'],
+        fc,
+      ],
     ],
   },
   {
@@ -106,8 +121,7 @@ const routeRows: RouteRow[] = [
     status: 'LIVE',
     regime: 'PUBLIC_CONTRACTS_REGULATIONS_2015',
     owner: 'ccs',
-    description:
-      'Supply and laying of asphalt, surface treatments and patching materials, including low-carbon and recycled alternatives.',
+    description: 'Supply and laying of asphalt, surface treatments and patching materials, including low-carbon and recycled alternatives.',
     guidance: 'Direct award is allowed on lots 1 and 2 where the framework price list meets the need; otherwise run a further competition.',
     feePercent: 0.5,
     eligibleNations: ['ENGLAND', 'WALES'],
@@ -117,9 +131,19 @@ const routeRows: RouteRow[] = [
     startsOn: '2023-06-01',
     expiresOn: '2027-05-31',
     lots: [
-      ['Asphalt and surfacing materials', 'Hot and warm mix asphalt, surface dressing and micro-asphalt.', ['SURFACING_AND_MATERIALS'], both],
+      [
+        'Asphalt and surfacing materials',
+        'Hot and warm mix asphalt, surface dressing and micro-asphalt.',
+        ['SURFACING_AND_MATERIALS'],
+        both,
+      ],
       ['Pothole repair and patching', 'Permanent pothole repair, jet patching and in-situ recycling.', ['POTHOLE_REPAIR'], both],
-      ['Low-carbon binders and recycled materials', 'Bio-based binders, recycled aggregates and carbon-reporting of materials.', ['SURFACING_AND_MATERIALS', 'EV_CHARGING_AND_DECARBONISATION'], fc],
+      [
+        'Low-carbon binders and recycled materials',
+        'Bio-based binders, recycled aggregates and carbon-reporting of materials.',
+        ['SURFACING_AND_MATERIALS', 'EV_CHARGING_AND_DECARBONISATION'],
+        fc,
+      ],
     ],
   },
   {
@@ -140,8 +164,18 @@ const routeRows: RouteRow[] = [
     expiresOn: '2029-06-30',
     lots: [
       ['LED lanterns and columns', 'Supply and installation of LED lanterns, columns and brackets.', ['STREET_LIGHTING'], both],
-      ['Central management systems and smart controls', 'Dimming, fault reporting and central management systems for lighting stock.', ['STREET_LIGHTING', 'ASSET_MANAGEMENT_AND_DATA'], fc],
-      ['Lighting-column charge points', 'EV charge points fitted to lighting columns and street furniture.', ['STREET_LIGHTING', 'EV_CHARGING_AND_DECARBONISATION'], both],
+      [
+        'Central management systems and smart controls',
+        'Dimming, fault reporting and central management systems for lighting stock.',
+        ['STREET_LIGHTING', 'ASSET_MANAGEMENT_AND_DATA'],
+        fc,
+      ],
+      [
+        'Lighting-column charge points',
+        'EV charge points fitted to lighting columns and street furniture.',
+        ['STREET_LIGHTING', 'EV_CHARGING_AND_DECARBONISATION'],
+        both,
+      ],
     ],
   },
   {
@@ -161,7 +195,12 @@ const routeRows: RouteRow[] = [
     startsOn: '2027-04-01',
     expiresOn: '2031-03-31',
     lots: [
-      ['On-street residential charging', 'Slow and fast charge points for residents without off-street parking.', ['EV_CHARGING_AND_DECARBONISATION'], fc],
+      [
+        'On-street residential charging',
+        'Slow and fast charge points for residents without off-street parking.',
+        ['EV_CHARGING_AND_DECARBONISATION'],
+        fc,
+      ],
       ['Rapid charging hubs', 'Rapid and ultra-rapid charging hubs, including grid connection.', ['EV_CHARGING_AND_DECARBONISATION'], fc],
     ],
   },
@@ -184,8 +223,18 @@ const routeRows: RouteRow[] = [
     expiresOn: null,
     lots: [
       ['Traffic signals and control', 'Signal equipment, urban traffic control and maintenance.', ['TRAFFIC_MANAGEMENT_AND_ITS'], both],
-      ['Enforcement and road-safety cameras', 'Speed, red-light, bus-lane and moving-traffic enforcement.', ['ROAD_SAFETY', 'TRAFFIC_MANAGEMENT_AND_ITS'], both],
-      ['Data and ITS platforms', 'Journey-time monitoring, traffic data and common data platforms.', ['TRAFFIC_MANAGEMENT_AND_ITS', 'ASSET_MANAGEMENT_AND_DATA'], fc],
+      [
+        'Enforcement and road-safety cameras',
+        'Speed, red-light, bus-lane and moving-traffic enforcement.',
+        ['ROAD_SAFETY', 'TRAFFIC_MANAGEMENT_AND_ITS'],
+        both,
+      ],
+      [
+        'Data and ITS platforms',
+        'Journey-time monitoring, traffic data and common data platforms.',
+        ['TRAFFIC_MANAGEMENT_AND_ITS', 'ASSET_MANAGEMENT_AND_DATA'],
+        fc,
+      ],
     ],
   },
   {
@@ -205,7 +254,12 @@ const routeRows: RouteRow[] = [
     startsOn: '2021-01-04',
     expiresOn: '2025-01-03',
     lots: [
-      ['Reactive and routine maintenance', 'Pothole repair, gully emptying and routine inspections.', ['POTHOLE_REPAIR', 'DRAINAGE_AND_FLOOD_RESILIENCE'], both],
+      [
+        'Reactive and routine maintenance',
+        'Pothole repair, gully emptying and routine inspections.',
+        ['POTHOLE_REPAIR', 'DRAINAGE_AND_FLOOD_RESILIENCE'],
+        both,
+      ],
       ['Winter service', 'Precautionary gritting, snow clearance and weather forecasting.', ['WINTER_SERVICE'], both],
     ],
   },
@@ -227,7 +281,12 @@ const routeRows: RouteRow[] = [
     startsOn: '2027-02-01',
     expiresOn: '2028-01-31',
     lots: [
-      ['Low-carbon construction and materials', 'Lower-carbon surfacing, binders and construction methods.', ['SURFACING_AND_MATERIALS', 'EV_CHARGING_AND_DECARBONISATION'], da],
+      [
+        'Low-carbon construction and materials',
+        'Lower-carbon surfacing, binders and construction methods.',
+        ['SURFACING_AND_MATERIALS', 'EV_CHARGING_AND_DECARBONISATION'],
+        da,
+      ],
       ['Decarbonising winter service', 'Alternatives to rock salt and lower-emission gritting fleets.', ['WINTER_SERVICE'], da],
     ],
   },
@@ -249,7 +308,12 @@ const routeRows: RouteRow[] = [
     startsOn: '2025-07-01',
     expiresOn: '2027-06-30',
     lots: [
-      ['Pilot deployments', 'Pilot deployments of structural health monitoring and flood-resilience innovations.', ['BRIDGES_AND_STRUCTURES', 'DRAINAGE_AND_FLOOD_RESILIENCE'], da],
+      [
+        'Pilot deployments',
+        'Pilot deployments of structural health monitoring and flood-resilience innovations.',
+        ['BRIDGES_AND_STRUCTURES', 'DRAINAGE_AND_FLOOD_RESILIENCE'],
+        da,
+      ],
     ],
   },
 ];

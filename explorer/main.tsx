@@ -62,7 +62,9 @@ async function describeToken(token: string): Promise<SignedIn> {
     { query: '{ viewer { person { name } organisation { name } organisationRoles platformRoles } }' },
     token,
   )) as {
-    data?: { viewer: { person: { name: string }; organisation: { name: string }; organisationRoles: string[]; platformRoles: string[] } | null };
+    data?: {
+      viewer: { person: { name: string }; organisation: { name: string }; organisationRoles: string[]; platformRoles: string[] } | null;
+    };
     errors?: { message: string }[];
   };
   const viewer = result.data?.viewer;
@@ -134,13 +136,7 @@ function SignInPanel(props: { signedIn: SignedIn | null; onChange: (signedIn: Si
         >
           <label>
             Bearer token{' '}
-            <input
-              id="ips-token"
-              type="password"
-              autoComplete="off"
-              value={pasted}
-              onChange={(event) => setPasted(event.target.value)}
-            />
+            <input id="ips-token" type="password" autoComplete="off" value={pasted} onChange={(event) => setPasted(event.target.value)} />
           </label>{' '}
           <button type="submit">Sign in</button>{' '}
           {props.signedIn && (
@@ -270,7 +266,8 @@ function Explorer() {
   // that lost the caller's edits and opened a new tab at every sign-in.)
   const token = signedIn?.token;
   const fetcher = useCallback(
-    (params: FetcherParams) => postGraphQL({ ...params, operationName: operationNameFor(params.query, params.operationName) }, token) as Promise<any>,
+    (params: FetcherParams) =>
+      postGraphQL({ ...params, operationName: operationNameFor(params.query, params.operationName) }, token) as Promise<any>,
     [token],
   );
 

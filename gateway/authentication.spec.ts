@@ -48,9 +48,20 @@ const personSubject = 'idp|4711';
 const maxTokenAgeSeconds = 3_600;
 
 function token(
-  claims: { email?: string; iss?: string; aud?: string; exp?: number | null; iat?: number; sub?: string | null; email_verified?: unknown } = {},
+  claims: {
+    email?: string;
+    iss?: string;
+    aud?: string;
+    exp?: number | null;
+    iat?: number;
+    sub?: string | null;
+    email_verified?: unknown;
+  } = {},
 ) {
-  const jwt = new SignJWT({ email: claims.email ?? person.email, ...('email_verified' in claims ? { email_verified: claims.email_verified } : { email_verified: true }) })
+  const jwt = new SignJWT({
+    email: claims.email ?? person.email,
+    ...('email_verified' in claims ? { email_verified: claims.email_verified } : { email_verified: true }),
+  })
     .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
     .setIssuer(claims.iss ?? issuer)
     .setAudience(claims.aud ?? audience)
@@ -105,9 +116,7 @@ describe('sign-in with an OIDC issuer', () => {
   });
 
   it('refuses a valid token for someone who is not registered', async () => {
-    await expect(authenticate(`Bearer ${await token({ email: 'stranger@nowhere.example' })}`)).rejects.toThrow(
-      /names nobody registered/,
-    );
+    await expect(authenticate(`Bearer ${await token({ email: 'stranger@nowhere.example' })}`)).rejects.toThrow(/names nobody registered/);
   });
 });
 

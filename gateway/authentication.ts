@@ -143,7 +143,13 @@ function askMembers(client: SubgraphClient, url: string, body: string, secret: s
     headers: {
       'content-type': 'application/json',
       ...forwardedHeaders(),
-      [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret, lifetimeMs: assertionLifetimeMs }),
+      [gatewayAssertionHeader]: createGatewayAssertion({
+        subgraph: 'members',
+        body,
+        identity: null,
+        secret,
+        lifetimeMs: assertionLifetimeMs,
+      }),
     },
     body,
     signal: AbortSignal.timeout(identityLookupTimeoutMs),

@@ -67,7 +67,10 @@ export class RedisCacheGeneration implements CacheGeneration {
     try {
       await this.redis.incr(this.key);
     } catch (error) {
-      logger().error(errorFields(error), 'cache generation: a write could not retire the shared caches (Redis away); they age out within their TTL');
+      logger().error(
+        errorFields(error),
+        'cache generation: a write could not retire the shared caches (Redis away); they age out within their TTL',
+      );
     }
   }
 }

@@ -145,7 +145,12 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
 
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const shareable = isQuery(options.request.query);
-    const caller = { identity: options.context.viewer ?? null, newcomer: options.context.newcomer ?? null, shareable, generation: options.context.generation };
+    const caller = {
+      identity: options.context.viewer ?? null,
+      newcomer: options.context.newcomer ?? null,
+      shareable,
+      generation: options.context.generation,
+    };
     return fetchingFor.run(caller, async () => {
       const representations = options.request.variables?.representations;
       if (!shareable || !Array.isArray(representations)) return super.process(options);
@@ -170,7 +175,10 @@ export class SubgraphHttpDataSource extends RemoteGraphQLDataSource<GatewayConte
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     this.refusedCredentials = response.status === 401 || response.status === 403;
-    logger().error({ subgraph: this.name, status: response.status, body: (await response.text()).slice(0, 500) }, 'subgraph answered with an HTTP error');
+    logger().error(
+      { subgraph: this.name, status: response.status, body: (await response.text()).slice(0, 500) },
+      'subgraph answered with an HTTP error',
+    );
     return unavailable(this.name);
   }
 
@@ -256,7 +264,9 @@ export function expandEntities(response: GatewayGraphQLResponse, positions: numb
   const errors = response.errors?.flatMap((error) => {
     const path = error.path;
     if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return [error];
-    return positions.flatMap((index, position) => (index === path[1] ? [{ ...error, path: ['_entities', position, ...path.slice(2)] }] : []));
+    return positions.flatMap((index, position) =>
+      index === path[1] ? [{ ...error, path: ['_entities', position, ...path.slice(2)] }] : [],
+    );
   });
   return {
     ...response,

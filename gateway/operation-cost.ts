@@ -81,7 +81,10 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
   // Asked together, totalCount, totalCountIsEstimate and facets share one statement; each is priced
   // as if asked alone (the estimate errs high, never low).
   set('InnovationConnection.totalCountIsEstimate', { statements: 1, why: 'the count statement (shared with totalCount)' });
-  set('InnovationConnection.facets', { statements: 1, why: 'one GROUP BY statement over the matches (or their sample), innovation-counts.ts countFacets' });
+  set('InnovationConnection.facets', {
+    statements: 1,
+    why: 'one GROUP BY statement over the matches (or their sample), innovation-counts.ts countFacets',
+  });
 
   // Insights: each breakdown is one GROUP BY … GROUPING SETS statement (platform/insights.ts).
   for (const key of [
@@ -101,7 +104,8 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
   set('ProcurementProject.responseCount', { statements: 1, why: 'a count over the project’s responses' });
 
   // Lists without `first` bounded by an enum of the schema: one item per value at most.
-  const byEnum = (key: string, enumName: string, what: string) => set(key, { cap: enumSize(schema, enumName), why: `one per ${enumName} value (${what})` });
+  const byEnum = (key: string, enumName: string, what: string) =>
+    set(key, { cap: enumSize(schema, enumName), why: `one per ${enumName} value (${what})` });
   byEnum('InnovationFacets.categories', 'InnovationCategory', 'facet');
   byEnum('InnovationFacets.nations', 'Nation', 'facet');
   set('InnovationFacets.trls', { cap: 9, why: 'one per TRL, 1 to 9 (innovation-criteria.ts MIN_TRL..MAX_TRL)' });
@@ -129,10 +133,16 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
     cap: serviceLimits.projectCriteria * serviceLimits.evaluatorsRequiredMaximum,
     why: 'one per criterion and evaluator: projectLimits.maxCriteria × at most PROCUREMENT_EVALUATORS_REQUIRED (≤ 10) evaluators, after which a response is complete and nobody else may score it',
   });
-  set('ProcurementResponse.moderatedScores', { cap: serviceLimits.projectCriteria, why: 'one agreed score per criterion: projectLimits.maxCriteria' });
+  set('ProcurementResponse.moderatedScores', {
+    cap: serviceLimits.projectCriteria,
+    why: 'one agreed score per criterion: projectLimits.maxCriteria',
+  });
   set('AssessmentSummary.criteria', { cap: serviceLimits.projectCriteria, why: 'one per published criterion: projectLimits.maxCriteria' });
   set('ViewerProcurement.lotAdmissions', { cap: MAX_PAGE_SIZE, why: 'take: MAX_PAGE_SIZE (procurement dashboard.service.ts)' });
-  set('ViewerProcurement.routesOpeningOrExpiringSoon', { cap: 2 * MAX_PAGE_SIZE, why: 'LIMIT MAX_PAGE_SIZE routes, each opening and expiring at most once' });
+  set('ViewerProcurement.routesOpeningOrExpiringSoon', {
+    cap: 2 * MAX_PAGE_SIZE,
+    why: 'LIMIT MAX_PAGE_SIZE routes, each opening and expiring at most once',
+  });
 
   // Every other list of objects takes `first` (1 to its maximum, refused beyond: pagination.ts
   // readListSize) and is priced by it; tests/operation-cost.test.ts fails for a list that has
@@ -160,7 +170,11 @@ function runsRankedSearch(typeName: string, fieldName: string, args: Record<stri
 }
 
 /** The `edges` selected directly under a connection field, through inline fragments and fragment spreads. */
-function edgesSelections(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+function edgesSelections(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): FieldNode[] {
   const found: FieldNode[] = [];
   for (const selection of selectionSet?.selections ?? []) {
     if (selection.kind === Kind.FIELD) {
@@ -185,9 +199,14 @@ function edgesSelections(selectionSet: SelectionSetNode | undefined, fragments: 
  * all the parents of a nested count (the tests pin those statement counts), and each parent is
  * still priced as an item. So 30 aliased searches pay 30 times, a count under a page once.
  */
-function costEstimator(limits: OperationLimits, prices: Map<string, FieldPrice>, document: DocumentNode): { estimator: ComplexityEstimator; statementsCost: () => number } {
+function costEstimator(
+  limits: OperationLimits,
+  prices: Map<string, FieldPrice>,
+  document: DocumentNode,
+): { estimator: ComplexityEstimator; statementsCost: () => number } {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   // Children are priced just before their parent: each connection's edges leave their price here
   // for the connection to multiply by its page size.
   const edgesCost = new Map<FieldNode, number>();
@@ -246,7 +265,9 @@ export function operationCost(
   }
   const { estimator, statementsCost } = costEstimator(limits, prices, document);
   try {
-    return getComplexity({ schema, query: document, variables: coerced.coerced, operationName, estimators: [estimator] }) + statementsCost();
+    return (
+      getComplexity({ schema, query: document, variables: coerced.coerced, operationName, estimators: [estimator] }) + statementsCost()
+    );
   } catch {
     // The library gives up on documents with more than 10,000 field nodes: far past any limit.
     return Number.POSITIVE_INFINITY;

@@ -44,7 +44,12 @@ export class OperationLimitError extends GraphQLError {
  * armor rules report through `onReject` instead, so each refusal gets OPERATION_LIMIT_EXCEEDED
  * and names its limit.
  */
-function armor(limit: OperationLimit, maximum: number, found: OperationLimitError[], what: string): GraphQLArmorCallbackConfiguration & { n: number; exposeLimits: boolean } {
+function armor(
+  limit: OperationLimit,
+  maximum: number,
+  found: OperationLimitError[],
+  what: string,
+): GraphQLArmorCallbackConfiguration & { n: number; exposeLimits: boolean } {
   return {
     n: maximum,
     exposeLimits: false,
@@ -64,7 +69,9 @@ function maxFieldRepeatsRule(maximum: number, found: OperationLimitError[]): Val
         const times = (seen.get(key) ?? 0) + 1;
         seen.set(key, times);
         if (times === maximum + 1) {
-          found.push(new OperationLimitError('fieldRepeats', maximum, `The field "${key}" is selected more than ${maximum} times in one place.`));
+          found.push(
+            new OperationLimitError('fieldRepeats', maximum, `The field "${key}" is selected more than ${maximum} times in one place.`),
+          );
         }
       }
       void context;
@@ -122,13 +129,16 @@ function findOversizedLiteral(maxStringLength: number, document: DocumentNode): 
       }
     },
     Argument(node) {
-      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = oversized(maxStringLength, node.name.value);
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength)
+        found = oversized(maxStringLength, node.name.value);
     },
     ObjectField(node) {
-      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength) found = oversized(maxStringLength, node.name.value);
+      if (!found && node.value.kind === Kind.STRING && node.value.value.length > maxStringLength)
+        found = oversized(maxStringLength, node.name.value);
     },
     ListValue(node) {
-      if (!found && node.values.some((v) => v.kind === Kind.STRING && v.value.length > maxStringLength)) found = oversized(maxStringLength, 'a list');
+      if (!found && node.values.some((v) => v.kind === Kind.STRING && v.value.length > maxStringLength))
+        found = oversized(maxStringLength, 'a list');
     },
   });
   return found;

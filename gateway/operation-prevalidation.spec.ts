@@ -9,9 +9,14 @@ const limits = loadOperationLimits({});
 
 describe('operation limits counted before validation', () => {
   it('refuses by each count, the token limit first', () => {
-    expect(countRefusal(limits, `{ ${'__typename '.repeat(limits.maxTokens)}}`)).toMatchObject({ limit: 'tokens', maximum: limits.maxTokens });
+    expect(countRefusal(limits, `{ ${'__typename '.repeat(limits.maxTokens)}}`)).toMatchObject({
+      limit: 'tokens',
+      maximum: limits.maxTokens,
+    });
     expect(countRefusal(limits, `{ ${'innovations{edges{node{id}}} '.repeat(150)}}`)).toMatchObject({ limit: 'fieldRepeats' });
-    expect(countRefusal(limits, `{ ${Array.from({ length: limits.maxFields + 1 }, (_, i) => `f${i}`).join(' ')} }`)).toMatchObject({ limit: 'fields' });
+    expect(countRefusal(limits, `{ ${Array.from({ length: limits.maxFields + 1 }, (_, i) => `f${i}`).join(' ')} }`)).toMatchObject({
+      limit: 'fields',
+    });
     expect(countRefusal(limits, `{ ${'...on Query{__typename} '.repeat(limits.maxFragments + 1)}}`)).toMatchObject({ limit: 'fragments' });
     expect(countRefusal(limits, `{ __typename ${'@aa'.repeat(limits.maxDirectives + 1)} }`)).toMatchObject({ limit: 'directives' });
   });
@@ -23,7 +28,13 @@ describe('operation limits counted before validation', () => {
       .map((name) => readFileSync(path.join(directory, name), 'utf8'));
     expect(documents.length).toBeGreaterThan(10);
     documents.push(
-      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+      }),
     );
     // Each fits in a fifth of the token and field limits, so a legitimate page has room to grow.
     const tighter = { ...limits, maxTokens: limits.maxTokens / 5, maxFields: limits.maxFields / 5 };

@@ -116,7 +116,11 @@ export function countRefusal(limits: OperationLimits, query: string): Refusal | 
   }
   const { fields, fragments } = countSelections(document);
   if (fields > limits.maxFields) {
-    return { limit: 'fields', maximum: limits.maxFields, message: `The operation selects more than the ${limits.maxFields} fields allowed.` };
+    return {
+      limit: 'fields',
+      maximum: limits.maxFields,
+      message: `The operation selects more than the ${limits.maxFields} fields allowed.`,
+    };
   }
   if (fragments > limits.maxFragments) {
     return {

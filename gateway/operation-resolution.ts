@@ -19,7 +19,8 @@ export function operationResolutionPlugin(): ApolloServerPlugin<BaseContext> {
           const name = request.operationName;
           throw new GraphQLError(
             name !== undefined && name !== null
-              ? `Unknown operation named "${name.length > 100 ? `${name.slice(0, 100)}…` : name}".` : 'Must provide operation name if query contains multiple operations.',
+              ? `Unknown operation named "${name.length > 100 ? `${name.slice(0, 100)}…` : name}".`
+              : 'Must provide operation name if query contains multiple operations.',
             { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } },
           );
         },

@@ -194,7 +194,9 @@ describe('publicResponseCachePlugin', () => {
     const graph = cachedServer();
     await graph.server.start();
     await graph.ask('{ count }');
-    expect((await graph.ask('mutation { decline { done refusal { code } } }', buyer)).result.data).toEqual({ decline: { done: null, refusal: { code: 'CONFLICT' } } });
+    expect((await graph.ask('mutation { decline { done refusal { code } } }', buyer)).result.data).toEqual({
+      decline: { done: null, refusal: { code: 'CONFLICT' } },
+    });
     expect((await graph.ask('{ count }')).result.data).toEqual({ count: 'catalogue #1' });
     // Without its `refusal` the answer cannot say nothing was written: the cache is emptied.
     await graph.ask('mutation { decline { done } }', buyer);

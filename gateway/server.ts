@@ -257,7 +257,11 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
         assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
         timeoutMs: config.subgraphTimeoutMs,
         authenticate,
-        identityOfPerson: createHttpPersonIdentityLookup(config.subgraphUrls.members, config.gatewaySecret, config.gatewayAssertionLifetimeMs),
+        identityOfPerson: createHttpPersonIdentityLookup(
+          config.subgraphUrls.members,
+          config.gatewaySecret,
+          config.gatewayAssertionLifetimeMs,
+        ),
       });
     },
   });

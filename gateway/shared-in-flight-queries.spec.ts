@@ -57,7 +57,10 @@ function heldServer() {
     plugins: [cacheGenerationPlugin(new InMemoryCacheGeneration()), sharedInFlightQueriesPlugin()],
   });
   const execute = (query: string, viewer: Identity, variables?: Record<string, unknown>, operationName?: string) =>
-    server.executeOperation({ query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) }, { contextValue: { viewer } });
+    server.executeOperation(
+      { query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) },
+      { contextValue: { viewer } },
+    );
   const ask = (query: string, viewer: Identity, variables?: Record<string, unknown>) =>
     execute(query, viewer, variables).then((response) => (response.body.kind === 'single' ? response.body.singleResult : undefined));
   return {
@@ -104,7 +107,13 @@ describe('sharedInFlightQueriesPlugin', () => {
       graph.ask('{ dashboard }', person('kent')),
     ]);
     await graph.release();
-    expect((await answers).map((answer) => answer?.data?.dashboard)).toEqual(['for kent', 'for surrey', 'for anonymous', 'for kent', 'for kent']);
+    expect((await answers).map((answer) => answer?.data?.dashboard)).toEqual([
+      'for kent',
+      'for surrey',
+      'for anonymous',
+      'for kent',
+      'for kent',
+    ]);
     expect(graph.runs()).toBe(5);
     await graph.server.stop();
   });
@@ -165,7 +174,9 @@ describe('sharedInFlightQueriesPlugin', () => {
     await graph.server.start();
     const response = await graph.execute('query A { catalogue }', null, undefined, 'B');
     expect(response.http.status).toBe(400);
-    expect(response.body.kind === 'single' && response.body.singleResult.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(response.body.kind === 'single' && response.body.singleResult.errors?.[0]?.extensions?.code).toBe(
+      'OPERATION_RESOLUTION_FAILURE',
+    );
     await graph.server.stop();
   });
 });

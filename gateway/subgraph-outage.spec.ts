@@ -18,7 +18,11 @@ describe('outageErrorsAtFields', () => {
       {},
     );
     expect(paths(errors)).toEqual([['soon'], ['faqs']]);
-    expect(errors[0]).toEqual({ message: outage.message, path: ['soon'], extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'events' } });
+    expect(errors[0]).toEqual({
+      message: outage.message,
+      path: ['soon'],
+      extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'events' },
+    });
   });
 
   it('puts an error at each field asked of each entity, by its type', () => {
@@ -45,7 +49,11 @@ describe('outageErrorsAtFields', () => {
 
 describe('reportOutagesAtFields', () => {
   const options = (kind: GraphQLDataSourceRequestKind) =>
-    ({ kind, request: { query: '{ events { totalCount } }' }, context: { viewer: null } }) as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
+    ({
+      kind,
+      request: { query: '{ events { totalCount } }' },
+      context: { viewer: null },
+    }) as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
   const failing = (error: unknown): GraphQLDataSource<GatewayContext> => ({ process: () => Promise.reject(error) });
 
   it('answers a failed fetch with errors at its fields instead of throwing', async () => {
@@ -55,7 +63,9 @@ describe('reportOutagesAtFields', () => {
 
   it('lets other failures, and health checks, throw as before', async () => {
     const other = new GraphQLError('too large', { extensions: { code: ErrorCode.RESPONSE_TOO_LARGE } });
-    await expect(reportOutagesAtFields(failing(other)).process(options(GraphQLDataSourceRequestKind.INCOMING_OPERATION))).rejects.toBe(other);
+    await expect(reportOutagesAtFields(failing(other)).process(options(GraphQLDataSourceRequestKind.INCOMING_OPERATION))).rejects.toBe(
+      other,
+    );
     await expect(reportOutagesAtFields(failing(outage)).process(options(GraphQLDataSourceRequestKind.HEALTH_CHECK))).rejects.toBe(outage);
   });
 });

@@ -8,7 +8,8 @@ describe('the active-membership rule for mutations', () => {
   it('lets anonymous callers, platform staff and active members through', () => {
     expect(inactiveMembershipRefusal(null, 'invitePerson')).toBeNull();
     expect(inactiveMembershipRefusal(personaViewer('kent-admin'), 'invitePerson')).toBeNull();
-    for (const status of statuses) expect(inactiveMembershipRefusal(personaViewer('platform-admin', status as MembershipStatus), 'approveMembership')).toBeNull();
+    for (const status of statuses)
+      expect(inactiveMembershipRefusal(personaViewer('platform-admin', status as MembershipStatus), 'approveMembership')).toBeNull();
   });
 
   it.each(statuses)('refuses a %s organisation every mutation outside the allow-lists', (status) => {
@@ -17,7 +18,8 @@ describe('the active-membership rule for mutations', () => {
       expect(inactiveMembershipRefusal(viewer, mutation)).toEqual(expect.any(String));
     }
     // Giving something up is always open.
-    for (const mutation of ['leaveMembership', 'cancelEventRegistration', 'revokeCalendarFeed']) expect(inactiveMembershipRefusal(viewer, mutation)).toBeNull();
+    for (const mutation of ['leaveMembership', 'cancelEventRegistration', 'revokeCalendarFeed'])
+      expect(inactiveMembershipRefusal(viewer, mutation)).toBeNull();
     // Becoming a member (and public events) is open, except to a suspended organisation.
     for (const mutation of ['applyForMembership', 'registerForEvent', 'createCalendarFeed']) {
       expect(inactiveMembershipRefusal(viewer, mutation) === null).toBe(status !== 'SUSPENDED');

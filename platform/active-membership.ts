@@ -66,8 +66,7 @@ export function requireActiveMembership<T extends object>(resolvers: T): T {
   const guarded: Record<string, unknown> = {};
   for (const [field, resolver] of Object.entries(mutation)) {
     const resolve = (typeof resolver === 'function' ? resolver : (resolver as { resolve?: unknown }).resolve) as
-      | GraphQLFieldResolver<unknown, { viewer?: Identity }>
-      | undefined;
+      GraphQLFieldResolver<unknown, { viewer?: Identity }> | undefined;
     if (!resolve) {
       guarded[field] = resolver;
       continue;

@@ -91,10 +91,7 @@ describe('configuration', () => {
   });
 
   it('gives the gateway every subgraph URL, overridable one by one', () => {
-    const config = loadGatewayConfig(
-      { IPS_PROFILE: 'development', PROCUREMENT_URL: 'http://procurement:4003/graphql' },
-      subgraphNames,
-    );
+    const config = loadGatewayConfig({ IPS_PROFILE: 'development', PROCUREMENT_URL: 'http://procurement:4003/graphql' }, subgraphNames);
     expect(config.subgraphUrls).toEqual({
       members: 'http://127.0.0.1:4001/graphql',
       innovations: 'http://127.0.0.1:4002/graphql',
@@ -119,17 +116,24 @@ describe('configuration', () => {
 
     it('refuses the development secrets set explicitly outside the development profile', () => {
       const gateway = problemsOf(() =>
-        loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: developmentSubgraphSecret, AUTH_DEV_SECRET: developmentTokenSecret }, subgraphNames),
+        loadGatewayConfig(
+          { NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: developmentSubgraphSecret, AUTH_DEV_SECRET: developmentTokenSecret },
+          subgraphNames,
+        ),
       );
       expect(gateway).toMatch(/GATEWAY_SUBGRAPH_SECRET: looks like a placeholder/);
       expect(gateway).toMatch(/AUTH_DEV_SECRET: looks like a placeholder/);
     });
 
     it('runs outside the development profile once real secrets are set', () => {
-      const config = loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: strongSecret, AUTH_DEV_SECRET: strongTokenKey }, subgraphNames);
+      const config = loadGatewayConfig(
+        { NODE_ENV: 'test', GATEWAY_SUBGRAPH_SECRET: strongSecret, AUTH_DEV_SECRET: strongTokenKey },
+        subgraphNames,
+      );
       expect(config.gatewaySecret).toBe(strongSecret);
       expect(
-        loadSubgraphConfig('members', { GATEWAY_SUBGRAPH_SECRET: strongSecret, MEMBERS_DATABASE_URL: 'postgres://ips@db:5432/ips_members' }).gatewaySecret,
+        loadSubgraphConfig('members', { GATEWAY_SUBGRAPH_SECRET: strongSecret, MEMBERS_DATABASE_URL: 'postgres://ips@db:5432/ips_members' })
+          .gatewaySecret,
       ).toBe(strongSecret);
     });
 
@@ -161,9 +165,9 @@ describe('configuration', () => {
 
   describe('production', () => {
     it('refuses an http:// JWKS URL', () => {
-      expect(problemsOf(() => loadGatewayConfig({ ...productionGateway, AUTH_JWKS_URL: 'http://id.example.org/jwks.json' }, subgraphNames))).toMatch(
-        /AUTH_JWKS_URL: must be https:\/\/ in production/,
-      );
+      expect(
+        problemsOf(() => loadGatewayConfig({ ...productionGateway, AUTH_JWKS_URL: 'http://id.example.org/jwks.json' }, subgraphNames)),
+      ).toMatch(/AUTH_JWKS_URL: must be https:\/\/ in production/);
     });
 
     it('refuses to seed demo data', () => {
@@ -227,8 +231,14 @@ describe('configuration', () => {
         maxConnections: 4096,
         maxConnectionsPerAddress: 256,
       });
-      expect(loadSubgraphConfig('members', { IPS_PROFILE: 'development' }).http).toMatchObject({ maxConnections: 4096, maxConnectionsPerAddress: 0 });
-      const tuned = loadGatewayConfig({ IPS_PROFILE: 'development', HTTP_MAX_CONNECTIONS: '100', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' }, subgraphNames);
+      expect(loadSubgraphConfig('members', { IPS_PROFILE: 'development' }).http).toMatchObject({
+        maxConnections: 4096,
+        maxConnectionsPerAddress: 0,
+      });
+      const tuned = loadGatewayConfig(
+        { IPS_PROFILE: 'development', HTTP_MAX_CONNECTIONS: '100', HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' },
+        subgraphNames,
+      );
       expect(tuned.http).toMatchObject({ maxConnections: 100, maxConnectionsPerAddress: 0 });
     });
 
@@ -244,30 +254,48 @@ describe('configuration', () => {
   describe('public base URL (issue 22 item 11)', () => {
     it('is optional, and read without its trailing slash', () => {
       expect(loadGatewayConfig({ IPS_PROFILE: 'development' }, subgraphNames).publicBaseUrl).toBeUndefined();
-      expect(loadGatewayConfig({ IPS_PROFILE: 'development', PUBLIC_BASE_URL: 'https://graph.example.org/ips/' }, subgraphNames).publicBaseUrl).toBe(
-        'https://graph.example.org/ips',
-      );
+      expect(
+        loadGatewayConfig({ IPS_PROFILE: 'development', PUBLIC_BASE_URL: 'https://graph.example.org/ips/' }, subgraphNames).publicBaseUrl,
+      ).toBe('https://graph.example.org/ips');
     });
 
-    it.each(['graph.example.org', '/ips', 'ftp://graph.example.org', 'https://graph.example.org/?x=1', 'https://user:pw@graph.example.org'])(
-      'refuses %s',
-      (value) => {
-        expect(problemsOf(() => loadGatewayConfig({ IPS_PROFILE: 'development', PUBLIC_BASE_URL: value }, subgraphNames))).toMatch(/PUBLIC_BASE_URL/);
-      },
-    );
+    it.each([
+      'graph.example.org',
+      '/ips',
+      'ftp://graph.example.org',
+      'https://graph.example.org/?x=1',
+      'https://user:pw@graph.example.org',
+    ])('refuses %s', (value) => {
+      expect(problemsOf(() => loadGatewayConfig({ IPS_PROFILE: 'development', PUBLIC_BASE_URL: value }, subgraphNames))).toMatch(
+        /PUBLIC_BASE_URL/,
+      );
+    });
   });
 
   describe('rate limits (issue 22 item 1)', () => {
     it('limits every client by default, in memory, and can be switched off or shared through Redis', () => {
-      expect(loadGatewayConfig(productionGateway, subgraphNames).rateLimit).toEqual({ pointsPerMinute: 1_200, redisUrl: undefined, keyPrefix: 'ips-graph:rate' });
-      expect(loadGatewayConfig({ IPS_PROFILE: 'development', GATEWAY_RATE_LIMIT_PER_MINUTE: '0' }, subgraphNames).rateLimit.pointsPerMinute).toBe(0);
-      expect(loadGatewayConfig({ IPS_PROFILE: 'development', REDIS_URL: 'redis://cache:6379/2' }, subgraphNames).rateLimit.redisUrl).toBe('redis://cache:6379/2');
+      expect(loadGatewayConfig(productionGateway, subgraphNames).rateLimit).toEqual({
+        pointsPerMinute: 1_200,
+        redisUrl: undefined,
+        keyPrefix: 'ips-graph:rate',
+      });
+      expect(
+        loadGatewayConfig({ IPS_PROFILE: 'development', GATEWAY_RATE_LIMIT_PER_MINUTE: '0' }, subgraphNames).rateLimit.pointsPerMinute,
+      ).toBe(0);
+      expect(loadGatewayConfig({ IPS_PROFILE: 'development', REDIS_URL: 'redis://cache:6379/2' }, subgraphNames).rateLimit.redisUrl).toBe(
+        'redis://cache:6379/2',
+      );
     });
 
     it('refuses a Redis URL of another scheme, a negative budget and an unsafe key prefix', () => {
       const problems = problemsOf(() =>
         loadGatewayConfig(
-          { IPS_PROFILE: 'development', REDIS_URL: 'http://cache:6379', GATEWAY_RATE_LIMIT_PER_MINUTE: '-1', GATEWAY_RATE_LIMIT_KEY_PREFIX: 'a b*' },
+          {
+            IPS_PROFILE: 'development',
+            REDIS_URL: 'http://cache:6379',
+            GATEWAY_RATE_LIMIT_PER_MINUTE: '-1',
+            GATEWAY_RATE_LIMIT_KEY_PREFIX: 'a b*',
+          },
           subgraphNames,
         ),
       );

@@ -20,9 +20,7 @@ export type Environment = Record<string, string | undefined>;
 const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const postgresUrl = z
   .string()
   .url()
@@ -60,7 +58,8 @@ function bitsPerCharacter(value: string): number {
 /** Why `value` is not a usable secret (empty when it is): too short, too regular, or a placeholder. */
 export function weakSecretProblems(name: string, value: string): string[] {
   if (value.length < minimumSecretLength) return [`${name}: must be at least ${minimumSecretLength} characters`];
-  if (placeholderWords.test(value)) return [`${name}: looks like a placeholder or a committed default; generate one (openssl rand -base64 48)`];
+  if (placeholderWords.test(value))
+    return [`${name}: looks like a placeholder or a committed default; generate one (openssl rand -base64 48)`];
   if (bitsPerCharacter(value) < minimumSecretBitsPerCharacter) {
     return [`${name}: is too regular to be a secret (too few distinct characters); generate one (openssl rand -base64 48)`];
   }
@@ -72,7 +71,8 @@ export function weakSecretProblems(name: string, value: string): string[] {
  * strong; set explicitly, it must be strong everywhere.
  */
 function secretSettingProblems(name: string, value: string | undefined, developmentAllowed: boolean, requiredWhy: string): string[] {
-  if (value === undefined) return developmentAllowed ? [] : [`${name}: is required ${requiredWhy} (development defaults apply only with IPS_PROFILE=development)`];
+  if (value === undefined)
+    return developmentAllowed ? [] : [`${name}: is required ${requiredWhy} (development defaults apply only with IPS_PROFILE=development)`];
   // Too short is already reported by the schema.
   return value.length < minimumSecretLength ? [] : weakSecretProblems(name, value);
 }
@@ -87,7 +87,10 @@ function secretSettingProblems(name: string, value: string | undefined, developm
  */
 function developmentProfileOf(values: Record<string, unknown>): { developmentProfile: boolean; development: boolean } {
   const developmentProfileOn = values.IPS_PROFILE === developmentProfile;
-  return { developmentProfile: developmentProfileOn, development: developmentProfileOn && (values.NODE_ENV ?? 'development') === 'development' };
+  return {
+    developmentProfile: developmentProfileOn,
+    development: developmentProfileOn && (values.NODE_ENV ?? 'development') === 'development',
+  };
 }
 
 /** Problems shared by every service: the profile must not contradict NODE_ENV. */
@@ -287,7 +290,10 @@ const sharedStateSchema: Record<string, z.ZodTypeAny> = {
     .url()
     .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
     .optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only').default('ips-graph'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only')
+    .default('ips-graph'),
 };
 const sharedStateNames = Object.keys(sharedStateSchema);
 
@@ -299,7 +305,10 @@ const rateLimitSchema: Record<string, z.ZodTypeAny> = {
   // 20 requests a second, sustained for a minute, is far past what a person in the explorer or a
   // dashboard asks; a script looping on the graph meets it within seconds.
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
-  GATEWAY_RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only').default('ips-graph:rate'),
+  GATEWAY_RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,100}$/, 'letters, digits and _ : . - only')
+    .default('ips-graph:rate'),
 };
 const rateLimitNames = Object.keys(rateLimitSchema);
 
@@ -368,8 +377,18 @@ function loggingFrom(values: Record<string, unknown>, development: boolean, inte
 /** The logging settings alone (every service's `main`, before its own configuration is loaded). */
 export function loadLoggingConfig(env: Environment, interactive = false): LoggingConfig {
   const values = parse(
-    z.object({ NODE_ENV: nodeEnv, IPS_PROFILE: profile, LOG_LEVEL: observabilitySchema.LOG_LEVEL!, LOG_FORMAT: observabilitySchema.LOG_FORMAT! }),
-    { NODE_ENV: read(env, 'NODE_ENV'), IPS_PROFILE: read(env, 'IPS_PROFILE'), LOG_LEVEL: read(env, 'LOG_LEVEL'), LOG_FORMAT: read(env, 'LOG_FORMAT') },
+    z.object({
+      NODE_ENV: nodeEnv,
+      IPS_PROFILE: profile,
+      LOG_LEVEL: observabilitySchema.LOG_LEVEL!,
+      LOG_FORMAT: observabilitySchema.LOG_FORMAT!,
+    }),
+    {
+      NODE_ENV: read(env, 'NODE_ENV'),
+      IPS_PROFILE: read(env, 'IPS_PROFILE'),
+      LOG_LEVEL: read(env, 'LOG_LEVEL'),
+      LOG_FORMAT: read(env, 'LOG_FORMAT'),
+    },
   );
   return loggingFrom(values, developmentProfileOf(values).development, interactive);
 }
@@ -677,7 +696,12 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     authProblems.push(`${names.developmentSecret}: set either AUTH_JWKS_URL or AUTH_DEV_SECRET, not both`);
   } else if (!raw[names.jwksUrl]) {
     authProblems.push(
-      ...secretSettingProblems(names.developmentSecret, raw[names.developmentSecret], developmentAllowed, 'without an OIDC issuer (AUTH_JWKS_URL)'),
+      ...secretSettingProblems(
+        names.developmentSecret,
+        raw[names.developmentSecret],
+        developmentAllowed,
+        'without an OIDC issuer (AUTH_JWKS_URL)',
+      ),
     );
   }
   authProblems.push(
@@ -699,9 +723,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
       [names.maxTokenAgeSeconds]: positiveInt.default(defaultMaxTokenAgeSeconds),
       [names.assertionLifetimeMs]: assertionLifetimeMs,
       [names.profile]: profile,
-      ...Object.fromEntries(
-        subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)]),
-      ),
+      ...Object.fromEntries(subgraphs.map((s) => [names.subgraphUrl(s), httpUrl.default(`http://127.0.0.1:${defaultPorts[s]}/graphql`)])),
       [names.metricsPort]: port.optional(),
       // Production shares anonymous answers for 5 s by default; development and tests see every
       // write at once, even one made straight in a database.
@@ -731,10 +753,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
     host: values[names.host] as string,
     port: values[names.port] as number,
     supergraphPath: values[names.supergraphPath] as string | undefined,
-    subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s, values[names.subgraphUrl(s)]])) as Record<
-      SubgraphName,
-      string
-    >,
+    subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s, values[names.subgraphUrl(s)]])) as Record<SubgraphName, string>,
     subgraphTimeoutMs: values[names.subgraphTimeoutMs] as number,
     exposeStatementCount: profileFlags.developmentProfile,
     gatewaySecret: values[names.gatewaySecret] as string,
@@ -844,10 +863,9 @@ export const defaultAssessmentsRequired = 2;
 
 /** Rules of the innovations subgraph that an operator may tune. */
 export function loadInnovationRules(env: Environment): InnovationRules {
-  const values = parse(
-    z.object({ INNOVATION_ASSESSMENTS_REQUIRED: positiveInt.max(10).default(defaultAssessmentsRequired) }),
-    { INNOVATION_ASSESSMENTS_REQUIRED: read(env, 'INNOVATION_ASSESSMENTS_REQUIRED') },
-  );
+  const values = parse(z.object({ INNOVATION_ASSESSMENTS_REQUIRED: positiveInt.max(10).default(defaultAssessmentsRequired) }), {
+    INNOVATION_ASSESSMENTS_REQUIRED: read(env, 'INNOVATION_ASSESSMENTS_REQUIRED'),
+  });
   return { assessmentsRequired: values.INNOVATION_ASSESSMENTS_REQUIRED };
 }
 
@@ -872,9 +890,13 @@ export function loadTracingConfig(env: Environment, service: string): TracingCon
       OTEL_SERVICE_NAME: z.string().optional(),
     }),
     Object.fromEntries(
-      ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_SERVICE_NAME'].map(
-        (name) => [name, read(env, name)],
-      ),
+      [
+        'OTEL_SDK_DISABLED',
+        'OTEL_TRACES_EXPORTER',
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
+        'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+        'OTEL_SERVICE_NAME',
+      ].map((name) => [name, read(env, name)]),
     ),
   );
   const endpoint = values.OTEL_EXPORTER_OTLP_ENDPOINT ?? values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;

@@ -55,7 +55,9 @@ async function ensureSchema(url: string, schema: string, pool: OpenDatabaseOptio
       // One setting per role and database, which every subgraph sharing the database writes: the
       // schema's lock above does not keep two subgraphs apart (found starting `npm run stack:replicas`).
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('ips-graph:role-settings'))`);
-      await client.query(`DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET statement_timeout = ${timeout}', current_database()); END $$`);
+      await client.query(
+        `DO $$ BEGIN EXECUTE format('ALTER ROLE CURRENT_USER IN DATABASE %I SET statement_timeout = ${timeout}', current_database()); END $$`,
+      );
       // The session this runs in was opened before the default existed, and the pooler will lend it on.
       await client.query(`SET statement_timeout = ${timeout}`);
     }

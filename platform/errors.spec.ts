@@ -33,7 +33,10 @@ describe('error formatting', () => {
     const logged: unknown[] = [];
     const format = createErrorFormatter({ development: false, log: (error) => logged.push(error) });
     const fault = new Error('connection reset');
-    format({ message: fault.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(fault.message, { originalError: fault }));
+    format(
+      { message: fault.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      new GraphQLError(fault.message, { originalError: fault }),
+    );
     expect(logged).toEqual([fault]);
     // What a subgraph answered after masking, as the gateway passes it on.
     const relayed = { message: 'Internal server error', path: ['viewer'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'r-1' } };
@@ -48,7 +51,10 @@ describe('error formatting', () => {
     const cancelled = Object.assign(new Error('canceling statement due to user request'), { driverError: { code: '57014' } });
     // As a resolver's error reaches the formatter: wrapped, with the path of its field.
     const asMasked = (error: Error) =>
-      format({ message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(error.message, { originalError: error, path: ['innovations'] }));
+      format(
+        { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        new GraphQLError(error.message, { originalError: error, path: ['innovations'] }),
+      );
     const budget = (aborted: boolean) => {
       const controller = new AbortController();
       if (aborted) controller.abort();
@@ -82,7 +88,10 @@ describe('error formatting', () => {
         driverError: { code },
       });
     const as = (code: string) =>
-      format({ message: 'raw', path: ['x'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError('raw', { originalError: driverFailure(code), path: ['x'] }));
+      format(
+        { message: 'raw', path: ['x'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        new GraphQLError('raw', { originalError: driverFailure(code), path: ['x'] }),
+      );
     expect(as('23505')).toEqual({ message: expect.stringMatching(/already exists/), path: ['x'], extensions: { code: 'CONFLICT' } });
     for (const code of ['22P02', '22007', '22008', '22009']) {
       expect(as(code).extensions).toEqual({ code: 'BAD_USER_INPUT' });
@@ -94,7 +103,11 @@ describe('error formatting', () => {
   it('drops "Did you mean" suggestions outside development', () => {
     const format = createErrorFormatter({ development: false, log: silent });
     const formatted = format(
-      { message: 'Variable "$s" got invalid value "APPROVE"; Value "APPROVE" does not exist in "InnovationStatus" enum. Did you mean the enum value "APPROVED"?', extensions: { code: 'BAD_USER_INPUT' } },
+      {
+        message:
+          'Variable "$s" got invalid value "APPROVE"; Value "APPROVE" does not exist in "InnovationStatus" enum. Did you mean the enum value "APPROVED"?',
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
       new Error('x'),
     );
     expect(formatted.message).not.toMatch(/Did you mean|APPROVED/);

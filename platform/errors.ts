@@ -159,7 +159,10 @@ export function createErrorFormatter(options: { development: boolean; log?: (err
     // The request id leads from a user's report of "Internal server error" to the log lines.
     const requestId = currentRequestContext()?.requestId;
     if (options.development) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) } };
+      return {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
+      };
     }
     // A request whose client went away (or whose budget ran out) is not a fault to log: under load
     // each one logged a stack trace per pending SQL statement. That covers the statements it had

@@ -90,7 +90,15 @@ function encodeIdentity(identity: Identity, newcomer?: SignInClaims | null): str
   return encoded;
 }
 
-function mac(key: KeyObject, subgraph: string, issuedAt: string, expires: string, nonce: string, body: AssertedBody, identity: string): Buffer {
+function mac(
+  key: KeyObject,
+  subgraph: string,
+  issuedAt: string,
+  expires: string,
+  nonce: string,
+  body: AssertedBody,
+  identity: string,
+): Buffer {
   return createHmac('sha256', key)
     .update(`${version}\n${subgraph}\n${issuedAt}\n${expires}\n${nonce}\n${bodyDigest(body)}\n${identity}`)
     .digest();

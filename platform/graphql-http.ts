@@ -8,7 +8,14 @@ import { addHealthRoutes, createApp, listen, type Listening, type Readiness } fr
 import type { Identity } from './identity';
 import { errorFields, logger } from './logger';
 import type { ServiceMetrics } from './metrics';
-import { addMetricsRoute, adoptForwardedRequestId, attachStatementCounter, observationPlugin, observeRequests, serveMetrics } from './observability';
+import {
+  addMetricsRoute,
+  adoptForwardedRequestId,
+  attachStatementCounter,
+  observationPlugin,
+  observeRequests,
+  serveMetrics,
+} from './observability';
 import { currentRequestContext } from './request-context';
 import { abandonedRequests, withRequestBudget, type RequestBudget } from './request-budget';
 import { currentStatementCounter, statementCountHeader, withStatementCounter } from './statement-counter';
@@ -215,7 +222,9 @@ const refuseMalformedRequests: express.RequestHandler = (request, response, next
   }
   if (!problem) return next();
   const requestId = currentRequestContext()?.requestId;
-  response.status(400).json({ errors: [{ message: problem, extensions: { code: ErrorCode.BAD_REQUEST, ...(requestId ? { requestId } : {}) } }] });
+  response
+    .status(400)
+    .json({ errors: [{ message: problem, extensions: { code: ErrorCode.BAD_REQUEST, ...(requestId ? { requestId } : {}) } }] });
 };
 
 function refuse(response: Response, message: string): void {
@@ -297,7 +306,9 @@ export async function serveGraphQL<TContext extends BaseContext>(
     }),
   );
   app.use(jsonErrors);
-  const listening = await listen(app, options.host, options.port, options.http, (limit) => options.metrics.connectionsRefused.inc({ limit }));
+  const listening = await listen(app, options.host, options.port, options.http, (limit) =>
+    options.metrics.connectionsRefused.inc({ limit }),
+  );
   let metrics: Listening | undefined;
   try {
     metrics = await serveMetrics(options.metrics, options.observability, options.http);

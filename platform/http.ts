@@ -75,7 +75,12 @@ function capConnections(server: Server, limits: HttpLimits, onRefused?: (limit: 
     }
     // No client address in the line: logs carry no personal data (README, "Operating it").
     logger().warn(
-      { limit, maxConnections: limits.maxConnections, maxConnectionsPerAddress: limits.maxConnectionsPerAddress, refusedSinceLastLine: unlogged },
+      {
+        limit,
+        maxConnections: limits.maxConnections,
+        maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+        refusedSinceLastLine: unlogged,
+      },
       'connection refused: too many open connections',
     );
     unlogged = 0;

@@ -1,5 +1,13 @@
 import type { Viewer } from './identity';
-import { authorizeInsights, groupedInsightSql, parameterList, readInsightPeriod, splitGroupedRows, withinPeriod, type GroupedRow } from './insights';
+import {
+  authorizeInsights,
+  groupedInsightSql,
+  parameterList,
+  readInsightPeriod,
+  splitGroupedRows,
+  withinPeriod,
+  type GroupedRow,
+} from './insights';
 
 const viewer = (platformRoles: Viewer['platformRoles']): Viewer => ({
   personId: '00000000-0000-0000-0000-000000000001',
@@ -47,7 +55,12 @@ describe('insights', () => {
     expect(sql).toContain('e.month AS "MONTH"');
     expect(sql).toContain('GROUP BY GROUPING SETS ((e.month), ())');
     expect(sql).toContain('GROUPING(e.month) <> 0 AS is_total');
-    const totalOnly = groupedInsightSql<'KIND'>({ dimensions: { KIND: 'e.kind' }, groupBy: [], measures: { n: 'count(*)' }, from: 'FROM events.event e' });
+    const totalOnly = groupedInsightSql<'KIND'>({
+      dimensions: { KIND: 'e.kind' },
+      groupBy: [],
+      measures: { n: 'count(*)' },
+      from: 'FROM events.event e',
+    });
     expect(totalOnly).not.toContain('GROUP BY');
     expect(totalOnly).toContain('TRUE AS is_total');
   });

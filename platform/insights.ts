@@ -117,7 +117,9 @@ export function firstGroups<Group>(groups: readonly Group[], first: number | nul
 }
 
 /** Splits the statement's rows into the groups and the total (there is always a total row). */
-export function splitGroupedRows<Dimension extends string>(rows: GroupedRow<Dimension>[]): {
+export function splitGroupedRows<Dimension extends string>(
+  rows: GroupedRow<Dimension>[],
+): {
   groups: GroupedRow<Dimension>[];
   total: GroupedRow<Dimension>;
 } {

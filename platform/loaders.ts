@@ -115,10 +115,13 @@ export async function findFirstPerParent<T extends ObjectLiteral>(
   const keys = metadata.primaryColumns;
   const query = repository
     .createQueryBuilder('child')
-    .where(`(${keys.map((key) => `child.${key.propertyName}`).join(', ')}) IN (SELECT ${keys.map((key) => `kept."${key.databaseName}"`).join(', ')} FROM (${kept}) AS kept)`, {
-      ...options.parameters,
-      parentIds: [...options.parentIds],
-    });
+    .where(
+      `(${keys.map((key) => `child.${key.propertyName}`).join(', ')}) IN (SELECT ${keys.map((key) => `kept."${key.databaseName}"`).join(', ')} FROM (${kept}) AS kept)`,
+      {
+        ...options.parameters,
+        parentIds: [...options.parentIds],
+      },
+    );
   for (const [property, direction] of options.order) query.addOrderBy(`child.${property}`, direction);
   return query.getMany();
 }
@@ -129,6 +132,7 @@ export async function findFirstPerParent<T extends ObjectLiteral>(
  */
 export function boundedChildrenLoaders<T>(load: (parentIds: string[], first: number) => Promise<T[]>, parentOf: (row: T) => string) {
   return loaderPerArguments(
-    (first: number) => new DataLoader<string, T[]>(async (parentIds) => groupByKeys(parentIds, await load([...parentIds], first), parentOf)),
+    (first: number) =>
+      new DataLoader<string, T[]>(async (parentIds) => groupByKeys(parentIds, await load([...parentIds], first), parentOf)),
   );
 }

@@ -44,7 +44,12 @@ export function observeRequests(options: { service: string; metrics: ServiceMetr
     // Read now: routers mounted under a prefix rewrite it while they handle the request.
     const path = request.path;
     const trusted = options.trustIncomingTraceparent ? traceIdOf(request.get('traceparent')) : undefined;
-    const context: RequestContext = { service: options.service, requestId: trusted ?? newRequestId(), errorCodes: [], metrics: options.metrics };
+    const context: RequestContext = {
+      service: options.service,
+      requestId: trusted ?? newRequestId(),
+      errorCodes: [],
+      metrics: options.metrics,
+    };
     response.setHeader(requestIdHeader, context.requestId);
     response.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -136,11 +141,7 @@ export function addMetricsRoute(app: Express, metrics: ServiceMetrics): void {
   });
 }
 
-export async function serveMetrics(
-  metrics: ServiceMetrics,
-  config: ObservabilityConfig,
-  http: HttpLimits,
-): Promise<Listening | undefined> {
+export async function serveMetrics(metrics: ServiceMetrics, config: ObservabilityConfig, http: HttpLimits): Promise<Listening | undefined> {
   if (config.metricsPort === undefined) return undefined;
   const app = createApp();
   addMetricsRoute(app, metrics);

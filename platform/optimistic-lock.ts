@@ -42,10 +42,11 @@ export async function updateAtVersion(manager: EntityManager, update: VersionedU
   const sets = update.assignments ? `${update.assignments}, version = version + 1` : 'version = version + 1';
   // `$2` stays bound either way, so the caller's `$3`, `$4`, … mean the same with or without a version.
   const guard = expectedVersion === null ? '$2::int IS NULL' : 'version = $2';
-  const [rows, affected] = (await manager.query(
-    `UPDATE ${table} SET ${sets} WHERE id = $1 AND ${guard} RETURNING version`,
-    [id, expectedVersion, ...update.values],
-  )) as [{ version: number }[], number];
+  const [rows, affected] = (await manager.query(`UPDATE ${table} SET ${sets} WHERE id = $1 AND ${guard} RETURNING version`, [
+    id,
+    expectedVersion,
+    ...update.values,
+  ])) as [{ version: number }[], number];
   if (affected === 1) return rows[0]!.version;
   // Under READ COMMITTED this statement takes a fresh snapshot, so it sees the winner's committed version.
   const [row] = (await manager.query(`SELECT version FROM ${table} WHERE id = $1`, [id])) as { version: number }[];

@@ -44,12 +44,12 @@ export function runService(label: string, start: () => Promise<RunningService>, 
           .stop()
           .then(() => tracing?.shutdown())
           .then(
-          () => process.exit(0),
-          (error: unknown) => {
-            log.error(errorFields(error), `${label} did not stop cleanly`);
-            process.exit(1);
-          },
-        );
+            () => process.exit(0),
+            (error: unknown) => {
+              log.error(errorFields(error), `${label} did not stop cleanly`);
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));

@@ -32,7 +32,9 @@ describe('refusalFor: which errors are refusals, and as what', () => {
       message: 'Only platform admins decide memberships.',
       field: null,
     });
-    expect(refusalFor(conflict('The route changed since version 3; reload it and try again.', { currentStatus: 'ACTIVE', currentVersion: 4 }))).toEqual({
+    expect(
+      refusalFor(conflict('The route changed since version 3; reload it and try again.', { currentStatus: 'ACTIVE', currentVersion: 4 })),
+    ).toEqual({
       __typename: 'StateConflict',
       code: 'CONFLICT',
       message: 'The route changed since version 3; reload it and try again.',
@@ -59,7 +61,9 @@ describe('refusalFor: which errors are refusals, and as what', () => {
   });
 
   it('answers as the type `refusalType` names, which is not itself a field', () => {
-    const refusal = refusalFor(conflict('Two assessments are needed; there is one.', { refusalType: 'AssessmentsIncomplete', assessmentsCompleted: 1 }));
+    const refusal = refusalFor(
+      conflict('Two assessments are needed; there is one.', { refusalType: 'AssessmentsIncomplete', assessmentsCompleted: 1 }),
+    );
     expect(refusal).toEqual({
       __typename: 'AssessmentsIncomplete',
       code: 'CONFLICT',
@@ -138,17 +142,30 @@ describe('answerRefusalsInPayloads', () => {
 
   it('answers a refusal in the payload, as its type, with nothing changed and no error', async () => {
     expect(await run('conflict')).toEqual({
-      data: { change: { changed: null, refusal: { __typename: 'StateConflict', code: 'CONFLICT', message: 'It is SUSPENDED.', field: null, currentStatus: 'SUSPENDED' } } },
+      data: {
+        change: {
+          changed: null,
+          refusal: { __typename: 'StateConflict', code: 'CONFLICT', message: 'It is SUSPENDED.', field: null, currentStatus: 'SUSPENDED' },
+        },
+      },
     });
     expect(await run('specific')).toEqual({
       data: {
         change: {
           changed: null,
-          refusal: { __typename: 'AssessmentsIncomplete', code: 'CONFLICT', message: 'Not enough assessments.', field: null, assessmentsCompleted: 1 },
+          refusal: {
+            __typename: 'AssessmentsIncomplete',
+            code: 'CONFLICT',
+            message: 'Not enough assessments.',
+            field: null,
+            assessmentsCompleted: 1,
+          },
         },
       },
     });
-    expect((await run('duplicate')).data).toEqual({ change: { changed: null, refusal: expect.objectContaining({ __typename: 'StateConflict', code: 'CONFLICT' }) } });
+    expect((await run('duplicate')).data).toEqual({
+      change: { changed: null, refusal: expect.objectContaining({ __typename: 'StateConflict', code: 'CONFLICT' }) },
+    });
   });
 
   it('keeps UNAUTHENTICATED and unexpected errors as errors, with no payload', async () => {
@@ -165,7 +182,10 @@ describe('answerRefusalsInPayloads', () => {
       data: { other: { changed: 'other', refusal: null } },
     });
     expect(await execute({ schema, document: parse(`{ hello }`) })).toEqual({ data: { hello: 'hi' } });
-    const wrapped = answerRefusalsInPayloads<object>(resolvers) as { Query: unknown; Refusal: { __resolveType: (refusal: { __typename: string }) => string } };
+    const wrapped = answerRefusalsInPayloads<object>(resolvers) as {
+      Query: unknown;
+      Refusal: { __resolveType: (refusal: { __typename: string }) => string };
+    };
     expect(wrapped.Query).toBe(resolvers.Query);
     expect(wrapped.Refusal.__resolveType({ __typename: 'NotAllowed' })).toBe('NotAllowed');
   });

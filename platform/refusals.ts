@@ -67,8 +67,7 @@ export function answerRefusalsInPayloads<T extends object>(resolvers: T): T {
   const wrapped: Record<string, unknown> = {};
   for (const [field, resolver] of Object.entries(mutation ?? {})) {
     const resolve = (typeof resolver === 'function' ? resolver : (resolver as { resolve?: unknown }).resolve) as
-      | GraphQLFieldResolver<unknown, unknown>
-      | undefined;
+      GraphQLFieldResolver<unknown, unknown> | undefined;
     if (!resolve) {
       wrapped[field] = resolver;
       continue;

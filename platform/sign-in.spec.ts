@@ -14,7 +14,10 @@ const refusal = (act: () => unknown) => {
 test('requireSignedIn: the viewer when signed in; UNAUTHENTICATED with the default or given message when not', () => {
   expect(requireSignedIn(viewer)).toBe(viewer);
   expect(refusal(() => requireSignedIn(null))).toEqual({ code: 'UNAUTHENTICATED', message: SIGN_IN_MESSAGE });
-  expect(refusal(() => requireSignedIn(null, 'Sign in to change innovations.'))).toEqual({ code: 'UNAUTHENTICATED', message: 'Sign in to change innovations.' });
+  expect(refusal(() => requireSignedIn(null, 'Sign in to change innovations.'))).toEqual({
+    code: 'UNAUTHENTICATED',
+    message: 'Sign in to change innovations.',
+  });
 });
 
 test('refuse: FORBIDDEN for a signed-in caller, UNAUTHENTICATED for an anonymous one, each with its message', () => {

@@ -14,5 +14,9 @@ export function subgraphSchemaFiles(name: string): string[] {
 
 /** A subgraph's type definitions, parsed. */
 export function loadSubgraphTypeDefs(name: string): DocumentNode {
-  return parse(subgraphSchemaFiles(name).map((file) => readFileSync(file, 'utf8')).join('\n'));
+  return parse(
+    subgraphSchemaFiles(name)
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n'),
+  );
 }

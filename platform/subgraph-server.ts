@@ -8,7 +8,13 @@ import type { DataSource } from 'typeorm';
 import { requireActiveMembership } from './active-membership';
 import type { SubgraphConfig } from './config';
 import { openConfiguredDatabase, type EntityList, type MigrationList, type SubgraphDatabase } from './database';
-import { admitGatewayAssertion, gatewayAssertionHeader, InMemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './gateway-assertion';
+import {
+  admitGatewayAssertion,
+  gatewayAssertionHeader,
+  InMemoryReplayGuard,
+  RedisReplayGuard,
+  type ReplayGuard,
+} from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { ServiceMetrics, type PoolStatistics } from './metrics';
 import { connectRedis, redisSettled, redisUnavailability } from './redis';

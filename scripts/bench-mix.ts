@@ -109,7 +109,8 @@ function operationFiles(samples: BenchSamples): BenchOperation[] {
     const variables = JSON.parse(operation.variables) as Record<string, unknown>;
     const anonymous = operation.roles.includes('EVERYONE') || operation.roles.includes('ANONYMOUS');
     const people = anonymous ? [] : personasFor(operation.roles);
-    if (!anonymous && people.length === 0) throw new Error(`operations/${name}.graphql: no demo persona holds ${operation.roles.join(', ')}`);
+    if (!anonymous && people.length === 0)
+      throw new Error(`operations/${name}.graphql: no demo persona holds ${operation.roles.join(', ')}`);
     const ask = (vars: Record<string, unknown>, email?: string) => request(operation.document, vars, email);
     const hot = [ask(variables, people[0]?.email)];
     // Vary what the operation lets vary: the search words, else the person asking.

@@ -49,7 +49,9 @@ const scenarios = {
     query: `query ($filter: InnovationFilter) { innovations(filter: $filter, first: ${pageSize}) {
       totalCount totalCountIsEstimate edges { node { id title } }
       facets { isEstimate categories { value count } trls { value count } nations { value count } certifications { value count } } } }`,
-    variables: { filter: { categories: ['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE'], trlAtLeast: 6, hasConfirmedEvidence: true } },
+    variables: {
+      filter: { categories: ['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE'], trlAtLeast: 6, hasConfirmedEvidence: true },
+    },
   },
   [`page ${cursorPage} by cursor`]: {
     query: `query ($after: String) { innovations(first: ${pageSize}, after: $after, orderBy: TITLE) { edges { node { id title } } } }`,
@@ -63,13 +65,50 @@ const scenarios = {
 } as const;
 
 const words = [
-  'graphene', 'asphalt', 'binder', 'recycled', 'pothole', 'repair', 'thermal', 'LED', 'lighting', 'drainage', 'gully',
-  'sensor', 'bridge', 'bearing', 'monitoring', 'signal', 'junction', 'safety', 'barrier', 'charging', 'kerbside',
-  'gritting', 'brine', 'survey', 'lidar', 'cycle', 'lane', 'crossing', 'low-carbon', 'warm-mix', 'geogrid', 'sealant',
+  'graphene',
+  'asphalt',
+  'binder',
+  'recycled',
+  'pothole',
+  'repair',
+  'thermal',
+  'LED',
+  'lighting',
+  'drainage',
+  'gully',
+  'sensor',
+  'bridge',
+  'bearing',
+  'monitoring',
+  'signal',
+  'junction',
+  'safety',
+  'barrier',
+  'charging',
+  'kerbside',
+  'gritting',
+  'brine',
+  'survey',
+  'lidar',
+  'cycle',
+  'lane',
+  'crossing',
+  'low-carbon',
+  'warm-mix',
+  'geogrid',
+  'sealant',
 ];
 const categories = [
-  'SURFACING_AND_MATERIALS', 'POTHOLE_REPAIR', 'STREET_LIGHTING', 'DRAINAGE_AND_FLOOD_RESILIENCE', 'BRIDGES_AND_STRUCTURES',
-  'TRAFFIC_MANAGEMENT_AND_ITS', 'ROAD_SAFETY', 'EV_CHARGING_AND_DECARBONISATION', 'WINTER_SERVICE', 'ASSET_MANAGEMENT_AND_DATA',
+  'SURFACING_AND_MATERIALS',
+  'POTHOLE_REPAIR',
+  'STREET_LIGHTING',
+  'DRAINAGE_AND_FLOOD_RESILIENCE',
+  'BRIDGES_AND_STRUCTURES',
+  'TRAFFIC_MANAGEMENT_AND_ITS',
+  'ROAD_SAFETY',
+  'EV_CHARGING_AND_DECARBONISATION',
+  'WINTER_SERVICE',
+  'ASSET_MANAGEMENT_AND_DATA',
   'ACTIVE_TRAVEL',
 ];
 const sqlArray = (values: readonly string[]) => `ARRAY[${values.map((v) => `'${v}'`).join(', ')}]`;
@@ -115,7 +154,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /** One scenario measured once at one size. */
 interface Measurement {
@@ -286,7 +329,9 @@ export async function runSearchBenchmark(config: BenchConfig, options: { rounds:
       `\nSearch benchmark — PostgreSQL server, innovations subgraph in-process, anonymous caller, ${timedRequests} requests each from ` +
         `${config.connections} concurrent callers, median of ${options.rounds} round(s)`,
     );
-    console.log(`${'innovations'.padEnd(13)}${'scenario'.padEnd(34)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p95 range'.padStart(15)}${'SQL/req'.padStart(9)}`);
+    console.log(
+      `${'innovations'.padEnd(13)}${'scenario'.padEnd(34)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p95 range'.padStart(15)}${'SQL/req'.padStart(9)}`,
+    );
     for (const row of summaries) {
       const range = `${row.p95Range[0].toFixed(1)}–${row.p95Range[1].toFixed(1)}`;
       console.log(

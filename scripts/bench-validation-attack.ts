@@ -80,7 +80,16 @@ async function load(
         duration: seconds,
         ...(overallRate ? { overallRate } : {}),
         sampleInt: 100,
-        requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', body: body(), headers: { 'content-type': 'application/json', ...headers } }) }],
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              method: 'POST',
+              body: body(),
+              headers: { 'content-type': 'application/json', ...headers },
+            }),
+          },
+        ],
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
@@ -90,7 +99,13 @@ async function load(
     });
   });
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, unanswered: result.timeouts + result.errors, p50: percentile(latencies, 50), p95: percentile(latencies, 95), statuses };
+  return {
+    requests: latencies.length,
+    unanswered: result.timeouts + result.errors,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    statuses,
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -151,7 +166,14 @@ export async function runValidationAttackBenchmark(
     const victimBody = JSON.stringify({ query: victimQuery });
     let victims = 0;
 
-    const rows: { setting: string; attack: string; alone: Measured; attacked: Measured; attackers: Measured; gatewayCpuMsPerAttack: number }[] = [];
+    const rows: {
+      setting: string;
+      attack: string;
+      alone: Measured;
+      attacked: Measured;
+      attackers: Measured;
+      gatewayCpuMsPerAttack: number;
+    }[] = [];
     const settings = [
       { name: 'rate limit OFF (pre-validation alone)', perMinute: '0', key: 'off' },
       { name: 'rate limit ON (1,200/min default)', perMinute: '1200', key: 'on' },
@@ -189,7 +211,11 @@ export async function runValidationAttackBenchmark(
         ]) {
           const victimEmail = victimEmails[victims++ % victimEmails.length]!;
           const victimHeaders = { authorization: `Bearer ${await issuer.tokenFor(victimEmail)}` };
-          const check = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...victimHeaders }, body: victimBody });
+          const check = await fetch(stack.gatewayUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...victimHeaders },
+            body: victimBody,
+          });
           const checked = (await check.json()) as { data?: { viewer?: { person?: { email?: string } } } };
           if (checked.data?.viewer?.person?.email !== victimEmail) throw new Error(`the cheap query failed: ${JSON.stringify(checked)}`);
           // Warm, then the cheap query alone.
@@ -197,7 +223,13 @@ export async function runValidationAttackBenchmark(
           const alone = await load(stack.gatewayUrl, 1, seconds, () => victimBody, victimHeaders, victimRequestsPerSecond);
           let next = 0;
           const cpuBefore = cpuMs(stack.pids.gateway!);
-          const attackers = load(stack.gatewayUrl, 4, seconds + 2, () => attack.body(attackDocuments[next++ % attackDocuments.length]!), {});
+          const attackers = load(
+            stack.gatewayUrl,
+            4,
+            seconds + 2,
+            () => attack.body(attackDocuments[next++ % attackDocuments.length]!),
+            {},
+          );
           await new Promise((resolve) => setTimeout(resolve, 1_000));
           const attacked = await load(stack.gatewayUrl, 1, seconds, () => victimBody, victimHeaders, victimRequestsPerSecond);
           const attack$ = await attackers;
@@ -235,7 +267,9 @@ export async function runValidationAttackBenchmark(
           `${pad(row.gatewayCpuMsPerAttack.toFixed(2), 10)}  ${statusText(row.attackers.statuses)}; ${row.attacked.unanswered} of ${row.attacked.requests + row.attacked.unanswered}`,
       );
     }
-    console.log('\nTarget: attacked p95 ≤ 2× alone. Latencies in ms (— : no cheap query was answered). 400 = refused by an operation limit; 429 = rate limited.');
+    console.log(
+      '\nTarget: attacked p95 ≤ 2× alone. Latencies in ms (— : no cheap query was answered). 400 = refused by an operation limit; 429 = rate limited.',
+    );
     console.log('gw ms/req: gateway CPU per request answered during the attack (attackers and the cheap query).');
   } catch (error) {
     if (serviceOutput.length) console.error(`Last service output:\n${serviceOutput.slice(-30).join('\n')}`);

@@ -285,7 +285,8 @@ async function load(
 
 async function measure(target: Target, requests: PreparedRequest[], expected: ExpectedAnswer[], options: BenchOptions): Promise<Figures> {
   // The quick run warms with a few requests per connection: a timed warm-up takes a whole second.
-  if (options.quick) await load(target.url, requests, options.connections, { amount: options.connections * quickWarmupRequestsPerConnection });
+  if (options.quick)
+    await load(target.url, requests, options.connections, { amount: options.connections * quickWarmupRequestsPerConnection });
   else if (options.warmupSeconds > 0) await load(target.url, requests, options.connections, { seconds: options.warmupSeconds });
   const gatewayBefore = target.gatewayPid === process.pid ? process.cpuUsage() : undefined;
   const gatewayCpuBefore = cpuMs(target.gatewayPid);
@@ -425,7 +426,9 @@ function printTable(
     `\n${'operation'.padEnd(44)}${'target'.padEnd(14)}${pad('req/s', 7)}${pad('p50', 6)}${pad('p95', 6)}${pad('p99', 6)}` +
       `${pad('err', 5)}${pad('wrong', 6)}${pad('gw CPU', 8)}${pad('sg CPU', 8)}${pad('SQL', 6)}${pad('×hive', 7)}`,
   );
-  console.log(`${''.padEnd(58)}${pad('', 7)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 11)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`);
+  console.log(
+    `${''.padEnd(58)}${pad('', 7)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 11)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`,
+  );
   const shortfalls: string[] = [];
   const wrongAnswers: string[] = [];
   for (const row of rows) {
@@ -459,7 +462,9 @@ function printTable(
     wrongAnswers.length === 0
       ? 'Wrong answers (not what that caller gets when asking alone): none.'
       : `Wrong answers (not what that caller gets when asking alone): ${wrongAnswers.join('; ')}.` +
-          (safeHiveIndex >= 0 ? ' † = compared with Hive with deduplication off.' : ' Run with --hive-no-dedup to compare those rows with Hive set up safely.'),
+          (safeHiveIndex >= 0
+            ? ' † = compared with Hive with deduplication off.'
+            : ' Run with --hive-no-dedup to compare those rows with Hive set up safely.'),
   );
   console.log(
     `${options.connections} connections, ${options.rounds} round(s) of ${options.durationSeconds} s per measurement after ${options.quick ? `${quickWarmupRequestsPerConnection} requests per connection` : `${options.warmupSeconds} s`} of warm-up, medians; ` +
@@ -601,7 +606,13 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     ];
     for (const variant of hiveVariants) {
       const port = await freePort();
-      const hive = spawnHive(env, path.join(repositoryRoot, variant.config), port, serviceOutput, profile(variant.name.replace(/\W+/g, '-')));
+      const hive = spawnHive(
+        env,
+        path.join(repositoryRoot, variant.config),
+        port,
+        serviceOutput,
+        profile(variant.name.replace(/\W+/g, '-')),
+      );
       cleanup.unshift(() => stopChild(hive));
       const url = `http://127.0.0.1:${port}/graphql`;
       await waitForGraphQL(url, hive, 60_000);
@@ -632,7 +643,10 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     if (targets.length === 0) throw new Error(`--targets= names none of ${started.map((t) => t.name).join(', ')}`);
     const readyAfterMs = Date.now() - startedAt;
 
-    const sampled = await ask(stack.gatewayUrl, { body: JSON.stringify({ query: sampleQuery }), headers: { 'content-type': 'application/json' } });
+    const sampled = await ask(stack.gatewayUrl, {
+      body: JSON.stringify({ query: sampleQuery }),
+      headers: { 'content-type': 'application/json' },
+    });
     const mix = benchMix(samplesFrom(sampled.body as Parameters<typeof samplesFrom>[0])).filter(
       (operation) => !options.only || options.only.some((text) => operation.label.includes(text)),
     );
@@ -696,7 +710,12 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     printTable(
       options,
       targets,
-      cells.map((cell) => ({ label: cell.label, variant: cell.variant, statements: cell.statements, figures: cell.runs.map(medianFigures) })),
+      cells.map((cell) => ({
+        label: cell.label,
+        variant: cell.variant,
+        statements: cell.statements,
+        figures: cell.runs.map(medianFigures),
+      })),
     );
     console.log(
       `RSS before → after the load (MB): ${memory.map(([name, pid], index) => `${name} ${rssBefore[index]!.toFixed(0)} → ${rssMb(pid).toFixed(0)}`).join(', ')}`,

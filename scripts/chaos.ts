@@ -132,7 +132,8 @@ async function main(): Promise<void> {
             // The payload holds the request raised, or a refusal: a refused write was not made, so it failed.
             const payload = data?.raiseSupportRequest;
             const written = payload?.supportRequest;
-            if (payload?.refusal && !firstFailure) firstFailure = `refused ${payload.refusal.code}: ${String(payload.refusal.message).slice(0, 200)}`;
+            if (payload?.refusal && !firstFailure)
+              firstFailure = `refused ${payload.refusal.code}: ${String(payload.refusal.message).slice(0, 200)}`;
             if (!ok || !written?.id || errors?.length || payload?.refusal) return 'failed';
             acknowledged.push({ id: written.id, subject });
             return 'completed';
@@ -171,7 +172,11 @@ async function main(): Promise<void> {
       {
         name: 'database connections terminated',
         disrupt: async (s) => {
-          if (onServer) await terminateServerConnections(serverUrl, databases.map((database) => database.name));
+          if (onServer)
+            await terminateServerConnections(
+              serverUrl,
+              databases.map((database) => database.name),
+            );
           else await s.terminateEmbeddedConnections();
         },
         settleMs: 10_000,
@@ -227,7 +232,10 @@ async function main(): Promise<void> {
 /** The gateway's subgraph URLs, as the stack runner derives them (needed to load its configuration). */
 function gatewayUrls(env: Environment): Environment {
   return Object.fromEntries(
-    subgraphNames.map((name) => [gatewayVariableNames().subgraphUrl(name), `http://127.0.0.1:${env[subgraphVariableNames(name).port]}/graphql`]),
+    subgraphNames.map((name) => [
+      gatewayVariableNames().subgraphUrl(name),
+      `http://127.0.0.1:${env[subgraphVariableNames(name).port]}/graphql`,
+    ]),
   );
 }
 
@@ -258,8 +266,22 @@ function printTable(
       count('completed'),
       count('partial'),
       count('failed'),
-      during.length ? String(percentile(during.map((s) => s.ms), 95)) : '-',
-      afterwards.length ? String(percentile(afterwards.map((s) => s.ms), 95)) : '-',
+      during.length
+        ? String(
+            percentile(
+              during.map((s) => s.ms),
+              95,
+            ),
+          )
+        : '-',
+      afterwards.length
+        ? String(
+            percentile(
+              afterwards.map((s) => s.ms),
+              95,
+            ),
+          )
+        : '-',
       recovery,
     ]);
   }
@@ -267,7 +289,9 @@ function printTable(
 }
 
 // `-- --replicas`: the same load against the replica stack behind HAProxy (scripts/chaos-replicas.ts).
-(process.argv.includes('--replicas') ? import('./chaos-replicas').then((replicas) => replicas.runReplicaChaos()) : main()).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+(process.argv.includes('--replicas') ? import('./chaos-replicas').then((replicas) => replicas.runReplicaChaos()) : main()).catch(
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -24,12 +24,7 @@ export function composeSupergraph(): CompositionOutcome {
     })),
   );
   const hints = (result.hints ?? [])
-    .filter(
-      (hint) =>
-        !acknowledgedHints.some(
-          (ack) => ack.code === hint.definition.code && hint.message.includes(ack.messageIncludes),
-        ),
-    )
+    .filter((hint) => !acknowledgedHints.some((ack) => ack.code === hint.definition.code && hint.message.includes(ack.messageIncludes)))
     .map((hint) => `${hint.definition.code}: ${hint.message}`);
   if (result.errors) {
     return { supergraphSdl: undefined, errors: result.errors.map((e) => e.message), unacknowledgedHints: hints };

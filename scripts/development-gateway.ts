@@ -13,4 +13,8 @@ import { demoExplorerPersonas } from './explorer-personas';
  * which the gateway still offers only when `personaSignInEnabled` (IPS_PROFILE=development and
  * development tokens). Production runs gateway/main.ts, which loads no demo data.
  */
-runService('gateway', () => startGatewayService(loadGatewayConfig(process.env, subgraphNames), { explorerPersonas: demoExplorerPersonas }), tracing);
+runService(
+  'gateway',
+  () => startGatewayService(loadGatewayConfig(process.env, subgraphNames), { explorerPersonas: demoExplorerPersonas }),
+  tracing,
+);

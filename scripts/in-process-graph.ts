@@ -33,7 +33,10 @@ export async function startInProcessGraph(
      * Replaces the in-process data source of some subgraphs (tests: a subgraph that is down). It is
      * given the in-process one, so a test can switch a subgraph off and on again in one graph.
      */
-    overrideDataSource?: (name: SubgraphName, inProcess: GraphQLDataSource<GatewayContext>) => GraphQLDataSource<GatewayContext> | undefined;
+    overrideDataSource?: (
+      name: SubgraphName,
+      inProcess: GraphQLDataSource<GatewayContext>,
+    ) => GraphQLDataSource<GatewayContext> | undefined;
     /** Defaults to the configured limits (their defaults unless the environment sets them). */
     limits?: OperationLimits;
     /** Replaces some subgraph modules (tests: a subgraph built with a controllable clock). */

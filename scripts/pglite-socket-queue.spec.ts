@@ -17,7 +17,10 @@ async function hammer(): Promise<{ wrong: number; errors: string[] }> {
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 });
   keepProtocolBatchesTogether(server);
   await server.start();
-  const clients = Array.from({ length: 8 }, () => new Client({ connectionString: `postgres://postgres@${server.getServerConn()}/postgres` }));
+  const clients = Array.from(
+    { length: 8 },
+    () => new Client({ connectionString: `postgres://postgres@${server.getServerConn()}/postgres` }),
+  );
   let wrong = 0;
   const errors: string[] = [];
   try {

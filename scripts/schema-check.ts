@@ -1,12 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeSupergraph } from './composition';
-import {
-  apiSchemaSdl,
-  checkSchema,
-  describeOutcome,
-  readIntendedBreakingChanges,
-  releasedApiSchemaPath,
-} from './schema-checks';
+import { apiSchemaSdl, checkSchema, describeOutcome, readIntendedBreakingChanges, releasedApiSchemaPath } from './schema-checks';
 
 /**
  * `npm run schema:check`: the freshly composed API schema against the released one (see

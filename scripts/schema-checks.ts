@@ -116,8 +116,7 @@ export async function checkSchema(options: {
 }): Promise<SchemaCheckOutcome> {
   const current = buildSchema(options.currentSdl);
   const changes = await diff(buildSchema(options.releasedSdl), current);
-  const isIntended = (change: Change) =>
-    options.intended.some((allowed) => allowed.type === change.type && allowed.path === change.path);
+  const isIntended = (change: Change) => options.intended.some((allowed) => allowed.type === change.type && allowed.path === change.path);
   const breakingChanges = changes.filter((c) => c.criticality.level === CriticalityLevel.Breaking);
   const breaking = breakingChanges.filter((c) => !isIntended(c));
   const lintProblems = lintSchema(current);

@@ -94,7 +94,11 @@ export const compiledEntrypoint = (service: ServiceName, developmentProfile: boo
   path.join(
     repositoryRoot,
     'dist',
-    service === 'gateway' ? gatewayEntrypoint(developmentProfile) : service === 'database' ? 'scripts/dev-database.js' : `subgraphs/${service}/main.js`,
+    service === 'gateway'
+      ? gatewayEntrypoint(developmentProfile)
+      : service === 'database'
+        ? 'scripts/dev-database.js'
+        : `subgraphs/${service}/main.js`,
   );
 
 function hostForClients(host: string): string {
@@ -248,12 +252,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const spawnService = (name: ServiceName, env: Environment) => {
     environments.set(name, env);
-    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...(options.nodeArguments?.(name) ?? []), compiledEntrypoint(name, gateway.developmentProfile)], {
-      cwd: repositoryRoot,
-      env: env as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeOptions ?? []), ...(options.nodeArguments?.(name) ?? []), compiledEntrypoint(name, gateway.developmentProfile)],
+      {
+        cwd: repositoryRoot,
+        env: env as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        detached: true,
+      },
+    );
     const prefix = `[${name}]`.padEnd(14);
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';

@@ -53,7 +53,12 @@ async function main(): Promise<void> {
     shutdown(`${name} exited`, 1);
   });
   console.log(`\nIPS Graph is ready after ${(stack.readyAfterMs / 1000).toFixed(1)} s.`);
-  console.log(`Processes: runner ${process.pid}, ${stack.processes().map((p) => `${p.name} ${p.pid}`).join(', ')}`);
+  console.log(
+    `Processes: runner ${process.pid}, ${stack
+      .processes()
+      .map((p) => `${p.name} ${p.pid}`)
+      .join(', ')}`,
+  );
   console.log(`Explorer and endpoint: ${stack.gatewayUrl}\nPress Ctrl-C to stop.\n`);
 }
 

@@ -30,23 +30,33 @@ function printable(span: ReadableSpan): PrintedSpan {
     spanId: span.spanContext().spanId,
     parentSpanId: parent ?? (span as unknown as { parentSpanId?: string }).parentSpanId,
     attributes: Object.fromEntries(
-      Object.entries(span.attributes).filter(([key]) => /^(ips\.|graphql\.|db\.system|db\.statement|http\.(route|target|method)|url\.path)/.test(key)),
+      Object.entries(span.attributes).filter(([key]) =>
+        /^(ips\.|graphql\.|db\.system|db\.statement|http\.(route|target|method)|url\.path)/.test(key),
+      ),
     ),
   };
 }
 
 async function main(): Promise<void> {
-  const [{ startEmbeddedPostgres }, config, { startSubgraphService }, { startGatewayService }, { subgraphModules }, { subgraphNames }, { mintDevelopmentToken }, { demoPersona }] =
-    await Promise.all([
-      import('../platform/embedded-postgres'),
-      import('../platform/config'),
-      import('../platform/subgraph-server'),
-      import('../gateway/server'),
-      import('../subgraphs'),
-      import('../platform/subgraph-names'),
-      import('../gateway/development-tokens'),
-      import('../demo-data/personas'),
-    ]);
+  const [
+    { startEmbeddedPostgres },
+    config,
+    { startSubgraphService },
+    { startGatewayService },
+    { subgraphModules },
+    { subgraphNames },
+    { mintDevelopmentToken },
+    { demoPersona },
+  ] = await Promise.all([
+    import('../platform/embedded-postgres'),
+    import('../platform/config'),
+    import('../platform/subgraph-server'),
+    import('../gateway/server'),
+    import('../subgraphs'),
+    import('../platform/subgraph-names'),
+    import('../gateway/development-tokens'),
+    import('../demo-data/personas'),
+  ]);
   // Only the span report goes to stdout.
   (await import('../platform/logger')).configureLogging({ level: 'silent', format: 'json' });
   const database = await startEmbeddedPostgres({ maxConnections: 20 });

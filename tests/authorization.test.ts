@@ -60,7 +60,8 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const as = <TData = UntypedData>(role: Role, query: string, variables?: Record<string, unknown>) => graph.execute<NoInfer<TData>>(query, variables, tokens[role]);
+const as = <TData = UntypedData>(role: Role, query: string, variables?: Record<string, unknown>) =>
+  graph.execute<NoInfer<TData>>(query, variables, tokens[role]);
 
 type People = { people: { email: string | null }[] } | null;
 type Ids = Connection<{ id: string }>;
@@ -85,7 +86,9 @@ describe('personal data: a person’s email and phone', () => {
   });
 
   it.each(matrix(staffAndKent))('organisation { people { email } } as %s: %s', async (role, expected) => {
-    const result = await as<{ organisation: People }>(role, `query ($id: ID!) { organisation(id: $id) { people { email } } }`, { id: kent.id });
+    const result = await as<{ organisation: People }>(role, `query ($id: ID!) { organisation(id: $id) { people { email } } }`, {
+      id: kent.id,
+    });
     const emails = (result.data?.organisation?.people ?? []).map((p) => p.email).filter(Boolean);
     if (expected === 'allow') {
       expect(result.errors).toBeUndefined();
@@ -255,10 +258,9 @@ describe('mutations', () => {
       `mutation ($input: InvitePersonInput!) { invitePerson(input: $input) { invitation { email } token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { organisationId: kent.id, email, roles: ['VIEWER'] } },
     );
-    const [row] = await graph.databases.members.dataSource.query(
-      'SELECT count(*)::int AS n FROM members.invitation WHERE email = $1',
-      [email],
-    );
+    const [row] = await graph.databases.members.dataSource.query('SELECT count(*)::int AS n FROM members.invitation WHERE email = $1', [
+      email,
+    ]);
     if (expected === 'allow') {
       expect(result.data!.invitePerson.invitation.email).toBe(email);
       expect(row.n).toBe(1);

@@ -46,26 +46,43 @@ async function feed(path: string): Promise<{ status: number; events: { id: strin
 
 /** An upcoming online event with a free seat, in one of `audiences`, as `key` sees them. */
 async function openOnlineEvent(key: string, audiences: string[]): Promise<string> {
-  const { events } = await as<{ events: Connection<{ id: string; online: boolean }> }>(key, `query ($audiences: [EventAudience!]) {
-    events(first: 100, filter: { audiences: $audiences, statuses: [SCHEDULED], when: UPCOMING }) { edges { node { id online } } } }`, { audiences });
+  const { events } = await as<{ events: Connection<{ id: string; online: boolean }> }>(
+    key,
+    `query ($audiences: [EventAudience!]) {
+    events(first: 100, filter: { audiences: $audiences, statuses: [SCHEDULED], when: UPCOMING }) { edges { node { id online } } } }`,
+    { audiences },
+  );
   const online = events.edges.map((edge) => edge.node).filter((event) => event.online);
   expect(online.length).toBeGreaterThan(0);
   return online[0]!.id;
 }
 
 async function registerConfirmed(key: string, eventId: string) {
-  const { registerForEvent } = await as<{ registerForEvent: { eventRegistration: { status: string } } }>(key, `mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: eventId });
+  const { registerForEvent } = await as<{ registerForEvent: { eventRegistration: { status: string } } }>(
+    key,
+    `mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { id: eventId },
+  );
   expect(registerForEvent.eventRegistration.status).toBe('CONFIRMED');
 }
 
 it("a removed person's feed is gone", async () => {
   const eventId = await openOnlineEvent('resurface-contributor', ['PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS']);
   await registerConfirmed('resurface-contributor', eventId);
-  const { path } = (await as<{ createCalendarFeed: { calendarFeed: { path: string } } }>('resurface-contributor', `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`)).createCalendarFeed.calendarFeed;
+  const { path } = (
+    await as<{ createCalendarFeed: { calendarFeed: { path: string } } }>(
+      'resurface-contributor',
+      `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    )
+  ).createCalendarFeed.calendarFeed;
   expect((await feed(path)).events.map((event) => event.id)).toContain(eventId);
 
   const grace = demoPersona('resurface-contributor');
-  await as('resurface-admin', `mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: grace.id });
+  await as(
+    'resurface-admin',
+    `mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { id: grace.id },
+  );
 
   expect(await feed(path)).toEqual({ status: 404, events: [] });
 });
@@ -75,13 +92,22 @@ it("a suspended organisation's feed keeps only public events, without members-on
   const open = await openOnlineEvent('cardiff-buyer', ['PUBLIC']);
   await registerConfirmed('cardiff-buyer', membersOnly);
   await registerConfirmed('cardiff-buyer', open);
-  const { path } = (await as<{ createCalendarFeed: { calendarFeed: { path: string } } }>('cardiff-buyer', `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`)).createCalendarFeed.calendarFeed;
+  const { path } = (
+    await as<{ createCalendarFeed: { calendarFeed: { path: string } } }>(
+      'cardiff-buyer',
+      `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    )
+  ).createCalendarFeed.calendarFeed;
   const before = await feed(path);
   expect(before.events.find((event) => event.id === membersOnly)?.url).toMatch(/^https:\/\//);
   expect(before.events.map((event) => event.id)).toContain(open);
 
   const ffion = demoPersona('cardiff-buyer');
-  await as('platform-admin', `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: ffion.organisationId });
+  await as(
+    'platform-admin',
+    `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { id: ffion.organisationId },
+  );
 
   const after = await feed(path);
   expect(after.status).toBe(200);
@@ -89,6 +115,10 @@ it("a suspended organisation's feed keeps only public events, without members-on
   expect(after.events.map((event) => event.id)).not.toContain(membersOnly);
 
   // Reinstated, the feed lists the members-only event and its link again.
-  await as('platform-admin', `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Paid") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: ffion.organisationId });
+  await as(
+    'platform-admin',
+    `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Paid") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { id: ffion.organisationId },
+  );
   expect((await feed(path)).events.find((event) => event.id === membersOnly)?.url).toMatch(/^https:\/\//);
 });

@@ -23,7 +23,10 @@ async function startGateway(env: Environment): Promise<RunningService> {
   const names = gatewayVariableNames();
   const unreachable = Object.fromEntries(subgraphNames.map((name) => [names.subgraphUrl(name), 'http://127.0.0.1:9/graphql']));
   return startGatewayService(
-    loadGatewayConfig({ NODE_ENV: 'test', IPS_PROFILE: 'development', [names.port]: '0', ...unreachable, ...slowClientLimits, ...env }, subgraphNames),
+    loadGatewayConfig(
+      { NODE_ENV: 'test', IPS_PROFILE: 'development', [names.port]: '0', ...unreachable, ...slowClientLimits, ...env },
+      subgraphNames,
+    ),
   );
 }
 

@@ -30,7 +30,8 @@ const staffDashboard = operation('staff-dashboard.graphql');
 
 let graph: TestGraph;
 const as = async (key: string | null) => (key ? `Bearer ${await graph.tokenFor(demoPersona(key).email)}` : undefined);
-const run = async <T>(document: string, persona: string | null): Promise<GraphResult<T>> => graph.execute<T>(document, {}, await as(persona));
+const run = async <T>(document: string, persona: string | null): Promise<GraphResult<T>> =>
+  graph.execute<T>(document, {}, await as(persona));
 
 const resurface = demoOrganisation('resurface-tech').id;
 
@@ -82,7 +83,9 @@ describe('BuyerDashboard', () => {
     // route dates (written for 28 November) by the days to its own today, 30 November: RM6305 opens
     // on 13 January 2027, 44 days away.
     const routes = data!.viewerProcurement!.routesOpeningOrExpiringSoon;
-    expect(routes).toContainEqual(expect.objectContaining({ kind: 'OPENS', on: '2027-01-13', daysAway: 44, route: expect.objectContaining({ reference: 'RM6305' }) }));
+    expect(routes).toContainEqual(
+      expect.objectContaining({ kind: 'OPENS', on: '2027-01-13', daysAway: 44, route: expect.objectContaining({ reference: 'RM6305' }) }),
+    );
     expect(routes.every((r) => r.daysAway >= 0 && r.daysAway <= 60)).toBe(true);
     // Scotland-only IPS-SBRI-01 expires within the window too, but Kent may not use it.
     expect(routes.map((r) => r.route.reference)).not.toContain('IPS-SBRI-01');
@@ -114,7 +117,9 @@ describe('BuyerDashboard', () => {
   });
 
   it("shows nobody another organisation's projects, evidence or categories", async () => {
-    const kentTitles = (await run<BuyerDashboardQuery>(buyerDashboard, 'kent-buyer')).data!.viewerProcurement!.liveProjects.map((p) => p.title);
+    const kentTitles = (await run<BuyerDashboardQuery>(buyerDashboard, 'kent-buyer')).data!.viewerProcurement!.liveProjects.map(
+      (p) => p.title,
+    );
 
     const cardiff = await run<BuyerDashboardQuery>(buyerDashboard, 'cardiff-buyer');
     expect(cardiff.errors).toBeUndefined();
@@ -219,7 +224,12 @@ describe('StaffDashboard', () => {
   it('is for platform staff only: members get FORBIDDEN and no data', async () => {
     for (const persona of ['kent-admin', 'resurface-contributor', null]) {
       const { data, errors } = await run<StaffDashboardQuery>(staffDashboard, persona);
-      expect(data).toEqual({ vettingQueue: null, membershipApplicationsWaiting: null, admissionsAwaitingDecision: null, supportRequestsOpenLongest: null });
+      expect(data).toEqual({
+        vettingQueue: null,
+        membershipApplicationsWaiting: null,
+        admissionsAwaitingDecision: null,
+        supportRequestsOpenLongest: null,
+      });
       expect(errors).toHaveLength(4);
       expect(errors!.every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
     }
@@ -279,39 +289,82 @@ async function growTheData(copies: number) {
   const projects: { id: string }[] = await procurement.dataSource.query(`SELECT id FROM procurement.project`);
   const projectIds = [projects.map((p) => p.id)];
   await copyRows(procurement.dataSource, 'procurement.project', {
-    where: 'source.id = ANY($1)', parameters: projectIds, copies, remap: ['id'], set: { ocid: `source.ocid || '-copy-' || copy.n`, title: `source.title || ${suffix}` },
+    where: 'source.id = ANY($1)',
+    parameters: projectIds,
+    copies,
+    remap: ['id'],
+    set: { ocid: `source.ocid || '-copy-' || copy.n`, title: `source.title || ${suffix}` },
   });
   for (const table of ['procurement.shortlisted_innovation', 'procurement.invitation']) {
-    await copyRows(procurement.dataSource, table, { where: 'source.project_id = ANY($1)', parameters: projectIds, copies, remap: ['project_id'] });
+    await copyRows(procurement.dataSource, table, {
+      where: 'source.project_id = ANY($1)',
+      parameters: projectIds,
+      copies,
+      remap: ['project_id'],
+    });
   }
   await copyRows(procurement.dataSource, 'procurement.clarification_question', {
-    where: 'source.project_id = ANY($1)', parameters: projectIds, copies, remap: ['id', 'project_id'],
+    where: 'source.project_id = ANY($1)',
+    parameters: projectIds,
+    copies,
+    remap: ['id', 'project_id'],
   });
   await copyRows(procurement.dataSource, 'procurement.route', {
-    where: `source.reference = 'RM6305'`, copies, remap: ['id'], set: { reference: `source.reference || '-' || copy.n` },
+    where: `source.reference = 'RM6305'`,
+    copies,
+    remap: ['id'],
+    set: { reference: `source.reference || '-' || copy.n` },
   });
-  await procurement.dataSource.query(`UPDATE procurement.admission SET status = 'APPLIED' WHERE status = 'ADMITTED' AND supplier_id <> $1`, [resurface]);
+  await procurement.dataSource.query(
+    `UPDATE procurement.admission SET status = 'APPLIED' WHERE status = 'ADMITTED' AND supplier_id <> $1`,
+    [resurface],
+  );
 
   // Innovations: every innovation again with its vetting record, endorsements and evidence.
   const all: { id: string }[] = await innovations.dataSource.query(`SELECT id FROM innovations.innovation`);
   const innovationIds = [all.map((i) => i.id)];
   await copyRows(innovations.dataSource, 'innovations.innovation', {
-    where: 'source.id = ANY($1)', parameters: innovationIds, copies, remap: ['id'], set: { title: `source.title || ${suffix}` },
+    where: 'source.id = ANY($1)',
+    parameters: innovationIds,
+    copies,
+    remap: ['id'],
+    set: { title: `source.title || ${suffix}` },
   });
   for (const table of ['innovations.innovation_revision', 'innovations.assessor_assignment', 'innovations.audit_event']) {
-    await copyRows(innovations.dataSource, table, { where: 'source.innovation_id = ANY($1)', parameters: innovationIds, copies, remap: ['innovation_id'] });
+    await copyRows(innovations.dataSource, table, {
+      where: 'source.innovation_id = ANY($1)',
+      parameters: innovationIds,
+      copies,
+      remap: ['innovation_id'],
+    });
   }
   for (const table of ['innovations.evidence', 'innovations.endorsement']) {
-    await copyRows(innovations.dataSource, table, { where: 'source.innovation_id = ANY($1)', parameters: innovationIds, copies, remap: ['id', 'innovation_id'] });
+    await copyRows(innovations.dataSource, table, {
+      where: 'source.innovation_id = ANY($1)',
+      parameters: innovationIds,
+      copies,
+      remap: ['id', 'innovation_id'],
+    });
   }
 
   // Members: more organisations waiting for a membership decision.
-  const applying: { organisation_id: string }[] = await members.dataSource.query(`SELECT organisation_id FROM members.membership WHERE status = 'APPLIED'`);
+  const applying: { organisation_id: string }[] = await members.dataSource.query(
+    `SELECT organisation_id FROM members.membership WHERE status = 'APPLIED'`,
+  );
   const applyingIds = [applying.map((m) => m.organisation_id)];
   await copyRows(members.dataSource, 'members.organisation', {
-    where: 'source.id = ANY($1)', parameters: applyingIds, copies, remap: ['id'], set: { name: `source.name || ${suffix}` },
+    where: 'source.id = ANY($1)',
+    parameters: applyingIds,
+    copies,
+    remap: ['id'],
+    set: { name: `source.name || ${suffix}` },
   });
-  await copyRows(members.dataSource, 'members.membership', { where: 'source.organisation_id = ANY($1)', parameters: applyingIds, copies, remap: ['organisation_id'] });
+  await copyRows(members.dataSource, 'members.membership', {
+    where: 'source.organisation_id = ANY($1)',
+    parameters: applyingIds,
+    copies,
+    remap: ['organisation_id'],
+  });
 
   // Events: more support requests open.
   await copyRows(events.dataSource, 'events.support_request', { where: `source.status = 'OPEN'`, copies, remap: ['id'] });
@@ -341,7 +394,8 @@ describe('cost stays flat', () => {
   it("the gateway's query plan for each dashboard: a fixed set of fetches, at most three waiting on one another", () => {
     const supergraph = Supergraph.build(readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'));
     const planner = new QueryPlanner(supergraph);
-    const planOf = (text: string) => shape(planner.buildQueryPlan(operationFromDocument(supergraph.schema, parse(text))).node as PlanNode | undefined);
+    const planOf = (text: string) =>
+      shape(planner.buildQueryPlan(operationFromDocument(supergraph.schema, parse(text))).node as PlanNode | undefined);
     // Each subgraph's root field in parallel, then one batched fetch per linked list (names of
     // organisations and people, shortlisted innovations, category news), then names on those.
     expect(planOf(buyerDashboard)).toEqual({ fetches: 9, chain: 3 });
@@ -360,7 +414,13 @@ describe('cost stays flat', () => {
       for (const { name, document, persona } of dashboards) {
         const result = await run<Record<string, unknown>>(document, persona);
         expect({ name, errors: result.errors }).toEqual({ name, errors: undefined });
-        measured.push({ name, statements: result.statements, fetches: graph.lastPlan.length, plan: graph.lastPlan.slice().sort(), size: JSON.stringify(result.data).length });
+        measured.push({
+          name,
+          statements: result.statements,
+          fetches: graph.lastPlan.length,
+          plan: graph.lastPlan.slice().sort(),
+          size: JSON.stringify(result.data).length,
+        });
       }
       return measured;
     };
@@ -379,9 +439,17 @@ describe('cost stays flat', () => {
     }
     // The plan is fixed by the operation: one fetch per subgraph and level of the answer (members
     // answers the viewer, then names each list's organisations and people, in parallel).
-    expect(Object.fromEntries(small.map((m) => [m.name, m.fetches]))).toEqual({ BuyerDashboard: 9, SupplierDashboard: 7, StaffDashboard: 9 });
+    expect(Object.fromEntries(small.map((m) => [m.name, m.fetches]))).toEqual({
+      BuyerDashboard: 9,
+      SupplierDashboard: 7,
+      StaffDashboard: 9,
+    });
     // Measured when written (buyer 17, supplier 17, staff 14): a loader that stops batching breaks the ceiling.
-    expect(Object.fromEntries(small.map((m) => [m.name, m.statements <= 17]))).toEqual({ BuyerDashboard: true, SupplierDashboard: true, StaffDashboard: true });
+    expect(Object.fromEntries(small.map((m) => [m.name, m.statements <= 17]))).toEqual({
+      BuyerDashboard: true,
+      SupplierDashboard: true,
+      StaffDashboard: true,
+    });
     // Every subgraph answers, and none more than the operation's depth asks.
     expect(new Set(small[0]!.plan)).toEqual(new Set(['members', 'procurement', 'innovations', 'events']));
     expect(new Set(small[2]!.plan)).toEqual(new Set(['members', 'procurement', 'innovations', 'events']));

@@ -34,7 +34,11 @@ afterAll(async () => {
 const origin = (service: RunningService) => new URL(service.url).origin;
 
 async function query(service: RunningService, text: string) {
-  const response = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+  const response = await fetch(service.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text }),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 

@@ -274,8 +274,7 @@ describe('docker-compose.yml', () => {
   });
 
   describe('gateway', () => {
-    const gatewayConfig = () =>
-      loadOrReport(() => loadGatewayConfig(environmentOf(gatewayService()), subgraphNames));
+    const gatewayConfig = () => loadOrReport(() => loadGatewayConfig(environmentOf(gatewayService()), subgraphNames));
 
     test('sets only variables the config module reads for it', () => {
       const names = gatewayVariableNames();
@@ -340,7 +339,10 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  const stages = () => readFileSync(dockerfilePath, 'utf8').split(/^FROM\s/im).slice(1);
+  const stages = () =>
+    readFileSync(dockerfilePath, 'utf8')
+      .split(/^FROM\s/im)
+      .slice(1);
 
   test('builds on node:20-bookworm-slim in every stage', () => {
     for (const stage of stages()) expect(stage).toMatch(/^node:20-bookworm-slim\b/);
@@ -393,12 +395,15 @@ describe('docker-compose.scale-out.yml', () => {
   test('runs postgres, PgBouncer, Redis, HAProxy, our gateway and every subgraph; Hive Gateway only under its profile', () => {
     expect(Object.keys(scaleOut).sort()).toEqual([...replicated, 'postgres', 'pgbouncer', 'redis', 'haproxy', 'hive-gateway'].sort());
     expect(scaleOut['hive-gateway']!.profiles).toEqual(['hive']);
-    for (const [name, service] of Object.entries(scaleOut)) if (name !== 'hive-gateway') expect({ name, profiles: service.profiles }).toEqual({ name });
+    for (const [name, service] of Object.entries(scaleOut))
+      if (name !== 'hive-gateway') expect({ name, profiles: service.profiles }).toEqual({ name });
   });
 
   test('two replicas of the gateway and of each subgraph; only HAProxy is published, the gateway on 4000', () => {
     for (const name of replicated) expect({ name, replicas: scaleOut[name]!.deploy?.replicas }).toEqual({ name, replicas: 2 });
-    const publishing = Object.entries(scaleOut).filter(([, service]) => (service.ports ?? []).length > 0).map(([name]) => name);
+    const publishing = Object.entries(scaleOut)
+      .filter(([, service]) => (service.ports ?? []).length > 0)
+      .map(([name]) => name);
     expect(publishing).toEqual(['haproxy']);
     expect(containerPorts(scaleOut.haproxy!).published).toContain(4000);
   });
@@ -473,7 +478,11 @@ describe('docker-compose.scale-out.yml', () => {
       for (const subgraph of subgraphNames) {
         const url = new URL(loaded.subgraphUrls[subgraph]);
         const port = loadOrReport(() => loadSubgraphConfig(subgraph, environmentOf(scaleOut[subgraph]!))).port;
-        expect({ subgraph, host: url.hostname, route: routeOf(Number(url.port)) }).toEqual({ subgraph, host: 'haproxy', route: `${subgraph}:${port}` });
+        expect({ subgraph, host: url.hostname, route: routeOf(Number(url.port)) }).toEqual({
+          subgraph,
+          host: 'haproxy',
+          route: `${subgraph}:${port}`,
+        });
       }
     });
   });
@@ -491,6 +500,7 @@ describe('docker-compose.scale-out.yml', () => {
     expect(entrypoint).toMatch(/^pool_mode = transaction$/m);
     expect(entrypoint).toMatch(/^listen_port = 6432$/m);
     expect(dependencies(scaleOut.pgbouncer!).postgres).toBe('service_healthy');
-    for (const name of subgraphNames) expect(dependencies(scaleOut[name]!)).toMatchObject({ pgbouncer: 'service_healthy', redis: 'service_healthy' });
+    for (const name of subgraphNames)
+      expect(dependencies(scaleOut[name]!)).toMatchObject({ pgbouncer: 'service_healthy', redis: 'service_healthy' });
   });
 });

@@ -13,7 +13,15 @@ import { codesOf as codes, refusalOf, signInAll, type Connection } from './suppo
  */
 let graph: TestGraph;
 let as: (persona: string) => string;
-const personas = ['platform-admin', 'analyst', 'kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor'];
+const personas = [
+  'platform-admin',
+  'analyst',
+  'kent-buyer',
+  'kent-admin',
+  'cardiff-buyer',
+  'resurface-contributor',
+  'potholepro-contributor',
+];
 
 beforeAll(async () => {
   graph = await startTestGraph();
@@ -36,7 +44,8 @@ describe('join links, registrations and attendance on an event', () => {
     const confirmed = demoPeople.find((p) => p.id === registrations.find((r) => r.status === 'CONFIRMED')!.personId)!;
     const waiting = demoPeople.find((p) => p.id === registrations.find((r) => r.status === 'WAITING')!.personId)!;
     const link = `https://meet.roads-innovation.example/${fullWebinarKey}`;
-    const joinUrlFor = async (authorization?: string) => (await graph.execute(`query ($id: ID!) { event(id: $id) { joinUrl } }`, { id: event.id }, authorization)).data?.event;
+    const joinUrlFor = async (authorization?: string) =>
+      (await graph.execute(`query ($id: ID!) { event(id: $id) { joinUrl } }`, { id: event.id }, authorization)).data?.event;
 
     expect(await joinUrlFor(`Bearer ${await graph.tokenFor(confirmed.email)}`)).toEqual({ joinUrl: link });
     expect(await joinUrlFor(`Bearer ${await graph.tokenFor(waiting.email)}`)).toEqual({ joinUrl: null });
@@ -68,12 +77,16 @@ describe('join links, registrations and attendance on an event', () => {
 
 describe('a person’s registrations leak to no one else', () => {
   it('Person.registrations: the person and staff; colleagues, other members and the public get nothing', async () => {
-    const person = demoPeople.find((p) => buildDemoRegistrations(buildDemoEvents(seededAt()), seededAt()).some((r) => r.personId === p.id))!;
+    const person = demoPeople.find((p) =>
+      buildDemoRegistrations(buildDemoEvents(seededAt()), seededAt()).some((r) => r.personId === p.id),
+    )!;
     const query = `query ($id: ID!) { person(id: $id) { registrations { status event { id } } } }`;
     const self = await graph.execute(query, { id: person.id }, `Bearer ${await graph.tokenFor(person.email)}`);
     expect(self.errors).toBeUndefined();
     expect(self.data?.person.registrations.length).toBeGreaterThan(0);
-    expect((await graph.execute(query, { id: person.id }, as('analyst'))).data?.person.registrations.length).toBe(self.data?.person.registrations.length);
+    expect((await graph.execute(query, { id: person.id }, as('analyst'))).data?.person.registrations.length).toBe(
+      self.data?.person.registrations.length,
+    );
     for (const key of ['kent-buyer', 'resurface-contributor', 'cardiff-buyer']) {
       const other = await graph.execute(query, { id: person.id }, as(key));
       expect(other.data?.person).toEqual({ registrations: null });
@@ -83,16 +96,35 @@ describe('a person’s registrations leak to no one else', () => {
   });
 
   it('Organisation.upcomingEvents shows what an organisation’s people registered for only to that organisation and staff', async () => {
-    const event = buildDemoEvents(seededAt()).find((e) => e.status === 'SCHEDULED' && e.audience === 'PUBLIC' && !e.hostIds.includes(demoOrganisation('cardiff').id))!;
-    const registered = await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: event.id }, as('cardiff-buyer'));
+    const event = buildDemoEvents(seededAt()).find(
+      (e) => e.status === 'SCHEDULED' && e.audience === 'PUBLIC' && !e.hostIds.includes(demoOrganisation('cardiff').id),
+    )!;
+    const registered = await graph.execute(
+      `mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: event.id },
+      as('cardiff-buyer'),
+    );
     expect(codes(registered)).toEqual([]);
     const query = `query ($id: ID!) { organisation(id: $id) { upcomingEvents(first: 100) { id } } }`;
-    const ids = async (key?: string) => ((await graph.execute<{ organisation: { upcomingEvents: { id: string }[] } }>(query, { id: demoOrganisation('cardiff').id }, key && as(key))).data?.organisation.upcomingEvents ?? []).map((e) => e.id);
+    const ids = async (key?: string) =>
+      (
+        (
+          await graph.execute<{ organisation: { upcomingEvents: { id: string }[] } }>(
+            query,
+            { id: demoOrganisation('cardiff').id },
+            key && as(key),
+          )
+        ).data?.organisation.upcomingEvents ?? []
+      ).map((e) => e.id);
     expect(await ids('cardiff-buyer')).toContain(event.id);
     expect(await ids('analyst')).toContain(event.id);
     expect(await ids('kent-buyer')).not.toContain(event.id);
     expect(await ids()).not.toContain(event.id);
-    await graph.execute(`mutation ($id: ID!) { cancelEventRegistration(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: event.id }, as('cardiff-buyer'));
+    await graph.execute(
+      `mutation ($id: ID!) { cancelEventRegistration(eventId: $id) { eventRegistration { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: event.id },
+      as('cardiff-buyer'),
+    );
   });
 
   it('support requests: the requester’s organisation and staff only, by id and in the list', async () => {
@@ -102,56 +134,154 @@ describe('a person’s registrations leak to no one else', () => {
     for (const key of [undefined, 'kent-buyer', 'resurface-contributor']) {
       expect((await graph.execute(byId, { id: gwynedd.id }, key && as(key))).data?.supportRequest).toBeNull();
     }
-    const list = await graph.execute<{ supportRequests: Connection<{ id: string }> }>(`{ supportRequests { totalCount edges { node { id } } } }`, {}, as('kent-buyer'));
+    const list = await graph.execute<{ supportRequests: Connection<{ id: string }> }>(
+      `{ supportRequests { totalCount edges { node { id } } } }`,
+      {},
+      as('kent-buyer'),
+    );
     expect(list.data?.supportRequests.edges.map((e) => e.node.id)).not.toContain(gwynedd.id);
     expect((await graph.execute(`{ supportRequests { totalCount } }`)).data?.supportRequests.totalCount).toBe(0);
-    const close = await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: gwynedd.id }, as('kent-admin'));
+    const close = await graph.execute(
+      `mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: gwynedd.id },
+      as('kent-admin'),
+    );
     expect(codes(close)).toEqual(['NOT_FOUND']);
   });
 });
 
 describe('every mutation: anonymous callers are UNAUTHENTICATED; signed-in callers the rule refuses are FORBIDDEN', () => {
   const anyId = '00000000-0000-4000-8000-000000000001';
-  const ipsEvent = () => buildDemoEvents(seededAt()).find((e) => e.status === 'SCHEDULED' && e.hostIds[0] === demoOrganisation('ips-body').id && e.audience !== 'SUPPLIERS')!;
+  const ipsEvent = () =>
+    buildDemoEvents(seededAt()).find(
+      (e) => e.status === 'SCHEDULED' && e.hostIds[0] === demoOrganisation('ips-body').id && e.audience !== 'SUPPLIERS',
+    )!;
   const createInput = (hostKey: string) => ({
-    title: 'A', description: 'B', kind: 'WORKSHOP', audience: 'BUYERS', venue: 'Somewhere', startsAtLocal: '2030-01-10T10:00', endsAtLocal: '2030-01-10T11:00', hostIds: [demoOrganisation(hostKey).id],
+    title: 'A',
+    description: 'B',
+    kind: 'WORKSHOP',
+    audience: 'BUYERS',
+    venue: 'Somewhere',
+    startsAtLocal: '2030-01-10T10:00',
+    endsAtLocal: '2030-01-10T11:00',
+    hostIds: [demoOrganisation(hostKey).id],
   });
   const mutations: [name: string, query: string, variables: () => Record<string, unknown>][] = [
-    ['createEvent', `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ input: createInput('ips-body') })],
-    ['updateEvent', `mutation ($id: ID!) { updateEvent(id: $id, input: { title: "x" }) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
-    ['cancelEvent', `mutation ($id: ID!) { cancelEvent(id: $id, reason: "x") { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
-    ['markAttendance', `mutation ($id: ID!) { markAttendance(eventId: $id, attendance: [{ personId: "${anyId}", attended: true }]) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
-    ['publishBriefingQuestion', `mutation ($id: ID!) { publishBriefingQuestion(eventId: $id, question: "q", answer: "a") { briefingQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: ipsEvent().id })],
-    ['createFaq', `mutation { createFaq(input: { topic: BUYING, question: "q", answer: "a" }) { faq { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({})],
-    ['answerSupportRequest', `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, () => ({ id: demoSupportRequests[0]!.id })],
+    [
+      'createEvent',
+      `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({ input: createInput('ips-body') }),
+    ],
+    [
+      'updateEvent',
+      `mutation ($id: ID!) { updateEvent(id: $id, input: { title: "x" }) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({ id: ipsEvent().id }),
+    ],
+    [
+      'cancelEvent',
+      `mutation ($id: ID!) { cancelEvent(id: $id, reason: "x") { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({ id: ipsEvent().id }),
+    ],
+    [
+      'markAttendance',
+      `mutation ($id: ID!) { markAttendance(eventId: $id, attendance: [{ personId: "${anyId}", attended: true }]) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({ id: ipsEvent().id }),
+    ],
+    [
+      'publishBriefingQuestion',
+      `mutation ($id: ID!) { publishBriefingQuestion(eventId: $id, question: "q", answer: "a") { briefingQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({ id: ipsEvent().id }),
+    ],
+    [
+      'createFaq',
+      `mutation { createFaq(input: { topic: BUYING, question: "q", answer: "a" }) { faq { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({}),
+    ],
+    [
+      'answerSupportRequest',
+      `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      () => ({ id: demoSupportRequests[0]!.id }),
+    ],
   ];
 
   it.each(mutations)('%s', async (_name, query, variables) => {
     expect(codes(await graph.execute(query, variables()))).toEqual(['UNAUTHENTICATED']);
-    expect(codes(await graph.execute(query, variables(), as('kent-buyer')))).toEqual([_name === 'answerSupportRequest' ? 'NOT_FOUND' : 'FORBIDDEN']);
+    expect(codes(await graph.execute(query, variables(), as('kent-buyer')))).toEqual([
+      _name === 'answerSupportRequest' ? 'NOT_FOUND' : 'FORBIDDEN',
+    ]);
   });
 
   it.each([
-    ['registerForEvent', `mutation { registerForEvent(eventId: "${anyId}") { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
-    ['cancelEventRegistration', `mutation { cancelEventRegistration(eventId: "${anyId}") { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
-    ['raiseSupportRequest', `mutation { raiseSupportRequest(input: { category: OTHER, subject: "s", message: "m" }) { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
-    ['closeSupportRequest', `mutation { closeSupportRequest(id: "${anyId}") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
-    ['reopenSupportRequest', `mutation { reopenSupportRequest(id: "${anyId}", message: "m") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
-    ['createCalendarFeed', `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`],
+    [
+      'registerForEvent',
+      `mutation { registerForEvent(eventId: "${anyId}") { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    ],
+    [
+      'cancelEventRegistration',
+      `mutation { cancelEventRegistration(eventId: "${anyId}") { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    ],
+    [
+      'raiseSupportRequest',
+      `mutation { raiseSupportRequest(input: { category: OTHER, subject: "s", message: "m" }) { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    ],
+    [
+      'closeSupportRequest',
+      `mutation { closeSupportRequest(id: "${anyId}") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    ],
+    [
+      'reopenSupportRequest',
+      `mutation { reopenSupportRequest(id: "${anyId}", message: "m") { supportRequest { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    ],
+    [
+      'createCalendarFeed',
+      `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    ],
     ['revokeCalendarFeed', `mutation { revokeCalendarFeed { revoked refusal { code message } } }`],
   ])('%s needs sign-in', async (_name, query) => {
     expect(codes(await graph.execute(query))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('host admins manage their own organisation’s events only; a buyer cannot register for a suppliers’ event', async () => {
-    expect(codes(await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: createInput('kent') }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
-    const own = await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id status viewerCan { manage } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: createInput('kent') }, as('kent-admin'));
+    expect(
+      codes(
+        await graph.execute(
+          `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { input: createInput('kent') },
+          as('kent-buyer'),
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    const own = await graph.execute(
+      `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id status viewerCan { manage } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { input: createInput('kent') },
+      as('kent-admin'),
+    );
     expect(codes(own)).toEqual([]);
     expect(own.data?.createEvent.event).toMatchObject({ status: 'DRAFT', viewerCan: { manage: true } });
-    expect(codes(await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: own.data?.createEvent.event.id }, as('cardiff-buyer')))).toEqual(['NOT_FOUND']);
+    expect(
+      codes(
+        await graph.execute(
+          `mutation ($id: ID!) { scheduleEvent(id: $id) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id: own.data?.createEvent.event.id },
+          as('cardiff-buyer'),
+        ),
+      ),
+    ).toEqual(['NOT_FOUND']);
     const suppliers = buildDemoEvents(seededAt()).find((e) => e.status === 'SCHEDULED' && e.audience === 'SUPPLIERS')!;
-    expect(codes(await graph.execute(`mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: suppliers.id }, as('kent-buyer')))).toEqual(['NOT_FOUND']);
-    const tooLong = await graph.execute(`mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { ...createInput('kent'), title: 'x'.repeat(201) } }, as('kent-admin'));
+    expect(
+      codes(
+        await graph.execute(
+          `mutation ($id: ID!) { registerForEvent(eventId: $id) { eventRegistration { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id: suppliers.id },
+          as('kent-buyer'),
+        ),
+      ),
+    ).toEqual(['NOT_FOUND']);
+    const tooLong = await graph.execute(
+      `mutation ($input: CreateEventInput!) { createEvent(input: $input) { event { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { input: { ...createInput('kent'), title: 'x'.repeat(201) } },
+      as('kent-admin'),
+    );
     expect(refusalOf(tooLong)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
   });
 });

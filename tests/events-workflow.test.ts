@@ -22,7 +22,15 @@ const start = '2027-03-20T12:00:00Z';
 
 let graph: TestGraph;
 let calendars: Awaited<ReturnType<typeof startCalendarServers>>;
-const personas = ['platform-admin', 'kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor', 'analyst'] as const;
+const personas = [
+  'platform-admin',
+  'kent-buyer',
+  'kent-admin',
+  'cardiff-buyer',
+  'resurface-contributor',
+  'potholepro-contributor',
+  'analyst',
+] as const;
 let as: (persona: (typeof personas)[number]) => string;
 
 beforeAll(async () => {
@@ -78,26 +86,75 @@ function parseCalendar(text: string) {
 
 describe('times are given and shown in UK time, stored as instants, across the clock change', () => {
   it('10:00 on the Friday before the change is 10:00 GMT; 10:00 on the Monday after is 09:00 UTC; a skipped time is refused', async () => {
-    const base = { title: 'Clock change check', description: 'Times either side of the change.', kind: 'WEBINAR', audience: 'ALL_MEMBERS', joinUrl: 'https://meet.example/x', hostIds: [demoOrganisation('ips-body').id] };
-    const before = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-03-26T10:00', endsAtLocal: '2027-03-26T11:00' } }, as('platform-admin'));
-    const after = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-03-29T10:00', endsAtLocal: '2027-03-29T11:00' } }, as('platform-admin'));
-    expect(before.createEvent.event).toMatchObject({ status: 'DRAFT', startsAt: '2027-03-26T10:00:00.000Z', startsAtLocal: '2027-03-26T10:00:00+00:00', timeZone: 'Europe/London' });
-    expect(after.createEvent.event).toMatchObject({ startsAt: '2027-03-29T09:00:00.000Z', startsAtLocal: '2027-03-29T10:00:00+01:00', endsAt: '2027-03-29T10:00:00.000Z' });
-    const skipped = await graph.execute(createEvent, { input: { ...base, startsAtLocal: '2027-03-28T01:30', endsAtLocal: '2027-03-28T03:00' } }, as('platform-admin'));
+    const base = {
+      title: 'Clock change check',
+      description: 'Times either side of the change.',
+      kind: 'WEBINAR',
+      audience: 'ALL_MEMBERS',
+      joinUrl: 'https://meet.example/x',
+      hostIds: [demoOrganisation('ips-body').id],
+    };
+    const before = await ok(
+      createEvent,
+      { input: { ...base, startsAtLocal: '2027-03-26T10:00', endsAtLocal: '2027-03-26T11:00' } },
+      as('platform-admin'),
+    );
+    const after = await ok(
+      createEvent,
+      { input: { ...base, startsAtLocal: '2027-03-29T10:00', endsAtLocal: '2027-03-29T11:00' } },
+      as('platform-admin'),
+    );
+    expect(before.createEvent.event).toMatchObject({
+      status: 'DRAFT',
+      startsAt: '2027-03-26T10:00:00.000Z',
+      startsAtLocal: '2027-03-26T10:00:00+00:00',
+      timeZone: 'Europe/London',
+    });
+    expect(after.createEvent.event).toMatchObject({
+      startsAt: '2027-03-29T09:00:00.000Z',
+      startsAtLocal: '2027-03-29T10:00:00+01:00',
+      endsAt: '2027-03-29T10:00:00.000Z',
+    });
+    const skipped = await graph.execute(
+      createEvent,
+      { input: { ...base, startsAtLocal: '2027-03-28T01:30', endsAtLocal: '2027-03-28T03:00' } },
+      as('platform-admin'),
+    );
     expect(codesOf(skipped)).toEqual(['BAD_USER_INPUT']);
     expect(refusalOf(skipped).field).toBe('startsAtLocal');
     // The autumn change: 01:30 happens twice; the first (BST) one is meant.
-    const repeated = await ok(createEvent, { input: { ...base, startsAtLocal: '2027-10-31T01:30', endsAtLocal: '2027-10-31T03:00' } }, as('platform-admin'));
+    const repeated = await ok(
+      createEvent,
+      { input: { ...base, startsAtLocal: '2027-10-31T01:30', endsAtLocal: '2027-10-31T03:00' } },
+      as('platform-admin'),
+    );
     expect(repeated.createEvent.event.startsAt).toBe('2027-10-31T00:30:00.000Z');
   });
 
   it('rescheduling keeps registrations and records the move', async () => {
-    const { createEvent: { event } } = await ok(
+    const {
+      createEvent: { event },
+    } = await ok(
       createEvent,
-      { input: { title: 'Moving webinar', description: 'Will move.', kind: 'WEBINAR', audience: 'ALL_MEMBERS', joinUrl: 'https://meet.example/m', hostIds: [demoOrganisation('ips-body').id], startsAtLocal: '2027-04-06T14:00', endsAtLocal: '2027-04-06T15:00' } },
+      {
+        input: {
+          title: 'Moving webinar',
+          description: 'Will move.',
+          kind: 'WEBINAR',
+          audience: 'ALL_MEMBERS',
+          joinUrl: 'https://meet.example/m',
+          hostIds: [demoOrganisation('ips-body').id],
+          startsAtLocal: '2027-04-06T14:00',
+          endsAtLocal: '2027-04-06T15:00',
+        },
+      },
       as('platform-admin'),
     );
-    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: event.id }, as('platform-admin'));
+    await ok(
+      `mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: event.id },
+      as('platform-admin'),
+    );
     await ok(register, { id: event.id }, as('kent-buyer'));
     const moved = await ok(
       `mutation ($id: ID!) { updateEvent(id: $id, input: { startsAtLocal: "2027-04-08T14:00", endsAtLocal: "2027-04-08T15:30" }) { event { startsAtLocal scheduleChanges { previousStartsAt startsAt endsAt } registrations { status } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
@@ -105,7 +162,9 @@ describe('times are given and shown in UK time, stored as instants, across the c
       as('platform-admin'),
     );
     expect(moved.updateEvent.event.startsAtLocal).toBe('2027-04-08T14:00:00+01:00');
-    expect(moved.updateEvent.event.scheduleChanges).toEqual([{ previousStartsAt: '2027-04-06T13:00:00.000Z', startsAt: '2027-04-08T13:00:00.000Z', endsAt: '2027-04-08T14:30:00.000Z' }]);
+    expect(moved.updateEvent.event.scheduleChanges).toEqual([
+      { previousStartsAt: '2027-04-06T13:00:00.000Z', startsAt: '2027-04-08T13:00:00.000Z', endsAt: '2027-04-08T14:30:00.000Z' },
+    ]);
     expect(moved.updateEvent.event.registrations).toEqual([{ status: 'CONFIRMED' }]);
   });
 });
@@ -135,33 +194,62 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     const early = await graph.execute(register, { id: eventId }, as('kent-buyer'));
     // A DRAFT is invisible to Kent, so it is not found rather than in conflict.
     expect(codesOf(early)).toEqual(['NOT_FOUND']);
-    const scheduled = await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: eventId }, as('platform-admin'));
+    const scheduled = await ok(
+      `mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: eventId },
+      as('platform-admin'),
+    );
     expect(scheduled.scheduleEvent.event.status).toBe('SCHEDULED');
-    const again = await graph.execute(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: eventId }, as('platform-admin'));
+    const again = await graph.execute(
+      `mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: eventId },
+      as('platform-admin'),
+    );
     expect(codesOf(again)).toEqual(['CONFLICT']);
     expect(refusalOf(again).currentStatus).toBe('SCHEDULED');
   });
 
   it('two seats are taken; the third person waits, without the join link', async () => {
-    expect((await ok(register, { id: eventId }, as('resurface-contributor'))).registerForEvent.eventRegistration).toMatchObject({ status: 'CONFIRMED', waitingListPosition: null });
+    expect((await ok(register, { id: eventId }, as('resurface-contributor'))).registerForEvent.eventRegistration).toMatchObject({
+      status: 'CONFIRMED',
+      waitingListPosition: null,
+    });
     expect((await ok(register, { id: eventId }, as('cardiff-buyer'))).registerForEvent.eventRegistration.status).toBe('CONFIRMED');
-    expect((await ok(register, { id: eventId }, as('kent-buyer'))).registerForEvent.eventRegistration).toMatchObject({ status: 'WAITING', waitingListPosition: 1 });
-    expect((await ok(register, { id: eventId }, as('potholepro-contributor'))).registerForEvent.eventRegistration).toMatchObject({ status: 'WAITING', waitingListPosition: 2 });
+    expect((await ok(register, { id: eventId }, as('kent-buyer'))).registerForEvent.eventRegistration).toMatchObject({
+      status: 'WAITING',
+      waitingListPosition: 1,
+    });
+    expect((await ok(register, { id: eventId }, as('potholepro-contributor'))).registerForEvent.eventRegistration).toMatchObject({
+      status: 'WAITING',
+      waitingListPosition: 2,
+    });
     const twice = await graph.execute(register, { id: eventId }, as('kent-buyer'));
     expect(codesOf(twice)).toEqual(['CONFLICT']);
     expect(refusalOf(twice).currentStatus).toBe('WAITING');
 
     const kent = await ok(eventState, { id: eventId }, as('kent-buyer'));
-    expect(kent.event).toMatchObject({ seatsLeft: 0, waitingListLength: 2, joinUrl: null, viewerRegistration: { status: 'WAITING', waitingListPosition: 1 } });
+    expect(kent.event).toMatchObject({
+      seatsLeft: 0,
+      waitingListLength: 2,
+      joinUrl: null,
+      viewerRegistration: { status: 'WAITING', waitingListPosition: 1 },
+    });
     expect(kent.event.viewerCan).toMatchObject({ register: false, cancelRegistration: true, manage: false, seeRegistrations: false });
     const confirmed = await ok(eventState, { id: eventId }, as('cardiff-buyer'));
     expect(confirmed.event.joinUrl).toBe('https://meet.roads-innovation.example/winter-service');
   });
 
   it('a cancellation promotes the first in line, who then sees the join link', async () => {
-    expect((await ok(cancelRegistration, { id: eventId }, as('cardiff-buyer'))).cancelEventRegistration.eventRegistration.status).toBe('CANCELLED');
+    expect((await ok(cancelRegistration, { id: eventId }, as('cardiff-buyer'))).cancelEventRegistration.eventRegistration.status).toBe(
+      'CANCELLED',
+    );
     const kent = await ok(eventState, { id: eventId }, as('kent-buyer'));
-    expect(kent.event).toMatchObject({ seatsLeft: 0, waitingListLength: 1, joinUrl: 'https://meet.roads-innovation.example/winter-service', viewerRegistration: { status: 'CONFIRMED', waitingListPosition: null } });
+    expect(kent.event).toMatchObject({
+      seatsLeft: 0,
+      waitingListLength: 1,
+      joinUrl: 'https://meet.roads-innovation.example/winter-service',
+      viewerRegistration: { status: 'CONFIRMED', waitingListPosition: null },
+    });
     const pothole = await ok(eventState, { id: eventId }, as('potholepro-contributor'));
     expect(pothole.event.viewerRegistration).toMatchObject({ status: 'WAITING', waitingListPosition: 1 });
     const cardiff = await ok(eventState, { id: eventId }, as('cardiff-buyer'));
@@ -176,10 +264,21 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toMatch(/^text\/calendar/);
     const [event] = parseCalendar(await file.text());
-    expect(event).toMatchObject({ start: '2027-03-30T09:00:00.000Z', end: '2027-03-30T10:00:00.000Z', zone: 'Europe/London', localStart: '2027-03-30T10:00:00', status: 'CONFIRMED', url: null });
+    expect(event).toMatchObject({
+      start: '2027-03-30T09:00:00.000Z',
+      end: '2027-03-30T10:00:00.000Z',
+      zone: 'Europe/London',
+      localStart: '2027-03-30T10:00:00',
+      status: 'CONFIRMED',
+      url: null,
+    });
     expect(event!.description).not.toContain('meet.roads-innovation.example');
 
-    const feed = await ok(`mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {}, as('kent-buyer'));
+    const feed = await ok(
+      `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {},
+      as('kent-buyer'),
+    );
     const path: string = feed.createCalendarFeed.calendarFeed.path;
     expect(path).toMatch(/^\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
     // Only the hash is stored.
@@ -189,14 +288,24 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     const inFeed = kentEvents.find((e) => e.uid === `${eventId}@events.ips-graph.example`);
     expect(inFeed).toMatchObject({ url: 'https://meet.roads-innovation.example/winter-service', start: '2027-03-30T09:00:00.000Z' });
 
-    const waitingFeed = await ok(`mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {}, as('potholepro-contributor'));
+    const waitingFeed = await ok(
+      `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {},
+      as('potholepro-contributor'),
+    );
     const waiting = parseCalendar(await (await fetch(`${calendars.gatewayUrl}${waitingFeed.createCalendarFeed.calendarFeed.path}`)).text());
     expect(waiting.find((e) => e.uid.startsWith(eventId))).toMatchObject({ url: null });
 
     // A new feed replaces the old; revoking stops it.
-    const replaced = await ok(`mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {}, as('kent-buyer'));
+    const replaced = await ok(
+      `mutation { createCalendarFeed { calendarFeed { path } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {},
+      as('kent-buyer'),
+    );
     expect((await fetch(`${calendars.gatewayUrl}${path}`)).status).toBe(404);
-    expect((await ok(`mutation { revokeCalendarFeed { revoked refusal { code message } } }`, {}, as('kent-buyer'))).revokeCalendarFeed.revoked).toBe(true);
+    expect(
+      (await ok(`mutation { revokeCalendarFeed { revoked refusal { code message } } }`, {}, as('kent-buyer'))).revokeCalendarFeed.revoked,
+    ).toBe(true);
     expect((await fetch(`${calendars.gatewayUrl}${replaced.createCalendarFeed.calendarFeed.path}`)).status).toBe(404);
     expect((await fetch(`${calendars.gatewayUrl}/calendar/${'x'.repeat(43)}.ics`)).status).toBe(404);
   });
@@ -204,14 +313,35 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
   it('a cancelled event says so in its calendar file; a draft is not found for the public', async () => {
     const draft = await ok(
       createEvent,
-      { input: { title: 'To be called off', description: 'x', kind: 'WORKSHOP', audience: 'PUBLIC', venue: 'Leeds Civic Hall', hostIds: [demoOrganisation('ips-body').id], startsAtLocal: '2027-05-05T10:00', endsAtLocal: '2027-05-05T12:00' } },
+      {
+        input: {
+          title: 'To be called off',
+          description: 'x',
+          kind: 'WORKSHOP',
+          audience: 'PUBLIC',
+          venue: 'Leeds Civic Hall',
+          hostIds: [demoOrganisation('ips-body').id],
+          startsAtLocal: '2027-05-05T10:00',
+          endsAtLocal: '2027-05-05T12:00',
+        },
+      },
       as('platform-admin'),
     );
     const id = draft.createEvent.event.id;
     expect((await fetch(`${calendars.gatewayUrl}/events/${id}.ics`)).status).toBe(404);
-    expect((await fetch(`${calendars.gatewayUrl}/events/${id}.ics`, { headers: { authorization: as('platform-admin') } })).status).toBe(200);
-    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
-    await ok(`mutation ($id: ID!) { cancelEvent(id: $id, reason: "Venue flooded.") { event { status cancellationReason } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    expect((await fetch(`${calendars.gatewayUrl}/events/${id}.ics`, { headers: { authorization: as('platform-admin') } })).status).toBe(
+      200,
+    );
+    await ok(
+      `mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
+    await ok(
+      `mutation ($id: ID!) { cancelEvent(id: $id, reason: "Venue flooded.") { event { status cancellationReason } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     const [event] = parseCalendar(await (await fetch(`${calendars.gatewayUrl}/events/${id}.ics`)).text());
     expect(event).toMatchObject({ status: 'CANCELLED', start: '2027-05-05T09:00:00.000Z' });
     expect(event!.summary).toMatch(/^Cancelled: /);
@@ -228,16 +358,36 @@ describe('a full webinar: wait, get promoted, calendar, attend', () => {
     graph.clock.set('2027-03-30T09:30:00Z');
     expect(codesOf(await graph.execute(attendance, { id: eventId, attendance: marks }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
     // Someone on the waiting list has no seat to attend: the whole batch is refused.
-    const withWaiting = await graph.execute(attendance, { id: eventId, attendance: [...marks, { personId: demoPersona('potholepro-contributor').id, attended: true }] }, as('platform-admin'));
+    const withWaiting = await graph.execute(
+      attendance,
+      { id: eventId, attendance: [...marks, { personId: demoPersona('potholepro-contributor').id, attended: true }] },
+      as('platform-admin'),
+    );
     expect(codesOf(withWaiting)).toEqual(['BAD_USER_INPUT']);
-    expect((await graph.execute<{ event: { registrations: { attended: boolean | null }[] } }>(`query ($id: ID!) { event(id: $id) { registrations { attended } } }`, { id: eventId }, as('platform-admin'))).data?.event.registrations.every((r) => r.attended === null)).toBe(true);
+    expect(
+      (
+        await graph.execute<{ event: { registrations: { attended: boolean | null }[] } }>(
+          `query ($id: ID!) { event(id: $id) { registrations { attended } } }`,
+          { id: eventId },
+          as('platform-admin'),
+        )
+      ).data?.event.registrations.every((r) => r.attended === null),
+    ).toBe(true);
 
     const marked = await ok(attendance, { id: eventId, attendance: marks }, as('platform-admin'));
     expect(marked.markAttendance.event.attendanceRate).toBe(0.5);
-    const kent = await graph.execute(`query ($id: ID!) { event(id: $id) { attendanceRate viewerRegistration { attended } } }`, { id: eventId }, as('kent-buyer'));
+    const kent = await graph.execute(
+      `query ($id: ID!) { event(id: $id) { attendanceRate viewerRegistration { attended } } }`,
+      { id: eventId },
+      as('kent-buyer'),
+    );
     expect(kent.data?.event).toEqual({ attendanceRate: null, viewerRegistration: { attended: true } });
     expect(codesOf(kent)).toEqual(['FORBIDDEN']);
-    const analyst = await ok<{ event: { attendanceRate: number | null; registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { attendanceRate registrations { status person { id } } } }`, { id: eventId }, as('analyst'));
+    const analyst = await ok<{ event: { attendanceRate: number | null; registrations: Registration[] } }>(
+      `query ($id: ID!) { event(id: $id) { attendanceRate registrations { status person { id } } } }`,
+      { id: eventId },
+      as('analyst'),
+    );
     expect(analyst.event.attendanceRate).toBe(0.5);
     expect(analyst.event.registrations.map((r) => r.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'WAITING', 'CANCELLED']);
     // Registration closed when it started.
@@ -253,16 +403,46 @@ describe('FAQs: staff write, publish and order them; anyone searches published o
   it('a draft is invisible until published; search matches word prefixes; order is by topic then position', async () => {
     const created = await ok(
       `mutation ($input: CreateFaqInput!) { createFaq(input: $input) { faq { id status position } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-      { input: { topic: 'PROCUREMENT_ROUTES', question: 'What is a mini-tender?', answer: 'Another name for a call-off in which buyers invite every admitted supplier on a lot to bid.', position: 5 } },
+      {
+        input: {
+          topic: 'PROCUREMENT_ROUTES',
+          question: 'What is a mini-tender?',
+          answer: 'Another name for a call-off in which buyers invite every admitted supplier on a lot to bid.',
+          position: 5,
+        },
+      },
       as('platform-admin'),
     );
     expect(created.createFaq.faq).toMatchObject({ status: 'DRAFT', position: 5 });
     const id = created.createFaq.faq.id;
     expect((await ok<FaqSearch>(search, { search: 'mini tend' })).faqs.edges.map((e) => e.node.id)).not.toContain(id);
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-admin')))).toEqual(['FORBIDDEN']);
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }))).toEqual(['UNAUTHENTICATED']);
-    await ok(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status publishedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
-    const again = await graph.execute(`mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    expect(
+      codesOf(
+        await graph.execute(
+          `mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id },
+          as('kent-admin'),
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      codesOf(
+        await graph.execute(
+          `mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id },
+        ),
+      ),
+    ).toEqual(['UNAUTHENTICATED']);
+    await ok(
+      `mutation ($id: ID!) { publishFaq(id: $id) { faq { status publishedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
+    const again = await graph.execute(
+      `mutation ($id: ID!) { publishFaq(id: $id) { faq { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     expect(refusalOf(again)).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
 
     const found = await ok<FaqSearch>(search, { search: 'mini tend' });
@@ -271,12 +451,20 @@ describe('FAQs: staff write, publish and order them; anyone searches published o
     expect(routes.faqs.edges.map((e) => e.node.position)).toEqual([0, 5, 10]);
     const all = await ok<FaqSearch>(search, {});
     const topics = all.faqs.edges.map((e) => e.node.topic);
-    expect(topics).toEqual([...topics].sort((a: string, b: string) => ['THE_IPS', 'PROCUREMENT_ROUTES', 'SUPPLIER_ONBOARDING', 'BUYING'].indexOf(a) - ['THE_IPS', 'PROCUREMENT_ROUTES', 'SUPPLIER_ONBOARDING', 'BUYING'].indexOf(b)));
+    expect(topics).toEqual(
+      [...topics].sort(
+        (a: string, b: string) =>
+          ['THE_IPS', 'PROCUREMENT_ROUTES', 'SUPPLIER_ONBOARDING', 'BUYING'].indexOf(a) -
+          ['THE_IPS', 'PROCUREMENT_ROUTES', 'SUPPLIER_ONBOARDING', 'BUYING'].indexOf(b),
+      ),
+    );
     expect(all.faqs.totalCount).toBe(demoFaqs.filter((f) => f.published).length + 1);
     expect((await ok<FaqSearch>(search, { search: 'trial sites' })).faqs.totalCount).toBe(1);
     expect((await ok<FaqSearch>(search, { search: `'&|!:*()` })).faqs.totalCount).toBe(all.faqs.totalCount);
     expect(codesOf(await graph.execute(`{ faqs(status: DRAFT) { totalCount } }`, {}, as('kent-buyer')))).toEqual(['FORBIDDEN']);
-    expect((await ok(`{ faqs(status: DRAFT) { totalCount } }`, {}, as('platform-admin'))).faqs.totalCount).toBe(demoFaqs.filter((f) => !f.published).length);
+    expect((await ok(`{ faqs(status: DRAFT) { totalCount } }`, {}, as('platform-admin'))).faqs.totalCount).toBe(
+      demoFaqs.filter((f) => !f.published).length,
+    );
   });
 });
 
@@ -297,25 +485,56 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
       as('kent-buyer'),
     );
     id = raised.raiseSupportRequest.supportRequest.id;
-    expect(raised.raiseSupportRequest.supportRequest).toMatchObject({ status: 'OPEN', viewerCan: { answer: false, close: true, reopen: false } });
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer')))).toEqual(['FORBIDDEN']);
+    expect(raised.raiseSupportRequest.supportRequest).toMatchObject({
+      status: 'OPEN',
+      viewerCan: { answer: false, close: true, reopen: false },
+    });
+    expect(
+      codesOf(
+        await graph.execute(
+          `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "x") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id },
+          as('kent-buyer'),
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
     const answered = await ok(
       `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "It is on the event page and in your calendar feed.") { supportRequest { ${fields} answeredAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id },
       as('platform-admin'),
     );
     expect(answered.answerSupportRequest.supportRequest.status).toBe('ANSWERED');
-    const twice = await graph.execute(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "again") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    const twice = await graph.execute(
+      `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "again") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     expect(refusalOf(twice)).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
 
     // A colleague in the same organisation sees it and may reopen it.
-    const reopened = await ok(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Still not there.") { supportRequest { ${fields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-admin'));
+    const reopened = await ok(
+      `mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Still not there.") { supportRequest { ${fields} } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('kent-admin'),
+    );
     expect(reopened.reopenSupportRequest.supportRequest.status).toBe('OPEN');
-    await ok(`mutation ($id: ID!) { answerSupportRequest(id: $id, message: "Fixed now.") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    await ok(
+      `mutation ($id: ID!) { answerSupportRequest(id: $id, message: "Fixed now.") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     graph.clock.advance(15 * 24 * 3_600_000);
-    const late = await graph.execute(`mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Again?") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer'));
+    const late = await graph.execute(
+      `mutation ($id: ID!) { reopenSupportRequest(id: $id, message: "Again?") { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('kent-buyer'),
+    );
     expect(refusalOf(late)).toMatchObject({ code: 'CONFLICT', currentStatus: 'ANSWERED' });
-    const closed = await ok<{ closeSupportRequest: { supportRequest: SupportRequest } }>(`mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { ${fields} closedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer'));
+    const closed = await ok<{ closeSupportRequest: { supportRequest: SupportRequest } }>(
+      `mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { ${fields} closedAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('kent-buyer'),
+    );
     graph.clock.set(start);
     expect(closed.closeSupportRequest.supportRequest.status).toBe('CLOSED');
     expect(closed.closeSupportRequest.supportRequest.messages.map((m) => m.fromStaff)).toEqual([false, true, false, true]);
@@ -327,11 +546,21 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
       ['ANSWERED', 'CLOSED'],
     ]);
     expect(closed.closeSupportRequest.supportRequest.statusChanges[4]?.changedBy.id).toBe(demoPersona('kent-buyer').id);
-    expect(codesOf(await graph.execute(`mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('kent-buyer')))).toEqual(['CONFLICT']);
+    expect(
+      codesOf(
+        await graph.execute(
+          `mutation ($id: ID!) { closeSupportRequest(id: $id) { supportRequest { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id },
+          as('kent-buyer'),
+        ),
+      ),
+    ).toEqual(['CONFLICT']);
   });
 
   it('history is append-only in the database itself', async () => {
-    await expect(graph.databases.events.dataSource.query(`UPDATE events.support_request_entry SET body = 'rewritten'`)).rejects.toThrow(/append-only/);
+    await expect(graph.databases.events.dataSource.query(`UPDATE events.support_request_entry SET body = 'rewritten'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(graph.databases.events.dataSource.query(`DELETE FROM events.support_request_entry`)).rejects.toThrow(/append-only/);
   });
 
@@ -356,9 +585,17 @@ describe('support requests: OPEN → ANSWERED → CLOSED, reopen within 14 days,
 describe('demo data', () => {
   it('has a full upcoming webinar with a waiting list, past events with attendance, briefings with answered questions', async () => {
     const webinar = buildDemoEvents(graph.clock.now()).find((e) => e.key === fullWebinarKey)!;
-    const state = await ok(`query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength attendanceRate } }`, { id: webinar.id }, as('platform-admin'));
+    const state = await ok(
+      `query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength attendanceRate } }`,
+      { id: webinar.id },
+      as('platform-admin'),
+    );
     expect(state.event).toEqual({ seatsLeft: 0, waitingListLength: 3, attendanceRate: null });
-    type Briefing = { attendedCount: number; attendanceByOrganisationKind: { organisationKind: string }[]; questions: { question: string }[] };
+    type Briefing = {
+      attendedCount: number;
+      attendanceByOrganisationKind: { organisationKind: string }[];
+      questions: { question: string }[];
+    };
     const route = await ok<{ procurementRoute: { briefings: Briefing[] } }>(
       `query ($id: ID!) { procurementRoute(id: $id) { reference briefings { event { title } registeredCount attendedCount attendanceByOrganisationKind { organisationKind registered attended } questions { question } } } }`,
       { id: demoId('procurement-route', 'RM6301') },
@@ -376,21 +613,43 @@ describeOnServer('never overbooked: simultaneous sign-ups for the last seats (Po
   it('confirms exactly capacity, puts the rest on the waiting list in order, and promotes the first on a cancellation', async () => {
     const created = await ok(
       createEvent,
-      { input: { title: 'Popular webinar', description: 'Three seats.', kind: 'WEBINAR', audience: 'PUBLIC', joinUrl: 'https://meet.example/p', capacity: 3, hostIds: [demoOrganisation('ips-body').id], startsAtLocal: '2027-04-20T10:00', endsAtLocal: '2027-04-20T11:00' } },
+      {
+        input: {
+          title: 'Popular webinar',
+          description: 'Three seats.',
+          kind: 'WEBINAR',
+          audience: 'PUBLIC',
+          joinUrl: 'https://meet.example/p',
+          capacity: 3,
+          hostIds: [demoOrganisation('ips-body').id],
+          startsAtLocal: '2027-04-20T10:00',
+          endsAtLocal: '2027-04-20T11:00',
+        },
+      },
       as('platform-admin'),
     );
     const id = created.createEvent.event.id;
-    await ok(`mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id }, as('platform-admin'));
+    await ok(
+      `mutation ($id: ID!) { scheduleEvent(id: $id) { event { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     const people = demoPeople.slice(0, 12);
     const signIns = await Promise.all(people.map(async (p) => `Bearer ${await graph.tokenFor(p.email)}`));
     const results = await Promise.all(signIns.map((authorization) => graph.execute(register, { id }, authorization)));
     for (const result of results) expect(codesOf(result)).toEqual([]);
     const statuses = results.map((r) => r.data?.registerForEvent.eventRegistration.status);
     expect(statuses.filter((s) => s === 'CONFIRMED')).toHaveLength(3);
-    const positions = results.filter((r) => r.data?.registerForEvent.eventRegistration.status === 'WAITING').map((r) => r.data?.registerForEvent.eventRegistration.waitingListPosition);
+    const positions = results
+      .filter((r) => r.data?.registerForEvent.eventRegistration.status === 'WAITING')
+      .map((r) => r.data?.registerForEvent.eventRegistration.waitingListPosition);
     expect([...positions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-    const listed = await ok<{ event: { seatsLeft: number; waitingListLength: number; registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength registrations { status waitingListPosition person { id } } } }`, { id }, as('platform-admin'));
+    const listed = await ok<{ event: { seatsLeft: number; waitingListLength: number; registrations: Registration[] } }>(
+      `query ($id: ID!) { event(id: $id) { seatsLeft waitingListLength registrations { status waitingListPosition person { id } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     expect(listed.event.seatsLeft).toBe(0);
     expect(listed.event.waitingListLength).toBe(9);
     const waiting = listed.event.registrations.filter((r) => r.status === 'WAITING');
@@ -399,7 +658,11 @@ describeOnServer('never overbooked: simultaneous sign-ups for the last seats (Po
     // Two confirmed people cancel at once: the first two in line move up, in order.
     const confirmedIndexes = statuses.map((s, i) => (s === 'CONFIRMED' ? i : -1)).filter((i) => i >= 0);
     await Promise.all(confirmedIndexes.slice(0, 2).map((i) => graph.execute(cancelRegistration, { id }, signIns[i])));
-    const after = await ok<{ event: { registrations: Registration[] } }>(`query ($id: ID!) { event(id: $id) { registrations { status person { id } } } }`, { id }, as('platform-admin'));
+    const after = await ok<{ event: { registrations: Registration[] } }>(
+      `query ($id: ID!) { event(id: $id) { registrations { status person { id } } } }`,
+      { id },
+      as('platform-admin'),
+    );
     const confirmedNow = after.event.registrations.filter((r) => r.status === 'CONFIRMED').map((r) => r.person.id);
     expect(confirmedNow).toHaveLength(3);
     expect(confirmedNow).toEqual(expect.arrayContaining(waiting.slice(0, 2).map((r) => r.person.id)));

@@ -52,14 +52,18 @@ const audit = `query ($id: ID!) { innovation(id: $id) { auditTrail(first: 1000) 
 const certificationFilter = `query ($id: ID!) { innovations(first: 100, filter: { hasCurrentCertification: true, supplierIds: [$id] }) { edges { node { id } } } }`;
 
 const iso9001 = { scheme: 'ISO 9001 (unverified)', issuer: 'Made-up Certification Ltd', reference: 'QMS-0001', expiresOn: '2099-12-31' };
-const isoFacet = async () => ok(await as('anonymous', facets)).innovations.facets.certifications.find((f: any) => f.value === 'ISO 9001 (unverified)');
-const auditOf = async (who: Who) => ok(await as(who, audit, { id: approved.id })).innovation.auditTrail as { action: string; actor: { id: string } | null; reason: string }[];
+const isoFacet = async () =>
+  ok(await as('anonymous', facets)).innovations.facets.certifications.find((f: any) => f.value === 'ISO 9001 (unverified)');
+const auditOf = async (who: Who) =>
+  ok(await as(who, audit, { id: approved.id })).innovation.auditTrail as { action: string; actor: { id: string } | null; reason: string }[];
 
 describe('a certification added after approval', () => {
   let certificationId = '';
 
   it('is pending: the supplier sees it, the public and the facet do not, and adding it is audited', async () => {
-    const hadCurrentCertification = ok(await as('anonymous', certificationFilter, { id: resurface.id })).innovations.edges.some((e: any) => e.node.id === approved.id);
+    const hadCurrentCertification = ok(await as('anonymous', certificationFilter, { id: resurface.id })).innovations.edges.some(
+      (e: any) => e.node.id === approved.id,
+    );
     const added = ok(await as('supplier', addEvidence, { input: { innovationId: approved.id, certification: iso9001 } }));
     const own = added.addEvidence.innovation.evidence.certifications.find((c: any) => c.scheme === 'ISO 9001 (unverified)');
     expect(own).toMatchObject({ vetting: 'PENDING' });
@@ -68,14 +72,22 @@ describe('a certification added after approval', () => {
     const seenByPublic = ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.certifications;
     expect(seenByPublic.map((c: any) => c.scheme)).not.toContain('ISO 9001 (unverified)');
     expect(seenByPublic.every((c: any) => c.vetting === 'VETTED')).toBe(true);
-    expect(ok(await as('otherSupplier', evidenceOf, { id: approved.id })).innovation.evidence.certifications.map((c: any) => c.id)).not.toContain(certificationId);
+    expect(
+      ok(await as('otherSupplier', evidenceOf, { id: approved.id })).innovation.evidence.certifications.map((c: any) => c.id),
+    ).not.toContain(certificationId);
     expect(await isoFacet()).toBeUndefined();
     // The catalogue filter is public too: a pending certification does not make the innovation "certified".
-    const nowCertified = ok(await as('anonymous', certificationFilter, { id: resurface.id })).innovations.edges.some((e: any) => e.node.id === approved.id);
+    const nowCertified = ok(await as('anonymous', certificationFilter, { id: resurface.id })).innovations.edges.some(
+      (e: any) => e.node.id === approved.id,
+    );
     expect(nowCertified).toBe(hadCurrentCertification);
 
     expect(await auditOf('supplier')).toContainEqual(
-      expect.objectContaining({ action: 'EVIDENCE_ADDED', actor: { id: demoPersona(personas.supplier).id }, reason: expect.stringContaining('ISO 9001 (unverified)') }),
+      expect.objectContaining({
+        action: 'EVIDENCE_ADDED',
+        actor: { id: demoPersona(personas.supplier).id },
+        reason: expect.stringContaining('ISO 9001 (unverified)'),
+      }),
     );
   });
 
@@ -87,7 +99,11 @@ describe('a certification added after approval', () => {
     expect(refusalOf(await as('kentBuyer', vet, { id: certificationId }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await isoFacet()).toBeUndefined();
 
-    expect(ok(await as('assessor', vet, { id: certificationId })).vetCertification.certification).toEqual({ scheme: 'ISO 9001 (unverified)', vetting: 'VETTED', expired: false });
+    expect(ok(await as('assessor', vet, { id: certificationId })).vetCertification.certification).toEqual({
+      scheme: 'ISO 9001 (unverified)',
+      vetting: 'VETTED',
+      expired: false,
+    });
     expect(refusalOf(await as('assessor', vet, { id: certificationId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'VETTED' });
   });
 
@@ -96,7 +112,11 @@ describe('a certification added after approval', () => {
     expect(seenByPublic).toContainEqual({ id: certificationId, scheme: 'ISO 9001 (unverified)', vetting: 'VETTED' });
     expect(await isoFacet()).toEqual({ value: 'ISO 9001 (unverified)', count: 1 });
     expect(await auditOf('admin')).toContainEqual(
-      expect.objectContaining({ action: 'EVIDENCE_VETTED', actor: { id: demoPersona(personas.assessor).id }, reason: expect.stringContaining("issuer's register") }),
+      expect.objectContaining({
+        action: 'EVIDENCE_VETTED',
+        actor: { id: demoPersona(personas.assessor).id },
+        reason: expect.stringContaining("issuer's register"),
+      }),
     );
   });
 
@@ -108,27 +128,43 @@ describe('a certification added after approval', () => {
 
 describe('an evidence item added after approval', () => {
   let evidenceId = '';
-  const trial = { innovationId: approved.id, kind: 'TRIAL', title: 'Kent night-works trial, 2026', authorityId: kent.id, startedOn: '2026-01-05' };
+  const trial = {
+    innovationId: approved.id,
+    kind: 'TRIAL',
+    title: 'Kent night-works trial, 2026',
+    authorityId: kent.id,
+    startedOn: '2026-01-05',
+  };
 
   it('is pending until the authority it names answers; the answer lists it and is audited', async () => {
     const added = ok(await as('supplier', addEvidence, { input: trial }));
     const own = added.addEvidence.innovation.evidence.unconfirmed.find((e: any) => e.title === trial.title);
     expect(own).toMatchObject({ vetting: 'PENDING' });
     evidenceId = own.id;
-    expect(ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.unconfirmed.map((e: any) => e.id)).not.toContain(evidenceId);
+    expect(ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.unconfirmed.map((e: any) => e.id)).not.toContain(
+      evidenceId,
+    );
 
     // The council it names is asked (the dashboard shows it) and confirms it.
     const asked = ok(await as('kentBuyer', `{ viewerInnovations { evidenceAwaitingConfirmation(first: 100) { evidence { id } } } }`));
     expect(asked.viewerInnovations.evidenceAwaitingConfirmation.map((e: any) => e.evidence.id)).toContain(evidenceId);
     const confirm = `mutation ($id: ID!) { confirmEvidence(evidenceId: $id, note: "Ran on our network.") { evidenceItem { confirmation vetting } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
-    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem).toEqual({ confirmation: 'CONFIRMED', vetting: 'VETTED' });
-    expect(ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.confirmed).toContainEqual({ id: evidenceId, vetting: 'VETTED' });
+    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem).toEqual({
+      confirmation: 'CONFIRMED',
+      vetting: 'VETTED',
+    });
+    expect(ok(await as('anonymous', evidenceOf, { id: approved.id })).innovation.evidence.confirmed).toContainEqual({
+      id: evidenceId,
+      vetting: 'VETTED',
+    });
     const trail = await auditOf('supplier');
-    expect(trail).toContainEqual(expect.objectContaining({ action: 'EVIDENCE_CONFIRMED', actor: { id: demoPersona(personas.kentBuyer).id } }));
+    expect(trail).toContainEqual(
+      expect.objectContaining({ action: 'EVIDENCE_CONFIRMED', actor: { id: demoPersona(personas.kentBuyer).id } }),
+    );
     expect(trail).toContainEqual(expect.objectContaining({ action: 'EVIDENCE_VETTED', actor: { id: demoPersona(personas.kentBuyer).id } }));
   });
 
-  it('withdrawn by the supplier while pending: gone from every view and the council\'s queue, still in the audit trail', async () => {
+  it("withdrawn by the supplier while pending: gone from every view and the council's queue, still in the audit trail", async () => {
     const added = ok(await as('supplier', addEvidence, { input: { ...trial, title: 'A trial that never happened' } }));
     const pendingId = added.addEvidence.innovation.evidence.unconfirmed.find((e: any) => e.title === 'A trial that never happened').id;
     const withdraw = `mutation ($id: ID!, $reason: String) { withdrawEvidence(evidenceId: $id, reason: $reason) { innovation { id evidence { unconfirmed { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
@@ -149,18 +185,45 @@ describe('an evidence item added after approval', () => {
     expect(refusalOf(await as('supplier', withdraw, { id: pendingId }))).toMatchObject({ code: 'NOT_FOUND' });
 
     expect(await auditOf('supplier')).toContainEqual(
-      expect.objectContaining({ action: 'EVIDENCE_WITHDRAWN', actor: { id: demoPersona(personas.supplier).id }, reason: expect.stringContaining('A trial that never happened') }),
+      expect.objectContaining({
+        action: 'EVIDENCE_WITHDRAWN',
+        actor: { id: demoPersona(personas.supplier).id },
+        reason: expect.stringContaining('A trial that never happened'),
+      }),
     );
-    const [row] = await graph.databases.innovations.dataSource.query(`SELECT vetting, withdrawn_at FROM innovations.evidence WHERE id = $1`, [pendingId]);
+    const [row] = await graph.databases.innovations.dataSource.query(
+      `SELECT vetting, withdrawn_at FROM innovations.evidence WHERE id = $1`,
+      [pendingId],
+    );
     expect(row).toMatchObject({ vetting: 'WITHDRAWN', withdrawn_at: expect.any(Date) });
   });
 
   it('a pending certification withdrawn never reaches the facet', async () => {
-    const added = ok(await as('supplier', addEvidence, { input: { innovationId: approved.id, certification: { ...iso9001, scheme: 'ISO 14001', reference: 'EMS-1' } } }));
+    const added = ok(
+      await as('supplier', addEvidence, {
+        input: { innovationId: approved.id, certification: { ...iso9001, scheme: 'ISO 14001', reference: 'EMS-1' } },
+      }),
+    );
     const pending = added.addEvidence.innovation.evidence.certifications.find((c: any) => c.scheme === 'ISO 14001');
-    ok(await as('supplier', `mutation ($id: ID!) { withdrawCertification(certificationId: $id) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id }));
-    expect(ok(await as('supplier', evidenceOf, { id: approved.id })).innovation.evidence.certifications.map((c: any) => c.id)).not.toContain(pending.id);
-    expect(refusalOf(await as('assessor', `mutation ($id: ID!) { vetCertification(certificationId: $id) { certification { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    ok(
+      await as(
+        'supplier',
+        `mutation ($id: ID!) { withdrawCertification(certificationId: $id) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { id: pending.id },
+      ),
+    );
+    expect(
+      ok(await as('supplier', evidenceOf, { id: approved.id })).innovation.evidence.certifications.map((c: any) => c.id),
+    ).not.toContain(pending.id);
+    expect(
+      refusalOf(
+        await as(
+          'assessor',
+          `mutation ($id: ID!) { vetCertification(certificationId: $id) { certification { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          { id: pending.id },
+        ),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     expect(ok(await as('anonymous', facets)).innovations.facets.certifications.find((f: any) => f.value === 'ISO 14001')).toBeUndefined();
   });
 });
@@ -188,13 +251,21 @@ describe('submitting for vetting needs a deployment or trial', () => {
     expect(refusalOf(await as('supplier', submit, { id }))).toMatchObject(refusal);
 
     // A case study and a certification are not a deployment or a trial.
-    ok(await as('supplier', addEvidence, { input: { innovationId: id, kind: 'CASE_STUDY', title: 'Desk study', authorityId: kent.id, startedOn: '2025-01-01' } }));
+    ok(
+      await as('supplier', addEvidence, {
+        input: { innovationId: id, kind: 'CASE_STUDY', title: 'Desk study', authorityId: kent.id, startedOn: '2025-01-01' },
+      }),
+    );
     ok(await as('supplier', addEvidence, { input: { innovationId: id, certification: iso9001 } }));
     expect(refusalOf(await as('supplier', submit, { id }))).toMatchObject(refusal);
     expect(ok(await as('supplier', byId, { id })).innovation.status).toBe('DRAFT');
     expect(ok(await as('supplier', byId, { id })).innovation.auditTrail.map((e: any) => e.action)).not.toContain('STATUS_CHANGED');
 
-    const added = ok(await as('supplier', addEvidence, { input: { innovationId: id, kind: 'TRIAL', title: 'Depot trial', authorityId: kent.id, startedOn: '2025-02-01' } }));
+    const added = ok(
+      await as('supplier', addEvidence, {
+        input: { innovationId: id, kind: 'TRIAL', title: 'Depot trial', authorityId: kent.id, startedOn: '2025-02-01' },
+      }),
+    );
     // Evidence added before submission goes to the assessors with it: vetted with the innovation.
     expect(added.addEvidence.innovation.evidence.unconfirmed.every((e: any) => e.vetting === 'VETTED')).toBe(true);
     expect(ok(await as('supplier', submit, { id })).submitInnovation.innovation.status).toBe('SUBMITTED');

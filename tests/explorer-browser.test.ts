@@ -129,7 +129,9 @@ describeWithChromium('the explorer in headless Chromium', () => {
     // The workflows need a supplier's ORG_ADMIN (invites colleagues, applies for membership) and
     // two assessors (an innovation is vetted on two assessments): the panel must offer them.
     const listedKeys = (
-      await page.locator('#ips-persona option').evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value))
+      await page
+        .locator('#ips-persona option')
+        .evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value))
     ).filter(Boolean);
     const listed = listedKeys.map((key) => demoPersonas.find((persona) => persona.key === key)!);
     const problems: string[] = [];

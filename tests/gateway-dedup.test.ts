@@ -38,7 +38,12 @@ function answerFor({ body, identity }: Received) {
       errors.push({ message: 'broken organisation', path: ['_entities', index, 'name'] });
       return { __typename: 'Organisation', id: representation.id, name: null };
     }
-    return { __typename: 'Organisation', id: representation.id, name: `Organisation ${representation.id}`, seenBy: identity?.personId ?? null };
+    return {
+      __typename: 'Organisation',
+      id: representation.id,
+      name: `Organisation ${representation.id}`,
+      seenBy: identity?.personId ?? null,
+    };
   });
   return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
 }
@@ -122,7 +127,11 @@ test('identical concurrent queries of one caller are sent once and each caller g
   await releaseAfter(1);
   const results = await answers;
   expect(received).toHaveLength(1);
-  expect(results.map((result) => result.data)).toEqual([{ whoAmI: buyer.personId }, { whoAmI: buyer.personId }, { whoAmI: buyer.personId }]);
+  expect(results.map((result) => result.data)).toEqual([
+    { whoAmI: buyer.personId },
+    { whoAmI: buyer.personId },
+    { whoAmI: buyer.personId },
+  ]);
   // Each caller holds its own copy: the gateway merges into answers in place.
   expect(results[0]!.data).not.toBe(results[1]!.data);
   // Once answered, the next identical query is sent again (no caching beyond the flight).
@@ -144,7 +153,11 @@ test('a query of a later cache generation never joins a fetch begun in an earlie
   const source = new SubgraphHttpDataSource(subgraph, url, 5_000, secret);
   // The first fetch began before a write was answered (generation 4); the second request started
   // after it (generation 5): it must get an answer read after the write, not the one in flight.
-  const answers = Promise.all([send(source, whoAmI, null, undefined, 4), send(source, whoAmI, null, undefined, 5), send(source, whoAmI, null, undefined, 5)]);
+  const answers = Promise.all([
+    send(source, whoAmI, null, undefined, 4),
+    send(source, whoAmI, null, undefined, 5),
+    send(source, whoAmI, null, undefined, 5),
+  ]);
   await releaseAfter(1);
   await answers;
   expect(received).toHaveLength(2);
@@ -164,7 +177,8 @@ test('duplicate entity representations are sent once and fanned back out in orde
   // 50 innovations from 13 suppliers, one of which fails to resolve.
   const suppliers = Array.from({ length: 13 }, (_, i) => (i === 7 ? 'broken' : `org-${i}`));
   const representations = Array.from({ length: 50 }, (_, i) => ({ __typename: 'Organisation', id: suppliers[(i * 5) % 13]! }));
-  const query = 'query Page__members__1($representations:[_Any!]!){_entities(representations:$representations){...on Organisation{name seenBy}}}';
+  const query =
+    'query Page__members__1($representations:[_Any!]!){_entities(representations:$representations){...on Organisation{name seenBy}}}';
   release();
   const result = await send(source, query, buyer, { representations });
 

@@ -88,7 +88,9 @@ describe('gateway answers after the speed work', () => {
   it('tell shared caches not to store signed-in answers, and give each caller their own', async () => {
     const people = ['kent-buyer', 'resurface-contributor'].map((key) => demoPersonas.find((p) => p.key === key)!);
     const answers = await Promise.all(
-      people.map(async (person) => post('{ viewer { person { email } } }', await mintDevelopmentToken(config.authentication, person.email))),
+      people.map(async (person) =>
+        post('{ viewer { person { email } } }', await mintDevelopmentToken(config.authentication, person.email)),
+      ),
     );
     answers.forEach((answer, index) => {
       expect(answer.cacheControl).toBe('no-store');

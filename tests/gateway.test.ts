@@ -106,7 +106,9 @@ describe('gateway with a subgraph down', () => {
     // Port 9 (discard) on loopback: nothing listens, so every fetch to procurement fails fast.
     degraded = await startTestGraph({
       overrideDataSource: (name) =>
-        name === 'procurement' ? new SubgraphHttpDataSource(name, 'http://127.0.0.1:9/graphql', 2_000, 'unused-secret-of-at-least-32-characters') : undefined,
+        name === 'procurement'
+          ? new SubgraphHttpDataSource(name, 'http://127.0.0.1:9/graphql', 2_000, 'unused-secret-of-at-least-32-characters')
+          : undefined,
     });
   });
   afterAll(async () => {

@@ -13,7 +13,8 @@ let graph: TestGraph;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const key of ['kent-admin', 'platform-admin', 'resurface-contributor']) tokens[key] = `Bearer ${await graph.tokenFor(demoPersona(key).email)}`;
+  for (const key of ['kent-admin', 'platform-admin', 'resurface-contributor'])
+    tokens[key] = `Bearer ${await graph.tokenFor(demoPersona(key).email)}`;
 });
 afterAll(async () => {
   await graph?.stop();
@@ -35,7 +36,8 @@ describe('invitations expire by the injected clock', () => {
   const invite = `mutation ($org: ID!, $email: String!) { invitePerson(input: { organisationId: $org, email: $email, roles: [BUYER] }) { token invitation { expiresAt } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const accept = `mutation ($token: String!) { acceptInvitation(token: $token, name: "Ola Newcomer") { person { id name } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
   const open = `query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`;
-  const openEmails = async () => ok(await graph.execute(open, { id: kent }, tokens['kent-admin'])).organisation.pendingInvitations.map((i: any) => i.email);
+  const openEmails = async () =>
+    ok(await graph.execute(open, { id: kent }, tokens['kent-admin'])).organisation.pendingInvitations.map((i: any) => i.email);
 
   afterEach(() => graph.clock.set('2026-11-30T09:00:00Z'));
 

@@ -130,8 +130,12 @@ describe('an overheard gateway assertion', () => {
     const heard = await overhear('members', query, buyer.email);
     const kent = demoOrganisations.find((o) => o.id === buyer.organisationId)!;
     for (const other of [
-      JSON.stringify({ query: `mutation { suspendMembership(organisationId: "${kent.id}", reason: "replayed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }` }),
-      JSON.stringify({ query: `{ _entities(representations: [{ __typename: "Person", id: "${buyer.id}" }]) { ... on Person { email phone } } }` }),
+      JSON.stringify({
+        query: `mutation { suspendMembership(organisationId: "${kent.id}", reason: "replayed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      }),
+      JSON.stringify({
+        query: `{ _entities(representations: [{ __typename: "Person", id: "${buyer.id}" }]) { ... on Person { email phone } } }`,
+      }),
       `${heard.body} `,
     ]) {
       const replay = await post(subgraphs.members.url, other, { [gatewayAssertionHeader]: heard.assertion });
@@ -177,7 +181,10 @@ describe('revocation takes effect on the next request', () => {
     await asPlatformAdmin(changeRoles, { personId: tom.id, roles: ['ORG_ADMIN', 'BUYER'] });
     expect((await asPerson(priya.email, viewerRoles)).body.data.viewer.organisationRoles).toContain('ORG_ADMIN');
 
-    await asPlatformAdmin(`mutation Remove($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: priya.id });
+    await asPlatformAdmin(
+      `mutation Remove($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: priya.id },
+    );
 
     const { status, body } = await asPerson(priya.email, invite, {
       input: { organisationId: priya.organisationId, email: 'accomplice@kent.gov.uk', roles: ['ORG_ADMIN'] },
@@ -210,16 +217,19 @@ describe('revocation takes effect on the next request', () => {
       edges.filter((edge) => !edge.node.hosts.some((host) => host.id === tom.organisationId)).length;
     expect(notHostedByKent(before.edges)).toBeGreaterThan(0);
 
-    await asPlatformAdmin(`mutation Suspend($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
-      id: tom.organisationId,
-    });
+    await asPlatformAdmin(
+      `mutation Suspend($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {
+        id: tom.organisationId,
+      },
+    );
 
     const after = (await asPerson(tom.email, membersOnly)).body.data.events;
     // Only events Kent hosts itself remain visible to its people.
     expect(notHostedByKent(after.edges)).toBe(0);
-    expect((await asPerson(tom.email, `{ viewer { organisation { membership { status } } } }`)).body.data.viewer.organisation.membership.status).toBe(
-      'SUSPENDED',
-    );
+    expect(
+      (await asPerson(tom.email, `{ viewer { organisation { membership { status } } } }`)).body.data.viewer.organisation.membership.status,
+    ).toBe('SUSPENDED');
   });
 });
 

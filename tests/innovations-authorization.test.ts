@@ -56,7 +56,8 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const as = (role: Role, query: string, variables?: Record<string, unknown>): Promise<GraphResult<any>> => graph.execute(query, variables, tokens[role]);
+const as = (role: Role, query: string, variables?: Record<string, unknown>): Promise<GraphResult<any>> =>
+  graph.execute(query, variables, tokens[role]);
 const matrix = (allowed: Role[]) => roles.map((role) => [role, allowed.includes(role) ? 'allow' : 'deny'] as const);
 
 describe('the vetting record of an approved innovation (visible to all), by field', () => {
@@ -80,28 +81,33 @@ describe('the vetting record of an approved innovation (visible to all), by fiel
     }
   });
 
-  it.each(matrix(['supplierA', 'assessor', 'analyst', 'admin']))('auditTrail nested under Organisation.innovations as %s: %s', async (role, expected) => {
-    const result = await as(
-      role,
-      `query ($org: ID!) { organisation(id: $org) { innovations(first: 100, filter: { statuses: [APPROVED] }) { edges { node { id auditTrail { action } } } } } }`,
-      { org: supplierA.id },
-    );
-    const nodes = result.data.organisation.innovations.edges.map((e: any) => e.node);
-    expect(nodes.length).toBeGreaterThan(0);
-    if (expected === 'allow') {
-      expect(result.errors).toBeUndefined();
-      for (const node of nodes) expect(node.auditTrail.map((e: any) => e.action)).toContain('DECIDED');
-    } else {
-      for (const node of nodes) expect(node.auditTrail).toBeNull();
-      expect(new Set(codesOf(result))).toEqual(new Set(['FORBIDDEN']));
-    }
-  });
+  it.each(matrix(['supplierA', 'assessor', 'analyst', 'admin']))(
+    'auditTrail nested under Organisation.innovations as %s: %s',
+    async (role, expected) => {
+      const result = await as(
+        role,
+        `query ($org: ID!) { organisation(id: $org) { innovations(first: 100, filter: { statuses: [APPROVED] }) { edges { node { id auditTrail { action } } } } } }`,
+        { org: supplierA.id },
+      );
+      const nodes = result.data.organisation.innovations.edges.map((e: any) => e.node);
+      expect(nodes.length).toBeGreaterThan(0);
+      if (expected === 'allow') {
+        expect(result.errors).toBeUndefined();
+        for (const node of nodes) expect(node.auditTrail.map((e: any) => e.action)).toContain('DECIDED');
+      } else {
+        for (const node of nodes) expect(node.auditTrail).toBeNull();
+        expect(new Set(codesOf(result))).toEqual(new Set(['FORBIDDEN']));
+      }
+    },
+  );
 
   it('one supplier never sees another’s assessments, even of its approved innovations', async () => {
     const assessedApproved = demoInnovations.find(
       (i) => i.supplierId === supplierB.id && i.status === 'APPROVED' && demoVetting.assessments.some((a) => a.innovationId === i.id),
     )!;
-    const asA = await as('supplierA', `query ($id: ID!) { innovation(id: $id) { title assessments { round } } }`, { id: assessedApproved.id });
+    const asA = await as('supplierA', `query ($id: ID!) { innovation(id: $id) { title assessments { round } } }`, {
+      id: assessedApproved.id,
+    });
     expect(asA.data.innovation).toEqual({ title: assessedApproved.title, assessments: null });
     expect(codesOf(asA)).toEqual(['FORBIDDEN']);
     const asB = await as('supplierB', `query ($id: ID!) { innovation(id: $id) { assessments { round } } }`, { id: assessedApproved.id });
@@ -141,7 +147,10 @@ describe('search, totalCount and facets count only what the viewer may see', () 
   });
 
   it('a status filter never widens what the public sees', async () => {
-    const result = await as('anonymous', `{ innovations(filter: { statuses: [DRAFT, UNDER_REVIEW] }) { totalCount facets { trls { count } } } }`);
+    const result = await as(
+      'anonymous',
+      `{ innovations(filter: { statuses: [DRAFT, UNDER_REVIEW] }) { totalCount facets { trls { count } } } }`,
+    );
     expect(result.data.innovations).toEqual({ totalCount: 0, facets: { trls: [] } });
   });
 });
@@ -170,44 +179,65 @@ describe('_entities for Innovation applies the same rules', () => {
 });
 
 describe('mutations: the deny cells change nothing', () => {
-  const approvedOfA = demoInnovations.find((i) => i.supplierId === supplierA.id && i.status === 'APPROVED' && i.key !== demoPendingRevisionKey)!;
+  const approvedOfA = demoInnovations.find(
+    (i) => i.supplierId === supplierA.id && i.status === 'APPROVED' && i.key !== demoPendingRevisionKey,
+  )!;
   const auditCount = () => graph.databases.innovations.dataSource.getRepository(AuditEvent).count();
   const cells: [mutation: string, variables: Record<string, unknown>, allowed: Role[]][] = [
-    [`mutation ($id: ID!) { withdrawInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: approvedOfA.id }, ['supplierA']],
-    [`mutation ($id: ID!) { archiveInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: approvedOfA.id }, ['admin']],
-    [`mutation ($id: ID!, $a: ID!) { assignAssessor(innovationId: $id, assessorId: $a) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id, a: demoPersona('third-assessor').id }, ['admin']],
+    [
+      `mutation ($id: ID!) { withdrawInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: approvedOfA.id },
+      ['supplierA'],
+    ],
+    [
+      `mutation ($id: ID!) { archiveInnovation(id: $id) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: approvedOfA.id },
+      ['admin'],
+    ],
+    [
+      `mutation ($id: ID!, $a: ID!) { assignAssessor(innovationId: $id, assessorId: $a) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: pending.id, a: demoPersona('third-assessor').id },
+      ['admin'],
+    ],
     [
       `mutation ($id: ID!) { declareConflict(input: { innovationId: $id, conflicted: false, statement: "None." }) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { id: pending.id },
       [],
     ],
-    [`mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: REJECTED, reasons: "No." }) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: pending.id }, []],
-    [`mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Good.") { endorsement { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: approvedOfA.id }, ['buyerX', 'buyerY']],
+    [
+      `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: REJECTED, reasons: "No." }) { innovation { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: pending.id },
+      [],
+    ],
+    [
+      `mutation ($id: ID!) { endorseInnovation(innovationId: $id, statement: "Good.") { endorsement { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: approvedOfA.id },
+      ['buyerX', 'buyerY'],
+    ],
   ];
 
   // The workflow test exercises each allowed path; here, every denied role.
   const denials = cells.flatMap(([mutation, variables, allowed]) =>
     roles.filter((role) => !allowed.includes(role)).map((role) => [mutation.slice(11, 40), role, mutation, variables] as const),
   );
-  it.each(denials)(
-    '%s as %s: deny',
-    async (_name, role, mutation, variables) => {
-      const before = await auditCount();
-      const result = await as(role, mutation, variables);
-      if (role === 'anonymous') {
-        // Not signed in is an error, so the (non-null) payload and with it `data` are null.
-        expect(result.data).toBeNull();
-      } else {
-        // A refusal: the payload holds only the refusal, the field for what would have changed is null.
-        const [payload] = Object.values(result.data) as Record<string, unknown>[];
-        const { refusal, ...changed } = payload!;
-        expect(refusal).not.toBeNull();
-        expect(Object.values(changed)).toEqual([null]);
-      }
-      expect(codesOf(result)[0]).toEqual(role === 'anonymous' ? 'UNAUTHENTICATED' : expect.stringMatching(/^(FORBIDDEN|NOT_FOUND|CONFLICT)$/));
-      expect(await auditCount()).toBe(before);
-    },
-  );
+  it.each(denials)('%s as %s: deny', async (_name, role, mutation, variables) => {
+    const before = await auditCount();
+    const result = await as(role, mutation, variables);
+    if (role === 'anonymous') {
+      // Not signed in is an error, so the (non-null) payload and with it `data` are null.
+      expect(result.data).toBeNull();
+    } else {
+      // A refusal: the payload holds only the refusal, the field for what would have changed is null.
+      const [payload] = Object.values(result.data) as Record<string, unknown>[];
+      const { refusal, ...changed } = payload!;
+      expect(refusal).not.toBeNull();
+      expect(Object.values(changed)).toEqual([null]);
+    }
+    expect(codesOf(result)[0]).toEqual(
+      role === 'anonymous' ? 'UNAUTHENTICATED' : expect.stringMatching(/^(FORBIDDEN|NOT_FOUND|CONFLICT)$/),
+    );
+    expect(await auditCount()).toBe(before);
+  });
 
   it('the assessor not assigned to a review round may neither declare nor decide (FORBIDDEN), and nothing changes', async () => {
     const before = await auditCount();
@@ -219,8 +249,12 @@ describe('mutations: the deny cells change nothing', () => {
       expect(codesOf(await graph.execute(mutation, { id: pending.id }, unassigned))).toEqual(['FORBIDDEN']);
     }
     // The assigned assessor is refused too, for want of assessments in the revision's round: CONFLICT.
-    const early = await as('assessor', `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: APPROVED, reasons: "Yes." }) { innovation { status }
-      refusal { code message field ... on StateConflict { reason currentStatus currentVersion } ... on AssessmentsIncomplete { currentStatus assessmentsCompleted assessmentsRequired } } } }`, { id: pending.id });
+    const early = await as(
+      'assessor',
+      `mutation ($id: ID!) { decideInnovation(input: { innovationId: $id, outcome: APPROVED, reasons: "Yes." }) { innovation { status }
+      refusal { code message field ... on StateConflict { reason currentStatus currentVersion } ... on AssessmentsIncomplete { currentStatus assessmentsCompleted assessmentsRequired } } } }`,
+      { id: pending.id },
+    );
     expect(refusalOf(early)).toMatchObject({ code: 'CONFLICT', assessmentsCompleted: 0, currentStatus: 'UNDER_REVIEW' });
     expect(await auditCount()).toBe(before);
   });

@@ -144,7 +144,10 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(common.plans[0]).toContain('never executed');
     // The estimate: the matches in the tiers read in full, scaled up by their share of the catalogue.
     const inFull = perTier.filter((tier) => tier.tier < lastTier).reduce((sum, tier) => sum + tier.matches, 0);
-    expect(common.data.innovations).toMatchObject({ totalCount: Math.round((inFull * 32) / 2 ** (lastTier - 1)), totalCountIsEstimate: true });
+    expect(common.data.innovations).toMatchObject({
+      totalCount: Math.round((inFull * 32) / 2 ** (lastTier - 1)),
+      totalCountIsEstimate: true,
+    });
     // Its count is estimated from the tiers read in full, not from a page sample.
     expect(common.plans[0]).not.toMatch(/Sample Scan on innovation .*\(actual rows=[1-9]/);
 
@@ -159,7 +162,9 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(plans[0]).toMatch(/Bitmap Index Scan on innovation_search_tier_0 \(actual/);
     expect(plans[0]).not.toMatch(/Bitmap Index Scan on innovation_search_tier_1 \(actual/);
     expect(plans[0]).toMatch(/Sample Scan on innovation .*\(actual rows=[1-9]/);
-    const [{ truth }] = await innovations.dataSource.query(`SELECT count(*)::int AS truth FROM innovations.innovation WHERE status = 'APPROVED'`);
+    const [{ truth }] = await innovations.dataSource.query(
+      `SELECT count(*)::int AS truth FROM innovations.innovation WHERE status = 'APPROVED'`,
+    );
     expect(data.innovations.totalCountIsEstimate).toBe(true);
     // A page sample of ~2,000 rows is ~200 pages: its share of the catalogue varies by ~7%.
     expect(Math.abs(data.innovations.totalCount - truth) / truth).toBeLessThan(0.3);
@@ -207,7 +212,10 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
 
   it('counts a rare word exactly, and a common one as a flagged estimate close to the truth', async () => {
     const exact = async (word: string) => {
-      const query = innovations.dataSource.getRepository(Innovation).createQueryBuilder('innovation').where('innovation.status = :status', { status: 'APPROVED' });
+      const query = innovations.dataSource
+        .getRepository(Innovation)
+        .createQueryBuilder('innovation')
+        .where('innovation.status = :status', { status: 'APPROVED' });
       return applySearch(query, readSearch(word)).getCount();
     };
     const rare = (await run(search, { search: rareWord })).data.innovations;
@@ -237,9 +245,12 @@ const fullScanOfInnovations = /Seq Scan on innovation /;
     expect(data.innovations.totalCountIsEstimate).toBe(true);
     expect(data.innovations.facets.isEstimate).toBe(true);
     // The same estimate as totalCount asked alone (its own counting statement).
-    const countOnly = await run(`query ($filter: InnovationFilter) { innovations(filter: $filter, first: 20) { totalCount totalCountIsEstimate } }`, {
-      filter: { categories: ['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE'], trlAtLeast: 4 },
-    });
+    const countOnly = await run(
+      `query ($filter: InnovationFilter) { innovations(filter: $filter, first: 20) { totalCount totalCountIsEstimate } }`,
+      {
+        filter: { categories: ['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE'], trlAtLeast: 4 },
+      },
+    );
     expect(countOnly.data.innovations).toEqual({ totalCount: data.innovations.totalCount, totalCountIsEstimate: true });
     const categories = data.innovations.facets.categories.map((facet: { value: string }) => facet.value).sort();
     expect(categories).toEqual(['POTHOLE_REPAIR', 'SURFACING_AND_MATERIALS', 'WINTER_SERVICE']);

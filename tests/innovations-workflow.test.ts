@@ -4,7 +4,15 @@ import { demoPersona } from '../demo-data/personas';
 import { loadTestDatabaseUrl } from '../platform/config';
 import { Innovation } from '../subgraphs/innovations/entities';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
-import { asPersona, codesOf, expectData, refusalOf, type Connection, type GraphQLAnswer, type UntypedData } from './support/graphql-results';
+import {
+  asPersona,
+  codesOf,
+  expectData,
+  refusalOf,
+  type Connection,
+  type GraphQLAnswer,
+  type UntypedData,
+} from './support/graphql-results';
 
 /**
  * The issue's "done when", end to end through the gateway: a supplier takes an innovation from
@@ -49,7 +57,8 @@ function ok<TData>(answer: GraphQLAnswer<TData>): TData {
   return data;
 }
 
-const as = <TData = UntypedData>(who: Who, query: string, variables?: Record<string, unknown>) => graph.execute<NoInfer<TData>>(query, variables, tokens[who]);
+const as = <TData = UntypedData>(who: Who, query: string, variables?: Record<string, unknown>) =>
+  graph.execute<NoInfer<TData>>(query, variables, tokens[who]);
 
 const content = (overrides: Record<string, unknown> = {}) => ({
   title: 'Graphene-reinforced pothole sealant',
@@ -115,7 +124,9 @@ describe('authoring', () => {
 
   it('lets only the supplier edit it; another supplier gets NOT_FOUND and nothing changes', async () => {
     const update = `mutation ($id: ID!, $input: InnovationInput!) { updateInnovation(id: $id, input: $input) { innovation { title trl } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
-    expect(refusalOf(await as('otherSupplier', update, { id, input: content({ title: 'Hijacked' }) }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(refusalOf(await as('otherSupplier', update, { id, input: content({ title: 'Hijacked' }) }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const data = ok(await as('supplier', update, { id, input: content({ trl: 7 }) }));
     expect(data.updateInnovation.innovation.trl).toBe(7);
   });
@@ -143,10 +154,22 @@ describe('evidence', () => {
     );
     const [item] = deployment.addEvidence.innovation.evidence.unconfirmed;
     evidenceId = item.id;
-    expect(item).toMatchObject({ authority: { name: kent.name, nation: 'ENGLAND' }, outcomes: { costSavedGbp: 48000, carbonSavedTco2e: 12.5 }, confirmation: 'UNCONFIRMED' });
+    expect(item).toMatchObject({
+      authority: { name: kent.name, nation: 'ENGLAND' },
+      outcomes: { costSavedGbp: 48000, carbonSavedTco2e: 12.5 },
+      confirmation: 'UNCONFIRMED',
+    });
 
-    ok(await as('supplier', addEvidence, { input: { innovationId: id, certification: { scheme: 'HAPAS', issuer: 'BBA', reference: 'HAPAS 25/H123', expiresOn: '2099-12-31' } } }));
-    const data = ok(await as('supplier', addEvidence, { input: { innovationId: id, certification: { scheme: 'UKCA', issuer: 'BSI', reference: 'UKCA-1', expiresOn: '2020-01-31' } } }));
+    ok(
+      await as('supplier', addEvidence, {
+        input: { innovationId: id, certification: { scheme: 'HAPAS', issuer: 'BBA', reference: 'HAPAS 25/H123', expiresOn: '2099-12-31' } },
+      }),
+    );
+    const data = ok(
+      await as('supplier', addEvidence, {
+        input: { innovationId: id, certification: { scheme: 'UKCA', issuer: 'BSI', reference: 'UKCA-1', expiresOn: '2020-01-31' } },
+      }),
+    );
     expect(data.addEvidence.innovation.evidence.certifications).toEqual([
       { scheme: 'HAPAS', expiresOn: '2099-12-31', expired: false },
       { scheme: 'UKCA', expiresOn: '2020-01-31', expired: true },
@@ -211,7 +234,9 @@ describe('vetting', () => {
   it('refuses scoring before a declaration, and by an assessor who declared a conflict', async () => {
     expect(refusalOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
     ok(await as('admin', assign, { id, assessor: demoPersona('second-assessor').id }));
-    ok(await as('secondAssessor', declare, { input: { innovationId: id, conflicted: true, statement: 'My brother works for ReSurface.' } }));
+    ok(
+      await as('secondAssessor', declare, { input: { innovationId: id, conflicted: true, statement: 'My brother works for ReSurface.' } }),
+    );
     expect(refusalOf(await as('secondAssessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
     // An unassigned assessor may not declare or score at all.
     expect(refusalOf(await as('thirdAssessor', assess, { input: scores(id) }))).toMatchObject({ code: 'FORBIDDEN' });
@@ -224,30 +249,55 @@ describe('vetting', () => {
 
   it('needs the configured number of assessments (2) before a decision', async () => {
     ok(await as('assessor', declare, { input: { innovationId: id, conflicted: false, statement: 'None.' } }));
-    expect(ok(await as('assessor', assess, { input: scores(id) })).submitAssessment.assessment).toEqual({ round: 1, scores: { carbon: 3 } });
+    expect(ok(await as('assessor', assess, { input: scores(id) })).submitAssessment.assessment).toEqual({
+      round: 1,
+      scores: { carbon: 3 },
+    });
     expect(refusalOf(await as('assessor', assess, { input: scores(id) }))).toMatchObject({ code: 'CONFLICT' });
     const early = await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Looks good.' } });
-    expect(refusalOf(early)).toMatchObject({ code: 'CONFLICT', currentStatus: 'UNDER_REVIEW', assessmentsCompleted: 1, assessmentsRequired: 2 });
+    expect(refusalOf(early)).toMatchObject({
+      code: 'CONFLICT',
+      currentStatus: 'UNDER_REVIEW',
+      assessmentsCompleted: 1,
+      assessmentsRequired: 2,
+    });
     // A conflicted assessor may not decide either.
-    expect(refusalOf(await as('secondAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'No.' } }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      refusalOf(await as('secondAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'No.' } })),
+    ).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('approves after a second assessment; the supplier sees the decision and its reasons, not another supplier', async () => {
     await review(['thirdAssessor']);
     const viewerCan = ok(await as('assessor', byId, { id })).innovation.viewerCan;
     expect(viewerCan).toMatchObject({ assess: false, decide: true, edit: false });
-    const data = ok(await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Strong, confirmed deployments.' } }));
-    expect(data.decideInnovation.innovation).toMatchObject({ status: 'APPROVED', revisions: [{ number: 1, title: 'Graphene-reinforced pothole sealant', supersededAt: null }] });
-    expect(refusalOf(await as('thirdAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'Late.' } }))).toMatchObject({
+    const data = ok(
+      await as('assessor', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'Strong, confirmed deployments.' } }),
+    );
+    expect(data.decideInnovation.innovation).toMatchObject({
+      status: 'APPROVED',
+      revisions: [{ number: 1, title: 'Graphene-reinforced pothole sealant', supersededAt: null }],
+    });
+    expect(
+      refusalOf(await as('thirdAssessor', decide, { input: { innovationId: id, outcome: 'REJECTED', reasons: 'Late.' } })),
+    ).toMatchObject({
       code: 'CONFLICT',
       currentStatus: 'APPROVED',
     });
 
     const record = `query ($id: ID!) { innovation(id: $id) { assessments { round assessor { id } } auditTrail { action fromStatus toStatus reason } } }`;
-    const own = ok(await as<{ innovation: { assessments: unknown[]; auditTrail: { action: string }[] } }>('supplier', record, { id })).innovation;
+    const own = ok(
+      await as<{ innovation: { assessments: unknown[]; auditTrail: { action: string }[] } }>('supplier', record, { id }),
+    ).innovation;
     expect(own.assessments).toHaveLength(2);
-    expect(own.auditTrail.find((e) => e.action === 'DECIDED')).toMatchObject({ fromStatus: 'UNDER_REVIEW', toStatus: 'APPROVED', reason: 'Strong, confirmed deployments.' });
-    expect(own.auditTrail.map((e) => e.action)).toEqual(expect.arrayContaining(['CREATED', 'STATUS_CHANGED', 'ASSESSOR_ASSIGNED', 'CONFLICT_DECLARED', 'ASSESSED', 'DECIDED']));
+    expect(own.auditTrail.find((e) => e.action === 'DECIDED')).toMatchObject({
+      fromStatus: 'UNDER_REVIEW',
+      toStatus: 'APPROVED',
+      reason: 'Strong, confirmed deployments.',
+    });
+    expect(own.auditTrail.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['CREATED', 'STATUS_CHANGED', 'ASSESSOR_ASSIGNED', 'CONFLICT_DECLARED', 'ASSESSED', 'DECIDED']),
+    );
     for (const who of ['otherSupplier', 'kentBuyer', 'anonymous'] as const) {
       const other = await as(who, record, { id });
       expect(other.data?.innovation).toEqual({ assessments: null, auditTrail: null });
@@ -257,7 +307,9 @@ describe('vetting', () => {
 
   it('keeps the audit trail append-only in the database itself', async () => {
     const { dataSource } = graph.databases.innovations;
-    await expect(dataSource.query(`UPDATE innovations.audit_event SET reason = 'rewritten' WHERE innovation_id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(
+      dataSource.query(`UPDATE innovations.audit_event SET reason = 'rewritten' WHERE innovation_id = $1`, [id]),
+    ).rejects.toThrow(/append-only/);
     await expect(dataSource.query(`DELETE FROM innovations.audit_event WHERE innovation_id = $1`, [id])).rejects.toThrow(/append-only/);
   });
 });
@@ -277,7 +329,11 @@ describe('revisions', () => {
     });
     // The public sees the approved version, not the pending one (and not that one exists).
     const publicView = await as('anonymous', byId, { id });
-    expect(publicView.data?.innovation).toMatchObject({ title: 'Graphene-reinforced pothole sealant', status: 'APPROVED', pendingRevision: null });
+    expect(publicView.data?.innovation).toMatchObject({
+      title: 'Graphene-reinforced pothole sealant',
+      status: 'APPROVED',
+      pendingRevision: null,
+    });
     expect(publicView.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -289,19 +345,37 @@ describe('revisions', () => {
     expect(listedBefore.innovations.edges).toContainEqual({ node: { id, title: 'Graphene-reinforced pothole sealant' } });
 
     const data = ok(await as('admin', decide, { input: { innovationId: id, outcome: 'APPROVED', reasons: 'TRL 9 justified.' } }));
-    expect(data.decideInnovation.innovation).toMatchObject({ status: 'APPROVED', title: 'Graphene pothole sealant Mk II', pendingRevision: null });
+    expect(data.decideInnovation.innovation).toMatchObject({
+      status: 'APPROVED',
+      title: 'Graphene pothole sealant Mk II',
+      pendingRevision: null,
+    });
     expect(data.decideInnovation.innovation.revisions).toHaveLength(2);
     expect(data.decideInnovation.innovation.revisions[0].supersededAt).not.toBeNull();
-    expect(data.decideInnovation.innovation.revisions[1]).toMatchObject({ number: 2, title: 'Graphene pothole sealant Mk II', supersededAt: null });
+    expect(data.decideInnovation.innovation.revisions[1]).toMatchObject({
+      number: 2,
+      title: 'Graphene pothole sealant Mk II',
+      supersededAt: null,
+    });
   });
 
   it('answers innovation(id, asOf) with what the catalogue listed then', async () => {
     const asOf = `query ($id: ID!, $asOf: DateTime) { innovation(id: $id, asOf: $asOf) { title trl status } }`;
-    expect(ok(await as('anonymous', asOf, { id, asOf: firstListedAt })).innovation).toEqual({ title: 'Graphene-reinforced pothole sealant', trl: 7, status: 'APPROVED' });
-    expect(ok(await as('anonymous', asOf, { id, asOf: graph.clock.now().toISOString() })).innovation).toMatchObject({ title: 'Graphene pothole sealant Mk II', trl: 9 });
+    expect(ok(await as('anonymous', asOf, { id, asOf: firstListedAt })).innovation).toEqual({
+      title: 'Graphene-reinforced pothole sealant',
+      trl: 7,
+      status: 'APPROVED',
+    });
+    expect(ok(await as('anonymous', asOf, { id, asOf: graph.clock.now().toISOString() })).innovation).toMatchObject({
+      title: 'Graphene pothole sealant Mk II',
+      trl: 9,
+    });
     // Just before the revision's approval the first version was still the one listed.
     const justBefore = new Date(graph.clock.now().getTime() - 1).toISOString();
-    expect(ok(await as('anonymous', asOf, { id, asOf: justBefore })).innovation).toMatchObject({ title: 'Graphene-reinforced pothole sealant', trl: 7 });
+    expect(ok(await as('anonymous', asOf, { id, asOf: justBefore })).innovation).toMatchObject({
+      title: 'Graphene-reinforced pothole sealant',
+      trl: 7,
+    });
     expect(ok(await as('anonymous', asOf, { id, asOf: '2020-01-01T00:00:00Z' })).innovation).toBeNull();
   });
 });
@@ -311,7 +385,11 @@ describe('a council finds, confirms and endorses it', () => {
     innovations(search: $search, filter: $filter, first: 5) {
       totalCount edges { node { id title } }
       facets { categories { value count } trls { value count } nations { value count } certifications { value count } } } }`;
-  type Search = { innovations: Connection<{ id: string; title: string }> & { facets: Record<'categories' | 'trls' | 'nations' | 'certifications', Facet[]> } };
+  type Search = {
+    innovations: Connection<{ id: string; title: string }> & {
+      facets: Record<'categories' | 'trls' | 'nations' | 'certifications', Facet[]>;
+    };
+  };
 
   it('finds it by a word prefix ("graph" → graphene), with facets for the same search', async () => {
     const data = ok(await as<Search>('kentBuyer', search, { search: 'graph seal' }));
@@ -333,13 +411,18 @@ describe('a council finds, confirms and endorses it', () => {
 
     expect(refusalOf(await as('cardiffBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
     expect(refusalOf(await as('supplier', confirm, { id: evidenceId }))).toMatchObject({ code: 'FORBIDDEN' });
-    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem).toMatchObject({ confirmation: 'CONFIRMED', authority: { name: kent.name } });
+    expect(ok(await as('kentBuyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem).toMatchObject({
+      confirmation: 'CONFIRMED',
+      authority: { name: kent.name },
+    });
     expect(refusalOf(await as('kentBuyer', confirm, { id: evidenceId }))).toMatchObject({ code: 'CONFLICT', currentStatus: 'CONFIRMED' });
 
     const found = ok(await as('kentBuyer', search, england)).innovations;
     expect(found.edges).toEqual([{ node: { id, title: 'Graphene pothole sealant Mk II' } }]);
     expect(found.facets.nations).toEqual([{ value: 'ENGLAND', count: 1 }]);
-    const evidence = ok(await as('anonymous', `query ($id: ID!) { innovation(id: $id) { evidence { confirmed { id } unconfirmed { id } } } }`, { id }));
+    const evidence = ok(
+      await as('anonymous', `query ($id: ID!) { innovation(id: $id) { evidence { confirmed { id } unconfirmed { id } } } }`, { id }),
+    );
     expect(evidence.innovation.evidence).toEqual({ confirmed: [{ id: evidenceId }], unconfirmed: [] });
   });
 
@@ -403,7 +486,9 @@ describe('search pagination and cost', () => {
 
   it('refuses a cursor from another order, and RELEVANCE without a search', async () => {
     const titlePage = ok(await as('anonymous', page, { orderBy: 'TITLE', first: 1 })).innovations;
-    expect(refusalOf(await as('anonymous', page, { search: 'road', orderBy: 'RELEVANCE', after: titlePage.pageInfo.endCursor }))).toMatchObject({
+    expect(
+      refusalOf(await as('anonymous', page, { search: 'road', orderBy: 'RELEVANCE', after: titlePage.pageInfo.endCursor })),
+    ).toMatchObject({
       code: 'BAD_USER_INPUT',
       argument: 'after',
     });
@@ -450,9 +535,15 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
     const created = ok(await as('supplier', create, { input: content({ title: 'Race test sealant' }) }));
     id = created.createInnovation.innovation.id;
     // Submission needs a deployment or trial (issue 24 item 8).
-    ok(await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
-      input: { innovationId: id, kind: 'TRIAL', title: 'Race trial', authorityId: kent.id, startedOn: '2025-03-01' },
-    }));
+    ok(
+      await as(
+        'supplier',
+        `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        {
+          input: { innovationId: id, kind: 'TRIAL', title: 'Race trial', authorityId: kent.id, startedOn: '2025-03-01' },
+        },
+      ),
+    );
     ok(await as('supplier', submit, { id }));
     await review(['assessor', 'thirdAssessor']);
     const results = await Promise.all([
@@ -476,9 +567,13 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
     const created = ok(await as('supplier', create, { input: content({ title: 'Lock order sealant' }) }));
     const innovationId = created.createInnovation.innovation.id;
     const added = ok(
-      await as('supplier', `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { evidence { unconfirmed { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
-        input: { innovationId, kind: 'TRIAL', title: 'Lock order trial', authorityId: kent.id, startedOn: '2025-03-01' },
-      }),
+      await as(
+        'supplier',
+        `mutation ($input: AddEvidenceInput!) { addEvidence(input: $input) { innovation { evidence { unconfirmed { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        {
+          input: { innovationId, kind: 'TRIAL', title: 'Lock order trial', authorityId: kent.id, startedOn: '2025-03-01' },
+        },
+      ),
     );
     const [{ id: evidence }] = added.addEvidence.innovation.evidence.unconfirmed;
     const url = (graph.databases.innovations.dataSource.options as { url?: string }).url;
@@ -488,10 +583,16 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
       // Another writer holds the innovation, as deleteInnovation does before its cascade reaches evidence.
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM innovations.innovation WHERE id = $1 FOR UPDATE', [innovationId]);
-      const confirming = as('kentBuyer', `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { evidenceItem { confirmation } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: evidence });
+      const confirming = as(
+        'kentBuyer',
+        `mutation ($id: ID!) { confirmEvidence(evidenceId: $id) { evidenceItem { confirmation } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { id: evidence },
+      );
       const waitingForLock = async () => {
         const [{ waiting }] = (
-          await probe.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+          await probe.query(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
         ).rows;
         return waiting > 0;
       };
@@ -505,7 +606,9 @@ const onServer = loadTestDatabaseUrl(process.env) !== undefined;
       await probe.query('ROLLBACK');
       await holder.query('ROLLBACK');
       expect(ok(await confirming).confirmEvidence.evidenceItem).toEqual({ confirmation: 'CONFIRMED' });
-      const [{ flag }] = (await probe.query('SELECT has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = $1', [innovationId])).rows;
+      const [{ flag }] = (
+        await probe.query('SELECT has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = $1', [innovationId])
+      ).rows;
       expect(flag).toBe(true);
     } finally {
       await holder.query('ROLLBACK').catch(() => {});

@@ -35,7 +35,11 @@ function operation(operationName: string): ExampleOperation {
   if (!found) throw new Error(`No shipped operation ${operationName}`);
   return found;
 }
-async function run<T>(operationName: string, personaKey: string | null = 'analyst', variables?: Record<string, unknown>): Promise<GraphResult<T>> {
+async function run<T>(
+  operationName: string,
+  personaKey: string | null = 'analyst',
+  variables?: Record<string, unknown>,
+): Promise<GraphResult<T>> {
   const example = operation(operationName);
   return graph.execute<T>(example.document, variables ?? (JSON.parse(example.variables) as Record<string, unknown>), await as(personaKey));
 }
@@ -131,7 +135,9 @@ describe('the period', () => {
     );
     const year = first!.month.slice(0, 4);
     const period = { from: `${year}-01-01`, to: `${year}-12-31` };
-    const proven = expectData(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period })).innovationInsights!;
+    const proven = expectData(
+      await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period }),
+    ).innovationInsights!;
     const [expected] = await sql<{ count: string }>(
       'innovations',
       `SELECT count(*) FROM innovations.innovation i
@@ -159,10 +165,13 @@ describe('totals reconcile with the lists and the rows', () => {
   };
 
   it('proven innovations: by category, nation of evidence and TRL, as the catalogue filters count them', async () => {
-    const insights = expectData(await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period: {} })).innovationInsights!;
+    const insights = expectData(
+      await run<ProvenInnovationsInsightQuery>('ProvenInnovationsInsight', 'analyst', { period: {} }),
+    ).innovationInsights!;
     expect(insights.byCategory.total).toBe(await approvedCount({}));
     expect(insights.byCategory.total).toBeGreaterThan(10);
-    for (const group of insights.byCategory.groups) expect(group.innovationCount).toBe(await approvedCount({ categories: [group.category] }));
+    for (const group of insights.byCategory.groups)
+      expect(group.innovationCount).toBe(await approvedCount({ categories: [group.category] }));
     expect(insights.byCategory.groups.reduce((sum, group) => sum + group.innovationCount, 0)).toBe(insights.byCategory.total);
     for (const group of insights.byNationOfEvidence.groups) {
       const expected = group.nationOfEvidence
@@ -183,7 +192,9 @@ describe('totals reconcile with the lists and the rows', () => {
                                           WHERE s.innovation_id = d.innovation_id AND s.to_status = 'SUBMITTED' AND s.at <= d.at))::float8 / 86400 AS days
          FROM innovations.audit_event d WHERE d.action = 'DECIDED'`,
     );
-    const vetting = expectData(await run<VettingThroughputInsightQuery>('VettingThroughputInsight', 'analyst', { period: {} })).innovationInsights!;
+    const vetting = expectData(
+      await run<VettingThroughputInsightQuery>('VettingThroughputInsight', 'analyst', { period: {} }),
+    ).innovationInsights!;
     expect(vetting.byOutcome.total.decisionCount).toBe(decisions.length);
     expect(vetting.byMonth.groups.reduce((sum, group) => sum + group.decisionCount, 0)).toBe(decisions.length);
     for (const group of vetting.byOutcome.groups) {
@@ -204,7 +215,9 @@ describe('totals reconcile with the lists and the rows', () => {
           await as('platform-admin'),
         ),
       ).procurementProjects.totalCount;
-    const insights = expectData(await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight', 'platform-admin')).procurementInsights!;
+    const insights = expectData(
+      await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight', 'platform-admin'),
+    ).procurementInsights!;
     expect(insights.byRouteAndLot.total.projectCount).toBe(await projectCount({}));
     const [totals] = await sql<{ budget: string; awarded: string }>(
       'procurement',
@@ -212,7 +225,9 @@ describe('totals reconcile with the lists and the rows', () => {
     );
     expect(insights.byRouteAndLot.total.totalBudget).toBe(Number(totals!.budget));
     expect(insights.byRouteAndLot.total.awardedValue).toBe(Number(totals!.awarded));
-    expect(insights.byRouteAndLot.groups.reduce((sum, group) => sum + group.projectCount, 0)).toBe(insights.byRouteAndLot.total.projectCount);
+    expect(insights.byRouteAndLot.groups.reduce((sum, group) => sum + group.projectCount, 0)).toBe(
+      insights.byRouteAndLot.total.projectCount,
+    );
     expect(insights.byRouteAndLot.groups.every((group) => group.route?.reference && group.lot?.number)).toBe(true);
 
     const byStatus = expectData(
@@ -227,7 +242,9 @@ describe('totals reconcile with the lists and the rows', () => {
   });
 
   it('awards by buyer nation and admissions by outcome: the procurement rows', async () => {
-    const insights = expectData(await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight')).procurementInsights!;
+    const insights = expectData(
+      await run<ProcurementPipelineByRouteInsightQuery>('ProcurementPipelineByRouteInsight'),
+    ).procurementInsights!;
     const awards = await sql<{ nation: string | null; count: string; value: string }>(
       'procurement',
       `SELECT buyer_nation AS nation, count(*) AS count, sum(award_value) AS value FROM procurement.project
@@ -242,7 +259,9 @@ describe('totals reconcile with the lists and the rows', () => {
       'procurement',
       `SELECT status, count(*) AS count FROM procurement.admission GROUP BY status ORDER BY status`,
     );
-    expect(insights.admissionOutcomes.groups).toEqual(admissions.map((row) => ({ status: row.status, applicationCount: Number(row.count) })));
+    expect(insights.admissionOutcomes.groups).toEqual(
+      admissions.map((row) => ({ status: row.status, applicationCount: Number(row.count) })),
+    );
     expect(insights.admissionOutcomes.total.applicationCount).toBe(admissions.reduce((sum, row) => sum + Number(row.count), 0));
   });
 
@@ -273,7 +292,10 @@ describe('totals reconcile with the lists and the rows', () => {
         LIMIT 1`,
     );
     const single = expectData(
-      await graph.execute<{ eventInsights: { attendance: { total: { eventCount: number; attendanceRate: number } } }; event: { attendanceRate: number } }>(
+      await graph.execute<{
+        eventInsights: { attendance: { total: { eventCount: number; attendanceRate: number } } };
+        event: { attendanceRate: number };
+      }>(
         `query ($id: ID!, $day: Date!) {
            eventInsights(period: { from: $day, to: $day }) { attendance(groupBy: []) { total { eventCount attendanceRate } } }
            event(id: $id) { attendanceRate }
@@ -311,7 +333,7 @@ describe('totals reconcile with the lists and the rows', () => {
 });
 
 describe("the buyer's nation on projects", () => {
-  it('is recorded from the buyer\'s verified identity when a project is started, and the pipeline counts the project under it', async () => {
+  it("is recorded from the buyer's verified identity when a project is started, and the pipeline counts the project under it", async () => {
     const template = demoProjects.find((project) => project.key === 'cardiff-evaluation')!;
     const created = expectData(
       await graph.execute<{ createProcurementProject: { procurementProject: { id: string } } }>(
@@ -329,7 +351,9 @@ describe("the buyer's nation on projects", () => {
         await as('cardiff-buyer'),
       ),
     ).createProcurementProject.procurementProject;
-    const [row] = await sql<{ buyer_nation: string }>('procurement', 'SELECT buyer_nation FROM procurement.project WHERE id = $1', [created.id]);
+    const [row] = await sql<{ buyer_nation: string }>('procurement', 'SELECT buyer_nation FROM procurement.project WHERE id = $1', [
+      created.id,
+    ]);
     expect(row!.buyer_nation).toBe('WALES');
     const walesPipeline = async () =>
       expectData(
@@ -339,7 +363,10 @@ describe("the buyer's nation on projects", () => {
           await as('analyst'),
         ),
       ).procurementInsights.pipeline.groups.find((group) => group.buyerNation === 'WALES')!.projectCount;
-    const [wales] = await sql<{ count: string }>('procurement', `SELECT count(*) AS count FROM procurement.project WHERE buyer_nation = 'WALES'`);
+    const [wales] = await sql<{ count: string }>(
+      'procurement',
+      `SELECT count(*) AS count FROM procurement.project WHERE buyer_nation = 'WALES'`,
+    );
     expect(await walesPipeline()).toBe(Number(wales!.count));
   });
 });
@@ -409,7 +436,10 @@ async function growData(n: number): Promise<void> {
                   AS a(action, from_status, to_status, before)
       WHERE r.title LIKE 'Added %'`,
   );
-  const [lot] = await sql<{ id: string; route_id: string }>('procurement', 'SELECT id, route_id FROM procurement.lot ORDER BY number LIMIT 1');
+  const [lot] = await sql<{ id: string; route_id: string }>(
+    'procurement',
+    'SELECT id, route_id FROM procurement.lot ORDER BY number LIMIT 1',
+  );
   await sql(
     'procurement',
     `INSERT INTO procurement.project (ocid, buyer_id, buyer_nation, regime, created_by, title, need, budget, route_id, lot_id, procedure, status,

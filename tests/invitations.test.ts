@@ -55,7 +55,8 @@ describe('accepting an invitation', () => {
     expect(refusal(answer).code).toBe('UNAUTHENTICATED');
     // Anonymous callers get an error, not a refusal: the payload itself is null.
     expect(answer.data?.acceptInvitation ?? null).toBeNull();
-    const people = (await ok<{ organisation: { people: { email: string }[] } }>(peopleOfKent, { id: kent }, persona('kent-admin'))).organisation.people;
+    const people = (await ok<{ organisation: { people: { email: string }[] } }>(peopleOfKent, { id: kent }, persona('kent-admin')))
+      .organisation.people;
     expect(people.map((p) => p.email)).not.toContain(invitee.email);
   });
 
@@ -105,28 +106,43 @@ describe('restricting invitations to verified domains', () => {
   const cardiff = demoPersona('cardiff-buyer');
 
   it('refuses invitations to other domains with EMAIL_DOMAIN_NOT_ALLOWED once the platform sets them', async () => {
-    expect((await ok<Domains>(setDomains, { org: kent, domains: ['Kent.gov.uk', '@kent.gov.uk'] }, persona('platform-admin'))).setInvitationDomains.organisation).toEqual({
+    expect(
+      (await ok<Domains>(setDomains, { org: kent, domains: ['Kent.gov.uk', '@kent.gov.uk'] }, persona('platform-admin')))
+        .setInvitationDomains.organisation,
+    ).toEqual({
       invitationDomains: ['kent.gov.uk'],
     });
     const outside = await post(invite, { org: kent, email: 'someone@gmail.example' }, persona('kent-admin'));
     expect(refusalOf(outside)).toMatchObject({ code: 'EMAIL_DOMAIN_NOT_ALLOWED', field: 'email', allowedDomains: ['kent.gov.uk'] });
     // A subdomain is another domain.
-    expect(refusalOf(await post(invite, { org: kent, email: 'x@highways.kent.gov.uk' }, persona('kent-admin'))).code).toBe('EMAIL_DOMAIN_NOT_ALLOWED');
-    expect((await ok<Invited>(invite, { org: kent, email: 'inside@kent.gov.uk' }, persona('kent-admin'))).invitePerson.token).toEqual(expect.any(String));
+    expect(refusalOf(await post(invite, { org: kent, email: 'x@highways.kent.gov.uk' }, persona('kent-admin'))).code).toBe(
+      'EMAIL_DOMAIN_NOT_ALLOWED',
+    );
+    expect((await ok<Invited>(invite, { org: kent, email: 'inside@kent.gov.uk' }, persona('kent-admin'))).invitePerson.token).toEqual(
+      expect.any(String),
+    );
   });
 
   it("lets an organisation's admin list only their own verified domain, and not lift the restriction", async () => {
     const asFfion = persona('cardiff-buyer');
-    expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk', 'elsewhere.example'] }, asFfion)).code).toBe(
-      'FORBIDDEN',
-    );
-    expect((await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk'] }, asFfion)).setInvitationDomains.organisation.invitationDomains).toEqual([
-      'cardiff.gov.uk',
-    ]);
+    expect(
+      refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk', 'elsewhere.example'] }, asFfion)).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: ['cardiff.gov.uk'] }, asFfion)).setInvitationDomains
+        .organisation.invitationDomains,
+    ).toEqual(['cardiff.gov.uk']);
     expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: [] }, asFfion)).code).toBe('FORBIDDEN');
     // Another organisation's admin may not touch it; malformed domains are bad input.
-    expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['kent.gov.uk'] }, persona('kent-admin'))).code).toBe('FORBIDDEN');
-    expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['not a domain'] }, asFfion)).code).toBe('BAD_USER_INPUT');
-    expect((await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: [] }, persona('platform-admin'))).setInvitationDomains.organisation.invitationDomains).toEqual([]);
+    expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['kent.gov.uk'] }, persona('kent-admin'))).code).toBe(
+      'FORBIDDEN',
+    );
+    expect(refusal(await post(setDomains, { org: cardiff.organisationId, domains: ['not a domain'] }, asFfion)).code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      (await ok<Domains>(setDomains, { org: cardiff.organisationId, domains: [] }, persona('platform-admin'))).setInvitationDomains
+        .organisation.invitationDomains,
+    ).toEqual([]);
   });
 });

@@ -21,11 +21,15 @@ const buildStep = 'npm run --silent build && ';
 
 beforeAll(() => {
   // npm runs the start script through `sh -c`; what follows the build step is what receives signals.
-  const startScript = (JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-    .scripts.start ?? '';
+  const startScript =
+    (JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ??
+    '';
   expect(startScript.startsWith(buildStep)).toBe(true);
   const runScript = startScript.slice(buildStep.length).replace('node dist/', `node ${repositoryRoot}/dist/`);
-  writeFileSync(path.join(npmPackageDir, 'package.json'), JSON.stringify({ name: 'lifecycle', private: true, scripts: { start: runScript } }));
+  writeFileSync(
+    path.join(npmPackageDir, 'package.json'),
+    JSON.stringify({ name: 'lifecycle', private: true, scripts: { start: runScript } }),
+  );
 });
 
 afterAll(() => {
@@ -67,7 +71,10 @@ function npmStart(ports: Record<string, string>): StartedRun {
 async function waitForProcesses(run: StartedRun): Promise<{ npm: number; runner: number; services: number[] }> {
   const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
-    const line = run.output().split('\n').find((l) => l.startsWith('Processes: '));
+    const line = run
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('Processes: '));
     if (line) {
       const pids = [...line.matchAll(/(\w+) (\d+)/g)].map((m) => ({ name: m[1], pid: Number(m[2]) }));
       expect(pids.map((p) => p.name)).toEqual(['runner', 'database', ...subgraphNames, 'gateway']);

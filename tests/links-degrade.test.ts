@@ -48,7 +48,8 @@ type Path = readonly (string | number)[];
 const pathText = (path: Path | undefined) => (path ?? ['(no path)']).join('.');
 
 /** Does `tail` (an error path below a null) hold only list indexes and then one field? */
-const oneFieldBelow = (tail: Path) => tail.length > 0 && tail.slice(0, -1).every((s) => typeof s === 'number') && typeof tail.at(-1) === 'string';
+const oneFieldBelow = (tail: Path) =>
+  tail.length > 0 && tail.slice(0, -1).every((s) => typeof s === 'number') && typeof tail.at(-1) === 'string';
 
 /**
  * What is wrong with an answer given while `subgraph` is stopped, compared with the answer with
@@ -77,7 +78,9 @@ function degradationProblems(
     }
     const fields = fieldsAtPath(ownership, document, error.path);
     if (!fields.some(({ type, field }) => ownership.resolvers(type, field).includes(subgraph))) {
-      problems.push(`error at ${pathText(error.path)} (${fields.map((f) => `${f.type}.${f.field}`).join(', ')}), which ${subgraph} does not resolve`);
+      problems.push(
+        `error at ${pathText(error.path)} (${fields.map((f) => `${f.type}.${f.field}`).join(', ')}), which ${subgraph} does not resolve`,
+      );
     }
     outageErrors.push(error);
   }
@@ -91,7 +94,11 @@ function degradationProblems(
       if (!oneFieldBelow(errorPath.slice(path.length))) return false;
       return fieldsAtPath(ownership, document, path).some(({ type, field }) => {
         const fieldType = ownership.types.get(type)?.fields.get(field);
-        return fieldType !== undefined && ownership.owner(namedType(fieldType)) === subgraph && !ownership.resolvers(type, field).includes(subgraph);
+        return (
+          fieldType !== undefined &&
+          ownership.owner(namedType(fieldType)) === subgraph &&
+          !ownership.resolvers(type, field).includes(subgraph)
+        );
       });
     });
 
@@ -154,51 +161,500 @@ const personaFor = (role: string): DemoPersona | null =>
  */
 const everyRoot = /* GraphQL */ `
   query EveryRoot($innovation: ID!, $organisation: ID!, $person: ID!, $event: ID!, $route: ID!, $project: ID!, $supportRequest: ID!) {
-    faqs(first: 2) { totalCount edges { node { question topic } } }
-    supportRequests(first: 2) { edges { node { subject requester { name } organisation { name upcomingEvents { title } } messages { author { name } } statusChanges { changedBy { name } } } } }
-    supportRequest(id: $supportRequest) { subject requester { name organisation { name } } organisation { name } }
+    faqs(first: 2) {
+      totalCount
+      edges {
+        node {
+          question
+          topic
+        }
+      }
+    }
+    supportRequests(first: 2) {
+      edges {
+        node {
+          subject
+          requester {
+            name
+          }
+          organisation {
+            name
+            upcomingEvents {
+              title
+            }
+          }
+          messages {
+            author {
+              name
+            }
+          }
+          statusChanges {
+            changedBy {
+              name
+            }
+          }
+        }
+      }
+    }
+    supportRequest(id: $supportRequest) {
+      subject
+      requester {
+        name
+        organisation {
+          name
+        }
+      }
+      organisation {
+        name
+      }
+    }
     event(id: $event) {
-      title hosts { name hostedEvents(first: 2) { totalCount } }
-      speakers { name } relatedInnovations { title supplier { name } availableVia { reference } }
-      relatedRoutes { reference owner { name } briefings { registeredCount } }
-      registrations { status person { name } }
+      title
+      hosts {
+        name
+        hostedEvents(first: 2) {
+          totalCount
+        }
+      }
+      speakers {
+        name
+      }
+      relatedInnovations {
+        title
+        supplier {
+          name
+        }
+        availableVia {
+          reference
+        }
+      }
+      relatedRoutes {
+        reference
+        owner {
+          name
+        }
+        briefings {
+          registeredCount
+        }
+      }
+      registrations {
+        status
+        person {
+          name
+        }
+      }
     }
-    events(first: 3) { totalCount edges { node { title hosts { name } relatedInnovations { title } relatedRoutes { reference } } } }
-    eventInsights { attendance(groupBy: [KIND]) { total { eventCount } } }
-    supportRequestsOpenLongest(first: 2) { subject requester { name } }
+    events(first: 3) {
+      totalCount
+      edges {
+        node {
+          title
+          hosts {
+            name
+          }
+          relatedInnovations {
+            title
+          }
+          relatedRoutes {
+            reference
+          }
+        }
+      }
+    }
+    eventInsights {
+      attendance(groupBy: [KIND]) {
+        total {
+          eventCount
+        }
+      }
+    }
+    supportRequestsOpenLongest(first: 2) {
+      subject
+      requester {
+        name
+      }
+    }
     innovation(id: $innovation) {
-      title supplier { name upcomingEvents { title } contracts { value } }
-      events { title hosts { name } } availableVia { reference lots { admittedSuppliers { name } } briefings { registeredCount } }
-      endorsements { organisation { name } }
-      evidence { confirmed { authority { name } } unconfirmed { authority { name } } }
-      assessments { assessor { name } }
+      title
+      supplier {
+        name
+        upcomingEvents {
+          title
+        }
+        contracts {
+          value
+        }
+      }
+      events {
+        title
+        hosts {
+          name
+        }
+      }
+      availableVia {
+        reference
+        lots {
+          admittedSuppliers {
+            name
+          }
+        }
+        briefings {
+          registeredCount
+        }
+      }
+      endorsements {
+        organisation {
+          name
+        }
+      }
+      evidence {
+        confirmed {
+          authority {
+            name
+          }
+        }
+        unconfirmed {
+          authority {
+            name
+          }
+        }
+      }
+      assessments {
+        assessor {
+          name
+        }
+      }
     }
-    innovations(first: 3) { totalCount edges { node { title events { title } availableVia { reference } supplier { name innovations(first: 1) { totalCount } } } } }
-    innovationInsights { provenInnovations(groupBy: [CATEGORY]) { total } }
-    viewerInnovations { innovationCountsByStatus { status count } endorsementsReceived { organisation { name } } evidenceAwaitingConfirmation { supplier { name } } }
-    vettingQueue(first: 2) { waitingDays innovation { title events { title } availableVia { reference } } assessors { name } }
+    innovations(first: 3) {
+      totalCount
+      edges {
+        node {
+          title
+          events {
+            title
+          }
+          availableVia {
+            reference
+          }
+          supplier {
+            name
+            innovations(first: 1) {
+              totalCount
+            }
+          }
+        }
+      }
+    }
+    innovationInsights {
+      provenInnovations(groupBy: [CATEGORY]) {
+        total
+      }
+    }
+    viewerInnovations {
+      innovationCountsByStatus {
+        status
+        count
+      }
+      endorsementsReceived {
+        organisation {
+          name
+        }
+      }
+      evidenceAwaitingConfirmation {
+        supplier {
+          name
+        }
+      }
+    }
+    vettingQueue(first: 2) {
+      waitingDays
+      innovation {
+        title
+        events {
+          title
+        }
+        availableVia {
+          reference
+        }
+      }
+      assessors {
+        name
+      }
+    }
     organisation(id: $organisation) {
-      name hostedEvents(first: 2) { totalCount edges { node { title } } } upcomingEvents { title }
-      endorsements { innovation { title } } innovations(first: 2) { totalCount } contracts { value buyer { name } supplier { name } }
-      people { name }
+      name
+      hostedEvents(first: 2) {
+        totalCount
+        edges {
+          node {
+            title
+          }
+        }
+      }
+      upcomingEvents {
+        title
+      }
+      endorsements {
+        innovation {
+          title
+        }
+      }
+      innovations(first: 2) {
+        totalCount
+      }
+      contracts {
+        value
+        buyer {
+          name
+        }
+        supplier {
+          name
+        }
+      }
+      people {
+        name
+      }
     }
-    organisations(first: 3) { totalCount edges { node { name innovations(first: 1) { totalCount } contracts { value } upcomingEvents { title } endorsements { statement } } } }
-    person(id: $person) { name organisation { name upcomingEvents { title } } }
-    viewer { person { name } organisation { name upcomingEvents { title } hostedEvents(first: 1) { totalCount } innovations(first: 1) { totalCount } contracts { value } } }
-    membershipInsights { members(groupBy: [NATION]) { total } }
-    membershipApplicationsWaiting(first: 2) { tier organisation { name upcomingEvents { title } } }
-    procurementRoute(id: $route) { reference owner { name } briefings { registeredCount event { title } } lots { title route { reference } admittedSuppliers { name } } }
-    procurementRoutes(first: 3) { totalCount edges { node { reference owner { name } briefings { registeredCount } lots { admittedSuppliers { name } } } } }
-    admissions(first: 3) { totalCount edges { node { status supplier { name } lot { title route { reference briefings { registeredCount } } } } } }
+    organisations(first: 3) {
+      totalCount
+      edges {
+        node {
+          name
+          innovations(first: 1) {
+            totalCount
+          }
+          contracts {
+            value
+          }
+          upcomingEvents {
+            title
+          }
+          endorsements {
+            statement
+          }
+        }
+      }
+    }
+    person(id: $person) {
+      name
+      organisation {
+        name
+        upcomingEvents {
+          title
+        }
+      }
+    }
+    viewer {
+      person {
+        name
+      }
+      organisation {
+        name
+        upcomingEvents {
+          title
+        }
+        hostedEvents(first: 1) {
+          totalCount
+        }
+        innovations(first: 1) {
+          totalCount
+        }
+        contracts {
+          value
+        }
+      }
+    }
+    membershipInsights {
+      members(groupBy: [NATION]) {
+        total
+      }
+    }
+    membershipApplicationsWaiting(first: 2) {
+      tier
+      organisation {
+        name
+        upcomingEvents {
+          title
+        }
+      }
+    }
+    procurementRoute(id: $route) {
+      reference
+      owner {
+        name
+      }
+      briefings {
+        registeredCount
+        event {
+          title
+        }
+      }
+      lots {
+        title
+        route {
+          reference
+        }
+        admittedSuppliers {
+          name
+        }
+      }
+    }
+    procurementRoutes(first: 3) {
+      totalCount
+      edges {
+        node {
+          reference
+          owner {
+            name
+          }
+          briefings {
+            registeredCount
+          }
+          lots {
+            admittedSuppliers {
+              name
+            }
+          }
+        }
+      }
+    }
+    admissions(first: 3) {
+      totalCount
+      edges {
+        node {
+          status
+          supplier {
+            name
+          }
+          lot {
+            title
+            route {
+              reference
+              briefings {
+                registeredCount
+              }
+            }
+          }
+        }
+      }
+    }
     procurementProject(id: $project) {
-      title buyer { name } route { reference briefings { registeredCount } } lot { admittedSuppliers { name } }
-      shortlist { innovation { title events { title } } supplier { name } } invitedSuppliers { name }
-      responses { supplier { name } } award { supplier { name } } contract { value buyer { name } supplier { name } }
+      title
+      buyer {
+        name
+      }
+      route {
+        reference
+        briefings {
+          registeredCount
+        }
+      }
+      lot {
+        admittedSuppliers {
+          name
+        }
+      }
+      shortlist {
+        innovation {
+          title
+          events {
+            title
+          }
+        }
+        supplier {
+          name
+        }
+      }
+      invitedSuppliers {
+        name
+      }
+      responses {
+        supplier {
+          name
+        }
+      }
+      award {
+        supplier {
+          name
+        }
+      }
+      contract {
+        value
+        buyer {
+          name
+        }
+        supplier {
+          name
+        }
+      }
     }
-    procurementProjects(first: 3) { totalCount edges { node { title buyer { name } shortlist { innovation { title } supplier { name } } contract { buyer { name } supplier { name } } } } }
-    procurementInsights { pipeline(groupBy: [ROUTE]) { total { projectCount } } }
-    viewerProcurement { liveProjects { title buyer { name } } lotAdmissions { supplier { name } } innovationNews { category recentlyApproved { title } } routesOpeningOrExpiringSoon { route { reference briefings { registeredCount } } } }
-    admissionsAwaitingDecision(first: 2) { status supplier { name } }
+    procurementProjects(first: 3) {
+      totalCount
+      edges {
+        node {
+          title
+          buyer {
+            name
+          }
+          shortlist {
+            innovation {
+              title
+            }
+            supplier {
+              name
+            }
+          }
+          contract {
+            buyer {
+              name
+            }
+            supplier {
+              name
+            }
+          }
+        }
+      }
+    }
+    procurementInsights {
+      pipeline(groupBy: [ROUTE]) {
+        total {
+          projectCount
+        }
+      }
+    }
+    viewerProcurement {
+      liveProjects {
+        title
+        buyer {
+          name
+        }
+      }
+      lotAdmissions {
+        supplier {
+          name
+        }
+      }
+      innovationNews {
+        category
+        recentlyApproved {
+          title
+        }
+      }
+      routesOpeningOrExpiringSoon {
+        route {
+          reference
+          briefings {
+            registeredCount
+          }
+        }
+      }
+    }
+    admissionsAwaitingDecision(first: 2) {
+      status
+      supplier {
+        name
+      }
+    }
   }
 `;
 
@@ -272,7 +728,9 @@ describe('the composed schema', () => {
   const objectTypes = [...ownership.types.entries()].filter(([name]) => !name.startsWith('join__') && !name.startsWith('link__'));
 
   it('makes every root query field nullable, so a subgraph that is down nulls only its own roots', () => {
-    const nonNull = [...ownership.types.get('Query')!.fields.entries()].filter(([name, type]) => !name.startsWith('_') && !isNullable(type));
+    const nonNull = [...ownership.types.get('Query')!.fields.entries()].filter(
+      ([name, type]) => !name.startsWith('_') && !isNullable(type),
+    );
     expect(nonNull.map(([name]) => `Query.${name}`)).toEqual([]);
   });
 

@@ -24,7 +24,12 @@ afterAll(async () => {
 type Item = Record<string, unknown> & { id?: string };
 
 /** Runs `document` with `first` and returns the list `pick` finds, failing on any error. */
-async function list(document: string, first: number, pick: (data: any) => Item[], authorization = admin): Promise<{ items: Item[]; statements: number }> {
+async function list(
+  document: string,
+  first: number,
+  pick: (data: any) => Item[],
+  authorization = admin,
+): Promise<{ items: Item[]; statements: number }> {
   const answer = await graph.execute(document, { first }, authorization);
   expect(answer.errors).toBeUndefined();
   return { items: pick(answer.data), statements: answer.statements };
@@ -34,7 +39,11 @@ async function list(document: string, first: number, pick: (data: any) => Item[]
  * The cap holds: the full list (at the field's maximum) is longer than `first`, and asking for
  * `first` gives exactly its first `first` items, in the same order, in as many statements.
  */
-async function expectCapped(document: string, pick: (data: any) => Item[], options: { first?: number; max?: number; authorization?: string } = {}) {
+async function expectCapped(
+  document: string,
+  pick: (data: any) => Item[],
+  options: { first?: number; max?: number; authorization?: string } = {},
+) {
   const first = options.first ?? 3;
   const full = await list(document, options.max ?? 100, pick, options.authorization);
   expect(full.items.length).toBeGreaterThan(first);
@@ -45,7 +54,14 @@ async function expectCapped(document: string, pick: (data: any) => Item[], optio
 }
 
 /** Copies one row of `table` `count` times, each copy with `changes` (SQL expressions over the row `t` and copy number `g`). */
-async function copyRow(dataSource: DataSource, table: string, where: string, parameters: unknown[], count: number, changes: Record<string, string>) {
+async function copyRow(
+  dataSource: DataSource,
+  table: string,
+  where: string,
+  parameters: unknown[],
+  count: number,
+  changes: Record<string, string>,
+) {
   const set = Object.entries(changes)
     .map(([column, expression]) => `'${column}', ${expression}`)
     .join(', ');
@@ -66,7 +82,9 @@ const sortedBy = (items: Item[], key: string, direction: 'ASC' | 'DESC' = 'ASC')
 describe('bounded lists', () => {
   it('Organisation.people: the first `first` by name, 20 by default, each organisation its own', async () => {
     const { members } = graph.databases;
-    const [{ organisation_id: kent }] = await members.dataSource.query(`SELECT organisation_id FROM members.person WHERE email = 'priya.shah@kent.gov.uk'`);
+    const [{ organisation_id: kent }] = await members.dataSource.query(
+      `SELECT organisation_id FROM members.person WHERE email = 'priya.shah@kent.gov.uk'`,
+    );
     await copyRow(members.dataSource, 'members.person', 'organisation_id = $1', [kent], 30, {
       id: 'gen_random_uuid()',
       name: `'Copy ' || lpad(g::text, 2, '0')`,
@@ -76,7 +94,11 @@ describe('bounded lists', () => {
     const people = await expectCapped(document, (data) => data.organisation.people, { first: 5 });
     expect(people.map((person) => person.name)).toEqual(sortedBy(people, 'name'));
     // Without `first`: the default, 20, of the 30-odd people.
-    const byDefault = await graph.execute<{ organisation: { people: Item[] } }>(`{ organisation(id: "${kent}") { people { id } } }`, {}, admin);
+    const byDefault = await graph.execute<{ organisation: { people: Item[] } }>(
+      `{ organisation(id: "${kent}") { people { id } } }`,
+      {},
+      admin,
+    );
     expect(byDefault.data?.organisation.people.map((person) => person.id)).toEqual(people.slice(0, 20).map((person) => person.id));
     // Many organisations in one statement, each cut to its own `first`.
     const page = await graph.execute<{ organisations: { edges: { node: { id: string; people: Item[] } }[] } }>(
@@ -86,7 +108,10 @@ describe('bounded lists', () => {
     );
     expect(page.errors).toBeUndefined();
     for (const { node } of page.data!.organisations.edges) {
-      const expected: { id: string }[] = await members.dataSource.query(`SELECT id FROM members.person WHERE organisation_id = $1 ORDER BY name, id LIMIT 2`, [node.id]);
+      const expected: { id: string }[] = await members.dataSource.query(
+        `SELECT id FROM members.person WHERE organisation_id = $1 ORDER BY name, id LIMIT 2`,
+        [node.id],
+      );
       expect(node.people.map((person) => person.id)).toEqual(expected.map((row) => row.id));
     }
   });
@@ -108,7 +133,9 @@ describe('bounded lists', () => {
     const rank = { CONFIRMED: 0, WAITING: 1, CANCELLED: 2 } as Record<string, number>;
     const ranks = registrations.map((registration) => rank[registration.status as string]!);
     expect(ranks).toEqual([...ranks].sort());
-    const waiting = registrations.filter((registration) => registration.status === 'WAITING').map((registration) => registration.waitingListPosition);
+    const waiting = registrations
+      .filter((registration) => registration.status === 'WAITING')
+      .map((registration) => registration.waitingListPosition);
     expect(waiting).toEqual(waiting.map((_, index) => index + 1));
   });
 
@@ -131,7 +158,9 @@ describe('bounded lists', () => {
 
   it('Innovation.events, Innovation.endorsements, Organisation.endorsements and Innovation.auditTrail: the first `first` in their orders', async () => {
     const { innovations, events } = graph.databases;
-    const [{ id: innovationId }] = await innovations.dataSource.query(`SELECT id FROM innovations.innovation WHERE status = 'APPROVED' ORDER BY id LIMIT 1`);
+    const [{ id: innovationId }] = await innovations.dataSource.query(
+      `SELECT id FROM innovations.innovation WHERE status = 'APPROVED' ORDER BY id LIMIT 1`,
+    );
     // Every event shows it (position 99: no link of the seed uses it); the admin sees them all.
     await events.dataSource.query(
       `INSERT INTO events.event_innovation (event_id, innovation_id, position)
@@ -157,7 +186,9 @@ describe('bounded lists', () => {
     );
     expect(endorsements.map((endorsement) => endorsement.createdAt)).toEqual(sortedBy(endorsements, 'createdAt', 'DESC'));
 
-    const [{ organisation_id: endorser }] = await innovations.dataSource.query(`SELECT organisation_id FROM innovations.endorsement LIMIT 1`);
+    const [{ organisation_id: endorser }] = await innovations.dataSource.query(
+      `SELECT organisation_id FROM innovations.endorsement LIMIT 1`,
+    );
     await innovations.dataSource.query(
       `INSERT INTO innovations.endorsement (innovation_id, organisation_id, person_id, statement, created_at)
        SELECT id, $1, gen_random_uuid(), 'We used it', now() - interval '2 days' FROM innovations.innovation WHERE status = 'APPROVED' ON CONFLICT DO NOTHING`,
@@ -191,7 +222,9 @@ describe('bounded lists', () => {
       await procurement.dataSource.query(
         `SELECT column_name FROM information_schema.columns WHERE table_schema = 'procurement' AND table_name = 'project' AND is_generated = 'NEVER' ORDER BY ordinal_position`,
       )
-    ).map((row: { column_name: string }) => row.column_name).join(', ');
+    )
+      .map((row: { column_name: string }) => row.column_name)
+      .join(', ');
     await procurement.dataSource.query(
       `WITH source AS (SELECT * FROM procurement.contract ORDER BY id LIMIT 1),
             copies AS (
@@ -204,7 +237,9 @@ describe('bounded lists', () => {
        SELECT copies.id, source.buyer_id, source.supplier_id, source.value, source.starts_on + (row_number() OVER ())::int, source.ends_on + 400, source.recorded_by, source.recorded_at, source.signed_on
          FROM copies CROSS JOIN source`,
     );
-    const [{ buyer_id: buyer, supplier_id: supplier }] = await procurement.dataSource.query(`SELECT buyer_id, supplier_id FROM procurement.contract ORDER BY id LIMIT 1`);
+    const [{ buyer_id: buyer, supplier_id: supplier }] = await procurement.dataSource.query(
+      `SELECT buyer_id, supplier_id FROM procurement.contract ORDER BY id LIMIT 1`,
+    );
     for (const organisation of [buyer, supplier]) {
       const contracts = await expectCapped(
         `query ($first: Int) { organisation(id: "${organisation}") { contracts(first: $first) { id startsOn } } }`,
@@ -217,7 +252,9 @@ describe('bounded lists', () => {
 
   it('refuses `first` above a list’s maximum or below 1 with BAD_USER_INPUT', async () => {
     const [{ id: eventId }] = await graph.databases.events.dataSource.query(`SELECT id FROM events.event LIMIT 1`);
-    const [{ organisation_id: kent }] = await graph.databases.members.dataSource.query(`SELECT organisation_id FROM members.person WHERE email = 'priya.shah@kent.gov.uk'`);
+    const [{ organisation_id: kent }] = await graph.databases.members.dataSource.query(
+      `SELECT organisation_id FROM members.person WHERE email = 'priya.shah@kent.gov.uk'`,
+    );
     for (const [document, maximum] of [
       [`{ organisation(id: "${kent}") { people(first: 101) { id } } }`, 100],
       [`{ organisation(id: "${kent}") { people(first: 0) { id } } }`, 100],

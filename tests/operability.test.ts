@@ -98,7 +98,14 @@ describe('structured logs', () => {
     expect(byService('innovations')).toHaveLength(1);
     expect(byService('members').length).toBeGreaterThanOrEqual(2);
     const gateway = byService('gateway')[0]!;
-    expect(gateway).toMatchObject({ level: 'info', method: 'POST', path: '/graphql', status: 200, operationName: 'SuppliersOfProven', personId: buyer.id });
+    expect(gateway).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operationName: 'SuppliersOfProven',
+      personId: buyer.id,
+    });
     expect(typeof gateway.durationMs).toBe('number');
     const innovations = byService('innovations')[0]!;
     expect(innovations).toMatchObject({ status: 200, personId: buyer.id });
@@ -127,7 +134,9 @@ describe('structured logs', () => {
     const gateway = await startGatewayService(loadGatewayConfig(gatewayEnv({ TRUST_INCOMING_TRACEPARENT: 'true' }), subgraphNames));
     try {
       const traceId = '0af7651916cd43dd8448eb211c80319c';
-      const { headers } = await post(gateway.url, `{ events(first: 1) { totalCount } }`, { traceparent: `00-${traceId}-b7ad6b7169203331-01` });
+      const { headers } = await post(gateway.url, `{ events(first: 1) { totalCount } }`, {
+        traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+      });
       expect(headers.get('x-request-id')).toBe(traceId);
     } finally {
       await gateway.stop();
@@ -139,7 +148,10 @@ describe('structured logs', () => {
     const masked = withRequestContext({ service: 'gateway', requestId: 'a1b2c3d4-request', errorCodes: [] }, () =>
       format({ message: 'relation "secret_table" does not exist' }, new Error('relation "secret_table" does not exist')),
     );
-    expect(masked).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'a1b2c3d4-request' } });
+    expect(masked).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'a1b2c3d4-request' },
+    });
   });
 
   it('answers a sign-in it cannot complete with the request id, and logs it under that id', async () => {
@@ -165,9 +177,15 @@ describe('metrics', () => {
     await post(graph.gatewayUrl!, `query Me { viewer { person { name } } }`, { authorization: `Bearer ${token}` });
     const gateway = await (await fetch(new URL('/metrics', graph.gatewayUrl!))).text();
     const service = 'gateway';
-    expect(sample(gateway, 'ips_requests_total', { service, route: '/graphql', operation: 'ProvenCount', status: '200' })).toBeGreaterThanOrEqual(1);
-    expect(sample(gateway, 'ips_request_duration_seconds_count', { service, route: '/graphql', operation: 'ProvenCount' })).toBeGreaterThanOrEqual(1);
-    expect(sample(gateway, 'ips_subgraph_fetch_duration_seconds_count', { service, subgraph: 'innovations', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(gateway, 'ips_requests_total', { service, route: '/graphql', operation: 'ProvenCount', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(gateway, 'ips_request_duration_seconds_count', { service, route: '/graphql', operation: 'ProvenCount' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(gateway, 'ips_subgraph_fetch_duration_seconds_count', { service, subgraph: 'innovations', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(gateway, 'ips_identity_lookups_total', { service, outcome: 'signed-in' })).toBeGreaterThanOrEqual(1);
     expect(sample(gateway, 'ips_identity_lookup_duration_seconds_count', { service })).toBeGreaterThanOrEqual(1);
 
@@ -175,7 +193,9 @@ describe('metrics', () => {
     for (const state of ['in_use', 'idle', 'waiting']) {
       expect(sample(innovations, 'ips_db_pool_connections', { service: 'innovations', state })).toBeGreaterThanOrEqual(0);
     }
-    expect(sample(innovations, 'ips_requests_total', { service: 'innovations', route: '/graphql', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(sample(innovations, 'ips_requests_total', { service: 'innovations', route: '/graphql', status: '200' })).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   it('counts errors by code and subgraph fetch failures', async () => {

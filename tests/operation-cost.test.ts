@@ -19,14 +19,18 @@ import { startTestGraph, type TestGraph } from './support/graph-harness';
  */
 jest.setTimeout(120_000);
 
-const api = Supergraph.build(readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+const api = Supergraph.build(readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'))
+  .apiSchema()
+  .toGraphQLJSSchema();
 const limits = loadOperationLimits(process.env);
-const costOf = (document: string, variables: Record<string, unknown> = {}) => operationCost(limits, api, parse(document), undefined, variables)!;
+const costOf = (document: string, variables: Record<string, unknown> = {}) =>
+  operationCost(limits, api, parse(document), undefined, variables)!;
 
 /** The attack of the review: 30 aliased ranked searches of one item each, with count and facets. */
 const aliasedSearches = `{ ${Array.from(
   { length: 30 },
-  (_, i) => `s${i}: innovations(search: "road surface ${i}", first: 1) { totalCount facets { categories { value count } trls { value count } } edges { node { id } } }`,
+  (_, i) =>
+    `s${i}: innovations(search: "road surface ${i}", first: 1) { totalCount facets { categories { value count } trls { value count } } edges { node { id } } }`,
 ).join(' ')} }`;
 
 describe('the price table', () => {
@@ -108,10 +112,14 @@ describe('the price table', () => {
     // A page multiplies its edges, not its count: the count is one statement at any page size.
     expect(costOf(`{ innovations(first: 100) { totalCount } }`)).toBe(1 + 1 + STATEMENT_COST);
     expect(costOf(`{ innovations(first: 100) { totalCount edges { node { id } } } }`)).toBe(1 + 1 + STATEMENT_COST + 100 * 3);
-    expect(costOf(`query { innovations(first: 100) { ...page } } fragment page on InnovationConnection { edges { node { id } } }`)).toBe(1 + 100 * 3);
+    expect(costOf(`query { innovations(first: 100) { ...page } } fragment page on InnovationConnection { edges { node { id } } }`)).toBe(
+      1 + 100 * 3,
+    );
     expect(costOf(`{ innovations(search: "road", first: 1) { totalCount } }`)).toBe(1 + STATEMENT_COST + 1 + STATEMENT_COST);
     // A count under a page of 100 organisations is one batched statement: priced once, each organisation as an item.
-    expect(costOf(`{ organisations(first: 100) { edges { node { innovations(first: 1) { totalCount } } } } }`)).toBe(1 + 100 * 4 + STATEMENT_COST);
+    expect(costOf(`{ organisations(first: 100) { edges { node { innovations(first: 1) { totalCount } } } } }`)).toBe(
+      1 + 100 * 4 + STATEMENT_COST,
+    );
     // A search that is only blanks runs no ranked search.
     expect(costOf(`{ innovations(search: " ", first: 1) { totalCount } }`)).toBe(1 + 1 + STATEMENT_COST);
     // The procurement projects' full-text search is a statement of its own too (issue 24 item 9).
@@ -132,10 +140,14 @@ describe('the cost limit through the gateway', () => {
   it('refuses 30 aliased searches with first: 1 before any SQL statement runs', async () => {
     const answer = await graph.execute(aliasedSearches);
     expect(answer.data ?? undefined).toBeUndefined();
-    expect(answer.errors?.[0]?.extensions).toEqual(expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', maximum: limits.maxCost }));
+    expect(answer.errors?.[0]?.extensions).toEqual(
+      expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost', maximum: limits.maxCost }),
+    );
     expect(answer.statements).toBe(0);
     // One of them alone is a legitimate search, and runs its two statements (ranked page, facets).
-    const one = await graph.execute(`{ innovations(search: "road", first: 1) { totalCount facets { categories { value count } } edges { node { id } } } }`);
+    const one = await graph.execute(
+      `{ innovations(search: "road", first: 1) { totalCount facets { categories { value count } } edges { node { id } } } }`,
+    );
     expect(one.errors).toBeUndefined();
     expect(one.statements).toBe(2);
   });
@@ -145,10 +157,15 @@ describe('the cost limit through the gateway', () => {
     for (const operation of loadExampleOperations()) {
       const variables = JSON.parse(operation.variables) as Record<string, unknown>;
       const anonymous = operation.roles.includes('EVERYONE') || operation.roles.includes('ANONYMOUS');
-      const persona = anonymous ? undefined : demoPersonas.find((p) => [...p.organisationRoles, ...p.platformRoles].some((role) => operation.roles.includes(role)));
+      const persona = anonymous
+        ? undefined
+        : demoPersonas.find((p) => [...p.organisationRoles, ...p.platformRoles].some((role) => operation.roles.includes(role)));
       const authorization = persona ? `Bearer ${await graph.tokenFor(persona.email)}` : undefined;
       const answer = await graph.execute(operation.document, variables, authorization);
-      expect({ operation: operation.operationName, errors: answer.errors }).toEqual({ operation: operation.operationName, errors: undefined });
+      expect({ operation: operation.operationName, errors: answer.errors }).toEqual({
+        operation: operation.operationName,
+        errors: undefined,
+      });
       costs[operation.operationName] = operationCost(limits, api, parse(operation.document), operation.operationName, variables)!;
     }
     // README (Operation limits) lists these prices; at most a fifth of the limit each.

@@ -41,15 +41,32 @@ async function publishedProject(title: string): Promise<string> {
     as('kent-buyer'),
   );
   const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
-  const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-  const project = (await data<{ createProcurementProject: { procurementProject: { id: string; version: number } } }>(create, { input }, as('kent-buyer'))).createProcurementProject.procurementProject;
-  await data(publish, { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'));
+  const input = {
+    title,
+    need: 'A need.',
+    budget: 50000,
+    lotId: demoId('lot', 'RM6302/2'),
+    procedure: 'FURTHER_COMPETITION',
+    innovationIds: [innovationId],
+    criteria: [{ name: 'Quality', weight: 100 }],
+  };
+  const project = (
+    await data<{ createProcurementProject: { procurementProject: { id: string; version: number } } }>(create, { input }, as('kent-buyer'))
+  ).createProcurementProject.procurementProject;
+  await data(
+    publish,
+    { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } },
+    as('kent-buyer'),
+  );
   return project.id;
 }
 
 test("a supplier's response edited at a version another edit just replaced: CONFLICT with the new version, and the retry with it succeeds", async () => {
   const projectId = await publishedProject('Response edited after losing a race');
-  const edit = (version: number | undefined, price: number): Promise<GraphResult<{ submitResponse: { procurementResponse: { id: string; version: number; price: number } } }>> =>
+  const edit = (
+    version: number | undefined,
+    price: number,
+  ): Promise<GraphResult<{ submitResponse: { procurementResponse: { id: string; version: number; price: number } } }>> =>
     graph.execute(submit, { input: { projectId, proposal: `At ${price}.`, price, version } }, as('resurface-admin'));
   const first = expectData(await edit(undefined, 40000)).submitResponse.procurementResponse;
   const won = expectData(await edit(first.version, 41000)).submitResponse.procurementResponse;
@@ -76,22 +93,39 @@ test("a supplier's response edited at a version another edit just replaced: CONF
  */
 describe('an optional version on innovations, events and FAQs', () => {
   type Versioned = { version: number };
-  const edit = <TData>(query: string, variables: Record<string, unknown>, authorization: string) => graph.execute<TData>(query, variables, authorization);
+  const edit = <TData>(query: string, variables: Record<string, unknown>, authorization: string) =>
+    graph.execute<TData>(query, variables, authorization);
 
   test('an innovation: a stale version is refused with the current one and changes nothing; without one, last write wins', async () => {
     const author = await signInAll(graph, ['resurface-contributor'] as const);
     const innovation = await newInnovation(graph, 'Versioned sealant', author('resurface-contributor'));
     expect(innovation.version).toBe(1);
-    const saved = await data<{ updateInnovation: { innovation: Versioned } }>(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent('Versioned sealant, edited'), version: 1 }, author('resurface-contributor'));
+    const saved = await data<{ updateInnovation: { innovation: Versioned } }>(
+      versionedEdits.updateInnovation,
+      { id: innovation.id, input: innovationContent('Versioned sealant, edited'), version: 1 },
+      author('resurface-contributor'),
+    );
     expect(saved.updateInnovation.innovation.version).toBe(2);
 
-    const stale = await edit(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent('Lost edit'), version: 1 }, author('resurface-contributor'));
+    const stale = await edit(
+      versionedEdits.updateInnovation,
+      { id: innovation.id, input: innovationContent('Lost edit'), version: 1 },
+      author('resurface-contributor'),
+    );
     expect(refusalOf(stale)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'DRAFT' });
     const staleSubmit = await edit(versionedEdits.submitInnovation, { id: innovation.id, version: 1 }, author('resurface-contributor'));
     expect(refusalOf(staleSubmit)).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
-    expect(await storedRow(graph, 'innovations.innovation', innovation.id)).toMatchObject({ title: 'Versioned sealant, edited', status: 'DRAFT', version: 2 });
+    expect(await storedRow(graph, 'innovations.innovation', innovation.id)).toMatchObject({
+      title: 'Versioned sealant, edited',
+      status: 'DRAFT',
+      version: 2,
+    });
 
-    const unversioned = await data<{ updateInnovation: { innovation: Versioned & { title: string } } }>(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent('Last write') }, author('resurface-contributor'));
+    const unversioned = await data<{ updateInnovation: { innovation: Versioned & { title: string } } }>(
+      versionedEdits.updateInnovation,
+      { id: innovation.id, input: innovationContent('Last write') },
+      author('resurface-contributor'),
+    );
     expect(unversioned.updateInnovation.innovation).toMatchObject({ title: 'Last write', version: 3 });
   });
 
@@ -99,20 +133,41 @@ describe('an optional version on innovations, events and FAQs', () => {
     const admin = await signInAll(graph, ['platform-admin'] as const);
     const event = await newEvent(graph, 'Versioned webinar', admin('platform-admin'));
     expect(event.version).toBe(1);
-    const saved = await data<{ updateEvent: { event: Versioned } }>(versionedEdits.updateEvent, { id: event.id, input: { title: 'Versioned webinar, edited' }, version: 1 }, admin('platform-admin'));
+    const saved = await data<{ updateEvent: { event: Versioned } }>(
+      versionedEdits.updateEvent,
+      { id: event.id, input: { title: 'Versioned webinar, edited' }, version: 1 },
+      admin('platform-admin'),
+    );
     expect(saved.updateEvent.event.version).toBe(2);
 
-    const stale = await edit(versionedEdits.updateEvent, { id: event.id, input: { title: 'Lost edit', capacity: 5 }, version: 1 }, admin('platform-admin'));
+    const stale = await edit(
+      versionedEdits.updateEvent,
+      { id: event.id, input: { title: 'Lost edit', capacity: 5 }, version: 1 },
+      admin('platform-admin'),
+    );
     expect(refusalOf(stale)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'DRAFT' });
     const staleSchedule = await edit(versionedEdits.scheduleEvent, { id: event.id, version: 1 }, admin('platform-admin'));
     expect(refusalOf(staleSchedule)).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
-    expect(await storedRow(graph, 'events.event', event.id)).toMatchObject({ title: 'Versioned webinar, edited', capacity: null, status: 'DRAFT', version: 2 });
+    expect(await storedRow(graph, 'events.event', event.id)).toMatchObject({
+      title: 'Versioned webinar, edited',
+      capacity: null,
+      status: 'DRAFT',
+      version: 2,
+    });
 
-    const scheduled = await data<{ scheduleEvent: { event: Versioned } }>(versionedEdits.scheduleEvent, { id: event.id }, admin('platform-admin'));
+    const scheduled = await data<{ scheduleEvent: { event: Versioned } }>(
+      versionedEdits.scheduleEvent,
+      { id: event.id },
+      admin('platform-admin'),
+    );
     expect(scheduled.scheduleEvent.event).toMatchObject({ status: 'SCHEDULED', version: 3 });
     const staleCancel = await edit(versionedEdits.cancelEvent, { id: event.id, reason: 'Stale.', version: 2 }, admin('platform-admin'));
     expect(refusalOf(staleCancel)).toMatchObject({ code: 'CONFLICT', currentVersion: 3, currentStatus: 'SCHEDULED' });
-    const cancelled = await data<{ cancelEvent: { event: Versioned } }>(versionedEdits.cancelEvent, { id: event.id, reason: 'Current.', version: 3 }, admin('platform-admin'));
+    const cancelled = await data<{ cancelEvent: { event: Versioned } }>(
+      versionedEdits.cancelEvent,
+      { id: event.id, reason: 'Current.', version: 3 },
+      admin('platform-admin'),
+    );
     expect(cancelled.cancelEvent.event).toMatchObject({ status: 'CANCELLED', version: 4 });
   });
 
@@ -120,18 +175,39 @@ describe('an optional version on innovations, events and FAQs', () => {
     const admin = await signInAll(graph, ['platform-admin'] as const);
     const faq = await newFaq(graph, 'Is this versioned?', admin('platform-admin'));
     expect(faq.version).toBe(1);
-    const saved = await data<{ updateFaq: { faq: Versioned } }>(versionedEdits.updateFaq, { id: faq.id, input: { question: 'Is this versioned now?' }, version: 1 }, admin('platform-admin'));
+    const saved = await data<{ updateFaq: { faq: Versioned } }>(
+      versionedEdits.updateFaq,
+      { id: faq.id, input: { question: 'Is this versioned now?' }, version: 1 },
+      admin('platform-admin'),
+    );
     expect(saved.updateFaq.faq.version).toBe(2);
 
-    const stale = await edit(versionedEdits.updateFaq, { id: faq.id, input: { question: 'Lost edit?' }, version: 1 }, admin('platform-admin'));
+    const stale = await edit(
+      versionedEdits.updateFaq,
+      { id: faq.id, input: { question: 'Lost edit?' }, version: 1 },
+      admin('platform-admin'),
+    );
     expect(refusalOf(stale)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'DRAFT' });
     const stalePublish = await edit(versionedEdits.publishFaq, { id: faq.id, version: 1 }, admin('platform-admin'));
     expect(refusalOf(stalePublish)).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
-    expect(await storedRow(graph, 'events.faq', faq.id)).toMatchObject({ question: 'Is this versioned now?', status: 'DRAFT', published_at: null, version: 2 });
+    expect(await storedRow(graph, 'events.faq', faq.id)).toMatchObject({
+      question: 'Is this versioned now?',
+      status: 'DRAFT',
+      published_at: null,
+      version: 2,
+    });
 
-    const published = await data<{ publishFaq: { faq: Versioned } }>(versionedEdits.publishFaq, { id: faq.id, version: 2 }, admin('platform-admin'));
+    const published = await data<{ publishFaq: { faq: Versioned } }>(
+      versionedEdits.publishFaq,
+      { id: faq.id, version: 2 },
+      admin('platform-admin'),
+    );
     expect(published.publishFaq.faq).toMatchObject({ status: 'PUBLISHED', version: 3 });
-    const unpublished = await data<{ unpublishFaq: { faq: Versioned } }>(versionedEdits.unpublishFaq, { id: faq.id }, admin('platform-admin'));
+    const unpublished = await data<{ unpublishFaq: { faq: Versioned } }>(
+      versionedEdits.unpublishFaq,
+      { id: faq.id },
+      admin('platform-admin'),
+    );
     expect(unpublished.unpublishFaq.faq).toMatchObject({ status: 'DRAFT', version: 4 });
   });
 });

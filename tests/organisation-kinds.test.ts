@@ -13,7 +13,11 @@ import { repositoryRoot } from '../platform/paths';
 
 const folders = ['platform', 'subgraphs', 'gateway', 'demo-data', 'scripts', 'tests'];
 const home = path.join('platform', 'organisation-kinds.ts');
-const exempt = (file: string) => file === home || file === path.join('tests', 'organisation-kinds.test.ts') || file.split(path.sep).includes('migrations') || file.split(path.sep).includes('generated');
+const exempt = (file: string) =>
+  file === home ||
+  file === path.join('tests', 'organisation-kinds.test.ts') ||
+  file.split(path.sep).includes('migrations') ||
+  file.split(path.sep).includes('generated');
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(path.join(repositoryRoot, folder), { withFileTypes: true, recursive: true })
@@ -25,7 +29,12 @@ function sourceFiles(folder: string): string[] {
 function spelledOutKindsAt(source: string): number | null {
   const mentions = [...source.matchAll(new RegExp(`\\b(${COUNCIL_KINDS.join('|')})\\b`, 'g'))];
   for (const [index, first] of mentions.entries()) {
-    const near = new Set(mentions.slice(index).filter((m) => m.index - first.index <= 200).map((m) => m[1]));
+    const near = new Set(
+      mentions
+        .slice(index)
+        .filter((m) => m.index - first.index <= 200)
+        .map((m) => m[1]),
+    );
     if (near.size >= 3) return source.slice(0, first.index).split('\n').length;
   }
   return null;
@@ -33,14 +42,25 @@ function spelledOutKindsAt(source: string): number | null {
 
 test('the check finds a list written out, across lines or in one, and passes one kind per row', () => {
   expect(spelledOutKindsAt(`const buyers = new Set([\n  'COUNTY_COUNCIL',\n  'DISTRICT_COUNCIL',\n  'LONDON_BOROUGH',\n]);`)).toBe(2);
-  expect(spelledOutKindsAt(`x\n  COUNTY_COUNCIL: ['FUNDED_COUNCIL'], WELSH_COUNCIL: ['FUNDED_COUNCIL'], SCOTTISH_COUNCIL: ['FUNDED_COUNCIL'],`)).toBe(2);
-  const rows = ['COUNTY_COUNCIL', 'COUNTY_COUNCIL', 'DISTRICT_COUNCIL', 'DISTRICT_COUNCIL', 'WELSH_COUNCIL'].map((kind, n) => `  ['org-${n}', 'Council number ${n} of a long and realistic name', '${kind}', 'ENGLAND', 'Somewhere', 'https://www.example'],`);
+  expect(
+    spelledOutKindsAt(`x\n  COUNTY_COUNCIL: ['FUNDED_COUNCIL'], WELSH_COUNCIL: ['FUNDED_COUNCIL'], SCOTTISH_COUNCIL: ['FUNDED_COUNCIL'],`),
+  ).toBe(2);
+  const rows = ['COUNTY_COUNCIL', 'COUNTY_COUNCIL', 'DISTRICT_COUNCIL', 'DISTRICT_COUNCIL', 'WELSH_COUNCIL'].map(
+    (kind, n) =>
+      `  ['org-${n}', 'Council number ${n} of a long and realistic name', '${kind}', 'ENGLAND', 'Somewhere', 'https://www.example'],`,
+  );
   expect(spelledOutKindsAt(rows.join('\n'))).toBeNull();
 });
 
 test('no file but platform/organisation-kinds.ts spells out a list of council kinds', () => {
   const files = folders.flatMap(sourceFiles);
-  expect(files).toEqual(expect.arrayContaining([home, path.join('demo-data', 'organisations.ts'), path.join('subgraphs', 'members', 'services', 'membership-lifecycle.ts')]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      home,
+      path.join('demo-data', 'organisations.ts'),
+      path.join('subgraphs', 'members', 'services', 'membership-lifecycle.ts'),
+    ]),
+  );
   expect(spelledOutKindsAt(readFileSync(path.join(repositoryRoot, home), 'utf8'))).not.toBeNull();
   const offenders = files
     .filter((file) => !exempt(file))

@@ -18,7 +18,14 @@ const throughPgBouncer = process.env.TEST_DATABASE_POOL_MODE === 'transaction';
   beforeAll(async () => {
     database = await createTestDatabase();
     const { entities, migrations } = subgraphModules.events;
-    subgraph = await openDatabase({ schema: 'events', url: database.url, pool: { ...testPool, statementTimeoutMs: 400 }, entities, migrations, logErrors: false });
+    subgraph = await openDatabase({
+      schema: 'events',
+      url: database.url,
+      pool: { ...testPool, statementTimeoutMs: 400 },
+      entities,
+      migrations,
+      logErrors: false,
+    });
     await subgraph.migrate();
   });
   afterAll(async () => {

@@ -18,7 +18,15 @@ jest.setTimeout(120_000);
 let graph: TestGraph;
 /** Each caller's Authorization header: the personas, and 'uninvited-supplier'. */
 let header: (caller: string) => string;
-const personas = ['kent-buyer', 'resurface-contributor', 'resurface-admin', 'potholepro-contributor', 'platform-admin', 'leeds-viewer', 'cardiff-buyer'];
+const personas = [
+  'kent-buyer',
+  'resurface-contributor',
+  'resurface-admin',
+  'potholepro-contributor',
+  'platform-admin',
+  'leeds-viewer',
+  'cardiff-buyer',
+];
 const resurface = demoOrganisation('resurface-tech');
 const potholePro = demoOrganisation('pothole-pro');
 const kent = demoOrganisation('kent');
@@ -52,23 +60,52 @@ beforeAll(async () => {
     return expectData(result);
   };
 
-  const innovations = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`);
+  const innovations = await ok(
+    `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`,
+  );
   const innovationId = innovations.innovations.edges.find((e: any) => e.node.supplier.id === resurface.id).node.id;
-  const created = (await ok(
-    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-    { input: { title: 'Assessment summaries', need: 'Permanent pothole repairs.', budget: 90000, lotId: surfacingLot2, procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 60 }, { name: 'Price', weight: 40 }] } },
-    'kent-buyer',
-  )).createProcurementProject.procurementProject;
+  const created = (
+    await ok(
+      `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {
+        input: {
+          title: 'Assessment summaries',
+          need: 'Permanent pothole repairs.',
+          budget: 90000,
+          lotId: surfacingLot2,
+          procedure: 'FURTHER_COMPETITION',
+          innovationIds: [innovationId],
+          criteria: [
+            { name: 'Quality', weight: 60 },
+            { name: 'Price', weight: 40 },
+          ],
+        },
+      },
+      'kent-buyer',
+    )
+  ).createProcurementProject.procurementProject;
   projectId = created.id;
   await ok(
     `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-    { input: { projectId, version: created.version, clarificationWorkingDays: 3, responseWorkingDays: 8, supplierIds: [resurface.id, potholePro.id] } },
+    {
+      input: {
+        projectId,
+        version: created.version,
+        clarificationWorkingDays: 3,
+        responseWorkingDays: 8,
+        supplierIds: [resurface.id, potholePro.id],
+      },
+    },
     'kent-buyer',
   );
   const submit = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
-  responseIds.resurface = (await ok(submit, { input: { projectId, proposal: 'ReSurface: hot-in-place recycling.', price: 80000 } }, 'resurface-contributor')).submitResponse.procurementResponse.id;
+  responseIds.resurface = (
+    await ok(submit, { input: { projectId, proposal: 'ReSurface: hot-in-place recycling.', price: 80000 } }, 'resurface-contributor')
+  ).submitResponse.procurementResponse.id;
   graph.clock.set(new Date(graph.clock.now().getTime() + 60_000).toISOString()); // submitted later: listed second
-  responseIds.potholePro = (await ok(submit, { input: { projectId, proposal: 'PotholePro: thermal lance.', price: 60000 } }, 'potholepro-contributor')).submitResponse.procurementResponse.id;
+  responseIds.potholePro = (
+    await ok(submit, { input: { projectId, proposal: 'PotholePro: thermal lance.', price: 60000 } }, 'potholepro-contributor')
+  ).submitResponse.procurementResponse.id;
   graph.clock.set('2026-12-10T12:00:00Z'); // the response deadline
   const evaluators = [header('kent-buyer'), await otherBuyerOf(graph, kent.id, 0)];
   const moderator = await otherBuyerOf(graph, kent.id, 1);
@@ -76,14 +113,29 @@ beforeAll(async () => {
   await scoreAll(graph, { projectId, evaluators, scores: { [responseIds.resurface!]: [80, 60], [responseIds.potholePro!]: [70, 90] } });
   await moderateAll(graph, projectId, moderator, { [responseIds.potholePro!]: [70, 90] });
   // ReSurface's moderation carries a reason, which its summary must show.
-  const { version } = (await ok(`query($id: ID!){ procurementProject(id: $id) { responses { id version } } }`, { id: projectId }, 'kent-buyer'))
-    .procurementProject.responses.find((r: any) => r.id === responseIds.resurface);
-  expect(codesOf(await graph.execute<any>(
-    `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-    { i: { responseId: responseIds.resurface, version, scores: [{ criterion: 'Quality', score: 80, reason: 'Proven on A-roads in two counties.' }, { criterion: 'Price', score: 60 }] } },
-    moderator,
-  ))).toEqual([]);
-  const project = (await ok(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: projectId }, 'kent-buyer')).procurementProject;
+  const { version } = (
+    await ok(`query($id: ID!){ procurementProject(id: $id) { responses { id version } } }`, { id: projectId }, 'kent-buyer')
+  ).procurementProject.responses.find((r: any) => r.id === responseIds.resurface);
+  expect(
+    codesOf(
+      await graph.execute<any>(
+        `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        {
+          i: {
+            responseId: responseIds.resurface,
+            version,
+            scores: [
+              { criterion: 'Quality', score: 80, reason: 'Proven on A-roads in two counties.' },
+              { criterion: 'Price', score: 60 },
+            ],
+          },
+        },
+        moderator,
+      ),
+    ),
+  ).toEqual([]);
+  const project = (await ok(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: projectId }, 'kent-buyer'))
+    .procurementProject;
   await ok(
     `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
     { input: { projectId, version: project.version, responseId: responseIds.potholePro } },
@@ -101,7 +153,8 @@ const loserSummary = {
   winningTotalScore: 78,
   tieBreak: 'LOWEST_PRICE',
   decidedByTieBreak: false,
-  reason: 'Your tender scored 72.0 against the winning 78.0 under the published weights; the largest gap was on Price (30 points, 12.0 weighted).',
+  reason:
+    'Your tender scored 72.0 against the winning 78.0 under the published weights; the largest gap was on Price (30 points, 12.0 weighted).',
   issuedAt: '2026-12-10T12:00:00.000Z',
   criteria: [
     { criterion: 'Quality', weight: 60, score: 80, reason: 'Proven on A-roads in two counties.', winningScore: 70 },
@@ -143,7 +196,10 @@ test('the buyer’s team and staff read every summary; an uninvited supplier, an
   });
   expect(buyer.assessmentSummaries).toEqual([loserSummary, winnerSummary]);
   // Staff read no responses (sealing), so they read the summaries on the project.
-  expect((await ok(summariesQuery, { id: projectId }, 'platform-admin')).procurementProject.assessmentSummaries).toEqual([loserSummary, winnerSummary]);
+  expect((await ok(summariesQuery, { id: projectId }, 'platform-admin')).procurementProject.assessmentSummaries).toEqual([
+    loserSummary,
+    winnerSummary,
+  ]);
   for (const persona of ['uninvited-supplier', 'cardiff-buyer', 'leeds-viewer', undefined]) {
     const seen = (await ok(summariesQuery, { id: projectId }, persona)).procurementProject;
     expect({ persona, responses: seen.responses, summaries: seen.assessmentSummaries }).toEqual({ persona, responses: [], summaries: [] });
@@ -161,18 +217,40 @@ test('fixed once issued: later changes to the scores or the criteria do not alte
 });
 
 test('each summary issued is in the project’s audit trail, with what it told the bidder', async () => {
-  const trail = (await ok(`query($id: ID!){ procurementProject(id: $id) { auditTrail { subject action toStatus at reason actor { id } } } }`, { id: projectId }, 'kent-buyer'))
-    .procurementProject.auditTrail;
+  const trail = (
+    await ok(
+      `query($id: ID!){ procurementProject(id: $id) { auditTrail { subject action toStatus at reason actor { id } } } }`,
+      { id: projectId },
+      'kent-buyer',
+    )
+  ).procurementProject.auditTrail;
   const issued = trail.filter((entry: any) => entry.action === 'ISSUE_ASSESSMENT_SUMMARY');
-  expect(issued).toEqual(expect.arrayContaining([
-    { subject: 'RESPONSE', action: 'ISSUE_ASSESSMENT_SUMMARY', toStatus: 'UNSUCCESSFUL', at: '2026-12-10T12:00:00.000Z', reason: loserSummary.reason, actor: { id: demoPersona('kent-buyer').id } },
-    { subject: 'RESPONSE', action: 'ISSUE_ASSESSMENT_SUMMARY', toStatus: 'AWARDED', at: '2026-12-10T12:00:00.000Z', reason: winnerSummary.reason, actor: { id: demoPersona('kent-buyer').id } },
-  ]));
+  expect(issued).toEqual(
+    expect.arrayContaining([
+      {
+        subject: 'RESPONSE',
+        action: 'ISSUE_ASSESSMENT_SUMMARY',
+        toStatus: 'UNSUCCESSFUL',
+        at: '2026-12-10T12:00:00.000Z',
+        reason: loserSummary.reason,
+        actor: { id: demoPersona('kent-buyer').id },
+      },
+      {
+        subject: 'RESPONSE',
+        action: 'ISSUE_ASSESSMENT_SUMMARY',
+        toStatus: 'AWARDED',
+        at: '2026-12-10T12:00:00.000Z',
+        reason: winnerSummary.reason,
+        actor: { id: demoPersona('kent-buyer').id },
+      },
+    ]),
+  );
   expect(issued).toHaveLength(2);
 });
 
 test('the OCDS award release still validates and publishes no summary', async () => {
-  const releases = (await ok(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: projectId }, 'kent-buyer')).procurementProject.ocdsReleases;
+  const releases = (await ok(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: projectId }, 'kent-buyer'))
+    .procurementProject.ocdsReleases;
   const award = releases.find((release: any) => release.tag.includes('award'));
   expect(award).toBeDefined();
   for (const release of releases) expect(releaseProblems(release)).toEqual([]);

@@ -17,7 +17,18 @@ import { personaViewer } from './support/viewers';
  */
 let graph: TestGraph;
 const token: Record<string, string | undefined> = {};
-const everyone = ['anonymous', 'kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-admin', 'potholepro-contributor', 'platform-admin', 'assessor', 'analyst', 'leeds-viewer'] as const;
+const everyone = [
+  'anonymous',
+  'kent-buyer',
+  'kent-admin',
+  'cardiff-buyer',
+  'resurface-admin',
+  'potholepro-contributor',
+  'platform-admin',
+  'assessor',
+  'analyst',
+  'leeds-viewer',
+] as const;
 const resurface = demoOrganisation('resurface-tech');
 const potholePro = demoOrganisation('pothole-pro');
 const secretA = 'SEALED-PROPOSAL-RESURFACE';
@@ -41,18 +52,53 @@ async function ok(query: string, variables: Record<string, unknown>, persona: st
 
 /** A published further competition with both suppliers' responses in and one answered question. */
 async function competition(): Promise<string> {
-  const innovations = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`, {}, 'anonymous');
+  const innovations = await ok(
+    `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`,
+    {},
+    'anonymous',
+  );
   const innovationId = innovations.innovations.edges.find((e: any) => e.node.supplier.id === resurface.id).node.id;
-  const { createProcurementProject: { procurementProject: created } } = await ok(
+  const {
+    createProcurementProject: { procurementProject: created },
+  } = await ok(
     `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-    { input: { title: 'Sealed test', need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] } },
+    {
+      input: {
+        title: 'Sealed test',
+        need: 'A need.',
+        budget: 50000,
+        lotId: demoId('lot', 'RM6302/2'),
+        procedure: 'FURTHER_COMPETITION',
+        innovationIds: [innovationId],
+        criteria: [{ name: 'Quality', weight: 100 }],
+      },
+    },
     'kent-buyer',
   );
-  await ok(`mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { projectId: created.id, version: 1, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, 'kent-buyer');
-  const asked = await ok(`mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "Can we subcontract?") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { p: created.id }, 'potholepro-contributor');
-  await ok(`mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes.") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: asked.askClarificationQuestion.clarificationQuestion.id }, 'kent-buyer');
-  for (const [persona, proposal, price] of [['resurface-admin', secretA, 40000], ['potholepro-contributor', secretB, 45000]] as const) {
-    const { submitResponse } = await ok(`mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { projectId: created.id, proposal, price } }, persona);
+  await ok(
+    `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { input: { projectId: created.id, version: 1, clarificationWorkingDays: 2, responseWorkingDays: 5 } },
+    'kent-buyer',
+  );
+  const asked = await ok(
+    `mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "Can we subcontract?") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { p: created.id },
+    'potholepro-contributor',
+  );
+  await ok(
+    `mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes.") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { id: asked.askClarificationQuestion.clarificationQuestion.id },
+    'kent-buyer',
+  );
+  for (const [persona, proposal, price] of [
+    ['resurface-admin', secretA, 40000],
+    ['potholepro-contributor', secretB, 45000],
+  ] as const) {
+    const { submitResponse } = await ok(
+      `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { input: { projectId: created.id, proposal, price } },
+      persona,
+    );
     responseIds.push(submitResponse.procurementResponse.id);
   }
   return created.id;
@@ -60,7 +106,8 @@ async function competition(): Promise<string> {
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const persona of everyone) token[persona] = persona === 'anonymous' ? undefined : `Bearer ${await graph.tokenFor(demoPersona(persona).email)}`;
+  for (const persona of everyone)
+    token[persona] = persona === 'anonymous' ? undefined : `Bearer ${await graph.tokenFor(demoPersona(persona).email)}`;
   projectId = await competition();
 });
 afterAll(async () => {
@@ -101,7 +148,12 @@ describe('sealed responses before the deadline', () => {
         const { body } = await server.executeOperation(
           {
             query: `query($r: [_Any!]!){ _entities(representations: $r) { ... on ProcurementProject { responseCount responses { proposal } } ... on Organisation { contracts { project { responses { proposal } } } } } }`,
-            variables: { r: [{ __typename: 'ProcurementProject', id: projectId }, { __typename: 'Organisation', id: resurface.id }] },
+            variables: {
+              r: [
+                { __typename: 'ProcurementProject', id: projectId },
+                { __typename: 'Organisation', id: resurface.id },
+              ],
+            },
           },
           { contextValue: module.createContext({ dataSource: graph.databases.procurement.dataSource, viewer: personaViewer(persona) }) },
         );
@@ -115,17 +167,33 @@ describe('sealed responses before the deadline', () => {
   });
 
   test('OCDS releases hold no content and no tenderers before the deadline', async () => {
-    const { procurementProject } = await ok(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: projectId }, 'anonymous');
+    const { procurementProject } = await ok(
+      `query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`,
+      { id: projectId },
+      'anonymous',
+    );
     const text = JSON.stringify(procurementProject.ocdsReleases);
     expect(text).not.toMatch(new RegExp(`${secretA}|${secretB}|tenderer|numberOfTenderers`));
   });
 
   test('scoring or awarding before the deadline is refused and changes nothing', async () => {
-    const score = await run(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { responseId: responseIds[0], criterion: 'Quality', score: 1 } }, 'kent-buyer');
+    const score = await run(
+      `mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { i: { responseId: responseIds[0], criterion: 'Quality', score: 1 } },
+      'kent-buyer',
+    );
     expect(refusalOf(score).code).toBe('CONFLICT');
-    const award = await run(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId, version: 2, responseId: responseIds[0] } }, 'kent-buyer');
+    const award = await run(
+      `mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { i: { projectId, version: 2, responseId: responseIds[0] } },
+      'kent-buyer',
+    );
     expect(refusalOf(award)).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
-    expect(await graph.databases.procurement.dataSource.query(`SELECT count(*)::int AS n FROM procurement.score WHERE response_id = ANY($1)`, [responseIds])).toEqual([{ n: 0 }]);
+    expect(
+      await graph.databases.procurement.dataSource.query(`SELECT count(*)::int AS n FROM procurement.score WHERE response_id = ANY($1)`, [
+        responseIds,
+      ]),
+    ).toEqual([{ n: 0 }]);
   });
 });
 
@@ -149,7 +217,11 @@ describe('anonymous askers', () => {
  */
 async function awardTwelveTimes(together: boolean) {
   graph.clock.set('2026-12-08T12:00:00Z'); // past the 5-working-day deadline
-  await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId, hasConflict: false } }, 'kent-buyer');
+  await ok(
+    `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+    { i: { projectId, hasConflict: false } },
+    'kent-buyer',
+  );
   // The evaluation decides the award: the first response is the most advantageous tender.
   const kent = demoOrganisation('kent').id;
   await scoreAndModerate(graph, {
@@ -158,16 +230,31 @@ async function awardTwelveTimes(together: boolean) {
     moderator: await otherBuyerOf(graph, kent, 1),
     scores: { [responseIds[0]!]: [80], [responseIds[1]!]: [60] },
   });
-  const { procurementProject } = await ok(`query($id: ID!){ procurementProject(id: $id) { status version } }`, { id: projectId }, 'kent-buyer');
+  const { procurementProject } = await ok(
+    `query($id: ID!){ procurementProject(id: $id) { status version } }`,
+    { id: projectId },
+    'kent-buyer',
+  );
   expect(procurementProject.status).toBe('EVALUATION');
   const attempt = (i: number) =>
-    run(`mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId, version: procurementProject.version, responseId: responseIds[i % 2] } }, i % 3 === 0 ? 'kent-admin' : 'kent-buyer');
+    run(
+      `mutation($i: AwardProcurementProjectInput!){ awardProcurementProject(input: $i) { procurementProject { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { i: { projectId, version: procurementProject.version, responseId: responseIds[i % 2] } },
+      i % 3 === 0 ? 'kent-admin' : 'kent-buyer',
+    );
   const attempts = [];
   if (together) attempts.push(...(await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(i)))));
   else for (let i = 0; i < 12; i++) attempts.push(await attempt(i));
-  expect(attempts.filter((a) => codesOf(a).length === 0).map((a) => a.data)).toEqual([{ awardProcurementProject: { procurementProject: { status: 'AWARDED' }, refusal: null } }]);
+  expect(attempts.filter((a) => codesOf(a).length === 0).map((a) => a.data)).toEqual([
+    { awardProcurementProject: { procurementProject: { status: 'AWARDED' }, refusal: null } },
+  ]);
   expect(attempts.filter((a) => codesOf(a).length > 0).map((a) => codesOf(a))).toEqual(Array.from({ length: 11 }, () => ['CONFLICT']));
-  expect(await graph.databases.procurement.dataSource.query(`SELECT count(*)::int AS n FROM procurement.response WHERE project_id = $1 AND outcome = 'AWARDED'`, [projectId])).toEqual([{ n: 1 }]);
+  expect(
+    await graph.databases.procurement.dataSource.query(
+      `SELECT count(*)::int AS n FROM procurement.response WHERE project_id = $1 AND outcome = 'AWARDED'`,
+      [projectId],
+    ),
+  ).toEqual([{ n: 1 }]);
   graph.clock.set('2026-11-30T09:00:00Z');
 }
 
@@ -175,5 +262,7 @@ describe('the award race', () => {
   // PGlite runs one transaction at a time, so the awards cannot race there: the embedded pass checks
   // the same rule one award after another, and the server pass runs them at once.
   itOnServer('many simultaneous awards: exactly one winner, CONFLICT for the rest (PostgreSQL server only)', () => awardTwelveTimes(true));
-  (onDatabaseServer ? it.skip : it)('awards one after another at one version: the first wins, CONFLICT for the rest (embedded pass)', () => awardTwelveTimes(false));
+  (onDatabaseServer ? it.skip : it)('awards one after another at one version: the first wins, CONFLICT for the rest (embedded pass)', () =>
+    awardTwelveTimes(false),
+  );
 });

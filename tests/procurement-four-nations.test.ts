@@ -48,9 +48,11 @@ beforeAll(async () => {
   graph = await startTestGraph();
   challenger = await bearer(demoPersona('resurface-contributor').email);
   winner = await bearer('george.macleod0@northern-surfacing.example');
-  const found = expectData(await graph.execute<UntypedData>(
-    `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR, SURFACING_AND_MATERIALS] }) { edges { node { id supplier { id } } } } }`,
-  ));
+  const found = expectData(
+    await graph.execute<UntypedData>(
+      `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR, SURFACING_AND_MATERIALS] }) { edges { node { id supplier { id } } } } }`,
+    ),
+  );
   innovationId = found.innovations.edges.find((edge: any) => edge.node.supplier.id === resurface).node.id;
 });
 afterAll(async () => {
@@ -68,9 +70,18 @@ async function invitedBuyer(organisationKey: string, admin: string, email: strin
       { input: { organisationId: demoOrganisation(organisationKey).id, email, roles: ['BUYER'] } },
       admin,
     ),
-    'invitePerson', 'token',
+    'invitePerson',
+    'token',
   );
-  changed(await graph.execute<UntypedData>(`mutation($token: String!){ acceptInvitation(token: $token, name: "Morgan Moderator") { person { id } ${refusalFields} } }`, { token: invited }, await bearer(email)), 'acceptInvitation', 'person');
+  changed(
+    await graph.execute<UntypedData>(
+      `mutation($token: String!){ acceptInvitation(token: $token, name: "Morgan Moderator") { person { id } ${refusalFields} } }`,
+      { token: invited },
+      await bearer(email),
+    ),
+    'acceptInvitation',
+    'person',
+  );
   return bearer(email);
 }
 
@@ -111,7 +122,9 @@ const act = {
 
 const nations: Nation[] = [
   {
-    name: 'an English buyer (Kent)', ...act, resumedHolidays: act.firstHolidays,
+    name: 'an English buyer (Kent)',
+    ...act,
+    resumedHolidays: act.firstHolidays,
     buyer: async () => ({
       buyer: await bearer(demoPersona('kent-buyer').email),
       evaluators: [await bearer(demoPersona('kent-buyer').email), await bearer(demoPersona('kent-admin').email)],
@@ -119,7 +132,9 @@ const nations: Nation[] = [
     }),
   },
   {
-    name: 'a Welsh buyer (Cardiff)', ...act, resumedHolidays: act.firstHolidays,
+    name: 'a Welsh buyer (Cardiff)',
+    ...act,
+    resumedHolidays: act.firstHolidays,
     buyer: async () => ({
       buyer: await bearer(demoPersona('cardiff-buyer').email),
       evaluators: [await bearer(demoPersona('cardiff-buyer').email), await bearer(emailOf('cardiff-0'))],
@@ -141,14 +156,24 @@ const nations: Nation[] = [
     recordedOn: '2027-01-06',
     buyer: async () => {
       const admin = await bearer(emailOf('glasgow-0'));
-      return { buyer: admin, evaluators: [admin, await bearer(emailOf('glasgow-1'))], moderator: await invitedBuyer('glasgow', admin, 'morgan.moderator@glasgow.gov.uk') };
+      return {
+        buyer: admin,
+        evaluators: [admin, await bearer(emailOf('glasgow-1'))],
+        moderator: await invitedBuyer('glasgow', admin, 'morgan.moderator@glasgow.gov.uk'),
+      };
     },
   },
   {
-    name: 'a Northern Irish buyer (Belfast)', ...act, resumedHolidays: act.firstHolidays,
+    name: 'a Northern Irish buyer (Belfast)',
+    ...act,
+    resumedHolidays: act.firstHolidays,
     buyer: async () => {
       const admin = await bearer(emailOf('belfast-0'));
-      return { buyer: admin, evaluators: [admin, await bearer(emailOf('belfast-1'))], moderator: await invitedBuyer('belfast', admin, 'morgan.moderator@belfastcity.gov.uk') };
+      return {
+        buyer: admin,
+        evaluators: [admin, await bearer(emailOf('belfast-1'))],
+        moderator: await invitedBuyer('belfast', admin, 'morgan.moderator@belfastcity.gov.uk'),
+      };
     },
   },
 ];
@@ -157,21 +182,30 @@ describe.each(nations)('$name: publish to contract across Christmas', (nation) =
   let team: Awaited<ReturnType<Nation['buyer']>>;
   let competition: Competition;
   let challengeId: string;
-  const read = async () => expectData(await graph.execute<UntypedData>(projectQuery, { id: competition.projectId }, team.buyer)).procurementProject;
+  const read = async () =>
+    expectData(await graph.execute<UntypedData>(projectQuery, { id: competition.projectId }, team.buyer)).procurementProject;
 
   test('published, two tenders sealed until the deadline, scored by two evaluators, moderated, awarded with summaries and the notice', async () => {
     team = await nation.buyer();
     competition = await runFurtherCompetition(graph, {
-      title: `Pothole repairs, ${nation.name}`, buyer: team.buyer, lotId: dpsLot, innovationId, publishAt: '2026-12-01T10:00:00Z',
+      title: `Pothole repairs, ${nation.name}`,
+      buyer: team.buyer,
+      lotId: dpsLot,
+      innovationId,
+      publishAt: '2026-12-01T10:00:00Z',
       bidders: [
         { signIn: challenger, price: 90000, scores: [80, 60] }, // 72.0
         { signIn: winner, price: 70000, scores: [70, 90] }, // 78.0: the most advantageous
       ],
-      evaluators: team.evaluators, moderator: team.moderator, evaluateAt: '2026-12-18T10:00:00Z', awardTo: 1,
+      evaluators: team.evaluators,
+      moderator: team.moderator,
+      evaluateAt: '2026-12-18T10:00:00Z',
+      awardTo: 1,
     });
     const project = await read();
     expect(project).toMatchObject({
-      status: 'AWARDED', regime: nation.regime,
+      status: 'AWARDED',
+      regime: nation.regime,
       award: { supplier: { id: northern }, standstillObserved: true, standstillEndsOn: nation.firstEnd },
       standstillDeadline: { at: `${nation.firstEnd}T23:59:59.999Z`, regime: nation.regime, holidaysSkipped: nation.firstHolidays },
     });
@@ -187,12 +221,29 @@ describe.each(nations)('$name: publish to contract across Christmas', (nation) =
 
   test('the losing bidder challenges; the buyer dismisses it and the standstill resumes, never shortened', async () => {
     graph.clock.set('2026-12-22T10:00:00Z');
-    const challenge = changed<UntypedData>(await graph.execute<UntypedData>(raise, { input: { projectId: competition.projectId, grounds: 'The moderated Quality score ignores our trial results.' } }, challenger), 'raiseStandstillChallenge', 'standstillChallenge');
+    const challenge = changed<UntypedData>(
+      await graph.execute<UntypedData>(
+        raise,
+        { input: { projectId: competition.projectId, grounds: 'The moderated Quality score ignores our trial results.' } },
+        challenger,
+      ),
+      'raiseStandstillChallenge',
+      'standstillChallenge',
+    );
     challengeId = challenge.id;
     expect(challenge).toMatchObject({ status: 'OPEN', standstillEndsOnWhenRaised: nation.firstEnd });
     graph.clock.set('2026-12-24T10:00:00Z');
-    expect(changed(await graph.execute<UntypedData>(answer, { input: { challengeId, outcome: 'DISMISSED', answer: 'The trial results were read and weighed as published.' } }, team.buyer), 'answerStandstillChallenge', 'standstillChallenge'))
-      .toEqual({ status: 'DISMISSED', standstillResumedUntil: nation.resumedEnd });
+    expect(
+      changed(
+        await graph.execute<UntypedData>(
+          answer,
+          { input: { challengeId, outcome: 'DISMISSED', answer: 'The trial results were read and weighed as published.' } },
+          team.buyer,
+        ),
+        'answerStandstillChallenge',
+        'standstillChallenge',
+      ),
+    ).toEqual({ status: 'DISMISSED', standstillResumedUntil: nation.resumedEnd });
     expect(await read()).toMatchObject({
       award: { standstillEndsOn: nation.resumedEnd },
       standstillDeadline: { at: `${nation.resumedEnd}T23:59:59.999Z`, regime: nation.regime, holidaysSkipped: nation.resumedHolidays },
@@ -202,19 +253,37 @@ describe.each(nations)('$name: publish to contract across Christmas', (nation) =
   });
 
   test('the contract waits for the resumed standstill and is recorded the day after it, in time', async () => {
-    const input = (version: number) => ({ input: { projectId: competition.projectId, version, value: 70000, startsOn: '2027-02-01', endsOn: '2028-01-31' } });
-    const version = async () => expectData(await graph.execute<UntypedData>(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: competition.projectId }, team.buyer)).procurementProject.version;
+    const input = (version: number) => ({
+      input: { projectId: competition.projectId, version, value: 70000, startsOn: '2027-02-01', endsOn: '2028-01-31' },
+    });
+    const version = async () =>
+      expectData(
+        await graph.execute<UntypedData>(
+          `query($id: ID!){ procurementProject(id: $id) { version } }`,
+          { id: competition.projectId },
+          team.buyer,
+        ),
+      ).procurementProject.version;
     for (const day of nation.refusedOn) {
       graph.clock.set(`${day}T15:00:00Z`);
-      expect({ day, ...refusalOf(await graph.execute<UntypedData>(record, input(await version()), team.buyer)) })
-        .toMatchObject({ day, code: 'CONFLICT', currentStatus: 'AWARDED', standstillEndsOn: nation.resumedEnd });
+      expect({ day, ...refusalOf(await graph.execute<UntypedData>(record, input(await version()), team.buyer)) }).toMatchObject({
+        day,
+        code: 'CONFLICT',
+        currentStatus: 'AWARDED',
+        standstillEndsOn: nation.resumedEnd,
+      });
     }
     graph.clock.set(`${nation.recordedOn}T09:00:00Z`);
-    expect(changed(await graph.execute<UntypedData>(record, input(await version()), team.buyer), 'recordContract', 'contract'))
-      .toEqual({ signedOn: nation.recordedOn, detailsPublishedLate: false });
+    expect(changed(await graph.execute<UntypedData>(record, input(await version()), team.buyer), 'recordContract', 'contract')).toEqual({
+      signedOn: nation.recordedOn,
+      detailsPublishedLate: false,
+    });
     expect((await read()).status).toBe('CONTRACTED');
     const releases = await expectValidOcds(graph, competition.projectId);
     expect(releases.map((release) => release.tag[0])).toEqual(['planning', 'tender', 'award', 'contract']);
-    expect(releases.at(-1)!.contracts[0]).toMatchObject({ awardID: `${competition.ocid}-award`, dateSigned: `${nation.recordedOn}T00:00:00Z` });
+    expect(releases.at(-1)!.contracts[0]).toMatchObject({
+      awardID: `${competition.ocid}-award`,
+      dateSigned: `${nation.recordedOn}T00:00:00Z`,
+    });
   });
 });

@@ -24,7 +24,12 @@ const gatewaySecret = randomBytes(48).toString('base64url');
 const extraGateways: RunningService[] = [];
 
 function startGateway(env: Record<string, string>) {
-  return startGatewayService(loadGatewayConfig({ GATEWAY_SUBGRAPH_SECRET: gatewaySecret, GATEWAY_PORT: '0', PROCUREMENT_URL: procurement.url, ...env }, subgraphNames));
+  return startGatewayService(
+    loadGatewayConfig(
+      { GATEWAY_SUBGRAPH_SECRET: gatewaySecret, GATEWAY_PORT: '0', PROCUREMENT_URL: procurement.url, ...env },
+      subgraphNames,
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -66,7 +71,11 @@ test('404 for unknown ocids and malformed paths; the subgraph route itself refus
   expect((await fetch(`${base()}/ocds/${ocidPrefix}-00000000-0000-4000-8000-000000000000.json`)).status).toBe(404);
   expect((await fetch(`${base()}/ocds/..%2Fetc.json`)).status).toBe(404);
   const direct = procurement.url.replace(/\/graphql$/, '/internal/ocds');
-  const ask = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ocid: `${ocidPrefix}-${demoProjects[0]!.id}` }) };
+  const ask = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ocid: `${ocidPrefix}-${demoProjects[0]!.id}` }),
+  };
   expect((await fetch(direct, ask)).status).toBe(401);
 });
 
@@ -95,7 +104,11 @@ describe('the package uri never comes from the request (issue 22 item 11)', () =
   });
 
   test('PUBLIC_BASE_URL: links built on it, whatever Host says', async () => {
-    const configured = await startGateway({ NODE_ENV: 'test', IPS_PROFILE: 'development', PUBLIC_BASE_URL: 'https://graph.example.org/ips/' });
+    const configured = await startGateway({
+      NODE_ENV: 'test',
+      IPS_PROFILE: 'development',
+      PUBLIC_BASE_URL: 'https://graph.example.org/ips/',
+    });
     extraGateways.push(configured);
     const answer = await getWithHost(configured.url.replace(/\/graphql$/, file), 'attacker.example');
     expect(answer.body.uri).toBe(`https://graph.example.org/ips${file}`);

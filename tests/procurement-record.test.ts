@@ -18,7 +18,15 @@ jest.setTimeout(120_000);
 let graph: TestGraph;
 /** Each persona's Authorization header (signInAll). */
 let header: (persona: string) => string;
-const personas = ['kent-buyer', 'kent-admin', 'cardiff-buyer', 'resurface-contributor', 'potholepro-contributor', 'platform-admin', 'leeds-viewer'];
+const personas = [
+  'kent-buyer',
+  'kent-admin',
+  'cardiff-buyer',
+  'resurface-contributor',
+  'potholepro-contributor',
+  'platform-admin',
+  'leeds-viewer',
+];
 const personId = (persona: string) => demoPersona(persona).id;
 const resurface = demoOrganisation('resurface-tech');
 const surfacingLot2 = demoId('lot', 'RM6302/2');
@@ -27,31 +35,47 @@ let run: Callers<GraphResult<UntypedData>>['run'];
 let ok: Callers<GraphResult<UntypedData>>['ok'];
 
 async function innovationOf(supplierId: string): Promise<string> {
-  const data = await ok(`{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`);
+  const data = await ok(
+    `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`,
+  );
   return data.innovations.edges.find((e: any) => e.node.supplier.id === supplierId).node.id;
 }
 
-async function create(persona: string, title: string, need: string, procedure: 'FURTHER_COMPETITION' | 'DIRECT_AWARD' = 'FURTHER_COMPETITION') {
+async function create(
+  persona: string,
+  title: string,
+  need: string,
+  procedure: 'FURTHER_COMPETITION' | 'DIRECT_AWARD' = 'FURTHER_COMPETITION',
+) {
   const innovationId = await innovationOf(resurface.id);
-  const created = (await ok(
-    `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-    {
-      input: {
-        title, need, budget: 90000, lotId: surfacingLot2, procedure, innovationIds: [innovationId],
-        ...(procedure === 'FURTHER_COMPETITION' ? { criteria: [{ name: 'Quality', weight: 100 }] } : {}),
+  const created = (
+    await ok(
+      `mutation($input: CreateProcurementProjectInput!){ createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {
+        input: {
+          title,
+          need,
+          budget: 90000,
+          lotId: surfacingLot2,
+          procedure,
+          innovationIds: [innovationId],
+          ...(procedure === 'FURTHER_COMPETITION' ? { criteria: [{ name: 'Quality', weight: 100 }] } : {}),
+        },
       },
-    },
-    persona,
-  )).createProcurementProject.procurementProject;
+      persona,
+    )
+  ).createProcurementProject.procurementProject;
   return { ...created, innovationId } as { id: string; version: number; innovationId: string };
 }
 
 async function publish(persona: string, project: { id: string; version: number }) {
-  return (await ok(
-    `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id version responseDeadline } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-    { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 3, responseWorkingDays: 8 } },
-    persona,
-  )).publishProcurementProject.procurementProject as { id: string; version: number; responseDeadline: string };
+  return (
+    await ok(
+      `mutation($input: PublishProcurementProjectInput!){ publishProcurementProject(input: $input) { procurementProject { id version responseDeadline } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 3, responseWorkingDays: 8 } },
+      persona,
+    )
+  ).publishProcurementProject.procurementProject as { id: string; version: number; responseDeadline: string };
 }
 
 const trailQuery = `query($id: ID!, $first: Int){ procurementProject(id: $id) { auditTrail(first: $first) { subject action fromStatus toStatus actor { id } at reason } } }`;
@@ -80,13 +104,28 @@ describe('ProcurementProject.auditTrail (issue 24 item 9)', () => {
   test('a further competition: create, publish, Q&A, responses, declarations, scores — sealed parts withheld', async () => {
     const draft = await create('kent-buyer', 'Audit trail competition', 'A need for the record.');
     const project = await publish('kent-admin', draft);
-    const asked = (await ok(`mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "May we visit the site?") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { p: project.id }, 'potholepro-contributor'))
-      .askClarificationQuestion.clarificationQuestion;
-    await ok(`mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes, by appointment.") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: asked.id }, 'kent-buyer');
+    const asked = (
+      await ok(
+        `mutation($p: ID!){ askClarificationQuestion(projectId: $p, question: "May we visit the site?") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { p: project.id },
+        'potholepro-contributor',
+      )
+    ).askClarificationQuestion.clarificationQuestion;
+    await ok(
+      `mutation($id: ID!){ answerClarificationQuestion(questionId: $id, answer: "Yes, by appointment.") { clarificationQuestion { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: asked.id },
+      'kent-buyer',
+    );
     const submit = `mutation($input: SubmitResponseInput!){ submitResponse(input: $input) { procurementResponse { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
-    const first = (await ok(submit, { input: { projectId: project.id, proposal: 'ReSurface proposal.', price: 70000 } }, 'resurface-contributor')).submitResponse.procurementResponse;
+    const first = (
+      await ok(submit, { input: { projectId: project.id, proposal: 'ReSurface proposal.', price: 70000 } }, 'resurface-contributor')
+    ).submitResponse.procurementResponse;
     await ok(submit, { input: { projectId: project.id, proposal: 'PotholePro proposal.', price: 60000 } }, 'potholepro-contributor');
-    await ok(submit, { input: { projectId: project.id, proposal: 'ReSurface proposal, edited.', price: 68000, version: first.version } }, 'resurface-contributor');
+    await ok(
+      submit,
+      { input: { projectId: project.id, proposal: 'ReSurface proposal, edited.', price: 68000, version: first.version } },
+      'resurface-contributor',
+    );
 
     // Before the deadline the buyer's team learns that responses came, never from whom; nobody learns who asked.
     const sealed = [
@@ -108,8 +147,16 @@ describe('ProcurementProject.auditTrail (issue 24 item 9)', () => {
 
     // After the deadline the responses are open to the buyer's team, and so is who sent them.
     graph.clock.set(project.responseDeadline);
-    await ok(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId: project.id, hasConflict: false } }, 'kent-buyer');
-    await ok(`mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { responseId: first.id, criterion: 'Quality', score: 70 } }, 'kent-buyer');
+    await ok(
+      `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { i: { projectId: project.id, hasConflict: false } },
+      'kent-buyer',
+    );
+    await ok(
+      `mutation($i: ScoreResponseInput!){ scoreResponse(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { i: { responseId: first.id, criterion: 'Quality', score: 70 } },
+      'kent-buyer',
+    );
     const opened = brief(await trailOf(project.id, 'kent-admin'));
     expect(opened.slice(4, 7).map((entry) => entry[4])).toEqual([
       personId('resurface-contributor'),
@@ -137,22 +184,34 @@ describe('ProcurementProject.auditTrail (issue 24 item 9)', () => {
 
   test('a direct award to contract: award with its justification, the contract, each with its actor, resolved by members', async () => {
     const project = await create('kent-buyer', 'Audit trail direct award', 'A direct award for the record.', 'DIRECT_AWARD');
-    const awarded = (await ok(
-      `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { version award { standstillEndsOn } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-      { input: { projectId: project.id, version: project.version, innovationId: project.innovationId, justification: 'List price meets the need.', value: 50000 } },
-      'kent-admin',
-    )).awardProcurementProject.procurementProject;
+    const awarded = (
+      await ok(
+        `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { version award { standstillEndsOn } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        {
+          input: {
+            projectId: project.id,
+            version: project.version,
+            innovationId: project.innovationId,
+            justification: 'List price meets the need.',
+            value: 50000,
+          },
+        },
+        'kent-admin',
+      )
+    ).awardProcurementProject.procurementProject;
     graph.clock.set(new Date(Date.parse(`${awarded.award.standstillEndsOn}T12:00:00Z`) + 24 * 3_600_000).toISOString());
     await ok(
       `mutation($input: RecordContractInput!){ recordContract(input: $input) { contract { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
       { input: { projectId: project.id, version: awarded.version, value: 50000, startsOn: '2031-01-01', endsOn: '2031-12-31' } },
       'kent-buyer',
     );
-    const trail = (await ok(
-      `query($id: ID!){ procurementProject(id: $id) { auditTrail { action fromStatus toStatus actor { id name } reason } } }`,
-      { id: project.id },
-      'kent-admin',
-    )).procurementProject.auditTrail;
+    const trail = (
+      await ok(
+        `query($id: ID!){ procurementProject(id: $id) { auditTrail { action fromStatus toStatus actor { id name } reason } } }`,
+        { id: project.id },
+        'kent-admin',
+      )
+    ).procurementProject.auditTrail;
     expect(trail.map((e: any) => [e.action, e.fromStatus, e.toStatus, e.actor?.name ?? null])).toEqual([
       ['CREATE', null, 'DRAFT', demoPersona('kent-buyer').name],
       ['AWARD', 'DRAFT', 'AWARDED', demoPersona('kent-admin').name],
@@ -166,13 +225,19 @@ describe('ProcurementProject.auditTrail (issue 24 item 9)', () => {
 
   test('the trails of a page of projects load in one statement, whatever the page size', async () => {
     const page = (first: number) =>
-      graph.execute<any>(`query($first: Int){ procurementProjects(first: $first) { edges { node { id auditTrail(first: 5) { action } } } } }`, { first }, header('platform-admin'));
+      graph.execute<any>(
+        `query($first: Int){ procurementProjects(first: $first) { edges { node { id auditTrail(first: 5) { action } } } } }`,
+        { first },
+        header('platform-admin'),
+      );
     const one = await page(1);
     const many = await page(20);
     expect(one.errors).toBeUndefined();
     expect(many.errors).toBeUndefined();
     expect(many.data.procurementProjects.edges.length).toBeGreaterThan(5);
-    expect(many.data.procurementProjects.edges.every((edge: any) => edge.node.auditTrail.length >= 1 && edge.node.auditTrail.length <= 5)).toBe(true);
+    expect(
+      many.data.procurementProjects.edges.every((edge: any) => edge.node.auditTrail.length >= 1 && edge.node.auditTrail.length <= 5),
+    ).toBe(true);
     expect(many.statements).toBe(one.statements);
   });
 });
@@ -189,7 +254,12 @@ describe('procurementProjects(search:) (issue 24 item 9)', () => {
   let cardiffDraft: string;
   beforeAll(async () => {
     // The word in the title of one published project and only in the need of another; and in two drafts.
-    needOnly = (await publish('kent-buyer', await create('kent-buyer', 'Carriageway patching 2031', 'Crack sealing with a zephyrite binder on rural lanes.'))).id;
+    needOnly = (
+      await publish(
+        'kent-buyer',
+        await create('kent-buyer', 'Carriageway patching 2031', 'Crack sealing with a zephyrite binder on rural lanes.'),
+      )
+    ).id;
     titled = (await publish('kent-buyer', await create('kent-buyer', 'Zephyrite binder trial', 'Trial of a new binder on the A2.'))).id;
     kentDraft = (await create('kent-buyer', 'Zephyrite draft of Kent', 'Not published yet.')).id;
     cardiffDraft = (await create('cardiff-buyer', 'Zephyrite draft of Cardiff', 'Not published yet.')).id;
@@ -240,8 +310,16 @@ describe('procurementProjects(search:) (issue 24 item 9)', () => {
     } while (after);
     expect(collected).toEqual(whole.map((p) => p.id));
 
-    const page = await graph.execute<any>(`{ procurementProjects(search: "zephyrite") { edges { node { id } } } }`, {}, header('resurface-contributor'));
-    const counted = await graph.execute<any>(`{ procurementProjects(search: "zephyrite") { totalCount edges { node { id } } } }`, {}, header('resurface-contributor'));
+    const page = await graph.execute<any>(
+      `{ procurementProjects(search: "zephyrite") { edges { node { id } } } }`,
+      {},
+      header('resurface-contributor'),
+    );
+    const counted = await graph.execute<any>(
+      `{ procurementProjects(search: "zephyrite") { totalCount edges { node { id } } } }`,
+      {},
+      header('resurface-contributor'),
+    );
     expect(page.errors).toBeUndefined();
     expect(page.statements).toBe(1);
     expect(counted.statements).toBe(2);
@@ -254,7 +332,9 @@ describe('procurementProjects(search:) (issue 24 item 9)', () => {
     const mixed = await run(searchQuery, { search: 'zephyrite', after: plain.procurementProjects.pageInfo.endCursor });
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     const searched = await ok(searchQuery, { search: 'zephyrite', first: 1 });
-    const back = await run(`query($after: String){ procurementProjects(after: $after) { edges { node { id } } } }`, { after: searched.procurementProjects.pageInfo.endCursor });
+    const back = await run(`query($after: String){ procurementProjects(after: $after) { edges { node { id } } } }`, {
+      after: searched.procurementProjects.pageInfo.endCursor,
+    });
     expect(back.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     // Text that is no search syntax at all matches nothing rather than failing.
     expect(await search('!!! & | :*', 'resurface-contributor')).toEqual([]);
@@ -268,12 +348,27 @@ describe('contract details (issue 24 item 6)', () => {
   /** A direct award by Kent, awarded now; returns the project's version and the standstill's last day. */
   async function awarded(title: string) {
     const project = await create('kent-buyer', title, 'A contract for the record.', 'DIRECT_AWARD');
-    const result = (await ok(
-      `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { version award { standstillEndsOn supplier { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-      { input: { projectId: project.id, version: project.version, innovationId: project.innovationId, justification: 'List price.', value: 40000 } },
-      'kent-buyer',
-    )).awardProcurementProject.procurementProject;
-    return { id: project.id, version: result.version as number, standstillEndsOn: result.award.standstillEndsOn as string, supplierId: result.award.supplier.id as string };
+    const result = (
+      await ok(
+        `mutation($input: AwardProcurementProjectInput!){ awardProcurementProject(input: $input) { procurementProject { version award { standstillEndsOn supplier { id } } } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        {
+          input: {
+            projectId: project.id,
+            version: project.version,
+            innovationId: project.innovationId,
+            justification: 'List price.',
+            value: 40000,
+          },
+        },
+        'kent-buyer',
+      )
+    ).awardProcurementProject.procurementProject;
+    return {
+      id: project.id,
+      version: result.version as number,
+      standstillEndsOn: result.award.standstillEndsOn as string,
+      supplierId: result.award.supplier.id as string,
+    };
   }
 
   test('published in time or late, by the Act’s 30 days beginning with the signing day; the OCDS contract release carries the details', async () => {
@@ -284,9 +379,22 @@ describe('contract details (issue 24 item 6)', () => {
 
     // Signed the day after the standstill, recorded 39 days later: day 40 of a 30-day period.
     const signedEarly = addDays(late.standstillEndsOn, 1);
-    const lateContract = (await ok(recordContract, {
-      input: { projectId: late.id, version: late.version, value: 40000, startsOn: '2032-01-01', endsOn: '2032-12-31', signedOn: signedEarly },
-    }, 'kent-buyer')).recordContract.contract;
+    const lateContract = (
+      await ok(
+        recordContract,
+        {
+          input: {
+            projectId: late.id,
+            version: late.version,
+            value: 40000,
+            startsOn: '2032-01-01',
+            endsOn: '2032-12-31',
+            signedOn: signedEarly,
+          },
+        },
+        'kent-buyer',
+      )
+    ).recordContract.contract;
     expect(lateContract).toMatchObject({
       signedOn: signedEarly,
       detailsPublicationDeadline: addDays(signedEarly, 29),
@@ -296,12 +404,26 @@ describe('contract details (issue 24 item 6)', () => {
     });
     // Signed 29 days ago: today is the 30th day of the period, the last one in time.
     const signedInTime = addDays(today, -29);
-    const inTimeContract = (await ok(recordContract, {
-      input: { projectId: inTime.id, version: inTime.version, value: 39000, startsOn: '2032-01-01', endsOn: '2032-12-31', signedOn: signedInTime },
-    }, 'kent-buyer')).recordContract.contract;
+    const inTimeContract = (
+      await ok(
+        recordContract,
+        {
+          input: {
+            projectId: inTime.id,
+            version: inTime.version,
+            value: 39000,
+            startsOn: '2032-01-01',
+            endsOn: '2032-12-31',
+            signedOn: signedInTime,
+          },
+        },
+        'kent-buyer',
+      )
+    ).recordContract.contract;
     expect(inTimeContract).toMatchObject({ signedOn: signedInTime, detailsPublicationDeadline: today, detailsPublishedLate: false });
 
-    const releases = (await ok(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: late.id })).procurementProject.ocdsReleases;
+    const releases = (await ok(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: late.id })).procurementProject
+      .ocdsReleases;
     for (const release of releases) expect(releaseProblems(release)).toEqual([]);
     const contractRelease = releases.find((release: any) => release.tag.includes('contract'));
     expect(contractRelease.date).toBe(lateContract.recordedAt);
@@ -317,7 +439,11 @@ describe('contract details (issue 24 item 6)', () => {
     expect(contractRelease.awards[0].suppliers[0].id).toBeDefined();
     // The audit trail says the same.
     const trail = await trailOf(late.id, 'kent-buyer');
-    expect(trail.at(-1)).toMatchObject({ subject: 'CONTRACT', action: 'RECORD', reason: `Signed on ${signedEarly}; details published late (due by ${addDays(signedEarly, 29)}).` });
+    expect(trail.at(-1)).toMatchObject({
+      subject: 'CONTRACT',
+      action: 'RECORD',
+      reason: `Signed on ${signedEarly}; details published late (due by ${addDays(signedEarly, 29)}).`,
+    });
   });
 
   test('a signing day in the future or inside the standstill is refused and changes nothing; omitted, it is today', async () => {
@@ -329,7 +455,8 @@ describe('contract details (issue 24 item 6)', () => {
       const refused = await run(recordContract, { input: { ...input, signedOn } }, 'kent-buyer');
       expect(refusalOf(refused)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'signedOn' });
     }
-    const status = (await ok(`query($id: ID!){ procurementProject(id: $id) { status contract { id } } }`, { id: project.id })).procurementProject;
+    const status = (await ok(`query($id: ID!){ procurementProject(id: $id) { status contract { id } } }`, { id: project.id }))
+      .procurementProject;
     expect(status).toEqual({ status: 'AWARDED', contract: null });
     const recorded = (await ok(recordContract, { input }, 'kent-buyer')).recordContract.contract;
     expect(recorded).toMatchObject({ signedOn: today, detailsPublicationDeadline: addDays(today, 29), detailsPublishedLate: false });

@@ -68,7 +68,9 @@ describeOnServer('the last ORG_ADMIN (PostgreSQL server only)', () => {
   const people = `query ($id: ID!) { organisation(id: $id) { people { id email organisationRoles } } }`;
   type People = { organisation: { people: { id: string; email: string; organisationRoles: string[] }[] } };
   const adminsOfCardiff = async () =>
-    (await data<People>(people, { id: cardiff }, as('platform-admin'))).organisation.people.filter((p) => p.organisationRoles.includes('ORG_ADMIN'));
+    (await data<People>(people, { id: cardiff }, as('platform-admin'))).organisation.people.filter((p) =>
+      p.organisationRoles.includes('ORG_ADMIN'),
+    );
 
   /** Cardiff's second admin: one of its people made ORG_ADMIN beside Ffion. */
   let second: { id: string; email: string };
@@ -98,7 +100,10 @@ describeOnServer('the last ORG_ADMIN (PostgreSQL server only)', () => {
 
   test('two admins removing each other at once: one is removed, the organisation keeps an admin', async () => {
     for (const id of [ffion.id, second.id]) await data(changeRoles, { id, roles: ['ORG_ADMIN', 'BUYER'] }, as('platform-admin'));
-    const answers = await Promise.all([run(removePerson, { id: second.id }, as('cardiff-buyer')), run(removePerson, { id: ffion.id }, secondSignIn)]);
+    const answers = await Promise.all([
+      run(removePerson, { id: second.id }, as('cardiff-buyer')),
+      run(removePerson, { id: ffion.id }, secondSignIn),
+    ]);
     expectOneWinner(answers, adminRaceRefusals);
     const admins = await adminsOfCardiff();
     expect(admins).toHaveLength(1);
@@ -122,7 +127,9 @@ describeOnServer('single-use invitations (PostgreSQL server only)', () => {
       // The loser is refused at the invitation's lock, or, when its sign-in was looked up after the
       // winner committed, as the person it now is (who cannot be moved by an invitation).
       expect(refusalOf(answers.find(refused)!).message).toMatch(/already been accepted|already belong to an organisation/);
-      expect(await graph.databases.members.dataSource.query(`SELECT count(*)::int AS n FROM members.person WHERE email = $1`, [email])).toEqual([{ n: 1 }]);
+      expect(
+        await graph.databases.members.dataSource.query(`SELECT count(*)::int AS n FROM members.person WHERE email = $1`, [email]),
+      ).toEqual([{ n: 1 }]);
     }
   });
 });
@@ -130,9 +137,14 @@ describeOnServer('single-use invitations (PostgreSQL server only)', () => {
 describeOnServer('membership decisions (PostgreSQL server only)', () => {
   const membership = `query ($id: ID!) { organisation(id: $id) { membership { status decisions { toStatus } } } }`;
   type Membership = { organisation: { membership: { status: string; decisions: { toStatus: string }[] } } };
-  const read = async (organisationId: string) => (await data<Membership>(membership, { id: organisationId }, as('platform-admin'))).organisation.membership;
+  const read = async (organisationId: string) =>
+    (await data<Membership>(membership, { id: organisationId }, as('platform-admin'))).organisation.membership;
   const decide = (mutation: string, organisationId: string) =>
-    run(`mutation ($id: ID!) { ${mutation}(organisationId: $id, reason: "Decided in a race.") { membership { status } refusal { code message } } }`, { id: organisationId }, as('platform-admin'));
+    run(
+      `mutation ($id: ID!) { ${mutation}(organisationId: $id, reason: "Decided in a race.") { membership { status } refusal { code message } } }`,
+      { id: organisationId },
+      as('platform-admin'),
+    );
 
   /** Two decisions at once on one membership: exactly one applies, and the audit trail gains one entry, its own. */
   async function race(organisationId: string, first: string, second: string) {
@@ -140,10 +152,13 @@ describeOnServer('membership decisions (PostgreSQL server only)', () => {
     const answers = await Promise.all([decide(first, organisationId), decide(second, organisationId)]);
     const winner = expectOneWinner(answers);
     const after = await read(organisationId);
-    const applied = (answers[winner]!.data as Record<string, { membership: { status: string } }>)[[first, second][winner]!]!.membership.status;
+    const applied = (answers[winner]!.data as Record<string, { membership: { status: string } }>)[[first, second][winner]!]!.membership
+      .status;
     expect(after.status).toBe(applied);
     expect(after.decisions).toHaveLength(before.decisions.length + 1);
-    expect(after.decisions.filter((d) => d.toStatus === applied).length).toBe(before.decisions.filter((d) => d.toStatus === applied).length + 1);
+    expect(after.decisions.filter((d) => d.toStatus === applied).length).toBe(
+      before.decisions.filter((d) => d.toStatus === applied).length + 1,
+    );
   }
 
   test('approve and reject one application at once (three applications)', async () => {
@@ -182,11 +197,23 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
 
   test('a route (three rounds)', async () => {
     const routeId = demoId('procurement-route', 'RM6302');
-    const version = async () => (await data<{ procurementRoute: { version: number } }>(`query ($id: ID!) { procurementRoute(id: $id) { version } }`, { id: routeId }, as('platform-admin'))).procurementRoute.version;
+    const version = async () =>
+      (
+        await data<{ procurementRoute: { version: number } }>(
+          `query ($id: ID!) { procurementRoute(id: $id) { version } }`,
+          { id: routeId },
+          as('platform-admin'),
+        )
+      ).procurementRoute.version;
     for (let round = 0; round < 3; round++) {
       const seen = await version();
       await raceAtVersion(
-        (attempt) => run(`mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { procurementRoute { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { routeId, version: seen, guidance: `Guidance ${round}.${attempt}` } }, as('platform-admin')),
+        (attempt) =>
+          run(
+            `mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { procurementRoute { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+            { input: { routeId, version: seen, guidance: `Guidance ${round}.${attempt}` } },
+            as('platform-admin'),
+          ),
         version,
       );
     }
@@ -195,12 +222,22 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
   test('a lot (three rounds)', async () => {
     const lotId = demoId('lot', 'RM6301/2');
     const version = async () =>
-      (await data<{ procurementRoute: { lots: { id: string; version: number }[] } }>(`query ($id: ID!) { procurementRoute(id: $id) { lots { id version } } }`, { id: demoId('procurement-route', 'RM6301') }, as('platform-admin')))
-        .procurementRoute.lots.find((lot) => lot.id === lotId)!.version;
+      (
+        await data<{ procurementRoute: { lots: { id: string; version: number }[] } }>(
+          `query ($id: ID!) { procurementRoute(id: $id) { lots { id version } } }`,
+          { id: demoId('procurement-route', 'RM6301') },
+          as('platform-admin'),
+        )
+      ).procurementRoute.lots.find((lot) => lot.id === lotId)!.version;
     for (let round = 0; round < 3; round++) {
       const seen = await version();
       await raceAtVersion(
-        (attempt) => run(`mutation ($input: UpdateLotInput!) { updateLot(input: $input) { lot { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { lotId, version: seen, scope: `Scope ${round}.${attempt}` } }, as('platform-admin')),
+        (attempt) =>
+          run(
+            `mutation ($input: UpdateLotInput!) { updateLot(input: $input) { lot { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+            { input: { lotId, version: seen, scope: `Scope ${round}.${attempt}` } },
+            as('platform-admin'),
+          ),
         version,
       );
     }
@@ -215,10 +252,22 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
       )
     ).applyForAdmission.admission;
     const version = async () =>
-      (await graph.databases.procurement.dataSource.query(`SELECT version FROM procurement.admission WHERE id = $1`, [applied.id]))[0].version as number;
+      (await graph.databases.procurement.dataSource.query(`SELECT version FROM procurement.admission WHERE id = $1`, [applied.id]))[0]
+        .version as number;
     await raceAtVersion(
       (attempt) =>
-        run(`mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { admission { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { admissionId: applied.id, version: applied.version, decision: attempt === 0 ? 'ADMITTED' : 'REJECTED', reason: 'Race.' } }, as('platform-admin')),
+        run(
+          `mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { admission { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+          {
+            input: {
+              admissionId: applied.id,
+              version: applied.version,
+              decision: attempt === 0 ? 'ADMITTED' : 'REJECTED',
+              reason: 'Race.',
+            },
+          },
+          as('platform-admin'),
+        ),
       version,
     );
   });
@@ -227,7 +276,13 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
     const create = `mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const publish = `mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { procurementProject { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const projectVersion = (id: string) => async () =>
-      (await data<{ procurementProject: { version: number } }>(`query ($id: ID!) { procurementProject(id: $id) { version } }`, { id }, as('kent-buyer'))).procurementProject.version;
+      (
+        await data<{ procurementProject: { version: number } }>(
+          `query ($id: ID!) { procurementProject(id: $id) { version } }`,
+          { id },
+          as('kent-buyer'),
+        )
+      ).procurementProject.version;
     async function newProject(title: string) {
       const innovations = await data<{ innovations: Connection<{ id: string; supplier: { id: string } }> }>(
         `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`,
@@ -235,8 +290,22 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
         as('kent-buyer'),
       );
       const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
-      const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-      return (await data<{ createProcurementProject: { procurementProject: { id: string; version: number } } }>(create, { input }, as('kent-buyer'))).createProcurementProject.procurementProject;
+      const input = {
+        title,
+        need: 'A need.',
+        budget: 50000,
+        lotId: demoId('lot', 'RM6302/2'),
+        procedure: 'FURTHER_COMPETITION',
+        innovationIds: [innovationId],
+        criteria: [{ name: 'Quality', weight: 100 }],
+      };
+      return (
+        await data<{ createProcurementProject: { procurementProject: { id: string; version: number } } }>(
+          create,
+          { input },
+          as('kent-buyer'),
+        )
+      ).createProcurementProject.procurementProject;
     }
 
     test('published and cancelled at once', async () => {
@@ -244,33 +313,63 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
       await raceAtVersion(
         (attempt) =>
           attempt === 0
-            ? run(publish, { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'))
-            : run(`mutation ($input: CancelProcurementProjectInput!) { cancelProcurementProject(input: $input) { procurementProject { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { projectId: project.id, version: project.version, reason: 'Race.' } }, as('kent-admin')),
+            ? run(
+                publish,
+                { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } },
+                as('kent-buyer'),
+              )
+            : run(
+                `mutation ($input: CancelProcurementProjectInput!) { cancelProcurementProject(input: $input) { procurementProject { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+                { input: { projectId: project.id, version: project.version, reason: 'Race.' } },
+                as('kent-admin'),
+              ),
         projectVersion(project.id),
       );
     });
 
     test("a supplier's response edited twice at once", async () => {
       const project = await newProject('Edited response');
-      await data(publish, { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'));
+      await data(
+        publish,
+        { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } },
+        as('kent-buyer'),
+      );
       const submit = `mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { procurementResponse { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
-      const first = (await data<{ submitResponse: { procurementResponse: { id: string; version: number } } }>(submit, { input: { projectId: project.id, proposal: 'First.', price: 40000 } }, as('resurface-admin'))).submitResponse.procurementResponse;
+      const first = (
+        await data<{ submitResponse: { procurementResponse: { id: string; version: number } } }>(
+          submit,
+          { input: { projectId: project.id, proposal: 'First.', price: 40000 } },
+          as('resurface-admin'),
+        )
+      ).submitResponse.procurementResponse;
       const version = async () =>
-        (await graph.databases.procurement.dataSource.query(`SELECT version FROM procurement.response WHERE id = $1`, [first.id]))[0].version as number;
+        (await graph.databases.procurement.dataSource.query(`SELECT version FROM procurement.response WHERE id = $1`, [first.id]))[0]
+          .version as number;
       await raceAtVersion(
-        (attempt) => run(submit, { input: { projectId: project.id, proposal: `Edit ${attempt}.`, price: 41000 + attempt, version: first.version } }, as('resurface-admin')),
+        (attempt) =>
+          run(
+            submit,
+            { input: { projectId: project.id, proposal: `Edit ${attempt}.`, price: 41000 + attempt, version: first.version } },
+            as('resurface-admin'),
+          ),
         version,
       );
     });
   });
 
   describe('an innovation, an event and an FAQ (their version is optional; given, it guards the same way)', () => {
-    const versionOf = (table: Parameters<typeof storedRow>[1], id: string) => async () => (await storedRow(graph, table, id)).version as number;
+    const versionOf = (table: Parameters<typeof storedRow>[1], id: string) => async () =>
+      (await storedRow(graph, table, id)).version as number;
 
     test('an innovation edited twice at once', async () => {
       const innovation = await newInnovation(graph, 'Raced sealant', as('resurface-admin'));
       await raceAtVersion(
-        (attempt) => run(versionedEdits.updateInnovation, { id: innovation.id, input: innovationContent(`Raced sealant ${attempt}`), version: innovation.version }, as('resurface-admin')),
+        (attempt) =>
+          run(
+            versionedEdits.updateInnovation,
+            { id: innovation.id, input: innovationContent(`Raced sealant ${attempt}`), version: innovation.version },
+            as('resurface-admin'),
+          ),
         versionOf('innovations.innovation', innovation.id),
       );
     });
@@ -280,7 +379,11 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
       await raceAtVersion(
         (attempt) =>
           attempt === 0
-            ? run(versionedEdits.updateEvent, { id: event.id, input: { title: 'Raced webinar, edited' }, version: event.version }, as('platform-admin'))
+            ? run(
+                versionedEdits.updateEvent,
+                { id: event.id, input: { title: 'Raced webinar, edited' }, version: event.version },
+                as('platform-admin'),
+              )
             : run(versionedEdits.scheduleEvent, { id: event.id, version: event.version }, as('platform-admin')),
         versionOf('events.event', event.id),
       );
@@ -289,7 +392,12 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
     test('an FAQ edited twice at once, then edited and published at once', async () => {
       const faq = await newFaq(graph, 'Raced question?', as('platform-admin'));
       await raceAtVersion(
-        (attempt) => run(versionedEdits.updateFaq, { id: faq.id, input: { question: `Raced question ${attempt}?` }, version: faq.version }, as('platform-admin')),
+        (attempt) =>
+          run(
+            versionedEdits.updateFaq,
+            { id: faq.id, input: { question: `Raced question ${attempt}?` }, version: faq.version },
+            as('platform-admin'),
+          ),
         versionOf('events.faq', faq.id),
       );
       const seen = (await storedRow(graph, 'events.faq', faq.id)).version as number;
@@ -310,18 +418,53 @@ describeOnServer('two moderators at once (PostgreSQL server only)', () => {
   /** A further competition past its deadline with one response scored by two evaluators; its id and version. */
   async function scoredResponse(title: string): Promise<{ id: string; version: number }> {
     const innovations = await data<{ innovations: Connection<{ id: string; supplier: { id: string } }> }>(
-      `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`, {}, as('kent-buyer'));
+      `{ innovations(first: 100, filter: { statuses: [APPROVED], categories: [POTHOLE_REPAIR] }) { edges { node { id supplier { id } } } } }`,
+      {},
+      as('kent-buyer'),
+    );
     const innovationId = innovations.innovations.edges.find((e) => e.node.supplier.id === demoOrganisation('resurface-tech').id)!.node.id;
-    const input = { title, need: 'A need.', budget: 50000, lotId: demoId('lot', 'RM6302/2'), procedure: 'FURTHER_COMPETITION', innovationIds: [innovationId], criteria: [{ name: 'Quality', weight: 100 }] };
-    const project = (await data<any>(`mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input }, as('kent-buyer'))).createProcurementProject.procurementProject;
-    const published = (await data<any>(`mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { procurementProject { responseDeadline } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-      { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } }, as('kent-buyer'))).publishProcurementProject.procurementProject;
-    const response = (await data<any>(`mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { procurementResponse { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
-      { input: { projectId: project.id, proposal: 'A proposal.', price: 40000 } }, as('resurface-admin'))).submitResponse.procurementResponse;
+    const input = {
+      title,
+      need: 'A need.',
+      budget: 50000,
+      lotId: demoId('lot', 'RM6302/2'),
+      procedure: 'FURTHER_COMPETITION',
+      innovationIds: [innovationId],
+      criteria: [{ name: 'Quality', weight: 100 }],
+    };
+    const project = (
+      await data<any>(
+        `mutation ($input: CreateProcurementProjectInput!) { createProcurementProject(input: $input) { procurementProject { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { input },
+        as('kent-buyer'),
+      )
+    ).createProcurementProject.procurementProject;
+    const published = (
+      await data<any>(
+        `mutation ($input: PublishProcurementProjectInput!) { publishProcurementProject(input: $input) { procurementProject { responseDeadline } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { input: { projectId: project.id, version: project.version, clarificationWorkingDays: 2, responseWorkingDays: 5 } },
+        as('kent-buyer'),
+      )
+    ).publishProcurementProject.procurementProject;
+    const response = (
+      await data<any>(
+        `mutation ($input: SubmitResponseInput!) { submitResponse(input: $input) { procurementResponse { id version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { input: { projectId: project.id, proposal: 'A proposal.', price: 40000 } },
+        as('resurface-admin'),
+      )
+    ).submitResponse.procurementResponse;
     graph.clock.set(published.responseDeadline);
-    await scoreAll(graph, { projectId: project.id, evaluators: [as('kent-buyer'), await otherBuyerOf(graph, kent, 0)], scores: { [response.id]: [70] } });
+    await scoreAll(graph, {
+      projectId: project.id,
+      evaluators: [as('kent-buyer'), await otherBuyerOf(graph, kent, 0)],
+      scores: { [response.id]: [70] },
+    });
     for (const moderator of [as('kent-admin'), await otherBuyerOf(graph, kent, 1)]) {
-      await data(`mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { i: { projectId: project.id, hasConflict: false } }, moderator);
+      await data(
+        `mutation($i: DeclareConflictOfInterestInput!){ declareConflictOfInterest(input: $i) { procurementProject { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { i: { projectId: project.id, hasConflict: false } },
+        moderator,
+      );
     }
     return response;
   }
@@ -334,13 +477,27 @@ describeOnServer('two moderators at once (PostgreSQL server only)', () => {
       const moderate = `mutation($i: ModerateScoresInput!){ moderateScores(input: $i) { procurementResponse { id } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
       const answers = await Promise.all(
         moderators.map((moderator, index) =>
-          run(moderate, { i: { responseId: response.id, version: response.version, scores: [{ criterion: 'Quality', score: 60 + index, reason: `Moderator ${index}.` }] } }, moderator),
+          run(
+            moderate,
+            {
+              i: {
+                responseId: response.id,
+                version: response.version,
+                scores: [{ criterion: 'Quality', score: 60 + index, reason: `Moderator ${index}.` }],
+              },
+            },
+            moderator,
+          ),
         ),
       );
       const winner = expectOneWinner(answers);
       const sql = (text: string) => graph.databases.procurement.dataSource.query(text, [response.id]);
-      expect(await sql(`SELECT score, reason FROM procurement.moderated_score WHERE response_id = $1`)).toEqual([{ score: 60 + winner, reason: `Moderator ${winner}.` }]);
-      expect(await sql(`SELECT count(*)::int AS n FROM procurement.audit_event WHERE subject_id = $1 AND action = 'MODERATE'`)).toEqual([{ n: 1 }]);
+      expect(await sql(`SELECT score, reason FROM procurement.moderated_score WHERE response_id = $1`)).toEqual([
+        { score: 60 + winner, reason: `Moderator ${winner}.` },
+      ]);
+      expect(await sql(`SELECT count(*)::int AS n FROM procurement.audit_event WHERE subject_id = $1 AND action = 'MODERATE'`)).toEqual([
+        { n: 1 },
+      ]);
       graph.clock.set(startedAt);
     }
   });

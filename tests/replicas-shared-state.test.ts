@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { demoPersona } from '../demo-data/personas';
 import { startGatewayService } from '../gateway/server';
-import { developmentSubgraphSecret, gatewayVariableNames, loadGatewayConfig, loadSubgraphConfig, subgraphVariableNames, type Environment } from '../platform/config';
+import {
+  developmentSubgraphSecret,
+  gatewayVariableNames,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  subgraphVariableNames,
+  type Environment,
+} from '../platform/config';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { subgraphNames } from '../platform/subgraph-names';
 import { startSubgraphService, type RunningService } from '../platform/subgraph-server';
@@ -51,7 +58,14 @@ describe('the replay guard, shared by the replicas of a subgraph', () => {
   /** A replica of the members subgraph on the shared database; `redis` decides where its replay guard lives. */
   async function membersReplica(redis: string | undefined): Promise<RunningService> {
     const names = subgraphVariableNames('members');
-    const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development', [names.port]: '0', [names.databaseUrl]: database.url, DB_POOL_MAX: '2', DB_POOL_MODE: testPool.poolMode };
+    const env: Environment = {
+      NODE_ENV: 'test',
+      IPS_PROFILE: 'development',
+      [names.port]: '0',
+      [names.databaseUrl]: database.url,
+      DB_POOL_MAX: '2',
+      DB_POOL_MODE: testPool.poolMode,
+    };
     if (redis) Object.assign(env, { REDIS_URL: redis, REDIS_KEY_PREFIX: keyPrefix });
     const replica = await startSubgraphService(subgraphModules.members, loadSubgraphConfig('members', env));
     replicas.push(replica);
@@ -60,7 +74,9 @@ describe('the replay guard, shared by the replicas of a subgraph', () => {
 
   /** An assertion as the gateway makes one, for the members subgraph and this exact body. */
   function assertionFor(body: string) {
-    return { [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret: developmentSubgraphSecret }) };
+    return {
+      [gatewayAssertionHeader]: createGatewayAssertion({ subgraph: 'members', body, identity: null, secret: developmentSubgraphSecret }),
+    };
   }
 
   it('refuses, at one replica, an assertion another replica has accepted', async () => {
@@ -99,7 +115,13 @@ describe('the public cache generation, shared by the replicas of the gateway', (
   beforeAll(async () => {
     const shared = { GATEWAY_PUBLIC_CACHE_SECONDS: '60', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix };
     graph = await startHttpGraph({ nodeEnv: 'test', gateway: true, gatewayEnv: shared });
-    const env: Environment = { NODE_ENV: 'test', IPS_PROFILE: 'development', [gatewayVariableNames().port]: '0', GATEWAY_RATE_LIMIT_PER_MINUTE: '0', ...shared };
+    const env: Environment = {
+      NODE_ENV: 'test',
+      IPS_PROFILE: 'development',
+      [gatewayVariableNames().port]: '0',
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
+      ...shared,
+    };
     for (const name of subgraphNames) env[gatewayVariableNames().subgraphUrl(name)] = graph.subgraphUrls[name];
     other = await startGatewayService(loadGatewayConfig(env, subgraphNames), { explorerPersonas: demoExplorerPersonas });
   });

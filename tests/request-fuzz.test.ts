@@ -56,27 +56,95 @@ const innovationId = '00000000-0000-4000-8000-000000000001';
 
 describe('the malformed requests the review found', () => {
   const cases: [string, string, number, string][] = [
-    ['an operationName the document lacks', JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }), 400, 'OPERATION_RESOLUTION_FAILURE'],
-    ['two operations and no operationName', JSON.stringify({ query: 'query A { __typename } query B { __typename }' }), 400, 'OPERATION_RESOLUTION_FAILURE'],
+    [
+      'an operationName the document lacks',
+      JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+    ],
+    [
+      'two operations and no operationName',
+      JSON.stringify({ query: 'query A { __typename } query B { __typename }' }),
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+    ],
     ['two unnamed operations', JSON.stringify({ query: '{ __typename } { __typename }' }), 400, 'GRAPHQL_VALIDATION_FAILED'],
     ['variables nested 10,000 deep', `{"query":"{ __typename }","variables":{"x":${nestedJson(10_000)}}}`, 400, 'BAD_REQUEST'],
-    ['variables nested 10,000 deep in lists', `{"query":"{ __typename }","variables":{"x":${nestedJson(10_000, true)}}}`, 400, 'BAD_REQUEST'],
+    [
+      'variables nested 10,000 deep in lists',
+      `{"query":"{ __typename }","variables":{"x":${nestedJson(10_000, true)}}}`,
+      400,
+      'BAD_REQUEST',
+    ],
     ['extensions nested 10,000 deep', `{"query":"{ __typename }","extensions":{"x":${nestedJson(10_000)}}}`, 400, 'BAD_REQUEST'],
-    ['a persisted query of version 2', JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: sha256('{ __typename }') } } }), 400, 'BAD_REQUEST'],
-    ['a persisted query whose hash is a number', JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 5 } } }), 400, 'BAD_REQUEST'],
-    ['a persisted query whose hash is an object, without a query', JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: { a: 1 } } } }), 400, 'BAD_REQUEST'],
-    ['a persisted query without a hash', JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1 } } }), 400, 'BAD_REQUEST'],
+    [
+      'a persisted query of version 2',
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: sha256('{ __typename }') } } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a persisted query whose hash is a number',
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 5 } } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a persisted query whose hash is an object, without a query',
+      JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: { a: 1 } } } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a persisted query without a hash',
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1 } } }),
+      400,
+      'BAD_REQUEST',
+    ],
     ['a persisted query that is a string', JSON.stringify({ extensions: { persistedQuery: 'yes' } }), 400, 'BAD_REQUEST'],
-    ['a persisted query that is a list', JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: [1] } }), 400, 'BAD_REQUEST'],
-    ['a persisted query whose hash is not its query’s', JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } } }), 400, 'BAD_REQUEST'],
+    [
+      'a persisted query that is a list',
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: [1] } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a persisted query whose hash is not its query’s',
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ other }') } } }),
+      400,
+      'BAD_REQUEST',
+    ],
     // Apollo's own answer to a hash it does not know (the client then sends the query): 200 by its protocol.
-    ['a persisted query the gateway does not know', JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ unknown }') } } }), 200, 'PERSISTED_QUERY_NOT_FOUND'],
-    ['a DateTime literal that is no date', JSON.stringify({ query: `{ innovation(id: "${innovationId}", asOf: "not-a-date") { id } }` }), 400, 'GRAPHQL_VALIDATION_FAILED'],
-    ['a DateTime literal that is a number', JSON.stringify({ query: `{ innovation(id: "${innovationId}", asOf: 5) { id } }` }), 400, 'GRAPHQL_VALIDATION_FAILED'],
-    ['a DateTime in an input object that is no date', JSON.stringify({ query: '{ events(filter: { startsAfter: "nope" }) { totalCount } }' }), 400, 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      'a persisted query the gateway does not know',
+      JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ unknown }') } } }),
+      200,
+      'PERSISTED_QUERY_NOT_FOUND',
+    ],
+    [
+      'a DateTime literal that is no date',
+      JSON.stringify({ query: `{ innovation(id: "${innovationId}", asOf: "not-a-date") { id } }` }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'a DateTime literal that is a number',
+      JSON.stringify({ query: `{ innovation(id: "${innovationId}", asOf: 5) { id } }` }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'a DateTime in an input object that is no date',
+      JSON.stringify({ query: '{ events(filter: { startsAfter: "nope" }) { totalCount } }' }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
     [
       'a DateTime variable that is no date',
-      JSON.stringify({ query: `query($d: DateTime) { innovation(id: "${innovationId}", asOf: $d) { id } }`, variables: { d: 'not-a-date' } }),
+      JSON.stringify({
+        query: `query($d: DateTime) { innovation(id: "${innovationId}", asOf: $d) { id } }`,
+        variables: { d: 'not-a-date' },
+      }),
       400,
       'BAD_USER_INPUT',
     ],
@@ -111,12 +179,75 @@ describe('the malformed requests the review found', () => {
 
 /** Pieces of GraphQL documents: keywords, punctuation, names of this schema, values good and bad. */
 const tokens = [
-  'query', 'mutation', 'subscription', 'fragment', 'on', '{', '}', '(', ')', ':', '$', '@', '...', '!', '[', ']', '=', ',',
-  'A', 'B', 'F', '$x', '$d', 'Int', 'String', 'DateTime', 'Date', 'ID', 'Boolean',
-  '__typename', '__schema', '__type', 'types', 'name', 'fields', 'innovations', 'innovation', 'edges', 'node', 'id', 'title',
-  'totalCount', 'events', 'filter', 'startsAfter', 'first', 'asOf', 'id:', 'first:', 'asOf:', 'organisations', 'withdrawInnovation',
-  '"text"', '"not-a-date"', '"2026-01-01T00:00:00Z"', `"${innovationId}"`, '1', '-1', '1.5', '1e400', 'true', 'null', '"""block"""',
-  '@include(if: true)', '@skip(if: $x)', '@deprecated', '# comment\n', '"\\u0000"', '"unterminated',
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
+  'on',
+  '{',
+  '}',
+  '(',
+  ')',
+  ':',
+  '$',
+  '@',
+  '...',
+  '!',
+  '[',
+  ']',
+  '=',
+  ',',
+  'A',
+  'B',
+  'F',
+  '$x',
+  '$d',
+  'Int',
+  'String',
+  'DateTime',
+  'Date',
+  'ID',
+  'Boolean',
+  '__typename',
+  '__schema',
+  '__type',
+  'types',
+  'name',
+  'fields',
+  'innovations',
+  'innovation',
+  'edges',
+  'node',
+  'id',
+  'title',
+  'totalCount',
+  'events',
+  'filter',
+  'startsAfter',
+  'first',
+  'asOf',
+  'id:',
+  'first:',
+  'asOf:',
+  'organisations',
+  'withdrawInnovation',
+  '"text"',
+  '"not-a-date"',
+  '"2026-01-01T00:00:00Z"',
+  `"${innovationId}"`,
+  '1',
+  '-1',
+  '1.5',
+  '1e400',
+  'true',
+  'null',
+  '"""block"""',
+  '@include(if: true)',
+  '@skip(if: $x)',
+  '@deprecated',
+  '# comment\n',
+  '"\\u0000"',
+  '"unterminated',
 ];
 
 const documentText = fc.array(fc.constantFrom(...tokens), { maxLength: 40 }).map((parts) => parts.join(' '));
@@ -126,17 +257,19 @@ const operationDocument = fc
   .tuple(
     fc.constantFrom('query', 'mutation', ''),
     fc.constantFrom('A', 'B', ''),
-    fc.constantFrom('{ __typename }', '{ innovations(first: 1) { totalCount } }', '($x: Int) { __typename }', `{ innovation(id: "${innovationId}") { id } }`),
+    fc.constantFrom(
+      '{ __typename }',
+      '{ innovations(first: 1) { totalCount } }',
+      '($x: Int) { __typename }',
+      `{ innovation(id: "${innovationId}") { id } }`,
+    ),
     fc.option(fc.constantFrom('query B { __typename }', 'query { __typename }', 'fragment F on Query { __typename }'), { nil: undefined }),
   )
   .map(([kind, name, body, second]) => `${kind} ${name} ${body} ${second ?? ''}`.trim());
 
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 const hash = fc.oneof(fc.constant(sha256('{ __typename }')), fc.stringMatching(/^[0-9a-f]{64}$/), fc.string({ maxLength: 70 }), anyJson);
-const persistedQuery = fc.oneof(
-  fc.record({ version: fc.oneof(fc.constant(1), anyJson), sha256Hash: hash }, { requiredKeys: [] }),
-  anyJson,
-);
+const persistedQuery = fc.oneof(fc.record({ version: fc.oneof(fc.constant(1), anyJson), sha256Hash: hash }, { requiredKeys: [] }), anyJson);
 const extensions = fc.oneof(fc.record({ persistedQuery }, { requiredKeys: [] }), anyJson);
 
 const operation = fc.record(
@@ -150,7 +283,9 @@ const operation = fc.record(
 );
 
 /** Variables nested deeper than any input type here: the boundary must refuse them, never overflow. */
-const deeplyNested = fc.tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean()).map(([depth, array]) => `{"query":"{ __typename }","variables":{"x":${nestedJson(depth, array)}}}`);
+const deeplyNested = fc
+  .tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean())
+  .map(([depth, array]) => `{"query":"{ __typename }","variables":{"x":${nestedJson(depth, array)}}}`);
 
 type Shape = { method: string; search?: string; body?: string; headers: Record<string, string> };
 
@@ -158,29 +293,65 @@ const getParameters = fc.record(
   {
     query: fc.oneof(operationDocument, documentText),
     operationName: fc.oneof(fc.constantFrom('A', 'B', 'C'), fc.string({ maxLength: 10 })),
-    variables: fc.oneof(anyJson.map((value) => JSON.stringify(value)), fc.string({ maxLength: 20 })),
-    extensions: fc.oneof(extensions.map((value) => JSON.stringify(value)), fc.string({ maxLength: 20 })),
+    variables: fc.oneof(
+      anyJson.map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 20 }),
+    ),
+    extensions: fc.oneof(
+      extensions.map((value) => JSON.stringify(value)),
+      fc.string({ maxLength: 20 }),
+    ),
   },
   { requiredKeys: [] },
 );
 
 const requestShape: fc.Arbitrary<Shape> = fc.oneof(
-  { weight: 6, arbitrary: operation.map((body): Shape => ({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })) },
-  { weight: 2, arbitrary: fc.array(operation, { minLength: 0, maxLength: 3 }).map((batch): Shape => ({ method: 'POST', body: JSON.stringify(batch), headers: { 'content-type': 'application/json' } })) },
+  {
+    weight: 6,
+    arbitrary: operation.map((body): Shape => ({
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(operation, { minLength: 0, maxLength: 3 })
+      .map((batch): Shape => ({ method: 'POST', body: JSON.stringify(batch), headers: { 'content-type': 'application/json' } })),
+  },
   { weight: 1, arbitrary: deeplyNested.map((body): Shape => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })) },
   // Not JSON, or JSON that is not an object: truncated bodies, bare values, random text.
   {
     weight: 2,
     arbitrary: fc
-      .oneof(fc.string({ maxLength: 60 }), anyJson.map((value) => JSON.stringify(value)), operation.map((body) => JSON.stringify(body).slice(0, -3)))
+      .oneof(
+        fc.string({ maxLength: 60 }),
+        anyJson.map((value) => JSON.stringify(value)),
+        operation.map((body) => JSON.stringify(body).slice(0, -3)),
+      )
       .map((body): Shape => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })),
   },
   // Wrong or missing content types (CSRF prevention and body parsing have their say).
   {
     weight: 2,
     arbitrary: fc
-      .tuple(operation, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/graphql', 'application/json; charset=latin1', ''))
-      .map(([body, contentType]): Shape => ({ method: 'POST', body: JSON.stringify(body), headers: contentType ? { 'content-type': contentType } : {} })),
+      .tuple(
+        operation,
+        fc.constantFrom(
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data',
+          'application/graphql',
+          'application/json; charset=latin1',
+          '',
+        ),
+      )
+      .map(([body, contentType]): Shape => ({
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: contentType ? { 'content-type': contentType } : {},
+      })),
   },
   {
     weight: 3,
@@ -190,7 +361,12 @@ const requestShape: fc.Arbitrary<Shape> = fc.oneof(
       headers: preflight ? { 'apollo-require-preflight': 'true' } : {},
     })),
   },
-  { weight: 1, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH').map((method): Shape => ({ method, body: '{"query":"{ __typename }"}', headers: { 'content-type': 'application/json' } })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('PUT', 'DELETE', 'PATCH')
+      .map((method): Shape => ({ method, body: '{"query":"{ __typename }"}', headers: { 'content-type': 'application/json' } })),
+  },
 );
 
 /** What must hold of any answer: no 5xx, and an error body whose every error has a code. */
@@ -212,7 +388,15 @@ test('arbitrary request shapes are never answered 5xx, and every error has a cod
     {
       numRuns: 300,
       // The shape that answered 500 before issue 22 is always tried first.
-      examples: [[{ method: 'POST', body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }), headers: { 'content-type': 'application/json' } }]],
+      examples: [
+        [
+          {
+            method: 'POST',
+            body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+            headers: { 'content-type': 'application/json' },
+          },
+        ],
+      ],
     },
   );
 });

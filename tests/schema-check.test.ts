@@ -15,8 +15,7 @@ function editType(sdl: string, typeName: string, edit: (fields: any[]) => any[])
   return print(
     visit(parse(sdl), {
       ObjectTypeDefinition: (node) => (node.name.value === typeName ? { ...node, fields: edit([...(node.fields ?? [])]) } : undefined),
-      InputObjectTypeDefinition: (node) =>
-        node.name.value === typeName ? { ...node, fields: edit([...(node.fields ?? [])]) } : undefined,
+      InputObjectTypeDefinition: (node) => (node.name.value === typeName ? { ...node, fields: edit([...(node.fields ?? [])]) } : undefined),
     }),
   );
 }

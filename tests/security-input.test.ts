@@ -42,7 +42,11 @@ const accept = `mutation ($token: String!, $name: String!, $jobTitle: String) { 
 
 describe('string inputs have length limits', () => {
   it('refuses a 900,000-character job title before it reaches the members service', async () => {
-    const { data } = await graph.execute(invite, { input: { organisationId: kent.id, email: 'long.title@kent.gov.uk', roles: ['VIEWER'] } }, kentAdmin);
+    const { data } = await graph.execute(
+      invite,
+      { input: { organisationId: kent.id, email: 'long.title@kent.gov.uk', roles: ['VIEWER'] } },
+      kentAdmin,
+    );
     const token = data?.invitePerson.token as string;
     const huge = await graph.execute(accept, { token, name: 'Long Title', jobTitle: 'x'.repeat(900_000) });
     expect(codes(huge)).toEqual(['BAD_USER_INPUT']);
@@ -57,15 +61,31 @@ describe('string inputs have length limits', () => {
 
   const long = (length: number) => 'x'.repeat(length);
   it.each([
-    ['a membership reason', `mutation { suspendMembership(organisationId: "${kent.id}", reason: "${long(2001)}") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, 'admin'],
+    [
+      'a membership reason',
+      `mutation { suspendMembership(organisationId: "${kent.id}", reason: "${long(2001)}") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      'admin',
+    ],
     ['an organisation name filter', `{ organisations(filter: { nameContains: "${long(201)}" }) { totalCount } }`, undefined],
     ['an organisation region filter', `{ organisations(filter: { region: "${long(101)}" }) { totalCount } }`, undefined],
     ['an innovation search', `{ innovations(search: "${long(201)}") { totalCount } }`, undefined],
     ['a route search', `{ procurementRoutes(filter: { search: "${long(201)}" }) { totalCount } }`, undefined],
     ['a cursor', `{ organisations(after: "${long(513)}") { totalCount } }`, undefined],
-    ['an invitation token', `mutation { acceptInvitation(token: "${long(101)}", name: "A") { person { name } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, undefined],
-    ['an invitee name', `mutation { acceptInvitation(token: "t", name: "${long(201)}") { person { name } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, undefined],
-    ['an invited email', `mutation { invitePerson(input: { organisationId: "${kent.id}", email: "${long(320)}@kent.gov.uk", roles: [VIEWER] }) { token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, 'kent'],
+    [
+      'an invitation token',
+      `mutation { acceptInvitation(token: "${long(101)}", name: "A") { person { name } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      undefined,
+    ],
+    [
+      'an invitee name',
+      `mutation { acceptInvitation(token: "t", name: "${long(201)}") { person { name } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      undefined,
+    ],
+    [
+      'an invited email',
+      `mutation { invitePerson(input: { organisationId: "${kent.id}", email: "${long(320)}@kent.gov.uk", roles: [VIEWER] }) { token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      'kent',
+    ],
   ])('refuses an over-long %s with BAD_USER_INPUT', async (_label, text, caller) => {
     // Tokens exist only once beforeAll has run, hence names here.
     const result = await graph.execute(text, undefined, caller === 'kent' ? kentAdmin : caller === 'admin' ? platformAdmin : undefined);
@@ -81,7 +101,11 @@ describe('people who hold platform roles', () => {
       bodyAdmin,
     );
     expect(codes(demote)).toEqual(['FORBIDDEN']);
-    const remove = await graph.execute(`mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: analyst.id }, bodyAdmin);
+    const remove = await graph.execute(
+      `mutation ($id: ID!) { removePerson(personId: $id) { removedPersonId refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: analyst.id },
+      bodyAdmin,
+    );
     expect(codes(remove)).toEqual(['FORBIDDEN']);
     const still = await graph.databases.members.dataSource.getRepository(Person).findOneByOrFail({ id: analyst.id });
     expect(still.organisationRoles).toEqual(['VIEWER']);
@@ -100,8 +124,16 @@ describe('people who hold platform roles', () => {
 
 describe('invitePerson', () => {
   it('answers the same for an email registered with another organisation as for a new one', async () => {
-    const elsewhere = await graph.execute(invite, { input: { organisationId: kent.id, email: demoPersona('cardiff-buyer').email, roles: ['VIEWER'] } }, kentAdmin);
-    const fresh = await graph.execute(invite, { input: { organisationId: kent.id, email: 'nobody.yet@kent.gov.uk', roles: ['VIEWER'] } }, kentAdmin);
+    const elsewhere = await graph.execute(
+      invite,
+      { input: { organisationId: kent.id, email: demoPersona('cardiff-buyer').email, roles: ['VIEWER'] } },
+      kentAdmin,
+    );
+    const fresh = await graph.execute(
+      invite,
+      { input: { organisationId: kent.id, email: 'nobody.yet@kent.gov.uk', roles: ['VIEWER'] } },
+      kentAdmin,
+    );
     expect(codes(elsewhere)).toEqual([]);
     expect(codes(fresh)).toEqual([]);
     expect(Object.keys(elsewhere.data?.invitePerson)).toEqual(Object.keys(fresh.data?.invitePerson));

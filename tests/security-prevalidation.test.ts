@@ -33,7 +33,12 @@ interface Answer {
   body: any;
 }
 
-async function post(url: string, query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>): Promise<Answer> {
+async function post(
+  url: string,
+  query: string,
+  headers: Record<string, string> = {},
+  variables?: Record<string, unknown>,
+): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -72,7 +77,13 @@ async function apolloValidationsDuring(work: () => Promise<unknown>): Promise<nu
 }
 
 const limits = loadGatewayConfig(
-  { NODE_ENV: 'production', GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'), AUTH_JWKS_URL: 'https://id.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+  {
+    NODE_ENV: 'production',
+    GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
+    AUTH_JWKS_URL: 'https://id.example/jwks',
+    AUTH_ISSUER: 'i',
+    AUTH_AUDIENCE: 'a',
+  },
   subgraphNames,
 ).limits;
 
@@ -175,7 +186,12 @@ describe('rate limiting per client (issue 22, item 1)', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(answer.body).toEqual({
-      errors: [expect.objectContaining({ message: expect.any(String), extensions: expect.objectContaining({ code: 'RATE_LIMITED', retryAfterSeconds: retryAfter }) })],
+      errors: [
+        expect.objectContaining({
+          message: expect.any(String),
+          extensions: expect.objectContaining({ code: 'RATE_LIMITED', retryAfterSeconds: retryAfter }),
+        }),
+      ],
     });
   }
 
@@ -265,7 +281,11 @@ describe('rate limiting per client (issue 22, item 1)', () => {
     });
 
     it('falls back to counting in memory when Redis cannot be reached', async () => {
-      const gateway = await startGateway({ GATEWAY_RATE_LIMIT_PER_MINUTE: '3', REDIS_URL: 'redis://127.0.0.1:9', GATEWAY_RATE_LIMIT_KEY_PREFIX: keyPrefix });
+      const gateway = await startGateway({
+        GATEWAY_RATE_LIMIT_PER_MINUTE: '3',
+        REDIS_URL: 'redis://127.0.0.1:9',
+        GATEWAY_RATE_LIMIT_KEY_PREFIX: keyPrefix,
+      });
       for (let i = 0; i < 3; i += 1) expect((await post(gateway.url, '{ __typename }')).status).toBe(200);
       expectRateLimited(await post(gateway.url, '{ __typename }'));
     });

@@ -89,10 +89,7 @@ const productionDefaults = {
   AUTH_AUDIENCE: 'a',
 };
 
-const limits = loadGatewayConfig(
-  productionDefaults,
-  subgraphNames,
-).limits;
+const limits = loadGatewayConfig(productionDefaults, subgraphNames).limits;
 
 describe('operation limits, before any subgraph call (graphql-cop: alias and directive overloading, field duplication)', () => {
   it('refuses alias overloading (900 aliased pages) without running any SQL', async () => {
@@ -216,7 +213,10 @@ describe('graphql-cop probes in production', () => {
       const answer = await query(text);
       // Introspection is for analysts and platform admins only (gateway/explorer/introspection-by-role.ts);
       // the circular probe is refused earlier still, by graphql-js's introspection depth rule.
-      expect([[403, 'FORBIDDEN'], [400, 'GRAPHQL_VALIDATION_FAILED']]).toContainEqual([answer.status, answer.body.errors[0].extensions.code]);
+      expect([
+        [403, 'FORBIDDEN'],
+        [400, 'GRAPHQL_VALIDATION_FAILED'],
+      ]).toContainEqual([answer.status, answer.body.errors[0].extensions.code]);
       expect(answer.body.data).toBeUndefined();
       expect(answer.text).not.toMatch(/"Innovation"|"fields":/);
     }
@@ -294,7 +294,10 @@ describe('errors and input (production)', () => {
 
   it.each([
     ['a cursor naming an impossible date', eventsAfter(cursor(['2026-02-30T10:00:00Z', '0b5a4d3e-8f1c-4c2a-9d7e-1f2e3d4c5b6a']))],
-    ['a cursor naming a date past PostgreSQL’s range', eventsAfter(cursor(['+275760-09-13T00:00:00.000Z', '0b5a4d3e-8f1c-4c2a-9d7e-1f2e3d4c5b6a']))],
+    [
+      'a cursor naming a date past PostgreSQL’s range',
+      eventsAfter(cursor(['+275760-09-13T00:00:00.000Z', '0b5a4d3e-8f1c-4c2a-9d7e-1f2e3d4c5b6a'])),
+    ],
     ['garbage in a cursor', eventsAfter('%%%')],
   ])('answers %s with BAD_USER_INPUT and no database text', async (_label, text) => {
     const answer = await query(text);
@@ -441,7 +444,8 @@ describe('an abandoned request', () => {
           // PgBouncer in transaction mode the server session is PgBouncer's to keep, and PgBouncer
           // forwards a cancel only to the session its client holds at that moment.
           if (process.env.TEST_DATABASE_POOL_MODE !== 'transaction') {
-            const gone = async () => (await observer.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [cancelledPid])).rows[0].n === 0;
+            const gone = async () =>
+              (await observer.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [cancelledPid])).rows[0].n === 0;
             await until(gone, 3_000);
           }
         }
@@ -474,10 +478,7 @@ describe('HTTP time limits', () => {
   });
 
   it('sets keep-alive and per-socket limits below Node’s defaults', () => {
-    const config = loadGatewayConfig(
-      productionDefaults,
-      subgraphNames,
-    );
+    const config = loadGatewayConfig(productionDefaults, subgraphNames);
     expect(config.http.headersTimeoutMs).toBeLessThan(60_000);
     expect(config.http.requestTimeoutMs).toBeLessThan(300_000);
     expect(config.http.maxRequestsPerSocket).toBeGreaterThan(0);
@@ -519,4 +520,3 @@ function trickle(url: string, head: string, unit: string): Promise<{ closed: boo
     });
   });
 }
-

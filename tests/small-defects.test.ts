@@ -39,9 +39,13 @@ describe('the MarketOverview operation', () => {
 });
 
 describe('applying for admission to a lot', () => {
-  it("tells a supplier ORG_ADMIN whose membership lapsed what is wrong, and admits nothing", async () => {
+  it('tells a supplier ORG_ADMIN whose membership lapsed what is wrong, and admits nothing', async () => {
     const admin = demoPersona('resurface-admin');
-    const lapsed = await as('platform-admin', `mutation ($id: ID!) { lapseMembership(organisationId: $id, reason: "Not renewed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: admin.organisationId });
+    const lapsed = await as(
+      'platform-admin',
+      `mutation ($id: ID!) { lapseMembership(organisationId: $id, reason: "Not renewed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: admin.organisationId },
+    );
     expect(codesOf(lapsed)).toEqual([]);
     const apply = `mutation ($lotId: ID!) { applyForAdmission(input: { lotId: $lotId, exclusionGroundsApply: false }) { admission { id status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const refused = await as('resurface-admin', apply, { lotId: demoId('lot', 'RM6301/3') });

@@ -8,7 +8,10 @@ import {
   developmentSubgraphSecret,
   loadGatewayConfig,
   loadTestDatabaseUrl,
-  type AuthenticationConfig, subgraphVariableNames, type Environment } from '../platform/config';
+  type AuthenticationConfig,
+  subgraphVariableNames,
+  type Environment,
+} from '../platform/config';
 import { createGatewayAssertion, gatewayAssertionHeader } from '../platform/gateway-assertion';
 import { statementCountHeader } from '../platform/statement-counter';
 import { subgraphNames } from '../platform/subgraph-names';
@@ -147,16 +150,24 @@ describe('sign-in and the gateway boundary over HTTP', () => {
   it.each([
     ['a malformed header', async () => 'Token abc'],
     ['garbage', async () => 'Bearer not.a.jwt'],
-    ['a token signed with another key', async () =>
-      `Bearer ${await mintDevelopmentToken({ ...development, secret: 'someone-elses-key-which-is-long-enough' }, buyer.email)}`],
-    ['an expired token', async () =>
-      `Bearer ${await mintDevelopmentToken(development, buyer.email, { expiresIn: new Date(Date.now() - 60_000) })}`],
-    ['an alg:none token', async () =>
-      `Bearer ${unsignedToken({ email: buyer.email, iss: development.issuer, aud: development.audience, exp: Math.floor(Date.now() / 1000) + 600 })}`],
-    ['a token for another audience', async () =>
-      `Bearer ${await mintDevelopmentToken({ ...development, audience: 'another-service' }, buyer.email)}`],
-    ['a valid token naming nobody registered', async () =>
-      `Bearer ${await mintDevelopmentToken(development, 'stranger@nowhere.example')}`],
+    [
+      'a token signed with another key',
+      async () => `Bearer ${await mintDevelopmentToken({ ...development, secret: 'someone-elses-key-which-is-long-enough' }, buyer.email)}`,
+    ],
+    [
+      'an expired token',
+      async () => `Bearer ${await mintDevelopmentToken(development, buyer.email, { expiresIn: new Date(Date.now() - 60_000) })}`,
+    ],
+    [
+      'an alg:none token',
+      async () =>
+        `Bearer ${unsignedToken({ email: buyer.email, iss: development.issuer, aud: development.audience, exp: Math.floor(Date.now() / 1000) + 600 })}`,
+    ],
+    [
+      'a token for another audience',
+      async () => `Bearer ${await mintDevelopmentToken({ ...development, audience: 'another-service' }, buyer.email)}`,
+    ],
+    ['a valid token naming nobody registered', async () => `Bearer ${await mintDevelopmentToken(development, 'stranger@nowhere.example')}`],
   ])('refuses %s with UNAUTHENTICATED and no data', async (_label, authorization) => {
     const { status, body } = await post(query, { authorization: await authorization() });
     expect(status).toBe(401);
@@ -198,7 +209,10 @@ describe('sign-in and the gateway boundary over HTTP', () => {
     });
     for (const [directQuery, headers] of [
       [`{ _service { sdl } }`, {}],
-      [`{ _entities(representations: [{ __typename: "Organisation", id: "${buyer.organisationId}" }]) { ... on Organisation { name } } }`, {}],
+      [
+        `{ _entities(representations: [{ __typename: "Organisation", id: "${buyer.organisationId}" }]) { ... on Organisation { name } } }`,
+        {},
+      ],
       [`{ organisations(first: 1) { totalCount } }`, { [gatewayAssertionHeader]: forged }],
     ] as const) {
       const { status, body } = await post(directQuery, headers, members);

@@ -43,14 +43,24 @@ describe('a suspended council', () => {
   let evidenceId: string;
 
   beforeAll(async () => {
-    [{ evidence: { id: evidenceId } }] = (await ok<{ viewerInnovations: { evidenceAwaitingConfirmation: [{ evidence: { id: string } }] } }>('kent-buyer', awaiting)).viewerInnovations.evidenceAwaitingConfirmation;
-    const suspended = await ok<{ suspendMembership: { membership: { status: string } } }>('platform-admin', `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
-      id: kentBuyer.organisationId,
-    });
+    [
+      {
+        evidence: { id: evidenceId },
+      },
+    ] = (
+      await ok<{ viewerInnovations: { evidenceAwaitingConfirmation: [{ evidence: { id: string } }] } }>('kent-buyer', awaiting)
+    ).viewerInnovations.evidenceAwaitingConfirmation;
+    const suspended = await ok<{ suspendMembership: { membership: { status: string } } }>(
+      'platform-admin',
+      `mutation ($id: ID!) { suspendMembership(organisationId: $id, reason: "Unpaid fees") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {
+        id: kentBuyer.organisationId,
+      },
+    );
     expect(suspended.suspendMembership.membership.status).toBe('SUSPENDED');
   });
 
-  it("its buyer cannot confirm evidence, which stays unconfirmed", async () => {
+  it('its buyer cannot confirm evidence, which stays unconfirmed', async () => {
     const refused = await as<{ confirmEvidence: { evidenceItem: unknown } }>('kent-buyer', confirm, { id: evidenceId });
     expect(refusalOf(refused)).toMatchObject({ message: expect.stringMatching(/SUSPENDED/), code: 'FORBIDDEN' });
     expect(refused.data?.confirmEvidence.evidenceItem ?? null).toBeNull();
@@ -63,7 +73,9 @@ describe('a suspended council', () => {
     const changed = await as('kent-admin', changeRoles, { id: kentBuyer.id });
     expect(refusalOf(changed).code).toBe('FORBIDDEN');
     // Nothing changed: the buyer keeps their roles, and no invitation was made.
-    const people = await ok<{ organisation: { people: { id: string; organisationRoles: string[] }[]; pendingInvitations: { email: string }[] } }>('platform-admin', `query ($id: ID!) { organisation(id: $id) { people { id organisationRoles } pendingInvitations { email } } }`, {
+    const people = await ok<{
+      organisation: { people: { id: string; organisationRoles: string[] }[]; pendingInvitations: { email: string }[] };
+    }>('platform-admin', `query ($id: ID!) { organisation(id: $id) { people { id organisationRoles } pendingInvitations { email } } }`, {
       id: kentAdmin.organisationId,
     });
     expect(people.organisation.people.find((p) => p.id === kentBuyer.id)?.organisationRoles).toEqual(['BUYER']);
@@ -71,9 +83,18 @@ describe('a suspended council', () => {
   });
 
   it('platform staff still act for it, and once reinstated its people act again', async () => {
-    await ok('platform-admin', `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Paid") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: kentBuyer.organisationId });
-    expect((await ok<{ invitePerson: { token: string } }>('kent-admin', invite, { org: kentAdmin.organisationId })).invitePerson.token).toEqual(expect.any(String));
-    expect((await ok<{ confirmEvidence: { evidenceItem: { confirmation: string } } }>('kent-buyer', confirm, { id: evidenceId })).confirmEvidence.evidenceItem.confirmation).toBe('CONFIRMED');
+    await ok(
+      'platform-admin',
+      `mutation ($id: ID!) { reinstateMembership(organisationId: $id, reason: "Paid") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: kentBuyer.organisationId },
+    );
+    expect(
+      (await ok<{ invitePerson: { token: string } }>('kent-admin', invite, { org: kentAdmin.organisationId })).invitePerson.token,
+    ).toEqual(expect.any(String));
+    expect(
+      (await ok<{ confirmEvidence: { evidenceItem: { confirmation: string } } }>('kent-buyer', confirm, { id: evidenceId })).confirmEvidence
+        .evidenceItem.confirmation,
+    ).toBe('CONFIRMED');
   });
 });
 
@@ -81,15 +102,30 @@ describe('an organisation that is not a member', () => {
   const resurface = demoPersona('resurface-admin');
 
   it('may apply (renew) for membership, but not act until approved', async () => {
-    await ok('platform-admin', `mutation ($id: ID!) { lapseMembership(organisationId: $id, reason: "Not renewed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { id: resurface.organisationId });
-    const applied = await ok<{ applyForMembership: { membership: { status: string } } }>('resurface-admin', `mutation ($id: ID!) { applyForMembership(input: { organisationId: $id, tier: ASSOCIATE_SUPPLIER }) { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
-      id: resurface.organisationId,
-    });
+    await ok(
+      'platform-admin',
+      `mutation ($id: ID!) { lapseMembership(organisationId: $id, reason: "Not renewed") { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      { id: resurface.organisationId },
+    );
+    const applied = await ok<{ applyForMembership: { membership: { status: string } } }>(
+      'resurface-admin',
+      `mutation ($id: ID!) { applyForMembership(input: { organisationId: $id, tier: ASSOCIATE_SUPPLIER }) { membership { status } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {
+        id: resurface.organisationId,
+      },
+    );
     expect(applied.applyForMembership.membership.status).toBe('APPLIED');
-    expect((await ok<{ organisation: { membership: { status: string } } }>('resurface-admin', membershipOf, { id: resurface.organisationId })).organisation.membership.status).toBe('APPLIED');
-    const invited = await as('resurface-admin', `mutation ($org: ID!) { invitePerson(input: { organisationId: $org, email: "new@resurface-tech.example", roles: [VIEWER] }) { token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, {
-      org: resurface.organisationId,
-    });
+    expect(
+      (await ok<{ organisation: { membership: { status: string } } }>('resurface-admin', membershipOf, { id: resurface.organisationId }))
+        .organisation.membership.status,
+    ).toBe('APPLIED');
+    const invited = await as(
+      'resurface-admin',
+      `mutation ($org: ID!) { invitePerson(input: { organisationId: $org, email: "new@resurface-tech.example", roles: [VIEWER] }) { token refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+      {
+        org: resurface.organisationId,
+      },
+    );
     expect(refusalOf(invited)).toMatchObject({ message: expect.stringMatching(/APPLIED membership/), code: 'FORBIDDEN' });
   });
 });

@@ -28,16 +28,29 @@ const script = path.resolve(__dirname, '..', 'dist', 'scripts', 'trace-check.js'
 describe('tracing', () => {
   it('is off by default and on with the standard OTEL_* variables', () => {
     expect(loadTracingConfig({}, 'gateway').exporter).toBeUndefined();
-    expect(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, 'gateway').exporter).toBeUndefined();
-    expect(loadTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, 'gateway')).toEqual({ exporter: 'otlp', serviceName: 'ips-graph-gateway' });
-    expect(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'edge' }, 'members')).toEqual({ exporter: 'console', serviceName: 'edge' });
+    expect(
+      loadTracingConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, 'gateway').exporter,
+    ).toBeUndefined();
+    expect(loadTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, 'gateway')).toEqual({
+      exporter: 'otlp',
+      serviceName: 'ips-graph-gateway',
+    });
+    expect(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'edge' }, 'members')).toEqual({
+      exporter: 'console',
+      serviceName: 'edge',
+    });
     expect(loadTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SDK_DISABLED: 'true' }, 'members').exporter).toBeUndefined();
   });
 
   it('connects the gateway, the subgraphs it fetched from and their SQL in one trace', async () => {
     if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first (npm test does)`);
     const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 200_000, maxBuffer: 16 * 1024 * 1024 });
-    const report = JSON.parse(stdout.trim().split('\n').pop()!) as { status: number; errors: unknown; requestId: string; spans: PrintedSpan[] };
+    const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      status: number;
+      errors: unknown;
+      requestId: string;
+      spans: PrintedSpan[];
+    };
     expect(report.status).toBe(200);
     expect(report.errors).toBeNull();
 
@@ -54,7 +67,11 @@ describe('tracing', () => {
 
     const ancestors = (span: PrintedSpan): PrintedSpan[] => {
       const chain: PrintedSpan[] = [];
-      for (let parent = span.parentSpanId && byId.get(span.parentSpanId); parent; parent = parent.parentSpanId && byId.get(parent.parentSpanId)) {
+      for (
+        let parent = span.parentSpanId && byId.get(span.parentSpanId);
+        parent;
+        parent = parent.parentSpanId && byId.get(parent.parentSpanId)
+      ) {
         chain.push(parent);
       }
       return chain;

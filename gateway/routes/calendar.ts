@@ -57,8 +57,16 @@ export function addCalendarRoutes(app: Express, options: CalendarRouteOptions): 
     try {
       const answer = await assertedPost(path, ask, viewer);
       const calendar = await answer.text();
-      if (answer.status !== 200) return void response.status(answer.status === 404 ? 404 : 502).type('text/plain').send(answer.status === 404 ? 'Not found' : 'Bad gateway');
-      response.status(200).type(answer.headers.get('content-type') ?? 'text/calendar; charset=utf-8').set('cache-control', 'private, no-store').send(calendar);
+      if (answer.status !== 200)
+        return void response
+          .status(answer.status === 404 ? 404 : 502)
+          .type('text/plain')
+          .send(answer.status === 404 ? 'Not found' : 'Bad gateway');
+      response
+        .status(200)
+        .type(answer.headers.get('content-type') ?? 'text/calendar; charset=utf-8')
+        .set('cache-control', 'private, no-store')
+        .send(calendar);
     } catch {
       response.status(503).type('text/plain').send('The events service is unavailable.');
     }
@@ -86,7 +94,10 @@ export function addCalendarRoutes(app: Express, options: CalendarRouteOptions): 
       const asked = await assertedPost('/feed-owner', { token }, null);
       if (asked.status !== 200) {
         await asked.arrayBuffer();
-        return void response.status(asked.status === 404 ? 404 : 502).type('text/plain').send(asked.status === 404 ? 'Not found' : 'Bad gateway');
+        return void response
+          .status(asked.status === 404 ? 404 : 502)
+          .type('text/plain')
+          .send(asked.status === 404 ? 'Not found' : 'Bad gateway');
       }
       const { personId } = (await asked.json()) as { personId: string };
       owner = await options.identityOfPerson(personId);

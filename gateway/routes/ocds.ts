@@ -17,7 +17,13 @@ const ocidFile = /^(ocds-[a-z0-9]+-[0-9a-f-]{36})\.json$/;
  */
 export function addOcdsDownload(
   app: Express,
-  options: { procurementUrl: string; secret: string; assertionLifetimeMs: number; timeoutMs: number; publicBaseUrl: () => string | undefined },
+  options: {
+    procurementUrl: string;
+    secret: string;
+    assertionLifetimeMs: number;
+    timeoutMs: number;
+    publicBaseUrl: () => string | undefined;
+  },
 ): void {
   const base = options.procurementUrl.replace(/\/graphql\/?$/, '');
   app.get('/ocds/:file', (request, response) => {

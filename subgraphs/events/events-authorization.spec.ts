@@ -28,7 +28,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function viewerAt(organisationKey: string, person: { id: string; email: string }, membershipStatus: MembershipStatus | null, platformRoles: Viewer['platformRoles'] = []): Viewer {
+function viewerAt(
+  organisationKey: string,
+  person: { id: string; email: string },
+  membershipStatus: MembershipStatus | null,
+  platformRoles: Viewer['platformRoles'] = [],
+): Viewer {
   const organisation = demoOrganisation(organisationKey);
   return {
     personId: person.id,
@@ -62,10 +67,22 @@ const draftHost = viewerAt('lincolnshire', { id: '00000000-0000-4000-8000-000000
 
 const viewers: [name: string, viewer: Identity, sees: (e: DemoEvent) => boolean][] = [
   ['anonymous', null, announcedFor('PUBLIC')],
-  ['supplier A (resurface-tech contributor)', personaViewer('resurface-contributor'), either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS'), hostedBy('resurface-tech'))],
-  ['supplier B (pothole-pro)', personaViewer('potholepro-contributor'), either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS'), hostedBy('pothole-pro'))],
+  [
+    'supplier A (resurface-tech contributor)',
+    personaViewer('resurface-contributor'),
+    either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS'), hostedBy('resurface-tech')),
+  ],
+  [
+    'supplier B (pothole-pro)',
+    personaViewer('potholepro-contributor'),
+    either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS'), hostedBy('pothole-pro')),
+  ],
   ['buyer council X (kent buyer)', personaViewer('kent-buyer'), either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'BUYERS'), hostedBy('kent'))],
-  ['buyer council Y (cardiff)', personaViewer('cardiff-buyer'), either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'BUYERS'), hostedBy('cardiff'))],
+  [
+    'buyer council Y (cardiff)',
+    personaViewer('cardiff-buyer'),
+    either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'BUYERS'), hostedBy('cardiff')),
+  ],
   ['non-member (Leeds, SUSPENDED)', personaViewer('leeds-viewer', 'SUSPENDED'), either(announcedFor('PUBLIC'), hostedBy('leeds'))],
   ['host of a draft (Lincolnshire)', draftHost, either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'BUYERS'), hostedBy('lincolnshire'))],
   ['assessor', personaViewer('assessor'), either(announcedFor('PUBLIC', 'ALL_MEMBERS', 'SUPPLIERS', 'BUYERS'), hostedBy('ips-body'))],
@@ -73,8 +90,7 @@ const viewers: [name: string, viewer: Identity, sees: (e: DemoEvent) => boolean]
   ['platform admin', personaViewer('platform-admin'), () => true],
 ];
 
-const byStart = (a: DemoEvent, b: DemoEvent) =>
-  a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byStart = (a: DemoEvent, b: DemoEvent) => a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const idsInOrder = (list: DemoEvent[]) => [...list].sort(byStart).map((e) => e.id);
 const nodeIds = (connection: any) => connection.edges.map((e: any) => e.node.id);
 const hostKeys = ['ips-body', 'ccs', 'kent', 'cardiff', 'leeds', 'lincolnshire', 'cornwall', 'resurface-tech', 'pothole-pro', 'dft'];
@@ -117,7 +133,9 @@ describe.each(viewers)('events as %s', (_name, viewer, sees) => {
     const query = `{ ${demoEvents.map((e, i) => `e${i}: event(id: "${e.id}") { id }`).join(' ')} }`;
     const { data, errors, statements } = await events.execute(query, {}, viewer);
     expect(errors).toBeUndefined();
-    demoEvents.forEach((e, i) => expect({ event: e.key, answer: data?.[`e${i}`] }).toEqual({ event: e.key, answer: sees(e) ? { id: e.id } : null }));
+    demoEvents.forEach((e, i) =>
+      expect({ event: e.key, answer: data?.[`e${i}`] }).toEqual({ event: e.key, answer: sees(e) ? { id: e.id } : null }),
+    );
     expect(statements).toBe(1);
   });
 

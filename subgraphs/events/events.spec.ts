@@ -44,8 +44,7 @@ const platformAdmin: Viewer = {
 };
 const execute = (query: string, variables?: Record<string, unknown>) => events.execute(query, variables, platformAdmin);
 
-const byStart = (a: DemoEvent, b: DemoEvent) =>
-  a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byStart = (a: DemoEvent, b: DemoEvent) => a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const idsInOrder = (list: DemoEvent[]) => [...list].sort(byStart).map((e) => e.id);
 const demoEvent = (key: string) => demoEvents.find((e) => e.key === key)!;
 
@@ -138,10 +137,9 @@ describe('events subgraph', () => {
 
     const startsAfter = new Date(seededAt.getTime() + 10 * 24 * 60 * 60 * 1000);
     const startsBefore = new Date(seededAt.getTime() + 60 * 24 * 60 * 60 * 1000);
-    const window = await execute(
-      `query ($filter: EventFilter) { events(first: 100, filter: $filter) { edges { node { id } } } }`,
-      { filter: { startsAfter: startsAfter.toISOString(), startsBefore: startsBefore.toISOString() } },
-    );
+    const window = await execute(`query ($filter: EventFilter) { events(first: 100, filter: $filter) { edges { node { id } } } }`, {
+      filter: { startsAfter: startsAfter.toISOString(), startsBefore: startsBefore.toISOString() },
+    });
     expect(window.data?.events.edges.map((e: any) => e.node.id)).toEqual(
       idsInOrder(demoEvents.filter((e) => e.startsAt >= startsAfter && e.startsAt < startsBefore)),
     );
@@ -191,8 +189,7 @@ describe('events subgraph', () => {
   });
 
   it('loads hosts and routes of a whole page in one statement each, however long the page', async () => {
-    const query = (first: number) =>
-      `{ events(first: ${first}) { edges { node { title hosts { id } relatedRoutes { id } } } } }`;
+    const query = (first: number) => `{ events(first: ${first}) { edges { node { title hosts { id } relatedRoutes { id } } } } }`;
     const small = await execute(query(3));
     const large = await execute(query(100));
     expect(small.errors).toBeUndefined();
@@ -248,7 +245,10 @@ describe('events subgraph', () => {
     const keys = ['ips-body', 'ccs', 'kent', 'resurface-tech'];
     const unknownOrganisation = '00000000-0000-4000-8000-000000000000';
     const { data, errors, statements } = await execute(query, {
-      representations: [...keys.map((key) => ({ __typename: 'Organisation', id: demoOrganisation(key).id })), { __typename: 'Organisation', id: unknownOrganisation }],
+      representations: [
+        ...keys.map((key) => ({ __typename: 'Organisation', id: demoOrganisation(key).id })),
+        { __typename: 'Organisation', id: unknownOrganisation },
+      ],
     });
     expect(errors).toBeUndefined();
     const answered = data?._entities as any[];

@@ -1,11 +1,4 @@
-import {
-  belongsTo,
-  hasOrganisationRole,
-  hasPlatformRole,
-  isActiveMember,
-  isPlatformStaff,
-  type Identity,
-} from '../../platform/identity';
+import { belongsTo, hasOrganisationRole, hasPlatformRole, isActiveMember, isPlatformStaff, type Identity } from '../../platform/identity';
 import type { EventAudience, EventStatus, RegistrationStatus, SupportRequestStatus } from './generated/graphql';
 
 /**
@@ -81,7 +74,6 @@ export const positionalParameters =
     return `$${parameters.length}`;
   };
 
-
 // ---------------------------------------------------------------------------------------------
 // Doing things with events, registrations, FAQs and support requests. Each rule takes the caller
 // (null is anonymous) and says yes or no; services turn a no (platform/sign-in.ts) into UNAUTHENTICATED (anonymous) or
@@ -123,8 +115,15 @@ export function canRegister(viewer: Identity, event: EventFacts, now: Date): boo
   return !!viewer && event.status === 'SCHEDULED' && now < event.startsAt && eventVisibility(viewer).audiences.includes(event.audience);
 }
 
-export function canCancelRegistration(viewer: Identity, event: EventFacts, registrationStatus: RegistrationStatus | null, now: Date): boolean {
-  return !!viewer && registrationStatus !== null && registrationStatus !== 'CANCELLED' && event.status === 'SCHEDULED' && now < event.startsAt;
+export function canCancelRegistration(
+  viewer: Identity,
+  event: EventFacts,
+  registrationStatus: RegistrationStatus | null,
+  now: Date,
+): boolean {
+  return (
+    !!viewer && registrationStatus !== null && registrationStatus !== 'CANCELLED' && event.status === 'SCHEDULED' && now < event.startsAt
+  );
 }
 
 export function canSeeJoinUrl(viewer: Identity, hostIds: string[], registrationStatus: RegistrationStatus | null): boolean {
@@ -177,4 +176,3 @@ export function canReopenSupportRequest(viewer: Identity, request: SupportFacts,
     now.getTime() - request.answeredAt.getTime() <= SUPPORT_REOPEN_DAYS * 24 * 60 * 60 * 1000
   );
 }
-

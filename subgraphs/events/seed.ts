@@ -44,7 +44,16 @@ export async function seedDemoData(dataSource: DataSource, now: Date = new Date(
       await manager.query(
         `INSERT INTO events.event_registration (event_id, person_id, organisation_id, organisation_kind, status, queue_number, registered_at, confirmed_at, attended)
          VALUES ($1, $2, $3, $4, $5, nextval('events.registration_queue'), $6, $7, $8)`,
-        [r.eventId, r.personId, r.organisationId, r.organisationKind, r.status, r.registeredAt, r.status === 'CONFIRMED' ? r.registeredAt : null, r.attended],
+        [
+          r.eventId,
+          r.personId,
+          r.organisationId,
+          r.organisationKind,
+          r.status,
+          r.registeredAt,
+          r.status === 'CONFIRMED' ? r.registeredAt : null,
+          r.attended,
+        ],
       );
     }
     const questionPositions = new Map<string, number>();
@@ -64,7 +73,16 @@ export async function seedDemoData(dataSource: DataSource, now: Date = new Date(
       demoFaqs.map((faq) => {
         const position = positions.get(faq.topic) ?? 0;
         positions.set(faq.topic, position + 10);
-        return { topic: faq.topic, question: faq.question, answer: faq.answer, status: faq.published ? 'PUBLISHED' : 'DRAFT', position, publishedAt: faq.published ? now : null, createdAt: now, updatedAt: now } as const;
+        return {
+          topic: faq.topic,
+          question: faq.question,
+          answer: faq.answer,
+          status: faq.published ? 'PUBLISHED' : 'DRAFT',
+          position,
+          publishedAt: faq.published ? now : null,
+          createdAt: now,
+          updatedAt: now,
+        } as const;
       }),
     );
 

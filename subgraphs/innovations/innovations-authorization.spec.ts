@@ -16,7 +16,6 @@ import { innovationsSubgraph } from './subgraph';
 let database: TestDatabase;
 let innovations: TestSubgraph;
 
-
 const supplierA = demoOrganisation('resurface-tech').id;
 const supplierB = demoOrganisation('pothole-pro').id;
 

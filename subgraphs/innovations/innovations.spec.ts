@@ -54,9 +54,16 @@ describe('innovations subgraph', () => {
     expect(await repository.count()).toBe(demoInnovations.length);
     expect(demoInnovations.length).toBeGreaterThanOrEqual(110);
     const statuses = await repository.createQueryBuilder('i').select('DISTINCT i.status', 'status').getRawMany<{ status: string }>();
-    expect(statuses.map((s) => s.status).sort()).toEqual(
-      ['APPROVED', 'ARCHIVED', 'CHANGES_REQUESTED', 'DRAFT', 'REJECTED', 'SUBMITTED', 'UNDER_REVIEW', 'WITHDRAWN'],
-    );
+    expect(statuses.map((s) => s.status).sort()).toEqual([
+      'APPROVED',
+      'ARCHIVED',
+      'CHANGES_REQUESTED',
+      'DRAFT',
+      'REJECTED',
+      'SUBMITTED',
+      'UNDER_REVIEW',
+      'WITHDRAWN',
+    ]);
   });
 
   it('finds one innovation by id, with its supplier as a reference', async () => {
@@ -117,9 +124,7 @@ describe('innovations subgraph', () => {
     );
     expect(errors).toBeUndefined();
     const expected = sorted(
-      demoInnovations.filter(
-        (i) => ['STREET_LIGHTING', 'WINTER_SERVICE'].includes(i.category) && i.status === 'APPROVED' && i.trl >= 8,
-      ),
+      demoInnovations.filter((i) => ['STREET_LIGHTING', 'WINTER_SERVICE'].includes(i.category) && i.status === 'APPROVED' && i.trl >= 8),
     );
     expect(expected.length).toBeGreaterThan(0);
     expect(data?.innovations.totalCount).toBe(expected.length);
@@ -150,7 +155,9 @@ describe('innovations subgraph', () => {
       const result = await execute(`query ($search: String) { innovations(search: $search) { totalCount } }`, { search });
       expect(result.errors).toBeUndefined();
     }
-    const tooLong = await execute(`query ($search: String) { innovations(search: $search) { totalCount } }`, { search: 'x'.repeat(MAX_SEARCH_LENGTH + 1) });
+    const tooLong = await execute(`query ($search: String) { innovations(search: $search) { totalCount } }`, {
+      search: 'x'.repeat(MAX_SEARCH_LENGTH + 1),
+    });
     expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'search' });
   });
 
@@ -160,7 +167,9 @@ describe('innovations subgraph', () => {
     const graphene = demoInnovation('graphene-enhanced-asphalt-binder');
     const gullyPots = demoInnovation('self-cleansing-gully-pots');
     const search = (text: string) =>
-      execute(`query ($search: String) { innovations(search: $search, first: 100) { totalCount edges { node { id } } } }`, { search: text });
+      execute(`query ($search: String) { innovations(search: $search, first: 100) { totalCount edges { node { id } } } }`, {
+        search: text,
+      });
     const ids = async (text: string) => ((await search(text)).data?.innovations.edges.map((e: any) => e.node.id) ?? []).sort();
     expect(await ids('graph')).toEqual([graphene.id]);
     await innovations.dataSource.query(`UPDATE innovations.innovation SET tags = tags || '{graphite}' WHERE id = $1`, [gullyPots.id]);
@@ -168,7 +177,9 @@ describe('innovations subgraph', () => {
       expect(await ids('graph')).toEqual([graphene.id, gullyPots.id].sort());
       expect((await search('graph')).data?.innovations.totalCount).toBe(2);
     } finally {
-      await innovations.dataSource.query(`UPDATE innovations.innovation SET tags = array_remove(tags, 'graphite') WHERE id = $1`, [gullyPots.id]);
+      await innovations.dataSource.query(`UPDATE innovations.innovation SET tags = array_remove(tags, 'graphite') WHERE id = $1`, [
+        gullyPots.id,
+      ]);
     }
     // "c" stands for more words than are spelled out: it stays a prefix and still finds them all.
     const [{ count }] = await innovations.dataSource.query(
@@ -204,7 +215,11 @@ describe('innovations subgraph', () => {
     const { data, errors }: any = await execute(`{
       innovations(first: 1) { totalCount totalCountIsEstimate facets { isEstimate categories { count } } } }`);
     expect(errors).toBeUndefined();
-    expect(data.innovations).toMatchObject({ totalCount: demoInnovations.length, totalCountIsEstimate: false, facets: { isEstimate: false } });
+    expect(data.innovations).toMatchObject({
+      totalCount: demoInnovations.length,
+      totalCountIsEstimate: false,
+      facets: { isEstimate: false },
+    });
     const categoryTotal = data.innovations.facets.categories.reduce((sum: number, facet: { count: number }) => sum + facet.count, 0);
     expect(categoryTotal).toBe(demoInnovations.length);
   });
@@ -217,10 +232,17 @@ describe('innovations subgraph', () => {
     expect(countOnly.data.innovations.totalCount).toBe(expected);
     // Page + count, page + facets.
     expect([countOnly.statements, facetsOnly.statements]).toEqual([2, 2]);
-    for (const selection of ['totalCount totalCountIsEstimate facets { trls { value count } }', 'facets { trls { value count } } totalCount totalCountIsEstimate']) {
+    for (const selection of [
+      'totalCount totalCountIsEstimate facets { trls { value count } }',
+      'facets { trls { value count } } totalCount totalCountIsEstimate',
+    ]) {
       const both: any = await execute(`{ innovations${filter} { edges { node { id } } ${selection} } }`);
       expect(both.errors).toBeUndefined();
-      expect(both.data.innovations).toMatchObject({ totalCount: expected, totalCountIsEstimate: false, facets: facetsOnly.data.innovations.facets });
+      expect(both.data.innovations).toMatchObject({
+        totalCount: expected,
+        totalCountIsEstimate: false,
+        facets: facetsOnly.data.innovations.facets,
+      });
       expect(both.statements).toBe(2);
     }
   });
@@ -322,10 +344,7 @@ describe('innovations subgraph', () => {
   });
 
   it('rejects a malformed organisation id or an oversized page without touching the database', async () => {
-    const malformed = await execute(
-      entitiesQuery('... on Organisation { innovations { totalCount } }'),
-      organisations('signal-logic'),
-    );
+    const malformed = await execute(entitiesQuery('... on Organisation { innovations { totalCount } }'), organisations('signal-logic'));
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(malformed.statements).toBe(0);
 
@@ -345,8 +364,11 @@ describe('has_confirmed_evidence, kept by triggers on evidence', () => {
   it('hasConfirmedEvidence lists exactly the innovations an authority confirmed evidence of, and false the others', async () => {
     const truth: { id: string }[] = await innovations.dataSource.query(withConfirmedEvidence);
     const list = async (hasConfirmedEvidence: boolean) => {
-      const { data, errors }: any = await execute(`query ($value: Boolean) {
-        innovations(first: 100, filter: { hasConfirmedEvidence: $value }) { totalCount edges { node { id } } } }`, { value: hasConfirmedEvidence });
+      const { data, errors }: any = await execute(
+        `query ($value: Boolean) {
+        innovations(first: 100, filter: { hasConfirmedEvidence: $value }) { totalCount edges { node { id } } } }`,
+        { value: hasConfirmedEvidence },
+      );
       expect(errors).toBeUndefined();
       return { count: data.innovations.totalCount, ids: data.innovations.edges.map((edge: any) => edge.node.id).sort() };
     };
@@ -364,8 +386,11 @@ describe('has_confirmed_evidence, kept by triggers on evidence', () => {
         `SELECT id FROM innovations.innovation WHERE id NOT IN (${withConfirmedEvidence}) ORDER BY id LIMIT 2`,
       );
       const flags = async () =>
-        (await runner.query(`SELECT id, has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = ANY($1) ORDER BY id`, [[a!.id, b!.id]]))
-          .map((row: { flag: boolean }) => row.flag);
+        (
+          await runner.query(`SELECT id, has_confirmed_evidence AS flag FROM innovations.innovation WHERE id = ANY($1) ORDER BY id`, [
+            [a!.id, b!.id],
+          ])
+        ).map((row: { flag: boolean }) => row.flag);
       const insert = (confirmation: string, ...ids: string[]) =>
         runner.query(
           `INSERT INTO innovations.evidence (innovation_id, kind, title, authority_id, started_on, confirmation)

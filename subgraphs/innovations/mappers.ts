@@ -1,5 +1,15 @@
 import type { Connection } from '../../platform/pagination';
-import type { Assessment, AuditEvent, Certification, Endorsement, Evidence, Innovation, InnovationContent, InnovationRevision, RevisionStatus } from './entities';
+import type {
+  Assessment,
+  AuditEvent,
+  Certification,
+  Endorsement,
+  Evidence,
+  Innovation,
+  InnovationContent,
+  InnovationRevision,
+  RevisionStatus,
+} from './entities';
 import type { InnovationCategory, Nation } from './generated/graphql';
 
 export interface FacetCounts {

@@ -24,7 +24,13 @@ describe('innovations policy', () => {
     expect(canAssess(assessor, innovation({}), { ...clean, conflictedWithSupplier: true })).toBe(false);
     expect(canAssess(assessor, innovation({}), { ...clean, declaredNoConflict: false })).toBe(false);
     expect(canAssess(assessor, innovation({}), { ...clean, assigned: false })).toBe(false);
-    expect(canDecide(personaViewer('platform-admin'), innovation({}), { assigned: false, declaredNoConflict: false, conflictedWithSupplier: false })).toBe(true);
+    expect(
+      canDecide(personaViewer('platform-admin'), innovation({}), {
+        assigned: false,
+        declaredNoConflict: false,
+        conflictedWithSupplier: false,
+      }),
+    ).toBe(true);
   });
 
   it('reviews a pending revision while the innovation stays APPROVED', () => {

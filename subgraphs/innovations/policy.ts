@@ -62,7 +62,6 @@ export function applyInnovationVisibility<T extends ObjectLiteral>(
   });
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Doing: who may change what, and which state it must be in. Each rule is a pure function of the
 // viewer and the rows concerned; the services enforce them (and turn a "no" into FORBIDDEN or
@@ -193,7 +192,9 @@ export function canVetEvidence(viewer: Identity, innovation: Pick<Innovation, 's
 
 /** A person who may endorse on behalf of a council or other public body. */
 export function isEndorser(viewer: Identity): viewer is Viewer {
-  return !!viewer && publicBodyKinds.has(viewer.organisationKind) && isActiveMember(viewer) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN');
+  return (
+    !!viewer && publicBodyKinds.has(viewer.organisationKind) && isActiveMember(viewer) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN')
+  );
 }
 
 export function canEndorse(viewer: Identity, innovation: Innovation, alreadyEndorsed: boolean): boolean {

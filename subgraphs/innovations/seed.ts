@@ -63,7 +63,13 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
     const roundOf = (innovationId: string) => states.get(innovationId)!.reviewRound;
     // Assessors are assigned to every innovation under review or decided (round 1), and to the pending revision's round.
     const assigned = new Map<string, AssessorAssignment>();
-    for (const a of assessed) assigned.set(`${a.innovationId}:${a.assessorId}`, { innovationId: a.innovationId, round: roundOf(a.innovationId), assessorId: a.assessorId, assignedAt: a.submittedAt });
+    for (const a of assessed)
+      assigned.set(`${a.innovationId}:${a.assessorId}`, {
+        innovationId: a.innovationId,
+        round: roundOf(a.innovationId),
+        assessorId: a.assessorId,
+        assignedAt: a.submittedAt,
+      });
     await insertAll(AssessorAssignment, [...assigned.values()]);
     await insertAll(
       ConflictDeclaration,

@@ -158,7 +158,9 @@ describe('membership lifecycle', () => {
     expect(data?.result.membership).toBeNull();
     // The payload's own refusal, not refusalOf: a membership that does not exist is `currentStatus: null`, which refusalOf leaves out.
     expect(data?.result.refusal).toMatchObject({ code: 'CONFLICT', currentStatus: status });
-    expect(data?.result.refusal.message).toContain(status ? `Membership of ${organisation.name} is ${status};` : `${organisation.name} has no membership`);
+    expect(data?.result.refusal.message).toContain(
+      status ? `Membership of ${organisation.name} is ${status};` : `${organisation.name} has no membership`,
+    );
     expect(await decisionCount()).toBe(before);
     expect(await statusOf(organisation.id)).toBe(status);
   });

@@ -147,7 +147,11 @@ describe('invitations', () => {
     expect(stored.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify(stored)).not.toContain(token);
 
-    const open = await members.execute(`query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`, { id: kent.id }, viewers['kent-admin']);
+    const open = await members.execute(
+      `query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`,
+      { id: kent.id },
+      viewers['kent-admin'],
+    );
     expect(open.data?.organisation.pendingInvitations).toEqual([{ email: 'new.engineer@kent.gov.uk' }]);
 
     const invitee = newcomer('new.engineer@kent.gov.uk');
@@ -164,7 +168,11 @@ describe('invitations', () => {
 
     const again = await members.execute(accept, { token, name: 'Someone Else' }, null, invitee);
     expect(refusalOf(again)).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already been accepted/) });
-    const after = await members.execute(`query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`, { id: kent.id }, viewers['kent-admin']);
+    const after = await members.execute(
+      `query ($id: ID!) { organisation(id: $id) { pendingInvitations { email } } }`,
+      { id: kent.id },
+      viewers['kent-admin'],
+    );
     expect(after.data?.organisation.pendingInvitations).toEqual([]);
   });
 
@@ -177,7 +185,12 @@ describe('invitations', () => {
     await members.dataSource
       .getRepository(Invitation)
       .update({ id: data!.invitePerson.invitation.id }, { expiresAt: new Date(Date.now() - 1000) });
-    const expired = await members.execute(accept, { token: data!.invitePerson.token, name: 'Late Comer' }, null, newcomer('late@kent.gov.uk'));
+    const expired = await members.execute(
+      accept,
+      { token: data!.invitePerson.token, name: 'Late Comer' },
+      null,
+      newcomer('late@kent.gov.uk'),
+    );
     expect(refusalOf(expired)).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/expired/) });
     const unknown = await members.execute(accept, { token: 'not-a-real-token', name: 'Guesser' }, null, newcomer('guesser@kent.gov.uk'));
     expect(refusalOf(unknown).code).toBe('NOT_FOUND');
@@ -189,7 +202,11 @@ describe('invitations', () => {
     for (const viewer of [null, viewers['kent-buyer'], viewers['cardiff-buyer'], viewers['assessor']]) {
       // Signed in: a FORBIDDEN refusal in the payload; anonymous: an UNAUTHENTICATED error.
       expect(refusalOf(await members.execute(invite, { input }, viewer)).code).toBe(viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-      const seen = await members.execute(`query ($id: ID!) { organisation(id: $id) { name pendingInvitations { email } } }`, { id: kent.id }, viewer);
+      const seen = await members.execute(
+        `query ($id: ID!) { organisation(id: $id) { name pendingInvitations { email } } }`,
+        { id: kent.id },
+        viewer,
+      );
       expect(seen.data?.organisation).toEqual({ name: 'Kent County Council', pendingInvitations: null });
       expect(codesAndPaths(seen.errors)).toEqual([['FORBIDDEN', 'organisation.pendingInvitations']]);
     }
@@ -197,8 +214,12 @@ describe('invitations', () => {
   });
 
   it('refuses bad input and an email that already belongs to someone', async () => {
-    const asAdmin = (input: Record<string, unknown>) => members.execute(invite, { input: { organisationId: kent.id, ...input } }, viewers['kent-admin']);
-    expect(refusalOf(await asAdmin({ email: 'not an email', roles: ['VIEWER'] }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+    const asAdmin = (input: Record<string, unknown>) =>
+      members.execute(invite, { input: { organisationId: kent.id, ...input } }, viewers['kent-admin']);
+    expect(refusalOf(await asAdmin({ email: 'not an email', roles: ['VIEWER'] }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'email',
+    });
     expect(refusalOf(await asAdmin({ email: 'a@kent.gov.uk', roles: [] }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roles' });
     expect(refusalOf(await asAdmin({ email: 'tom.fairweather@kent.gov.uk', roles: ['VIEWER'] })).code).toBe('CONFLICT');
     const unknownOrganisation = await members.execute(
@@ -237,8 +258,28 @@ describe('roles and removal', () => {
     } as Membership);
     const people = members.dataSource.getRepository(Person);
     const tag = organisation.id.slice(0, 8);
-    const admin = await people.save(people.create({ organisationId: organisation.id, name: 'Only Admin', jobTitle: null, email: `admin-${tag}@district.example`, phone: null, organisationRoles: ['ORG_ADMIN'], platformRoles: [] }));
-    const buyer = await people.save(people.create({ organisationId: organisation.id, name: 'A Buyer', jobTitle: null, email: `buyer-${tag}@district.example`, phone: null, organisationRoles: ['BUYER'], platformRoles: [] }));
+    const admin = await people.save(
+      people.create({
+        organisationId: organisation.id,
+        name: 'Only Admin',
+        jobTitle: null,
+        email: `admin-${tag}@district.example`,
+        phone: null,
+        organisationRoles: ['ORG_ADMIN'],
+        platformRoles: [],
+      }),
+    );
+    const buyer = await people.save(
+      people.create({
+        organisationId: organisation.id,
+        name: 'A Buyer',
+        jobTitle: null,
+        email: `buyer-${tag}@district.example`,
+        phone: null,
+        organisationRoles: ['BUYER'],
+        platformRoles: [],
+      }),
+    );
     return { admin, buyer, adminViewer: await findViewerByEmail(members.dataSource, admin.email) };
   }
 
@@ -248,7 +289,9 @@ describe('roles and removal', () => {
     expect(refusalOf(demote)).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/last admin/) });
     const removal = await members.execute(remove, { id: admin.id }, viewers['platform-admin']);
     expect(refusalOf(removal).code).toBe('CONFLICT');
-    expect(await members.dataSource.getRepository(Person).findOneByOrFail({ id: admin.id })).toMatchObject({ organisationRoles: ['ORG_ADMIN'] });
+    expect(await members.dataSource.getRepository(Person).findOneByOrFail({ id: admin.id })).toMatchObject({
+      organisationRoles: ['ORG_ADMIN'],
+    });
 
     // Once someone else is an admin, the first may step down and then be removed.
     const promote = await members.execute(changeRoles, { id: buyer.id, roles: ['BUYER', 'ORG_ADMIN'] }, adminViewer);

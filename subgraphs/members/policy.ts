@@ -81,4 +81,3 @@ function isAdminOf(viewer: Identity, organisationId: string): boolean {
 export function authorize(allowed: boolean, message: string): asserts allowed {
   if (!allowed) throw forbidden(message);
 }
-

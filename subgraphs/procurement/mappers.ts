@@ -1,6 +1,14 @@
 import type { InnovationCategory } from './generated/graphql';
 import type { Connection } from '../../platform/pagination';
-import type { Admission, ClarificationQuestion, Contract, Lot, ProcurementProject, ProcurementResponse, ProcurementRoute } from './entities';
+import type {
+  Admission,
+  ClarificationQuestion,
+  Contract,
+  Lot,
+  ProcurementProject,
+  ProcurementResponse,
+  ProcurementRoute,
+} from './entities';
 import type { StandstillChallengeRow, WithdrawnAwardRow } from './loaders/challenge.loader';
 
 /** The values resolvers return for each GraphQL type (graphql-codegen `mappers`). */
@@ -50,6 +58,10 @@ export type { ProcurementInsightsScope as ProcurementInsightsModel } from './ser
 /** The caller's own view; its fields read the caller from the request, so it carries nothing. */
 export type ViewerProcurementModel = Record<string, never>;
 export type RouteDateAheadModel = { route: ProcurementRoute; kind: 'OPENS' | 'EXPIRES'; on: string; daysAway: number };
-export type ProjectDeadlineModel = { kind: 'CLARIFICATION_CUT_OFF' | 'RESPONSE_DEADLINE' | 'STANDSTILL_END'; at: Date; workingDaysLeft: number };
+export type ProjectDeadlineModel = {
+  kind: 'CLARIFICATION_CUT_OFF' | 'RESPONSE_DEADLINE' | 'STANDSTILL_END';
+  at: Date;
+  workingDaysLeft: number;
+};
 /** Owned by innovations; procurement hands out the key. */
 export type InnovationCategoryNewsModel = { category: InnovationCategory };

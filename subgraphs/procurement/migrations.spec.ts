@@ -18,7 +18,14 @@ afterAll(async () => {
 });
 
 test('routes keep their stored status as dates; declarations become per supplier', async () => {
-  const before = await openDatabase({ schema: 'procurement', url: database.url, pool: testPool, entities: [], migrations: migrations.slice(0, 2), logErrors: false });
+  const before = await openDatabase({
+    schema: 'procurement',
+    url: database.url,
+    pool: testPool,
+    entities: [],
+    migrations: migrations.slice(0, 2),
+    logErrors: false,
+  });
   await before.migrate();
   const q = (sql: string, parameters: unknown[] = []) => before.dataSource.query(sql, parameters);
   const owner = '00000000-0000-4000-8000-000000000001';
@@ -49,7 +56,10 @@ test('routes keep their stored status as dates; declarations become per supplier
       [projectId, supplier],
     );
   }
-  await q(`INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, declared_at) VALUES ($1, $2, false, now())`, [projectId, owner]);
+  await q(
+    `INSERT INTO procurement.conflict_declaration (project_id, evaluator_id, has_conflict, declared_at) VALUES ($1, $2, false, now())`,
+    [projectId, owner],
+  );
   await before.close();
 
   const after = await openDatabase({ schema: 'procurement', url: database.url, pool: testPool, entities, migrations, logErrors: false });
@@ -61,7 +71,9 @@ test('routes keep their stored status as dates; declarations become per supplier
        FROM procurement.route ORDER BY reference`,
   );
   expect(derived.map((row) => row.status)).toEqual(statuses);
-  const declarations = await after.dataSource.query(`SELECT supplier_id, has_conflict FROM procurement.conflict_declaration ORDER BY supplier_id`);
+  const declarations = await after.dataSource.query(
+    `SELECT supplier_id, has_conflict FROM procurement.conflict_declaration ORDER BY supplier_id`,
+  );
   expect(declarations).toEqual(suppliers.map((supplier_id) => ({ supplier_id, has_conflict: false })));
   await after.close();
 });
@@ -70,7 +82,14 @@ test('projects started before the regime was recorded get the one their buyer na
   const regimeMigration = migrations.findIndex((migration) => migration.name === 'RecordProjectRegime1764892800000');
   const fresh = await createTestDatabase();
   try {
-    const before = await openDatabase({ schema: 'procurement', url: fresh.url, pool: testPool, entities: [], migrations: migrations.slice(0, regimeMigration), logErrors: false });
+    const before = await openDatabase({
+      schema: 'procurement',
+      url: fresh.url,
+      pool: testPool,
+      entities: [],
+      migrations: migrations.slice(0, regimeMigration),
+      logErrors: false,
+    });
     await before.migrate();
     const q = (sql: string, parameters: unknown[] = []) => before.dataSource.query(sql, parameters);
     const owner = '00000000-0000-4000-8000-000000000001';
@@ -84,7 +103,12 @@ test('projects started before the regime was recorded get the one their buyer na
        VALUES ($1, 'FRAMEWORK', 1, 'Lot', 'Scope.', '{POTHOLE_REPAIR}', '{DIRECT_AWARD}') RETURNING id`,
       [routeId],
     );
-    for (const [ocid, nation] of [['ocds-s', 'SCOTLAND'], ['ocds-e', 'ENGLAND'], ['ocds-n', 'NORTHERN_IRELAND'], ['ocds-u', null]]) {
+    for (const [ocid, nation] of [
+      ['ocds-s', 'SCOTLAND'],
+      ['ocds-e', 'ENGLAND'],
+      ['ocds-n', 'NORTHERN_IRELAND'],
+      ['ocds-u', null],
+    ]) {
       await q(
         `INSERT INTO procurement.project (ocid, buyer_id, buyer_nation, created_by, title, need, budget, route_id, lot_id, procedure, status)
          VALUES ($1, $2, $3, $2, 'Title', 'Need.', 10, $4, $5, 'DIRECT_AWARD', 'DRAFT')`,

@@ -30,7 +30,9 @@ afterAll(async () => {
 });
 
 async function versionOf(table: string, id: string): Promise<number> {
-  const [row] = (await procurement.dataSource.query(`SELECT version FROM procurement.${table} WHERE id = $1`, [id])) as { version: number }[];
+  const [row] = (await procurement.dataSource.query(`SELECT version FROM procurement.${table} WHERE id = $1`, [id])) as {
+    version: number;
+  }[];
   return row!.version;
 }
 
@@ -39,7 +41,11 @@ async function versionOf(table: string, id: string): Promise<number> {
  * with the service's read made stale (the loser): CONFLICT naming the winner's version; then a retry
  * at the reported version succeeds.
  */
-async function loseThenRetry(table: string, id: string, write: (version: number, attempt: string) => ReturnType<TestSubgraph['execute']>): Promise<Refusal> {
+async function loseThenRetry(
+  table: string,
+  id: string,
+  write: (version: number, attempt: string) => ReturnType<TestSubgraph['execute']>,
+): Promise<Refusal> {
   const seen = await versionOf(table, id);
   const winner = await write(seen, 'winner');
   expect(codesOf(winner)).toEqual([]);
@@ -66,14 +72,22 @@ describe('a write that lost a version race reports the version in the database',
   test('a route', async () => {
     const routeId = demoProcurementRoute('RM6302').id;
     await loseThenRetry('route', routeId, (version, attempt) =>
-      procurement.execute(`mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { procurementRoute { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { routeId, version, guidance: `Guidance (${attempt}).` } }, admin),
+      procurement.execute(
+        `mutation ($input: UpdateProcurementRouteInput!) { updateProcurementRoute(input: $input) { procurementRoute { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { input: { routeId, version, guidance: `Guidance (${attempt}).` } },
+        admin,
+      ),
     );
   });
 
   test('a lot', async () => {
     const lotId = demoLots.find((lot) => lot.routeId === demoProcurementRoute('RM6302').id)!.id;
     await loseThenRetry('lot', lotId, (version, attempt) =>
-      procurement.execute(`mutation ($input: UpdateLotInput!) { updateLot(input: $input) { lot { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`, { input: { lotId, version, scope: `Scope (${attempt}).` } }, admin),
+      procurement.execute(
+        `mutation ($input: UpdateLotInput!) { updateLot(input: $input) { lot { version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`,
+        { input: { lotId, version, scope: `Scope (${attempt}).` } },
+        admin,
+      ),
     );
   });
 
@@ -82,7 +96,11 @@ describe('a write that lost a version race reports the version in the database',
     const admissionId = demoAdmissions.find((a) => a.status === 'ADMITTED' && liveLots.has(a.lotId))!.id;
     const decide = `mutation ($input: DecideAdmissionInput!) { decideAdmission(input: $input) { admission { status version } refusal { code message field ... on StateConflict { reason currentStatus currentVersion } } } }`;
     const refusal = await loseThenRetry('admission', admissionId, (version, attempt) =>
-      procurement.execute(decide, { input: { admissionId, version, decision: attempt === 'winner' ? 'SUSPENDED' : 'ADMITTED', reason: `Decision (${attempt}).` } }, admin),
+      procurement.execute(
+        decide,
+        { input: { admissionId, version, decision: attempt === 'winner' ? 'SUSPENDED' : 'ADMITTED', reason: `Decision (${attempt}).` } },
+        admin,
+      ),
     );
     expect(refusal.currentStatus).toBe('SUSPENDED');
     const [{ status }] = await procurement.dataSource.query(`SELECT status FROM procurement.admission WHERE id = $1`, [admissionId]);

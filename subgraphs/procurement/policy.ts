@@ -371,7 +371,13 @@ export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts:
  * someone who argued for no score of their own, and no evaluator ever sees colleagues' scores before
  * the agreed ones are fixed (`visibleScores`). Timing is `projectRules.evaluate.when`.
  */
-export function mayModerateResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string, scoredIt: boolean): boolean {
+export function mayModerateResponseOf(
+  viewer: Identity,
+  project: ProjectRow,
+  facts: ProjectFacts,
+  supplierId: string,
+  scoredIt: boolean,
+): boolean {
   return mayScoreResponseOf(viewer, project, facts, supplierId) && !scoredIt;
 }
 
@@ -389,7 +395,9 @@ export function visibleScores(
   evaluation: { scoredByViewer: boolean; complete: boolean },
 ): 'ALL' | 'OWN' {
   if (response.moderatedAt || !isBuyerTeam(viewer, project)) return 'ALL';
-  return evaluation.complete && mayModerateResponseOf(viewer, project, facts, response.supplierId, evaluation.scoredByViewer) ? 'ALL' : 'OWN';
+  return evaluation.complete && mayModerateResponseOf(viewer, project, facts, response.supplierId, evaluation.scoredByViewer)
+    ? 'ALL'
+    : 'OWN';
 }
 
 /**
@@ -397,7 +405,12 @@ export function visibleScores(
  * `projectRules.respond`), while responses are accepted (`projectRules.respond.when`: before the
  * deadline). After the deadline nothing changes.
  */
-export function mayWithdrawResponse(viewer: Identity, project: ProjectRow, facts: ProjectFacts, response: Pick<ResponseRow, 'supplierId'>): boolean {
+export function mayWithdrawResponse(
+  viewer: Identity,
+  project: ProjectRow,
+  facts: ProjectFacts,
+  response: Pick<ResponseRow, 'supplierId'>,
+): boolean {
   return projectRules.respond.who(viewer, project, facts) && belongsTo(viewer, response.supplierId);
 }
 
@@ -411,7 +424,10 @@ export function canDecideAdmission(viewer: Identity): boolean {
 }
 
 /** Routes a buyer may use: its nation is eligible, and its kind when the route names kinds. */
-export function buyerMayUseRoute(viewer: Identity, route: { eligibleNations: readonly string[]; eligibleOrganisationKinds: readonly string[] }): boolean {
+export function buyerMayUseRoute(
+  viewer: Identity,
+  route: { eligibleNations: readonly string[]; eligibleOrganisationKinds: readonly string[] },
+): boolean {
   if (!viewer || !viewer.organisationNation) return false;
   return (
     route.eligibleNations.includes(viewer.organisationNation) &&

@@ -28,7 +28,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-
 const viewers: [name: string, viewer: Identity][] = [
   ['anonymous', null],
   ['supplier A (resurface-tech contributor)', personaViewer('resurface-contributor')],
@@ -156,12 +155,15 @@ describe('canSeeAdmission (the rule Query.admissions applies in SQL)', () => {
     viewer,
     name === 'supplier B (pothole-pro)' || name === 'platform admin',
   ]);
-  it.each(table)("%s: sees supplier B's ADMITTED admissions, and the others only if B itself or platform admin", (_name, viewer, seesNonAdmitted) => {
-    for (const status of statuses) {
-      expect({ status, visible: canSeeAdmission(viewer, { status, supplierId: supplierB }) }).toEqual({
-        status,
-        visible: status === 'ADMITTED' || seesNonAdmitted,
-      });
-    }
-  });
+  it.each(table)(
+    "%s: sees supplier B's ADMITTED admissions, and the others only if B itself or platform admin",
+    (_name, viewer, seesNonAdmitted) => {
+      for (const status of statuses) {
+        expect({ status, visible: canSeeAdmission(viewer, { status, supplierId: supplierB }) }).toEqual({
+          status,
+          visible: status === 'ADMITTED' || seesNonAdmitted,
+        });
+      }
+    },
+  );
 });

@@ -1,5 +1,11 @@
 import { demoOrganisation } from '../../demo-data/organisations';
-import { demoAdmissions, demoLots, demoProcurementRoute, demoProcurementRoutes, demoRouteDatesOn } from '../../demo-data/procurement-routes';
+import {
+  demoAdmissions,
+  demoLots,
+  demoProcurementRoute,
+  demoProcurementRoutes,
+  demoRouteDatesOn,
+} from '../../demo-data/procurement-routes';
 import { MAX_PAGE_SIZE } from '../../platform/pagination';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/test-database';
 import { startTestSubgraph, type TestSubgraph } from '../../tests/support/subgraph-harness';
@@ -81,7 +87,9 @@ describe('procurement subgraph', () => {
     });
     // Admitted only: PotholePro is suspended from lot 1.
     expect(route.lots[0].admittedSuppliers).toEqual(
-      ['resurface-tech', 'green-binder', 'northern-surfacing'].map((k) => ({ id: demoOrganisation(k).id })).sort((a, b) => byText(a.id, b.id)),
+      ['resurface-tech', 'green-binder', 'northern-surfacing']
+        .map((k) => ({ id: demoOrganisation(k).id }))
+        .sort((a, b) => byText(a.id, b.id)),
     );
     // The route, its lots, the lots' admitted suppliers; each lot's route is the cached one.
     expect(statements).toBe(3);
@@ -141,12 +149,15 @@ describe('procurement subgraph', () => {
     expect(await filteredReferences(`{ search: "%" }`)).toEqual([]);
   });
 
-  it('derives every demo route\'s status from its dates, the same in SQL filters as on the field', async () => {
+  it("derives every demo route's status from its dates, the same in SQL filters as on the field", async () => {
     const { data } = await procurement.execute(`{ procurementRoutes(first: 100) { edges { node { reference status } } } }`);
     const statuses = Object.fromEntries(data?.procurementRoutes.edges.map((e: any) => [e.node.reference, e.node.status]));
     expect(statuses).toEqual(Object.fromEntries(demoProcurementRoutes.map((r) => [r.reference, r.status])));
     for (const status of ['COMING', 'OPEN', 'PENDING', 'STANDSTILL', 'LIVE', 'EXPIRED']) {
-      const expected = demoProcurementRoutes.filter((r) => r.status === status).map((r) => r.reference).sort(byText);
+      const expected = demoProcurementRoutes
+        .filter((r) => r.status === status)
+        .map((r) => r.reference)
+        .sort(byText);
       expect(await filteredReferences(`{ statuses: [${status}] }`)).toEqual(expected);
     }
   });
@@ -228,14 +239,17 @@ describe('procurement subgraph', () => {
       const few = await procurement.execute(query, {
         representations: [innovation(1, 'voltway', 'EV_CHARGING_AND_DECARBONISATION'), innovation(2, 'safe-roads', 'ACTIVE_TRAVEL')],
       });
-      const many = await procurement.execute(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
-          ... on Innovation { availableVia { reference lots { number admittedSuppliers { id } } } } } }`, {
-        representations: Array.from({ length: 60 }, (_, n) => {
-          const suppliers = ['resurface-tech', 'pothole-pro', 'lumen-streets', 'bridgewise', 'signal-logic', 'asset-vision'];
-          const categories = ['SURFACING_AND_MATERIALS', 'POTHOLE_REPAIR', 'STREET_LIGHTING', 'ASSET_MANAGEMENT_AND_DATA', 'ROAD_SAFETY'];
-          return innovation(n, suppliers[n % suppliers.length]!, categories[n % categories.length]!);
-        }),
-      });
+      const many = await procurement.execute(
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+          ... on Innovation { availableVia { reference lots { number admittedSuppliers { id } } } } } }`,
+        {
+          representations: Array.from({ length: 60 }, (_, n) => {
+            const suppliers = ['resurface-tech', 'pothole-pro', 'lumen-streets', 'bridgewise', 'signal-logic', 'asset-vision'];
+            const categories = ['SURFACING_AND_MATERIALS', 'POTHOLE_REPAIR', 'STREET_LIGHTING', 'ASSET_MANAGEMENT_AND_DATA', 'ROAD_SAFETY'];
+            return innovation(n, suppliers[n % suppliers.length]!, categories[n % categories.length]!);
+          }),
+        },
+      );
       expect(few.errors).toBeUndefined();
       expect(many.errors).toBeUndefined();
       expect(references(few.data?._entities[1].availableVia)).toEqual(['RM6301']);
@@ -277,7 +291,9 @@ describe('procurement subgraph', () => {
 
     it('refuses to turn a framework with direct award lots into a dynamic purchasing system', async () => {
       await expect(
-        procurement.dataSource.getRepository(ProcurementRoute).update(demoProcurementRoute('RM6302').id, { kind: 'DYNAMIC_PURCHASING_SYSTEM' }),
+        procurement.dataSource
+          .getRepository(ProcurementRoute)
+          .update(demoProcurementRoute('RM6302').id, { kind: 'DYNAMIC_PURCHASING_SYSTEM' }),
       ).rejects.toThrow(/lot_dynamic_further_competition_only/);
     });
 

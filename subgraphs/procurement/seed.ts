@@ -25,7 +25,10 @@ export async function seedDemoData(dataSource: DataSource, clock: Clock = system
     );
     await manager.insert(Lot, demoLots);
     // Names as the suppliers would have had them snapshotted when applying (for OCDS parties).
-    await manager.insert(Admission, demoAdmissions.map((admission) => ({ ...admission, supplierName: organisationName(admission.supplierId) })));
+    await manager.insert(
+      Admission,
+      demoAdmissions.map((admission) => ({ ...admission, supplierName: organisationName(admission.supplierId) })),
+    );
     for (const project of demoProjects) await seedProject(manager, project, clock.now());
     await recordBuyerNations(manager);
   });
@@ -45,7 +48,9 @@ function workingDayClock(calendar: WorkingDayCalendar) {
  * nothing, moderates.
  */
 function evaluationTeam(project: DemoProject): { evaluators: string[]; moderator: string } {
-  const colleagues = demoPeople.filter((person) => person.organisationId === project.buyerId && person.organisationRoles.includes('BUYER') && person.id !== project.createdBy);
+  const colleagues = demoPeople.filter(
+    (person) => person.organisationId === project.buyerId && person.organisationRoles.includes('BUYER') && person.id !== project.createdBy,
+  );
   return { evaluators: [project.createdBy, colleagues[0]!.id], moderator: colleagues[1]!.id };
 }
 
@@ -66,13 +71,28 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
      SELECT $1, $2, $3, $21, $4, $5, $6, $7, lot.route_id, lot.id, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1, $20, $22
        FROM procurement.lot WHERE lot.id = $8`,
     [
-      project.id, `${ocidPrefix}-${project.id}`, project.buyerId, project.createdBy, project.title, project.need, project.budget, project.lotId,
-      project.procedure, status, JSON.stringify(project.criteria), project.directAwardJustification ?? null,
+      project.id,
+      `${ocidPrefix}-${project.id}`,
+      project.buyerId,
+      project.createdBy,
+      project.title,
+      project.need,
+      project.budget,
+      project.lotId,
+      project.procedure,
+      status,
+      JSON.stringify(project.criteria),
+      project.directAwardJustification ?? null,
       days.published !== undefined ? atWorkingDay(now, days.published) : null,
       days.clarificationCloses !== undefined ? atWorkingDay(now, days.clarificationCloses, 12) : null,
       days.deadline !== undefined ? atWorkingDay(now, days.deadline, 12) : null,
-      project.winnerSupplierId ?? null, awardedAt, project.awardValue ?? winner?.price ?? null, standstillEndsOn,
-      atWorkingDay(now, days.created), organisationName(project.buyerId), regime,
+      project.winnerSupplierId ?? null,
+      awardedAt,
+      project.awardValue ?? winner?.price ?? null,
+      standstillEndsOn,
+      atWorkingDay(now, days.created),
+      organisationName(project.buyerId),
+      regime,
     ],
   );
   for (const item of project.shortlist) {
@@ -93,7 +113,16 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
     await manager.query(
       `INSERT INTO procurement.clarification_question (project_id, asker_person_id, asker_supplier_id, question, asked_at, answer, answered_by, answered_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [project.id, project.createdBy, q.askedBy, q.question, askedAt, q.answer, q.answer ? project.createdBy : null, q.answer ? new Date(askedAt.getTime() + 3_600_000) : null],
+      [
+        project.id,
+        project.createdBy,
+        q.askedBy,
+        q.question,
+        askedAt,
+        q.answer,
+        q.answer ? project.createdBy : null,
+        q.answer ? new Date(askedAt.getTime() + 3_600_000) : null,
+      ],
     );
   }
   const team = evaluationTeam(project);
@@ -116,7 +145,11 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
     // An awarded competition was moderated first: the evaluators agreed, so no reason was needed.
     if (awardedAt) {
       const moderatedAt = atWorkingDay(now, days.deadline! + 2);
-      await manager.query(`UPDATE procurement.response SET moderated_at = $2, moderated_by = $3 WHERE id = $1`, [id, moderatedAt, team.moderator]);
+      await manager.query(`UPDATE procurement.response SET moderated_at = $2, moderated_by = $3 WHERE id = $1`, [
+        id,
+        moderatedAt,
+        team.moderator,
+      ]);
       for (const [i, score] of r.scores.entries()) {
         await manager.query(
           `INSERT INTO procurement.moderated_score (response_id, criterion, score, moderator_id, moderated_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -140,7 +173,16 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
     await manager.query(
       `INSERT INTO procurement.contract (project_id, buyer_id, supplier_id, value, starts_on, ends_on, recorded_by, recorded_at, signed_on)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ($8::timestamptz AT TIME ZONE 'UTC')::date)`,
-      [project.id, project.buyerId, project.winnerSupplierId, project.contract.value, startsOn, endsOn, project.createdBy, atWorkingDay(now, -1 * Math.max(1, Math.abs(days.awarded!) - 10))],
+      [
+        project.id,
+        project.buyerId,
+        project.winnerSupplierId,
+        project.contract.value,
+        startsOn,
+        endsOn,
+        project.createdBy,
+        atWorkingDay(now, -1 * Math.max(1, Math.abs(days.awarded!) - 10)),
+      ],
     );
   }
   await manager.query(

@@ -55,10 +55,17 @@ export async function scoreAll(graph: TestGraph, { projectId, evaluators, scores
 }
 
 /** The moderator agrees each response's scores as given (equal to every evaluator's, so no reason is needed). */
-export async function moderateAll(graph: TestGraph, projectId: string, moderator: string, scores: Record<string, readonly number[]>): Promise<void> {
+export async function moderateAll(
+  graph: TestGraph,
+  projectId: string,
+  moderator: string,
+  scores: Record<string, readonly number[]>,
+): Promise<void> {
   const criteria = await declareNoConflict(graph, projectId, moderator);
   const versions = new Map<string, number>(
-    expectData(await graph.execute<any>(version, { id: projectId }, moderator)).procurementProject.responses.map((r: { id: string; version: number }) => [r.id, r.version]),
+    expectData(await graph.execute<any>(version, { id: projectId }, moderator)).procurementProject.responses.map(
+      (r: { id: string; version: number }) => [r.id, r.version],
+    ),
   );
   for (const [responseId, given] of Object.entries(scores)) {
     const agreed = criteria.map((criterion, index) => ({ criterion, score: given[index] }));

@@ -77,46 +77,85 @@ export async function runFurtherCompetition(
   const run = (query: string, variables: Record<string, unknown>, signIn: string) => graph.execute<UntypedData>(query, variables, signIn);
   graph.clock.set(options.publishAt);
   const draft = changed<{ id: string; ocid: string; version: number }>(
-    await run(create, {
-      input: {
-        title: options.title, need: 'Permanent repairs to 2,000 potholes a year.', budget: 150000, lotId: options.lotId,
-        procedure: 'FURTHER_COMPETITION', innovationIds: [options.innovationId], criteria,
+    await run(
+      create,
+      {
+        input: {
+          title: options.title,
+          need: 'Permanent repairs to 2,000 potholes a year.',
+          budget: 150000,
+          lotId: options.lotId,
+          procedure: 'FURTHER_COMPETITION',
+          innovationIds: [options.innovationId],
+          criteria,
+        },
       },
-    }, options.buyer),
-    'createProcurementProject', 'procurementProject',
+      options.buyer,
+    ),
+    'createProcurementProject',
+    'procurementProject',
   );
-  changed(await run(publish, { input: { projectId: draft.id, version: draft.version, clarificationWorkingDays: 3, responseWorkingDays: 8 } }, options.buyer), 'publishProcurementProject', 'procurementProject');
+  changed(
+    await run(
+      publish,
+      { input: { projectId: draft.id, version: draft.version, clarificationWorkingDays: 3, responseWorkingDays: 8 } },
+      options.buyer,
+    ),
+    'publishProcurementProject',
+    'procurementProject',
+  );
   const responseIds: string[] = [];
   for (const bidder of options.bidders) {
     const response = changed<{ id: string; version: number }>(
-      await run(submit, { input: { projectId: draft.id, proposal: `Our proposal for ${options.title}.`, price: bidder.price } }, bidder.signIn),
-      'submitResponse', 'procurementResponse',
+      await run(
+        submit,
+        { input: { projectId: draft.id, proposal: `Our proposal for ${options.title}.`, price: bidder.price } },
+        bidder.signIn,
+      ),
+      'submitResponse',
+      'procurementResponse',
     );
-    if (bidder.withdraws) changed(await run(withdraw, { input: { responseId: response.id, version: response.version } }, bidder.signIn), 'withdrawResponse', 'procurementResponse');
+    if (bidder.withdraws)
+      changed(
+        await run(withdraw, { input: { responseId: response.id, version: response.version } }, bidder.signIn),
+        'withdrawResponse',
+        'procurementResponse',
+      );
     responseIds.push(response.id);
     graph.clock.advance(60_000); // one after the other, so the order of submission is the order given
   }
   // Sealed until the deadline: the buyer learns how many tenders stand, and reads none of them.
-  const sealed = expectData(await run(`query($id: ID!){ procurementProject(id: $id) { responseCount responses { id } } }`, { id: draft.id }, options.buyer)).procurementProject;
+  const sealed = expectData(
+    await run(`query($id: ID!){ procurementProject(id: $id) { responseCount responses { id } } }`, { id: draft.id }, options.buyer),
+  ).procurementProject;
   expect(sealed).toEqual({ responseCount: options.bidders.filter((bidder) => !bidder.withdraws).length, responses: [] });
   graph.clock.set(options.evaluateAt);
-  const scores = Object.fromEntries(options.bidders.flatMap((bidder, index) => (bidder.withdraws ? [] : [[responseIds[index]!, bidder.scores]])));
+  const scores = Object.fromEntries(
+    options.bidders.flatMap((bidder, index) => (bidder.withdraws ? [] : [[responseIds[index]!, bidder.scores]])),
+  );
   await scoreAll(graph, { projectId: draft.id, evaluators: options.evaluators, scores });
   await moderateAll(graph, draft.id, options.moderator, scores);
-  const version = expectData(await run(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: draft.id }, options.buyer)).procurementProject.version;
+  const version = expectData(await run(`query($id: ID!){ procurementProject(id: $id) { version } }`, { id: draft.id }, options.buyer))
+    .procurementProject.version;
   const competition = { projectId: draft.id, ocid: draft.ocid, responseIds, version };
   if (options.awardTo === undefined) return competition;
   const awarded = changed<{ version: number }>(
-    await run(awardMutation, { input: { projectId: draft.id, version, responseId: responseIds[options.awardTo], observeStandstill: options.observeStandstill } }, options.buyer),
-    'awardProcurementProject', 'procurementProject',
+    await run(
+      awardMutation,
+      { input: { projectId: draft.id, version, responseId: responseIds[options.awardTo], observeStandstill: options.observeStandstill } },
+      options.buyer,
+    ),
+    'awardProcurementProject',
+    'procurementProject',
   );
   return { ...competition, version: awarded.version };
 }
 
 /** Every release of the project valid against OCDS 1.1.5 (schema and closed codelists), and the package they make. */
 export async function expectValidOcds(graph: TestGraph, projectId: string, signIn?: string): Promise<Record<string, any>[]> {
-  const releases: Record<string, any>[] = expectData(await graph.execute<UntypedData>(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: projectId }, signIn))
-    .procurementProject.ocdsReleases;
+  const releases: Record<string, any>[] = expectData(
+    await graph.execute<UntypedData>(`query($id: ID!){ procurementProject(id: $id) { ocdsReleases } }`, { id: projectId }, signIn),
+  ).procurementProject.ocdsReleases;
   for (const release of releases) expect({ id: release.id, problems: releaseProblems(release) }).toEqual({ id: release.id, problems: [] });
   expect(new Set(releases.map((release) => release.id)).size).toBe(releases.length);
   expect(validatePackage(releasePackage(releases[0]!.ocid, releases, 'https://ips.example/ocds/x.json', graph.clock.now()))).toBe(true);

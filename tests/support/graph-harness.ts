@@ -23,7 +23,11 @@ export { defaultTestNow };
  * Procurement on the graph's clock, asking an innovations server in this process through
  * `_entities`, as the HTTP directory asks the real one (anonymous: approved innovations are public).
  */
-function testProcurementModule(databases: Record<SubgraphName, SubgraphDatabase>, clock: ManualClock, innovations: SubgraphModule<BaseContext>) {
+function testProcurementModule(
+  databases: Record<SubgraphName, SubgraphDatabase>,
+  clock: ManualClock,
+  innovations: SubgraphModule<BaseContext>,
+) {
   const innovationsServer = createSubgraphServer(innovations, { development: false, exposeStatementCount: false });
   const directory = new InProcessInnovationDirectory(async (query, variables) => {
     const { body } = await innovationsServer.executeOperation(
@@ -77,7 +81,10 @@ export interface TestGraph {
 export async function startTestGraph(
   options: {
     /** Replaces a subgraph's data source; given the in-process one, e.g. to switch a subgraph off and on. */
-    overrideDataSource?: (name: SubgraphName, inProcess: GraphQLDataSource<GatewayContext>) => GraphQLDataSource<GatewayContext> | undefined;
+    overrideDataSource?: (
+      name: SubgraphName,
+      inProcess: GraphQLDataSource<GatewayContext>,
+    ) => GraphQLDataSource<GatewayContext> | undefined;
     /** Where the graph's clock starts (default: a fixed working Monday, so deadlines are reproducible). */
     now?: string;
   } = {},

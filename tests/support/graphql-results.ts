@@ -128,7 +128,12 @@ export interface HttpAnswer<TData = unknown> extends GraphQLAnswer<TData> {
 }
 
 /** POSTs an operation to a GraphQL endpoint, with `authorization` as the Authorization header when given. */
-export async function postGraphQL<TData = unknown>(url: string, query: string, variables: Record<string, unknown> = {}, authorization?: string): Promise<HttpAnswer<TData>> {
+export async function postGraphQL<TData = unknown>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  authorization?: string,
+): Promise<HttpAnswer<TData>> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (authorization) headers.authorization = authorization;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
@@ -153,7 +158,10 @@ export interface Callers<TAnswer extends GraphQLAnswer<UntypedData>> {
  * caller's key into its Authorization header (signInAll's lookup, which throws for a key nobody
  * signed in, rather than silently asking anonymously).
  */
-export function callersOf<TAnswer extends GraphQLAnswer<UntypedData>>(graph: OperationRunner<TAnswer>, header: (caller: string) => string): Callers<TAnswer> {
+export function callersOf<TAnswer extends GraphQLAnswer<UntypedData>>(
+  graph: OperationRunner<TAnswer>,
+  header: (caller: string) => string,
+): Callers<TAnswer> {
   const run = (query: string, variables: Record<string, unknown> = {}, caller?: string) =>
     graph.execute(query, variables, caller === undefined ? undefined : header(caller));
   return { run, ok: async (query, variables, caller) => expectData(await run(query, variables, caller)) };

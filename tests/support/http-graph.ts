@@ -1,4 +1,10 @@
-import { gatewayVariableNames, loadGatewayConfig, loadSubgraphConfig, subgraphVariableNames, type Environment } from '../../platform/config';
+import {
+  gatewayVariableNames,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  subgraphVariableNames,
+  type Environment,
+} from '../../platform/config';
 import { startGatewayService } from '../../gateway/server';
 import { demoExplorerPersonas } from '../../scripts/explorer-personas';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { gatewayVariableNames, loadGatewayConfig, loadSubgraphConfig, subgraphVariableNames, type Environment } from '../../platform/config';
+import {
+  gatewayVariableNames,
+  loadGatewayConfig,
+  loadSubgraphConfig,
+  subgraphVariableNames,
+  type Environment,
+} from '../../platform/config';
 import { openDatabase, type SubgraphDatabase } from '../../platform/database';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { serveSubgraph, type RunningService } from '../../platform/subgraph-server';

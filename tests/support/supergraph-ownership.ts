@@ -103,9 +103,7 @@ export function fieldsAtPath(
 ): { type: string; field: string }[] {
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const rootType = operation.operation === 'mutation' ? 'Mutation' : 'Query';
   let scopes: { type: string; selectionSet: SelectionSetNode }[] = [{ type: rootType, selectionSet: operation.selectionSet }];

@@ -1,6 +1,12 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { boundedChildrenLoaders, findFirstPerParent, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
+import {
+  boundedChildrenLoaders,
+  findFirstPerParent,
+  firstRowsPerParentSql,
+  groupByKeys,
+  loaderPerArguments,
+} from '../../../platform/loaders';
 import { BriefingQuestion, EventInnovation, EventScheduleChange, EventSpeaker, type Event } from '../entities';
 import { positionalParameters, visibleEventCondition, type EventVisibility } from '../policy';
 import type { Clock } from '../../../platform/clock';
@@ -14,7 +20,9 @@ export const createSpeakerIdsByEventLoader = (dataSource: DataSource) =>
 
 export const createInnovationIdsByEventLoader = (dataSource: DataSource) =>
   new DataLoader<string, string[]>(async (eventIds) => {
-    const rows = await dataSource.getRepository(EventInnovation).find({ where: { eventId: In([...eventIds]) }, order: { position: 'ASC' } });
+    const rows = await dataSource
+      .getRepository(EventInnovation)
+      .find({ where: { eventId: In([...eventIds]) }, order: { position: 'ASC' } });
     return groupByKeys(eventIds, rows, (row) => row.eventId).map((group) => group.map((row) => row.innovationId));
   });
 
@@ -25,7 +33,10 @@ export const createScheduleChangesByEventLoaders = (dataSource: DataSource) =>
       findFirstPerParent(dataSource.getRepository(EventScheduleChange), {
         parent: 'eventId',
         parentIds: eventIds,
-        order: [['changedAt', 'ASC'], ['id', 'ASC']],
+        order: [
+          ['changedAt', 'ASC'],
+          ['id', 'ASC'],
+        ],
         limit: first,
       }),
     (row) => row.eventId,
@@ -35,7 +46,15 @@ export const createScheduleChangesByEventLoaders = (dataSource: DataSource) =>
 export const createQuestionsByEventLoaders = (dataSource: DataSource) =>
   boundedChildrenLoaders(
     (eventIds, first) =>
-      findFirstPerParent(dataSource.getRepository(BriefingQuestion), { parent: 'eventId', parentIds: eventIds, order: [['position', 'ASC'], ['id', 'ASC']], limit: first }),
+      findFirstPerParent(dataSource.getRepository(BriefingQuestion), {
+        parent: 'eventId',
+        parentIds: eventIds,
+        order: [
+          ['position', 'ASC'],
+          ['id', 'ASC'],
+        ],
+        limit: first,
+      }),
     (row) => row.eventId,
   );
 
@@ -66,14 +85,24 @@ export const createEventsByInnovationLoaders = (dataSource: DataSource, visibili
 
 /** Visible supplier briefings about each of many routes, oldest first, at most `first` each, in one statement. */
 export const createBriefingsByRouteLoaders = (dataSource: DataSource, visibility: EventVisibility) =>
-  linkedEventsLoaders(dataSource, visibility, '(SELECT route_id AS parent_id, event_id FROM events.event_route) link', "e.kind = 'SUPPLIER_BRIEFING'");
+  linkedEventsLoaders(
+    dataSource,
+    visibility,
+    '(SELECT route_id AS parent_id, event_id FROM events.event_route) link',
+    "e.kind = 'SUPPLIER_BRIEFING'",
+  );
 
 /**
  * Upcoming events of many organisations, `first` each, in one statement: the events each hosts,
  * plus (only for organisations in `registrationsOf`, i.e. the viewer's own or all for staff) the
  * events its people are registered for. Numbered per organisation, as hosted-event pages are.
  */
-export const createUpcomingEventsLoaders = (dataSource: DataSource, visibility: EventVisibility, clock: Clock, registrationsOf: (organisationId: string) => boolean) =>
+export const createUpcomingEventsLoaders = (
+  dataSource: DataSource,
+  visibility: EventVisibility,
+  clock: Clock,
+  registrationsOf: (organisationId: string) => boolean,
+) =>
   loaderPerArguments(
     (first: number) =>
       new DataLoader<string, Event[]>(async (organisationIds) => {

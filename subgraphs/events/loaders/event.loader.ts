@@ -13,6 +13,9 @@ export const createEventByIdLoader = (dataSource: DataSource, visibility: EventV
   new DataLoader<string, Event | null>(async (ids) => {
     const parameters: unknown[] = [[...ids]];
     const visible = visibleEventCondition(visibility, 'e', positionalParameters(parameters));
-    const rows: EventRow[] = await dataSource.query(`SELECT ${eventColumns} FROM events.event e WHERE e.id = ANY($1::uuid[]) AND ${visible}`, parameters);
+    const rows: EventRow[] = await dataSource.query(
+      `SELECT ${eventColumns} FROM events.event e WHERE e.id = ANY($1::uuid[]) AND ${visible}`,
+      parameters,
+    );
     return orderByKeys(ids, rows.map(eventFromRow), (row) => row.id);
   });

@@ -55,7 +55,9 @@ export const registrationFromRow = (row: RegistrationRow): RegistrationModel => 
 
 /** One registration by id, read inside a transaction (after a write) on that transaction's connection. */
 export async function readRegistration(manager: EntityManager, id: string): Promise<RegistrationModel> {
-  const [row] = (await manager.query(`SELECT ${registrationColumns} FROM events.event_registration r WHERE r.id = $1`, [id])) as RegistrationRow[];
+  const [row] = (await manager.query(`SELECT ${registrationColumns} FROM events.event_registration r WHERE r.id = $1`, [
+    id,
+  ])) as RegistrationRow[];
   return registrationFromRow(row!);
 }
 
@@ -103,7 +105,11 @@ export const createRegistrationsByEventLoaders = (dataSource: DataSource) =>
       new DataLoader<string, RegistrationModel[]>(async (eventIds) => {
         const kept = firstRowsPerParentSql(
           `SELECT id, event_id, status, queue_number FROM events.event_registration WHERE event_id = ANY($1::uuid[])`,
-          { parent: 'event_id', orderBy: `CASE status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITING' THEN 1 ELSE 2 END, queue_number`, limit: first },
+          {
+            parent: 'event_id',
+            orderBy: `CASE status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITING' THEN 1 ELSE 2 END, queue_number`,
+            limit: first,
+          },
         );
         const rows: RegistrationRow[] = await dataSource.query(
           `SELECT ${registrationColumns} FROM (${kept}) kept JOIN events.event_registration r ON r.id = kept.id

@@ -138,7 +138,17 @@ export class AddRegistrationsFaqsAndSupport1764460800000 implements MigrationInt
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['support_request_entry', 'support_request', 'faq', 'calendar_feed', 'briefing_question', 'event_registration', 'event_schedule_change', 'event_innovation', 'event_speaker']) {
+    for (const table of [
+      'support_request_entry',
+      'support_request',
+      'faq',
+      'calendar_feed',
+      'briefing_question',
+      'event_registration',
+      'event_schedule_change',
+      'event_innovation',
+      'event_speaker',
+    ]) {
       await queryRunner.query(`DROP TABLE events.${table}`);
     }
     await queryRunner.query(`DROP SEQUENCE events.registration_queue`);

@@ -22,7 +22,8 @@ export const Innovation: InnovationResolvers = {
 
 export const ProcurementRoute: ProcurementRouteResolvers = {
   __resolveReference: (reference) => ({ id: parseId(reference.id) }),
-  briefings: async (route, { first }, { loaders }) => (await loaders.briefingsByRoute(readListSize(first)).load(route.id)).map((event) => ({ event })),
+  briefings: async (route, { first }, { loaders }) =>
+    (await loaders.briefingsByRoute(readListSize(first)).load(route.id)).map((event) => ({ event })),
 };
 
 export const EventRegistration: EventRegistrationResolvers = {
@@ -33,8 +34,10 @@ export const EventRegistration: EventRegistrationResolvers = {
 export const SupportRequest: SupportRequestResolvers = {
   requester: (request) => ({ id: request.requesterId }),
   organisation: (request) => ({ id: request.organisationId }),
-  messages: (request, { first }, { loaders }) => loaders.supportEntries({ kind: 'MESSAGE', first: readListSize(first, LONG_LIST_BOUND) }).load(request.id),
-  statusChanges: (request, { first }, { loaders }) => loaders.supportEntries({ kind: 'STATUS_CHANGE', first: readListSize(first) }).load(request.id),
+  messages: (request, { first }, { loaders }) =>
+    loaders.supportEntries({ kind: 'MESSAGE', first: readListSize(first, LONG_LIST_BOUND) }).load(request.id),
+  statusChanges: (request, { first }, { loaders }) =>
+    loaders.supportEntries({ kind: 'STATUS_CHANGE', first: readListSize(first) }).load(request.id),
   viewerCan: (request, _args, { support }) => support.viewerCan(request),
 };
 

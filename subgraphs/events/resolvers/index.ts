@@ -1,6 +1,14 @@
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
-import { EventRegistration, Innovation, Person, ProcurementRoute, SupportMessage, SupportRequest, SupportStatusChange } from './entities.resolver';
+import {
+  EventRegistration,
+  Innovation,
+  Person,
+  ProcurementRoute,
+  SupportMessage,
+  SupportRequest,
+  SupportStatusChange,
+} from './entities.resolver';
 import { Event, EventScheduleChange, MarketEngagementBriefing } from './event.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';

@@ -14,7 +14,12 @@ import { EVENT_TIME_ZONE } from './london-time';
 
 /** Domain of the iCalendar UIDs: one stable UID per event, so calendar apps update rather than duplicate. */
 const uidDomain = 'events.ips-graph.example';
-const statusOf = { DRAFT: ICalEventStatus.TENTATIVE, SCHEDULED: ICalEventStatus.CONFIRMED, COMPLETED: ICalEventStatus.CONFIRMED, CANCELLED: ICalEventStatus.CANCELLED };
+const statusOf = {
+  DRAFT: ICalEventStatus.TENTATIVE,
+  SCHEDULED: ICalEventStatus.CONFIRMED,
+  COMPLETED: ICalEventStatus.CONFIRMED,
+  CANCELLED: ICalEventStatus.CANCELLED,
+};
 
 /**
  * iCalendar files, written with ical-generator in Europe/London (with its VTIMEZONE), so times stay
@@ -38,7 +43,11 @@ export function renderCalendar(name: string, events: { event: Event; joinUrl: st
       timezone: EVENT_TIME_ZONE,
       stamp: event.updatedAt,
       summary: event.status === 'CANCELLED' ? `Cancelled: ${event.title}` : event.title,
-      description: [event.description, event.cancellationReason ? `Cancelled: ${event.cancellationReason}` : null, joinUrl ? `Join online: ${joinUrl}` : null]
+      description: [
+        event.description,
+        event.cancellationReason ? `Cancelled: ${event.cancellationReason}` : null,
+        joinUrl ? `Join online: ${joinUrl}` : null,
+      ]
         .filter(Boolean)
         .join('\n\n'),
       location: event.venue ?? (event.online ? 'Online' : null),

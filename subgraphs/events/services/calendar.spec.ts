@@ -58,8 +58,20 @@ describe('calendar files', () => {
       };
     });
     expect(read).toEqual([
-      { stampZone: 'UTC', stamp: '2027-01-15T12:30:45.000Z', startZone: 'Europe/London', start: '2027-07-01T09:00:00.000Z', end: '2027-07-01T10:30:00.000Z' },
-      { stampZone: 'UTC', stamp: '2027-06-20T23:15:00.000Z', startZone: 'Europe/London', start: '2027-12-01T09:00:00.000Z', end: '2027-12-01T10:00:00.000Z' },
+      {
+        stampZone: 'UTC',
+        stamp: '2027-01-15T12:30:45.000Z',
+        startZone: 'Europe/London',
+        start: '2027-07-01T09:00:00.000Z',
+        end: '2027-07-01T10:30:00.000Z',
+      },
+      {
+        stampZone: 'UTC',
+        stamp: '2027-06-20T23:15:00.000Z',
+        startZone: 'Europe/London',
+        start: '2027-12-01T09:00:00.000Z',
+        end: '2027-12-01T10:00:00.000Z',
+      },
     ]);
   });
 });

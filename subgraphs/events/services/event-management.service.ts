@@ -3,7 +3,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
-import { BriefingQuestion, CalendarFeed, Event, EventHost, EventInnovation, EventRoute, EventSpeaker, type EventScheduleChange } from '../entities';
+import {
+  BriefingQuestion,
+  CalendarFeed,
+  Event,
+  EventHost,
+  EventInnovation,
+  EventRoute,
+  EventSpeaker,
+  type EventScheduleChange,
+} from '../entities';
 import type { AttendanceInput, CreateEventInput, UpdateEventInput } from '../generated/graphql';
 import type { EventsLoaders } from '../loaders';
 import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
@@ -83,7 +92,10 @@ export class EventManagementService {
   private async lock(manager: EntityManager, id: string, any = false): Promise<LockedEvent> {
     const parameters: unknown[] = [id];
     const visible = any ? 'TRUE' : visibleEventCondition(this.visibility, 'e', positionalParameters(parameters));
-    const [row] = (await manager.query(`SELECT ${eventColumns} FROM events.event e WHERE e.id = $1 AND ${visible} FOR UPDATE OF e`, parameters)) as EventRow[];
+    const [row] = (await manager.query(
+      `SELECT ${eventColumns} FROM events.event e WHERE e.id = $1 AND ${visible} FOR UPDATE OF e`,
+      parameters,
+    )) as EventRow[];
     if (!row) throw notFound('Event', id);
     const hosts = (await manager.query(`SELECT organisation_id FROM events.event_host WHERE event_id = $1 ORDER BY position`, [id])) as {
       organisation_id: string;
@@ -91,7 +103,13 @@ export class EventManagementService {
     const event = eventFromRow(row);
     return {
       event,
-      facts: { status: event.status, audience: event.audience, startsAt: event.startsAt, endsAt: event.endsAt, hostIds: hosts.map((h) => h.organisation_id) },
+      facts: {
+        status: event.status,
+        audience: event.audience,
+        startsAt: event.startsAt,
+        endsAt: event.endsAt,
+        hostIds: hosts.map((h) => h.organisation_id),
+      },
     };
   }
 
@@ -101,23 +119,42 @@ export class EventManagementService {
     return (await this.loaders.anyEventById.load(id))!;
   }
 
-  private async replaceLinks(manager: EntityManager, eventId: string, links: { speakerIds?: string[]; innovationIds?: string[]; routeIds?: string[] }) {
+  private async replaceLinks(
+    manager: EntityManager,
+    eventId: string,
+    links: { speakerIds?: string[]; innovationIds?: string[]; routeIds?: string[] },
+  ) {
     if (links.speakerIds) {
       await manager.delete(EventSpeaker, { eventId });
-      if (links.speakerIds.length) await manager.insert(EventSpeaker, links.speakerIds.map((personId, position) => ({ eventId, personId, position })));
+      if (links.speakerIds.length)
+        await manager.insert(
+          EventSpeaker,
+          links.speakerIds.map((personId, position) => ({ eventId, personId, position })),
+        );
     }
     if (links.innovationIds) {
       await manager.delete(EventInnovation, { eventId });
       if (links.innovationIds.length)
-        await manager.insert(EventInnovation, links.innovationIds.map((innovationId, position) => ({ eventId, innovationId, position })));
+        await manager.insert(
+          EventInnovation,
+          links.innovationIds.map((innovationId, position) => ({ eventId, innovationId, position })),
+        );
     }
     if (links.routeIds) {
       await manager.delete(EventRoute, { eventId });
-      if (links.routeIds.length) await manager.insert(EventRoute, links.routeIds.map((routeId, position) => ({ eventId, routeId, position })));
+      if (links.routeIds.length)
+        await manager.insert(
+          EventRoute,
+          links.routeIds.map((routeId, position) => ({ eventId, routeId, position })),
+        );
     }
   }
 
-  private readLinks(input: { speakerIds?: readonly string[] | null; innovationIds?: readonly string[] | null; routeIds?: readonly string[] | null }) {
+  private readLinks(input: {
+    speakerIds?: readonly string[] | null;
+    innovationIds?: readonly string[] | null;
+    routeIds?: readonly string[] | null;
+  }) {
     return {
       speakerIds: input.speakerIds ? readIds(input.speakerIds, 'speakerIds', EVENT_LIMITS.links) : undefined,
       innovationIds: input.innovationIds ? readIds(input.innovationIds, 'innovationIds', EVENT_LIMITS.links) : undefined,
@@ -127,7 +164,11 @@ export class EventManagementService {
 
   async create(input: CreateEventInput): Promise<Event> {
     const hostIds = readIds(input.hostIds, 'hostIds', EVENT_LIMITS.hosts, 1);
-    authorizeChange(this.viewer, canManageEvent(this.viewer, hostIds), 'Only platform admins and admins of a host organisation may create events.');
+    authorizeChange(
+      this.viewer,
+      canManageEvent(this.viewer, hostIds),
+      'Only platform admins and admins of a host organisation may create events.',
+    );
     const startsAt = parseLondonTime(input.startsAtLocal, 'startsAtLocal');
     const endsAt = parseLondonTime(input.endsAtLocal, 'endsAtLocal');
     if (endsAt <= startsAt) throw badUserInput('"endsAtLocal" must be after "startsAtLocal".', 'endsAtLocal');
@@ -151,7 +192,10 @@ export class EventManagementService {
     const id = await this.dataSource.transaction(async (manager) => {
       const inserted = await manager.insert(Event, values);
       const eventId = (inserted.identifiers[0] as { id: string }).id;
-      await manager.insert(EventHost, hostIds.map((organisationId, position) => ({ eventId, organisationId, position })));
+      await manager.insert(
+        EventHost,
+        hostIds.map((organisationId, position) => ({ eventId, organisationId, position })),
+      );
       await this.replaceLinks(manager, eventId, links);
       return eventId;
     });
@@ -179,7 +223,11 @@ export class EventManagementService {
     const links = this.readLinks(input);
     await this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
-      authorizeChange(this.viewer, canManageEvent(this.viewer, facts.hostIds), 'Only platform admins and admins of a host organisation may edit this event.');
+      authorizeChange(
+        this.viewer,
+        canManageEvent(this.viewer, facts.hostIds),
+        'Only platform admins and admins of a host organisation may edit this event.',
+      );
       if (event.status !== 'DRAFT' && event.status !== 'SCHEDULED') {
         throw conflict(`A ${event.status} event cannot be edited.`, { currentStatus: event.status });
       }
@@ -235,7 +283,11 @@ export class EventManagementService {
     const cancellationReason = to === 'CANCELLED' ? readText(reason ?? '', 'reason', EVENT_LIMITS.reason) : null;
     await this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
-      authorizeChange(this.viewer, canManageEvent(this.viewer, facts.hostIds), 'Only platform admins and admins of a host organisation may change this event.');
+      authorizeChange(
+        this.viewer,
+        canManageEvent(this.viewer, facts.hostIds),
+        'Only platform admins and admins of a host organisation may change this event.',
+      );
       const allowedFrom = { SCHEDULED: ['DRAFT'], COMPLETED: ['SCHEDULED'], CANCELLED: ['DRAFT', 'SCHEDULED'] }[to];
       if (!allowedFrom.includes(event.status)) {
         throw conflict(`A ${event.status} event cannot become ${to}.`, { currentStatus: event.status });
@@ -274,11 +326,15 @@ export class EventManagementService {
       const { event, facts } = await this.lock(manager, id);
       const now = this.clock.now();
       if (!canRegister(viewer, facts, now)) {
-        if (event.status !== 'SCHEDULED') throw conflict(`Registration is open only for SCHEDULED events; this one is ${event.status}.`, { currentStatus: event.status });
+        if (event.status !== 'SCHEDULED')
+          throw conflict(`Registration is open only for SCHEDULED events; this one is ${event.status}.`, { currentStatus: event.status });
         if (now >= event.startsAt) throw conflict('Registration closes when the event starts.', { currentStatus: event.status });
         throw forbidden(`This event is for ${event.audience}; your organisation is not in its audience.`);
       }
-      const [existing] = (await manager.query(`SELECT status FROM events.event_registration WHERE event_id = $1 AND person_id = $2`, [id, viewer.personId])) as {
+      const [existing] = (await manager.query(`SELECT status FROM events.event_registration WHERE event_id = $1 AND person_id = $2`, [
+        id,
+        viewer.personId,
+      ])) as {
         status: RegistrationModel['status'];
       }[];
       if (existing && existing.status !== 'CANCELLED') {
@@ -317,7 +373,8 @@ export class EventManagementService {
       )) as { id: string; status: RegistrationModel['status'] }[];
       if (!registration) throw notFound('EventRegistration', id);
       if (!canCancelRegistration(viewer, facts, registration.status, this.clock.now())) {
-        if (registration.status === 'CANCELLED') throw conflict('This registration is already cancelled.', { currentStatus: registration.status });
+        if (registration.status === 'CANCELLED')
+          throw conflict('This registration is already cancelled.', { currentStatus: registration.status });
         throw conflict('Registrations can be cancelled only before a SCHEDULED event starts.', { currentStatus: event.status });
       }
       await manager.query(
@@ -336,12 +393,19 @@ export class EventManagementService {
     if (attendance.length === 0 || attendance.length > EVENT_LIMITS.attendanceEntries) {
       throw badUserInput(`"attendance" must list between 1 and ${EVENT_LIMITS.attendanceEntries} people.`, 'attendance');
     }
-    const personIds = readIds(attendance.map((a) => a.personId), 'attendance', EVENT_LIMITS.attendanceEntries, 1);
+    const personIds = readIds(
+      attendance.map((a) => a.personId),
+      'attendance',
+      EVENT_LIMITS.attendanceEntries,
+      1,
+    );
     await this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
       authorizeChange(this.viewer, canManageEvent(this.viewer, facts.hostIds), 'Only the hosts and platform admins may record attendance.');
       if (!canMarkAttendance(this.viewer, facts, this.clock.now())) {
-        throw conflict('Attendance can be recorded only for a SCHEDULED or COMPLETED event that has started.', { currentStatus: event.status });
+        throw conflict('Attendance can be recorded only for a SCHEDULED or COMPLETED event that has started.', {
+          currentStatus: event.status,
+        });
       }
       const updated = (await manager.query(
         `UPDATE events.event_registration r SET attended = a.attended
@@ -370,13 +434,21 @@ export class EventManagementService {
       const { event, facts } = await this.lock(manager, id);
       authorizeChange(this.viewer, canManageEvent(this.viewer, facts.hostIds), 'Only the hosts and platform admins may publish answers.');
       if (event.status === 'DRAFT' || event.status === 'CANCELLED') {
-        throw conflict(`Answers are published for SCHEDULED or COMPLETED events; this one is ${event.status}.`, { currentStatus: event.status });
+        throw conflict(`Answers are published for SCHEDULED or COMPLETED events; this one is ${event.status}.`, {
+          currentStatus: event.status,
+        });
       }
       const [{ next }] = (await manager.query(
         `SELECT coalesce(max(position) + 1, 0)::int AS next FROM events.briefing_question WHERE event_id = $1`,
         [id],
       )) as [{ next: number }];
-      const inserted = await manager.insert(BriefingQuestion, { eventId: id, position: next, question, answer, publishedAt: this.clock.now() });
+      const inserted = await manager.insert(BriefingQuestion, {
+        eventId: id,
+        position: next,
+        question,
+        answer,
+        publishedAt: this.clock.now(),
+      });
       return manager.findOneByOrFail(BriefingQuestion, { id: (inserted.identifiers[0] as { id: string }).id });
     });
   }
@@ -386,7 +458,9 @@ export class EventManagementService {
     authorizeChange(this.viewer, true, '');
     const token = randomBytes(32).toString('base64url');
     const createdAt = this.clock.now();
-    await this.dataSource.getRepository(CalendarFeed).upsert({ personId: this.viewer.personId, tokenHash: hashFeedToken(token), createdAt }, ['personId']);
+    await this.dataSource
+      .getRepository(CalendarFeed)
+      .upsert({ personId: this.viewer.personId, tokenHash: hashFeedToken(token), createdAt }, ['personId']);
     return { path: calendarFeedPath(token), createdAt };
   }
 

@@ -89,9 +89,10 @@ export class EventService {
             parameters,
           );
     const connection = toConnection(rows.map(eventFromRow), page, eventCursorValue, async () => {
-      const [{ count }] = (await this.dataSource.query(`SELECT count(*)::int AS count FROM events.event e WHERE ${where}`, countParameters)) as [
-        { count: number },
-      ];
+      const [{ count }] = (await this.dataSource.query(
+        `SELECT count(*)::int AS count FROM events.event e WHERE ${where}`,
+        countParameters,
+      )) as [{ count: number }];
       return count;
     });
     // Later lookups by id in this request then need no query.
@@ -123,7 +124,9 @@ export class EventService {
   async joinUrl(event: Event): Promise<string | null> {
     if (!event.joinUrl) return null;
     const registration = await this.viewerRegistration(event);
-    return canSeeJoinUrl(this.viewer, await this.loaders.hostIdsByEvent.load(event.id), registration?.status ?? null) ? event.joinUrl : null;
+    return canSeeJoinUrl(this.viewer, await this.loaders.hostIdsByEvent.load(event.id), registration?.status ?? null)
+      ? event.joinUrl
+      : null;
   }
 
   /** Who registered is for the hosts and platform staff only: FORBIDDEN for anyone else, never a silent empty list. */
@@ -148,7 +151,8 @@ export class EventService {
 
   /** A person's registrations (`Person.registrations`): that person and platform staff only. */
   registrationsOf(personId: string, when: EventTiming | null, size: number): Promise<RegistrationModel[]> {
-    if (!canSeePersonRegistrations(this.viewer, personId)) throw forbidden("Only the person themselves and platform staff see a person's registrations.");
+    if (!canSeePersonRegistrations(this.viewer, personId))
+      throw forbidden("Only the person themselves and platform staff see a person's registrations.");
     return this.loaders.registrationsByPerson({ when, first: size }).load(personId);
   }
 

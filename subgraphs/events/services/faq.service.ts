@@ -31,12 +31,15 @@ export class FaqService {
     private readonly viewer: Identity,
   ) {}
 
-  async list(args: ConnectionArgs & { topic?: FaqTopic | null; search?: string | null; status?: FaqStatus | null }): Promise<Connection<Faq>> {
+  async list(
+    args: ConnectionArgs & { topic?: FaqTopic | null; search?: string | null; status?: FaqStatus | null },
+  ): Promise<Connection<Faq>> {
     const page = readPage(args);
     if (page.after && typeof page.after.sortValue !== 'number') throw badUserInput(`"${args.after}" is not a valid cursor.`, 'after');
     const status = args.status ?? 'PUBLISHED';
     if (status === 'DRAFT' && !canManageFaqs(this.viewer)) throw forbidden('Only platform admins may read draft FAQs.');
-    if (args.search && args.search.length > FAQ_LIMITS.search) throw badUserInput(`"search" must be at most ${FAQ_LIMITS.search} characters.`, 'search');
+    if (args.search && args.search.length > FAQ_LIMITS.search)
+      throw badUserInput(`"search" must be at most ${FAQ_LIMITS.search} characters.`, 'search');
     const query = this.dataSource.getRepository(Faq).createQueryBuilder('faq').where('faq.status = :status', { status });
     if (args.topic) query.andWhere('faq.topic = :topic', { topic: args.topic });
     const tsquery = args.search ? prefixTsQuery(args.search) : null;
@@ -51,11 +54,19 @@ export class FaqService {
     const requested = input.position == null ? null : readInteger(input.position, 'position', 0, FAQ_LIMITS.position);
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      const [{ next }] = (await manager.query(`SELECT coalesce(max(position) + 10, 0)::int AS next FROM events.faq WHERE topic = $1`, [input.topic])) as [
-        { next: number },
-      ];
+      const [{ next }] = (await manager.query(`SELECT coalesce(max(position) + 10, 0)::int AS next FROM events.faq WHERE topic = $1`, [
+        input.topic,
+      ])) as [{ next: number }];
       const position = requested ?? Math.min(next, FAQ_LIMITS.position);
-      const inserted = await manager.insert(Faq, { topic: input.topic, question, answer, status: 'DRAFT', position, createdAt: now, updatedAt: now });
+      const inserted = await manager.insert(Faq, {
+        topic: input.topic,
+        question,
+        answer,
+        status: 'DRAFT',
+        position,
+        createdAt: now,
+        updatedAt: now,
+      });
       return manager.findOneByOrFail(Faq, { id: (inserted.identifiers[0] as { id: string }).id });
     });
   }
@@ -84,13 +95,22 @@ export class FaqService {
       // The row lock queues two admins publishing at once: the second finds it already PUBLISHED.
       const faq = await this.lock(manager, faqId);
       if (faq.status === to) throw conflict(`The FAQ is already ${faq.status}.`, { currentStatus: faq.status });
-      await this.writeAtVersion(manager, faq, version, { status: to, updated_at: now, ...(to === 'PUBLISHED' ? { published_at: now } : {}) });
+      await this.writeAtVersion(manager, faq, version, {
+        status: to,
+        updated_at: now,
+        ...(to === 'PUBLISHED' ? { published_at: now } : {}),
+      });
       return manager.findOneByOrFail(Faq, { id: faqId });
     });
   }
 
   private async lock(manager: EntityManager, id: string): Promise<Faq> {
-    const faq = await manager.getRepository(Faq).createQueryBuilder('faq').setLock('pessimistic_write').where('faq.id = :id', { id }).getOne();
+    const faq = await manager
+      .getRepository(Faq)
+      .createQueryBuilder('faq')
+      .setLock('pessimistic_write')
+      .where('faq.id = :id', { id })
+      .getOne();
     if (!faq) throw notFound('Faq', id);
     return faq;
   }

@@ -32,6 +32,7 @@ export function readIds(values: readonly string[], field: string, max: number, m
 
 /** A whole number in [min, max]. */
 export function readInteger(value: number, field: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badUserInput(`"${field}" must be a whole number from ${min} to ${max}.`, field);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badUserInput(`"${field}" must be a whole number from ${min} to ${max}.`, field);
   return value;
 }

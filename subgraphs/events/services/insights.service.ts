@@ -15,7 +15,13 @@ import {
   type InsightPeriodInput,
 } from '../../../platform/insights';
 import type { Identity } from '../../../platform/identity';
-import type { EventAttendanceDimension, EventAttendanceGroup, EventAttendanceInsight, EventAudience, EventKind } from '../generated/graphql';
+import type {
+  EventAttendanceDimension,
+  EventAttendanceGroup,
+  EventAttendanceInsight,
+  EventAudience,
+  EventKind,
+} from '../generated/graphql';
 import type { Clock } from '../../../platform/clock';
 
 /** What `eventInsights` resolves to: the checked period its fields aggregate over. */

@@ -12,7 +12,9 @@ describe('UK wall-clock time', () => {
     ['27-01-15 09:30', null, null],
   ])('%s', (local, utc, shown) => {
     if (utc === null) {
-      expect(() => parseLondonTime(local, 'startsAtLocal')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+      expect(() => parseLondonTime(local, 'startsAtLocal')).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      );
       return;
     }
     const instant = parseLondonTime(local, 'startsAtLocal');

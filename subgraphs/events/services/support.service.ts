@@ -22,11 +22,20 @@ export const SUPPORT_LIMITS = { subject: 200, message: 5000 } as const;
 
 /** A request's messages and status changes (events.support_request_entry, append-only; read as `SupportRequestEntry`). */
 const supportEntries = defineRecorder<
-  Pick<SupportRequestEntry, 'requestId' | 'authorId' | 'authorIsStaff' | 'kind'> & Partial<Pick<SupportRequestEntry, 'body' | 'fromStatus' | 'toStatus'>>
+  Pick<SupportRequestEntry, 'requestId' | 'authorId' | 'authorIsStaff' | 'kind'> &
+    Partial<Pick<SupportRequestEntry, 'body' | 'fromStatus' | 'toStatus'>>
 >({
   table: 'events.support_request_entry',
   atColumn: 'created_at',
-  columns: { requestId: 'request_id', authorId: 'author_id', authorIsStaff: 'author_is_staff', kind: 'kind', body: 'body', fromStatus: 'from_status', toStatus: 'to_status' },
+  columns: {
+    requestId: 'request_id',
+    authorId: 'author_id',
+    authorIsStaff: 'author_is_staff',
+    kind: 'kind',
+    body: 'body',
+    fromStatus: 'from_status',
+    toStatus: 'to_status',
+  },
 });
 
 const cursorValue = (request: SupportRequest) => request.createdAt.toISOString();
@@ -48,7 +57,8 @@ export class SupportService {
     const page = readPage(args);
     if (!this.viewer) return toConnection([], page, cursorValue, async () => 0);
     const query = this.dataSource.getRepository(SupportRequest).createQueryBuilder('request');
-    if (!isPlatformStaff(this.viewer)) query.where('request.organisationId = :organisationId', { organisationId: this.viewer.organisationId });
+    if (!isPlatformStaff(this.viewer))
+      query.where('request.organisationId = :organisationId', { organisationId: this.viewer.organisationId });
     if (args.statuses?.length) query.andWhere('request.status IN (:...statuses)', { statuses: args.statuses });
     const counting = query.clone();
     if (page.after) {
@@ -56,10 +66,19 @@ export class SupportService {
       if (!after || typeof after.sortValue !== 'string' || Number.isNaN(Date.parse(after.sortValue))) {
         throw badUserInput(`"${args.after}" is not a valid cursor.`, 'after');
       }
-      query.andWhere('(request.createdAt, request.id) < (:afterCreated, :afterId)', { afterCreated: new Date(after.sortValue), afterId: after.id });
+      query.andWhere('(request.createdAt, request.id) < (:afterCreated, :afterId)', {
+        afterCreated: new Date(after.sortValue),
+        afterId: after.id,
+      });
     }
     const rows =
-      page.size === 0 ? [] : await query.orderBy('request.createdAt', 'DESC').addOrderBy('request.id', 'DESC').limit(page.size + 1).getMany();
+      page.size === 0
+        ? []
+        : await query
+            .orderBy('request.createdAt', 'DESC')
+            .addOrderBy('request.id', 'DESC')
+            .limit(page.size + 1)
+            .getMany();
     return toConnection(rows, page, cursorValue, () => counting.getCount());
   }
 
@@ -89,7 +108,11 @@ export class SupportService {
   }
 
   async raise(input: RaiseSupportRequestInput): Promise<SupportRequest> {
-    authorizeChange(this.viewer, canRaiseSupportRequest(this.viewer), 'Only people of an active member organisation may raise support requests.');
+    authorizeChange(
+      this.viewer,
+      canRaiseSupportRequest(this.viewer),
+      'Only people of an active member organisation may raise support requests.',
+    );
     const viewer = this.viewer;
     const subject = readText(input.subject, 'subject', SUPPORT_LIMITS.subject);
     const message = readText(input.message, 'message', SUPPORT_LIMITS.message);
@@ -110,7 +133,14 @@ export class SupportService {
     });
   }
 
-  private async append(manager: EntityManager, requestId: string, from: SupportRequestStatus | null, to: SupportRequestStatus | null, message: string | null, now: Date) {
+  private async append(
+    manager: EntityManager,
+    requestId: string,
+    from: SupportRequestStatus | null,
+    to: SupportRequestStatus | null,
+    message: string | null,
+    now: Date,
+  ) {
     const author = { at: now, requestId, authorId: this.viewer!.personId, authorIsStaff: isPlatformStaff(this.viewer) };
     if (message) await supportEntries.record(manager, { ...author, kind: 'MESSAGE', body: message });
     if (to) await supportEntries.record(manager, { ...author, kind: 'STATUS_CHANGE', fromStatus: from, toStatus: to });
@@ -133,7 +163,9 @@ export class SupportService {
     authorizeChange(this.viewer, true, refusal);
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      const request = await manager.getRepository(SupportRequest).findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+      const request = await manager
+        .getRepository(SupportRequest)
+        .findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
       if (!request || !canSeeSupportRequest(this.viewer, request)) throw notFound('SupportRequest', requestId);
       if (!mayAct(request)) throw forbidden(refusal);
       if (!rule(request, now)) {
@@ -155,11 +187,25 @@ export class SupportService {
 
   answer(id: string, message: string) {
     const text = readText(message, 'message', SUPPORT_LIMITS.message);
-    return this.change(id, 'ANSWERED', text, () => isPlatformStaff(this.viewer), (r) => canAnswerSupportRequest(this.viewer, r), 'Only platform staff answer support requests.');
+    return this.change(
+      id,
+      'ANSWERED',
+      text,
+      () => isPlatformStaff(this.viewer),
+      (r) => canAnswerSupportRequest(this.viewer, r),
+      'Only platform staff answer support requests.',
+    );
   }
 
   close(id: string) {
-    return this.change(id, 'CLOSED', null, () => true, (r) => canCloseSupportRequest(this.viewer, r), 'Only the requester’s organisation and platform staff may close this request.');
+    return this.change(
+      id,
+      'CLOSED',
+      null,
+      () => true,
+      (r) => canCloseSupportRequest(this.viewer, r),
+      'Only the requester’s organisation and platform staff may close this request.',
+    );
   }
 
   reopen(id: string, message: string) {

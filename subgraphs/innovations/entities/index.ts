@@ -21,6 +21,16 @@ export const entities = [
   Endorsement,
   AuditEvent,
 ];
-export { Assessment, AssessorAssignment, AuditEvent, Certification, ConflictDeclaration, Endorsement, Evidence, Innovation, InnovationRevision };
+export {
+  Assessment,
+  AssessorAssignment,
+  AuditEvent,
+  Certification,
+  ConflictDeclaration,
+  Endorsement,
+  Evidence,
+  Innovation,
+  InnovationRevision,
+};
 export type { InnovationContent, RevisionStatus } from './innovation.entity';
 export type { EvidenceVettingState } from './vetting.entities';

@@ -1,5 +1,12 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { InnovationCategory, InnovationLinkKind, InnovationStatus, Nation, OrganisationKind, PricingModel } from '../generated/graphql';
+import type {
+  InnovationCategory,
+  InnovationLinkKind,
+  InnovationStatus,
+  Nation,
+  OrganisationKind,
+  PricingModel,
+} from '../generated/graphql';
 
 export interface InnovationLinkValue {
   title: string;

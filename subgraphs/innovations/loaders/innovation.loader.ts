@@ -24,10 +24,7 @@ async function loadSupplierPages(
 ) {
   if (page.size === 0 && !page.after) return supplierIds.map(() => []);
   const repository = dataSource.getRepository(Innovation);
-  const listed = repository
-    .createQueryBuilder('listed')
-    .select('listed.id', 'id')
-    .where('listed.supplier_id = supplier.id');
+  const listed = repository.createQueryBuilder('listed').select('listed.id', 'id').where('listed.supplier_id = supplier.id');
   applyInnovationCriteria(listed, criteria);
   applyInnovationVisibility(listed, visibility);
   if (page.after) {
@@ -82,7 +79,10 @@ async function countBySupplier(
       CROSS JOIN LATERAL (SELECT count(*)::int AS count FROM (${capped.getQuery()} LIMIT ${EXACT_UP_TO + 1}) matched) capped`,
     { ...capped.getParameters(), ...sampled.getParameters(), supplierIds: [...supplierIds] },
   );
-  const rows: { supplierId: string; counted: number; percent: number; estimated: number | null }[] = await dataSource.query(sql, parameters);
+  const rows: { supplierId: string; counted: number; percent: number; estimated: number | null }[] = await dataSource.query(
+    sql,
+    parameters,
+  );
   const bySupplier = new Map(
     rows.map((row): [string, MatchCount] => {
       const counted = Number(row.counted);
@@ -108,8 +108,7 @@ export function createInnovationsBySupplierLoaders(dataSource: DataSource, visib
       new DataLoader<string, Innovation[]>((ids) => loadSupplierPages(dataSource, visibility, ids, page, criteria)),
   );
   const counts = loaderPerArguments(
-    (criteria: InnovationCriteria) =>
-      new DataLoader<string, MatchCount>((ids) => countBySupplier(dataSource, visibility, ids, criteria)),
+    (criteria: InnovationCriteria) => new DataLoader<string, MatchCount>((ids) => countBySupplier(dataSource, visibility, ids, criteria)),
   );
   return {
     page: (page: Page, criteria: InnovationCriteria) => pages({ page, criteria }),

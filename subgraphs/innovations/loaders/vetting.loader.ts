@@ -3,13 +3,21 @@ import { In, type DataSource } from 'typeorm';
 import { boundedChildrenLoaders, findFirstPerParent, firstRowsPerParentSql, groupByKeys } from '../../../platform/loaders';
 import { MAX_PAGE_SIZE } from '../../../platform/pagination';
 import type { Identity } from '../../../platform/identity';
-import { Assessment, AssessorAssignment, AuditEvent, Certification, ConflictDeclaration, Endorsement, Evidence, Innovation, InnovationRevision } from '../entities';
+import {
+  Assessment,
+  AssessorAssignment,
+  AuditEvent,
+  Certification,
+  ConflictDeclaration,
+  Endorsement,
+  Evidence,
+  Innovation,
+  InnovationRevision,
+} from '../entities';
 import { applyInnovationVisibility, type InnovationVisibility } from '../policy';
 
 /** One `WHERE innovation_id = ANY(…)` per tick for a child table, grouped back per innovation. */
-function childrenByInnovation<T extends { innovationId: string }>(
-  load: (ids: string[]) => Promise<T[]>,
-): DataLoader<string, T[]> {
+function childrenByInnovation<T extends { innovationId: string }>(load: (ids: string[]) => Promise<T[]>): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (ids) => groupByKeys(ids, await load([...ids]), (row) => row.innovationId));
 }
 
@@ -66,11 +74,14 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
     }),
     /** Certifications, current ones first: at most MAX_PAGE_SIZE per innovation (the resolver cuts to `first`). */
     certifications: childrenByInnovation((ids) => {
-      const kept = firstRowsPerParentSql(`SELECT id, innovation_id, expires_on FROM innovations.certification WHERE innovation_id = ANY(CAST(:ids AS uuid[])) AND ${shownEvidence}`, {
-        parent: 'innovation_id',
-        orderBy: 'expires_on DESC NULLS FIRST, id',
-        limit: MAX_PAGE_SIZE,
-      });
+      const kept = firstRowsPerParentSql(
+        `SELECT id, innovation_id, expires_on FROM innovations.certification WHERE innovation_id = ANY(CAST(:ids AS uuid[])) AND ${shownEvidence}`,
+        {
+          parent: 'innovation_id',
+          orderBy: 'expires_on DESC NULLS FIRST, id',
+          limit: MAX_PAGE_SIZE,
+        },
+      );
       return manager
         .getRepository(Certification)
         .createQueryBuilder('certification')
@@ -81,43 +92,52 @@ export function createVettingLoaders(dataSource: DataSource, visibility: Innovat
     }),
     revisions: firstChildrenByInnovation(manager.getRepository(InnovationRevision), [['number', 'ASC']]),
     /** Assessments of each innovation's current review round, oldest first, at most `first` each. */
-    assessments: boundedChildrenLoaders((ids, first) => {
-      const kept = firstRowsPerParentSql(
-        `SELECT assessment.id, assessment.innovation_id, assessment.submitted_at
+    assessments: boundedChildrenLoaders(
+      (ids, first) => {
+        const kept = firstRowsPerParentSql(
+          `SELECT assessment.id, assessment.innovation_id, assessment.submitted_at
            FROM innovations.assessment assessment
            JOIN innovations.innovation innovation ON innovation.id = assessment.innovation_id AND innovation.review_round = assessment.round
           WHERE assessment.innovation_id = ANY(CAST(:ids AS uuid[]))`,
-        { parent: 'innovation_id', orderBy: 'submitted_at, id', limit: first },
-      );
-      return manager
-        .getRepository(Assessment)
-        .createQueryBuilder('assessment')
-        .where(`assessment.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
-        .orderBy('assessment.submittedAt', 'ASC')
-        .addOrderBy('assessment.id', 'ASC')
-        .getMany();
-    }, (row) => row.innovationId),
-    endorsements: firstChildrenByInnovation(manager.getRepository(Endorsement), [['createdAt', 'DESC'], ['id', 'ASC']]),
+          { parent: 'innovation_id', orderBy: 'submitted_at, id', limit: first },
+        );
+        return manager
+          .getRepository(Assessment)
+          .createQueryBuilder('assessment')
+          .where(`assessment.id IN (SELECT kept.id FROM (${kept}) AS kept)`, { ids })
+          .orderBy('assessment.submittedAt', 'ASC')
+          .addOrderBy('assessment.id', 'ASC')
+          .getMany();
+      },
+      (row) => row.innovationId,
+    ),
+    endorsements: firstChildrenByInnovation(manager.getRepository(Endorsement), [
+      ['createdAt', 'DESC'],
+      ['id', 'ASC'],
+    ]),
     /** What organisations endorsed, only for innovations the viewer may see: the newest `first` of each, in one statement. */
-    endorsementsByOrganisation: boundedChildrenLoaders((organisationIds, first) => {
-      const query = manager.getRepository(Endorsement).createQueryBuilder('endorsement');
-      // Ranked among the endorsements the viewer may see, so hidden ones never take a place.
-      const visible = query
-        .subQuery()
-        .select('ranked.id', 'id')
-        .addSelect('ranked.organisationId', 'organisation_id')
-        .addSelect('ranked.createdAt', 'created_at')
-        .from(Endorsement, 'ranked')
-        .innerJoin(Innovation, 'endorsed', 'endorsed.id = ranked.innovationId')
-        .where('ranked.organisationId IN (:...organisationIds)', { organisationIds });
-      applyInnovationVisibility(visible, visibility, 'endorsed');
-      const kept = firstRowsPerParentSql(visible.getQuery(), { parent: 'organisation_id', orderBy: 'created_at DESC, id', limit: first });
-      return query
-        .where(`endorsement.id IN (SELECT kept.id FROM (${kept}) AS kept)`)
-        .orderBy('endorsement.createdAt', 'DESC')
-        .addOrderBy('endorsement.id', 'ASC')
-        .getMany();
-    }, (row) => row.organisationId),
+    endorsementsByOrganisation: boundedChildrenLoaders(
+      (organisationIds, first) => {
+        const query = manager.getRepository(Endorsement).createQueryBuilder('endorsement');
+        // Ranked among the endorsements the viewer may see, so hidden ones never take a place.
+        const visible = query
+          .subQuery()
+          .select('ranked.id', 'id')
+          .addSelect('ranked.organisationId', 'organisation_id')
+          .addSelect('ranked.createdAt', 'created_at')
+          .from(Endorsement, 'ranked')
+          .innerJoin(Innovation, 'endorsed', 'endorsed.id = ranked.innovationId')
+          .where('ranked.organisationId IN (:...organisationIds)', { organisationIds });
+        applyInnovationVisibility(visible, visibility, 'endorsed');
+        const kept = firstRowsPerParentSql(visible.getQuery(), { parent: 'organisation_id', orderBy: 'created_at DESC, id', limit: first });
+        return query
+          .where(`endorsement.id IN (SELECT kept.id FROM (${kept}) AS kept)`)
+          .orderBy('endorsement.createdAt', 'DESC')
+          .addOrderBy('endorsement.id', 'ASC')
+          .getMany();
+      },
+      (row) => row.organisationId,
+    ),
     auditTrail: firstChildrenByInnovation(manager.getRepository(AuditEvent), [['id', 'ASC']]),
     /** Whether the viewer is assigned to each innovation's current review round (no SQL for non-assessors). */
     assignedToViewer: new DataLoader<string, boolean>(async (ids) => {

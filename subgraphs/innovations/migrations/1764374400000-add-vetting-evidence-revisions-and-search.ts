@@ -121,7 +121,9 @@ export class AddVettingEvidenceRevisionsAndSearch1764374400000 implements Migrat
         declared_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (innovation_id, assessor_id)
       )`);
-    await queryRunner.query(`CREATE INDEX conflict_declaration_supplier ON innovations.conflict_declaration (assessor_id, supplier_id) WHERE conflicted`);
+    await queryRunner.query(
+      `CREATE INDEX conflict_declaration_supplier ON innovations.conflict_declaration (assessor_id, supplier_id) WHERE conflicted`,
+    );
     await queryRunner.query(`
       CREATE TABLE innovations.assessment (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -171,7 +173,16 @@ export class AddVettingEvidenceRevisionsAndSearch1764374400000 implements Migrat
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['audit_event', 'endorsement', 'assessment', 'conflict_declaration', 'assessor_assignment', 'certification', 'evidence', 'innovation_revision']) {
+    for (const table of [
+      'audit_event',
+      'endorsement',
+      'assessment',
+      'conflict_declaration',
+      'assessor_assignment',
+      'certification',
+      'evidence',
+      'innovation_revision',
+    ]) {
       await queryRunner.query(`DROP TABLE innovations.${table}`);
     }
     await queryRunner.query(`DROP FUNCTION innovations.refuse_audit_event_change()`);

@@ -13,7 +13,9 @@ export class IndexDashboardQueues1764720000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX evidence_awaiting_authority ON innovations.evidence (authority_id, created_at, id) WHERE confirmation = 'UNCONFIRMED'`,
     );
-    await queryRunner.query(`CREATE INDEX innovation_revision_status ON innovations.innovation (revision_status) WHERE revision_status IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX innovation_revision_status ON innovations.innovation (revision_status) WHERE revision_status IS NOT NULL`,
+    );
     await queryRunner.query(
       `CREATE INDEX innovation_revision_first_approved ON innovations.innovation_revision (approved_at DESC, innovation_id) WHERE number = 1`,
     );

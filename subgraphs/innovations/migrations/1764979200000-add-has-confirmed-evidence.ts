@@ -46,7 +46,11 @@ export class AddHasConfirmedEvidence1764979200000 implements MigrationInterface 
         RETURN NULL;
       END
       $$`);
-    const transitionTables = { INSERT: 'NEW TABLE AS new_evidence', UPDATE: 'NEW TABLE AS new_evidence OLD TABLE AS old_evidence', DELETE: 'OLD TABLE AS old_evidence' };
+    const transitionTables = {
+      INSERT: 'NEW TABLE AS new_evidence',
+      UPDATE: 'NEW TABLE AS new_evidence OLD TABLE AS old_evidence',
+      DELETE: 'OLD TABLE AS old_evidence',
+    };
     for (const [event, tables] of Object.entries(transitionTables)) {
       await queryRunner.query(`
         CREATE TRIGGER evidence_has_confirmed_on_${event.toLowerCase()} AFTER ${event} ON innovations.evidence

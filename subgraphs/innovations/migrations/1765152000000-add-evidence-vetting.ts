@@ -30,14 +30,20 @@ export class AddEvidenceVetting1765152000000 implements MigrationInterface {
           ADD COLUMN withdrawn_at timestamptz`);
     }
     await queryRunner.query(`ALTER TABLE innovations.audit_event DROP CONSTRAINT audit_event_action_check`);
-    await queryRunner.query(`ALTER TABLE innovations.audit_event ADD CONSTRAINT audit_event_action_check CHECK (action IN (${newAuditActions}))`);
+    await queryRunner.query(
+      `ALTER TABLE innovations.audit_event ADD CONSTRAINT audit_event_action_check CHECK (action IN (${newAuditActions}))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE innovations.audit_event DROP CONSTRAINT audit_event_action_check`);
-    await queryRunner.query(`ALTER TABLE innovations.audit_event ADD CONSTRAINT audit_event_action_check CHECK (action IN (${oldAuditActions})) NOT VALID`);
+    await queryRunner.query(
+      `ALTER TABLE innovations.audit_event ADD CONSTRAINT audit_event_action_check CHECK (action IN (${oldAuditActions})) NOT VALID`,
+    );
     for (const table of ['evidence', 'certification']) {
-      await queryRunner.query(`ALTER TABLE innovations.${table} DROP COLUMN vetting, DROP COLUMN vetted_by, DROP COLUMN vetted_at, DROP COLUMN withdrawn_at`);
+      await queryRunner.query(
+        `ALTER TABLE innovations.${table} DROP COLUMN vetting, DROP COLUMN vetted_by, DROP COLUMN vetted_at, DROP COLUMN withdrawn_at`,
+      );
     }
   }
 }

@@ -1,7 +1,22 @@
 import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
-import { Assessment, Certification, Endorsement, EvidenceItem, Innovation, InnovationAuditEvent, InnovationEvidence, InnovationFacets } from './innovation.resolver';
-import { DashboardQuery, EvidenceConfirmationRequest, InnovationCategoryNews, VettingQueueEntry, ViewerInnovations } from './dashboard.resolver';
+import {
+  Assessment,
+  Certification,
+  Endorsement,
+  EvidenceItem,
+  Innovation,
+  InnovationAuditEvent,
+  InnovationEvidence,
+  InnovationFacets,
+} from './innovation.resolver';
+import {
+  DashboardQuery,
+  EvidenceConfirmationRequest,
+  InnovationCategoryNews,
+  VettingQueueEntry,
+  ViewerInnovations,
+} from './dashboard.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
 import { Query } from './query.resolver';

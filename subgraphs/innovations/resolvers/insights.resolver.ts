@@ -1,5 +1,10 @@
 import { firstGroups } from '../../../platform/insights';
-import type { InnovationInsightsResolvers, ProvenInnovationInsightResolvers, QueryResolvers, VettingInsightResolvers } from '../generated/graphql';
+import type {
+  InnovationInsightsResolvers,
+  ProvenInnovationInsightResolvers,
+  QueryResolvers,
+  VettingInsightResolvers,
+} from '../generated/graphql';
 
 /** Analyst insights: `innovationInsights` checks the caller and period; each field is one statement. */
 export const InsightsQuery: Pick<QueryResolvers, 'innovationInsights'> = {

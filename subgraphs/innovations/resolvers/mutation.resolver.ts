@@ -5,18 +5,34 @@ export const Mutation: MutationResolvers = {
   updateInnovation: async (_root, { id, input, version }, { workflow }) => ({ innovation: await workflow.update(id, input, version) }),
   deleteInnovation: async (_root, { id }, { workflow }) => ({ deletedInnovationId: await workflow.delete(id) }),
   submitInnovation: async (_root, { id, version }, { workflow }) => ({ innovation: await workflow.submit(id, version) }),
-  withdrawInnovation: async (_root, { id, reason, version }, { workflow }) => ({ innovation: await workflow.withdraw(id, reason, version) }),
+  withdrawInnovation: async (_root, { id, reason, version }, { workflow }) => ({
+    innovation: await workflow.withdraw(id, reason, version),
+  }),
   archiveInnovation: async (_root, { id, reason, version }, { workflow }) => ({ innovation: await workflow.archive(id, reason, version) }),
-  assignAssessor: async (_root, { innovationId, assessorId }, { workflow }) => ({ innovation: await workflow.assignAssessor(innovationId, assessorId) }),
+  assignAssessor: async (_root, { innovationId, assessorId }, { workflow }) => ({
+    innovation: await workflow.assignAssessor(innovationId, assessorId),
+  }),
   declareConflict: async (_root, { input }, { workflow }) => ({ innovation: await workflow.declareConflict(input) }),
   submitAssessment: async (_root, { input }, { workflow }) => ({ assessment: await workflow.submitAssessment(input) }),
   decideInnovation: async (_root, { input }, { workflow }) => ({ innovation: await workflow.decide(input) }),
   addEvidence: async (_root, { input }, { workflow }) => ({ innovation: await workflow.addEvidence(input) }),
-  confirmEvidence: async (_root, { evidenceId, note }, { workflow }) => ({ evidenceItem: await workflow.confirmEvidence(evidenceId, note) }),
-  disputeEvidence: async (_root, { evidenceId, note }, { workflow }) => ({ evidenceItem: await workflow.disputeEvidence(evidenceId, note) }),
+  confirmEvidence: async (_root, { evidenceId, note }, { workflow }) => ({
+    evidenceItem: await workflow.confirmEvidence(evidenceId, note),
+  }),
+  disputeEvidence: async (_root, { evidenceId, note }, { workflow }) => ({
+    evidenceItem: await workflow.disputeEvidence(evidenceId, note),
+  }),
   vetEvidence: async (_root, { evidenceId, note }, { workflow }) => ({ evidenceItem: await workflow.vetEvidence(evidenceId, note) }),
-  vetCertification: async (_root, { certificationId, note }, { workflow }) => ({ certification: await workflow.vetCertification(certificationId, note) }),
-  withdrawEvidence: async (_root, { evidenceId, reason }, { workflow }) => ({ innovation: await workflow.withdrawEvidence(evidenceId, reason) }),
-  withdrawCertification: async (_root, { certificationId, reason }, { workflow }) => ({ innovation: await workflow.withdrawCertification(certificationId, reason) }),
-  endorseInnovation: async (_root, { innovationId, statement }, { workflow }) => ({ endorsement: await workflow.endorse(innovationId, statement) }),
+  vetCertification: async (_root, { certificationId, note }, { workflow }) => ({
+    certification: await workflow.vetCertification(certificationId, note),
+  }),
+  withdrawEvidence: async (_root, { evidenceId, reason }, { workflow }) => ({
+    innovation: await workflow.withdrawEvidence(evidenceId, reason),
+  }),
+  withdrawCertification: async (_root, { certificationId, reason }, { workflow }) => ({
+    innovation: await workflow.withdrawCertification(certificationId, reason),
+  }),
+  endorseInnovation: async (_root, { innovationId, statement }, { workflow }) => ({
+    endorsement: await workflow.endorse(innovationId, statement),
+  }),
 };

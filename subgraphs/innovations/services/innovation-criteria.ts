@@ -62,7 +62,10 @@ export function readInnovationFilter(filter: InnovationFilter | null | undefined
 const probePerRow = 'OFFSET 0';
 
 /** Adds the criteria to a query over innovations as `AND` conditions. */
-export function applyInnovationCriteria<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, criteria: InnovationCriteria): SelectQueryBuilder<T> {
+export function applyInnovationCriteria<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  criteria: InnovationCriteria,
+): SelectQueryBuilder<T> {
   const alias = query.alias;
   if (criteria.categories) query.andWhere(`${alias}.category IN (:...filterCategories)`, { filterCategories: criteria.categories });
   if (criteria.statuses) query.andWhere(`${alias}.status IN (:...filterStatuses)`, { filterStatuses: criteria.statuses });

@@ -2,7 +2,15 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import type { Page } from '../../../platform/pagination';
 import type { InnovationOrder } from '../generated/graphql';
-import { EXACT_UP_TO, estimatedCountSql, fromPageSample, toMatchCount, windowSamplingSql, type CountedRow, type MatchCount } from './innovation-counts';
+import {
+  EXACT_UP_TO,
+  estimatedCountSql,
+  fromPageSample,
+  toMatchCount,
+  windowSamplingSql,
+  type CountedRow,
+  type MatchCount,
+} from './innovation-counts';
 import { matchQuery, searchMatchCte, tieredMatchesSql } from './search-window';
 
 /** The longest `search` accepted, and how many of its words are used. */
@@ -165,4 +173,3 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
 }
 
 const wrongCursor = () => badUserInput('"after" is a cursor from a list in another order: pass one from this list.', 'after');
-

@@ -54,10 +54,19 @@ import type { CertificationModel } from '../mappers';
 import { ukDate, type InnovationsRequest } from './innovation.service';
 
 /** The innovation audit trail (innovations.audit_event, append-only; read through the `AuditEvent` entity). */
-const auditTrail = defineRecorder<Pick<AuditEvent, 'innovationId' | 'actorId' | 'action'> & Partial<Pick<AuditEvent, 'fromStatus' | 'toStatus' | 'reason'>>>({
+const auditTrail = defineRecorder<
+  Pick<AuditEvent, 'innovationId' | 'actorId' | 'action'> & Partial<Pick<AuditEvent, 'fromStatus' | 'toStatus' | 'reason'>>
+>({
   table: 'innovations.audit_event',
   atColumn: 'at',
-  columns: { innovationId: 'innovation_id', actorId: 'actor_id', action: 'action', fromStatus: 'from_status', toStatus: 'to_status', reason: 'reason' },
+  columns: {
+    innovationId: 'innovation_id',
+    actorId: 'actor_id',
+    action: 'action',
+    fromStatus: 'from_status',
+    toStatus: 'to_status',
+    reason: 'reason',
+  },
 });
 
 /** The published criteria and their score range. */
@@ -174,7 +183,12 @@ export class InnovationWorkflowService {
         // The approved version stays listed; the changes wait as a revision.
         const from = innovation.revisionStatus;
         Object.assign(innovation, { pendingContent: content, revisionStatus: 'DRAFT' satisfies RevisionStatus });
-        if (from !== 'DRAFT') await this.audit(manager, innovation, 'STATUS_CHANGED', { from, to: 'DRAFT', reason: 'Revision of the approved version started.' });
+        if (from !== 'DRAFT')
+          await this.audit(manager, innovation, 'STATUS_CHANGED', {
+            from,
+            to: 'DRAFT',
+            reason: 'Revision of the approved version started.',
+          });
       } else {
         Object.assign(innovation, content);
       }
@@ -300,7 +314,9 @@ export class InnovationWorkflowService {
         .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: assessor, assignedAt: this.request.clock.now() })
         .orIgnore()
         .execute();
-      await this.audit(manager, innovation, 'ASSESSOR_ASSIGNED', { reason: `Assessor ${assessor} assigned for round ${innovation.reviewRound}.` });
+      await this.audit(manager, innovation, 'ASSESSOR_ASSIGNED', {
+        reason: `Assessor ${assessor} assigned for round ${innovation.reviewRound}.`,
+      });
       if (reviewStatus(innovation) === 'SUBMITTED') {
         this.setReviewStatus(innovation, 'UNDER_REVIEW');
         await this.audit(manager, innovation, 'STATUS_CHANGED', { from: 'SUBMITTED', to: 'UNDER_REVIEW' });
@@ -314,11 +330,15 @@ export class InnovationWorkflowService {
   /** The caller's standing as an assessor, read inside the transaction. */
   private async standingIn(manager: EntityManager, innovation: Innovation, viewer: Viewer): Promise<AssessorStanding> {
     const [assigned, declarations] = await Promise.all([
-      manager.exists(AssessorAssignment, { where: { innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId } }),
-      manager.find(ConflictDeclaration, { where: [
-        { assessorId: viewer.personId, innovationId: innovation.id },
-        { assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: true },
-      ] }),
+      manager.exists(AssessorAssignment, {
+        where: { innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId },
+      }),
+      manager.find(ConflictDeclaration, {
+        where: [
+          { assessorId: viewer.personId, innovationId: innovation.id },
+          { assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: true },
+        ],
+      }),
     ]);
     return {
       assigned,
@@ -346,7 +366,14 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(ConflictDeclaration)
-        .values({ innovationId: innovation.id, assessorId: viewer.personId, supplierId: innovation.supplierId, conflicted: input.conflicted, statement, declaredAt: this.request.clock.now() })
+        .values({
+          innovationId: innovation.id,
+          assessorId: viewer.personId,
+          supplierId: innovation.supplierId,
+          conflicted: input.conflicted,
+          statement,
+          declaredAt: this.request.clock.now(),
+        })
         .orIgnore()
         .execute();
       if (inserted.identifiers.filter(Boolean).length === 0) {
@@ -365,7 +392,10 @@ export class InnovationWorkflowService {
       criteria.map((criterion) => {
         const score = input[criterion];
         if (!Number.isInteger(score) || score < MIN_SCORE || score > MAX_SCORE) {
-          throw badUserInput(`"input.${criterion}" must be a score from ${MIN_SCORE} to ${MAX_SCORE}; it was ${score}.`, `input.${criterion}`);
+          throw badUserInput(
+            `"input.${criterion}" must be a score from ${MIN_SCORE} to ${MAX_SCORE}; it was ${score}.`,
+            `input.${criterion}`,
+          );
         }
         return [criterion, score];
       }),
@@ -383,13 +413,22 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(Assessment)
-        .values({ innovationId: innovation.id, round: innovation.reviewRound, assessorId: viewer.personId, ...scores, comments, submittedAt: this.request.clock.now() })
+        .values({
+          innovationId: innovation.id,
+          round: innovation.reviewRound,
+          assessorId: viewer.personId,
+          ...scores,
+          comments,
+          submittedAt: this.request.clock.now(),
+        })
         .orIgnore()
         .returning('*')
         .execute();
       const row = (inserted.raw as Record<string, unknown>[])[0];
       if (!row) throw conflict('You have already assessed this review round.', { currentStatus: reviewStatus(innovation) });
-      await this.audit(manager, innovation, 'ASSESSED', { reason: `Round ${innovation.reviewRound}: ${criteria.map((c) => `${c} ${scores[c]}`).join(', ')}.` });
+      await this.audit(manager, innovation, 'ASSESSED', {
+        reason: `Round ${innovation.reviewRound}: ${criteria.map((c) => `${c} ${scores[c]}`).join(', ')}.`,
+      });
       this.fresh(innovation);
       return manager.findOneByOrFail(Assessment, { id: row.id as string });
     });
@@ -408,7 +447,9 @@ export class InnovationWorkflowService {
       const admin = isPlatformAdmin(viewer);
       if (!admin && !hasPlatformRole(viewer, 'ASSESSOR')) throw forbidden('Only assessors and platform admins decide innovations.');
       if (reviewStatus(innovation) !== 'UNDER_REVIEW') throw this.wrongState(innovation, 'decide');
-      const standing = admin ? { assigned: true, declaredNoConflict: true, conflictedWithSupplier: false } : await this.standingIn(manager, innovation, viewer);
+      const standing = admin
+        ? { assigned: true, declaredNoConflict: true, conflictedWithSupplier: false }
+        : await this.standingIn(manager, innovation, viewer);
       if (!admin) this.assessorChecks(viewer, innovation, standing);
       if (!canDecide(viewer, innovation, standing)) throw forbidden('Declare your interests, without a conflict, before deciding.');
       const completed = await this.countCleanAssessments(manager, innovation);
@@ -436,7 +477,12 @@ export class InnovationWorkflowService {
       const updated = await manager
         .createQueryBuilder()
         .update(Innovation)
-        .set({ ...contentOf(innovation), status: innovation.status, revisionStatus: innovation.revisionStatus, pendingContent: innovation.pendingContent })
+        .set({
+          ...contentOf(innovation),
+          status: innovation.status,
+          revisionStatus: innovation.revisionStatus,
+          pendingContent: innovation.pendingContent,
+        })
         .where({ id: innovation.id, reviewRound: innovation.reviewRound, ...expected })
         .execute();
       if (updated.affected !== 1) throw conflict('The innovation was decided meanwhile.', { currentStatus: reviewStatus(innovation) });
@@ -513,7 +559,9 @@ export class InnovationWorkflowService {
         await manager.insert(Evidence, { innovationId: innovation.id, ...item.evidence, vetting });
         described = `${item.evidence.kind} "${item.evidence.title}"`;
       }
-      await this.audit(manager, innovation, 'EVIDENCE_ADDED', { reason: `${described} added${vetting === 'PENDING' ? ', pending vetting' : ''}.` });
+      await this.audit(manager, innovation, 'EVIDENCE_ADDED', {
+        reason: `${described} added${vetting === 'PENDING' ? ', pending vetting' : ''}.`,
+      });
       return this.fresh(innovation);
     });
   }
@@ -569,7 +617,10 @@ export class InnovationWorkflowService {
       await this.audit(manager, innovation, answer === 'CONFIRMED' ? 'EVIDENCE_CONFIRMED' : 'EVIDENCE_DISPUTED', {
         reason: `${evidence.title}${note ? `: ${note}` : ''}`,
       });
-      if (wasPending) await this.audit(manager, innovation, 'EVIDENCE_VETTED', { reason: `${evidence.kind} "${evidence.title}": answered by its authority.` });
+      if (wasPending)
+        await this.audit(manager, innovation, 'EVIDENCE_VETTED', {
+          reason: `${evidence.kind} "${evidence.title}": answered by its authority.`,
+        });
       this.request.loaders.vetting.evidence.clear(evidence.innovationId);
       return evidence;
     });
@@ -581,18 +632,34 @@ export class InnovationWorkflowService {
   }
 
   async vetCertification(certificationId: string, note: string | null | undefined): Promise<CertificationModel> {
-    const row = await this.changePendingEvidence(Certification, certificationId, 'certificationId', 'VETTED', optionalText(note, 'note', contentLimits.text));
+    const row = await this.changePendingEvidence(
+      Certification,
+      certificationId,
+      'certificationId',
+      'VETTED',
+      optionalText(note, 'note', contentLimits.text),
+    );
     return { ...row, expired: row.expiresOn !== null && row.expiresOn < ukDate(this.request.clock.now()) };
   }
 
   async withdrawEvidence(evidenceId: string, reason: string | null | undefined): Promise<Innovation> {
-    const evidence = await this.changePendingEvidence(Evidence, evidenceId, 'evidenceId', 'WITHDRAWN', optionalText(reason, 'reason', contentLimits.text));
+    const evidence = await this.changePendingEvidence(
+      Evidence,
+      evidenceId,
+      'evidenceId',
+      'WITHDRAWN',
+      optionalText(reason, 'reason', contentLimits.text),
+    );
     return (await this.request.loaders.innovationById.load(evidence.innovationId))!;
   }
 
   async withdrawCertification(certificationId: string, reason: string | null | undefined): Promise<Innovation> {
     const certification = await this.changePendingEvidence(
-      Certification, certificationId, 'certificationId', 'WITHDRAWN', optionalText(reason, 'reason', contentLimits.text),
+      Certification,
+      certificationId,
+      'certificationId',
+      'WITHDRAWN',
+      optionalText(reason, 'reason', contentLimits.text),
     );
     return (await this.request.loaders.innovationById.load(certification.innovationId))!;
   }
@@ -616,21 +683,30 @@ export class InnovationWorkflowService {
     const typeName = isItem ? 'EvidenceItem' : 'Certification';
     return this.request.dataSource.transaction(async (manager) => {
       const found = await manager.findOneBy(entity as typeof Evidence, { id: rowId });
-      const innovation = found ? await manager.getRepository(Innovation).findOne({ where: { id: found.innovationId }, lock: { mode: 'pessimistic_write' } }) : null;
+      const innovation = found
+        ? await manager.getRepository(Innovation).findOne({ where: { id: found.innovationId }, lock: { mode: 'pessimistic_write' } })
+        : null;
       // Seeing the evidence needs seeing its innovation; pending evidence also needs its vetting record.
-      if (!found || !innovation || !canSeeInnovation(this.request.visibility, innovation) || found.vetting === 'WITHDRAWN') throw notFound(typeName, rowId);
+      if (!found || !innovation || !canSeeInnovation(this.request.visibility, innovation) || found.vetting === 'WITHDRAWN')
+        throw notFound(typeName, rowId);
       if (found.vetting !== 'VETTED' && !canSeeVettingRecord(viewer, innovation)) throw notFound(typeName, rowId);
       const row = (await manager.findOne(entity as typeof Evidence, { where: { id: rowId }, lock: { mode: 'pessimistic_write' } }))! as T;
       if (to === 'WITHDRAWN') this.authorOnly(innovation);
-      else if (!canVetEvidence(viewer, innovation)) throw forbidden('Only assessors and platform admins from outside the supplier may vet evidence.');
+      else if (!canVetEvidence(viewer, innovation))
+        throw forbidden('Only assessors and platform admins from outside the supplier may vet evidence.');
       if (row.vetting !== 'PENDING') {
-        throw conflict(`Only pending evidence can be ${to === 'WITHDRAWN' ? 'withdrawn' : 'vetted'}; this is ${row.vetting}.`, { currentStatus: row.vetting });
+        throw conflict(`Only pending evidence can be ${to === 'WITHDRAWN' ? 'withdrawn' : 'vetted'}; this is ${row.vetting}.`, {
+          currentStatus: row.vetting,
+        });
       }
       const now = this.request.clock.now();
       const change = to === 'VETTED' ? { vetting: to, vettedBy: viewer.personId, vettedAt: now } : { vetting: to, withdrawnAt: now };
       await manager.update(entity as typeof Evidence, { id: row.id }, change);
       Object.assign(row, change);
-      const described = row instanceof Certification ? `Certification ${row.scheme} (${row.issuer}, ${row.reference})` : `${(row as Evidence).kind} "${(row as Evidence).title}"`;
+      const described =
+        row instanceof Certification
+          ? `Certification ${row.scheme} (${row.issuer}, ${row.reference})`
+          : `${(row as Evidence).kind} "${(row as Evidence).title}"`;
       await this.audit(manager, innovation, to === 'VETTED' ? 'EVIDENCE_VETTED' : 'EVIDENCE_WITHDRAWN', {
         reason: `${described}${note ? `: ${note}` : '.'}`,
       });
@@ -654,7 +730,13 @@ export class InnovationWorkflowService {
         .createQueryBuilder()
         .insert()
         .into(Endorsement)
-        .values({ innovationId: innovation.id, organisationId: viewer.organisationId, personId: viewer.personId, statement: text, createdAt: this.request.clock.now() })
+        .values({
+          innovationId: innovation.id,
+          organisationId: viewer.organisationId,
+          personId: viewer.personId,
+          statement: text,
+          createdAt: this.request.clock.now(),
+        })
         .orIgnore()
         .returning('id')
         .execute();
@@ -672,7 +754,18 @@ type ReadEvidence =
       kind: 'evidence';
       evidence: Omit<
         Evidence,
-        'id' | 'innovationId' | 'confirmation' | 'confirmationNote' | 'confirmedBy' | 'confirmedAt' | 'authorityNation' | 'createdAt' | 'vetting' | 'vettedBy' | 'vettedAt' | 'withdrawnAt'
+        | 'id'
+        | 'innovationId'
+        | 'confirmation'
+        | 'confirmationNote'
+        | 'confirmedBy'
+        | 'confirmedAt'
+        | 'authorityNation'
+        | 'createdAt'
+        | 'vetting'
+        | 'vettedBy'
+        | 'vettedAt'
+        | 'withdrawnAt'
       >;
     };
 
@@ -691,7 +784,18 @@ function readAmount(value: number | null | undefined, field: string): number | n
 /** Validates evidence input before any SQL: one of a certification or an item at an authority. */
 function readEvidence(input: AddEvidenceInput): ReadEvidence {
   if (input.certification) {
-    for (const field of ['kind', 'title', 'authorityId', 'startedOn', 'endedOn', 'scale', 'costSavedGbp', 'carbonSavedTco2e', 'timeSaved', 'safety'] as const) {
+    for (const field of [
+      'kind',
+      'title',
+      'authorityId',
+      'startedOn',
+      'endedOn',
+      'scale',
+      'costSavedGbp',
+      'carbonSavedTco2e',
+      'timeSaved',
+      'safety',
+    ] as const) {
       if (input[field] !== null && input[field] !== undefined) {
         throw badUserInput(`"input.${field}" does not apply to a certification.`, `input.${field}`);
       }

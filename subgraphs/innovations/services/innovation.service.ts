@@ -121,7 +121,12 @@ export class InnovationService {
       (counted ??= matchCount
         ? Promise.resolve(matchCount)
         : Promise.resolve().then(() => (faceted ? faceted.then((answer) => answer.count) : countMatches(counting, searched))));
-    const connection = toConnection(rows, page, (row) => sortValueById.get(row.id)!, async () => (await count()).count);
+    const connection = toConnection(
+      rows,
+      page,
+      (row) => sortValueById.get(row.id)!,
+      async () => (await count()).count,
+    );
     this.prime(connection.edges.map((edge) => edge.node));
     return {
       ...connection,

@@ -56,7 +56,12 @@ export class InnovationInsightsService {
     // "Proven" is the catalogue's word for APPROVED now; the month is that of its first approval
     // (revision 1), so a later approved revision does not move it.
     const sql = groupedInsightSql<ProvenInnovationDimension>({
-      dimensions: { CATEGORY: 'proven.category', NATION_OF_EVIDENCE: 'proven.nation', TRL: 'proven.trl', MONTH: monthBucket('proven.approved_on') },
+      dimensions: {
+        CATEGORY: 'proven.category',
+        NATION_OF_EVIDENCE: 'proven.nation',
+        TRL: 'proven.trl',
+        MONTH: monthBucket('proven.approved_on'),
+      },
       groupBy,
       measures: { innovation_count: 'count(DISTINCT proven.id)' },
       from: `FROM (

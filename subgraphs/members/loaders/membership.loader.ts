@@ -18,7 +18,10 @@ export const createDecisionsByOrganisationLoaders = (dataSource: DataSource) =>
       findFirstPerParent(dataSource.getRepository(MembershipDecision), {
         parent: 'organisationId',
         parentIds: organisationIds,
-        order: [['decidedAt', 'ASC'], ['id', 'ASC']],
+        order: [
+          ['decidedAt', 'ASC'],
+          ['id', 'ASC'],
+        ],
         limit: first,
       }),
     (row) => row.organisationId,
@@ -31,7 +34,10 @@ export const createOpenInvitationsByOrganisationLoaders = (dataSource: DataSourc
       findFirstPerParent(dataSource.getRepository(Invitation), {
         parent: 'organisationId',
         parentIds: organisationIds,
-        order: [['createdAt', 'DESC'], ['id', 'ASC']],
+        order: [
+          ['createdAt', 'DESC'],
+          ['id', 'ASC'],
+        ],
         where: 'accepted_at IS NULL AND expires_at > :now',
         parameters: { now: clock.now() },
         limit: first,

@@ -11,7 +11,10 @@ export const createPeopleByOrganisationLoaders = (dataSource: DataSource) =>
       findFirstPerParent(dataSource.getRepository(Person), {
         parent: 'organisationId',
         parentIds: organisationIds,
-        order: [['name', 'ASC'], ['id', 'ASC']],
+        order: [
+          ['name', 'ASC'],
+          ['id', 'ASC'],
+        ],
         limit: first,
       }),
     (person) => person.organisationId,

@@ -81,10 +81,11 @@ export async function signIn(dataSource: DataSource, claims: SignInClaims): Prom
   if (bound.subject === null) {
     try {
       // Conditional, so of two first sign-ins at once only one binds; the other compares below.
-      await dataSource.query(
-        `UPDATE members.person SET auth_issuer = $2, auth_subject = $3 WHERE id = $1 AND auth_subject IS NULL`,
-        [row.person_id, claims.issuer, claims.subject],
-      );
+      await dataSource.query(`UPDATE members.person SET auth_issuer = $2, auth_subject = $3 WHERE id = $1 AND auth_subject IS NULL`, [
+        row.person_id,
+        claims.issuer,
+        claims.subject,
+      ]);
     } catch (error) {
       const failure = error as { driverError?: { code?: string }; code?: string };
       if ((failure.driverError?.code ?? failure.code) === uniqueViolation) {
@@ -92,9 +93,10 @@ export async function signIn(dataSource: DataSource, claims: SignInClaims): Prom
       }
       throw error;
     }
-    const [again] = (await dataSource.query(`SELECT auth_issuer, auth_subject FROM members.person WHERE id = $1`, [
-      row.person_id,
-    ])) as { auth_issuer: string | null; auth_subject: string | null }[];
+    const [again] = (await dataSource.query(`SELECT auth_issuer, auth_subject FROM members.person WHERE id = $1`, [row.person_id])) as {
+      auth_issuer: string | null;
+      auth_subject: string | null;
+    }[];
     bound = { issuer: again?.auth_issuer ?? null, subject: again?.auth_subject ?? null };
   }
   if (bound.issuer !== claims.issuer || bound.subject !== claims.subject) return { status: 'subject-mismatch' };

@@ -55,7 +55,11 @@ export class InvitationService {
     return this.loaders.openInvitationsByOrganisation(first).load(organisationId);
   }
 
-  async invite(input: { organisationId: string; email: string; roles: readonly OrganisationRole[] }): Promise<{ invitation: Invitation; token: string }> {
+  async invite(input: {
+    organisationId: string;
+    email: string;
+    roles: readonly OrganisationRole[];
+  }): Promise<{ invitation: Invitation; token: string }> {
     const organisationId = parseId(input.organisationId, 'organisationId');
     const email = input.email.trim().toLowerCase();
     if (!emailPattern.test(email) || email.length > 320) throw badUserInput(`"${input.email}" is not an email address.`, 'email');
@@ -107,7 +111,11 @@ export class InvitationService {
     if (domains.length > MAX_INVITATION_DOMAINS) throw badUserInput(`List at most ${MAX_INVITATION_DOMAINS} domains.`, 'domains');
     const malformed = domains.find((domain) => !domainPattern.test(domain));
     if (malformed !== undefined) throw badUserInput(`"${malformed}" is not a domain name such as "kent.gov.uk".`, 'domains');
-    authorizeChange(this.viewer, canManagePeople(this.viewer, organisationId), "Only the organisation's admins may restrict its invitations.");
+    authorizeChange(
+      this.viewer,
+      canManagePeople(this.viewer, organisationId),
+      "Only the organisation's admins may restrict its invitations.",
+    );
     const viewer = this.viewer;
     const platformAdmin = hasPlatformRole(viewer, 'PLATFORM_ADMIN');
     const organisation = await this.dataSource.transaction(async (manager) => {
@@ -144,14 +152,18 @@ export class InvitationService {
     if (!token.trim() || token.length > MAX_TOKEN_LENGTH) throw badUserInput('The invitation token is missing or malformed.', 'token');
     if (!fullName || fullName.length > MAX_NAME_LENGTH) throw badUserInput(`Give a name of 1 to ${MAX_NAME_LENGTH} characters.`, 'name');
     const title = jobTitle?.trim() || null;
-    if (title && title.length > MAX_JOB_TITLE_LENGTH) throw badUserInput(`A job title may be at most ${MAX_JOB_TITLE_LENGTH} characters.`, 'jobTitle');
+    if (title && title.length > MAX_JOB_TITLE_LENGTH)
+      throw badUserInput(`A job title may be at most ${MAX_JOB_TITLE_LENGTH} characters.`, 'jobTitle');
     const { viewer, newcomer } = this;
     if (!viewer && !newcomer) throw unauthenticated('Sign in with the invited email address to accept an invitation.');
     const callerEmail = (viewer?.email ?? newcomer!.email).toLowerCase();
 
     const now = this.clock.now();
     const person = await this.dataSource.transaction(async (manager) => {
-      const invitation = await manager.findOne(Invitation, { where: { tokenHash: hashToken(token.trim()) }, lock: { mode: 'pessimistic_write' } });
+      const invitation = await manager.findOne(Invitation, {
+        where: { tokenHash: hashToken(token.trim()) },
+        lock: { mode: 'pessimistic_write' },
+      });
       // The same answer for a wrong token as for no token: nothing to learn by guessing.
       if (!invitation) throw new DomainError(ErrorCode.NOT_FOUND, 'No invitation matches this token.', { typeName: 'Invitation' });
       if (invitation.email !== callerEmail) throw forbidden(otherAddressMessage);
@@ -162,7 +174,8 @@ export class InvitationService {
         throw conflict(`This invitation expired on ${invitation.expiresAt.toISOString()}; ask for a new one.`);
       }
       const claims = newcomer!;
-      if (await manager.existsBy(Person, { email: invitation.email })) throw conflict(`${invitation.email} already belongs to someone in the IPS.`);
+      if (await manager.existsBy(Person, { email: invitation.email }))
+        throw conflict(`${invitation.email} already belongs to someone in the IPS.`);
       if (await manager.existsBy(Person, { authIssuer: claims.issuer, authSubject: claims.subject })) {
         throw conflict('Your sign-in account already belongs to another person in the IPS.');
       }

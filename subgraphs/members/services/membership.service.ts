@@ -18,7 +18,13 @@ const MAX_REASON_LENGTH = 2000;
 const decisions = defineRecorder<Omit<MembershipDecision, 'id' | 'decidedAt'>>({
   table: 'members.membership_decision',
   atColumn: 'decided_at',
-  columns: { organisationId: 'organisation_id', decidedBy: 'decided_by', fromStatus: 'from_status', toStatus: 'to_status', reason: 'reason' },
+  columns: {
+    organisationId: 'organisation_id',
+    decidedBy: 'decided_by',
+    fromStatus: 'from_status',
+    toStatus: 'to_status',
+    reason: 'reason',
+  },
 });
 
 /** Memberships: reading them as the policy allows, and moving them through their lifecycle. */
@@ -61,7 +67,11 @@ export class MembershipService {
     return this.transition('apply', id, null, tier);
   }
 
-  decide(action: Exclude<MembershipAction, 'apply' | 'leave'>, organisationId: string, reason: string | null | undefined): Promise<Membership> {
+  decide(
+    action: Exclude<MembershipAction, 'apply' | 'leave'>,
+    organisationId: string,
+    reason: string | null | undefined,
+  ): Promise<Membership> {
     const id = parseId(organisationId, 'organisationId');
     authorizeChange(this.viewer, canDecideMemberships(this.viewer), 'Only platform admins decide memberships.');
     const required = action === 'reject' || action === 'suspend';
@@ -80,7 +90,12 @@ export class MembershipService {
    * checks) because a first application has no membership row yet to lock; the membership row
    * is then locked FOR UPDATE.
    */
-  private async transition(action: MembershipAction, organisationId: string, reason: string | null, tier?: MembershipTier): Promise<Membership> {
+  private async transition(
+    action: MembershipAction,
+    organisationId: string,
+    reason: string | null,
+    tier?: MembershipTier,
+  ): Promise<Membership> {
     const decidedBy = this.viewer!.personId;
     const now = this.clock.now();
     const membership = await this.dataSource.transaction(async (manager) => {

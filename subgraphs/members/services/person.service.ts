@@ -82,7 +82,9 @@ export class PersonService {
     authorizeChange(
       this.viewer,
       canManagePerson(this.viewer, found),
-      found.platformRoles.length > 0 ? 'Only platform admins may manage people who hold platform roles.' : "Only the organisation's admins may manage its people.",
+      found.platformRoles.length > 0
+        ? 'Only platform admins may manage people who hold platform roles.'
+        : "Only the organisation's admins may manage its people.",
     );
     await manager.findOne(Organisation, { where: { id: found.organisationId }, lock: { mode: 'for_no_key_update' } });
     // Read again under the lock: the roles may have changed while we waited.

@@ -71,7 +71,9 @@ const latestFirst = `ORDER BY s.response_id, s.issued_at DESC, s.id DESC`;
 /** The latest assessment summary of many responses (null before the award, or for a response that got none). */
 export const createAssessmentSummaryByResponseLoader = (dataSource: DataSource) =>
   new DataLoader<string, AssessmentSummaryRow | null>(async (responseIds) => {
-    const rows: AssessmentSummaryRow[] = await dataSource.query(`${latestSummaries} WHERE s.response_id = ANY($1::uuid[]) ${latestFirst}`, [[...responseIds]]);
+    const rows: AssessmentSummaryRow[] = await dataSource.query(`${latestSummaries} WHERE s.response_id = ANY($1::uuid[]) ${latestFirst}`, [
+      [...responseIds],
+    ]);
     return responseIds.map((id) => rows.find((row) => row.response_id === id) ?? null);
   });
 

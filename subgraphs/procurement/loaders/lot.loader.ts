@@ -1,6 +1,13 @@
 import DataLoader from 'dataloader';
 import { type DataSource } from 'typeorm';
-import { boundedChildrenLoaders, createByIdLoader, findFirstPerParent, firstRowsPerParentSql, groupByKeys, loaderPerArguments } from '../../../platform/loaders';
+import {
+  boundedChildrenLoaders,
+  createByIdLoader,
+  findFirstPerParent,
+  firstRowsPerParentSql,
+  groupByKeys,
+  loaderPerArguments,
+} from '../../../platform/loaders';
 import { Admission, Lot, ProcurementRoute } from '../entities';
 import { dayOf, type Clock } from '../../../platform/clock';
 import { routeStatusSql } from '../services/route-lifecycle';
@@ -12,7 +19,15 @@ export const createLotByIdLoader = (dataSource: DataSource) => createByIdLoader(
 export const createLotsByRouteLoaders = (dataSource: DataSource) =>
   boundedChildrenLoaders(
     (routeIds, first) =>
-      findFirstPerParent(dataSource.getRepository(Lot), { parent: 'routeId', parentIds: routeIds, order: [['number', 'ASC'], ['id', 'ASC']], limit: first }),
+      findFirstPerParent(dataSource.getRepository(Lot), {
+        parent: 'routeId',
+        parentIds: routeIds,
+        order: [
+          ['number', 'ASC'],
+          ['id', 'ASC'],
+        ],
+        limit: first,
+      }),
     (lot) => lot.routeId,
   );
 

@@ -75,9 +75,7 @@ export class CreateRoutesLotsAndAdmissions1764205200000 implements MigrationInte
         UNIQUE (supplier_id, lot_id)
       )`);
     // Lot.admittedSuppliers reads by lot; Innovation.availableVia by supplier. Both want admitted ones only.
-    await queryRunner.query(
-      `CREATE INDEX admission_lot_admitted ON procurement.admission (lot_id, supplier_id) WHERE status = 'ADMITTED'`,
-    );
+    await queryRunner.query(`CREATE INDEX admission_lot_admitted ON procurement.admission (lot_id, supplier_id) WHERE status = 'ADMITTED'`);
     await queryRunner.query(
       `CREATE INDEX admission_supplier_admitted ON procurement.admission (supplier_id, lot_id) WHERE status = 'ADMITTED'`,
     );

@@ -164,7 +164,16 @@ export class CreateProjectsResponsesAwardsAndAudit1764309600000 implements Migra
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE procurement.audit_event`);
     await queryRunner.query(`DROP FUNCTION procurement.audit_event_append_only()`);
-    for (const table of ['contract', 'score', 'conflict_declaration', 'response', 'clarification_question', 'invitation', 'shortlisted_innovation', 'project']) {
+    for (const table of [
+      'contract',
+      'score',
+      'conflict_declaration',
+      'response',
+      'clarification_question',
+      'invitation',
+      'shortlisted_innovation',
+      'project',
+    ]) {
       await queryRunner.query(`DROP TABLE procurement.${table}`);
     }
     await queryRunner.query(`

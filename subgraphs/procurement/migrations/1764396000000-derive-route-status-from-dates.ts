@@ -56,10 +56,10 @@ export class DeriveRouteStatusFromDates1764396000000 implements MigrationInterfa
     );
     for (const row of rows) {
       const dates = backfillDates(row, today);
-      await queryRunner.query(
-        `UPDATE procurement.route SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`,
-        [row.id, ...columns.map((c) => dates[c])],
-      );
+      await queryRunner.query(`UPDATE procurement.route SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+        row.id,
+        ...columns.map((c) => dates[c]),
+      ]);
     }
     await queryRunner.query(`
       ALTER TABLE procurement.route ADD CONSTRAINT route_dates_in_lifecycle_order CHECK (

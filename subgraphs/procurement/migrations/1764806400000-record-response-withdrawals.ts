@@ -11,7 +11,9 @@ export class RecordResponseWithdrawals1764806400000 implements MigrationInterfac
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE procurement.response ADD COLUMN withdrawn_at timestamptz`);
     // A withdrawn response is never the awarded one.
-    await queryRunner.query(`ALTER TABLE procurement.response ADD CONSTRAINT response_withdrawn_not_awarded CHECK (withdrawn_at IS NULL OR outcome <> 'AWARDED')`);
+    await queryRunner.query(
+      `ALTER TABLE procurement.response ADD CONSTRAINT response_withdrawn_not_awarded CHECK (withdrawn_at IS NULL OR outcome <> 'AWARDED')`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

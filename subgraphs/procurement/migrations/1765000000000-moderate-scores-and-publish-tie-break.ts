@@ -36,7 +36,9 @@ export class ModerateScoresAndPublishTieBreak1765000000000 implements MigrationI
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE procurement.moderated_score`);
-    await queryRunner.query(`ALTER TABLE procurement.response DROP CONSTRAINT response_moderation_check, DROP COLUMN moderated_by, DROP COLUMN moderated_at`);
+    await queryRunner.query(
+      `ALTER TABLE procurement.response DROP CONSTRAINT response_moderation_check, DROP COLUMN moderated_by, DROP COLUMN moderated_at`,
+    );
     await queryRunner.query(`ALTER TABLE procurement.project DROP CONSTRAINT project_tie_break_check, DROP COLUMN tie_break`);
   }
 }

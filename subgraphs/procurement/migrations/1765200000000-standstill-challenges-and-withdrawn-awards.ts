@@ -71,7 +71,9 @@ export class StandstillChallengesAndWithdrawnAwards1765200000000 implements Migr
     await queryRunner.query(
       `CREATE UNIQUE INDEX moderated_score_current ON procurement.moderated_score (response_id, criterion) WHERE superseded_at IS NULL`,
     );
-    await queryRunner.query(`CREATE UNIQUE INDEX assessment_summary_current ON procurement.assessment_summary (response_id) WHERE superseded_at IS NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX assessment_summary_current ON procurement.assessment_summary (response_id) WHERE superseded_at IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -79,8 +81,12 @@ export class StandstillChallengesAndWithdrawnAwards1765200000000 implements Migr
     await queryRunner.query(`DELETE FROM procurement.assessment_summary WHERE superseded_at IS NOT NULL`);
     await queryRunner.query(`DROP INDEX procurement.moderated_score_current`);
     await queryRunner.query(`DROP INDEX procurement.assessment_summary_current`);
-    await queryRunner.query(`ALTER TABLE procurement.moderated_score DROP COLUMN superseded_at, DROP COLUMN id, ADD PRIMARY KEY (response_id, criterion)`);
-    await queryRunner.query(`ALTER TABLE procurement.assessment_summary DROP COLUMN superseded_at, DROP COLUMN id, ADD PRIMARY KEY (response_id)`);
+    await queryRunner.query(
+      `ALTER TABLE procurement.moderated_score DROP COLUMN superseded_at, DROP COLUMN id, ADD PRIMARY KEY (response_id, criterion)`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE procurement.assessment_summary DROP COLUMN superseded_at, DROP COLUMN id, ADD PRIMARY KEY (response_id)`,
+    );
     await queryRunner.query(`DROP TABLE procurement.withdrawn_award`);
     await queryRunner.query(`DROP TABLE procurement.standstill_challenge`);
     await queryRunner.query(`ALTER TABLE procurement.project DROP COLUMN standstill_observed`);

@@ -20,7 +20,13 @@ import {
 } from './project.resolver';
 import { Query } from './query.resolver';
 import { EvaluationIncomplete } from './refusal.resolver';
-import { AdmissionInsight, InsightsQuery, ProcurementAwardInsight, ProcurementInsights, ProcurementPipelineInsight } from './insights.resolver';
+import {
+  AdmissionInsight,
+  InsightsQuery,
+  ProcurementAwardInsight,
+  ProcurementInsights,
+  ProcurementPipelineInsight,
+} from './insights.resolver';
 
 export const resolvers: Resolvers = {
   Date: DateScalar,

@@ -1,5 +1,11 @@
 import { firstGroups } from '../../../platform/insights';
-import type { AdmissionInsightResolvers, ProcurementAwardInsightResolvers, ProcurementInsightsResolvers, ProcurementPipelineInsightResolvers, QueryResolvers } from '../generated/graphql';
+import type {
+  AdmissionInsightResolvers,
+  ProcurementAwardInsightResolvers,
+  ProcurementInsightsResolvers,
+  ProcurementPipelineInsightResolvers,
+  QueryResolvers,
+} from '../generated/graphql';
 
 /** Analyst insights: `procurementInsights` checks the caller and period; each field is one statement. */
 export const InsightsQuery: Pick<QueryResolvers, 'procurementInsights'> = {

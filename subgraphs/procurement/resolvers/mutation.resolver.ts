@@ -8,17 +8,31 @@ export const Mutation: MutationResolvers = {
   applyForAdmission: async (_root, { input }, { admissions }) => ({ admission: await admissions.apply(input) }),
   decideAdmission: async (_root, { input }, { admissions }) => ({ admission: await admissions.decide(input) }),
   createProcurementProject: async (_root, { input }, { projectWorkflow }) => ({ procurementProject: await projectWorkflow.create(input) }),
-  publishProcurementProject: async (_root, { input }, { projectWorkflow }) => ({ procurementProject: await projectWorkflow.publish(input) }),
+  publishProcurementProject: async (_root, { input }, { projectWorkflow }) => ({
+    procurementProject: await projectWorkflow.publish(input),
+  }),
   cancelProcurementProject: async (_root, { input }, { projectWorkflow }) => ({ procurementProject: await projectWorkflow.cancel(input) }),
-  askClarificationQuestion: async (_root, { projectId, question }, { projectWorkflow }) => ({ clarificationQuestion: await projectWorkflow.ask(projectId, question) }),
-  answerClarificationQuestion: async (_root, { questionId, answer }, { projectWorkflow }) => ({ clarificationQuestion: await projectWorkflow.answer(questionId, answer) }),
+  askClarificationQuestion: async (_root, { projectId, question }, { projectWorkflow }) => ({
+    clarificationQuestion: await projectWorkflow.ask(projectId, question),
+  }),
+  answerClarificationQuestion: async (_root, { questionId, answer }, { projectWorkflow }) => ({
+    clarificationQuestion: await projectWorkflow.answer(questionId, answer),
+  }),
   submitResponse: async (_root, { input }, { projectWorkflow }) => ({ procurementResponse: await projectWorkflow.submitResponse(input) }),
-  withdrawResponse: async (_root, { input }, { projectWorkflow }) => ({ procurementResponse: await projectWorkflow.withdrawResponse(input) }),
-  declareConflictOfInterest: async (_root, { input }, { projectWorkflow }) => ({ procurementProject: await projectWorkflow.declareConflict(input) }),
+  withdrawResponse: async (_root, { input }, { projectWorkflow }) => ({
+    procurementResponse: await projectWorkflow.withdrawResponse(input),
+  }),
+  declareConflictOfInterest: async (_root, { input }, { projectWorkflow }) => ({
+    procurementProject: await projectWorkflow.declareConflict(input),
+  }),
   scoreResponse: async (_root, { input }, { projectWorkflow }) => ({ procurementResponse: await projectWorkflow.score(input) }),
   moderateScores: async (_root, { input }, { projectWorkflow }) => ({ procurementResponse: await projectWorkflow.moderate(input) }),
   awardProcurementProject: async (_root, { input }, { projectWorkflow }) => ({ procurementProject: await projectWorkflow.award(input) }),
   recordContract: async (_root, { input }, { projectWorkflow }) => ({ contract: await projectWorkflow.recordContract(input) }),
-  raiseStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({ standstillChallenge: await standstillChallenges.raise(input) }),
-  answerStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({ standstillChallenge: await standstillChallenges.answer(input) }),
+  raiseStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({
+    standstillChallenge: await standstillChallenges.raise(input),
+  }),
+  answerStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({
+    standstillChallenge: await standstillChallenges.answer(input),
+  }),
 };

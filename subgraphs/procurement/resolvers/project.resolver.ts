@@ -44,7 +44,8 @@ export const ProcurementProject: ProcurementProjectResolvers = {
   ocdsReleases: (project, _args, { loaders, clock }) => releasesOf(project, loaders, clock.now()),
   viewerCan: (project, _args, { projects }) => projects.viewerCan(project),
   tieBreak: (project) => (project.procedure === 'FURTHER_COMPETITION' ? project.tieBreak : null),
-  assessmentSummaries: async (project, { first }, { projects }) => (await projects.assessmentSummaries(project)).slice(0, readListSize(first)),
+  assessmentSummaries: async (project, { first }, { projects }) =>
+    (await projects.assessmentSummaries(project)).slice(0, readListSize(first)),
   auditTrail: (project, { first }, { projects }) => projects.auditTrail(project, readListSize(first, LONG_LIST_BOUND)),
   standstillRequired: async (project, _args, { routes }) => {
     const route = await routes.findById(project.routeId);
@@ -94,7 +95,8 @@ export const Contract: ContractResolvers = {
   supplier: (contract) => ({ id: contract.supplierId }),
   detailsPublicationDeadline: (contract, _args, { projects }) => projects.contractDetailsDeadline(contract),
   detailsPublishedAt: (contract) => contract.recordedAt,
-  detailsPublishedLate: async (contract, _args, { projects }) => dayOf(contract.recordedAt) > (await projects.contractDetailsDeadline(contract)),
+  detailsPublishedLate: async (contract, _args, { projects }) =>
+    dayOf(contract.recordedAt) > (await projects.contractDetailsDeadline(contract)),
 };
 
 export const AssessmentSummary: AssessmentSummaryResolvers = {

@@ -20,7 +20,10 @@ const supplierAdmin = (membershipStatus: Viewer['membershipStatus'], overrides: 
   ...overrides,
 });
 const apply = (viewer: Viewer) =>
-  new AdmissionService(null as never, null as never, viewer, systemClock).apply({ lotId: '00000000-0000-4000-8000-000000000003', exclusionGroundsApply: false });
+  new AdmissionService(null as never, null as never, viewer, systemClock).apply({
+    lotId: '00000000-0000-4000-8000-000000000003',
+    exclusionGroundsApply: false,
+  });
 
 describe('applyForAdmission refusals say what is wrong', () => {
   it.each([
@@ -35,7 +38,11 @@ describe('applyForAdmission refusals say what is wrong', () => {
   });
 
   it("an active member's contributor, or a council, still hears that only a supplier's ORG_ADMIN may apply", async () => {
-    await expect(apply(supplierAdmin('ACTIVE', { organisationRoles: ['SUPPLIER_CONTRIBUTOR'] }))).rejects.toMatchObject({ message: expect.stringMatching(/ORG_ADMIN may apply/) });
-    await expect(apply(supplierAdmin('ACTIVE', { organisationKind: 'COUNTY_COUNCIL' }))).rejects.toMatchObject({ message: expect.stringMatching(/ORG_ADMIN may apply/) });
+    await expect(apply(supplierAdmin('ACTIVE', { organisationRoles: ['SUPPLIER_CONTRIBUTOR'] }))).rejects.toMatchObject({
+      message: expect.stringMatching(/ORG_ADMIN may apply/),
+    });
+    await expect(apply(supplierAdmin('ACTIVE', { organisationKind: 'COUNTY_COUNCIL' }))).rejects.toMatchObject({
+      message: expect.stringMatching(/ORG_ADMIN may apply/),
+    });
   });
 });

@@ -73,7 +73,8 @@ export class AdmissionService {
     applyAdmissionVisibility(query, this.viewer, effective);
     if (filter.lotId) query.andWhere('admission.lotId = :lotId', { lotId: parseId(filter.lotId, 'filter.lotId') });
     if (filter.routeId) query.andWhere('lot.routeId = :routeId', { routeId: parseId(filter.routeId, 'filter.routeId') });
-    if (filter.supplierId) query.andWhere('admission.supplierId = :supplierId', { supplierId: parseId(filter.supplierId, 'filter.supplierId') });
+    if (filter.supplierId)
+      query.andWhere('admission.supplierId = :supplierId', { supplierId: parseId(filter.supplierId, 'filter.supplierId') });
     if (filter.statuses?.length) query.andWhere(`${effective} IN (:...statuses)`, { statuses: filter.statuses });
     return paginate(query, { property: 'createdAt', cursorValue: (a) => a.createdAt.toISOString() }, page);
   }
@@ -94,7 +95,8 @@ export class AdmissionService {
       if (!lot) throw notFound('Lot', lotId);
       const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
       const routeStatus = routeStatusOn(route, dayOf(this.clock.now()));
-      if (!acceptsApplications(route, routeStatus)) illegalState(`${route.reference} is ${routeStatus} and does not accept applications.`, routeStatus);
+      if (!acceptsApplications(route, routeStatus))
+        illegalState(`${route.reference} is ${routeStatus} and does not accept applications.`, routeStatus);
       const now = this.clock.now();
       const existing = await manager.findOne(Admission, { where: { lotId, supplierId: viewer.organisationId } });
       let id: string;
@@ -105,7 +107,10 @@ export class AdmissionService {
         }
         // At the version just read: a decision taken meanwhile (or a second application) makes this CONFLICT.
         await updateAtVersion(manager, {
-          table: 'procurement.admission', noun: 'admission', id: existing.id, expectedVersion: existing.version,
+          table: 'procurement.admission',
+          noun: 'admission',
+          id: existing.id,
+          expectedVersion: existing.version,
           assignments: `status = 'APPLIED', exclusion_grounds_apply = $3, conflicts_of_interest = $4, applied_by = $5, decided_by = NULL, decided_at = NULL, decision_reason = NULL, updated_at = $6, supplier_name = $7`,
           values: [input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName],
         });
@@ -117,7 +122,15 @@ export class AdmissionService {
           [viewer.organisationId, lotId, input.exclusionGroundsApply, conflicts, viewer.personId, now, supplierName],
         );
       }
-      await audit(manager, { subjectType: 'ADMISSION', subjectId: id, actorId: viewer.personId, at: now, action: 'APPLY', fromStatus: existing?.status ?? null, toStatus: 'APPLIED' });
+      await audit(manager, {
+        subjectType: 'ADMISSION',
+        subjectId: id,
+        actorId: viewer.personId,
+        at: now,
+        action: 'APPLY',
+        fromStatus: existing?.status ?? null,
+        toStatus: 'APPLIED',
+      });
       return manager.findOneOrFail(Admission, { where: { id } });
     });
   }
@@ -135,18 +148,31 @@ export class AdmissionService {
       const lot = await manager.findOneOrFail(Lot, { where: { id: admission.lotId } });
       const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
       // An expired route's admissions are a closed record: each is EXPIRED with it.
-      if (routeStatusOn(route, dayOf(this.clock.now())) === 'EXPIRED') illegalState(`${route.reference} has expired, and its admissions with it.`, 'EXPIRED');
+      if (routeStatusOn(route, dayOf(this.clock.now())) === 'EXPIRED')
+        illegalState(`${route.reference} has expired, and its admissions with it.`, 'EXPIRED');
       if (!admissionTransitions[admission.status].includes(input.decision)) {
         illegalState(`An admission ${admission.status} cannot become ${input.decision}.`, admission.status);
       }
       const now = this.clock.now();
       await updateAtVersion(manager, {
-        table: 'procurement.admission', noun: 'admission', id, expectedVersion: input.version,
+        table: 'procurement.admission',
+        noun: 'admission',
+        id,
+        expectedVersion: input.version,
         assignments: 'status = $3, decided_by = $4, decided_at = $5, decision_reason = $6, updated_at = $5',
         values: [input.decision, this.viewer!.personId, now, reason],
         conflictFacts: async () => ({ currentStatus: (await manager.findOneOrFail(Admission, { where: { id } })).status }),
       });
-      await audit(manager, { subjectType: 'ADMISSION', subjectId: id, actorId: this.viewer!.personId, at: now, action: 'DECIDE', fromStatus: admission.status, toStatus: input.decision, reason });
+      await audit(manager, {
+        subjectType: 'ADMISSION',
+        subjectId: id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'DECIDE',
+        fromStatus: admission.status,
+        toStatus: input.decision,
+        reason,
+      });
       return manager.findOneOrFail(Admission, { where: { id } });
     });
   }

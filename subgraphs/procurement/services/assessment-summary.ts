@@ -40,7 +40,12 @@ const points = (hundredths: number) => totalScoreOf(hundredths).toFixed(1);
 const pounds = (value: number) => `£${value.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** Why a tender with the winner's total lost: the published tie-break, in the figures it compared. */
-function tieBreakReason(criteria: readonly EvaluationCriterion[], tieBreak: AwardTieBreak, tender: ModeratedTender, winner: ModeratedTender): string {
+function tieBreakReason(
+  criteria: readonly EvaluationCriterion[],
+  tieBreak: AwardTieBreak,
+  tender: ModeratedTender,
+  winner: ModeratedTender,
+): string {
   if (tieBreak === 'LOWEST_PRICE') {
     return `the published tie-break (the lowest price) decided it: the winning price was ${pounds(winner.price)} against your ${pounds(tender.price)}`;
   }
@@ -49,7 +54,15 @@ function tieBreakReason(criteria: readonly EvaluationCriterion[], tieBreak: Awar
 }
 
 /** The plain-language reason for one bidder, from its figures and the winner's. */
-function reasonFor(criteria: readonly EvaluationCriterion[], tieBreak: AwardTieBreak, tender: ModeratedTender, winner: ModeratedTender, total: number, winningTotal: number, others: readonly number[]): string {
+function reasonFor(
+  criteria: readonly EvaluationCriterion[],
+  tieBreak: AwardTieBreak,
+  tender: ModeratedTender,
+  winner: ModeratedTender,
+  total: number,
+  winningTotal: number,
+  others: readonly number[],
+): string {
   if (tender.responseId === winner.responseId) {
     const tied = others.includes(total);
     return `Your tender won: it scored ${points(total)}, the highest weighted total under the published weights${tied ? ', equal with another tender and settled by the published tie-break' : ''}.`;

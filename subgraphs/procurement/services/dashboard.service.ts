@@ -44,7 +44,9 @@ export class ProcurementDashboardService {
   async liveProjects(first: number | null | undefined): Promise<ProcurementProject[]> {
     const size = readPage({ first }).size;
     if (size === 0 || !isOwnBuyerTeam(this.viewer)) return [];
-    const projects = await this.dataSource.getRepository(ProcurementProject).createQueryBuilder('project')
+    const projects = await this.dataSource
+      .getRepository(ProcurementProject)
+      .createQueryBuilder('project')
       .where('project.buyerId = :buyerId', { buyerId: this.viewer!.organisationId })
       .andWhere('project.status IN (:...live)', { live: liveStoredStatuses })
       .orderBy('project.createdAt', 'DESC')
@@ -57,7 +59,11 @@ export class ProcurementDashboardService {
   /** The next deadline ahead of a project, in working days (of its regime) from today. */
   nextDeadline(project: ProcurementProject): ProjectDeadlineModel | null {
     const now = this.clock.now();
-    const deadline = (kind: ProjectDeadlineModel['kind'], at: Date) => ({ kind, at, workingDaysLeft: workingDaysUntil(dayOf(now), dayOf(at), calendarOf(project.regime)) });
+    const deadline = (kind: ProjectDeadlineModel['kind'], at: Date) => ({
+      kind,
+      at,
+      workingDaysLeft: workingDaysUntil(dayOf(now), dayOf(at), calendarOf(project.regime)),
+    });
     switch (projectStatus(project, now)) {
       case 'PUBLISHED':
         return deadline('CLARIFICATION_CUT_OFF', project.clarificationClosesAt!);
@@ -84,9 +90,13 @@ export class ProcurementDashboardService {
     const today = dayOf(this.clock.now());
     const until = addDays(today, days);
     // The same rule as buyerMayUseRoute, as a condition.
-    const routes = await this.dataSource.getRepository(ProcurementRoute).createQueryBuilder('route')
+    const routes = await this.dataSource
+      .getRepository(ProcurementRoute)
+      .createQueryBuilder('route')
       .where(':nation = ANY(route.eligibleNations)', { nation: viewer.organisationNation })
-      .andWhere('(cardinality(route.eligibleOrganisationKinds) = 0 OR :kind = ANY(route.eligibleOrganisationKinds))', { kind: viewer.organisationKind })
+      .andWhere('(cardinality(route.eligibleOrganisationKinds) = 0 OR :kind = ANY(route.eligibleOrganisationKinds))', {
+        kind: viewer.organisationKind,
+      })
       .andWhere('(route.opensOn BETWEEN :today AND :until OR route.expiresOn BETWEEN :today AND :until)', { today, until })
       .orderBy('route.reference', 'ASC')
       .limit(MAX_PAGE_SIZE)
@@ -131,7 +141,9 @@ export class ProcurementDashboardService {
   async openOpportunities(first: number | null | undefined): Promise<ProcurementProject[]> {
     const size = readPage({ first }).size;
     if (size === 0 || !this.viewer) return [];
-    const projects = await this.dataSource.getRepository(ProcurementProject).createQueryBuilder('project')
+    const projects = await this.dataSource
+      .getRepository(ProcurementProject)
+      .createQueryBuilder('project')
       .where(`project.status = 'PUBLISHED'`)
       .andWhere('project.responseDeadline > :now', { now: this.clock.now() })
       .andWhere(
@@ -165,7 +177,9 @@ export class ProcurementDashboardService {
     if (!canDecideAdmission(this.viewer)) throw forbidden('Only platform admins see the admissions waiting for a decision.');
     const size = readPage({ first }).size;
     if (size === 0) return [];
-    const waiting = await this.dataSource.getRepository(Admission).find({ where: { status: 'APPLIED' }, order: { createdAt: 'ASC', id: 'ASC' }, take: size });
+    const waiting = await this.dataSource
+      .getRepository(Admission)
+      .find({ where: { status: 'APPLIED' }, order: { createdAt: 'ASC', id: 'ASC' }, take: size });
     return waiting.filter((admission) => canSeeAdmission(this.viewer, admission));
   }
 }

@@ -4,7 +4,11 @@ const criteria = [
   { name: 'Quality', weight: 60 },
   { name: 'Price', weight: 40 },
 ];
-const agreed = (quality: number, price: number) => new Map([['Quality', quality], ['Price', price]]);
+const agreed = (quality: number, price: number) =>
+  new Map([
+    ['Quality', quality],
+    ['Price', price],
+  ]);
 
 describe('the evaluation decides the award', () => {
   test('a (response, criterion) counts distinct evaluators against the required number', () => {

@@ -84,7 +84,11 @@ export interface ModeratedTender {
  * LOWEST_PRICE keeps the lowest price among the equal totals, HIGHEST_SCORE_ON_FIRST_CRITERION the
  * highest agreed score on the first published criterion. More than one id only if they are still equal.
  */
-export function mostAdvantageous(criteria: readonly EvaluationCriterion[], tieBreak: AwardTieBreak, tenders: readonly ModeratedTender[]): string[] {
+export function mostAdvantageous(
+  criteria: readonly EvaluationCriterion[],
+  tieBreak: AwardTieBreak,
+  tenders: readonly ModeratedTender[],
+): string[] {
   const totals = tenders.map((tender) => ({ tender, total: weightedTotalHundredths(criteria, tender.agreed) ?? -1 }));
   const best = Math.max(...totals.map((t) => t.total));
   const tied = totals.filter((t) => t.total === best).map((t) => t.tender);

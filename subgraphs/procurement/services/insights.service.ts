@@ -188,7 +188,10 @@ export class ProcurementInsightsService {
   /** The routes and lots the rows name, each kind in one batched statement (none when not grouped by them). */
   private async lookUp(rows: readonly Record<string, unknown>[]) {
     const ids = (column: string) => [...new Set(rows.map((row) => row[column]).filter((id): id is string => typeof id === 'string'))];
-    const [routeList, lotList] = await Promise.all([this.loaders.routeById.loadMany(ids('ROUTE')), this.loaders.lotById.loadMany(ids('LOT'))]);
+    const [routeList, lotList] = await Promise.all([
+      this.loaders.routeById.loadMany(ids('ROUTE')),
+      this.loaders.lotById.loadMany(ids('LOT')),
+    ]);
     const byId = <T extends { id: string }>(list: readonly (T | Error | null | undefined)[]) =>
       new Map(list.filter((item): item is T => !!item && !(item instanceof Error)).map((item) => [item.id, item]));
     const routeMap = byId(routeList as (ProcurementRoute | Error | null)[]);
@@ -200,7 +203,10 @@ export class ProcurementInsightsService {
   }
 }
 
-function grouped<Dimension extends string, Group>(rows: GroupedRow<Dimension>[], toGroup: (row: GroupedRow<Dimension>) => Group): Grouped<Group> {
+function grouped<Dimension extends string, Group>(
+  rows: GroupedRow<Dimension>[],
+  toGroup: (row: GroupedRow<Dimension>) => Group,
+): Grouped<Group> {
   const { groups, total } = splitGroupedRows(rows);
   return { groups: groups.map(toGroup), total: toGroup(total) };
 }

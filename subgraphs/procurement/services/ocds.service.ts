@@ -36,7 +36,17 @@ interface ReleaseFacts {
   withdrawnAwards?: readonly WithdrawnAwardRow[];
 }
 
-export function buildReleases({ project, route, lot, now, questions, responderIds, contract, supplierNames, withdrawnAwards = [] }: ReleaseFacts): Release[] {
+export function buildReleases({
+  project,
+  route,
+  lot,
+  now,
+  questions,
+  responderIds,
+  contract,
+  supplierNames,
+  withdrawnAwards = [],
+}: ReleaseFacts): Release[] {
   const ocid = project.ocid;
   const direct = project.procedure === 'DIRECT_AWARD';
   const status = projectStatus(project, now);
@@ -137,7 +147,8 @@ export function buildReleases({ project, route, lot, now, questions, responderId
   // (the tender active again: back to evaluation).
   for (const withdrawn of withdrawnAwards) {
     const stage = withdrawn.awardNumber === 1 ? 'award' : `award-${withdrawn.awardNumber}`;
-    const withdrawnAward = (awardStatus: string) => awardOf(withdrawn.awardNumber, withdrawn.supplierId, withdrawn.awardedAt, withdrawn.awardValue, awardStatus);
+    const withdrawnAward = (awardStatus: string) =>
+      awardOf(withdrawn.awardNumber, withdrawn.supplierId, withdrawn.awardedAt, withdrawn.awardValue, awardStatus);
     releases.push(
       release(stage, ['award'], withdrawn.awardedAt, {
         parties: awardParties(withdrawn.supplierId),
@@ -190,11 +201,16 @@ export function buildReleases({ project, route, lot, now, questions, responderId
   // Last: a project may be cancelled at any stage before its contract, after an award too.
   if (project.status === 'CANCELLED') {
     releases.push(
-      release('tenderCancellation', cancelledAward ? ['tenderCancellation', 'awardCancellation'] : ['tenderCancellation'], project.cancelledAt ?? now, {
-        parties: [...parties, ...tenderers],
-        tender: { ...tenderBase, status: 'cancelled', statusDetails: project.cancellationReason },
-        ...(cancelledAward ?? {}),
-      }),
+      release(
+        'tenderCancellation',
+        cancelledAward ? ['tenderCancellation', 'awardCancellation'] : ['tenderCancellation'],
+        project.cancelledAt ?? now,
+        {
+          parties: [...parties, ...tenderers],
+          tender: { ...tenderBase, status: 'cancelled', statusDetails: project.cancellationReason },
+          ...(cancelledAward ?? {}),
+        },
+      ),
     );
   }
   return releases;

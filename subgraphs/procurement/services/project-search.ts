@@ -42,12 +42,26 @@ export function applyProjectSearch<T extends ObjectLiteral>(query: SelectQueryBu
  * Keyset cursors on (rank, id), the rank as float8 so it round-trips exactly through a cursor.
  * One statement for the page, plus one COUNT if `totalCount` is asked.
  */
-export async function rankedProjectPage<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, page: Page): Promise<Connection<T>> {
+export async function rankedProjectPage<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  page: Page,
+): Promise<Connection<T>> {
   const alias = query.alias;
   const counting = query.clone();
-  if (page.size === 0 && !page.after) return toConnection([], page, () => 0, () => counting.getCount());
+  if (page.size === 0 && !page.after)
+    return toConnection(
+      [],
+      page,
+      () => 0,
+      () => counting.getCount(),
+    );
   const rank = `ts_rank(${alias}.search_vector, ${searchQuery})::float8`;
-  const paged = query.clone().addSelect(rank, 'search_rank').orderBy(rank, 'DESC').addOrderBy(`${alias}.id`, 'ASC').limit(page.size + 1);
+  const paged = query
+    .clone()
+    .addSelect(rank, 'search_rank')
+    .orderBy(rank, 'DESC')
+    .addOrderBy(`${alias}.id`, 'ASC')
+    .limit(page.size + 1);
   if (page.after) {
     if (typeof page.after.sortValue !== 'number') {
       throw badUserInput('"after" is a cursor from a list without this search: pass a cursor from a page with the same search.', 'after');
@@ -59,5 +73,10 @@ export async function rankedProjectPage<T extends ObjectLiteral & { id: string }
   }
   const { entities, raw } = await paged.getRawAndEntities<{ search_rank: number | string }>();
   const rankOf = new Map(entities.map((entity, index) => [entity.id, Number(raw[index]!.search_rank)]));
-  return toConnection(entities, page, (row) => rankOf.get(row.id)!, () => counting.getCount());
+  return toConnection(
+    entities,
+    page,
+    (row) => rankOf.get(row.id)!,
+    () => counting.getCount(),
+  );
 }

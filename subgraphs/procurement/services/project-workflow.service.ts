@@ -3,7 +3,14 @@ import { badUserInput, conflict, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
 import { procurementDeadlines } from '../deadlines';
-import { ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse, ProcurementRoute, type EvaluationCriterion } from '../entities';
+import {
+  ClarificationQuestion,
+  Contract,
+  ProcurementProject,
+  ProcurementResponse,
+  ProcurementRoute,
+  type EvaluationCriterion,
+} from '../entities';
 import type {
   AwardProcurementProjectInput,
   CancelProcurementProjectInput,
@@ -41,14 +48,7 @@ import { missingEvaluations, moderationReasonRequired, mostAdvantageous, type Co
 import { assessmentSummaries, type SummarisedTender } from './assessment-summary';
 import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd, standstillRequired } from './regime';
 import { lapseOpenChallenges, lockVisibleProject, openChallengeCount } from './standstill-challenge.service';
-import {
-  audit,
-  illegalState,
-  isUniqueViolation,
-  optionalText,
-  requireMoney,
-  requireText,
-} from './write-helpers';
+import { audit, illegalState, isUniqueViolation, optionalText, requireMoney, requireText } from './write-helpers';
 import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { refuse } from '../../../platform/sign-in';
 
@@ -87,7 +87,6 @@ export class ProjectWorkflowService {
     return projectStatus(project, now);
   }
 
-
   /** Loads a project for a write; an invisible one is NOT_FOUND, so drafts do not leak by id. */
   private async load(manager: EntityManager, id: string, argument = 'projectId'): Promise<ProcurementProject> {
     const projectId = parseId(id, argument);
@@ -97,7 +96,12 @@ export class ProjectWorkflowService {
   }
 
   /** Checks who, then when (at `now`, by default the clock's); the error says which failed. */
-  private async allow(manager: EntityManager, name: ProjectCapability, project: ProcurementProject, now: Date = this.now()): Promise<ProjectFacts> {
+  private async allow(
+    manager: EntityManager,
+    name: ProjectCapability,
+    project: ProcurementProject,
+    now: Date = this.now(),
+  ): Promise<ProjectFacts> {
     const invited: string[] = (
       await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
     ).map((row: { supplier_id: string }) => row.supplier_id);
@@ -107,7 +111,10 @@ export class ProjectWorkflowService {
           [project.id, this.viewer.personId],
         )
       : [];
-    const facts: ProjectFacts = { invitedSupplierIds: invited, declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])) };
+    const facts: ProjectFacts = {
+      invitedSupplierIds: invited,
+      declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])),
+    };
     const rule = projectRule(name);
     if (!rule.who(this.viewer, project, facts)) refuse(this.viewer, `You may not ${name} on this procurement project.`);
     const status = this.status(project, now);
@@ -129,9 +136,15 @@ export class ProjectWorkflowService {
   ): Promise<ProcurementProject> {
     const from = this.status(project);
     await updateAtVersion(manager, {
-      table: 'procurement.project', noun: 'procurement project', id: project.id, expectedVersion: version,
-      assignments: `status = $3${assignments ? `, ${assignments}` : ''}`, values: [to, ...values],
-      conflictFacts: async () => ({ currentStatus: this.status(await manager.findOneOrFail(ProcurementProject, { where: { id: project.id } })) }),
+      table: 'procurement.project',
+      noun: 'procurement project',
+      id: project.id,
+      expectedVersion: version,
+      assignments: `status = $3${assignments ? `, ${assignments}` : ''}`,
+      values: [to, ...values],
+      conflictFacts: async () => ({
+        currentStatus: this.status(await manager.findOneOrFail(ProcurementProject, { where: { id: project.id } })),
+      }),
     });
     await audit(manager, {
       subjectType: 'PROJECT',
@@ -216,7 +229,15 @@ export class ProjectWorkflowService {
           [id, fact!.id, fact!.supplierId, fact!.category],
         );
       }
-      await audit(manager, { subjectType: 'PROJECT', subjectId: id, projectId: id, actorId: viewer.personId, at: now, action: 'CREATE', toStatus: 'DRAFT' });
+      await audit(manager, {
+        subjectType: 'PROJECT',
+        subjectId: id,
+        projectId: id,
+        actorId: viewer.personId,
+        at: now,
+        action: 'CREATE',
+        toStatus: 'DRAFT',
+      });
       return manager.findOneOrFail(ProcurementProject, { where: { id } });
     });
   }
@@ -231,7 +252,10 @@ export class ProjectWorkflowService {
       throw badUserInput(`A further competition needs 1 to ${projectLimits.maxCriteria} criteria.`, 'criteria');
     }
     if (new Set(criteria.map((c) => c.name)).size !== criteria.length) throw badUserInput('Criteria names must differ.', 'criteria');
-    if (criteria.some((c) => !Number.isInteger(c.weight) || c.weight < 1 || c.weight > 100) || criteria.reduce((s, c) => s + c.weight, 0) !== 100) {
+    if (
+      criteria.some((c) => !Number.isInteger(c.weight) || c.weight < 1 || c.weight > 100) ||
+      criteria.reduce((s, c) => s + c.weight, 0) !== 100
+    ) {
       throw badUserInput('Criteria weights must be whole percentages adding up to 100.', 'criteria');
     }
     return criteria;
@@ -256,14 +280,18 @@ export class ProjectWorkflowService {
       );
     }
     const selection = input.supplierIds ? [...new Set(input.supplierIds.map((id) => parseId(id, 'supplierIds')))] : null;
-    if (selection && selection.length === 0) throw badUserInput('"supplierIds" must name at least one admitted supplier, or be omitted to invite all.', 'supplierIds');
+    if (selection && selection.length === 0)
+      throw badUserInput('"supplierIds" must name at least one admitted supplier, or be omitted to invite all.', 'supplierIds');
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
       await this.allow(manager, 'publish', project);
       const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: project.routeId } });
       // A DPS or dynamic market invites every admitted supplier; only a framework's buyer may choose.
       if (selection && isDynamicRoute(route)) {
-        throw badUserInput(`${route.reference} is a dynamic route: every admitted supplier on the lot is invited, with no selection.`, 'supplierIds');
+        throw badUserInput(
+          `${route.reference} is a dynamic route: every admitted supplier on the lot is invited, with no selection.`,
+          'supplierIds',
+        );
       }
       const now = this.now();
       const today = dayOf(now);
@@ -292,7 +320,8 @@ export class ProjectWorkflowService {
         const admitted = new Set(invited.map((row) => row.supplier_id));
         throw badUserInput(`Supplier ${selection.find((id) => !admitted.has(id))} is not admitted to this lot.`, 'supplierIds');
       }
-      if (invited.length === 0) throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
+      if (invited.length === 0)
+        throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
       return published;
     });
   }
@@ -303,7 +332,16 @@ export class ProjectWorkflowService {
       // Locked as a challenge is raised, so none is raised on a project being cancelled.
       const project = await lockVisibleProject(manager, this.viewer, input.projectId);
       await this.allow(manager, 'cancel', project);
-      const cancelled = await this.changeStatus(manager, project, input.version, 'CANCELLED', 'cancellation_reason = $4, cancelled_at = $5', [reason, this.now()], 'CANCEL', reason);
+      const cancelled = await this.changeStatus(
+        manager,
+        project,
+        input.version,
+        'CANCELLED',
+        'cancellation_reason = $4, cancelled_at = $5',
+        [reason, this.now()],
+        'CANCEL',
+        reason,
+      );
       // A challenge to an award of a cancelled project has nothing left to decide.
       await lapseOpenChallenges(manager, project.id, this.now(), this.viewer!.personId, 'The project was cancelled.');
       return cancelled;
@@ -321,7 +359,14 @@ export class ProjectWorkflowService {
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [project.id, this.viewer!.personId, this.viewer!.organisationId, question, now],
       )) as [{ id: string }];
-      await audit(manager, { subjectType: 'QUESTION', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'ASK' });
+      await audit(manager, {
+        subjectType: 'QUESTION',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'ASK',
+      });
       return manager.findOneOrFail(ClarificationQuestion, { where: { id } });
     });
   }
@@ -340,11 +385,22 @@ export class ProjectWorkflowService {
       await this.allow(manager, 'answer', project);
       if (question.answer !== null) illegalState('This question has already been answered.', 'ANSWERED');
       const now = this.now();
-      await manager.query(
-        `UPDATE procurement.clarification_question SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1`,
-        [id, answer, this.viewer!.personId, now],
-      );
-      await audit(manager, { subjectType: 'QUESTION', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'ANSWER', fromStatus: 'ASKED', toStatus: 'ANSWERED' });
+      await manager.query(`UPDATE procurement.clarification_question SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1`, [
+        id,
+        answer,
+        this.viewer!.personId,
+        now,
+      ]);
+      await audit(manager, {
+        subjectType: 'QUESTION',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'ANSWER',
+        fromStatus: 'ASKED',
+        toStatus: 'ANSWERED',
+      });
       return manager.findOneOrFail(ClarificationQuestion, { where: { id } });
     });
   }
@@ -362,14 +418,23 @@ export class ProjectWorkflowService {
         // Submitting again after a withdrawal: the version may be omitted (it is a new submission), and
         // the update is still made at the version read, so a concurrent resubmission or edit wins once.
         await updateAtVersion(manager, {
-          table: 'procurement.response', noun: 'response', id: existing.id, expectedVersion: input.version ?? existing.version,
+          table: 'procurement.response',
+          noun: 'response',
+          id: existing.id,
+          expectedVersion: input.version ?? existing.version,
           assignments: 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6, withdrawn_at = NULL',
           values: [proposal, price, now, this.viewer!.personId],
           conflictFacts: () => ({ currentStatus: 'WITHDRAWN' }),
         });
         await audit(manager, {
-          subjectType: 'RESPONSE', subjectId: existing.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
-          action: 'RESUBMIT', fromStatus: 'WITHDRAWN', toStatus: 'SUBMITTED',
+          subjectType: 'RESPONSE',
+          subjectId: existing.id,
+          projectId: project.id,
+          actorId: this.viewer!.personId,
+          at: now,
+          action: 'RESUBMIT',
+          fromStatus: 'WITHDRAWN',
+          toStatus: 'SUBMITTED',
         });
         return manager.findOneOrFail(ProcurementResponse, { where: { id: existing.id } });
       }
@@ -381,11 +446,22 @@ export class ProjectWorkflowService {
           });
         }
         await updateAtVersion(manager, {
-          table: 'procurement.response', noun: 'response', id: existing.id, expectedVersion: input.version,
-          assignments: 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6', values: [proposal, price, now, this.viewer!.personId],
+          table: 'procurement.response',
+          noun: 'response',
+          id: existing.id,
+          expectedVersion: input.version,
+          assignments: 'proposal = $3, price = $4, updated_at = $5, submitted_by = $6',
+          values: [proposal, price, now, this.viewer!.personId],
           conflictFacts: () => ({ currentStatus: 'SUBMITTED' }),
         });
-        await audit(manager, { subjectType: 'RESPONSE', subjectId: existing.id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'EDIT' });
+        await audit(manager, {
+          subjectType: 'RESPONSE',
+          subjectId: existing.id,
+          projectId: project.id,
+          actorId: this.viewer!.personId,
+          at: now,
+          action: 'EDIT',
+        });
         return manager.findOneOrFail(ProcurementResponse, { where: { id: existing.id } });
       }
       let id: string;
@@ -397,10 +473,19 @@ export class ProjectWorkflowService {
         );
       } catch (error) {
         // Two people of one supplier submitting at once: the constraint keeps one response.
-        if (isUniqueViolation(error)) throw conflict('Your organisation has already responded; reload and edit it.', { currentStatus: 'SUBMITTED' });
+        if (isUniqueViolation(error))
+          throw conflict('Your organisation has already responded; reload and edit it.', { currentStatus: 'SUBMITTED' });
         throw error;
       }
-      await audit(manager, { subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'SUBMIT', toStatus: 'SUBMITTED' });
+      await audit(manager, {
+        subjectType: 'RESPONSE',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'SUBMIT',
+        toStatus: 'SUBMITTED',
+      });
       return manager.findOneOrFail(ProcurementResponse, { where: { id } });
     });
   }
@@ -437,15 +522,25 @@ export class ProjectWorkflowService {
       if (response.withdrawnAt) illegalState('This response is already withdrawn; submit again to reinstate it.', 'WITHDRAWN');
       const now = this.now();
       await updateAtVersion(manager, {
-        table: 'procurement.response', noun: 'response', id, expectedVersion: input.version,
-        assignments: 'withdrawn_at = $3, updated_at = $3', values: [now],
+        table: 'procurement.response',
+        noun: 'response',
+        id,
+        expectedVersion: input.version,
+        assignments: 'withdrawn_at = $3, updated_at = $3',
+        values: [now],
         conflictFacts: async () => ({
           currentStatus: (await manager.findOneOrFail(ProcurementResponse, { where: { id } })).withdrawnAt ? 'WITHDRAWN' : 'SUBMITTED',
         }),
       });
       await audit(manager, {
-        subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now,
-        action: 'WITHDRAW', fromStatus: 'SUBMITTED', toStatus: 'WITHDRAWN',
+        subjectType: 'RESPONSE',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'WITHDRAW',
+        fromStatus: 'SUBMITTED',
+        toStatus: 'WITHDRAWN',
       });
       return manager.findOneOrFail(ProcurementResponse, { where: { id } });
     });
@@ -462,12 +557,19 @@ export class ProjectWorkflowService {
       const project = await this.load(manager, input.projectId);
       const { declarations } = await this.allow(manager, 'declareConflicts', project);
       const responders: string[] = (
-        await manager.query(`SELECT supplier_id FROM procurement.response WHERE project_id = $1 AND withdrawn_at IS NULL ORDER BY supplier_id`, [project.id])
+        await manager.query(
+          `SELECT supplier_id FROM procurement.response WHERE project_id = $1 AND withdrawn_at IS NULL ORDER BY supplier_id`,
+          [project.id],
+        )
       ).map((row: { supplier_id: string }) => row.supplier_id);
-      if (supplierId && !responders.includes(supplierId)) throw badUserInput('That supplier has not responded to this project.', 'supplierId');
+      if (supplierId && !responders.includes(supplierId))
+        throw badUserInput('That supplier has not responded to this project.', 'supplierId');
       const targets = (supplierId ? [supplierId] : responders).filter((id) => !declarations.has(id));
       if (targets.length === 0) {
-        illegalState(supplierId ? 'You have already declared for this supplier.' : 'You have already declared for every responding supplier.', 'DECLARED');
+        illegalState(
+          supplierId ? 'You have already declared for this supplier.' : 'You have already declared for every responding supplier.',
+          'DECLARED',
+        );
       }
       const now = this.now();
       for (const target of targets) {
@@ -476,8 +578,13 @@ export class ProjectWorkflowService {
           [project.id, this.viewer!.personId, target, input.hasConflict, details, now],
         );
         await audit(manager, {
-          subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: this.viewer!.personId, at: now,
-          action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT', reason: `Supplier ${target}${details ? `: ${details}` : ''}`,
+          subjectType: 'PROJECT',
+          subjectId: project.id,
+          projectId: project.id,
+          actorId: this.viewer!.personId,
+          at: now,
+          action: input.hasConflict ? 'DECLARE_CONFLICT' : 'DECLARE_NO_CONFLICT',
+          reason: `Supplier ${target}${details ? `: ${details}` : ''}`,
         });
       }
       return project;
@@ -498,7 +605,8 @@ export class ProjectWorkflowService {
       illegalState('Responses are sealed until the deadline.', this.status(project));
     }
     const facts = await this.allow(manager, 'evaluate', project);
-    if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
+    if (response.withdrawnAt)
+      illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
     return { id, response, project, facts };
   }
 
@@ -512,7 +620,8 @@ export class ProjectWorkflowService {
       if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
         refuse(this.viewer, "Declare that you have no conflict of interest with this response's supplier before scoring it.");
       }
-      if (!project.criteria.some((c) => c.name === input.criterion)) throw badUserInput(`"${input.criterion}" is not a criterion of this project.`, 'criterion');
+      if (!project.criteria.some((c) => c.name === input.criterion))
+        throw badUserInput(`"${input.criterion}" is not a criterion of this project.`, 'criterion');
       // Serialises scoring and moderating of this response (moderation takes the same row lock).
       await manager.query(`SELECT 1 FROM procurement.response WHERE id = $1 FOR UPDATE`, [id]);
       const current = await manager.findOneOrFail(ProcurementResponse, { where: { id } });
@@ -535,7 +644,15 @@ export class ProjectWorkflowService {
          ON CONFLICT (response_id, evaluator_id, criterion) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, scored_at = EXCLUDED.scored_at`,
         [id, this.viewer!.personId, input.criterion, input.score, comment, now],
       );
-      await audit(manager, { subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'SCORE', reason: `${input.criterion}: ${input.score}` });
+      await audit(manager, {
+        subjectType: 'RESPONSE',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'SCORE',
+        reason: `${input.criterion}: ${input.score}`,
+      });
       return response;
     });
   }
@@ -545,7 +662,11 @@ export class ProjectWorkflowService {
    * evaluators who declared no conflict with the response's supplier (and only of tenders: a
    * withdrawn response is left out).
    */
-  private async countedScores(manager: EntityManager, project: ProcurementProject, responseIds: readonly string[] | null = null): Promise<CountedScore[]> {
+  private async countedScores(
+    manager: EntityManager,
+    project: ProcurementProject,
+    responseIds: readonly string[] | null = null,
+  ): Promise<CountedScore[]> {
     const rows: { response_id: string; evaluator_id: string; criterion: string; score: number }[] = await manager.query(
       `SELECT s.response_id, s.evaluator_id, s.criterion, s.score
          FROM procurement.score s
@@ -583,7 +704,9 @@ export class ProjectWorkflowService {
         });
       }
       const counted = await this.countedScores(manager, project, [id]);
-      const scoredIt = (await manager.query(`SELECT 1 FROM procurement.score WHERE response_id = $1 AND evaluator_id = $2`, [id, this.viewer!.personId])).length > 0;
+      const scoredIt =
+        (await manager.query(`SELECT 1 FROM procurement.score WHERE response_id = $1 AND evaluator_id = $2`, [id, this.viewer!.personId]))
+          .length > 0;
       if (!mayModerateResponseOf(this.viewer, project, facts, response.supplierId, scoredIt)) {
         refuse(
           this.viewer,
@@ -610,10 +733,16 @@ export class ProjectWorkflowService {
       }
       const now = this.now();
       await updateAtVersion(manager, {
-        table: 'procurement.response', noun: 'response', id, expectedVersion: input.version,
-        assignments: 'moderated_at = $3, moderated_by = $4', values: [now, this.viewer!.personId],
+        table: 'procurement.response',
+        noun: 'response',
+        id,
+        expectedVersion: input.version,
+        assignments: 'moderated_at = $3, moderated_by = $4',
+        values: [now, this.viewer!.personId],
         conflictFacts: async () => ({
-          currentStatus: (await manager.findOneOrFail(ProcurementResponse, { where: { id } })).moderatedAt ? 'MODERATED' : this.status(project),
+          currentStatus: (await manager.findOneOrFail(ProcurementResponse, { where: { id } })).moderatedAt
+            ? 'MODERATED'
+            : this.status(project),
         }),
       });
       for (const entry of agreed) {
@@ -623,8 +752,14 @@ export class ProjectWorkflowService {
         );
       }
       await audit(manager, {
-        subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'MODERATE',
-        fromStatus: 'SCORED', toStatus: 'MODERATED',
+        subjectType: 'RESPONSE',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'MODERATE',
+        fromStatus: 'SCORED',
+        toStatus: 'MODERATED',
         reason: agreed.map((a) => `${a.criterion}: ${a.score}${a.reason ? ` (${a.reason})` : ''}`).join('; '),
       });
       return manager.findOneOrFail(ProcurementResponse, { where: { id } });
@@ -644,18 +779,29 @@ export class ProjectWorkflowService {
    * tender is short of evaluators (EVALUATION_INCOMPLETE), unmoderated (NOT_MODERATED), or when the
    * chosen response is not the most advantageous tender (NOT_MOST_ADVANTAGEOUS, naming the expected).
    */
-  private async requireMostAdvantageous(manager: EntityManager, project: ProcurementProject, responseId: string): Promise<SummarisedTender[]> {
-    const tenders = await manager.find(ProcurementResponse, { where: { projectId: project.id, withdrawnAt: IsNull() }, order: { submittedAt: 'ASC' } });
+  private async requireMostAdvantageous(
+    manager: EntityManager,
+    project: ProcurementProject,
+    responseId: string,
+  ): Promise<SummarisedTender[]> {
+    const tenders = await manager.find(ProcurementResponse, {
+      where: { projectId: project.id, withdrawnAt: IsNull() },
+      order: { submittedAt: 'ASC' },
+    });
     const ids = tenders.map((t) => t.id);
     const missing = missingEvaluations(project.criteria, ids, await this.countedScores(manager, project), this.evaluatorsRequired);
     if (missing.length) this.refuseIncomplete(project, missing, 'awarded');
     const unmoderated = tenders.filter((t) => !t.moderatedAt).map((t) => t.id);
     if (unmoderated.length) {
-      illegalState(`${unmoderated.length} response(s) are not yet moderated; moderate every response before the award.`, this.status(project), {
-        refusalType: 'NotModerated',
-        reason: 'NOT_MODERATED',
-        unmoderatedResponseIds: unmoderated,
-      });
+      illegalState(
+        `${unmoderated.length} response(s) are not yet moderated; moderate every response before the award.`,
+        this.status(project),
+        {
+          refusalType: 'NotModerated',
+          reason: 'NOT_MODERATED',
+          unmoderatedResponseIds: unmoderated,
+        },
+      );
     }
     const rows: { response_id: string; criterion: string; score: number; reason: string | null }[] = await manager.query(
       `SELECT response_id, criterion, score, reason FROM procurement.moderated_score WHERE response_id = ANY($1::uuid[]) AND superseded_at IS NULL`,
@@ -703,21 +849,29 @@ export class ProjectWorkflowService {
         if (!rows[0]) throw badUserInput('That innovation is not on the shortlist.', 'innovationId');
         await this.requireAdmitted(manager, project, rows[0].supplier_id);
         return this.changeStatus(
-          manager, project, input.version, 'AWARDED',
+          manager,
+          project,
+          input.version,
+          'AWARDED',
           'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, direct_award_justification = $7, award_value = $8, standstill_observed = $9',
           [rows[0].supplier_id, now, standstillEndsOn, justification, value, observeStandstill],
-          'AWARD', justification,
+          'AWARD',
+          justification,
         );
       }
       if (!input.responseId) throw badUserInput('A further competition is awarded to one response.', 'responseId');
       const responseId = parseId(input.responseId, 'responseId');
       const response = await manager.findOne(ProcurementResponse, { where: { id: responseId, projectId: project.id } });
       if (!response) throw notFound('ProcurementResponse', responseId);
-      if (response.withdrawnAt) illegalState('This response was withdrawn by its supplier before the deadline; it cannot be awarded.', 'WITHDRAWN');
+      if (response.withdrawnAt)
+        illegalState('This response was withdrawn by its supplier before the deadline; it cannot be awarded.', 'WITHDRAWN');
       const tenders = await this.requireMostAdvantageous(manager, project, responseId);
       await this.requireAdmitted(manager, project, response.supplierId);
       const awarded = await this.changeStatus(
-        manager, project, input.version, 'AWARDED',
+        manager,
+        project,
+        input.version,
+        'AWARDED',
         'awarded_supplier_id = $4, awarded_at = $5, standstill_ends_on = $6, award_value = $7, standstill_observed = $8',
         [response.supplierId, now, standstillEndsOn, response.price, observeStandstill],
         'AWARD',
@@ -728,8 +882,20 @@ export class ProjectWorkflowService {
         if (isUniqueViolation(error)) throw conflict('This project has already been awarded.', { currentStatus: 'AWARDED' });
         throw error;
       }
-      await manager.query(`UPDATE procurement.response SET outcome = 'UNSUCCESSFUL' WHERE project_id = $1 AND id <> $2 AND withdrawn_at IS NULL`, [project.id, responseId]);
-      await audit(manager, { subjectType: 'RESPONSE', subjectId: responseId, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'AWARD', fromStatus: 'PENDING', toStatus: 'AWARDED' });
+      await manager.query(
+        `UPDATE procurement.response SET outcome = 'UNSUCCESSFUL' WHERE project_id = $1 AND id <> $2 AND withdrawn_at IS NULL`,
+        [project.id, responseId],
+      );
+      await audit(manager, {
+        subjectType: 'RESPONSE',
+        subjectId: responseId,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'AWARD',
+        fromStatus: 'PENDING',
+        toStatus: 'AWARDED',
+      });
       await this.issueAssessmentSummaries(manager, project, tenders, responseId, now);
       return awarded;
     });
@@ -742,7 +908,13 @@ export class ProjectWorkflowService {
    * A direct award issues none: there was no competition, no tender and no assessment to summarise;
    * its justification is what the award publishes.
    */
-  private async issueAssessmentSummaries(manager: EntityManager, project: ProcurementProject, tenders: readonly SummarisedTender[], winnerId: string, now: Date): Promise<void> {
+  private async issueAssessmentSummaries(
+    manager: EntityManager,
+    project: ProcurementProject,
+    tenders: readonly SummarisedTender[],
+    winnerId: string,
+    now: Date,
+  ): Promise<void> {
     const supplierOf = new Map(tenders.map((tender) => [tender.responseId, tender.supplierId]));
     for (const summary of assessmentSummaries(project.criteria, project.tieBreak, tenders, winnerId)) {
       await manager.query(
@@ -750,13 +922,30 @@ export class ProjectWorkflowService {
            (response_id, project_id, supplier_id, winning_response_id, won, total_hundredths, winning_total_hundredths, tie_break, decided_by_tie_break, criteria, reason, issued_at, issued_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
-          summary.responseId, project.id, supplierOf.get(summary.responseId), winnerId, summary.won, summary.totalHundredths, summary.winningTotalHundredths,
-          project.tieBreak, summary.decidedByTieBreak, JSON.stringify(summary.criteria), summary.reason, now, this.viewer!.personId,
+          summary.responseId,
+          project.id,
+          supplierOf.get(summary.responseId),
+          winnerId,
+          summary.won,
+          summary.totalHundredths,
+          summary.winningTotalHundredths,
+          project.tieBreak,
+          summary.decidedByTieBreak,
+          JSON.stringify(summary.criteria),
+          summary.reason,
+          now,
+          this.viewer!.personId,
         ],
       );
       await audit(manager, {
-        subjectType: 'RESPONSE', subjectId: summary.responseId, projectId: project.id, actorId: this.viewer!.personId, at: now,
-        action: 'ISSUE_ASSESSMENT_SUMMARY', toStatus: summary.won ? 'AWARDED' : 'UNSUCCESSFUL', reason: summary.reason,
+        subjectType: 'RESPONSE',
+        subjectId: summary.responseId,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'ISSUE_ASSESSMENT_SUMMARY',
+        toStatus: summary.won ? 'AWARDED' : 'UNSUCCESSFUL',
+        reason: summary.reason,
       });
     }
   }
@@ -766,7 +955,11 @@ export class ProjectWorkflowService {
    * decline one only where the law makes it voluntary (regime.ts standstillRequired: a framework
    * call-off); declining a mandatory one is BAD_USER_INPUT on `observeStandstill`.
    */
-  private async observesStandstill(manager: EntityManager, project: ProcurementProject, requested: boolean | null | undefined): Promise<boolean> {
+  private async observesStandstill(
+    manager: EntityManager,
+    project: ProcurementProject,
+    requested: boolean | null | undefined,
+  ): Promise<boolean> {
     if (requested !== false) return true;
     const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: project.routeId } });
     if (standstillRequired(project.regime, route.kind)) {
@@ -795,7 +988,11 @@ export class ProjectWorkflowService {
     return this.dataSource.transaction(async (manager) => {
       // Locked as a challenge is raised: of a challenge and the contract at once, one waits and sees the other.
       const project = await lockVisibleProject(manager, this.viewer, input.projectId);
-      if (project.status === 'AWARDED' && projectRules.recordContract.who(this.viewer, project) && dayOf(now) <= project.standstillEndsOn!) {
+      if (
+        project.status === 'AWARDED' &&
+        projectRules.recordContract.who(this.viewer, project) &&
+        dayOf(now) <= project.standstillEndsOn!
+      ) {
         illegalState(`The standstill runs until ${project.standstillEndsOn}; the contract can be recorded from the next day.`, 'AWARDED', {
           refusalType: 'StandstillRunning',
           standstillEndsOn: project.standstillEndsOn,
@@ -829,7 +1026,13 @@ export class ProjectWorkflowService {
       )) as [{ id: string }];
       const due = contractDetailsDeadline(project.regime, signedOn);
       await audit(manager, {
-        subjectType: 'CONTRACT', subjectId: id, projectId: project.id, actorId: this.viewer!.personId, at: now, action: 'RECORD', toStatus: 'ACTIVE',
+        subjectType: 'CONTRACT',
+        subjectId: id,
+        projectId: project.id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'RECORD',
+        toStatus: 'ACTIVE',
         reason: `Signed on ${signedOn}; details published ${dayOf(now) > due ? 'late' : 'in time'} (due by ${due}).`,
       });
       return manager.findOneOrFail(Contract, { where: { id } });

@@ -75,9 +75,7 @@ export class ProjectService {
     const filter = args.filter ?? {};
     if (filter.buyerId) query.andWhere('project.buyerId = :buyerId', { buyerId: parseId(filter.buyerId, 'filter.buyerId') });
     if (filter.statuses?.length) {
-      const stored = filter.statuses.map((status) =>
-        status === 'CLARIFICATION' || status === 'EVALUATION' ? 'PUBLISHED' : status,
-      );
+      const stored = filter.statuses.map((status) => (status === 'CLARIFICATION' || status === 'EVALUATION' ? 'PUBLISHED' : status));
       query.andWhere('project.status IN (:...stored)', { stored });
     }
     if (search !== null) applyProjectSearch(query, search);
@@ -152,7 +150,11 @@ export class ProjectService {
     ]);
     const resumptions = challenges
       .filter((c) => c.status === 'DISMISSED' && c.awardNumber === withdrawn.length + 1)
-      .map((c) => ({ answeredOn: dayOf(c.answeredAt!), daysLeft: c.standstillDaysLeftWhenRaised, endsOnWhenRaised: c.standstillEndsOnWhenRaised }));
+      .map((c) => ({
+        answeredOn: dayOf(c.answeredAt!),
+        daysLeft: c.standstillDaysLeftWhenRaised,
+        endsOnWhenRaised: c.standstillEndsOnWhenRaised,
+      }));
     return standstillDeadline(project, resumptions);
   }
 
@@ -286,13 +288,22 @@ export class ProjectService {
     const withdrawn = response.withdrawnAt !== null;
     const evaluation = await this.evaluationOf(project, response);
     return {
-      edit: projectRules.respond.who(this.viewer, project, facts) && projectRules.respond.when(status) && this.viewer?.organisationId === response.supplierId,
+      edit:
+        projectRules.respond.who(this.viewer, project, facts) &&
+        projectRules.respond.when(status) &&
+        this.viewer?.organisationId === response.supplierId,
       withdraw: !withdrawn && mayWithdrawResponse(this.viewer, project, facts, response) && projectRules.respond.when(status),
       score:
-        !withdrawn && !response.moderatedAt && mayScoreResponseOf(this.viewer, project, facts, response.supplierId) && projectRules.evaluate.when(status) &&
+        !withdrawn &&
+        !response.moderatedAt &&
+        mayScoreResponseOf(this.viewer, project, facts, response.supplierId) &&
+        projectRules.evaluate.when(status) &&
         (evaluation.scoredByViewer || !evaluation.complete),
       moderate:
-        !withdrawn && !response.moderatedAt && evaluation.complete && projectRules.evaluate.when(status) &&
+        !withdrawn &&
+        !response.moderatedAt &&
+        evaluation.complete &&
+        projectRules.evaluate.when(status) &&
         mayModerateResponseOf(this.viewer, project, facts, response.supplierId, evaluation.scoredByViewer),
       award: !withdrawn && projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
     };

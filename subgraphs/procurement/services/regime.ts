@@ -53,7 +53,9 @@ const countsCalendarDays = (regime: ProjectRegime) => regime === 'PUBLIC_CONTRAC
  */
 function standstillCount(regime: ProjectRegime, fromDay: string, days: number): string {
   const calendar = calendarOf(regime);
-  return countsCalendarDays(regime) ? onOrNextWorkingDay(addCalendarDays(fromDay, days), calendar) : addWorkingDays(fromDay, days, calendar);
+  return countsCalendarDays(regime)
+    ? onOrNextWorkingDay(addCalendarDays(fromDay, days), calendar)
+    : addWorkingDays(fromDay, days, calendar);
 }
 
 /**
@@ -112,7 +114,11 @@ export interface StandstillResumption {
  * again from the day after the answer, counted as the regime counts its standstill; the end is never
  * earlier than the one in force (`currentEndsOn`), so a dismissal never shortens a standstill.
  */
-export function resumedStandstillEnd(regime: ProjectRegime, resumption: Pick<StandstillResumption, 'answeredOn' | 'daysLeft'>, currentEndsOn: string): string {
+export function resumedStandstillEnd(
+  regime: ProjectRegime,
+  resumption: Pick<StandstillResumption, 'answeredOn' | 'daysLeft'>,
+  currentEndsOn: string,
+): string {
   const counted = standstillCount(regime, resumption.answeredOn, resumption.daysLeft);
   return counted > currentEndsOn ? counted : currentEndsOn;
 }
@@ -151,7 +157,10 @@ export function submissionDeadline(project: ProcurementProject): DeadlineModel |
 export function standstillDeadline(project: ProcurementProject, resumptions: readonly StandstillResumption[] = []): DeadlineModel | null {
   if (!project.awardedAt || !project.standstillEndsOn || !project.standstillObserved) return null;
   const regime = project.regime;
-  const firstEnd = resumptions.reduce((earliest, r) => (r.endsOnWhenRaised < earliest ? r.endsOnWhenRaised : earliest), project.standstillEndsOn);
+  const firstEnd = resumptions.reduce(
+    (earliest, r) => (r.endsOnWhenRaised < earliest ? r.endsOnWhenRaised : earliest),
+    project.standstillEndsOn,
+  );
   const holidays = [
     ...countHolidays(regime, dayOf(project.awardedAt), standstillLength(regime), firstEnd),
     ...resumptions.flatMap((r) => countHolidays(regime, r.answeredOn, r.daysLeft, standstillCount(regime, r.answeredOn, r.daysLeft))),

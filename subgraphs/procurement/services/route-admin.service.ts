@@ -87,7 +87,14 @@ export class RouteAdminService {
       const { identifiers } = await manager.insert(ProcurementRoute, values);
       const id = identifiers[0]!.id as string;
       const now = this.clock.now();
-      await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: now, action: 'CREATE', toStatus: routeStatusOn(dates, dayOf(now)) });
+      await audit(manager, {
+        subjectType: 'ROUTE',
+        subjectId: id,
+        actorId: this.viewer!.personId,
+        at: now,
+        action: 'CREATE',
+        toStatus: routeStatusOn(dates, dayOf(now)),
+      });
       return manager.findOneOrFail(ProcurementRoute, { where: { id } });
     });
   }
@@ -132,13 +139,32 @@ export class RouteAdminService {
         requireScottishNationsOnly(route.regime, input.eligibleNations);
         set('eligible_nations', input.eligibleNations);
       }
-      if (input.eligibleOrganisationKinds) set('eligible_organisation_kinds', input.eligibleOrganisationKinds.map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)));
+      if (input.eligibleOrganisationKinds)
+        set(
+          'eligible_organisation_kinds',
+          input.eligibleOrganisationKinds.map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)),
+        );
       if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
       await updateAtVersion(manager, {
-        table: 'procurement.route', noun: 'route', id, expectedVersion: input.version, assignments: sets.join(', '), values,
-        conflictFacts: async () => ({ currentStatus: routeStatusOn(await manager.findOneOrFail(ProcurementRoute, { where: { id } }), today) }),
+        table: 'procurement.route',
+        noun: 'route',
+        id,
+        expectedVersion: input.version,
+        assignments: sets.join(', '),
+        values,
+        conflictFacts: async () => ({
+          currentStatus: routeStatusOn(await manager.findOneOrFail(ProcurementRoute, { where: { id } }), today),
+        }),
       });
-      await audit(manager, { subjectType: 'ROUTE', subjectId: id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE', fromStatus: from, toStatus: routeStatusOn(dates, today) });
+      await audit(manager, {
+        subjectType: 'ROUTE',
+        subjectId: id,
+        actorId: this.viewer!.personId,
+        at: this.clock.now(),
+        action: 'UPDATE',
+        fromStatus: from,
+        toStatus: routeStatusOn(dates, today),
+      });
       return manager.findOneOrFail(ProcurementRoute, { where: { id } });
     });
   }
@@ -155,12 +181,27 @@ export class RouteAdminService {
       checkAwardProcedures(route, input.awardProcedures);
       const status = routeStatusOn(route, dayOf(this.clock.now()));
       if (status === 'EXPIRED') illegalState('An expired route takes no new lots.', status);
-      const [{ next }] = (await manager.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM procurement.lot WHERE route_id = $1`, [routeId])) as [{ next: number }];
+      const [{ next }] = (await manager.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM procurement.lot WHERE route_id = $1`, [
+        routeId,
+      ])) as [{ next: number }];
       const { identifiers } = await manager.insert(Lot, {
-        routeId, routeKind: route.kind, number: next, title, scope, categories: [...new Set(input.categories)], awardProcedures: [...new Set(input.awardProcedures)],
+        routeId,
+        routeKind: route.kind,
+        number: next,
+        title,
+        scope,
+        categories: [...new Set(input.categories)],
+        awardProcedures: [...new Set(input.awardProcedures)],
       });
       const id = identifiers[0]!.id as string;
-      await audit(manager, { subjectType: 'ROUTE', subjectId: routeId, actorId: this.viewer!.personId, at: this.clock.now(), action: 'CREATE_LOT', reason: `Lot ${next}: ${title}` });
+      await audit(manager, {
+        subjectType: 'ROUTE',
+        subjectId: routeId,
+        actorId: this.viewer!.personId,
+        at: this.clock.now(),
+        action: 'CREATE_LOT',
+        reason: `Lot ${next}: ${title}`,
+      });
       return manager.findOneOrFail(Lot, { where: { id } });
     });
   }
@@ -192,10 +233,22 @@ export class RouteAdminService {
       }
       if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
       await updateAtVersion(manager, {
-        table: 'procurement.lot', noun: 'lot', id, expectedVersion: input.version, assignments: sets.join(', '), values,
+        table: 'procurement.lot',
+        noun: 'lot',
+        id,
+        expectedVersion: input.version,
+        assignments: sets.join(', '),
+        values,
         conflictFacts: () => ({ currentStatus: status }),
       });
-      await audit(manager, { subjectType: 'ROUTE', subjectId: route.id, actorId: this.viewer!.personId, at: this.clock.now(), action: 'UPDATE_LOT', reason: `Lot ${lot.number}` });
+      await audit(manager, {
+        subjectType: 'ROUTE',
+        subjectId: route.id,
+        actorId: this.viewer!.personId,
+        at: this.clock.now(),
+        action: 'UPDATE_LOT',
+        reason: `Lot ${lot.number}`,
+      });
       return manager.findOneOrFail(Lot, { where: { id } });
     });
   }
@@ -204,6 +257,9 @@ export class RouteAdminService {
 /** The Public Contracts (Scotland) Regulations 2015 govern Scottish bodies only, so such a route serves Scotland alone. */
 function requireScottishNationsOnly(regime: ProcurementRegime, nations: readonly Nation[]): void {
   if (regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' && nations.some((nation) => nation !== 'SCOTLAND')) {
-    throw badUserInput('A route under the Public Contracts (Scotland) Regulations 2015 is for Scottish bodies: "eligibleNations" must be [SCOTLAND].', 'eligibleNations');
+    throw badUserInput(
+      'A route under the Public Contracts (Scotland) Regulations 2015 is for Scottish bodies: "eligibleNations" must be [SCOTLAND].',
+      'eligibleNations',
+    );
   }
 }

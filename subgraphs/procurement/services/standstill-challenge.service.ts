@@ -37,7 +37,12 @@ const windowClosed: Record<Exclude<ChallengeWindow, 'OPEN'>, string> = {
  * never both go through (one waits for the other and sees what it did), and a challenge cannot be
  * raised on a project being cancelled.
  */
-export async function lockVisibleProject(manager: EntityManager, viewer: Identity, id: string, argument = 'projectId'): Promise<ProcurementProject> {
+export async function lockVisibleProject(
+  manager: EntityManager,
+  viewer: Identity,
+  id: string,
+  argument = 'projectId',
+): Promise<ProcurementProject> {
   const projectId = parseId(id, argument);
   await manager.query(`SELECT 1 FROM procurement.project WHERE id = $1 FOR UPDATE`, [projectId]);
   const project = await manager.findOne(ProcurementProject, { where: { id: projectId } });
@@ -73,7 +78,17 @@ export async function lapseOpenChallenges(
     [projectId, at, except],
   )) as [{ id: string }[], number];
   for (const { id } of lapsed) {
-    await audit(manager, { subjectType: 'CHALLENGE', subjectId: id, projectId, actorId, at, action: 'LAPSE_CHALLENGE', fromStatus: 'OPEN', toStatus: 'LAPSED', reason: why });
+    await audit(manager, {
+      subjectType: 'CHALLENGE',
+      subjectId: id,
+      projectId,
+      actorId,
+      at,
+      action: 'LAPSE_CHALLENGE',
+      fromStatus: 'OPEN',
+      toStatus: 'LAPSED',
+      reason: why,
+    });
   }
 }
 
@@ -109,35 +124,61 @@ export class StandstillChallengeService {
           viewer,
           viewer.organisationId === project.awardedSupplierId
             ? 'Your organisation won this award; there is nothing for it to challenge.'
-            : "Only a bidder in this competition (a supplier whose response stands) may challenge its award, through its ORG_ADMIN or SUPPLIER_CONTRIBUTOR people.",
+            : 'Only a bidder in this competition (a supplier whose response stands) may challenge its award, through its ORG_ADMIN or SUPPLIER_CONTRIBUTOR people.',
         );
       }
       const status = projectStatus(project, now);
       const window = standstillChallengeWindow(status, project, today);
       if (window !== 'OPEN') illegalState(windowClosed[window], status, { reason: window });
       const supplierId = viewer.organisationId;
-      if ((await manager.query(`SELECT 1 FROM procurement.standstill_challenge WHERE project_id = $1 AND supplier_id = $2 AND status = 'OPEN'`, [project.id, supplierId])).length) {
-        illegalState('Your organisation already has an open challenge to this award; the buyer answers it first.', status, { reason: 'CHALLENGE_ALREADY_OPEN' });
+      if (
+        (
+          await manager.query(
+            `SELECT 1 FROM procurement.standstill_challenge WHERE project_id = $1 AND supplier_id = $2 AND status = 'OPEN'`,
+            [project.id, supplierId],
+          )
+        ).length
+      ) {
+        illegalState('Your organisation already has an open challenge to this award; the buyer answers it first.', status, {
+          reason: 'CHALLENGE_ALREADY_OPEN',
+        });
       }
-      const [{ withdrawn }] = (await manager.query(`SELECT count(*)::int AS withdrawn FROM procurement.withdrawn_award WHERE project_id = $1`, [project.id])) as [
-        { withdrawn: number },
-      ];
+      const [{ withdrawn }] = (await manager.query(
+        `SELECT count(*)::int AS withdrawn FROM procurement.withdrawn_award WHERE project_id = $1`,
+        [project.id],
+      )) as [{ withdrawn: number }];
       let row: StandstillChallengeRow;
       try {
         [row] = await manager.query(
           `INSERT INTO procurement.standstill_challenge
              (project_id, award_number, supplier_id, raised_by, raised_at, grounds, standstill_ends_on_when_raised, standstill_days_left_when_raised)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${challengeColumns}`,
-          [project.id, withdrawn + 1, supplierId, viewer.personId, now, grounds, project.standstillEndsOn, standstillDaysLeft(project.regime, today, project.standstillEndsOn!)],
+          [
+            project.id,
+            withdrawn + 1,
+            supplierId,
+            viewer.personId,
+            now,
+            grounds,
+            project.standstillEndsOn,
+            standstillDaysLeft(project.regime, today, project.standstillEndsOn!),
+          ],
         );
       } catch (error) {
         // Two people of one bidder at once: the partial unique index keeps one open challenge.
-        if (isUniqueViolation(error)) illegalState('Your organisation already has an open challenge to this award.', status, { reason: 'CHALLENGE_ALREADY_OPEN' });
+        if (isUniqueViolation(error))
+          illegalState('Your organisation already has an open challenge to this award.', status, { reason: 'CHALLENGE_ALREADY_OPEN' });
         throw error;
       }
       await audit(manager, {
-        subjectType: 'CHALLENGE', subjectId: row.id, projectId: project.id, actorId: viewer.personId, at: now,
-        action: 'RAISE_CHALLENGE', toStatus: 'OPEN', reason: grounds,
+        subjectType: 'CHALLENGE',
+        subjectId: row.id,
+        projectId: project.id,
+        actorId: viewer.personId,
+        at: now,
+        action: 'RAISE_CHALLENGE',
+        toStatus: 'OPEN',
+        reason: grounds,
       });
       return challengeOf(row);
     });
@@ -149,21 +190,31 @@ export class StandstillChallengeService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const id = parseId(input.challengeId, 'challengeId');
-      const [found] = (await manager.query(`SELECT project_id FROM procurement.standstill_challenge WHERE id = $1`, [id])) as { project_id: string }[];
+      const [found] = (await manager.query(`SELECT project_id FROM procurement.standstill_challenge WHERE id = $1`, [id])) as {
+        project_id: string;
+      }[];
       if (!found) throw notFound('StandstillChallenge', id);
       const project = await lockVisibleProject(manager, viewer, found.project_id);
       // Read again under the project's lock: another answer may have just closed it.
       const challenge = await this.challenge(manager, id);
       if (!canSeeStandstillChallenge(viewer, project, challenge)) throw notFound('StandstillChallenge', id);
-      if (!mayAnswerStandstillChallenge(viewer, project)) refuse(viewer, "Only the buyer's team (whoever may award) answers a standstill challenge.");
+      if (!mayAnswerStandstillChallenge(viewer, project))
+        refuse(viewer, "Only the buyer's team (whoever may award) answers a standstill challenge.");
       if (challenge.status !== 'OPEN') {
-        illegalState(`This challenge is no longer open: it was ${challenge.status.toLowerCase()}.`, challenge.status, { reason: 'CHALLENGE_CLOSED' });
+        illegalState(`This challenge is no longer open: it was ${challenge.status.toLowerCase()}.`, challenge.status, {
+          reason: 'CHALLENGE_CLOSED',
+        });
       }
       // An open challenge implies an AWARDED project: cancelling or withdrawing the award lapses them,
       // and no contract is recorded while one is open.
-      const resumedUntil = input.outcome === 'DISMISSED'
-        ? resumedStandstillEnd(project.regime, { answeredOn: dayOf(now), daysLeft: challenge.standstillDaysLeftWhenRaised }, project.standstillEndsOn!)
-        : null;
+      const resumedUntil =
+        input.outcome === 'DISMISSED'
+          ? resumedStandstillEnd(
+              project.regime,
+              { answeredOn: dayOf(now), daysLeft: challenge.standstillDaysLeftWhenRaised },
+              project.standstillEndsOn!,
+            )
+          : null;
       await manager.query(
         `UPDATE procurement.standstill_challenge
             SET status = $2, answer = $3, answered_at = $4, answered_by = $5, closed_at = $4, standstill_resumed_until = $6
@@ -171,8 +222,15 @@ export class StandstillChallengeService {
         [id, input.outcome, answer, now, viewer.personId, resumedUntil],
       );
       await audit(manager, {
-        subjectType: 'CHALLENGE', subjectId: id, projectId: project.id, actorId: viewer.personId, at: now,
-        action: 'ANSWER_CHALLENGE', fromStatus: 'OPEN', toStatus: input.outcome, reason: answer,
+        subjectType: 'CHALLENGE',
+        subjectId: id,
+        projectId: project.id,
+        actorId: viewer.personId,
+        at: now,
+        action: 'ANSWER_CHALLENGE',
+        fromStatus: 'OPEN',
+        toStatus: input.outcome,
+        reason: answer,
       });
       if (resumedUntil) await this.resumeStandstill(manager, viewer, project, challenge, resumedUntil, now);
       else await this.withdrawAward(manager, viewer, project, challenge, answer, now);
@@ -181,18 +239,36 @@ export class StandstillChallengeService {
   }
 
   private async challenge(manager: EntityManager, id: string): Promise<StandstillChallengeRow> {
-    const [row] = (await manager.query(`SELECT ${challengeColumns} FROM procurement.standstill_challenge WHERE id = $1`, [id])) as StandstillChallengeRow[];
+    const [row] = (await manager.query(`SELECT ${challengeColumns} FROM procurement.standstill_challenge WHERE id = $1`, [
+      id,
+    ])) as StandstillChallengeRow[];
     return challengeOf(row!);
   }
 
   /** DISMISSED: the days left when it was raised ran again from the day after the answer, to `endsOn` (regime.ts resumedStandstillEnd). */
-  private async resumeStandstill(manager: EntityManager, viewer: Viewer, project: ProcurementProject, challenge: StandstillChallengeRow, endsOn: string, now: Date) {
+  private async resumeStandstill(
+    manager: EntityManager,
+    viewer: Viewer,
+    project: ProcurementProject,
+    challenge: StandstillChallengeRow,
+    endsOn: string,
+    now: Date,
+  ) {
     const answeredOn = dayOf(now);
-    await manager.query(`UPDATE procurement.project SET standstill_ends_on = $2, version = version + 1 WHERE id = $1`, [project.id, endsOn]);
+    await manager.query(`UPDATE procurement.project SET standstill_ends_on = $2, version = version + 1 WHERE id = $1`, [
+      project.id,
+      endsOn,
+    ]);
     const unit = project.regime === 'PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015' ? 'day(s)' : 'working day(s)';
     await audit(manager, {
-      subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: viewer.personId, at: now, action: 'RESUME_STANDSTILL',
-      fromStatus: 'AWARDED', toStatus: 'AWARDED',
+      subjectType: 'PROJECT',
+      subjectId: project.id,
+      projectId: project.id,
+      actorId: viewer.personId,
+      at: now,
+      action: 'RESUME_STANDSTILL',
+      fromStatus: 'AWARDED',
+      toStatus: 'AWARDED',
       reason: `The ${challenge.standstillDaysLeftWhenRaised} ${unit} left when the challenge was raised run from ${answeredOn}; the standstill ends on ${endsOn} (it ended on ${project.standstillEndsOn}).`,
     });
   }
@@ -204,13 +280,33 @@ export class StandstillChallengeService {
    * assessment summary superseded (kept, shown with `supersededAt` until the next award issues a new
    * one). Other open challenges of the withdrawn award lapse: there is nothing left for them to challenge.
    */
-  private async withdrawAward(manager: EntityManager, viewer: Viewer, project: ProcurementProject, challenge: StandstillChallengeRow, answer: string, now: Date) {
-    const [winner] = (await manager.query(`SELECT id FROM procurement.response WHERE project_id = $1 AND outcome = 'AWARDED'`, [project.id])) as { id: string }[];
+  private async withdrawAward(
+    manager: EntityManager,
+    viewer: Viewer,
+    project: ProcurementProject,
+    challenge: StandstillChallengeRow,
+    answer: string,
+    now: Date,
+  ) {
+    const [winner] = (await manager.query(`SELECT id FROM procurement.response WHERE project_id = $1 AND outcome = 'AWARDED'`, [
+      project.id,
+    ])) as { id: string }[];
     await manager.query(
       `INSERT INTO procurement.withdrawn_award
          (project_id, award_number, supplier_id, response_id, awarded_at, award_value, standstill_ends_on, withdrawn_at, withdrawn_by, challenge_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [project.id, challenge.awardNumber, project.awardedSupplierId, winner?.id ?? null, project.awardedAt, project.awardValue, project.standstillEndsOn, now, viewer.personId, challenge.id],
+      [
+        project.id,
+        challenge.awardNumber,
+        project.awardedSupplierId,
+        winner?.id ?? null,
+        project.awardedAt,
+        project.awardValue,
+        project.standstillEndsOn,
+        now,
+        viewer.personId,
+        challenge.id,
+      ],
     );
     await manager.query(
       `UPDATE procurement.project
@@ -220,8 +316,15 @@ export class StandstillChallengeService {
       [project.id],
     );
     await audit(manager, {
-      subjectType: 'PROJECT', subjectId: project.id, projectId: project.id, actorId: viewer.personId, at: now,
-      action: 'WITHDRAW_AWARD', fromStatus: 'AWARDED', toStatus: 'EVALUATION', reason: `Challenge upheld: ${answer}`,
+      subjectType: 'PROJECT',
+      subjectId: project.id,
+      projectId: project.id,
+      actorId: viewer.personId,
+      at: now,
+      action: 'WITHDRAW_AWARD',
+      fromStatus: 'AWARDED',
+      toStatus: 'EVALUATION',
+      reason: `Challenge upheld: ${answer}`,
     });
     await manager.query(`UPDATE procurement.response SET outcome = 'PENDING' WHERE project_id = $1`, [project.id]);
     const [reopened] = (await manager.query(
@@ -236,8 +339,15 @@ export class StandstillChallengeService {
     );
     for (const { id } of reopened) {
       await audit(manager, {
-        subjectType: 'RESPONSE', subjectId: id, projectId: project.id, actorId: viewer.personId, at: now,
-        action: 'REOPEN_MODERATION', fromStatus: 'MODERATED', toStatus: 'SCORED', reason: 'The award was withdrawn on an upheld challenge.',
+        subjectType: 'RESPONSE',
+        subjectId: id,
+        projectId: project.id,
+        actorId: viewer.personId,
+        at: now,
+        action: 'REOPEN_MODERATION',
+        fromStatus: 'MODERATED',
+        toStatus: 'SCORED',
+        reason: 'The award was withdrawn on an upheld challenge.',
       });
     }
     const [superseded] = (await manager.query(
@@ -246,10 +356,22 @@ export class StandstillChallengeService {
     )) as [{ response_id: string }[], number];
     for (const { response_id } of superseded) {
       await audit(manager, {
-        subjectType: 'RESPONSE', subjectId: response_id, projectId: project.id, actorId: viewer.personId, at: now,
-        action: 'SUPERSEDE_ASSESSMENT_SUMMARY', reason: 'The award it was issued with was withdrawn on an upheld challenge.',
+        subjectType: 'RESPONSE',
+        subjectId: response_id,
+        projectId: project.id,
+        actorId: viewer.personId,
+        at: now,
+        action: 'SUPERSEDE_ASSESSMENT_SUMMARY',
+        reason: 'The award it was issued with was withdrawn on an upheld challenge.',
       });
     }
-    await lapseOpenChallenges(manager, project.id, now, viewer.personId, 'The award it challenged was withdrawn on another challenge.', challenge.id);
+    await lapseOpenChallenges(
+      manager,
+      project.id,
+      now,
+      viewer.personId,
+      'The award it challenged was withdrawn on another challenge.',
+      challenge.id,
+    );
   }
 }

@@ -68,9 +68,17 @@ describe('bank holidays (date-holidays, GB: ENG, WLS, SCT, NIR)', () => {
     expect(dates(uk, '2027-01-01', '2027-01-05')).toEqual(['2027-01-04']);
   });
 
-  it('under the Scottish regulations are Scotland\'s only', () => {
+  it("under the Scottish regulations are Scotland's only", () => {
     expect(dates(scotland, '2025-12-31', '2026-12-31')).toEqual([
-      '2026-01-01', '2026-01-02', '2026-04-03', '2026-05-04', '2026-05-25', '2026-08-03', '2026-11-30', '2026-12-25', '2026-12-28',
+      '2026-01-01',
+      '2026-01-02',
+      '2026-04-03',
+      '2026-05-04',
+      '2026-05-25',
+      '2026-08-03',
+      '2026-11-30',
+      '2026-12-25',
+      '2026-12-28',
     ]);
     expect(bankHolidaysBetween('2027-12-31', '2028-01-05', scotland).map((h) => [h.date, h.nations])).toEqual([
       ['2028-01-03', ['SCOTLAND']],
@@ -87,7 +95,7 @@ describe('isWorkingDay', () => {
     }
   });
 
-  it('in Scotland keeps Easter Monday, St Patrick\'s Day and 12 July as working days', () => {
+  it("in Scotland keeps Easter Monday, St Patrick's Day and 12 July as working days", () => {
     expect(isWorkingDay('2027-03-29', scotland)).toBe(true);
     expect(isWorkingDay('2027-03-17', scotland)).toBe(true);
     expect(isWorkingDay('2027-07-12', scotland)).toBe(true);
@@ -97,7 +105,7 @@ describe('isWorkingDay', () => {
 });
 
 describe('addWorkingDays', () => {
-  it('skips every nation\'s holidays under the Act, where England and Wales alone would end a day early', () => {
+  it("skips every nation's holidays under the Act, where England and Wales alone would end a day early", () => {
     // From Friday 27 November 2026: St Andrew's Day (Monday 30th) does not count.
     expect(addWorkingDays('2026-11-27', 8, uk)).toBe('2026-12-10');
     expect(addWorkingDays('2026-11-27', 8, englandAndWalesOnly)).toBe('2026-12-09');
@@ -156,7 +164,10 @@ describe('standstillEnd', () => {
       holidaysSkipped: [{ date: '2026-11-30', name: 'St Andrew’s Day', nations: ['SCOTLAND'] }],
     });
     // A holiday inside the 10 days is a day like any other: 1 December + 10 = Friday 11 December.
-    expect(standstillEnd('PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', '2026-12-01')).toEqual({ endsOn: '2026-12-11', holidaysSkipped: [] });
+    expect(standstillEnd('PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', '2026-12-01')).toEqual({
+      endsOn: '2026-12-11',
+      holidaysSkipped: [],
+    });
     // Easter Monday is a working day in Scotland: 19 March 2027 + 10 = Monday 29 March.
     expect(standstillEnd('PUBLIC_CONTRACTS_SCOTLAND_REGULATIONS_2015', '2027-03-19').endsOn).toBe('2027-03-29');
   });

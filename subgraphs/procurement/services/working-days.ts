@@ -69,8 +69,9 @@ function bankHolidaysOf(year: number): BankHoliday[] {
 
 /** The bank holidays on `day` that the calendar keeps (empty when it is not one). */
 function holidaysOn(day: string, calendar: WorkingDayCalendar): BankHoliday[] {
-  return bankHolidaysOf(Number(day.slice(0, 4)))
-    .filter((holiday) => holiday.date === day && holiday.nations.some((nation) => calendar.nations.includes(nation)));
+  return bankHolidaysOf(Number(day.slice(0, 4))).filter(
+    (holiday) => holiday.date === day && holiday.nations.some((nation) => calendar.nations.includes(nation)),
+  );
 }
 
 export function isBankHoliday(day: string, calendar: WorkingDayCalendar): boolean {
