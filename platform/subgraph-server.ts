@@ -166,8 +166,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
   };
   const isReady = async () => {
     const databaseReady = await database.isReady();
-    const redisProblem = redis ? redisUnavailability(redis) : null;
     if (!redis) return databaseReady;
+    const redisProblem = redisUnavailability(redis);
     return {
       ready: databaseReady && redisProblem === null,
       checks: { database: databaseReady ? 'ready' : 'not ready', replayGuard: redisProblem ?? 'ready' },

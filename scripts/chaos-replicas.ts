@@ -11,6 +11,7 @@ import { subgraphNames } from '../platform/subgraph-names';
 import { createScratchDatabase } from './scratch-database';
 import { hasExited, signalGroup } from './stack';
 import { findProgram, startReplicaStack, type ReplicaService, type ReplicaStack } from './stack-replicas';
+import { noRequestYet, percentile, readQuery, sleep, writeMutation, writer, type Outcome } from './chaos-load';
 
 /**
  * `npm run chaos -- --replicas [N]` (issue 26 item 5): the replica stack of scripts/stack-replicas.ts
@@ -31,12 +32,7 @@ import { findProgram, startReplicaStack, type ReplicaService, type ReplicaStack 
  *   - an assertion that one members replica accepted is refused by the other (the shared replay guard).
  * Every process's lines go to a log file in the temporary directory, named at the end.
  */
-const readQuery = `query ChaosRead($id: ID!) { viewer { person { name } } supportRequest(id: $id) { id subject requester { name } } }`;
-const noRequestYet = '00000000-0000-4000-8000-000000000000';
-const writeMutation = `mutation ChaosWrite($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { supportRequest { id subject } refusal { code message } } }`;
-const writer = 'tom.fairweather@kent.gov.uk';
 
-type Outcome = 'completed' | 'partial' | 'failed';
 interface Sample {
   phase: string;
   kind: 'read' | 'write';
@@ -52,14 +48,6 @@ interface Phase {
   settleMs: number;
   /** What this phase must show. */
   expect: 'nothing fails' | 'only requests in flight at the kill fail' | 'recovers';
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** A Redis of this run's own, restarted as the machine's would be: `shutdown nosave`, then started again. */

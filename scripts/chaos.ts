@@ -7,6 +7,7 @@ import { gatewayVariableNames, loadGatewayConfig, subgraphVariableNames, type En
 import { subgraphNames } from '../platform/subgraph-names';
 import { startStack, type RunningStack } from './stack';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
+import { noRequestYet, percentile, readQuery, sleep, writeMutation, writer, type Outcome } from './chaos-load';
 
 /**
  * `npm run chaos` (embedded database) or `npm run chaos -- --server` (the PostgreSQL server at
@@ -19,14 +20,7 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database'
  * then checks that every acknowledged write exists exactly once. Exits 1 if any is lost or doubled.
  * Bounded: about a minute of load at CHAOS_RATE requests per second (default 20), loopback only.
  */
-// Two nullable root fields on two subgraphs: with events down the members half still answers (partial).
-// The request read back is the latest acknowledged one (null before the first).
-const readQuery = `query ChaosRead($id: ID!) { viewer { person { name } } supportRequest(id: $id) { id subject requester { name } } }`;
-const noRequestYet = '00000000-0000-4000-8000-000000000000';
-const writeMutation = `mutation ChaosWrite($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { supportRequest { id subject } refusal { code message } } }`;
-const writer = 'tom.fairweather@kent.gov.uk';
 
-type Outcome = 'completed' | 'partial' | 'failed';
 interface Sample {
   phase: string;
   kind: 'read' | 'write';
@@ -43,8 +37,6 @@ interface Phase {
   settleMs: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function terminateServerConnections(serverUrl: string, databases: string[]): Promise<number> {
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
@@ -57,12 +49,6 @@ async function terminateServerConnections(serverUrl: string, databases: string[]
   } finally {
     await client.end();
   }
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main(): Promise<void> {

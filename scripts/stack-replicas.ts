@@ -8,7 +8,17 @@ import { Client } from 'pg';
 import { ConfigError, gatewayVariableNames, subgraphVariableNames, type Environment } from '../platform/config';
 import { repositoryRoot } from '../platform/paths';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
-import { PortsInUseError, checkPortsFree, compiledEntrypoint, hasExited, signalGroup, stopChild, waitForReadyMessage } from './stack';
+import {
+  PortsInUseError,
+  checkPortsFree,
+  compiledEntrypoint,
+  hasExited,
+  pipeLines,
+  signalGroup,
+  stopChild,
+  stopWhenAsked,
+  waitForReadyMessage,
+} from './stack';
 
 /**
  * `npm run stack:replicas -- --replicas 2`: several replicas of the gateway and of each subgraph,
@@ -317,20 +327,6 @@ async function waitFor(what: string, deadline: number, check: () => Promise<bool
   }
 }
 
-/** Writes a child's lines to `log`, each prefixed with its name. */
-function pipeLines(child: ChildProcess, name: string, log: (line: string) => void): void {
-  const prefix = `[${name}]`.padEnd(16);
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) log(`${prefix} ${line}`);
-    });
-  }
-}
-
 export async function startReplicaStack(options: ReplicaStackOptions): Promise<ReplicaStack> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -387,7 +383,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
       // Its own process group: a Ctrl-C reaches only the runner, which stops everything in order.
       detached: true,
     });
-    pipeLines(child, name, log);
+    pipeLines(child, name, log, 16);
     child.once('exit', (code, signal) => {
       if (!stopping && !expectedExits.has(child)) for (const listener of exitListeners) listener(name, code, signal);
     });
@@ -594,12 +590,7 @@ async function main(): Promise<void> {
     console.log(`\nStopping the replicas (${reason})…`);
     void (stack ? stack.stop() : Promise.resolve()).then(() => process.exit(exitCode));
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal, 0));
-  // npm (or whoever started this runner) killed outright: this process is re-parented; stop too (as scripts/start.ts).
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) shutdown('the parent process is gone', 1);
-  }, 500).unref();
+  stopWhenAsked(shutdown);
 
   console.log(
     `Starting ${replicas} replicas of each subgraph and of the gateway behind HAProxy, on ${new URL(databaseUrl).pathname.slice(1)} through PgBouncer, sharing ${redisUrl}…`,

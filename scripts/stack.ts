@@ -206,6 +206,33 @@ async function waitUntilHttpReady(url: string, child: ChildProcess, deadline: nu
   throw new Error(`${url} was not ready in time`);
 }
 
+/**
+ * For a runner (`npm start`, `npm run stack:replicas`): calls `shutdown` on SIGINT, SIGTERM or SIGHUP
+ * (exit code 0), and when npm (or whoever started the runner) was killed outright and this process
+ * re-parented (exit code 1).
+ */
+export function stopWhenAsked(shutdown: (reason: string, exitCode: number) => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal, 0));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('the parent process is gone', 1);
+  }, 500).unref();
+}
+
+/** Writes a child's output to `log` line by line, each prefixed with its name (padded to `width`, so the lines align). */
+export function pipeLines(child: ChildProcess, name: string, log: (line: string) => void, width: number): void {
+  const prefix = `[${name}]`.padEnd(width);
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) log(`${prefix} ${line}`);
+    });
+  }
+}
+
 export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -262,16 +289,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         detached: true,
       },
     );
-    const prefix = `[${name}]`.padEnd(14);
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffered = '';
-      stream?.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) log(`${prefix} ${line}`);
-      });
-    }
+    pipeLines(child, name, log, 14);
     child.once('exit', (code, signal) => {
       if (stopping || expectedExits.has(child)) return;
       for (const listener of exitListeners) listener({ name, code, signal });

@@ -1,5 +1,5 @@
 import { ConfigError } from '../platform/config';
-import { PortsInUseError, startStack, type RunningStack } from './stack';
+import { PortsInUseError, startStack, stopWhenAsked, type RunningStack } from './stack';
 
 /**
  * `npm start`: the whole graph on this machine. With no database URLs set, the four subgraphs share
@@ -32,12 +32,7 @@ async function main(): Promise<void> {
     // Stopping while still starting: exiting closes the services' IPC channels and they stop themselves.
     void (stack ? stack.stop() : Promise.resolve()).then(() => process.exit(exitCode));
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal, 0));
-  // npm (or whoever started this runner) killed outright: this process is re-parented; stop too.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) shutdown('the parent process is gone', 1);
-  }, 500).unref();
+  stopWhenAsked(shutdown);
 
   console.log('Starting IPS Graph: one embedded PostgreSQL, members, innovations, procurement, events, then the gateway…');
   stack = await startStack({

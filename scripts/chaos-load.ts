@@ -1,0 +1,25 @@
+/**
+ * The mixed load both chaos runs send (scripts/chaos.ts on one stack, scripts/chaos-replicas.ts on
+ * the replica stack), so the two measure the same thing.
+ */
+
+/**
+ * Two nullable root fields on two subgraphs: with events down the members half still answers
+ * (partial). The request read back is the latest acknowledged one (`noRequestYet` before the first).
+ */
+export const readQuery = `query ChaosRead($id: ID!) { viewer { person { name } } supportRequest(id: $id) { id subject requester { name } } }`;
+export const noRequestYet = '00000000-0000-4000-8000-000000000000';
+/** The acknowledged write: a support request with a unique subject, or a refusal (then it was not made). */
+export const writeMutation = `mutation ChaosWrite($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { supportRequest { id subject } refusal { code message } } }`;
+/** The demo buyer who reads and writes. */
+export const writer = 'tom.fairweather@kent.gov.uk';
+
+export type Outcome = 'completed' | 'partial' | 'failed';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
