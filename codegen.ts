@@ -1,102 +1,72 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
-import { subgraphSchemaFiles } from './platform/subgraph-schema';
+import { Kind } from 'graphql';
+import ts from 'typescript';
+import { repositoryRoot } from './platform/paths';
+import { subgraphNames } from './platform/subgraph-names';
+import { loadSubgraphTypeDefs, subgraphSchemaFiles } from './platform/subgraph-schema';
 
 /**
- * Typed resolvers for every subgraph, generated from its SDL in `schema/` into
- * `subgraphs/<name>/generated/` (git-ignored; `npm run build` and `npm test` regenerate it), with the
- * refusal shape every subgraph shares (`schema/refusals.graphql`).
- * Each subgraph lists in its `mappers.ts` the value its resolvers return for each type.
+ * Typed resolvers for every subgraph in the registry (platform/subgraph-names.ts), generated from
+ * its SDL in `schema/` into `subgraphs/<name>/generated/` (git-ignored; `npm run build` and
+ * `npm test` regenerate it), with the refusal shape every subgraph shares (`schema/refusals.graphql`).
+ * Nothing here lists a subgraph's types: each subgraph's own files say them (below).
  */
-const mappedTypes: Record<string, string[]> = {
-  members: [
-    'Organisation',
-    'Person',
-    'OrganisationConnection',
-    'Membership',
-    'MembershipDecision',
-    'Invitation',
-    'InvitePersonPayload',
-    'SignedInViewer',
-    // Analyst insights
-    'MembershipInsights',
-  ],
-  innovations: [
-    'Innovation',
-    'InnovationConnection',
-    'Organisation',
-    'EvidenceItem',
-    'Certification',
-    'Assessment',
-    'InnovationRevision',
-    'PendingRevision',
-    'Endorsement',
-    'InnovationAuditEvent',
-    // Analyst insights
-    'InnovationInsights',
-    'ViewerInnovations',
-    'EvidenceConfirmationRequest',
-    'VettingQueueEntry',
-    'VettingDecision',
-    'InnovationCategoryNews',
-  ],
-  procurement: [
-    'ProcurementRoute',
-    'Lot',
-    'ProcurementRouteConnection',
-    'Innovation',
-    'Organisation',
-    'ProcurementProject',
-    'ProcurementProjectConnection',
-    'AdmissionConnection',
-    'ShortlistedInnovation',
-    'ClarificationQuestion',
-    'ProcurementResponse',
-    'Award',
-    'AssessmentSummary',
-    'Contract',
-    'Admission',
-    'StandstillChallenge',
-    'WithdrawnAward',
-    // Analyst insights
-    'ProcurementInsights',
-    'ViewerProcurement',
-    'RouteDateAhead',
-    'ProjectDeadline',
-    'InnovationCategoryNews',
-  ],
-  events: [
-    'Event',
-    'EventConnection',
-    'Organisation',
-    'Person',
-    'Innovation',
-    'ProcurementRoute',
-    'EventRegistration',
-    'MarketEngagementBriefing',
-    'BriefingQuestion',
-    'EventScheduleChange',
-    'Faq',
-    'FaqConnection',
-    'SupportRequest',
-    'SupportRequestConnection',
-    'SupportMessage',
-    'SupportStatusChange',
-    // Analyst insights
-    'EventInsights',
-  ],
-};
 
-/** Refusal types (schema/refusals.graphql and a subgraph's own), resolved from a thrown refusal by platform/refusals.ts. */
-const sharedRefusalTypes = ['Refusal', 'Conflict', 'InvalidInput', 'NotFound', 'NotAllowed', 'StateConflict'];
-const ownRefusalTypes: Record<string, string[]> = {
-  members: ['EmailDomainNotAllowed'],
-  innovations: ['AssessmentsIncomplete', 'EvidenceRequired'],
-  procurement: ['EvaluationIncomplete', 'NotModerated', 'NotMostAdvantageous', 'ResponsesClosed', 'StandstillRunning'],
-};
+/** Every type a subgraph's SDL defines or extends, by name. */
+function schemaTypeNames(subgraph: string): Set<string> {
+  const names = loadSubgraphTypeDefs(subgraph)
+    .definitions.filter((definition) => 'name' in definition && definition.name && definition.kind !== Kind.DIRECTIVE_DEFINITION)
+    .map((definition) => (definition as { name: { value: string } }).name.value);
+  return new Set(names);
+}
+
+/**
+ * The types whose resolvers return a value of the subgraph's own choosing: every `<Type>Model` that
+ * `subgraphs/<name>/mappers.ts` exports (a type alias, an interface or a re-export) maps `<Type>`.
+ * A model for a type the SDL does not have is a typo, and fails generation.
+ */
+function mappedTypes(subgraph: string): string[] {
+  const file = `subgraphs/${subgraph}/mappers.ts`;
+  const source = ts.createSourceFile(file, readFileSync(path.join(repositoryRoot, file), 'utf8'), ts.ScriptTarget.Latest);
+  const exported: string[] = [];
+  for (const statement of source.statements) {
+    if (
+      (ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) &&
+      statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    ) {
+      exported.push(statement.name.text);
+    } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      exported.push(...statement.exportClause.elements.map((element) => element.name.text));
+    }
+  }
+  const types = exported.filter((name) => name.endsWith('Model')).map((name) => name.slice(0, -'Model'.length));
+  const known = schemaTypeNames(subgraph);
+  const unknown = types.filter((type) => !known.has(type));
+  if (unknown.length > 0)
+    throw new Error(`${file} maps types schema/${subgraph}.graphql does not have: ${unknown.map((type) => `${type}Model`).join(', ')}`);
+  return types;
+}
+
+/**
+ * Refusal types (schema/refusals.graphql's and a subgraph's own): `Refusal` and every type or
+ * interface of the subgraph's SDL that implements it, resolved from a thrown refusal by
+ * platform/refusals.ts.
+ */
+function refusalTypes(subgraph: string): string[] {
+  return loadSubgraphTypeDefs(subgraph)
+    .definitions.filter(
+      (definition) =>
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION) &&
+        (definition.name.value === 'Refusal' || definition.interfaces?.some((implemented) => implemented.name.value === 'Refusal')),
+    )
+    .map((definition) => (definition as { name: { value: string } }).name.value);
+}
 
 // `CODEGEN_SUBGRAPHS=members,events` limits generation to some subgraphs while one is being written.
 const only = process.env.CODEGEN_SUBGRAPHS?.split(',');
-const selected = Object.entries(mappedTypes).filter(([subgraph]) => !only || only.includes(subgraph));
+const selected = subgraphNames.filter((subgraph) => !only || only.includes(subgraph));
 
 /**
  * Typed documents for front ends, from the example operations in `operations/` against the
@@ -124,7 +94,7 @@ const config: CodegenConfig = {
   generates: {
     ...(only ? {} : typedOperations),
     ...Object.fromEntries(
-      selected.map(([subgraph, types]) => [
+      selected.map((subgraph) => [
         `subgraphs/${subgraph}/generated/graphql.ts`,
         {
           schema: subgraphSchemaFiles(subgraph),
@@ -140,13 +110,8 @@ const config: CodegenConfig = {
             useTypeImports: true,
             contextType: `../context#${subgraph[0]!.toUpperCase()}${subgraph.slice(1)}Context`,
             mappers: {
-              ...Object.fromEntries(types.map((type) => [type, `../mappers#${type}Model`])),
-              ...Object.fromEntries(
-                [...sharedRefusalTypes, ...(ownRefusalTypes[subgraph] ?? [])].map((type) => [
-                  type,
-                  '../../../platform/refusals#RefusalModel',
-                ]),
-              ),
+              ...Object.fromEntries(mappedTypes(subgraph).map((type) => [type, `../mappers#${type}Model`])),
+              ...Object.fromEntries(refusalTypes(subgraph).map((type) => [type, '../../../platform/refusals#RefusalModel'])),
             },
             scalars: { DateTime: 'Date | string', Date: 'string', JSON: 'unknown' },
           },

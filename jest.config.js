@@ -26,4 +26,10 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   setupFiles: ['<rootDir>/tests/support/development-profile.ts'],
   testTimeout: 60_000,
+  // Two workers, not jest's default of (cores − 1) = 1 on a 2-core machine: with one, jest runs every
+  // file inside the jest process itself, one after another, and what a file leaves behind (WASM heaps of embedded
+  // databases, timers of stopped services) slows every later file. Two workers keep both cores busy
+  // while a file waits on I/O, and a worker that has grown past the limit is replaced between files.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1GB',
 };

@@ -15,6 +15,8 @@ interface ExplorerSettings {
   signIn: 'personas' | 'token';
   graphqlPath: string;
   apiPath: string;
+  /** Development with the GOV.UK Notify stand-in: the emails it took are listed at `${apiPath}/mailbox`. */
+  mailbox: boolean;
 }
 
 interface Persona {
@@ -220,10 +222,65 @@ function welcome(example: ExampleOperation, signedIn: SignedIn | null): Shown {
   };
 }
 
+interface MailboxEmail {
+  id: string;
+  to: string;
+  subject: string;
+  body: string;
+  reference: string | null;
+  sentAt: string;
+}
+
+/** How often an open mailbox asks for new emails. */
+const mailboxRefreshMs = 3_000;
+
+/** The emails the Notify stand-in took, newest first, refreshed while open: notices arriving as a workflow runs. */
+function MailboxPanel() {
+  const [emails, setEmails] = useState<MailboxEmail[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    const load = () =>
+      fetch(`${settings.apiPath}/mailbox`)
+        .then((response) => response.json() as Promise<{ emails?: MailboxEmail[]; error?: string }>)
+        .then(
+          (answer) => {
+            setProblem(answer.error ?? null);
+            if (answer.emails) setEmails(answer.emails);
+          },
+          () => setProblem('The gateway did not answer.'),
+        );
+    void load();
+    const timer = setInterval(() => void load(), mailboxRefreshMs);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <aside id="ips-mailbox" className="ips-mailbox" aria-label="Mailbox">
+      <h2>Mailbox (GOV.UK Notify stand-in)</h2>
+      {problem && (
+        <p role="alert" className="ips-problem">
+          {problem}
+        </p>
+      )}
+      {emails.length === 0 && !problem && <p>No email yet: run a workflow that notifies someone.</p>}
+      {emails.map((email) => (
+        <article key={email.id} className="ips-email">
+          <header>
+            <strong>{email.subject}</strong>
+            <br />
+            To {email.to}, {new Date(email.sentAt).toLocaleString()}
+          </header>
+          <pre>{email.body}</pre>
+        </article>
+      ))}
+    </aside>
+  );
+}
+
 function Explorer() {
   const [signedIn, setSignedIn] = useState<SignedIn | null>(null);
   const [examples, setExamples] = useState<ExampleOperation[] | null>(null);
   const [shown, setShown] = useState<Shown | undefined>();
+  const [mailboxOpen, setMailboxOpen] = useState(false);
   // What the query editor holds now (GraphiQL reports every change), to tell an edited welcome.
   const editedQuery = useRef<string | undefined>(undefined);
 
@@ -300,6 +357,11 @@ function Explorer() {
             )}
           </select>
         </label>
+        {settings.mailbox && (
+          <button id="ips-mailbox-toggle" type="button" aria-expanded={mailboxOpen} onClick={() => setMailboxOpen(!mailboxOpen)}>
+            {mailboxOpen ? 'Close mailbox' : 'Mailbox'}
+          </button>
+        )}
       </header>
       <main className="ips-graphiql">
         {/* Mounted once the examples are in, so it opens on the welcome, never on GraphiQL's own. */}
@@ -314,6 +376,7 @@ function Explorer() {
           />
         )}
       </main>
+      {mailboxOpen && <MailboxPanel />}
     </div>
   );
 }

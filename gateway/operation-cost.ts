@@ -116,6 +116,12 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
   });
   byEnum('MarketEngagementBriefing.attendanceByOrganisationKind', 'OrganisationKind', 'GROUP BY kind');
   byEnum('ViewerProcurement.innovationNews', 'InnovationCategory', 'SELECT DISTINCT category');
+  byEnum('Person.notificationPreferences', 'NotificationKind', 'one preference per kind (notifications subgraph)');
+  byEnum(
+    'UpdateNotificationPreferencesPayload.notificationPreferences',
+    'NotificationKind',
+    'one preference per kind (notifications subgraph)',
+  );
   set('Deadline.holidaysSkipped', {
     cap: 16,
     why: 'weekday UK bank holidays inside one deadline window: at most ~65 working days (procurementDeadlines.maximumResponseWorkingDays plus clarification), and no 14-week stretch holds more than 8',

@@ -19,6 +19,7 @@ import {
   type IdentityLookup,
 } from './authentication';
 import { SubgraphHttpDataSource, type GatewayContext } from './data-sources';
+import type { MailboxSource } from './explorer/mailbox';
 import { addExplorerRoutes, type ExplorerPersona } from './explorer/routes';
 import { OperationPrevalidation, prevalidationMiddleware } from './operation-prevalidation';
 import { createRateLimiter } from './rate-limit';
@@ -165,6 +166,12 @@ export interface GatewayServiceOptions {
    * passes none, so the production gateway never loads demo data.
    */
   explorerPersonas?: readonly ExplorerPersona[];
+  /**
+   * The GOV.UK Notify stand-in whose emails the explorer's mailbox lists, under the development
+   * profile only (gateway/explorer/mailbox.ts); the development launcher passes it when `npm start`
+   * runs the stand-in.
+   */
+  notifyMailbox?: MailboxSource;
 }
 
 /** The gateway as a service: the supergraph over HTTP subgraphs, at the configured URLs. */
@@ -243,7 +250,7 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
     http: config.http,
     maxResponseBytes: config.limits.maxResponseBytes,
     publicRoutes: (app) => {
-      addExplorerRoutes(app, config, options.explorerPersonas);
+      addExplorerRoutes(app, config, options.explorerPersonas, options.notifyMailbox);
       addOcdsDownload(app, {
         procurementUrl: config.subgraphUrls.procurement,
         secret: config.gatewaySecret,

@@ -1,9 +1,11 @@
 import {
   ConfigError,
   developmentSubgraphSecret,
+  developmentNotifyApiKey,
   developmentTokenSecret,
   loadGatewayConfig,
   loadLoggingConfig,
+  loadNotifyConfig,
   loadSubgraphConfig,
   weakSecretProblems,
 } from './config';
@@ -97,6 +99,7 @@ describe('configuration', () => {
       innovations: 'http://127.0.0.1:4002/graphql',
       procurement: 'http://procurement:4003/graphql',
       events: 'http://127.0.0.1:4004/graphql',
+      notifications: 'http://127.0.0.1:4005/graphql',
     });
   });
 
@@ -302,6 +305,73 @@ describe('configuration', () => {
       expect(problems).toMatch(/REDIS_URL:/);
       expect(problems).toMatch(/GATEWAY_RATE_LIMIT_PER_MINUTE:/);
       expect(problems).toMatch(/GATEWAY_RATE_LIMIT_KEY_PREFIX:/);
+    });
+  });
+});
+
+describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
+  const liveKey = 'ips_graph_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0';
+  const templateId = 'f33517ff-2a88-4f6e-b855-c550268ce08a';
+
+  it('uses the stand-in with the committed development key under the development profile', () => {
+    expect(loadNotifyConfig({ IPS_PROFILE: 'development' })).toMatchObject({
+      apiKey: developmentNotifyApiKey,
+      baseUrl: 'http://127.0.0.1:4009',
+      standIn: { port: 4009 },
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('reads the service id and the secret out of the key, and defaults to Notify itself', () => {
+    expect(loadNotifyConfig({ NODE_ENV: 'production', NOTIFY_API_KEY: liveKey, NOTIFY_TEMPLATE_ID: templateId })).toEqual({
+      apiKey: liveKey,
+      serviceId: '26785a09-ab16-4eb0-8407-a37497a57506',
+      secretKey: '3d844edf-8d35-48ac-975b-e847b4f122b0',
+      baseUrl: 'https://api.notifications.service.gov.uk',
+      templateId,
+      timeoutMs: 10_000,
+      standIn: undefined,
+    });
+  });
+
+  it.each([
+    ['production', { NODE_ENV: 'production' }],
+    ['NODE_ENV unset without the profile', {}],
+  ])('fails closed in %s: the key and the template id are required', (_label, env: Record<string, string>) => {
+    const problems = problemsOf(() => loadNotifyConfig(env));
+    expect(problems).toMatch(/NOTIFY_API_KEY: is required outside the development profile/);
+    expect(problems).toMatch(/NOTIFY_TEMPLATE_ID: is required outside the development profile/);
+    expect(problemsOf(() => loadNotifyConfig({ ...env, NOTIFY_API_KEY: liveKey }))).toMatch(/NOTIFY_TEMPLATE_ID: is required/);
+  });
+
+  it('refuses the committed development key and plain http in production', () => {
+    const problems = problemsOf(() =>
+      loadNotifyConfig({
+        NODE_ENV: 'production',
+        NOTIFY_API_KEY: developmentNotifyApiKey,
+        NOTIFY_TEMPLATE_ID: templateId,
+        NOTIFY_BASE_URL: 'http://notify.internal',
+      }),
+    );
+    expect(problems).toMatch(/NOTIFY_API_KEY: is the committed development key/);
+    expect(problems).toMatch(/NOTIFY_BASE_URL: must be https:\/\/ in production/);
+  });
+
+  it('refuses a key of the wrong shape without repeating it', () => {
+    const secretLooking = 'ips_graph_live-not-a-uuid-3d844edf-8d35-48ac-975b-e847b4f122b0';
+    const problems = problemsOf(() => loadNotifyConfig({ NODE_ENV: 'production', NOTIFY_API_KEY: secretLooking, NOTIFY_TEMPLATE_ID: 'x' }));
+    expect(problems).toMatch(/NOTIFY_API_KEY: must be a GOV.UK Notify API key/);
+    expect(problems).toMatch(/NOTIFY_TEMPLATE_ID: must be a UUID/);
+    expect(problems).not.toContain('3d844edf');
+  });
+
+  it('reaches Notify, not the stand-in, when a developer sets a real key, and then needs its template', () => {
+    expect(problemsOf(() => loadNotifyConfig({ IPS_PROFILE: 'development', NOTIFY_API_KEY: liveKey }))).toMatch(
+      /NOTIFY_TEMPLATE_ID: is required when NOTIFY_API_KEY or NOTIFY_BASE_URL is set/,
+    );
+    expect(loadNotifyConfig({ IPS_PROFILE: 'development', NOTIFY_API_KEY: liveKey, NOTIFY_TEMPLATE_ID: templateId })).toMatchObject({
+      baseUrl: 'https://api.notifications.service.gov.uk',
+      standIn: undefined,
     });
   });
 });

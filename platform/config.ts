@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultDataDirectory } from './paths';
-import { defaultPorts, environmentPrefix, type SubgraphName } from './subgraph-names';
+import { askedUrlVariable, defaultPorts, environmentPrefix, subgraphsAskedBy, type SubgraphName } from './subgraph-names';
 
 /**
  * Configuration is read from the environment here and nowhere else. Each service calls one
@@ -433,6 +433,8 @@ export interface SubgraphConfig {
   gatewayAssertionLifetimeMs: number;
   http: HttpLimits;
   observability: ObservabilityConfig;
+  /** Where its outbox's domain events go (platform/outbox-relay.ts). */
+  eventDelivery: EventDeliveryConfig;
 }
 
 /** Names of the environment variables a subgraph reads; the docker-compose test checks against this. */
@@ -443,11 +445,14 @@ export function subgraphVariableNames(name: SubgraphName) {
     host: `${prefix}_HOST`,
     databaseUrl: `${prefix}_DATABASE_URL`,
     metricsPort: `${prefix}_METRICS_PORT`,
-    ...(name === 'procurement' ? { innovationsUrl: procurementInnovationsUrlVariable } : {}),
+    // Where it finds each subgraph it asks directly (the registry's `asks`): procurement's `innovationsUrl`.
+    ...(Object.fromEntries(subgraphsAskedBy(name).map((asked) => [`${asked}Url`, askedUrlVariable(name, asked)])) as Partial<
+      Record<`${SubgraphName}Url`, string>
+    >),
   };
 }
 
-const procurementInnovationsUrlVariable = 'PROCUREMENT_INNOVATIONS_URL';
+const procurementInnovationsUrlVariable = askedUrlVariable('procurement', 'innovations');
 
 /** Procurement's own settings beside the common subgraph ones: where it asks about innovations (its deadlines are law, in subgraphs/procurement/deadlines.ts). */
 export interface ProcurementConfig {
@@ -484,6 +489,86 @@ export function loadProcurementConfig(env: Environment): ProcurementConfig {
   };
 }
 
+/**
+ * How a subgraph's domain events leave its outbox (issue 25; platform/outbox-relay.ts): to NATS
+ * JetStream when `NATS_URL` is set, otherwise POSTed to each consumer named in `EVENT_CONSUMERS`
+ * (`name=url`, comma-separated: the consumer's subgraph name, which the delivery's gateway assertion
+ * is made for, and its delivery endpoint). With neither, no relay runs and events wait in the
+ * outbox until one is configured: nothing is lost, nothing is delivered.
+ */
+export interface EventDeliveryConfig {
+  natsUrl: string | undefined;
+  /** The JetStream stream every subgraph publishes to (`EVENTS_STREAM`). */
+  stream: string;
+  /** Subjects are `<prefix>.<subgraph>.<kind>` (`EVENTS_SUBJECT_PREFIX`). */
+  subjectPrefix: string;
+  consumers: { name: string; url: string }[];
+  /** How often an idle relay looks for new events. */
+  pollIntervalMs: number;
+  /** Events one relay pass publishes (and holds locked) at most. */
+  batchSize: number;
+  /** How long one publish (a broker acknowledgement, a consumer's answer) may take before the pass is retried. */
+  deliveryTimeoutMs: number;
+}
+
+const eventDeliverySchema: Record<string, z.ZodTypeAny> = {
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s,]+$/, 'must be a nats:// or tls:// URL, e.g. nats://127.0.0.1:4222')
+    .optional(),
+  EVENTS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .default('IPS_DOMAIN_EVENTS'),
+  EVENTS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'dot-separated tokens of lower-case letters, digits, _ and -')
+    .default('ips.events'),
+  EVENT_CONSUMERS: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]*=https?:\/\/[^\s,]+(\s*,\s*[a-z][a-z0-9-]*=https?:\/\/[^\s,]+)*$/,
+      'name=http://host:port/path, comma-separated',
+    )
+    .optional(),
+  OUTBOX_POLL_INTERVAL_MS: positiveInt.max(60_000).default(200),
+  OUTBOX_BATCH_SIZE: positiveInt.max(1_000).default(50),
+  EVENT_DELIVERY_TIMEOUT_MS: positiveInt.max(120_000).default(5_000),
+};
+const eventDeliveryNames = Object.keys(eventDeliverySchema);
+
+function eventDeliveryProblems(raw: Record<string, string | undefined>): string[] {
+  return raw.NATS_URL && raw.EVENT_CONSUMERS
+    ? ['EVENT_CONSUMERS: set either NATS_URL (consumers read the broker) or EVENT_CONSUMERS (delivered without a broker), not both']
+    : [];
+}
+
+function eventDelivery(values: Record<string, unknown>): EventDeliveryConfig {
+  const consumers = ((values.EVENT_CONSUMERS as string | undefined) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.indexOf('=');
+      return { name: entry.slice(0, at), url: entry.slice(at + 1) };
+    });
+  return {
+    natsUrl: values.NATS_URL as string | undefined,
+    stream: values.EVENTS_STREAM as string,
+    subjectPrefix: values.EVENTS_SUBJECT_PREFIX as string,
+    consumers,
+    pollIntervalMs: values.OUTBOX_POLL_INTERVAL_MS as number,
+    batchSize: values.OUTBOX_BATCH_SIZE as number,
+    deliveryTimeoutMs: values.EVENT_DELIVERY_TIMEOUT_MS as number,
+  };
+}
+
+/** The event delivery settings alone (a consumer reading the broker, tests). */
+export function loadEventDeliveryConfig(env: Environment): EventDeliveryConfig {
+  const raw = Object.fromEntries(eventDeliveryNames.map((name) => [name, read(env, name)]));
+  return eventDelivery(parse(z.object(eventDeliverySchema), raw, eventDeliveryProblems(raw)));
+}
+
 export const sharedVariableNames = [
   'NODE_ENV',
   'IPS_PROFILE',
@@ -498,6 +583,7 @@ export const sharedVariableNames = [
   ...sharedStateNames,
   ...httpLimitNames,
   ...observabilityNames,
+  ...eventDeliveryNames,
 ] as const;
 
 export function loadSubgraphConfig(name: SubgraphName, env: Environment, interactive = false): SubgraphConfig {
@@ -524,9 +610,11 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
       ...sharedStateSchema,
       ...subgraphHttpLimitsSchema,
       ...observabilitySchema,
+      ...eventDeliverySchema,
     }),
     raw,
     [
+      ...eventDeliveryProblems(raw),
       ...(raw.IPS_PROFILE !== developmentProfile && !raw[names.databaseUrl]
         ? [`${names.databaseUrl}: is required outside the development profile (the embedded database is for development and tests)`]
         : []),
@@ -559,6 +647,7 @@ export function loadSubgraphConfig(name: SubgraphName, env: Environment, interac
     gatewayAssertionLifetimeMs: values.GATEWAY_ASSERTION_LIFETIME_MS as number,
     http: httpLimits(values),
     observability: observability(values, names.metricsPort, interactive),
+    eventDelivery: eventDelivery(values),
   };
 }
 
@@ -852,6 +941,143 @@ export function loadBenchConfig(env: Environment): BenchConfig {
     warmupSeconds: values.BENCH_WARMUP_SECONDS,
     searchServerUrl: values.BENCH_SEARCH_SERVER_URL,
   };
+}
+
+/**
+ * Email through GOV.UK Notify (issue 25 item 4; subgraphs/notifications/email/notify-email.ts).
+ *
+ * One generic email template (`NOTIFY_TEMPLATE_ID`, personalisation `subject`, `body`, `link`,
+ * `unsubscribe_link`) rather than one per notice kind: the wording of each kind lives in the
+ * notifications subgraph beside its in-app text, reviewed and tested with the code, so a new kind
+ * needs no change in Notify's admin and no new setting, and email and inbox never drift apart.
+ */
+export interface NotifyConfig {
+  /** `{key_name}-{service_id}-{secret}`: never logged, never sent to a client. */
+  apiKey: string;
+  /** The service id inside the key: the `iss` of every token. */
+  serviceId: string;
+  /** The secret inside the key: signs every token (HS256). */
+  secretKey: string;
+  /** Notify's API, or the development stand-in. */
+  baseUrl: string;
+  templateId: string;
+  /** How long one request to Notify may take before it counts as a retryable failure. */
+  timeoutMs: number;
+  /** Set when the development stand-in (scripts/notify-stand-in.ts) is to answer at `baseUrl`: `npm start` runs it. */
+  standIn: { port: number } | undefined;
+}
+
+export const notifyProductionBaseUrl = 'https://api.notifications.service.gov.uk';
+/**
+ * Development-only Notify key and template, committed and therefore public: accepted only under
+ * the development profile, where they reach the stand-in and never Notify itself.
+ */
+export const developmentNotifyApiKey =
+  'ips_graph_development_only-e2212373-9704-4870-b5ed-8f1b4266e80c-7a417eff-c34b-4528-8acf-e3ecc9811d8c';
+export const developmentNotifyTemplateId = '7162a16b-98ce-40ce-8d72-f70dcd70f547';
+const defaultNotifyStandInPort = 4009;
+
+const uuidPattern = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const notifyApiKeyPattern = new RegExp(`^(\\S+)-(${uuidPattern})-(${uuidPattern})$`);
+// The messages never quote the value: a key pasted into the wrong variable must not reach the logs.
+const notifyApiKey = z
+  .string()
+  .regex(notifyApiKeyPattern, 'must be a GOV.UK Notify API key, {key_name}-{service_id}-{secret} with both ids UUIDs (value not shown)');
+const uuid = z.string().regex(new RegExp(`^${uuidPattern}$`), 'must be a UUID (the template’s id in GOV.UK Notify)');
+
+/** The variables `loadNotifyConfig` reads. */
+export const notifyVariableNames = {
+  apiKey: 'NOTIFY_API_KEY',
+  baseUrl: 'NOTIFY_BASE_URL',
+  templateId: 'NOTIFY_TEMPLATE_ID',
+  standInPort: 'NOTIFY_STAND_IN_PORT',
+  timeoutMs: 'NOTIFY_TIMEOUT_MS',
+} as const;
+
+/**
+ * Fails closed: outside the development profile the key and the template id must be set (and the
+ * committed development key is refused), and in production Notify is reached over https only.
+ * Under the profile with neither `NOTIFY_API_KEY` nor `NOTIFY_BASE_URL` set, the stand-in is used
+ * with the development key and template; a developer who sets a real (test) key reaches Notify.
+ */
+export function loadNotifyConfig(env: Environment): NotifyConfig {
+  const names = notifyVariableNames;
+  const raw = Object.fromEntries(
+    ['NODE_ENV', 'IPS_PROFILE', names.apiKey, names.baseUrl, names.templateId, names.standInPort, names.timeoutMs].map((key) => [
+      key,
+      read(env, key),
+    ]),
+  );
+  const developmentAllowed = raw.IPS_PROFILE === developmentProfile;
+  const standIn = developmentAllowed && !raw[names.apiKey] && !raw[names.baseUrl];
+  const problems = [...profileProblems(raw)];
+  if (!developmentAllowed) {
+    for (const [key, what] of [
+      [names.apiKey, 'GOV.UK Notify → API integration → API keys'],
+      [names.templateId, 'the id of the email template in GOV.UK Notify'],
+    ] as const) {
+      if (!raw[key]) problems.push(`${key}: is required outside the development profile (${what})`);
+    }
+    if (raw[names.apiKey] === developmentNotifyApiKey) {
+      problems.push(`${names.apiKey}: is the committed development key; use a key from GOV.UK Notify`);
+    }
+  } else if (!standIn && !raw[names.templateId]) {
+    problems.push(
+      `${names.templateId}: is required when NOTIFY_API_KEY or NOTIFY_BASE_URL is set (the stand-in's template is not in Notify)`,
+    );
+  }
+  const baseUrl = raw[names.baseUrl];
+  if (raw.NODE_ENV === 'production' && baseUrl && !baseUrl.startsWith('https://')) {
+    problems.push(`${names.baseUrl}: must be https:// in production (the API key signs every request)`);
+  }
+  const values = parse(
+    z.object({
+      [names.apiKey]: notifyApiKey.default(developmentNotifyApiKey),
+      [names.baseUrl]: httpUrl.optional(),
+      [names.templateId]: uuid.default(developmentNotifyTemplateId),
+      [names.standInPort]: port.default(defaultNotifyStandInPort),
+      // Notify answers in well under a second; a hung connection must not hold a delivery for long.
+      [names.timeoutMs]: positiveInt.max(60_000).default(10_000),
+    }),
+    raw,
+    problems,
+  );
+  const [, , serviceId, secretKey] = notifyApiKeyPattern.exec(values[names.apiKey] as string)!;
+  const standInPort = values[names.standInPort] as number;
+  return {
+    apiKey: values[names.apiKey] as string,
+    serviceId: serviceId!,
+    secretKey: secretKey!,
+    baseUrl: (
+      (values[names.baseUrl] as string | undefined) ?? (standIn ? `http://127.0.0.1:${standInPort}` : notifyProductionBaseUrl)
+    ).replace(/\/+$/, ''),
+    templateId: values[names.templateId] as string,
+    timeoutMs: values[names.timeoutMs] as number,
+    standIn: standIn ? { port: standInPort } : undefined,
+  };
+}
+
+/**
+ * Where the notifications subgraph points the links in its emails (`PUBLIC_BASE_URL`, as the
+ * gateway's): required outside the development profile, where an email with a link to nowhere is
+ * worse than none; in development the local gateway (`GATEWAY_PORT`, 4000).
+ */
+export function loadNotificationLinkBaseUrl(env: Environment): string {
+  const raw = {
+    IPS_PROFILE: read(env, 'IPS_PROFILE'),
+    PUBLIC_BASE_URL: read(env, 'PUBLIC_BASE_URL'),
+    GATEWAY_PORT: read(env, 'GATEWAY_PORT'),
+  };
+  const problems =
+    raw.IPS_PROFILE !== developmentProfile && !raw.PUBLIC_BASE_URL
+      ? ['PUBLIC_BASE_URL: is required by the notifications subgraph outside the development profile (links in emails)']
+      : [];
+  const values = parse(
+    z.object({ PUBLIC_BASE_URL: publicBaseUrl.optional(), GATEWAY_PORT: port.default(defaultPorts.gateway) }),
+    raw,
+    problems,
+  );
+  return ((values.PUBLIC_BASE_URL as string | undefined) ?? `http://127.0.0.1:${values.GATEWAY_PORT as number}`).replace(/\/+$/, '');
 }
 
 export interface InnovationRules {

@@ -108,16 +108,16 @@ export function readListSize(first: number | null | undefined, bound: ListBound 
 
 /**
  * Turns up to `page.size + 1` rows, already in order, into a connection. The extra row only tells
- * whether there is a next page.
+ * whether there is a next page. `sortValue` is given each row and its place in `rows`.
  */
 export function toConnection<T extends { id: string }>(
   rows: T[],
   page: Page,
-  sortValue: (row: T) => string | number,
+  sortValue: (row: T, index: number) => string | number,
   totalCount: () => Promise<number>,
 ): Connection<T> {
   const nodes = rows.slice(0, page.size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor({ sortValue: sortValue(node), id: node.id }), node }));
+  const edges = nodes.map((node, index) => ({ cursor: encodeCursor({ sortValue: sortValue(node, index), id: node.id }), node }));
   let counted: Promise<number> | undefined;
   return {
     edges,
@@ -138,19 +138,70 @@ export interface SortKey<T> {
   cursorValue: (row: T) => string | number;
 }
 
+/** One page's rows in the list's order, each with the sort value its cursor carries. */
+export interface PageRows<T> {
+  rows: T[];
+  sortValues: (string | number)[];
+}
+
+export function withSortValues<T>(rows: T[], sortValue: (row: T) => string | number): PageRows<T> {
+  return { rows, sortValues: rows.map(sortValue) };
+}
+
+/** Where a list's pages come from: a keyset query (`keysetSource`), a ranked search, a batched loader. */
+export interface PageSource<T> {
+  /** Up to `page.size + 1` rows after `page.after`, in the list's order. Not asked for an empty first page. */
+  rows: (page: Page) => Promise<PageRows<T>>;
+  /** The size of the whole list; runs only if a client selects `totalCount`. */
+  totalCount: () => Promise<number>;
+}
+
+/** The request's DataLoader by id, which a listed row can be put into (DataLoader's `prime`). */
+export interface ByIdLoader<T> {
+  prime(id: string, row: T): unknown;
+}
+
+async function pageOf<T extends { id: string }>(page: Page, source: PageSource<T>): Promise<Connection<T>> {
+  const { rows, sortValues } = page.size === 0 && !page.after ? { rows: [], sortValues: [] } : await source.rows(page);
+  return toConnection(rows, page, (_row, index) => sortValues[index]!, source.totalCount);
+}
+
+/**
+ * The filter → page → prime sequence of every list of entities: one page from `source` as a
+ * connection, each of its rows primed into the request's by-id loader, so a later `_entities` or
+ * lookup by id of a listed row (a person's organisation, a lot's route) needs no query. An empty
+ * first page (`first: 0`) runs no statement but the COUNT, and that only if asked.
+ */
+export async function pageAndPrime<T extends { id: string }>(
+  page: Page,
+  source: PageSource<T>,
+  byId: ByIdLoader<NoInfer<T>>,
+): Promise<Connection<T>> {
+  const connection = await pageOf(page, source);
+  for (const { node } of connection.edges) byId.prime(node.id, node);
+  return connection;
+}
+
 /**
  * Keyset pagination over a filtered query: `ORDER BY sort, id` with a row-value comparison for
- * `after`, so deep pages cost the same as the first. Runs one SELECT, plus one COUNT if asked.
+ * `after`, so deep pages cost the same as the first. One SELECT per page, plus one COUNT if asked
+ * (over the query as it is now: filter it before).
  */
-export async function paginate<T extends ObjectLiteral & { id: string }>(
+export function keysetSource<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, sort: SortKey<T>): PageSource<T> {
+  const counting = query.clone();
+  return {
+    rows: async (page) => withSortValues(await pageQuery(query, query.alias, sort, page).getMany(), sort.cursorValue),
+    totalCount: () => counting.getCount(),
+  };
+}
+
+/** `keysetSource` as a connection, for a list whose rows no loader by id holds. */
+export function paginate<T extends ObjectLiteral & { id: string }>(
   query: SelectQueryBuilder<T>,
   sort: SortKey<T>,
   page: Page,
 ): Promise<Connection<T>> {
-  const alias = query.alias;
-  const counting = query.clone();
-  const rows = page.size === 0 && !page.after ? [] : await pageQuery(query, alias, sort, page).getMany();
-  return toConnection(rows, page, sort.cursorValue, () => counting.getCount());
+  return pageOf(page, keysetSource(query, sort));
 }
 
 function pageQuery<T extends ObjectLiteral>(

@@ -29,9 +29,10 @@ export interface RecordTable<Fields extends object> {
   /** Every field of an entry and the column it goes to; a field left undefined is written as NULL. */
   columns: { readonly [K in keyof Fields]-?: string };
   /**
-   * The seam for what comes next (issue 25): the domain event the entry announces, written to the
-   * outbox by the same manager right after the entry, so the event exists exactly when the entry
-   * does. No recorder sets one yet.
+   * The domain event the entry announces (issue 25), written to the outbox (platform/outbox.ts
+   * `recordDomainEvent`) by the same manager right after the entry, so the event exists exactly when
+   * the entry does. For recorders whose entry alone carries the event's facts (members' membership
+   * decisions); change sites that know more call `recordDomainEvent` themselves.
    */
   domainEvent?: DomainEventWriter<Fields>;
 }

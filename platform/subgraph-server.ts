@@ -17,6 +17,8 @@ import {
 } from './gateway-assertion';
 import { AuthenticationError, rawBodyOf, serveGraphQL, sharedApolloOptions } from './graphql-http';
 import { ServiceMetrics, type PoolStatistics } from './metrics';
+import { keepsOutbox } from './outbox';
+import { configuredEventTransport, createOutboxRelay, isEmbeddedDatabase, type OutboxRelay } from './outbox-relay';
 import { connectRedis, redisSettled, redisUnavailability } from './redis';
 import { answerRefusalsInPayloads } from './refusals';
 import { loadSubgraphTypeDefs } from './subgraph-schema';
@@ -195,6 +197,7 @@ export async function serveSubgraph<TContext extends BaseContext>(
       internalRoutes: module.internalRoutes && ((router) => module.internalRoutes!(router, database.dataSource)),
       http: config.http,
     });
+    const relay = await startOutboxRelay(module.name, config, database);
     return {
       url: `http://${config.host}:${listening.port}/graphql`,
       port: listening.port,
@@ -203,6 +206,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
         : {}),
       async stop() {
         await listening.close();
+        // Before the database closes: a pass in flight finishes (or rolls back) first.
+        await relay?.stop();
         await apollo.stop();
         await redis?.quit().catch(() => redis.disconnect());
       },
@@ -212,4 +217,29 @@ export async function serveSubgraph<TContext extends BaseContext>(
     redis?.disconnect();
     throw error;
   }
+}
+
+/**
+ * The relay that carries the subgraph's domain events from its outbox to the consumers
+ * (platform/outbox-relay.ts), when its configuration names a broker or consumers; otherwise none,
+ * and events wait in the outbox until one is configured.
+ */
+async function startOutboxRelay(name: SubgraphName, config: SubgraphConfig, database: SubgraphDatabase): Promise<OutboxRelay | undefined> {
+  if (!keepsOutbox(name)) return undefined;
+  const transport = configuredEventTransport(name, config.eventDelivery, {
+    secret: config.gatewaySecret,
+    lifetimeMs: config.gatewayAssertionLifetimeMs,
+  });
+  if (!transport) return undefined;
+  const relay = createOutboxRelay({
+    source: name,
+    dataSource: database.dataSource,
+    transport,
+    batchSize: config.eventDelivery.batchSize,
+    pollIntervalMs: config.eventDelivery.pollIntervalMs,
+    // `npm start` reaches its one PGlite through a URL too, so the database itself is asked.
+    singleRelay: await isEmbeddedDatabase(database.dataSource),
+  });
+  relay.start();
+  return relay;
 }

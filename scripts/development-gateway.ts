@@ -1,7 +1,7 @@
 import { startTracing } from '../platform/tracing';
 // First, before anything loads http or pg, so their instrumentation can wrap them (off unless OTEL_* asks).
 const tracing = startTracing('gateway', process.env);
-import { loadGatewayConfig } from '../platform/config';
+import { loadGatewayConfig, loadNotifyConfig } from '../platform/config';
 import { runService } from '../platform/process';
 import { subgraphNames } from '../platform/subgraph-names';
 import { startGatewayService } from '../gateway/server';
@@ -15,6 +15,11 @@ import { demoExplorerPersonas } from './explorer-personas';
  */
 runService(
   'gateway',
-  () => startGatewayService(loadGatewayConfig(process.env, subgraphNames), { explorerPersonas: demoExplorerPersonas }),
+  () => {
+    const config = loadGatewayConfig(process.env, subgraphNames);
+    // The mailbox lists the stand-in's emails only: a real Notify service's list holds real people's addresses.
+    const notify = config.developmentProfile ? loadNotifyConfig(process.env) : undefined;
+    return startGatewayService(config, { explorerPersonas: demoExplorerPersonas, ...(notify?.standIn ? { notifyMailbox: notify } : {}) });
+  },
   tracing,
 );

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ConfigError, gatewayVariableNames, subgraphVariableNames, type Environment } from '../platform/config';
+import { domainEventDeliveryPath } from '../platform/event-inbox';
 import { repositoryRoot } from '../platform/paths';
-import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
+import { askedUrlVariable, subgraphNames, subgraphsAskedBy, type SubgraphName } from '../platform/subgraph-names';
 import {
   PortsInUseError,
   checkPortsFree,
@@ -481,7 +482,13 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
       }
       const names = subgraphVariableNames(service);
       Object.assign(env, { [names.host]: '127.0.0.1', [names.port]: String(replicaPort(service, index)) });
-      if (names.innovationsUrl) env[names.innovationsUrl] = subgraphUrl('innovations');
+      for (const asked of subgraphsAskedBy(service)) env[askedUrlVariable(service, asked)] = subgraphUrl(asked);
+      // As scripts/stack.ts: with no broker, every other subgraph's relay delivers its domain events to
+      // the notifications replicas over HTTP, through their balancer frontend (any replica applies a
+      // delivery; the shared replay guard and the inbox keep it once); with NATS_URL they go through JetStream.
+      if (services.includes('notifications') && service !== 'notifications' && !env.NATS_URL && !env.EVENT_CONSUMERS) {
+        env.EVENT_CONSUMERS = `notifications=http://127.0.0.1:${frontendPort('notifications')}/internal${domainEventDeliveryPath}`;
+      }
       if (pgbouncerUrl) Object.assign(env, { [names.databaseUrl]: pgbouncerUrl, DB_POOL_MODE: 'transaction' });
       else if (!env[names.databaseUrl]) env.DATA_DIR = path.join(options.env.DATA_DIR ?? directory, `replica-${index}`);
       // Seeding checks for existing rows in its own transaction: two replicas at once would both

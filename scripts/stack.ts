@@ -4,18 +4,21 @@ import path from 'node:path';
 import {
   gatewayVariableNames,
   loadGatewayConfig,
+  loadNotifyConfig,
   loadSubgraphConfig,
+  notifyVariableNames,
   ConfigError,
   subgraphVariableNames,
   type Environment,
   type SubgraphConfig,
 } from '../platform/config';
 import { defaultDataDirectory, repositoryRoot } from '../platform/paths';
-import { subgraphNames } from '../platform/subgraph-names';
+import { domainEventDeliveryPath } from '../platform/event-inbox';
+import { askedUrlVariable, subgraphNames, subgraphsAskedBy } from '../platform/subgraph-names';
 
 /**
  * Runs the whole graph as production does, one process per service, from the compiled `dist/`
- * tree: the four subgraphs first, then the gateway once they are ready. Used by `npm start`, the
+ * tree: the subgraphs first, then the gateway once they are ready. Used by `npm start`, the
  * stack and lifecycle tests, the benchmark and the chaos suite.
  *
  * Process lifecycle:
@@ -29,7 +32,7 @@ import { subgraphNames } from '../platform/subgraph-names';
  * - A service that exits while the stack runs is reported to `onUnexpectedExit` listeners; the
  *   runner of `npm start` then stops the whole stack (scripts/start.ts).
  */
-export type ServiceName = 'database' | (typeof subgraphNames)[number] | 'gateway';
+export type ServiceName = 'database' | 'notify' | (typeof subgraphNames)[number] | 'gateway';
 
 export interface StackProcess {
   name: ServiceName;
@@ -77,6 +80,12 @@ export interface StackOptions {
   sharedEmbeddedDatabase?: boolean;
   /** Node options for every spawned process, e.g. a smaller young generation for the development stack. */
   nodeOptions?: string[];
+  /**
+   * The GOV.UK Notify stand-in (scripts/notify-stand-in.ts) as a process of its own, on
+   * NOTIFY_STAND_IN_PORT, when the development profile is on and neither NOTIFY_API_KEY nor
+   * NOTIFY_BASE_URL is set (`npm start`); its emails show in the explorer's mailbox.
+   */
+  notifyStandIn?: boolean;
 }
 
 /** How long a service has to stop after SIGTERM before its group gets SIGKILL. */
@@ -98,7 +107,9 @@ export const compiledEntrypoint = (service: ServiceName, developmentProfile: boo
       ? gatewayEntrypoint(developmentProfile)
       : service === 'database'
         ? 'scripts/dev-database.js'
-        : `subgraphs/${service}/main.js`,
+        : service === 'notify'
+          ? 'scripts/notify-stand-in.js'
+          : `subgraphs/${service}/main.js`,
   );
 
 function hostForClients(host: string): string {
@@ -266,7 +277,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { subgraphs, gateway, gatewayEnv } = loadAllConfig(options.env);
+  const notifyStandIn = options.notifyStandIn && gateway.developmentProfile ? loadNotifyConfig(options.env).standIn : undefined;
   await checkPortsFree([
+    ...(notifyStandIn
+      ? [{ name: 'Notify stand-in', host: '127.0.0.1', port: notifyStandIn.port, variable: notifyVariableNames.standInPort }]
+      : []),
     ...subgraphs.map((s) => ({ name: `${s.name} subgraph`, host: s.host, port: s.port, variable: subgraphVariableNames(s.name).port })),
     { name: 'gateway', host: gateway.host, port: gateway.port, variable: gatewayVariableNames().port },
   ]);
@@ -314,14 +329,21 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const database = spawnService('database', { ...options.env, DEV_DATABASE_DIRECTORY: directory });
       embeddedDatabaseUrl = (await waitForReadyMessage('the embedded database', database, deadline)).url;
     }
-    const innovations = subgraphs.find((s) => s.name === 'innovations')!;
+    if (notifyStandIn) await waitForReadyMessage('the Notify stand-in', spawnService('notify', options.env), deadline);
     const subgraphEnvironment = (subgraph: SubgraphConfig): Environment => {
       const env: Environment = { ...options.env };
       const variables = subgraphVariableNames(subgraph.name);
       if (embeddedDatabaseUrl && !subgraph.database.url) env[variables.databaseUrl] = embeddedDatabaseUrl;
-      // Procurement asks innovations about the innovations a buyer shortlists, wherever it listens.
-      if (variables.innovationsUrl) {
-        env[variables.innovationsUrl] ??= `http://${hostForClients(innovations.host)}:${innovations.port}/graphql`;
+      // A subgraph that asks another directly (procurement asks innovations) finds it wherever it listens.
+      for (const name of subgraphsAskedBy(subgraph.name)) {
+        const asked = subgraphs.find((s) => s.name === name)!;
+        env[askedUrlVariable(subgraph.name, name)] ??= `http://${hostForClients(asked.host)}:${asked.port}/graphql`;
+      }
+      // With no broker, every other subgraph's relay delivers its domain events to the notifications
+      // subgraph over HTTP (the embedded default, issue 25); with NATS_URL they go through JetStream.
+      const notifications = subgraphs.find((s) => s.name === 'notifications');
+      if (notifications && subgraph.name !== 'notifications' && !env.NATS_URL && !env.EVENT_CONSUMERS) {
+        env.EVENT_CONSUMERS = `notifications=http://${hostForClients(notifications.host)}:${notifications.port}/internal${domainEventDeliveryPath}`;
       }
       return env;
     };

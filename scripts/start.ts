@@ -1,8 +1,9 @@
 import { ConfigError } from '../platform/config';
+import { subgraphNames } from '../platform/subgraph-names';
 import { PortsInUseError, startStack, stopWhenAsked, type RunningStack } from './stack';
 
 /**
- * `npm start`: the whole graph on this machine. With no database URLs set, the four subgraphs share
+ * `npm start`: the whole graph on this machine. With no database URLs set, the subgraphs share
  * one embedded PostgreSQL under ./data/development (each in its own schema); demo data is seeded on
  * the first run.
  *
@@ -34,10 +35,11 @@ async function main(): Promise<void> {
   };
   stopWhenAsked(shutdown);
 
-  console.log('Starting IPS Graph: one embedded PostgreSQL, members, innovations, procurement, events, then the gateway…');
+  console.log(`Starting IPS Graph: one embedded PostgreSQL, ${subgraphNames.join(', ')}, then the gateway…`);
   stack = await startStack({
     env,
     sharedEmbeddedDatabase: true,
+    notifyStandIn: true,
     // A 1 MB young generation instead of 16 MB: ~80 MB less at rest across the six processes, which
     // keeps the development stack under 1 GiB; an idle development stack does not need the throughput.
     nodeOptions: ['--max-semi-space-size=1'],

@@ -5,7 +5,10 @@ import {
   ConfigError,
   gatewayVariableNames,
   loadGatewayConfig,
+  loadNotificationLinkBaseUrl,
+  loadNotifyConfig,
   loadSubgraphConfig,
+  notifyVariableNames,
   sharedVariableNames,
   subgraphVariableNames,
   type Environment,
@@ -79,8 +82,9 @@ function interpolateAll<T>(node: T, env: Environment): T {
   return node;
 }
 
-function loadCompose(env: Environment): ComposeFile {
-  return interpolateAll(parse(readFileSync(composePath, 'utf8')) as ComposeFile, env);
+/** Compose merges `<<: *anchor` keys (YAML 1.1: the shared `x-subgraph*` anchors); the yaml package does when asked. */
+function loadCompose(env: Environment, file = composePath): ComposeFile {
+  return interpolateAll(parse(readFileSync(file, 'utf8'), { merge: true }) as ComposeFile, env);
 }
 
 /** Both compose forms: a map, or a list of `KEY=value`. Values become strings, as in a container. */
@@ -143,10 +147,67 @@ function loadOrReport<T>(load: () => T): T {
   }
 }
 
-/** What an operator must put in .env: only the gateway↔subgraph secret has no default. */
-const operatorEnv: Environment = { GATEWAY_SUBGRAPH_SECRET: 'kX9q2LmV7rT4wZpB8nC1dF6gH3jK5sA0eYuIoP+/QxRt2Wv9' };
+/**
+ * What an operator must put in .env, example values: the gateway↔subgraph secret, and the
+ * notifications subgraph's GOV.UK Notify key and template and the base of its links, have no default.
+ */
+const operatorEnv: Environment = {
+  GATEWAY_SUBGRAPH_SECRET: 'kX9q2LmV7rT4wZpB8nC1dF6gH3jK5sA0eYuIoP+/QxRt2Wv9',
+  NOTIFY_API_KEY: 'ips_compose_example-3f6c2a1e-8b4d-4e7a-9c5f-1d2e3f4a5b6c-7e8f9a0b-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
+  NOTIFY_TEMPLATE_ID: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+  PUBLIC_BASE_URL: 'https://graph.example.org',
+};
 const compose = loadCompose(operatorEnv);
 const services = compose.services;
+
+/**
+ * Variables a subgraph's main.ts reads through loaders of its own, beside loadSubgraphConfig's:
+ * notifications' GOV.UK Notify settings (loadNotifyConfig) and the base of its links
+ * (loadNotificationLinkBaseUrl, the gateway's variable).
+ */
+function ownVariables(name: SubgraphName): string[] {
+  return name === 'notifications' ? [...Object.values(notifyVariableNames), gatewayVariableNames().publicBaseUrl] : [];
+}
+
+/**
+ * The NATS service of a compose file: the official image with JetStream on, its storage on a named
+ * volume, healthy only once JetStream is, reachable on the compose network only.
+ */
+function expectJetStreamBroker(file: ComposeFile): { port: number } {
+  const nats = file.services.nats;
+  if (!nats) throw new Error('no nats service');
+  expect(nats.image).toMatch(/^nats:2\.10(-alpine)?$/);
+  const command = commandOf(nats);
+  expect(command).toContain('-js');
+  expect(command).toContain('-sd');
+  const storeDir = command[command.indexOf('-sd') + 1];
+  const storeVolume = (nats.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':') : [v.source ?? '', v.target]));
+  const store = storeVolume.find(([, target]) => target === storeDir);
+  expect(store).toBeDefined();
+  // A named volume the file declares, not a path in the container's own layer.
+  expect(Object.keys(file.volumes ?? {})).toContain(store![0]);
+  const monitorPort = Number(command[command.indexOf('-m') + 1]);
+  const health = nats.healthcheck?.test;
+  expect(Array.isArray(health) ? health.join(' ') : health).toContain(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`);
+  const { exposed, published } = containerPorts(nats);
+  expect(published).toEqual([]);
+  expect(exposed).toHaveLength(1);
+  return { port: exposed[0]! };
+}
+
+/** A subgraph publishes (and notifications reads) through that broker, which it waits to be healthy for. */
+function expectPublishesThroughNats(file: ComposeFile, name: SubgraphName) {
+  const { port } = expectJetStreamBroker(file);
+  const delivery = loadOrReport(() => loadSubgraphConfig(name, environmentOf(file.services[name]!))).eventDelivery;
+  const url = new URL(delivery.natsUrl ?? 'missing:');
+  expect({ name, host: url.hostname, port: Number(url.port), consumers: delivery.consumers }).toEqual({
+    name,
+    host: 'nats',
+    port,
+    consumers: [],
+  });
+  expect(dependencies(file.services[name]!).nats).toBe('service_healthy');
+}
 
 function subgraphService(name: SubgraphName): ComposeService {
   const service = services[name];
@@ -180,21 +241,35 @@ function subgraphConfig(name: SubgraphName) {
 }
 
 describe('docker-compose.yml', () => {
-  test('has a service for every subgraph, the gateway and postgres, and nothing unknown', () => {
-    expect(Object.keys(services).sort()).toEqual([...subgraphNames, 'gateway', 'postgres'].sort());
+  test('has a service for every subgraph, the gateway, postgres and NATS, and nothing unknown', () => {
+    expect(Object.keys(services).sort()).toEqual([...subgraphNames, 'gateway', 'postgres', 'nats'].sort());
   });
 
-  test('refuses to start without GATEWAY_SUBGRAPH_SECRET, and needs nothing else from .env', () => {
-    expect(() => loadCompose({})).toThrow(RequiredVariableError);
-    expect(() => loadCompose({})).toThrow(/^GATEWAY_SUBGRAPH_SECRET: /);
-    expect(() => loadCompose(operatorEnv)).not.toThrow();
+  test.each([[composePath], [path.join(root, 'docker-compose.scale-out.yml')]])(
+    '%s refuses to start without each required variable, and needs nothing else from .env',
+    (file) => {
+      expect(() => loadCompose({}, file)).toThrow(RequiredVariableError);
+      for (const name of Object.keys(operatorEnv)) {
+        expect(() => loadCompose({ ...operatorEnv, [name]: undefined }, file)).toThrow(new RegExp(`^${name}: `));
+        expect(() => loadCompose({ ...operatorEnv, [name]: '' }, file)).toThrow(new RegExp(`^${name}: `));
+      }
+      expect(() => loadCompose(operatorEnv, file)).not.toThrow();
+    },
+  );
+
+  test('runs NATS with JetStream, its store on a volume, healthy once JetStream is', () => {
+    expectJetStreamBroker(compose);
   });
 
   describe.each(subgraphNames.map((name) => [name]))('subgraph %s', (name) => {
     test('sets only variables the config module reads for it', () => {
-      const known = new Set<string>([...Object.values(subgraphVariableNames(name)), ...sharedVariableNames]);
+      const known = new Set<string>([...Object.values(subgraphVariableNames(name)), ...sharedVariableNames, ...ownVariables(name)]);
       const unknown = Object.keys(environmentOf(subgraphService(name))).filter((key) => !known.has(key));
       expect(unknown).toEqual([]);
+    });
+
+    test('sends its domain events through the nats service, once that is healthy', () => {
+      expectPublishesThroughNats(compose, name);
     });
 
     test('environment loads through loadSubgraphConfig as a production PostgreSQL deployment', () => {
@@ -261,7 +336,7 @@ describe('docker-compose.yml', () => {
 
   test('postgres takes its password from the environment, has a pg_isready healthcheck and a volume', () => {
     const postgres = services.postgres!;
-    const raw = (parse(readFileSync(composePath, 'utf8')) as ComposeFile).services.postgres!;
+    const raw = (parse(readFileSync(composePath, 'utf8'), { merge: true }) as ComposeFile).services.postgres!;
     expect(environmentOf(raw).POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD(:?-[^}]*)?\}$/);
     expect(environmentOf(postgres).POSTGRES_PASSWORD).not.toBe('');
     const test = postgres.healthcheck?.test;
@@ -330,9 +405,9 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  test('every service but postgres is built from the Dockerfile', () => {
+  test('every service but postgres and NATS is built from the Dockerfile', () => {
     for (const [name, service] of Object.entries(services)) {
-      if (name === 'postgres') continue;
+      if (name === 'postgres' || name === 'nats') continue;
       expect({ name, build: service.build }).toEqual({ name, build: expect.anything() });
     }
   });
@@ -371,7 +446,8 @@ describe('Dockerfile', () => {
 describe('docker-compose.scale-out.yml', () => {
   const scaleOutPath = path.join(root, 'docker-compose.scale-out.yml');
   // Compose merges `<<: *anchor` keys (YAML 1.1); the yaml package does when asked.
-  const scaleOut = interpolateAll(parse(readFileSync(scaleOutPath, 'utf8'), { merge: true }) as ComposeFile, operatorEnv).services;
+  const scaleOutFile = loadCompose(operatorEnv, scaleOutPath);
+  const scaleOut = scaleOutFile.services;
   const haproxyCfg = readFileSync(path.join(root, 'docker/haproxy/haproxy.cfg'), 'utf8');
   /** HAProxy's sections: each frontend's bound port and default backend, each backend's server target. */
   const sections = haproxyCfg.split(/^(?=\S)/m).map((section) => {
@@ -392,8 +468,10 @@ describe('docker-compose.scale-out.yml', () => {
   const interMs = Number(/default-server\b.*\binter\s+(\d+)s/.exec(haproxyCfg)?.[1]) * 1000;
   const replicated = [...subgraphNames, 'gateway'];
 
-  test('runs postgres, PgBouncer, Redis, HAProxy, our gateway and every subgraph; Hive Gateway only under its profile', () => {
-    expect(Object.keys(scaleOut).sort()).toEqual([...replicated, 'postgres', 'pgbouncer', 'redis', 'haproxy', 'hive-gateway'].sort());
+  test('runs postgres, PgBouncer, Redis, NATS, HAProxy, our gateway and every subgraph; Hive Gateway only under its profile', () => {
+    expect(Object.keys(scaleOut).sort()).toEqual(
+      [...replicated, 'postgres', 'pgbouncer', 'redis', 'nats', 'haproxy', 'hive-gateway'].sort(),
+    );
     expect(scaleOut['hive-gateway']!.profiles).toEqual(['hive']);
     for (const [name, service] of Object.entries(scaleOut))
       if (name !== 'hive-gateway') expect({ name, profiles: service.profiles }).toEqual({ name });
@@ -426,8 +504,12 @@ describe('docker-compose.scale-out.yml', () => {
     const config = () => loadOrReport(() => loadSubgraphConfig(name, environmentOf(scaleOut[name]!)));
 
     test('sets only variables the config module reads for it', () => {
-      const known = new Set<string>([...Object.values(subgraphVariableNames(name)), ...sharedVariableNames]);
+      const known = new Set<string>([...Object.values(subgraphVariableNames(name)), ...sharedVariableNames, ...ownVariables(name)]);
       expect(Object.keys(environmentOf(scaleOut[name]!)).filter((key) => !known.has(key))).toEqual([]);
+    });
+
+    test('sends its domain events through the one nats service, once that is healthy', () => {
+      expectPublishesThroughNats(scaleOutFile, name);
     });
 
     test('loads as a production deployment through PgBouncer in transaction mode, sharing Redis and draining', () => {
@@ -502,5 +584,36 @@ describe('docker-compose.scale-out.yml', () => {
     expect(dependencies(scaleOut.pgbouncer!).postgres).toBe('service_healthy');
     for (const name of subgraphNames)
       expect(dependencies(scaleOut[name]!)).toMatchObject({ pgbouncer: 'service_healthy', redis: 'service_healthy' });
+  });
+});
+
+/**
+ * The notifications subgraph's own settings (subgraphs/notifications/main.ts loads them before it
+ * starts): from each compose file they load as a production deployment talking to GOV.UK Notify
+ * itself, and without the key neither compose nor the subgraph starts.
+ */
+describe.each([['docker-compose.yml'], ['docker-compose.scale-out.yml']])('%s: notifications', (file) => {
+  const filePath = path.join(root, file);
+  const notificationsEnv = (env: Environment = operatorEnv) => environmentOf(loadCompose(env, filePath).services.notifications!);
+
+  test('loads in production with GOV.UK Notify and the links from the compose settings', () => {
+    const env = notificationsEnv();
+    expect(loadOrReport(() => loadSubgraphConfig('notifications', env)).nodeEnv).toBe('production');
+    const notify = loadOrReport(() => loadNotifyConfig(env));
+    expect(notify).toMatchObject({ apiKey: operatorEnv.NOTIFY_API_KEY, templateId: operatorEnv.NOTIFY_TEMPLATE_ID, standIn: undefined });
+    // Notify itself, over https: nothing in the file points it at the development stand-in.
+    expect(notify.baseUrl).toMatch(/^https:\/\//);
+    expect(loadOrReport(() => loadNotificationLinkBaseUrl(env))).toBe(operatorEnv.PUBLIC_BASE_URL);
+  });
+
+  test('fails closed without NOTIFY_API_KEY: compose refuses, and so would the subgraph', () => {
+    expect(() => notificationsEnv({ ...operatorEnv, NOTIFY_API_KEY: undefined })).toThrow(/^NOTIFY_API_KEY: /);
+    const { NOTIFY_API_KEY: _key, ...withoutKey } = notificationsEnv();
+    expect(() => loadNotifyConfig(withoutKey)).toThrow(ConfigError);
+    expect(() => loadNotifyConfig(withoutKey)).toThrow(/NOTIFY_API_KEY: is required outside the development profile/);
+    const { NOTIFY_TEMPLATE_ID: _template, ...withoutTemplate } = notificationsEnv();
+    expect(() => loadNotifyConfig(withoutTemplate)).toThrow(/NOTIFY_TEMPLATE_ID: is required/);
+    const { PUBLIC_BASE_URL: _base, ...withoutBase } = notificationsEnv();
+    expect(() => loadNotificationLinkBaseUrl(withoutBase)).toThrow(/PUBLIC_BASE_URL: is required/);
   });
 });

@@ -15,8 +15,8 @@ import { startHttpGraph, type HttpGraph } from './support/http-graph';
 
 /**
  * The committed supergraph on a second gateway: Hive Gateway (in-process runtime, served over
- * HTTP on a free port) in front of the same four subgraph services as our gateway, signing the
- * same assertion. The example operations must give byte-for-byte the same JSON on both, for
+ * HTTP on a free port) in front of the same subgraph services as our gateway (every registered
+ * one), signing the same assertion. The example operations must give byte-for-byte the same JSON on both, for
  * anonymous and signed-in callers, and two signed-in callers asking the same thing at once must
  * each get their own answer (Hive's in-flight deduplication is switched off for that reason).
  */
@@ -29,7 +29,7 @@ let hiveUrl: string;
 let tokenFor: (email: string) => Promise<string>;
 
 beforeAll(async () => {
-  // Both gateways, Hive's planner and the four subgraphs share this one process, so on a busy
+  // Both gateways, Hive's planner and every subgraph share this one process, so on a busy
   // machine a heavy insight can outlast the 2 s production budget on either side; the comparisons
   // are about answers, not time budgets, so both gateways wait as long.
   const subgraphBudget = { SUBGRAPH_TIMEOUT_MS: '15000' };
@@ -116,7 +116,8 @@ describe('Hive Gateway over the committed supergraph', () => {
 
 describe('docker-compose.scale-out.yml', () => {
   it('configures Hive Gateway through platform/config.ts, with the assertion secret and every subgraph', () => {
-    const compose = parseYaml(readFileSync(`${repositoryRoot}/docker-compose.scale-out.yml`, 'utf8')) as {
+    // Compose merges `<<: *anchor` keys (YAML 1.1): the subgraphs' URLs come from the generated `x-subgraph-urls`.
+    const compose = parseYaml(readFileSync(`${repositoryRoot}/docker-compose.scale-out.yml`, 'utf8'), { merge: true }) as {
       services: { 'hive-gateway': { environment: Record<string, string>; command: string[] } };
     };
     const service = compose.services['hive-gateway'];

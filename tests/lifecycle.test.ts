@@ -43,6 +43,8 @@ function stackPorts(): Record<string, string> {
   nextPort += 10;
   const env: Record<string, string> = { GATEWAY_PORT: String(base) };
   for (const [index, name] of subgraphNames.entries()) env[subgraphVariableNames(name).port] = String(base + index + 1);
+  // npm start also runs the GOV.UK Notify stand-in; its default port would collide between runs.
+  env.NOTIFY_STAND_IN_PORT = String(base + 9);
   return env;
 }
 
@@ -68,7 +70,9 @@ function npmStart(ports: Record<string, string>): StartedRun {
 }
 
 /** Waits for the ready banner and returns every pid of the run: npm, the runner, the services. */
-async function waitForProcesses(run: StartedRun): Promise<{ npm: number; runner: number; services: number[] }> {
+async function waitForProcesses(
+  run: StartedRun,
+): Promise<{ npm: number; runner: number; services: number[]; byName: Record<string, number> }> {
   const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     const line = run
@@ -77,9 +81,10 @@ async function waitForProcesses(run: StartedRun): Promise<{ npm: number; runner:
       .find((l) => l.startsWith('Processes: '));
     if (line) {
       const pids = [...line.matchAll(/(\w+) (\d+)/g)].map((m) => ({ name: m[1], pid: Number(m[2]) }));
-      expect(pids.map((p) => p.name)).toEqual(['runner', 'database', ...subgraphNames, 'gateway']);
+      // The runner, the embedded database, the GOV.UK Notify stand-in, every subgraph, the gateway.
+      expect(pids.map((p) => p.name)).toEqual(['runner', 'database', 'notify', ...subgraphNames, 'gateway']);
       const [runner, ...services] = pids.map((p) => p.pid);
-      return { npm: run.npm.pid!, runner: runner!, services };
+      return { npm: run.npm.pid!, runner: runner!, services, byName: Object.fromEntries(pids.map((p) => [p.name, p.pid])) };
     }
     if (run.npm.exitCode !== null) throw new Error(`npm start exited early:\n${run.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -137,7 +142,7 @@ describe('npm start stops everything', () => {
   it('when a service exits unexpectedly: reports it and exits non-zero', async () => {
     const run = npmStart(stackPorts());
     const pids = await waitForProcesses(run);
-    const members = pids.services[1]!;
+    const members = pids.byName.members!;
     process.kill(members, 'SIGKILL');
     const left = await stillRunningAfter([pids.npm, pids.runner, ...pids.services], 5_000);
     killLeftovers(left);

@@ -248,7 +248,10 @@ describe('readiness', () => {
     const ready = await readiness(new URL(graph.gatewayUrl!).origin);
     expect(ready).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { identity: 'ok', members: 'ok', innovations: 'ok', procurement: 'ok', events: 'ok' } },
+      body: {
+        status: 'ready',
+        checks: { identity: 'ok', members: 'ok', innovations: 'ok', procurement: 'ok', events: 'ok', notifications: 'ok' },
+      },
     });
   });
 

@@ -3,7 +3,15 @@ import { demoOrganisation } from '../demo-data/organisations';
 import { startTestGraph, type GraphResult, type TestGraph } from './support/graph-harness';
 import { expectData, refusalOf, signInAll, type Connection } from './support/graphql-results';
 import { readStaleVersionOnce } from './support/stale-read';
-import { innovationContent, newEvent, newFaq, newInnovation, storedRow, versionedEdits } from './support/versioned-edits';
+import {
+  innovationContent,
+  newEvent,
+  newFaq,
+  newInnovation,
+  newSupportRequest,
+  storedRow,
+  versionedEdits,
+} from './support/versioned-edits';
 
 /**
  * Through the gateway: a write that lost a version race is refused with CONFLICT carrying the version
@@ -209,5 +217,137 @@ describe('an optional version on innovations, events and FAQs', () => {
       admin('platform-admin'),
     );
     expect(unpublished.unpublishFaq.faq).toMatchObject({ status: 'DRAFT', version: 4 });
+  });
+});
+
+/**
+ * A stale version is reported as such whatever else the current state refuses (issue 23): events and
+ * FAQs used to check their status first, so a client editing at an old version of an event that had
+ * since been cancelled got `currentStatus` and no `currentVersion` to reload at. They now step the
+ * version first, as innovations, memberships and support requests do.
+ */
+test('an event or FAQ whose status has changed since the version passed: CONFLICT with currentVersion as well as currentStatus', async () => {
+  const admin = await signInAll(graph, ['platform-admin'] as const);
+  const event = await newEvent(graph, 'Versioned then cancelled', admin('platform-admin'));
+  await data(versionedEdits.scheduleEvent, { id: event.id, version: 1 }, admin('platform-admin'));
+  await data(versionedEdits.cancelEvent, { id: event.id, reason: 'Called off.', version: 2 }, admin('platform-admin'));
+  const staleEdit = await graph.execute(
+    versionedEdits.updateEvent,
+    { id: event.id, input: { title: 'Too late' }, version: 2 },
+    admin('platform-admin'),
+  );
+  expect(refusalOf(staleEdit)).toMatchObject({ code: 'CONFLICT', currentVersion: 3, currentStatus: 'CANCELLED' });
+  const staleSchedule = await graph.execute(versionedEdits.scheduleEvent, { id: event.id, version: 1 }, admin('platform-admin'));
+  expect(refusalOf(staleSchedule)).toMatchObject({ code: 'CONFLICT', currentVersion: 3, currentStatus: 'CANCELLED' });
+  // At the current version the status still refuses, as before.
+  const currentEdit = await graph.execute(
+    versionedEdits.updateEvent,
+    { id: event.id, input: { title: 'Too late' }, version: 3 },
+    admin('platform-admin'),
+  );
+  expect(refusalOf(currentEdit)).toMatchObject({ code: 'CONFLICT', currentStatus: 'CANCELLED' });
+  expect(refusalOf(currentEdit).currentVersion).toBeUndefined();
+  expect(await storedRow(graph, 'events.event', event.id)).toMatchObject({ title: 'Versioned then cancelled', version: 3 });
+
+  const faq = await newFaq(graph, 'Published since?', admin('platform-admin'));
+  await data(versionedEdits.publishFaq, { id: faq.id, version: 1 }, admin('platform-admin'));
+  const stalePublish = await graph.execute(versionedEdits.publishFaq, { id: faq.id, version: 1 }, admin('platform-admin'));
+  expect(refusalOf(stalePublish)).toMatchObject({ code: 'CONFLICT', currentVersion: 2, currentStatus: 'PUBLISHED' });
+  const currentPublish = await graph.execute(versionedEdits.publishFaq, { id: faq.id, version: 2 }, admin('platform-admin'));
+  expect(refusalOf(currentPublish)).toMatchObject({ code: 'CONFLICT', currentStatus: 'PUBLISHED' });
+  expect(refusalOf(currentPublish).currentVersion).toBeUndefined();
+});
+
+describe("an optional version on support requests and on members' organisations, memberships and people", () => {
+  test('a support request: stale answers, closes and reopens are refused with the current version and status, and change nothing', async () => {
+    const people = await signInAll(graph, ['platform-admin'] as const);
+    const staff = people('platform-admin');
+    const requester = as('kent-buyer');
+    const request = await newSupportRequest(graph, 'Versioned request', requester);
+    expect(request.version).toBe(1);
+    const run = (query: string, variables: Record<string, unknown>, authorization: string) =>
+      graph.execute<Record<string, { supportRequest: { status: string; version: number } }>>(
+        query,
+        { id: request.id, ...variables },
+        authorization,
+      );
+
+    const answered = expectData(await run(versionedEdits.answerSupportRequest, { message: 'Try again.', version: 1 }, staff));
+    expect(answered.answerSupportRequest!.supportRequest).toMatchObject({ status: 'ANSWERED', version: 2 });
+    for (const [query, variables, caller] of [
+      [versionedEdits.closeSupportRequest, { version: 1 }, requester],
+      [versionedEdits.reopenSupportRequest, { message: 'Still broken.', version: 1 }, requester],
+      // The status refuses too (not OPEN): the stale version is what the client hears about.
+      [versionedEdits.answerSupportRequest, { message: 'Again.', version: 1 }, staff],
+    ] as const) {
+      expect(refusalOf(await run(query, variables, caller))).toMatchObject({
+        code: 'CONFLICT',
+        currentVersion: 2,
+        currentStatus: 'ANSWERED',
+      });
+    }
+    expect(await storedRow(graph, 'events.support_request', request.id)).toMatchObject({ status: 'ANSWERED', version: 2 });
+
+    const reopened = expectData(await run(versionedEdits.reopenSupportRequest, { message: 'Still broken.', version: 2 }, requester));
+    expect(reopened.reopenSupportRequest!.supportRequest).toMatchObject({ status: 'OPEN', version: 3 });
+    const closed = expectData(await run(versionedEdits.closeSupportRequest, {}, requester));
+    expect(closed.closeSupportRequest!.supportRequest).toMatchObject({ status: 'CLOSED', version: 4 });
+  });
+
+  test('an organisation, its membership and a person: versions read through the gateway, stale ones refused with the current one', async () => {
+    const people = await signInAll(graph, ['platform-admin'] as const);
+    const admin = people('platform-admin');
+    const powys = demoOrganisation('powys').id;
+    const read = async () =>
+      (
+        await data<{
+          organisation: {
+            version: number;
+            membership: { status: string; version: number };
+            people: { id: string; organisationRoles: string[]; version: number }[];
+          };
+        }>(
+          `query ($id: ID!) { organisation(id: $id) { version membership { status version } people { id organisationRoles version } } }`,
+          { id: powys },
+          admin,
+        )
+      ).organisation;
+    const before = await read();
+    expect(before.membership.status).toBe('ACTIVE');
+
+    await data(versionedEdits.decideMembership('suspendMembership'), { id: powys, version: before.membership.version }, admin);
+    const staleReinstate = await graph.execute(
+      versionedEdits.decideMembership('reinstateMembership'),
+      { id: powys, version: before.membership.version },
+      admin,
+    );
+    expect(refusalOf(staleReinstate)).toMatchObject({
+      code: 'CONFLICT',
+      currentVersion: before.membership.version + 1,
+      currentStatus: 'SUSPENDED',
+    });
+    await data(versionedEdits.decideMembership('reinstateMembership'), { id: powys, version: before.membership.version + 1 }, admin);
+
+    await data(versionedEdits.setInvitationDomains, { id: powys, domains: ['powys.gov.uk'], version: before.version }, admin);
+    const staleDomains = await graph.execute(
+      versionedEdits.setInvitationDomains,
+      { id: powys, domains: [], version: before.version },
+      admin,
+    );
+    expect(refusalOf(staleDomains)).toMatchObject({ code: 'CONFLICT', currentVersion: before.version + 1 });
+
+    const person = before.people.find((p) => !p.organisationRoles.includes('ORG_ADMIN'))!;
+    await data(versionedEdits.changePersonRoles, { id: person.id, roles: ['VIEWER'], version: person.version }, admin);
+    const staleRoles = await graph.execute(
+      versionedEdits.changePersonRoles,
+      { id: person.id, roles: ['BUYER'], version: person.version },
+      admin,
+    );
+    expect(refusalOf(staleRoles)).toMatchObject({ code: 'CONFLICT', currentVersion: person.version + 1 });
+
+    const after = await read();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.membership).toEqual({ status: 'ACTIVE', version: before.membership.version + 2 });
+    expect(after.people.find((p) => p.id === person.id)).toMatchObject({ organisationRoles: ['VIEWER'], version: person.version + 1 });
   });
 });

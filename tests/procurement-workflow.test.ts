@@ -2,7 +2,7 @@ import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
 import { demoId } from '../demo-data/ids';
 import { procurementDeadlines } from '../subgraphs/procurement/deadlines';
-import { addWorkingDays, isWorkingDay, workingDayCalendars } from '../subgraphs/procurement/services/working-days';
+import { addWorkingDays, isWorkingDay, workingDayCalendars } from '../platform/working-days';
 import { publishedReleasePackage } from '../subgraphs/procurement/ocds-route';
 import { unconfiguredInnovationDirectory } from '../subgraphs/procurement/services/innovation-directory';
 import { startTestGraph, type TestGraph } from './support/graph-harness';

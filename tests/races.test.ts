@@ -5,7 +5,15 @@ import { startTestGraph, type GraphResult, type TestGraph } from './support/grap
 import { codesOf, expectData, refusalOf, signInAll, type Connection } from './support/graphql-results';
 import { describeOnServer } from './support/test-database';
 import { otherBuyerOf, scoreAll } from './support/evaluation';
-import { innovationContent, newEvent, newFaq, newInnovation, storedRow, versionedEdits } from './support/versioned-edits';
+import {
+  innovationContent,
+  newEvent,
+  newFaq,
+  newInnovation,
+  newSupportRequest,
+  storedRow,
+  versionedEdits,
+} from './support/versioned-edits';
 
 /**
  * Two people doing the same thing at the same moment, through the gateway: the rules that a lock or
@@ -357,7 +365,7 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
     });
   });
 
-  describe('an innovation, an event and an FAQ (their version is optional; given, it guards the same way)', () => {
+  describe('an innovation, an event, an FAQ and a support request (their version is optional; given, it guards the same way)', () => {
     const versionOf = (table: Parameters<typeof storedRow>[1], id: string) => async () =>
       (await storedRow(graph, table, id)).version as number;
 
@@ -408,6 +416,82 @@ describeOnServer('versioned writes: two edits at one version (PostgreSQL server 
             : run(versionedEdits.publishFaq, { id: faq.id, version: seen }, as('platform-admin')),
         versionOf('events.faq', faq.id),
       );
+    });
+
+    test('a support request answered and closed at once', async () => {
+      const request = await newSupportRequest(graph, 'Raced request', as('kent-buyer'));
+      await raceAtVersion(
+        (attempt) =>
+          attempt === 0
+            ? run(
+                versionedEdits.answerSupportRequest,
+                { id: request.id, message: 'Answered.', version: request.version },
+                as('platform-admin'),
+              )
+            : run(versionedEdits.closeSupportRequest, { id: request.id, version: request.version }, as('kent-buyer')),
+        versionOf('events.support_request', request.id),
+      );
+    });
+  });
+
+  describe('members: an organisation, a membership and a person (their version is optional; given, it guards the same way)', () => {
+    const versionOf = (table: Parameters<typeof storedRow>[1], id: string) => async () =>
+      (await storedRow(graph, table, id)).version as number;
+
+    test("an organisation's invitation domains set twice at once (three rounds)", async () => {
+      const glasgow = demoOrganisation('glasgow').id;
+      for (let round = 0; round < 3; round++) {
+        const seen = await versionOf('members.organisation', glasgow)();
+        await raceAtVersion(
+          (attempt) =>
+            run(
+              versionedEdits.setInvitationDomains,
+              { id: glasgow, domains: [`round${round}-${attempt}.gov.uk`], version: seen },
+              as('platform-admin'),
+            ),
+          versionOf('members.organisation', glasgow),
+        );
+      }
+    });
+
+    test('a membership suspended and lapsed at once (three rounds)', async () => {
+      // Both are allowed from ACTIVE: only the version tells the loser the membership moved on.
+      const fife = demoOrganisation('fife').id;
+      for (let round = 0; round < 3; round++) {
+        const seen = await versionOf('members.membership', fife)();
+        await raceAtVersion(
+          (attempt) =>
+            run(
+              versionedEdits.decideMembership(attempt === 0 ? 'suspendMembership' : 'lapseMembership'),
+              { id: fife, version: seen },
+              as('platform-admin'),
+            ),
+          versionOf('members.membership', fife),
+        );
+        await data(versionedEdits.decideMembership('reinstateMembership'), { id: fife }, as('platform-admin'));
+      }
+    });
+
+    test("a person's roles changed twice at once (three rounds)", async () => {
+      const highland = demoOrganisation('highland').id;
+      const people = await data<{ organisation: { people: { id: string; organisationRoles: string[] }[] } }>(
+        `query ($id: ID!) { organisation(id: $id) { people { id organisationRoles } } }`,
+        { id: highland },
+        as('platform-admin'),
+      );
+      const person = people.organisation.people.find((p) => !p.organisationRoles.includes('ORG_ADMIN'))!;
+      for (let round = 0; round < 3; round++) {
+        const seen = await versionOf('members.person', person.id)();
+        await raceAtVersion(
+          (attempt) =>
+            run(
+              versionedEdits.changePersonRoles,
+              { id: person.id, roles: attempt === 0 ? ['BUYER'] : ['VIEWER'], version: seen },
+              as('platform-admin'),
+            ),
+          versionOf('members.person', person.id),
+        );
+      }
     });
   });
 });

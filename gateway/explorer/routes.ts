@@ -4,6 +4,7 @@ import express, { type Express, type Response } from 'express';
 import type { GatewayConfig } from '../../platform/config';
 import { repositoryRoot } from '../../platform/paths';
 import { mintDevelopmentToken } from '../development-tokens';
+import { addMailboxRoute, mailboxEnabled, type MailboxSource } from './mailbox';
 
 /** Where `npm run build` (scripts/build-explorer.ts) puts the bundled explorer and its examples. */
 export const explorerAssetsDirectory = path.join(repositoryRoot, 'dist', 'explorer');
@@ -84,9 +85,20 @@ function explorerPage(settings: object): string {
  * `personas` are offered for one-click sign-in only when `personaSignInEnabled(config)`; without
  * any (the production entrypoint passes none) the page asks for a pasted token.
  */
-export function addExplorerRoutes(app: Express, config: GatewayConfig, personas: readonly ExplorerPersona[] = []): void {
+export function addExplorerRoutes(
+  app: Express,
+  config: GatewayConfig,
+  personas: readonly ExplorerPersona[] = [],
+  mailbox?: MailboxSource,
+): void {
   const offerPersonas = personaSignInEnabled(config) && personas.length > 0;
-  const page = explorerPage({ signIn: offerPersonas ? 'personas' : 'token', graphqlPath: '/graphql', apiPath: explorerApiPath });
+  const offerMailbox = mailboxEnabled(config, mailbox);
+  const page = explorerPage({
+    signIn: offerPersonas ? 'personas' : 'token',
+    graphqlPath: '/graphql',
+    apiPath: explorerApiPath,
+    mailbox: offerMailbox,
+  });
   const built = existsSync(path.join(explorerAssetsDirectory, 'explorer.js'));
 
   app.get('/graphql', (request, response, next) => {
@@ -114,6 +126,7 @@ export function addExplorerRoutes(app: Express, config: GatewayConfig, personas:
     secureHeaders(response);
     response.sendFile(path.join(explorerAssetsDirectory, 'operations.json'));
   });
+  if (offerMailbox) addMailboxRoute(app, `${explorerApiPath}/mailbox`, mailbox!);
 
   if (!offerPersonas || config.authentication.kind !== 'development') return;
   const authentication = config.authentication;

@@ -77,7 +77,8 @@ export const positionalParameters =
 // ---------------------------------------------------------------------------------------------
 // Doing things with events, registrations, FAQs and support requests. Each rule takes the caller
 // (null is anonymous) and says yes or no; services turn a no (platform/sign-in.ts) into UNAUTHENTICATED (anonymous) or
-// FORBIDDEN, and `viewerCan` fields read the same functions.
+// FORBIDDEN, and `viewerCan` fields read the same functions. In which status each is allowed is
+// status-machines.ts, whose actions name these rules.
 //
 // - Manage an event (create, edit, reschedule, announce, complete, cancel, publish answers, mark
 //   attendance): platform admins, and ORG_ADMINs of a host organisation.
@@ -111,31 +112,12 @@ export function canManageEvent(viewer: Identity, hostIds: string[]): boolean {
   return hasPlatformRole(viewer, 'PLATFORM_ADMIN') || (isEventHost(viewer, hostIds) && hasOrganisationRole(viewer, 'ORG_ADMIN'));
 }
 
-export function canRegister(viewer: Identity, event: EventFacts, now: Date): boolean {
-  return !!viewer && event.status === 'SCHEDULED' && now < event.startsAt && eventVisibility(viewer).audiences.includes(event.audience);
-}
-
-export function canCancelRegistration(
-  viewer: Identity,
-  event: EventFacts,
-  registrationStatus: RegistrationStatus | null,
-  now: Date,
-): boolean {
-  return (
-    !!viewer && registrationStatus !== null && registrationStatus !== 'CANCELLED' && event.status === 'SCHEDULED' && now < event.startsAt
-  );
-}
-
 export function canSeeJoinUrl(viewer: Identity, hostIds: string[], registrationStatus: RegistrationStatus | null): boolean {
   return hasPlatformRole(viewer, 'PLATFORM_ADMIN') || isEventHost(viewer, hostIds) || registrationStatus === 'CONFIRMED';
 }
 
 export function canSeeRegistrations(viewer: Identity, hostIds: string[]): boolean {
   return isEventHost(viewer, hostIds) || isPlatformStaff(viewer);
-}
-
-export function canMarkAttendance(viewer: Identity, event: EventFacts, now: Date): boolean {
-  return canManageEvent(viewer, event.hostIds) && (event.status === 'SCHEDULED' || event.status === 'COMPLETED') && event.startsAt <= now;
 }
 
 export function canSeePersonRegistrations(viewer: Identity, personId: string): boolean {
@@ -158,21 +140,4 @@ export interface SupportFacts {
 
 export function canSeeSupportRequest(viewer: Identity, request: Pick<SupportFacts, 'organisationId'>): boolean {
   return belongsTo(viewer, request.organisationId) || isPlatformStaff(viewer);
-}
-
-export function canAnswerSupportRequest(viewer: Identity, request: SupportFacts): boolean {
-  return isPlatformStaff(viewer) && request.status === 'OPEN';
-}
-
-export function canCloseSupportRequest(viewer: Identity, request: SupportFacts): boolean {
-  return canSeeSupportRequest(viewer, request) && request.status !== 'CLOSED';
-}
-
-export function canReopenSupportRequest(viewer: Identity, request: SupportFacts, now: Date): boolean {
-  return (
-    belongsTo(viewer, request.organisationId) &&
-    request.status === 'ANSWERED' &&
-    request.answeredAt !== null &&
-    now.getTime() - request.answeredAt.getTime() <= SUPPORT_REOPEN_DAYS * 24 * 60 * 60 * 1000
-  );
 }

@@ -2,7 +2,8 @@ import { demoOrganisation } from '../../demo-data/organisations';
 import type { Viewer } from '../../platform/identity';
 import { personaViewer } from '../../tests/support/viewers';
 import type { Innovation } from './entities';
-import { canAssess, canDecide, canDeclareConflict, canEdit, canEndorse, canSubmit, reviewStatus, type AssessorStanding } from './policy';
+import { reviewStatus } from './policy';
+import { canAssess, canDecide, canDeclareConflict, canEndorse, innovationMachine, type AssessorStanding } from './status-machines';
 
 /** The vetting rules as pure functions: the cases the gateway scenarios cannot reach with demo personas. */
 const supplier = demoOrganisation('resurface-tech');
@@ -37,10 +38,17 @@ describe('innovations policy', () => {
     const revising = innovation({ status: 'APPROVED', revisionStatus: 'CHANGES_REQUESTED' });
     expect(reviewStatus(revising)).toBe('CHANGES_REQUESTED');
     const author = personaViewer('resurface-contributor');
+    const canEdit = (viewer: Viewer, subject: Innovation) => innovationMachine.capable('edit', viewer, subject);
     expect(canEdit(author, revising)).toBe(true);
-    expect(canSubmit(author, revising)).toBe(true);
+    expect(innovationMachine.capable('submit', author, revising)).toBe(true);
     expect(canEdit(author, innovation({ status: 'APPROVED', revisionStatus: 'UNDER_REVIEW' }))).toBe(false);
     expect(canEdit(personaViewer('resurface-contributor', 'SUSPENDED'), revising)).toBe(false);
+    // A rejected revision may be edited again (the listed version stays); a rejected innovation may not.
+    expect(canEdit(author, innovation({ status: 'APPROVED', revisionStatus: 'REJECTED' }))).toBe(true);
+    expect(canEdit(author, innovation({ status: 'REJECTED' }))).toBe(false);
+    // Only never-approved work may be deleted, whatever its revision's status.
+    expect(innovationMachine.capable('delete', author, innovation({ status: 'DRAFT' }))).toBe(true);
+    expect(innovationMachine.capable('delete', author, innovation({ status: 'APPROVED', revisionStatus: 'DRAFT' }))).toBe(false);
   });
 
   it('lets only active public bodies endorse, once, approved innovations', () => {

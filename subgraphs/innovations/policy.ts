@@ -9,7 +9,7 @@ import {
   type Viewer,
 } from '../../platform/identity';
 import { PUBLIC_BODY_KINDS } from '../../platform/organisation-kinds';
-import type { Innovation, RevisionStatus } from './entities';
+import type { Innovation } from './entities';
 import type { InnovationStatus } from './generated/graphql';
 
 /**
@@ -63,9 +63,10 @@ export function applyInnovationVisibility<T extends ObjectLiteral>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Doing: who may change what, and which state it must be in. Each rule is a pure function of the
-// viewer and the rows concerned; the services enforce them (and turn a "no" into FORBIDDEN or
-// CONFLICT), and `Innovation.viewerCan` reports them, so a front end never re-implements one.
+// Doing: who may change what. Each rule is a pure function of the viewer and the rows concerned;
+// which state each change needs is status-machines.ts, whose actions name these rules. The services
+// enforce both (and turn a "no" into FORBIDDEN or CONFLICT), and `Innovation.viewerCan` reports
+// them, so a front end never re-implements one.
 //
 // - Authoring (create, edit, delete, submit, add evidence): SUPPLIER_CONTRIBUTOR or ORG_ADMIN people
 //   of the supplier, whose organisation is an ACTIVE member. Withdraw: the same people, once APPROVED.
@@ -89,10 +90,6 @@ export function reviewStatus(innovation: Pick<Innovation, 'status' | 'revisionSt
   return innovation.revisionStatus ?? innovation.status;
 }
 
-/** Statuses in which the supplier may change content (for APPROVED, by proposing a revision). */
-const editableStatuses: InnovationStatus[] = ['DRAFT', 'CHANGES_REQUESTED'];
-const revisableStatuses: (RevisionStatus | null)[] = [null, 'DRAFT', 'CHANGES_REQUESTED', 'REJECTED'];
-
 const publicBodyKinds: ReadonlySet<string> = new Set(PUBLIC_BODY_KINDS);
 
 /** A signed-in author of a supplier organisation that is an active member (may create innovations). */
@@ -110,65 +107,8 @@ export function isAuthorOf(viewer: Identity, innovation: Pick<Innovation, 'suppl
   return isSupplierAuthor(viewer) && viewer.organisationId === innovation.supplierId;
 }
 
-export function canEdit(viewer: Identity, innovation: Innovation): boolean {
-  if (!isAuthorOf(viewer, innovation)) return false;
-  if (innovation.status === 'APPROVED') return revisableStatuses.includes(innovation.revisionStatus);
-  return editableStatuses.includes(innovation.status);
-}
-
-/** Only never-approved work may be deleted; approved versions are a record buyers rely on. */
-export function canDelete(viewer: Identity, innovation: Innovation): boolean {
-  return isAuthorOf(viewer, innovation) && editableStatuses.includes(innovation.status);
-}
-
-export function canSubmit(viewer: Identity, innovation: Innovation): boolean {
-  return isAuthorOf(viewer, innovation) && editableStatuses.includes(reviewStatus(innovation));
-}
-
-export function canWithdraw(viewer: Identity, innovation: Innovation): boolean {
-  return isAuthorOf(viewer, innovation) && innovation.status === 'APPROVED';
-}
-
 export function isPlatformAdmin(viewer: Identity): boolean {
   return hasPlatformRole(viewer, 'PLATFORM_ADMIN');
-}
-
-/** What an assessor's eligibility depends on, beyond the viewer and the innovation. */
-export interface AssessorStanding {
-  /** Assigned to the innovation for its current review round. */
-  assigned: boolean;
-  /** Declared, for this innovation, that there is no conflict. */
-  declaredNoConflict: boolean;
-  /** Declared a conflict with the innovation's supplier (on this or any other innovation). */
-  conflictedWithSupplier: boolean;
-}
-
-/** May declare conflicts for this innovation: an assigned assessor from outside the supplier. */
-export function canDeclareConflict(viewer: Identity, innovation: Innovation, standing: AssessorStanding): boolean {
-  return (
-    hasPlatformRole(viewer, 'ASSESSOR') &&
-    viewer!.organisationId !== innovation.supplierId &&
-    standing.assigned &&
-    reviewStatus(innovation) === 'UNDER_REVIEW'
-  );
-}
-
-export function canAssess(viewer: Identity, innovation: Innovation, standing: AssessorStanding): boolean {
-  return canDeclareConflict(viewer, innovation, standing) && standing.declaredNoConflict && !standing.conflictedWithSupplier;
-}
-
-/** Deciding needs the state and the person; the number of assessments is checked by the service. */
-export function canDecide(viewer: Identity, innovation: Innovation, standing: AssessorStanding): boolean {
-  if (reviewStatus(innovation) !== 'UNDER_REVIEW') return false;
-  return isPlatformAdmin(viewer) || canAssess(viewer, innovation, standing);
-}
-
-export function canAssignAssessor(viewer: Identity, innovation: Innovation): boolean {
-  return isPlatformAdmin(viewer) && ['SUBMITTED', 'UNDER_REVIEW'].includes(reviewStatus(innovation));
-}
-
-export function canArchive(viewer: Identity, innovation: Innovation): boolean {
-  return isPlatformAdmin(viewer) && innovation.status === 'APPROVED';
 }
 
 /** A person who may speak for the authority an evidence item names. */
@@ -176,13 +116,16 @@ export function canConfirmEvidence(viewer: Identity, evidence: { authorityId: st
   return belongsTo(viewer, evidence.authorityId) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN');
 }
 
+/** Not yet (re)submitted: what the assessors will see with the next submission. */
+const statusesVettedWithSubmission: readonly InnovationStatus[] = ['DRAFT', 'CHANGES_REQUESTED'];
+
 /**
  * Evidence added while the innovation is a draft (or has changes requested) goes to the assessors
  * with the submission and is vetted with it; anything added later waits as PENDING (see the
  * add-evidence-vetting migration).
  */
 export function evidenceVettedWithSubmission(innovation: Pick<Innovation, 'status'>): boolean {
-  return editableStatuses.includes(innovation.status);
+  return statusesVettedWithSubmission.includes(innovation.status);
 }
 
 /** Vets pending evidence for listing: vetting staff from outside the supplier. */
@@ -195,10 +138,6 @@ export function isEndorser(viewer: Identity): viewer is Viewer {
   return (
     !!viewer && publicBodyKinds.has(viewer.organisationKind) && isActiveMember(viewer) && hasOrganisationRole(viewer, 'BUYER', 'ORG_ADMIN')
   );
-}
-
-export function canEndorse(viewer: Identity, innovation: Innovation, alreadyEndorsed: boolean): boolean {
-  return isEndorser(viewer) && innovation.status === 'APPROVED' && !alreadyEndorsed;
 }
 
 /** Assessments and the pending revision: vetting staff and the supplier's own people. */

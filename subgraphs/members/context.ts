@@ -25,7 +25,7 @@ export function createMembersContext({ dataSource, viewer, newcomer }: RequestSc
   return {
     viewer,
     organisations: new OrganisationService(dataSource, loaders),
-    people: new PersonService(dataSource, loaders, viewer),
+    people: new PersonService(dataSource, loaders, viewer, clock),
     memberships: new MembershipService(dataSource, loaders, viewer, clock),
     invitations: new InvitationService(dataSource, loaders, viewer, clock, newcomer ?? null),
     insights: new MembershipInsightsService(dataSource, viewer),

@@ -67,8 +67,8 @@ export function onlyPublicAdmissions<T extends ObjectLiteral>(query: SelectQuery
 
 /*
  * Procurement projects. Unlike routes, a project carries secrets: drafts, sealed responses,
- * scores and who asked which question. Every field and mutation decides from the functions below,
- * and `viewerCan` is computed from the very same functions.
+ * scores and who asked which question. Every field and mutation decides from the functions below
+ * (who) and status-machines.ts (in which status), and `viewerCan` is computed from the very same.
  *
  * - A DRAFT project is seen by the buyer's team (its BUYER and ORG_ADMIN people) and PLATFORM_ADMIN;
  *   once published, a project (title, need, budget, dates, award, contract) is public: it is what a
@@ -257,7 +257,7 @@ export function withheldFromAuditEntry(
  *   whose response stands (not withdrawn). The winner has no award to challenge.
  * - Who reads one: the challenger's own people (any role), the buyer's team and PLATFORM_ADMIN;
  *   nobody else learns that it exists (not other bidders, not the public).
- * - Who answers: whoever may award (`projectRules.award.who`: the buyer's team).
+ * - Who answers: whoever may award, the buyer's team (status-machines.ts `challengeMachine`).
  */
 
 /** Whether the viewer acts for a bidder that may challenge this award (`bidderIds`: suppliers whose response stands). */
@@ -266,25 +266,8 @@ export function mayRaiseStandstillChallenge(viewer: Identity, project: ProjectRo
   return bidderIds.includes(viewer.organisationId) && viewer.organisationId !== project.awardedSupplierId;
 }
 
-/**
- * Whether a challenge may be raised now, and if not why (the refusal's `reason`): only while the
- * project is AWARDED, the standstill observed and not yet over (`today` no later than its last day).
- */
-export type ChallengeWindow = 'OPEN' | 'NOT_IN_STANDSTILL' | 'NO_STANDSTILL' | 'STANDSTILL_OVER' | 'CONTRACT_RECORDED';
-export function standstillChallengeWindow(status: ProjectStatus, project: ProjectRow, today: string): ChallengeWindow {
-  if (status === 'CONTRACTED') return 'CONTRACT_RECORDED';
-  if (status !== 'AWARDED') return 'NOT_IN_STANDSTILL';
-  if (!project.standstillObserved) return 'NO_STANDSTILL';
-  if (!project.standstillEndsOn || today > project.standstillEndsOn) return 'STANDSTILL_OVER';
-  return 'OPEN';
-}
-
 export function canSeeStandstillChallenge(viewer: Identity, project: ProjectRow, challenge: { supplierId: string }): boolean {
   return belongsTo(viewer, challenge.supplierId) || isBuyerTeam(viewer, project) || hasPlatformRole(viewer, 'PLATFORM_ADMIN');
-}
-
-export function mayAnswerStandstillChallenge(viewer: Identity, project: ProjectRow): boolean {
-  return projectRules.award.who(viewer, project);
 }
 
 /** What the project facts a capability needs, beyond the project itself. */
@@ -294,72 +277,10 @@ export interface ProjectFacts {
   declarations: ReadonlyMap<string, boolean>;
 }
 
-/** A buyer may cancel at any stage before the contract, during the standstill too. */
-const beforeContract: readonly ProjectStatus[] = ['DRAFT', 'PUBLISHED', 'CLARIFICATION', 'EVALUATION', 'AWARDED'];
-
-/**
- * Each capability is (who may) and (when). Mutations check the two apart — the first failing gives
- * FORBIDDEN or UNAUTHENTICATED, the second CONFLICT with the current status — and `viewerCan` asks both.
- */
-export const projectRules = {
-  publish: {
-    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    when: (status: ProjectStatus, project: ProjectRow) => status === 'DRAFT' && project.procedure === 'FURTHER_COMPETITION',
-  },
-  cancel: {
-    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    when: (status: ProjectStatus) => beforeContract.includes(status),
-  },
-  ask: {
-    who: (viewer: Identity, _project: ProjectRow, facts: ProjectFacts) =>
-      !!viewer && actsForSupplier(viewer, viewer.organisationId) && isInvited(viewer, facts.invitedSupplierIds),
-    when: (status: ProjectStatus) => status === 'PUBLISHED',
-  },
-  answer: {
-    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    when: (status: ProjectStatus) => status === 'PUBLISHED' || status === 'CLARIFICATION',
-  },
-  respond: {
-    who: (viewer: Identity, _project: ProjectRow, facts: ProjectFacts) =>
-      !!viewer && actsForSupplier(viewer, viewer.organisationId) && isInvited(viewer, facts.invitedSupplierIds),
-    when: (status: ProjectStatus) => status === 'PUBLISHED' || status === 'CLARIFICATION',
-  },
-  declareConflicts: {
-    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    when: (status: ProjectStatus) => status === 'EVALUATION',
-  },
-  evaluate: {
-    who: (viewer: Identity, project: ProjectRow, facts: ProjectFacts) =>
-      isBuyerTeam(viewer, project) && [...facts.declarations.values()].includes(false),
-    when: (status: ProjectStatus) => status === 'EVALUATION',
-  },
-  award: {
-    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    when: (status: ProjectStatus, project: ProjectRow) =>
-      project.procedure === 'DIRECT_AWARD' ? status === 'DRAFT' : status === 'EVALUATION',
-  },
-  recordContract: {
-    who: (viewer: Identity, project: ProjectRow) => isBuyerTeam(viewer, project),
-    /** `today` > the standstill's last day. */
-    when: (status: ProjectStatus, project: ProjectRow, today: string) =>
-      status === 'AWARDED' && !!project.standstillEndsOn && today > project.standstillEndsOn,
-  },
-} as const;
-
-export type ProjectCapability = keyof typeof projectRules;
-
-/** One capability's rule, widened so callers can pass every argument any rule takes. */
-export function projectRule(name: ProjectCapability): {
-  who: (viewer: Identity, project: ProjectRow, facts: ProjectFacts) => boolean;
-  when: (status: ProjectStatus, project: ProjectRow, today: string) => boolean;
-} {
-  return projectRules[name];
-}
-
 /**
  * Scoring one response: an evaluator of the buyer's team who has declared no conflict with that
- * response's supplier (declarations are per responding supplier). `projectRules.evaluate` says
- * whether the evaluator may score any response at all.
+ * response's supplier (declarations are per responding supplier). `projectMachine` evaluate
+ * (status-machines.ts) says whether the evaluator may score any response at all.
  */
 export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts: ProjectFacts, supplierId: string): boolean {
   return isBuyerTeam(viewer, project) && facts.declarations.get(supplierId) === false;
@@ -369,7 +290,7 @@ export function mayScoreResponseOf(viewer: Identity, project: ProjectRow, facts:
  * Moderating one response: a member of the buyer's team who declared no conflict with its supplier
  * and did NOT score it. The moderator is independent of the evaluators, so the agreed score is set by
  * someone who argued for no score of their own, and no evaluator ever sees colleagues' scores before
- * the agreed ones are fixed (`visibleScores`). Timing is `projectRules.evaluate.when`.
+ * the agreed ones are fixed (`visibleScores`). Timing is `projectMachine` evaluate (status-machines.ts).
  */
 export function mayModerateResponseOf(
   viewer: Identity,
@@ -398,20 +319,6 @@ export function visibleScores(
   return evaluation.complete && mayModerateResponseOf(viewer, project, facts, response.supplierId, evaluation.scoredByViewer)
     ? 'ALL'
     : 'OWN';
-}
-
-/**
- * Withdrawing a response: the responding supplier's own people (an invited supplier's, as for
- * `projectRules.respond`), while responses are accepted (`projectRules.respond.when`: before the
- * deadline). After the deadline nothing changes.
- */
-export function mayWithdrawResponse(
-  viewer: Identity,
-  project: ProjectRow,
-  facts: ProjectFacts,
-  response: Pick<ResponseRow, 'supplierId'>,
-): boolean {
-  return projectRules.respond.who(viewer, project, facts) && belongsTo(viewer, response.supplierId);
 }
 
 /** Suppliers apply through their ORG_ADMIN; PLATFORM_ADMIN decides. */

@@ -6,7 +6,7 @@ import { demoAdmissions, demoLots, demoProcurementRoutes, demoRouteDatesOn } fro
 import { Admission, Lot, ProcurementRoute } from './entities';
 import { dayOf, systemClock, type Clock } from '../../platform/clock';
 import { ocidPrefix } from './services/project-workflow.service';
-import { addWorkingDays, type WorkingDayCalendar } from './services/working-days';
+import { addWorkingDays, type WorkingDayCalendar } from '../../platform/working-days';
 import { calendarOf, regimeForBuyer, standstillEnd } from './services/regime';
 
 /**

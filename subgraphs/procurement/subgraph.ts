@@ -11,9 +11,15 @@ import { unconfiguredInnovationDirectory } from './services/innovation-directory
 /**
  * Procurement: the routes public bodies buy through, their lots, admissions, and buyers' projects
  * from shortlist to contract. The clock and the innovations directory are injected: main.ts asks
- * innovations over HTTP, the test graph in process, and tests move the clock.
+ * innovations over HTTP, the test graph in process, and tests move the clock. Without a directory
+ * (the whole graph in one process, subgraphs/index.ts) everything works except shortlisting.
  */
-export function createProcurementSubgraph(dependencies: ProcurementDependencies): SubgraphModule<ProcurementContext> {
+export function createProcurementSubgraph({
+  innovations = unconfiguredInnovationDirectory,
+  ...rest
+}: Omit<ProcurementDependencies, 'innovations'> &
+  Partial<Pick<ProcurementDependencies, 'innovations'>>): SubgraphModule<ProcurementContext> {
+  const dependencies: ProcurementDependencies = { ...rest, innovations };
   return {
     name: 'procurement',
     resolvers,
@@ -26,4 +32,4 @@ export function createProcurementSubgraph(dependencies: ProcurementDependencies)
 }
 
 /** The module without an innovations service: everything works except shortlisting (used where none is wired). */
-export const procurementSubgraph = createProcurementSubgraph({ clock: systemClock, innovations: unconfiguredInnovationDirectory });
+export const procurementSubgraph = createProcurementSubgraph({ clock: systemClock });

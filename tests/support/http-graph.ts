@@ -4,12 +4,15 @@ import {
   loadSubgraphConfig,
   subgraphVariableNames,
   type Environment,
+  type NotifyConfig,
 } from '../../platform/config';
+import { domainEventDeliveryPath } from '../../platform/event-inbox';
 import { startGatewayService } from '../../gateway/server';
 import { demoExplorerPersonas } from '../../scripts/explorer-personas';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
 import { startSubgraphService, type RunningService } from '../../platform/subgraph-server';
 import { subgraphModules } from '../../subgraphs';
+import { startNotificationsService } from '../../subgraphs/notifications/service';
 import { testPool } from './subgraph-harness';
 import { createTestDatabase } from './test-database';
 
@@ -30,14 +33,33 @@ export async function startHttpGraph(options: {
   gateway: boolean;
   /** More environment for the gateway (e.g. GATEWAY_PUBLIC_CACHE_SECONDS). */
   gatewayEnv?: Environment;
+  /**
+   * Domain events carried to the notifications subgraph as a deployment carries them (issue 25).
+   * Notifications then starts first and runs as its own process does (startNotificationsService:
+   * the delivery endpoint, the broker's durable consumer when `env` names NATS_URL, the email sender
+   * to `notify`), and every other subgraph gets `env` (EVENTS_STREAM, OUTBOX_POLL_INTERVAL_MS, …)
+   * and, with no NATS_URL, EVENT_CONSUMERS naming notifications' `/internal/domain-events`, as
+   * scripts/stack.ts sets it. Without this option no relay runs: events stay in the outboxes.
+   */
+  domainEvents?: { env: Environment; notify: NotifyConfig };
 }): Promise<HttpGraph> {
   const database = await createTestDatabase();
   const services: RunningService[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
   try {
-    // One after the other: migrations and seeds of four services in one embedded database.
-    for (const name of subgraphNames) {
+    const { domainEvents } = options;
+    // Notifications first when it takes deliveries: the others' relays deliver to it from their start.
+    const order = domainEvents ? ['notifications' as const, ...subgraphNames.filter((name) => name !== 'notifications')] : subgraphNames;
+    // One after the other: migrations and seeds of every service in one embedded database.
+    for (const name of order) {
       const names = subgraphVariableNames(name);
+      const events: Environment = {};
+      if (domainEvents) {
+        Object.assign(events, domainEvents.env);
+        if (name !== 'notifications' && !domainEvents.env.NATS_URL) {
+          events.EVENT_CONSUMERS = `notifications=${new URL(subgraphUrls.notifications).origin}/internal${domainEventDeliveryPath}`;
+        }
+      }
       const config = loadSubgraphConfig(name, {
         NODE_ENV: options.nodeEnv === 'production' ? 'test' : options.nodeEnv,
         // The committed development secrets: only the test's own processes share them.
@@ -47,8 +69,12 @@ export async function startHttpGraph(options: {
         SEED_DEMO_DATA: 'true',
         DB_POOL_MAX: '4',
         DB_POOL_MODE: testPool.poolMode,
+        ...events,
       });
-      const service = await startSubgraphService(subgraphModules[name], config);
+      const service =
+        domainEvents && name === 'notifications'
+          ? await startNotificationsService(config, domainEvents.notify, 'https://ips.example.org')
+          : await startSubgraphService(subgraphModules[name], config);
       services.push(service);
       subgraphUrls[name] = service.url;
     }

@@ -34,7 +34,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 async function createEmbeddedDatabase(): Promise<TestDatabase> {
   const template = existsSync(embeddedTemplatePath) ? new Blob([readFileSync(embeddedTemplatePath)]) : undefined;
-  const embedded = await startEmbeddedPostgres({ loadDataDir: template, maxConnections: 20 });
+  // Room for every subgraph's full pool (five subgraphs × testPool.poolMax 5) plus the test's own
+  // connections: past the limit the embedded server drops the newest connection mid-request.
+  const embedded = await startEmbeddedPostgres({ loadDataDir: template, maxConnections: 40 });
   return { url: embedded.url, drop: () => embedded.stop() };
 }
 

@@ -3,10 +3,11 @@ import type { GraphResult, TestGraph } from './graph-harness';
 import { codesOf, expectData } from './graphql-results';
 
 /**
- * The types that gained an optional `version` (issue 23): an innovation, an event and an FAQ, each
- * created fresh through the gateway, the edit mutations that take the version, and the version in
- * the database. Shared by optimistic-lock.test.ts (stale versions, both databases) and races.test.ts
- * (two edits at one version at once, server pass).
+ * The types that gained an optional `version` (issue 23): an innovation, an event, an FAQ, a support
+ * request, and members' organisations, memberships and people; the fresh ones created through the
+ * gateway, the edit mutations that take the version, and the version in the database. Shared by
+ * optimistic-lock.test.ts (stale versions, both databases) and races.test.ts (two edits at one
+ * version at once, server pass).
  */
 const refusal = `refusal { code message field ... on StateConflict { reason currentStatus currentVersion } }`;
 
@@ -19,6 +20,14 @@ export const versionedEdits = {
   updateFaq: `mutation ($id: ID!, $input: UpdateFaqInput!, $version: Int) { updateFaq(id: $id, input: $input, version: $version) { faq { id question version } ${refusal} } }`,
   publishFaq: `mutation ($id: ID!, $version: Int) { publishFaq(id: $id, version: $version) { faq { id status version } ${refusal} } }`,
   unpublishFaq: `mutation ($id: ID!, $version: Int) { unpublishFaq(id: $id, version: $version) { faq { id status version } ${refusal} } }`,
+  answerSupportRequest: `mutation ($id: ID!, $message: String!, $version: Int) { answerSupportRequest(id: $id, message: $message, version: $version) { supportRequest { id status version } ${refusal} } }`,
+  closeSupportRequest: `mutation ($id: ID!, $version: Int) { closeSupportRequest(id: $id, version: $version) { supportRequest { id status version } ${refusal} } }`,
+  reopenSupportRequest: `mutation ($id: ID!, $message: String!, $version: Int) { reopenSupportRequest(id: $id, message: $message, version: $version) { supportRequest { id status version } ${refusal} } }`,
+  setInvitationDomains: `mutation ($id: ID!, $domains: [String!]!, $version: Int) { setInvitationDomains(organisationId: $id, domains: $domains, version: $version) { organisation { id invitationDomains version } ${refusal} } }`,
+  changePersonRoles: `mutation ($id: ID!, $roles: [OrganisationRole!]!, $version: Int) { changePersonRoles(personId: $id, roles: $roles, version: $version) { person { id organisationRoles version } ${refusal} } }`,
+  /** A platform admin's decision on a membership (`approveMembership`, `suspendMembership`, …), with a reason. */
+  decideMembership: (mutation: string) =>
+    `mutation ($id: ID!, $version: Int) { ${mutation}(organisationId: $id, reason: "Decided.", version: $version) { membership { status version } ${refusal} } }`,
 };
 
 /** Content for `createInnovation` / `updateInnovation` (the whole content each time). */
@@ -80,9 +89,36 @@ export async function newFaq(graph: TestGraph, question: string, platformAdmin: 
   return data.createFaq.faq;
 }
 
-/** A row's version and a column of it, read from the subgraph's database (what a refused edit must not change). */
-export async function storedRow(graph: TestGraph, table: 'innovations.innovation' | 'events.event' | 'events.faq', id: string) {
-  const database = table.startsWith('innovations.') ? graph.databases.innovations : graph.databases.events;
-  const [row] = (await database.dataSource.query(`SELECT * FROM ${table} WHERE id = $1`, [id])) as Record<string, unknown>[];
+/** An OPEN support request raised by a person of an active member, at version 1. */
+export async function newSupportRequest(graph: TestGraph, subject: string, requester: string): Promise<{ id: string; version: number }> {
+  const data = await created<{ raiseSupportRequest: { supportRequest: { id: string; version: number } } }>(
+    graph,
+    `mutation ($input: RaiseSupportRequestInput!) { raiseSupportRequest(input: $input) { supportRequest { id version } ${refusal} } }`,
+    { input: { category: 'ACCOUNT', subject, message: 'Please help.' } },
+    requester,
+  );
+  return data.raiseSupportRequest.supportRequest;
+}
+
+type VersionedTable =
+  | 'innovations.innovation'
+  | 'events.event'
+  | 'events.faq'
+  | 'events.support_request'
+  | 'members.organisation'
+  | 'members.membership'
+  | 'members.person';
+
+/**
+ * A row's version and a column of it, read from the subgraph's database (what a refused edit must not
+ * change). A membership is found by its organisation's id, the others by their own.
+ */
+export async function storedRow(graph: TestGraph, table: VersionedTable, id: string) {
+  const schema = table.slice(0, table.indexOf('.')) as 'innovations' | 'events' | 'members';
+  const key = table === 'members.membership' ? 'organisation_id' : 'id';
+  const [row] = (await graph.databases[schema].dataSource.query(`SELECT * FROM ${table} WHERE ${key} = $1`, [id])) as Record<
+    string,
+    unknown
+  >[];
   return row!;
 }

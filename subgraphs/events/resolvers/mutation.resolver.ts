@@ -29,7 +29,11 @@ export const Mutation: MutationResolvers = {
   publishFaq: async (_root, { id, version }, { faqs }) => ({ faq: await faqs.setStatus(id, 'PUBLISHED', version) }),
   unpublishFaq: async (_root, { id, version }, { faqs }) => ({ faq: await faqs.setStatus(id, 'DRAFT', version) }),
   raiseSupportRequest: async (_root, { input }, { support }) => ({ supportRequest: await support.raise(input) }),
-  answerSupportRequest: async (_root, { id, message }, { support }) => ({ supportRequest: await support.answer(id, message) }),
-  closeSupportRequest: async (_root, { id }, { support }) => ({ supportRequest: await support.close(id) }),
-  reopenSupportRequest: async (_root, { id, message }, { support }) => ({ supportRequest: await support.reopen(id, message) }),
+  answerSupportRequest: async (_root, { id, message, version }, { support }) => ({
+    supportRequest: await support.answer(id, message, version),
+  }),
+  closeSupportRequest: async (_root, { id, version }, { support }) => ({ supportRequest: await support.close(id, version) }),
+  reopenSupportRequest: async (_root, { id, message, version }, { support }) => ({
+    supportRequest: await support.reopen(id, message, version),
+  }),
 };

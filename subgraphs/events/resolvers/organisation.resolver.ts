@@ -1,4 +1,4 @@
-import { readInteger } from '../services/input';
+import { wholeNumber } from '../../../platform/input';
 import { MAX_PAGE_SIZE } from '../../../platform/pagination';
 import type { OrganisationResolvers } from '../generated/graphql';
 
@@ -6,7 +6,7 @@ export const Organisation: OrganisationResolvers = {
   __resolveReference: (reference, { organisations }) => organisations.reference(reference.id),
   hostedEvents: (organisation, args, { organisations }) => organisations.hostedEvents(organisation, args),
   upcomingEvents: async (organisation, { first }, { loaders }) => {
-    const size = readInteger(first ?? 10, 'first', 0, MAX_PAGE_SIZE);
+    const size = wholeNumber(first ?? 10, { field: 'first', min: 0, max: MAX_PAGE_SIZE });
     return size === 0 ? [] : loaders.upcomingEvents(size).load(organisation.id);
   },
 };

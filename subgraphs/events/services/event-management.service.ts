@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
+import { badUserInput, forbidden, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
 import {
@@ -18,21 +18,14 @@ import type { EventsLoaders } from '../loaders';
 import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
 import { readRegistration, type RegistrationModel } from '../loaders/registration.loader';
 import { authorizeChange } from '../../../platform/sign-in';
-import {
-  canCancelRegistration,
-  canManageEvent,
-  canMarkAttendance,
-  canRegister,
-  positionalParameters,
-  visibleEventCondition,
-  type EventFacts,
-  type EventVisibility,
-} from '../policy';
+import { canManageEvent, positionalParameters, visibleEventCondition, type EventFacts, type EventVisibility } from '../policy';
+import { eventMachine, registrationMachine } from '../status-machines';
 import type { Clock } from '../../../platform/clock';
-import { readHttpsUrl, readIds, readInteger, readText } from './input';
+import { httpsUrl, idList, requiredText, wholeNumber } from '../../../platform/input';
 import { parseLondonTime } from './london-time';
 import { assignmentsOf, updateAtVersion } from '../../../platform/optimistic-lock';
 import { defineRecorder } from '../../../platform/recorder';
+import { recordDomainEvent, type DomainEventFacts } from '../../../platform/outbox';
 
 /** Each move of an event to new times (events.event_schedule_change, append-only; read as `EventScheduleChange`). */
 const scheduleChanges = defineRecorder<Omit<EventScheduleChange, 'id' | 'changedAt'>>({
@@ -46,7 +39,66 @@ const scheduleChanges = defineRecorder<Omit<EventScheduleChange, 'id' | 'changed
     startsAt: 'starts_at',
     endsAt: 'ends_at',
   },
+  // Everyone registered or waiting is told of the move (platform/domain-events.ts `event.rescheduled`).
+  domainEvent: async (manager, entry) => {
+    await recordDomainEvent(manager, {
+      source: 'events',
+      kind: 'event.rescheduled',
+      occurredAt: entry.at,
+      subject: { typename: 'Event', id: entry.eventId },
+      facts: {
+        ...(await eventFacts(manager, entry.eventId)),
+        previousStartsAt: entry.previousStartsAt.toISOString(),
+        previousEndsAt: entry.previousEndsAt.toISOString(),
+      },
+    });
+  },
 });
+
+/**
+ * What every event about an Event carries, read in the change's transaction: its title and times as
+ * they now are, whether only members may read it, and who is registered or waiting (the consumer
+ * cannot read registrations itself).
+ */
+async function eventFacts(manager: EntityManager, eventId: string) {
+  const [event] = (await manager.query(`SELECT title, starts_at, ends_at, audience FROM events.event WHERE id = $1`, [eventId])) as {
+    title: string;
+    starts_at: Date;
+    ends_at: Date;
+    audience: string;
+  }[];
+  const people = (await manager.query(
+    `SELECT person_id, status FROM events.event_registration WHERE event_id = $1 AND status IN ('CONFIRMED', 'WAITING') ORDER BY person_id`,
+    [eventId],
+  )) as { person_id: string; status: string }[];
+  return {
+    eventId,
+    title: event!.title,
+    startsAt: new Date(event!.starts_at).toISOString(),
+    endsAt: new Date(event!.ends_at).toISOString(),
+    memberOnly: event!.audience !== 'PUBLIC',
+    registeredPersonIds: people.filter((row) => row.status === 'CONFIRMED').map((row) => row.person_id),
+    waitingPersonIds: people.filter((row) => row.status === 'WAITING').map((row) => row.person_id),
+  };
+}
+
+/** A person's own registration moving (platform/domain-events.ts): the event's facts without the lists of people. */
+async function announceRegistration<K extends 'registration.confirmed' | 'registration.cancelled'>(
+  manager: EntityManager,
+  kind: K,
+  eventId: string,
+  person: Omit<DomainEventFacts[K], keyof Awaited<ReturnType<typeof eventFacts>>>,
+  at: Date,
+): Promise<void> {
+  const { registeredPersonIds: _registered, waitingPersonIds: _waiting, ...facts } = await eventFacts(manager, eventId);
+  await recordDomainEvent(manager, {
+    source: 'events',
+    kind,
+    occurredAt: at,
+    subject: { typename: 'Event', id: eventId },
+    facts: { ...facts, ...person } as DomainEventFacts[K],
+  });
+}
 
 /** Limits on what a client may send; every string input has one. */
 export const EVENT_LIMITS = {
@@ -156,14 +208,14 @@ export class EventManagementService {
     routeIds?: readonly string[] | null;
   }) {
     return {
-      speakerIds: input.speakerIds ? readIds(input.speakerIds, 'speakerIds', EVENT_LIMITS.links) : undefined,
-      innovationIds: input.innovationIds ? readIds(input.innovationIds, 'innovationIds', EVENT_LIMITS.links) : undefined,
-      routeIds: input.routeIds ? readIds(input.routeIds, 'routeIds', EVENT_LIMITS.links) : undefined,
+      speakerIds: input.speakerIds ? idList(input.speakerIds, { field: 'speakerIds', max: EVENT_LIMITS.links }) : undefined,
+      innovationIds: input.innovationIds ? idList(input.innovationIds, { field: 'innovationIds', max: EVENT_LIMITS.links }) : undefined,
+      routeIds: input.routeIds ? idList(input.routeIds, { field: 'routeIds', max: EVENT_LIMITS.links }) : undefined,
     };
   }
 
   async create(input: CreateEventInput): Promise<Event> {
-    const hostIds = readIds(input.hostIds, 'hostIds', EVENT_LIMITS.hosts, 1);
+    const hostIds = idList(input.hostIds, { field: 'hostIds', min: 1, max: EVENT_LIMITS.hosts });
     authorizeChange(
       this.viewer,
       canManageEvent(this.viewer, hostIds),
@@ -172,12 +224,12 @@ export class EventManagementService {
     const startsAt = parseLondonTime(input.startsAtLocal, 'startsAtLocal');
     const endsAt = parseLondonTime(input.endsAtLocal, 'endsAtLocal');
     if (endsAt <= startsAt) throw badUserInput('"endsAtLocal" must be after "startsAtLocal".', 'endsAtLocal');
-    const venue = input.venue == null ? null : readText(input.venue, 'venue', EVENT_LIMITS.venue);
-    const joinUrl = input.joinUrl == null ? null : readHttpsUrl(input.joinUrl, 'joinUrl', EVENT_LIMITS.joinUrl);
+    const venue = input.venue == null ? null : requiredText(input.venue, { field: 'venue', max: EVENT_LIMITS.venue });
+    const joinUrl = input.joinUrl == null ? null : httpsUrl(input.joinUrl, { field: 'joinUrl', max: EVENT_LIMITS.joinUrl });
     if (!venue && !joinUrl) throw badUserInput('An event needs a venue, a joining link, or both.', 'venue');
     const values = {
-      title: readText(input.title, 'title', EVENT_LIMITS.title),
-      description: readText(input.description, 'description', EVENT_LIMITS.description),
+      title: requiredText(input.title, { field: 'title', max: EVENT_LIMITS.title }),
+      description: requiredText(input.description, { field: 'description', max: EVENT_LIMITS.description }),
       kind: input.kind,
       audience: input.audience,
       status: 'DRAFT' as const,
@@ -186,7 +238,7 @@ export class EventManagementService {
       venue,
       online: joinUrl !== null,
       joinUrl,
-      capacity: input.capacity == null ? null : readInteger(input.capacity, 'capacity', 1, EVENT_LIMITS.capacity),
+      capacity: input.capacity == null ? null : wholeNumber(input.capacity, { field: 'capacity', min: 1, max: EVENT_LIMITS.capacity }),
     };
     const links = this.readLinks(input);
     const id = await this.dataSource.transaction(async (manager) => {
@@ -203,18 +255,28 @@ export class EventManagementService {
   }
 
   /**
-   * Writes `sets` (columns to values) to the locked event and moves its version on, refusing with
-   * CONFLICT and `currentVersion` when the client's `version` is stale; without one, last write wins.
+   * The version step on the locked event (platform/optimistic-lock.ts), right after the caller is
+   * authorised and before any rule about its state: a stale client `version` is refused with
+   * CONFLICT, `currentVersion` and `currentStatus`, whatever else is wrong (the client's view is out
+   * of date); without one, last write wins. Every change to the event comes through here, so the
+   * version moves on whoever makes it; `write` then sets its columns in the same transaction.
    */
-  private async writeAtVersion(manager: EntityManager, event: Event, version: number | null | undefined, sets: Record<string, unknown>) {
+  private async stepVersion(manager: EntityManager, event: Event, version: number | null | undefined) {
     await updateAtVersion(manager, {
       table: 'events.event',
       noun: 'event',
       id: event.id,
       expectedVersion: version ?? null,
-      ...assignmentsOf(sets),
+      assignments: '',
+      values: [],
       conflictFacts: () => ({ currentStatus: event.status }),
     });
+  }
+
+  /** Writes `sets` (columns to values) to the locked event, whose version stepVersion moved on. */
+  private async write(manager: EntityManager, id: string, sets: Record<string, unknown>) {
+    const { assignments, values } = assignmentsOf(sets, 2);
+    await manager.query(`UPDATE events.event SET ${assignments} WHERE id = $1`, [id, ...values]);
   }
 
   async update(eventId: string, input: UpdateEventInput, version?: number | null): Promise<Event> {
@@ -228,17 +290,17 @@ export class EventManagementService {
         canManageEvent(this.viewer, facts.hostIds),
         'Only platform admins and admins of a host organisation may edit this event.',
       );
-      if (event.status !== 'DRAFT' && event.status !== 'SCHEDULED') {
-        throw conflict(`A ${event.status} event cannot be edited.`, { currentStatus: event.status });
-      }
-      // Column names: written by writeAtVersion in one UPDATE with the version step.
+      await this.stepVersion(manager, event, version);
+      eventMachine.assertCan('edit', { ...facts, now: this.clock.now() });
+      // Column names, written in one UPDATE.
       const changes: Record<string, unknown> = { updated_at: this.clock.now() };
-      if (input.title != null) changes.title = readText(input.title, 'title', EVENT_LIMITS.title);
-      if (input.description != null) changes.description = readText(input.description, 'description', EVENT_LIMITS.description);
+      if (input.title != null) changes.title = requiredText(input.title, { field: 'title', max: EVENT_LIMITS.title });
+      if (input.description != null)
+        changes.description = requiredText(input.description, { field: 'description', max: EVENT_LIMITS.description });
       if (input.audience != null) changes.audience = input.audience;
-      if (input.venue != null) changes.venue = readText(input.venue, 'venue', EVENT_LIMITS.venue);
+      if (input.venue != null) changes.venue = requiredText(input.venue, { field: 'venue', max: EVENT_LIMITS.venue });
       if (input.joinUrl != null) {
-        changes.join_url = readHttpsUrl(input.joinUrl, 'joinUrl', EVENT_LIMITS.joinUrl);
+        changes.join_url = httpsUrl(input.joinUrl, { field: 'joinUrl', max: EVENT_LIMITS.joinUrl });
         changes.online = true;
       }
       const startsAt = input.startsAtLocal != null ? parseLondonTime(input.startsAtLocal, 'startsAtLocal') : event.startsAt;
@@ -248,7 +310,7 @@ export class EventManagementService {
       if (moved) Object.assign(changes, { starts_at: startsAt, ends_at: endsAt });
       let promote = false;
       if (input.capacity != null) {
-        const capacity = readInteger(input.capacity, 'capacity', 1, EVENT_LIMITS.capacity);
+        const capacity = wholeNumber(input.capacity, { field: 'capacity', min: 1, max: EVENT_LIMITS.capacity });
         const [{ confirmed }] = (await manager.query(
           `SELECT count(*)::int AS confirmed FROM events.event_registration WHERE event_id = $1 AND status = 'CONFIRMED'`,
           [id],
@@ -257,7 +319,7 @@ export class EventManagementService {
         changes.capacity = capacity;
         promote = true;
       }
-      await this.writeAtVersion(manager, event, version, changes);
+      await this.write(manager, id, changes);
       if (moved) {
         // The record of the move; registrations stay as they are.
         await scheduleChanges.record(manager, {
@@ -276,11 +338,11 @@ export class EventManagementService {
     return this.reload(id);
   }
 
-  /** A lifecycle step: DRAFT → SCHEDULED, SCHEDULED → COMPLETED, DRAFT | SCHEDULED → CANCELLED. */
+  /** A lifecycle step (eventMachine): DRAFT → SCHEDULED, SCHEDULED → COMPLETED once ended, DRAFT | SCHEDULED → CANCELLED. */
   async transition(eventId: string, to: 'SCHEDULED' | 'COMPLETED' | 'CANCELLED', reason?: string, version?: number | null): Promise<Event> {
     const id = parseId(eventId);
     authorizeChange(this.viewer, true, '');
-    const cancellationReason = to === 'CANCELLED' ? readText(reason ?? '', 'reason', EVENT_LIMITS.reason) : null;
+    const cancellationReason = to === 'CANCELLED' ? requiredText(reason, { field: 'reason', max: EVENT_LIMITS.reason }) : null;
     await this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
       authorizeChange(
@@ -288,34 +350,50 @@ export class EventManagementService {
         canManageEvent(this.viewer, facts.hostIds),
         'Only platform admins and admins of a host organisation may change this event.',
       );
-      const allowedFrom = { SCHEDULED: ['DRAFT'], COMPLETED: ['SCHEDULED'], CANCELLED: ['DRAFT', 'SCHEDULED'] }[to];
-      if (!allowedFrom.includes(event.status)) {
-        throw conflict(`A ${event.status} event cannot become ${to}.`, { currentStatus: event.status });
-      }
-      if (to === 'COMPLETED' && event.endsAt > this.clock.now()) {
-        throw conflict('An event can be completed only once it has ended.', { currentStatus: event.status });
-      }
-      await this.writeAtVersion(manager, event, version, {
+      await this.stepVersion(manager, event, version);
+      eventMachine.moveTo(to, { ...facts, now: this.clock.now() });
+      await this.write(manager, id, {
         status: to,
         updated_at: this.clock.now(),
         ...(cancellationReason ? { cancellation_reason: cancellationReason } : {}),
       });
+      if (to === 'CANCELLED') {
+        await recordDomainEvent(manager, {
+          source: 'events',
+          kind: 'event.cancelled',
+          occurredAt: this.clock.now(),
+          subject: { typename: 'Event', id },
+          facts: { ...(await eventFacts(manager, id)), reason: cancellationReason },
+        });
+      }
     });
     return this.reload(id);
   }
 
   /** Fills free seats from the head of the waiting list, in queue order, inside the caller's transaction. */
   private async promote(manager: EntityManager, eventId: string): Promise<void> {
-    await manager.query(
+    const [promoted] = (await manager.query(
       `UPDATE events.event_registration SET status = 'CONFIRMED', confirmed_at = $2
         WHERE id IN (SELECT w.id FROM events.event_registration w WHERE w.event_id = $1 AND w.status = 'WAITING'
                       ORDER BY w.queue_number
                       LIMIT (SELECT CASE WHEN e.capacity IS NULL THEN NULL
                                          ELSE greatest(e.capacity - (SELECT count(*) FROM events.event_registration c
                                                                       WHERE c.event_id = $1 AND c.status = 'CONFIRMED'), 0) END
-                               FROM events.event e WHERE e.id = $1))`,
+                               FROM events.event e WHERE e.id = $1))
+       RETURNING person_id`,
       [eventId, this.clock.now()],
-    );
+    )) as [{ person_id: string }[], number];
+    if (promoted.length === 0) return;
+    const { registeredPersonIds: _registered, waitingPersonIds: _waiting, ...facts } = await eventFacts(manager, eventId);
+    for (const { person_id: personId } of promoted) {
+      await recordDomainEvent(manager, {
+        source: 'events',
+        kind: 'waiting_list.place_confirmed',
+        occurredAt: this.clock.now(),
+        subject: { typename: 'Event', id: eventId },
+        facts: { ...facts, personId },
+      });
+    }
   }
 
   async register(eventId: string): Promise<RegistrationModel> {
@@ -325,10 +403,10 @@ export class EventManagementService {
     return this.dataSource.transaction(async (manager) => {
       const { event, facts } = await this.lock(manager, id);
       const now = this.clock.now();
-      if (!canRegister(viewer, facts, now)) {
-        if (event.status !== 'SCHEDULED')
-          throw conflict(`Registration is open only for SCHEDULED events; this one is ${event.status}.`, { currentStatus: event.status });
-        if (now >= event.startsAt) throw conflict('Registration closes when the event starts.', { currentStatus: event.status });
+      // The event's state first (CONFLICT), then its audience (FORBIDDEN), then the caller's own registration.
+      const subject = { ...facts, now };
+      eventMachine.assertCan('register', subject);
+      if (!eventMachine.permits('register', viewer, subject)) {
         throw forbidden(`This event is for ${event.audience}; your organisation is not in its audience.`);
       }
       const [existing] = (await manager.query(`SELECT status FROM events.event_registration WHERE event_id = $1 AND person_id = $2`, [
@@ -337,9 +415,7 @@ export class EventManagementService {
       ])) as {
         status: RegistrationModel['status'];
       }[];
-      if (existing && existing.status !== 'CANCELLED') {
-        throw conflict(`You are already registered (${existing.status}).`, { currentStatus: existing.status });
-      }
+      registrationMachine.assertCan('register', { status: existing?.status ?? null });
       const [{ confirmed }] = (await manager.query(
         `SELECT count(*)::int AS confirmed FROM events.event_registration WHERE event_id = $1 AND status = 'CONFIRMED'`,
         [id],
@@ -356,6 +432,7 @@ export class EventManagementService {
          RETURNING id`,
         [id, viewer.personId, viewer.organisationId, viewer.organisationKind, status, now, status === 'CONFIRMED' ? now : null],
       )) as { id: string }[];
+      if (status === 'CONFIRMED') await announceRegistration(manager, 'registration.confirmed', id, { personId: viewer.personId }, now);
       return readRegistration(manager, row!.id);
     });
   }
@@ -366,20 +443,24 @@ export class EventManagementService {
     const viewer = this.viewer;
     return this.dataSource.transaction(async (manager) => {
       // Registrants may cancel even if the event's audience has since changed: lock it regardless.
-      const { event, facts } = await this.lock(manager, id, true);
+      const { facts } = await this.lock(manager, id, true);
       const [registration] = (await manager.query(
         `SELECT id, status FROM events.event_registration WHERE event_id = $1 AND person_id = $2`,
         [id, viewer.personId],
       )) as { id: string; status: RegistrationModel['status'] }[];
       if (!registration) throw notFound('EventRegistration', id);
-      if (!canCancelRegistration(viewer, facts, registration.status, this.clock.now())) {
-        if (registration.status === 'CANCELLED')
-          throw conflict('This registration is already cancelled.', { currentStatus: registration.status });
-        throw conflict('Registrations can be cancelled only before a SCHEDULED event starts.', { currentStatus: event.status });
-      }
+      registrationMachine.assertCan('cancel', registration);
+      eventMachine.assertCan('cancelRegistration', { ...facts, now: this.clock.now() });
       await manager.query(
         `UPDATE events.event_registration SET status = 'CANCELLED', cancelled_at = $2, confirmed_at = NULL WHERE id = $1`,
         [registration.id, this.clock.now()],
+      );
+      await announceRegistration(
+        manager,
+        'registration.cancelled',
+        id,
+        { personId: viewer.personId, wasConfirmed: registration.status === 'CONFIRMED' },
+        this.clock.now(),
       );
       // The freed seat goes to the first in line, in the same transaction as the cancellation.
       if (registration.status === 'CONFIRMED') await this.promote(manager, id);
@@ -390,23 +471,14 @@ export class EventManagementService {
   async markAttendance(eventId: string, attendance: readonly AttendanceInput[]): Promise<Event> {
     const id = parseId(eventId, 'eventId');
     authorizeChange(this.viewer, true, '');
-    if (attendance.length === 0 || attendance.length > EVENT_LIMITS.attendanceEntries) {
-      throw badUserInput(`"attendance" must list between 1 and ${EVENT_LIMITS.attendanceEntries} people.`, 'attendance');
-    }
-    const personIds = readIds(
+    const personIds = idList(
       attendance.map((a) => a.personId),
-      'attendance',
-      EVENT_LIMITS.attendanceEntries,
-      1,
+      { field: 'attendance', min: 1, max: EVENT_LIMITS.attendanceEntries, noun: 'people' },
     );
     await this.dataSource.transaction(async (manager) => {
-      const { event, facts } = await this.lock(manager, id);
+      const { facts } = await this.lock(manager, id);
       authorizeChange(this.viewer, canManageEvent(this.viewer, facts.hostIds), 'Only the hosts and platform admins may record attendance.');
-      if (!canMarkAttendance(this.viewer, facts, this.clock.now())) {
-        throw conflict('Attendance can be recorded only for a SCHEDULED or COMPLETED event that has started.', {
-          currentStatus: event.status,
-        });
-      }
+      eventMachine.assertCan('markAttendance', { ...facts, now: this.clock.now() });
       const updated = (await manager.query(
         `UPDATE events.event_registration r SET attended = a.attended
            FROM unnest($2::uuid[], $3::boolean[]) AS a(person_id, attended)
@@ -428,16 +500,12 @@ export class EventManagementService {
   async publishQuestion(eventId: string, questionText: string, answerText: string): Promise<BriefingQuestion> {
     const id = parseId(eventId, 'eventId');
     authorizeChange(this.viewer, true, '');
-    const question = readText(questionText, 'question', EVENT_LIMITS.question);
-    const answer = readText(answerText, 'answer', EVENT_LIMITS.answer);
+    const question = requiredText(questionText, { field: 'question', max: EVENT_LIMITS.question });
+    const answer = requiredText(answerText, { field: 'answer', max: EVENT_LIMITS.answer });
     return this.dataSource.transaction(async (manager) => {
-      const { event, facts } = await this.lock(manager, id);
+      const { facts } = await this.lock(manager, id);
       authorizeChange(this.viewer, canManageEvent(this.viewer, facts.hostIds), 'Only the hosts and platform admins may publish answers.');
-      if (event.status === 'DRAFT' || event.status === 'CANCELLED') {
-        throw conflict(`Answers are published for SCHEDULED or COMPLETED events; this one is ${event.status}.`, {
-          currentStatus: event.status,
-        });
-      }
+      eventMachine.assertCan('publishQuestion', { ...facts, now: this.clock.now() });
       const [{ next }] = (await manager.query(
         `SELECT coalesce(max(position) + 1, 0)::int AS next FROM events.briefing_question WHERE event_id = $1`,
         [id],

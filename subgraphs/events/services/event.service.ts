@@ -2,17 +2,14 @@ import type { DataSource } from 'typeorm';
 import { badUserInput, forbidden } from '../../../platform/errors';
 import type { Identity } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
-import { readPage, toConnection, type ConnectionArgs, type Page } from '../../../platform/pagination';
+import { pageAndPrime, readPage, withSortValues, type ConnectionArgs, type Page } from '../../../platform/pagination';
 import type { Event } from '../entities';
 import type { EventCapabilities, EventFilter, EventTiming } from '../generated/graphql';
 import type { EventsLoaders } from '../loaders';
 import { eventColumns, eventFromRow, type EventRow } from '../loaders/hosted-events.loader';
 import type { RegistrationModel } from '../loaders/registration.loader';
 import {
-  canCancelRegistration,
   canManageEvent,
-  canMarkAttendance,
-  canRegister,
   canSeeJoinUrl,
   canSeePersonRegistrations,
   canSeeRegistrations,
@@ -21,6 +18,7 @@ import {
   type EventFacts,
   type EventVisibility,
 } from '../policy';
+import { eventMachine, registrationMachine } from '../status-machines';
 import type { Clock } from '../../../platform/clock';
 
 /** The value an event's cursor carries: its start as an ISO string, then its id. */
@@ -77,27 +75,30 @@ export class EventService {
     const where = conditions.join(' AND ');
     const countParameters = [...parameters];
 
-    // Keyset pagination by start, then id: deep pages cost the same as the first.
-    const after = page.after
-      ? ` AND (e.starts_at, e.id) > (CAST(${bind(page.after.sortValue)} AS timestamptz), CAST(${bind(page.after.id)} AS uuid))`
-      : '';
-    const rows: EventRow[] =
-      page.size === 0 && !page.after
-        ? []
-        : await this.dataSource.query(
+    return pageAndPrime(
+      page,
+      {
+        rows: async () => {
+          // Keyset pagination by start, then id: deep pages cost the same as the first.
+          const after = page.after
+            ? ` AND (e.starts_at, e.id) > (CAST(${bind(page.after.sortValue)} AS timestamptz), CAST(${bind(page.after.id)} AS uuid))`
+            : '';
+          const rows: EventRow[] = await this.dataSource.query(
             `SELECT ${eventColumns} FROM events.event e WHERE ${where}${after} ORDER BY e.starts_at, e.id LIMIT ${bind(page.size + 1)}`,
             parameters,
           );
-    const connection = toConnection(rows.map(eventFromRow), page, eventCursorValue, async () => {
-      const [{ count }] = (await this.dataSource.query(
-        `SELECT count(*)::int AS count FROM events.event e WHERE ${where}`,
-        countParameters,
-      )) as [{ count: number }];
-      return count;
-    });
-    // Later lookups by id in this request then need no query.
-    for (const { node } of connection.edges) this.loaders.eventById.prime(node.id, node);
-    return connection;
+          return withSortValues(rows.map(eventFromRow), eventCursorValue);
+        },
+        totalCount: async () => {
+          const [{ count }] = (await this.dataSource.query(
+            `SELECT count(*)::int AS count FROM events.event e WHERE ${where}`,
+            countParameters,
+          )) as [{ count: number }];
+          return count;
+        },
+      },
+      this.loaders.eventById,
+    );
   }
 
   /** References to the host organisations (members subgraph), lead host first. */
@@ -156,17 +157,17 @@ export class EventService {
     return this.loaders.registrationsByPerson({ when, first: size }).load(personId);
   }
 
-  /** What the viewer may do with the event, from the same rules the mutations enforce. */
+  /** What the viewer may do with the event, from the same rules and status machines (status-machines.ts) the mutations enforce. */
   async viewerCan(event: Event): Promise<EventCapabilities> {
-    const known = await this.facts(event);
-    const registration = await this.viewerRegistration(event);
-    const now = this.clock.now();
+    const subject = { ...(await this.facts(event)), now: this.clock.now() };
+    const registration = { status: (await this.viewerRegistration(event))?.status ?? null };
     return {
-      manage: canManageEvent(this.viewer, known.hostIds),
-      register: canRegister(this.viewer, known, now) && (!registration || registration.status === 'CANCELLED'),
-      cancelRegistration: canCancelRegistration(this.viewer, known, registration?.status ?? null, now),
-      markAttendance: canMarkAttendance(this.viewer, known, now),
-      seeRegistrations: canSeeRegistrations(this.viewer, known.hostIds),
+      manage: canManageEvent(this.viewer, subject.hostIds),
+      register: eventMachine.capable('register', this.viewer, subject) && registrationMachine.can('register', registration),
+      cancelRegistration:
+        eventMachine.capable('cancelRegistration', this.viewer, subject) && registrationMachine.can('cancel', registration),
+      markAttendance: eventMachine.capable('markAttendance', this.viewer, subject),
+      seeRegistrations: canSeeRegistrations(this.viewer, subject.hostIds),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { parseId } from '../../../platform/ids';
-import { toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
+import { pageAndPrime, withSortValues, type Connection, type ConnectionArgs } from '../../../platform/pagination';
 import type { Event } from '../entities';
 import type { EventsLoaders } from '../loaders';
 import type { OrganisationModel } from '../mappers';
@@ -19,8 +19,10 @@ export class OrganisationService {
   /** One page of the events an organisation hosts, batched with every other organisation asking for the same page. */
   async hostedEvents(organisation: OrganisationModel, args: ConnectionArgs): Promise<Connection<Event>> {
     const page = readEventPage(args);
-    const rows = page.size === 0 && !page.after ? [] : await this.loaders.hostedEvents(page).load(organisation.id);
-    for (const event of rows) this.loaders.eventById.prime(event.id, event);
-    return toConnection(rows, page, eventCursorValue, () => this.loaders.hostedEventCount.load(organisation.id));
+    const source = {
+      rows: async () => withSortValues(await this.loaders.hostedEvents(page).load(organisation.id), eventCursorValue),
+      totalCount: () => this.loaders.hostedEventCount.load(organisation.id),
+    };
+    return pageAndPrime(page, source, this.loaders.eventById);
   }
 }

@@ -1,22 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
+import { badUserInput, forbidden, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
-import { belongsTo, isPlatformStaff, type Identity } from '../../../platform/identity';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
+import { isPlatformStaff, type Identity } from '../../../platform/identity';
 import { decodeCursor, readPage, toConnection, type Connection, type ConnectionArgs } from '../../../platform/pagination';
 import { defineRecorder } from '../../../platform/recorder';
+import { recordDomainEvent } from '../../../platform/outbox';
 import { SupportRequest, type SupportRequestEntry } from '../entities';
 import type { RaiseSupportRequestInput, SupportRequestCapabilities, SupportRequestStatus } from '../generated/graphql';
 import { authorizeChange } from '../../../platform/sign-in';
-import {
-  canAnswerSupportRequest,
-  canCloseSupportRequest,
-  canRaiseSupportRequest,
-  canReopenSupportRequest,
-  canSeeSupportRequest,
-  SUPPORT_REOPEN_DAYS,
-} from '../policy';
+import { canRaiseSupportRequest, canSeeSupportRequest } from '../policy';
+import { supportRequestMachine } from '../status-machines';
 import type { Clock } from '../../../platform/clock';
-import { readText } from './input';
+import { requiredText } from '../../../platform/input';
 
 export const SUPPORT_LIMITS = { subject: 200, message: 5000 } as const;
 
@@ -100,11 +96,7 @@ export class SupportService {
 
   /** What the viewer may do with a request it can see, from the same rules the mutations enforce. */
   viewerCan(request: SupportRequest): SupportRequestCapabilities {
-    return {
-      answer: canAnswerSupportRequest(this.viewer, request),
-      close: canCloseSupportRequest(this.viewer, request),
-      reopen: canReopenSupportRequest(this.viewer, request, this.clock.now()),
-    };
+    return supportRequestMachine.capabilities(this.viewer, { ...request, now: this.clock.now() });
   }
 
   async raise(input: RaiseSupportRequestInput): Promise<SupportRequest> {
@@ -114,8 +106,8 @@ export class SupportService {
       'Only people of an active member organisation may raise support requests.',
     );
     const viewer = this.viewer;
-    const subject = readText(input.subject, 'subject', SUPPORT_LIMITS.subject);
-    const message = readText(input.message, 'message', SUPPORT_LIMITS.message);
+    const subject = requiredText(input.subject, { field: 'subject', max: SUPPORT_LIMITS.subject });
+    const message = requiredText(input.message, { field: 'message', max: SUPPORT_LIMITS.message });
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const inserted = await manager.insert(SupportRequest, {
@@ -147,17 +139,17 @@ export class SupportService {
   }
 
   /**
-   * Locks the request, checks the rule, moves it to `to` with the message, in one transaction.
-   * `mayAct` is the role half of the rule: failing it is FORBIDDEN; failing only the state half is
-   * CONFLICT naming the current status.
+   * Locks the request, checks the rule (`supportRequestMachine`), takes `action` with the message,
+   * in one transaction. Failing the rule's who is FORBIDDEN (`refusal`); failing only its state is
+   * CONFLICT naming the current status. A stale `version` (optional) is refused first, with CONFLICT,
+   * `currentVersion` and `currentStatus`; every change moves the version on.
    */
   private async change(
     id: string,
-    to: SupportRequestStatus,
+    action: (typeof supportRequestMachine.actions)[number],
     message: string | null,
-    mayAct: (request: SupportRequest) => boolean,
-    rule: (request: SupportRequest, now: Date) => boolean,
     refusal: string,
+    version: number | null | undefined,
   ): Promise<SupportRequest> {
     const requestId = parseId(id);
     authorizeChange(this.viewer, true, refusal);
@@ -167,56 +159,53 @@ export class SupportService {
         .getRepository(SupportRequest)
         .findOne({ where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
       if (!request || !canSeeSupportRequest(this.viewer, request)) throw notFound('SupportRequest', requestId);
-      if (!mayAct(request)) throw forbidden(refusal);
-      if (!rule(request, now)) {
-        throw conflict(
-          to === 'OPEN' && request.status === 'ANSWERED'
-            ? `An answered request can be reopened only within ${SUPPORT_REOPEN_DAYS} days of the answer.`
-            : `The request is ${request.status}; it cannot become ${to}.`,
-          { currentStatus: request.status },
-        );
-      }
+      const subject = { ...request, now };
+      if (!supportRequestMachine.permits(action, this.viewer, subject)) throw forbidden(refusal);
+      await updateAtVersion(manager, {
+        table: 'events.support_request',
+        noun: 'support request',
+        id: requestId,
+        expectedVersion: version ?? null,
+        assignments: '',
+        values: [],
+        conflictFacts: () => ({ currentStatus: request.status }),
+      });
+      const to = supportRequestMachine.next(action, subject);
       const changes: Partial<SupportRequest> = { status: to, updatedAt: now };
       if (to === 'ANSWERED') changes.answeredAt = now;
       if (to === 'CLOSED') changes.closedAt = now;
       await manager.update(SupportRequest, { id: requestId }, changes);
       await this.append(manager, requestId, request.status, to, message, now);
+      if (to === 'ANSWERED') {
+        await recordDomainEvent(manager, {
+          source: 'events',
+          kind: 'support_request.answered',
+          occurredAt: now,
+          subject: { typename: 'SupportRequest', id: requestId },
+          facts: {
+            supportRequestId: requestId,
+            subject: request.subject,
+            requesterPersonId: request.requesterId,
+            requesterOrganisationId: request.organisationId,
+            answeredByPersonId: this.viewer!.personId,
+          },
+        });
+      }
       return manager.findOneByOrFail(SupportRequest, { id: requestId });
     });
   }
 
-  answer(id: string, message: string) {
-    const text = readText(message, 'message', SUPPORT_LIMITS.message);
-    return this.change(
-      id,
-      'ANSWERED',
-      text,
-      () => isPlatformStaff(this.viewer),
-      (r) => canAnswerSupportRequest(this.viewer, r),
-      'Only platform staff answer support requests.',
-    );
+  answer(id: string, message: string, version?: number | null) {
+    const text = requiredText(message, { field: 'message', max: SUPPORT_LIMITS.message });
+    return this.change(id, 'answer', text, 'Only platform staff answer support requests.', version);
   }
 
-  close(id: string) {
-    return this.change(
-      id,
-      'CLOSED',
-      null,
-      () => true,
-      (r) => canCloseSupportRequest(this.viewer, r),
-      'Only the requester’s organisation and platform staff may close this request.',
-    );
+  close(id: string, version?: number | null) {
+    return this.change(id, 'close', null, 'Only the requester’s organisation and platform staff may close this request.', version);
   }
 
-  reopen(id: string, message: string) {
-    const text = readText(message, 'message', SUPPORT_LIMITS.message);
-    return this.change(
-      id,
-      'OPEN',
-      text,
-      (r) => belongsTo(this.viewer, r.organisationId),
-      (r, now) => canReopenSupportRequest(this.viewer, r, now),
-      'Only the requester’s organisation may reopen this request.',
-    );
+  reopen(id: string, message: string, version?: number | null) {
+    const text = requiredText(message, { field: 'message', max: SUPPORT_LIMITS.message });
+    return this.change(id, 'reopen', text, 'Only the requester’s organisation may reopen this request.', version);
   }
 }

@@ -7,6 +7,7 @@ import { AddHasConfirmedEvidence1764979200000 } from './1764979200000-add-has-co
 import { AddSearchTiers1765065600000 } from './1765065600000-add-search-tiers';
 import { AddEvidenceVetting1765152000000 } from './1765152000000-add-evidence-vetting';
 import { VersionInnovations1765400000000 } from './1765400000000-version-innovations';
+import { AddOutbox1765800000000 } from './1765800000000-add-outbox';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AddSearchTiers1765065600000,
   AddEvidenceVetting1765152000000,
   VersionInnovations1765400000000,
+  AddOutbox1765800000000,
 ];

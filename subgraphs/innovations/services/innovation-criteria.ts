@@ -1,6 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
-import { parseId } from '../../../platform/ids';
+import { idList, wholeNumber } from '../../../platform/input';
 import type { InnovationCategory, InnovationFilter, InnovationStatus, Nation } from '../generated/graphql';
 
 export const MIN_TRL = 1;
@@ -23,18 +23,12 @@ export interface InnovationCriteria {
   today: string | null;
 }
 
-function readTrl(value: number | null | undefined, argument: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (!Number.isInteger(value) || value < MIN_TRL || value > MAX_TRL) {
-    throw badUserInput(`"${argument}" must be a Technology Readiness Level from ${MIN_TRL} to ${MAX_TRL}; it was ${value}.`, argument);
-  }
-  return value;
-}
-
 /** Validates a filter before any SQL runs: TRLs within 1–9 and in order, supplier ids well formed. `today` is the UK date. */
 export function readInnovationFilter(filter: InnovationFilter | null | undefined, today: string): InnovationCriteria {
-  const trlAtLeast = readTrl(filter?.trlAtLeast, 'filter.trlAtLeast');
-  const trlAtMost = readTrl(filter?.trlAtMost, 'filter.trlAtMost');
+  const trlAtLeast =
+    filter?.trlAtLeast == null ? null : wholeNumber(filter.trlAtLeast, { field: 'filter.trlAtLeast', min: MIN_TRL, max: MAX_TRL });
+  const trlAtMost =
+    filter?.trlAtMost == null ? null : wholeNumber(filter.trlAtMost, { field: 'filter.trlAtMost', min: MIN_TRL, max: MAX_TRL });
   if (trlAtLeast !== null && trlAtMost !== null && trlAtLeast > trlAtMost) {
     throw badUserInput(`"filter.trlAtLeast" (${trlAtLeast}) must not be above "filter.trlAtMost" (${trlAtMost}).`, 'filter.trlAtLeast');
   }
@@ -43,9 +37,7 @@ export function readInnovationFilter(filter: InnovationFilter | null | undefined
     statuses: filter?.statuses?.length ? [...new Set(filter.statuses)].sort() : null,
     trlAtLeast,
     trlAtMost,
-    supplierIds: filter?.supplierIds?.length
-      ? [...new Set(filter.supplierIds.map((id) => parseId(id, 'filter.supplierIds')))].sort()
-      : null,
+    supplierIds: filter?.supplierIds?.length ? idList(filter.supplierIds, { field: 'filter.supplierIds', repeats: 'merged' }).sort() : null,
     evidenceNations: filter?.evidenceNations?.length ? [...new Set(filter.evidenceNations)].sort() : null,
     hasConfirmedEvidence: filter?.hasConfirmedEvidence ?? null,
     hasCurrentCertification: filter?.hasCurrentCertification ?? null,

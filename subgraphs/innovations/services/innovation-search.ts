@@ -1,6 +1,7 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
-import type { Page } from '../../../platform/pagination';
+import { searchText } from '../../../platform/input';
+import type { Page, PageRows } from '../../../platform/pagination';
 import type { InnovationOrder } from '../generated/graphql';
 import {
   EXACT_UP_TO,
@@ -24,9 +25,6 @@ export const MAX_SEARCH_WORDS = 12;
  * make `to_tsquery` fail. Returns null when nothing searchable is left (e.g. "%%").
  */
 export function toPrefixQuery(search: string): string | null {
-  if (search.length > MAX_SEARCH_LENGTH) {
-    throw badUserInput(`"search" must be at most ${MAX_SEARCH_LENGTH} characters; it was ${search.length}.`, 'search');
-  }
   const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) return null;
   return [...new Set(words)]
@@ -39,8 +37,9 @@ export function toPrefixQuery(search: string): string | null {
 export type SearchTerms = { kind: 'none' } | { kind: 'query'; tsquery: string } | { kind: 'nothing' };
 
 export function readSearch(search: string | null | undefined): SearchTerms {
-  if (search === null || search === undefined || search.trim() === '') return { kind: 'none' };
-  const tsquery = toPrefixQuery(search.trim());
+  const text = searchText(search, { field: 'search', max: MAX_SEARCH_LENGTH });
+  if (text === null) return { kind: 'none' };
+  const tsquery = toPrefixQuery(text);
   return tsquery ? { kind: 'query', tsquery } : { kind: 'nothing' };
 }
 
@@ -79,10 +78,7 @@ type RankedRow = { search_rank: number } & CountedRow;
 /** The rank as float8: its text form round-trips exactly through a cursor, unlike float4's. */
 const rankExpression = (alias: string) => `ts_rank(${alias}.search_vector, to_tsquery('english', :searchQuery))::float8`;
 
-export interface OrderedPage<T> {
-  rows: T[];
-  /** The cursor value of each row. */
-  sortValues: (string | number)[];
+export interface OrderedPage<T> extends PageRows<T> {
   /**
    * For `RELEVANCE`, the `totalCount` the page statement worked out from its ranked window (exact
    * up to `RANKED_MATCHES`, else estimated from the page sample). Absent for an empty page past the
@@ -101,7 +97,6 @@ export async function fetchOrderedPage<T extends ObjectLiteral & { id: string; t
   order: InnovationOrder,
   page: Page,
 ): Promise<OrderedPage<T>> {
-  if (page.size === 0 && !page.after) return { rows: [], sortValues: [] };
   const alias = query.alias;
   const paged = query.clone().limit(page.size + 1);
   const after = page.after;

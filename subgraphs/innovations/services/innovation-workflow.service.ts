@@ -2,9 +2,11 @@ import { In, Not, type EntityManager } from 'typeorm';
 import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
 import { hasPlatformRole, type Viewer } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
+import { calendarDate, decimalNumber, optionalText, requiredText, wholeNumber } from '../../../platform/input';
 import { requireSignedIn } from '../../../platform/sign-in';
 import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { defineRecorder } from '../../../platform/recorder';
+import { recordDomainEvent, type DomainEventFacts, type DomainEventKind } from '../../../platform/outbox';
 import {
   Assessment,
   AssessorAssignment,
@@ -28,28 +30,27 @@ import type {
   SubmitAssessmentInput,
 } from '../generated/graphql';
 import {
-  canArchive,
-  canAssess,
-  canAssignAssessor,
   canConfirmEvidence,
-  canDecide,
-  canDeclareConflict,
-  canDelete,
-  canEdit,
   canSeeInnovation,
   canSeeVettingRecord,
-  canSubmit,
   canVetEvidence,
-  canWithdraw,
   evidenceVettedWithSubmission,
   isAuthorOf,
   isEndorser,
   isPlatformAdmin,
   isSupplierAuthor,
   reviewStatus,
-  type AssessorStanding,
 } from '../policy';
-import { contentLimits, contentOf, optionalText, readInnovationInput, requiredText } from './innovation-content';
+import {
+  canAssess,
+  canDecide,
+  canDeclareConflict,
+  evidenceAnswerMachine,
+  evidenceVettingMachine,
+  innovationMachine,
+  type AssessorStanding,
+} from '../status-machines';
+import { contentLimits, contentOf, readInnovationInput } from './innovation-content';
 import type { CertificationModel } from '../mappers';
 import { ukDate, type InnovationsRequest } from './innovation.service';
 
@@ -74,8 +75,6 @@ export const MIN_SCORE = 0;
 export const MAX_SCORE = 5;
 const criteria = ['deploymentEvidence', 'outcomes', 'safetyAndStandards', 'carbon', 'valueForMoney'] as const;
 
-const datePattern = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Every change to an innovation: authoring, vetting, evidence and endorsements. Each mutation is
  * one transaction that locks the innovation row (`SELECT … FOR UPDATE`), checks who and which
@@ -84,7 +83,8 @@ const datePattern = /^\d{4}-\d{2}-\d{2}$/;
  * second connection would wait for this one forever).
  *
  * Failures: UNAUTHENTICATED (anonymous), NOT_FOUND (missing, or invisible to the caller),
- * FORBIDDEN (visible but not the caller's to change), CONFLICT with `currentStatus` (wrong state),
+ * FORBIDDEN (visible but not the caller's to change), CONFLICT with `currentStatus` (a state the
+ * status machines, status-machines.ts, do not allow the change from),
  * BAD_USER_INPUT with `argument` naming the field. All but UNAUTHENTICATED reach the caller as the
  * payload's `refusal` (platform/refusals.ts); two CONFLICTs carry more facts, as their own types.
  */
@@ -133,11 +133,6 @@ export class InnovationWorkflowService {
     });
   }
 
-  private wrongState(innovation: Innovation, action: string) {
-    const currentStatus = reviewStatus(innovation);
-    return conflict(`Cannot ${action} an innovation that is ${currentStatus}.`, { currentStatus });
-  }
-
   /** Appends to the innovation's audit trail in the caller's transaction, at the request clock's now. */
   private audit(
     manager: EntityManager,
@@ -153,6 +148,27 @@ export class InnovationWorkflowService {
       toStatus: change.to,
       reason: change.reason,
       at: this.request.clock.now(),
+    });
+  }
+
+  /** Records a domain event about the innovation in the caller's transaction (platform/outbox.ts), at the request clock's now. */
+  private async announce<K extends DomainEventKind>(
+    manager: EntityManager,
+    kind: K,
+    innovation: Innovation,
+    facts: Omit<DomainEventFacts[K], 'innovationId' | 'title' | 'supplierOrganisationId'>,
+  ): Promise<void> {
+    await recordDomainEvent(manager, {
+      source: 'innovations',
+      kind,
+      occurredAt: this.request.clock.now(),
+      subject: { typename: 'Innovation', id: innovation.id },
+      facts: {
+        innovationId: innovation.id,
+        title: innovation.title,
+        supplierOrganisationId: innovation.supplierId,
+        ...facts,
+      } as DomainEventFacts[K],
     });
   }
 
@@ -178,7 +194,7 @@ export class InnovationWorkflowService {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
       await this.stepVersion(manager, innovation, version);
-      if (!canEdit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'edit');
+      innovationMachine.assertCan('edit', innovation);
       if (innovation.status === 'APPROVED') {
         // The approved version stays listed; the changes wait as a revision.
         const from = innovation.revisionStatus;
@@ -201,7 +217,7 @@ export class InnovationWorkflowService {
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
-      if (!canDelete(this.request.viewer, innovation)) throw this.wrongState(innovation, 'delete');
+      innovationMachine.assertCan('delete', innovation);
       await this.audit(manager, innovation, 'DELETED', { from: innovation.status });
       await manager.delete(Innovation, { id: innovation.id });
       this.request.loaders.innovationById.clear(innovation.id);
@@ -215,37 +231,41 @@ export class InnovationWorkflowService {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
       await this.stepVersion(manager, innovation, version);
-      if (!canSubmit(this.request.viewer, innovation)) throw this.wrongState(innovation, 'submit');
+      innovationMachine.assertCan('submit', innovation);
       await this.requireDeploymentOrTrial(manager, innovation);
       const from = reviewStatus(innovation);
       this.setReviewStatus(innovation, 'SUBMITTED');
       // A new round: assessments of earlier rounds do not count towards the next decision.
       innovation.reviewRound += 1;
       await this.audit(manager, innovation, 'STATUS_CHANGED', { from, to: 'SUBMITTED' });
+      await this.announce(manager, 'innovation.submitted', innovation, {
+        revision: innovation.revisionStatus !== null,
+        round: innovation.reviewRound,
+      });
       return this.fresh(await manager.save(innovation));
     });
   }
 
   async withdraw(id: string, reason: string | null | undefined, version?: number | null): Promise<Innovation> {
     this.signedIn();
-    const why = optionalText(reason, 'reason', contentLimits.text);
+    const why = optionalText(reason, { field: 'reason', max: contentLimits.text });
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       this.authorOnly(innovation);
       await this.stepVersion(manager, innovation, version);
-      if (!canWithdraw(this.request.viewer, innovation)) throw this.wrongState(innovation, 'withdraw');
+      innovationMachine.assertCan('withdraw', innovation);
       return this.delist(manager, innovation, 'WITHDRAWN', why);
     });
   }
 
   async archive(id: string, reason: string | null | undefined, version?: number | null): Promise<Innovation> {
     this.signedIn();
-    const why = optionalText(reason, 'reason', contentLimits.text);
+    const why = optionalText(reason, { field: 'reason', max: contentLimits.text });
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, id);
       if (!isPlatformAdmin(this.request.viewer)) throw forbidden('Only platform admins may archive innovations.');
       await this.stepVersion(manager, innovation, version);
-      if (!canArchive(this.request.viewer, innovation)) throw this.wrongState(innovation, 'archive');
+      innovationMachine.assertCan('archive', innovation);
       return this.delist(manager, innovation, 'ARCHIVED', why);
     });
   }
@@ -306,7 +326,7 @@ export class InnovationWorkflowService {
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, innovationId, 'innovationId');
       if (!isPlatformAdmin(this.request.viewer)) throw forbidden('Only platform admins may assign assessors.');
-      if (!canAssignAssessor(this.request.viewer, innovation)) throw this.wrongState(innovation, 'assign an assessor to');
+      innovationMachine.assertCan('assignAssessor', innovation);
       await manager
         .createQueryBuilder()
         .insert()
@@ -316,6 +336,11 @@ export class InnovationWorkflowService {
         .execute();
       await this.audit(manager, innovation, 'ASSESSOR_ASSIGNED', {
         reason: `Assessor ${assessor} assigned for round ${innovation.reviewRound}.`,
+      });
+      await this.announce(manager, 'assessor.assigned', innovation, {
+        assessorPersonId: assessor,
+        round: innovation.reviewRound,
+        assignedByPersonId: this.request.viewer!.personId,
       });
       if (reviewStatus(innovation) === 'SUBMITTED') {
         this.setReviewStatus(innovation, 'UNDER_REVIEW');
@@ -350,13 +375,13 @@ export class InnovationWorkflowService {
   private assessorChecks(viewer: Viewer, innovation: Innovation, standing: AssessorStanding): void {
     if (!hasPlatformRole(viewer, 'ASSESSOR')) throw forbidden('Only assessors may do this.');
     if (viewer.organisationId === innovation.supplierId) throw forbidden("Nobody assesses their own organisation's innovation.");
-    if (reviewStatus(innovation) !== 'UNDER_REVIEW') throw this.wrongState(innovation, 'assess');
+    innovationMachine.assertCan('assess', innovation);
     if (!standing.assigned) throw forbidden('Only assessors assigned to this review round may do this.');
   }
 
   async declareConflict(input: DeclareConflictInput): Promise<Innovation> {
     const viewer = this.signedIn();
-    const statement = requiredText(input.statement, 'input.statement', contentLimits.text);
+    const statement = requiredText(input.statement, { field: 'input.statement', max: contentLimits.text });
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
       const standing = await this.standingIn(manager, innovation, viewer);
@@ -389,19 +414,16 @@ export class InnovationWorkflowService {
   async submitAssessment(input: SubmitAssessmentInput): Promise<Assessment> {
     const viewer = this.signedIn();
     const scores = Object.fromEntries(
-      criteria.map((criterion) => {
-        const score = input[criterion];
-        if (!Number.isInteger(score) || score < MIN_SCORE || score > MAX_SCORE) {
-          throw badUserInput(
-            `"input.${criterion}" must be a score from ${MIN_SCORE} to ${MAX_SCORE}; it was ${score}.`,
-            `input.${criterion}`,
-          );
-        }
-        return [criterion, score];
-      }),
+      criteria.map((criterion) => [
+        criterion,
+        wholeNumber(input[criterion], { field: `input.${criterion}`, min: MIN_SCORE, max: MAX_SCORE }),
+      ]),
     ) as Record<(typeof criteria)[number], number>;
     const comments = Object.fromEntries(
-      criteria.map((criterion) => [criterion, requiredText(input[`${criterion}Comment`], `input.${criterion}Comment`, contentLimits.text)]),
+      criteria.map((criterion) => [
+        criterion,
+        requiredText(input[`${criterion}Comment`], { field: `input.${criterion}Comment`, max: contentLimits.text }),
+      ]),
     ) as Record<(typeof criteria)[number], string>;
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
@@ -441,12 +463,12 @@ export class InnovationWorkflowService {
    */
   async decide(input: DecideInnovationInput): Promise<Innovation> {
     const viewer = this.signedIn();
-    const reasons = requiredText(input.reasons, 'input.reasons', contentLimits.text);
+    const reasons = requiredText(input.reasons, { field: 'input.reasons', max: contentLimits.text });
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
       const admin = isPlatformAdmin(viewer);
       if (!admin && !hasPlatformRole(viewer, 'ASSESSOR')) throw forbidden('Only assessors and platform admins decide innovations.');
-      if (reviewStatus(innovation) !== 'UNDER_REVIEW') throw this.wrongState(innovation, 'decide');
+      innovationMachine.assertCan('decide', innovation);
       const standing = admin
         ? { assigned: true, declaredNoConflict: true, conflictedWithSupplier: false }
         : await this.standingIn(manager, innovation, viewer);
@@ -489,6 +511,12 @@ export class InnovationWorkflowService {
       await this.audit(manager, innovation, 'DECIDED', { from: 'UNDER_REVIEW', to: input.outcome, reason: reasons });
       if (isRevision && input.outcome === 'APPROVED') {
         await this.audit(manager, innovation, 'REVISION_APPROVED', { reason: reasons });
+      }
+      if (input.outcome === 'APPROVED') {
+        const listing = { category: innovation.category, trl: innovation.trl, tags: [...innovation.tags], reasons };
+        await this.announce(manager, isRevision ? 'innovation.revision_approved' : 'innovation.approved', innovation, listing);
+      } else {
+        await this.announce(manager, 'innovation.rejected', innovation, { outcome: input.outcome, revision: isRevision, reasons });
       }
       return this.fresh(await manager.findOneByOrFail(Innovation, { id: innovation.id }));
     });
@@ -544,14 +572,18 @@ export class InnovationWorkflowService {
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, input.innovationId, 'input.innovationId');
       this.authorOnly(innovation);
-      if (['WITHDRAWN', 'ARCHIVED'].includes(innovation.status)) throw this.wrongState(innovation, 'add evidence to');
+      innovationMachine.assertCan('addEvidence', innovation);
       // Evidence the assessors could not have seen (added once submitted, or to the listed version)
       // waits for its own confirmation; before submission it is vetted with the innovation.
       const vetting: EvidenceVettingState = evidenceVettedWithSubmission(innovation) ? 'VETTED' : 'PENDING';
       let described: string;
       if (item.kind === 'certification') {
-        await manager.insert(Certification, { innovationId: innovation.id, ...item.certification, vetting });
+        const inserted = await manager.insert(Certification, { innovationId: innovation.id, ...item.certification, vetting });
         described = `Certification ${item.certification.scheme} (${item.certification.issuer}, ${item.certification.reference})`;
+        await this.announce(manager, 'certification.added', innovation, {
+          certificationId: (inserted.identifiers[0] as { id: string }).id,
+          ...item.certification,
+        });
       } else {
         if (item.evidence.authorityId === innovation.supplierId) {
           throw badUserInput('"input.authorityId" must name the authority where it happened, not the supplier.', 'input.authorityId');
@@ -567,11 +599,11 @@ export class InnovationWorkflowService {
   }
 
   confirmEvidence(evidenceId: string, note: string | null | undefined): Promise<Evidence> {
-    return this.answerEvidence(evidenceId, 'CONFIRMED', optionalText(note, 'note', contentLimits.text));
+    return this.answerEvidence(evidenceId, 'CONFIRMED', optionalText(note, { field: 'note', max: contentLimits.text }));
   }
 
   disputeEvidence(evidenceId: string, note: string): Promise<Evidence> {
-    return this.answerEvidence(evidenceId, 'DISPUTED', requiredText(note, 'note', contentLimits.text));
+    return this.answerEvidence(evidenceId, 'DISPUTED', requiredText(note, { field: 'note', max: contentLimits.text }));
   }
 
   /**
@@ -598,10 +630,7 @@ export class InnovationWorkflowService {
       if (!canConfirmEvidence(viewer, evidence)) {
         throw forbidden('Only buyers and admins of the authority an evidence item names may confirm or dispute it.');
       }
-      if (evidence.vetting === 'WITHDRAWN') throw conflict('The supplier withdrew this evidence.', { currentStatus: 'WITHDRAWN' });
-      if (evidence.confirmation !== 'UNCONFIRMED') {
-        throw conflict(`This evidence is already ${evidence.confirmation}.`, { currentStatus: evidence.confirmation });
-      }
+      evidenceAnswerMachine.moveTo(answer, evidence);
       // The authority's answer is the vetting a pending item waits for: listed from now, as answered.
       const wasPending = evidence.vetting === 'PENDING';
       if (wasPending) Object.assign(evidence, { vetting: 'VETTED', vettedBy: viewer.personId, vettedAt: this.request.clock.now() });
@@ -617,6 +646,13 @@ export class InnovationWorkflowService {
       await this.audit(manager, innovation, answer === 'CONFIRMED' ? 'EVIDENCE_CONFIRMED' : 'EVIDENCE_DISPUTED', {
         reason: `${evidence.title}${note ? `: ${note}` : ''}`,
       });
+      await this.announce(manager, answer === 'CONFIRMED' ? 'evidence.confirmed' : 'evidence.disputed', innovation, {
+        evidenceId: evidence.id,
+        evidenceTitle: evidence.title,
+        authorityOrganisationId: evidence.authorityId,
+        answeredByPersonId: viewer.personId,
+        note,
+      });
       if (wasPending)
         await this.audit(manager, innovation, 'EVIDENCE_VETTED', {
           reason: `${evidence.kind} "${evidence.title}": answered by its authority.`,
@@ -628,7 +664,13 @@ export class InnovationWorkflowService {
 
   /** An assessor (or platform admin) vets a pending item for listing; the authority's confirmation is untouched. */
   vetEvidence(evidenceId: string, note: string | null | undefined): Promise<Evidence> {
-    return this.changePendingEvidence(Evidence, evidenceId, 'evidenceId', 'VETTED', optionalText(note, 'note', contentLimits.text));
+    return this.changePendingEvidence(
+      Evidence,
+      evidenceId,
+      'evidenceId',
+      'VETTED',
+      optionalText(note, { field: 'note', max: contentLimits.text }),
+    );
   }
 
   async vetCertification(certificationId: string, note: string | null | undefined): Promise<CertificationModel> {
@@ -637,7 +679,7 @@ export class InnovationWorkflowService {
       certificationId,
       'certificationId',
       'VETTED',
-      optionalText(note, 'note', contentLimits.text),
+      optionalText(note, { field: 'note', max: contentLimits.text }),
     );
     return { ...row, expired: row.expiresOn !== null && row.expiresOn < ukDate(this.request.clock.now()) };
   }
@@ -648,7 +690,7 @@ export class InnovationWorkflowService {
       evidenceId,
       'evidenceId',
       'WITHDRAWN',
-      optionalText(reason, 'reason', contentLimits.text),
+      optionalText(reason, { field: 'reason', max: contentLimits.text }),
     );
     return (await this.request.loaders.innovationById.load(evidence.innovationId))!;
   }
@@ -659,7 +701,7 @@ export class InnovationWorkflowService {
       certificationId,
       'certificationId',
       'WITHDRAWN',
-      optionalText(reason, 'reason', contentLimits.text),
+      optionalText(reason, { field: 'reason', max: contentLimits.text }),
     );
     return (await this.request.loaders.innovationById.load(certification.innovationId))!;
   }
@@ -694,11 +736,7 @@ export class InnovationWorkflowService {
       if (to === 'WITHDRAWN') this.authorOnly(innovation);
       else if (!canVetEvidence(viewer, innovation))
         throw forbidden('Only assessors and platform admins from outside the supplier may vet evidence.');
-      if (row.vetting !== 'PENDING') {
-        throw conflict(`Only pending evidence can be ${to === 'WITHDRAWN' ? 'withdrawn' : 'vetted'}; this is ${row.vetting}.`, {
-          currentStatus: row.vetting,
-        });
-      }
+      evidenceVettingMachine.moveTo(to, row);
       const now = this.request.clock.now();
       const change = to === 'VETTED' ? { vetting: to, vettedBy: viewer.personId, vettedAt: now } : { vetting: to, withdrawnAt: now };
       await manager.update(entity as typeof Evidence, { id: row.id }, change);
@@ -712,6 +750,7 @@ export class InnovationWorkflowService {
       });
       const { vetting } = this.request.loaders;
       (isItem ? vetting.evidence : vetting.certifications).clear(innovation.id);
+      if (!isItem && to === 'WITHDRAWN') await this.announce(manager, 'certification.withdrawn', innovation, { certificationId: row.id });
       this.fresh(innovation);
       return row;
     });
@@ -721,11 +760,11 @@ export class InnovationWorkflowService {
 
   async endorse(innovationId: string, statement: string): Promise<Endorsement> {
     const viewer = this.signedIn();
-    const text = requiredText(statement, 'statement', contentLimits.endorsement);
+    const text = requiredText(statement, { field: 'statement', max: contentLimits.endorsement });
     if (!isEndorser(viewer)) throw forbidden('Only buyers and admins of an active council or public body may endorse innovations.');
     return this.request.dataSource.transaction(async (manager) => {
       const innovation = await this.lock(manager, innovationId, 'innovationId');
-      if (innovation.status !== 'APPROVED') throw this.wrongState(innovation, 'endorse');
+      innovationMachine.assertCan('endorse', innovation);
       const inserted = await manager
         .createQueryBuilder()
         .insert()
@@ -769,17 +808,8 @@ type ReadEvidence =
       >;
     };
 
-function readDate(value: string | null | undefined, field: string): string | null {
-  if (value === null || value === undefined) return null;
-  if (!datePattern.test(value)) throw badUserInput(`"${field}" must be a date "YYYY-MM-DD".`, field);
-  return value;
-}
-
-function readAmount(value: number | null | undefined, field: string): number | null {
-  if (value === null || value === undefined) return null;
-  if (!Number.isFinite(value) || value < 0 || value > 1e11) throw badUserInput(`"${field}" must be 0 or more.`, field);
-  return value;
-}
+/** The most a saving may claim (pounds or tonnes): far beyond any real scheme, so only a slip of the keyboard is refused. */
+const MAX_SAVING = 1e11;
 
 /** Validates evidence input before any SQL: one of a certification or an item at an authority. */
 function readEvidence(input: AddEvidenceInput): ReadEvidence {
@@ -804,32 +834,36 @@ function readEvidence(input: AddEvidenceInput): ReadEvidence {
     return {
       kind: 'certification',
       certification: {
-        scheme: requiredText(scheme, 'input.certification.scheme', contentLimits.certificationScheme),
-        issuer: requiredText(issuer, 'input.certification.issuer', contentLimits.shortText),
-        reference: requiredText(reference, 'input.certification.reference', contentLimits.certificationReference),
-        expiresOn: readDate(expiresOn, 'input.certification.expiresOn'),
+        scheme: requiredText(scheme, { field: 'input.certification.scheme', max: contentLimits.certificationScheme }),
+        issuer: requiredText(issuer, { field: 'input.certification.issuer', max: contentLimits.shortText }),
+        reference: requiredText(reference, { field: 'input.certification.reference', max: contentLimits.certificationReference }),
+        expiresOn: expiresOn == null ? null : calendarDate(expiresOn, { field: 'input.certification.expiresOn' }),
       },
     };
   }
   if (!input.kind) throw badUserInput('"input.kind" is required unless a certification is given.', 'input.kind');
   if (!input.authorityId) throw badUserInput('"input.authorityId" is required: name the authority where it happened.', 'input.authorityId');
-  const startedOn = readDate(input.startedOn, 'input.startedOn');
-  if (!startedOn) throw badUserInput('"input.startedOn" is required.', 'input.startedOn');
-  const endedOn = readDate(input.endedOn, 'input.endedOn');
+  if (!input.startedOn) throw badUserInput('"input.startedOn" is required.', 'input.startedOn');
+  const startedOn = calendarDate(input.startedOn, { field: 'input.startedOn' });
+  const endedOn = input.endedOn == null ? null : calendarDate(input.endedOn, { field: 'input.endedOn' });
   if (endedOn && endedOn < startedOn) throw badUserInput('"input.endedOn" must not be before "input.startedOn".', 'input.endedOn');
   return {
     kind: 'evidence',
     evidence: {
       kind: input.kind,
-      title: requiredText(input.title, 'input.title', contentLimits.shortText),
+      title: requiredText(input.title, { field: 'input.title', max: contentLimits.shortText }),
       authorityId: parseId(input.authorityId, 'input.authorityId'),
       startedOn,
       endedOn,
-      scale: optionalText(input.scale, 'input.scale', contentLimits.shortText),
-      costSavedGbp: readAmount(input.costSavedGbp, 'input.costSavedGbp'),
-      carbonSavedTco2e: readAmount(input.carbonSavedTco2e, 'input.carbonSavedTco2e'),
-      timeSaved: optionalText(input.timeSaved, 'input.timeSaved', contentLimits.shortText),
-      safety: optionalText(input.safety, 'input.safety', contentLimits.summary),
+      scale: optionalText(input.scale, { field: 'input.scale', max: contentLimits.shortText }),
+      costSavedGbp:
+        input.costSavedGbp == null ? null : decimalNumber(input.costSavedGbp, { field: 'input.costSavedGbp', min: 0, max: MAX_SAVING }),
+      carbonSavedTco2e:
+        input.carbonSavedTco2e == null
+          ? null
+          : decimalNumber(input.carbonSavedTco2e, { field: 'input.carbonSavedTco2e', min: 0, max: MAX_SAVING }),
+      timeSaved: optionalText(input.timeSaved, { field: 'input.timeSaved', max: contentLimits.shortText }),
+      safety: optionalText(input.safety, { field: 'input.safety', max: contentLimits.summary }),
     },
   };
 }

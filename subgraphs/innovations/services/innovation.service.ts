@@ -3,26 +3,13 @@ import type { Clock } from '../../../platform/clock';
 import { forbidden } from '../../../platform/errors';
 import type { Identity } from '../../../platform/identity';
 import { parseId } from '../../../platform/ids';
-import { MAX_PAGE_SIZE, readPage, toConnection, type ConnectionArgs } from '../../../platform/pagination';
+import { MAX_PAGE_SIZE, pageAndPrime, readPage, withSortValues, type ConnectionArgs, type PageSource } from '../../../platform/pagination';
 import { Innovation, InnovationRevision, type AuditEvent, type Evidence } from '../entities';
 import type { InnovationFilter, InnovationOrder } from '../generated/graphql';
 import type { InnovationsLoaders } from '../loaders';
 import type { InnovationConnectionModel } from '../mappers';
-import {
-  applyInnovationVisibility,
-  canConfirmEvidence,
-  canDecide,
-  canEdit,
-  canEndorse,
-  canAssess,
-  canSeeAuditTrail,
-  canSeeInnovation,
-  canSeeVettingRecord,
-  canSubmit,
-  canWithdraw,
-  type AssessorStanding,
-  type InnovationVisibility,
-} from '../policy';
+import { applyInnovationVisibility, canSeeAuditTrail, canSeeInnovation, canSeeVettingRecord, type InnovationVisibility } from '../policy';
+import { canAssess, canDecide, canEndorse, evidenceAnswerMachine, innovationMachine, type AssessorStanding } from '../status-machines';
 import { countFacets, countMatches, type FacetCountsWithEstimate, type MatchCount } from './innovation-counts';
 import { applyInnovationCriteria, readInnovationFilter } from './innovation-criteria';
 import { applySearch, fetchOrderedPage, readOrder, readSearch } from './innovation-search';
@@ -107,27 +94,29 @@ export class InnovationService {
     applyInnovationVisibility(query, this.request.visibility);
     const counting = query.clone();
     const faceting = query.clone();
-    const { rows, sortValues, matchCount } = await fetchOrderedPage(query, order, page);
-    const sortValueById = new Map(rows.map((row, index) => [row.id, sortValues[index]!]));
     let faceted: ReturnType<typeof countFacets> | undefined;
     const searched = terms.kind === 'query';
     const facetsAndCount = () => (faceted ??= countFacets(faceting, searched, today));
+    // Set by a ranked page, which counts its matches in its own statement (unless it was an empty page
+    // past the last one, or no page was read).
+    let rankedCount: MatchCount | undefined;
     let counted: Promise<MatchCount> | undefined;
-    // A ranked page has counted its matches already (unless it was an empty page past the last one).
-    // Otherwise, when `facets` is selected too, its statement counts: graphql-js asks for every
+    // Without that count, when `facets` is selected too, its statement counts: graphql-js asks for every
     // selected field of the connection in one synchronous pass, so one microtask later `facets` has
     // been asked for if it ever will be.
     const count = () =>
-      (counted ??= matchCount
-        ? Promise.resolve(matchCount)
+      (counted ??= rankedCount
+        ? Promise.resolve(rankedCount)
         : Promise.resolve().then(() => (faceted ? faceted.then((answer) => answer.count) : countMatches(counting, searched))));
-    const connection = toConnection(
-      rows,
-      page,
-      (row) => sortValueById.get(row.id)!,
-      async () => (await count()).count,
-    );
-    this.prime(connection.edges.map((edge) => edge.node));
+    const source: PageSource<Innovation> = {
+      rows: async (page) => {
+        const ordered = await fetchOrderedPage(query, order, page);
+        rankedCount = ordered.matchCount;
+        return ordered;
+      },
+      totalCount: async () => (await count()).count,
+    };
+    const connection = await pageAndPrime(page, source, this.loaders.innovationById);
     return {
       ...connection,
       totalCountIsEstimate: async () => (await count()).isEstimate,
@@ -144,10 +133,12 @@ export class InnovationService {
     const criteria = readInnovationFilter(args.filter, ukDate(this.request.clock.now()));
     const id = parseId(supplierId);
     const { innovationsBySupplier } = this.loaders;
-    const rows = await innovationsBySupplier.page(page, criteria).load(id);
     const count = () => innovationsBySupplier.count(criteria).load(id);
-    const connection = toConnection(rows, page, byTitle, async () => (await count()).count);
-    this.prime(connection.edges.map((edge) => edge.node));
+    const source: PageSource<Innovation> = {
+      rows: async (page) => withSortValues(await innovationsBySupplier.page(page, criteria).load(id), byTitle),
+      totalCount: async () => (await count()).count,
+    };
+    const connection = await pageAndPrime(page, source, this.loaders.innovationById);
     return { ...connection, totalCountIsEstimate: async () => (await count()).isEstimate, facets: noFacets };
   }
 
@@ -216,7 +207,7 @@ export class InnovationService {
     };
   }
 
-  /** `viewerCan`, from the same policy functions the mutations enforce. */
+  /** `viewerCan`, from the same status machines (status-machines.ts) and policy rules the mutations enforce. */
   async capabilities(innovation: Innovation) {
     const viewer = this.request.viewer;
     if (!viewer) {
@@ -231,18 +222,13 @@ export class InnovationService {
         : Promise.resolve([]),
     ]);
     return {
-      edit: canEdit(viewer, innovation),
-      submit: canSubmit(viewer, innovation),
-      withdraw: canWithdraw(viewer, innovation),
+      edit: innovationMachine.capable('edit', viewer, innovation),
+      submit: innovationMachine.capable('submit', viewer, innovation),
+      withdraw: innovationMachine.capable('withdraw', viewer, innovation),
       assess: canAssess(viewer, innovation, standing) && !assessments.some((a) => a.assessorId === viewer.personId),
       decide: canDecide(viewer, innovation, standing) && assessments.length >= this.request.assessmentsRequired,
       endorse: canEndorse(viewer, innovation, endorsed),
-      confirmEvidence: evidence.some((item) => item.confirmation === 'UNCONFIRMED' && canConfirmEvidence(viewer, item)),
+      confirmEvidence: evidence.some((item) => evidenceAnswerMachine.capable('confirm', viewer, item)),
     };
-  }
-
-  // A later `_entities` or `innovation(id:)` for a listed innovation then needs no query.
-  private prime(innovations: Innovation[]): void {
-    for (const innovation of innovations) this.loaders.innovationById.prime(innovation.id, innovation);
   }
 }

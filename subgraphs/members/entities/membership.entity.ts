@@ -24,6 +24,10 @@ export class Membership {
   @Column({ name: 'renewal_due_on', type: 'date', nullable: true })
   renewalDueOn: string | null;
 
+  /** Moves on by one on every change, through platform/optimistic-lock.ts only: TypeORM never writes it. */
+  @Column({ type: 'integer', insert: false, update: false, default: 1 })
+  version: number;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -36,6 +36,10 @@ export class Organisation {
   @Column({ name: 'invitation_domains', type: 'text', array: true, default: () => `'{}'` })
   invitationDomains: string[];
 
+  /** Moves on by one on every change, through platform/optimistic-lock.ts only: TypeORM never writes it. */
+  @Column({ type: 'integer', insert: false, update: false, default: 1 })
+  version: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

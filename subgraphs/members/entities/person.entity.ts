@@ -35,6 +35,10 @@ export class Person {
   @Column({ name: 'platform_roles', type: 'text', array: true, default: () => `'{}'` })
   platformRoles: PlatformRole[];
 
+  /** Moves on by one on every change, through platform/optimistic-lock.ts only: TypeORM never writes it. */
+  @Column({ type: 'integer', insert: false, update: false, default: 1 })
+  version: number;
+
   /** The token issuer (`iss`) and subject (`sub`) bound at first sign-in; null until then. */
   @Column({ name: 'auth_issuer', type: 'text', nullable: true, select: false })
   authIssuer: string | null;

@@ -3,6 +3,8 @@ import { AddOrganisationDescriptionAndSupplierSize1764288000000 } from './176428
 import { AddMembershipsRolesAndInvitations1764288000001 } from './1764288000001-add-memberships-roles-and-invitations';
 import { BindPeopleToSignInSubjects1764374401600 } from './1764374401600-bind-people-to-sign-in-subjects';
 import { AddOrganisationInvitationDomains1765152000000 } from './1765152000000-add-organisation-invitation-domains';
+import { VersionOrganisationsMembershipsAndPeople1765500000000 } from './1765500000000-version-organisations-memberships-and-people';
+import { AddOutbox1765800000000 } from './1765800000000-add-outbox';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   AddMembershipsRolesAndInvitations1764288000001,
   BindPeopleToSignInSubjects1764374401600,
   AddOrganisationInvitationDomains1765152000000,
+  VersionOrganisationsMembershipsAndPeople1765500000000,
+  AddOutbox1765800000000,
 ];

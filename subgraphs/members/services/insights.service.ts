@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { badUserInput } from '../../../platform/errors';
+import { boundedList } from '../../../platform/input';
 import {
   authorizeInsights,
   groupedInsightSql,
@@ -47,7 +47,7 @@ export class MembershipInsightsService {
     statuses: readonly MembershipStatus[],
   ): Promise<MembershipInsight> {
     authorizeInsights(this.viewer);
-    if (statuses.length === 0) throw badUserInput('"statuses" must name at least one membership status.', 'statuses');
+    boundedList(statuses, { field: 'statuses', min: 1 });
     const { bind, parameters } = parameterList();
     const sql = groupedInsightSql<MembershipDimension>({
       dimensions: {

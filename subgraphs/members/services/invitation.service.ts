@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../platform/clock';
 import { badUserInput, conflict, DomainError, ErrorCode, forbidden, notFound, unauthenticated } from '../../../platform/errors';
+import { recordDomainEvent } from '../../../platform/outbox';
 import { parseId } from '../../../platform/ids';
+import { boundedList, emailAddress, optionalText, requiredText } from '../../../platform/input';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { hasPlatformRole, type Identity, type OrganisationRole, type SignInClaims } from '../../../platform/identity';
 import { Invitation, Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
@@ -13,7 +16,6 @@ import { readOrganisationRoles } from './roles';
 /** How long an invitation can be accepted for. */
 export const INVITATION_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_NAME_LENGTH = 200;
 const MAX_JOB_TITLE_LENGTH = 200;
 /** Tokens are 43 characters (256 bits, base64url); anything much longer is not one. */
@@ -61,8 +63,7 @@ export class InvitationService {
     roles: readonly OrganisationRole[];
   }): Promise<{ invitation: Invitation; token: string }> {
     const organisationId = parseId(input.organisationId, 'organisationId');
-    const email = input.email.trim().toLowerCase();
-    if (!emailPattern.test(email) || email.length > 320) throw badUserInput(`"${input.email}" is not an email address.`, 'email');
+    const email = emailAddress(input.email, { field: 'email' });
     const organisationRoles = readOrganisationRoles(input.roles);
     authorizeChange(this.viewer, canManagePeople(this.viewer, organisationId), "Only the organisation's admins may invite people to it.");
 
@@ -93,7 +94,23 @@ export class InvitationService {
         expiresAt: new Date(this.clock.now().getTime() + INVITATION_LIFETIME_MS),
         acceptedAt: null,
       });
-      return manager.save(row);
+      const saved = await manager.save(row);
+      // The token stays out of the event: it is shown once to the inviter and kept only hashed.
+      await recordDomainEvent(manager, {
+        source: 'members',
+        kind: 'invitation.sent',
+        occurredAt: this.clock.now(),
+        subject: { typename: 'Invitation', id: saved.id },
+        facts: {
+          invitationId: saved.id,
+          organisationId,
+          organisationName: organisation.name,
+          email,
+          invitedByPersonId: viewer.personId,
+          expiresAt: saved.expiresAt.toISOString(),
+        },
+      });
+      return saved;
     });
     return { invitation, token };
   }
@@ -103,12 +120,16 @@ export class InvitationService {
    * domain gets in only verified: a platform admin lists any (they check the organisation controls
    * it); an organisation admin only their own email's domain, which the token they signed in with
    * vouches for (`email_verified`), besides those already listed. Lifting the restriction (an empty
-   * list) is the platform admins' call.
+   * list) is the platform admins' call. A stale `version` (optional) is refused with CONFLICT and
+   * `currentVersion` before the domains are weighed against the current ones.
    */
-  async restrictDomains(organisationIdInput: string, domainsInput: readonly string[]): Promise<Organisation> {
+  async restrictDomains(organisationIdInput: string, domainsInput: readonly string[], version?: number | null): Promise<Organisation> {
     const organisationId = parseId(organisationIdInput, 'organisationId');
-    const domains = [...new Set(domainsInput.map((domain) => domain.trim().toLowerCase().replace(/^@/, '')))];
-    if (domains.length > MAX_INVITATION_DOMAINS) throw badUserInput(`List at most ${MAX_INVITATION_DOMAINS} domains.`, 'domains');
+    const domains = boundedList([...new Set(domainsInput.map((domain) => domain.trim().toLowerCase().replace(/^@/, '')))], {
+      field: 'domains',
+      max: MAX_INVITATION_DOMAINS,
+      noun: 'domains',
+    });
     const malformed = domains.find((domain) => !domainPattern.test(domain));
     if (malformed !== undefined) throw badUserInput(`"${malformed}" is not a domain name such as "kent.gov.uk".`, 'domains');
     authorizeChange(
@@ -121,6 +142,14 @@ export class InvitationService {
     const organisation = await this.dataSource.transaction(async (manager) => {
       const current = await manager.findOne(Organisation, { where: { id: organisationId }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw notFound('Organisation', organisationId);
+      current.version = await updateAtVersion(manager, {
+        table: 'members.organisation',
+        noun: 'organisation',
+        id: organisationId,
+        expectedVersion: version ?? null,
+        assignments: '',
+        values: [],
+      });
       if (!platformAdmin) {
         const own = domainOf(viewer.email);
         const unverified = domains.filter((domain) => domain !== own && !current.invitationDomains.includes(domain));
@@ -136,7 +165,8 @@ export class InvitationService {
       await manager.update(Organisation, { id: organisationId }, { invitationDomains: domains });
       return Object.assign(current, { invitationDomains: domains });
     });
-    this.loaders.organisationById.prime(organisation.id, organisation);
+    // Cleared first: prime() keeps an entry already loaded in this request, which would show the old version.
+    this.loaders.organisationById.clear(organisation.id).prime(organisation.id, organisation);
     return organisation;
   }
 
@@ -147,13 +177,10 @@ export class InvitationService {
    * the same FORBIDDEN, so acceptance tells nobody who is registered. The token (secret,
    * single-use, expiring) proves they received this invitation.
    */
-  async accept(token: string, name: string, jobTitle: string | null | undefined): Promise<Person> {
-    const fullName = name.trim();
-    if (!token.trim() || token.length > MAX_TOKEN_LENGTH) throw badUserInput('The invitation token is missing or malformed.', 'token');
-    if (!fullName || fullName.length > MAX_NAME_LENGTH) throw badUserInput(`Give a name of 1 to ${MAX_NAME_LENGTH} characters.`, 'name');
-    const title = jobTitle?.trim() || null;
-    if (title && title.length > MAX_JOB_TITLE_LENGTH)
-      throw badUserInput(`A job title may be at most ${MAX_JOB_TITLE_LENGTH} characters.`, 'jobTitle');
+  async accept(tokenInput: string, name: string, jobTitle: string | null | undefined): Promise<Person> {
+    const token = requiredText(tokenInput, { field: 'token', max: MAX_TOKEN_LENGTH });
+    const fullName = requiredText(name, { field: 'name', max: MAX_NAME_LENGTH });
+    const title = optionalText(jobTitle, { field: 'jobTitle', max: MAX_JOB_TITLE_LENGTH });
     const { viewer, newcomer } = this;
     if (!viewer && !newcomer) throw unauthenticated('Sign in with the invited email address to accept an invitation.');
     const callerEmail = (viewer?.email ?? newcomer!.email).toLowerCase();
@@ -161,7 +188,7 @@ export class InvitationService {
     const now = this.clock.now();
     const person = await this.dataSource.transaction(async (manager) => {
       const invitation = await manager.findOne(Invitation, {
-        where: { tokenHash: hashToken(token.trim()) },
+        where: { tokenHash: hashToken(token) },
         lock: { mode: 'pessimistic_write' },
       });
       // The same answer for a wrong token as for no token: nothing to learn by guessing.
@@ -194,6 +221,21 @@ export class InvitationService {
         }),
       );
       await manager.update(Invitation, { id: invitation.id }, { acceptedAt: now });
+      // Consumers keeping their own directory (notifications) learn of the newcomer with the change.
+      await recordDomainEvent(manager, {
+        source: 'members',
+        kind: 'person.joined',
+        occurredAt: now,
+        subject: { typename: 'Person', id: created.id },
+        facts: {
+          personId: created.id,
+          organisationId: created.organisationId,
+          email: created.email,
+          name: created.name,
+          roles: [...created.organisationRoles],
+          invitationId: invitation.id,
+        },
+      });
       return created;
     });
     this.loaders.personById.prime(person.id, person);

@@ -1,6 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../../../platform/clock';
 import { conflict, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
+import { updateAtVersion } from '../../../platform/optimistic-lock';
+import { recordDomainEvent } from '../../../platform/outbox';
 import type { Identity, OrganisationRole } from '../../../platform/identity';
 import { Organisation, Person } from '../entities';
 import type { MembersLoaders } from '../loaders';
@@ -14,6 +17,8 @@ export class PersonService {
     private readonly dataSource: DataSource,
     private readonly loaders: MembersLoaders,
     private readonly viewer: Identity,
+    /** When a change happened, as its domain event records it. */
+    private readonly clock: Clock,
   ) {}
 
   /** Null for an unknown id, and for anonymous callers (who may not look people up). */
@@ -44,14 +49,39 @@ export class PersonService {
     return person.phone;
   }
 
-  /** Replaces a person's organisation roles; an organisation always keeps at least one admin. */
-  async changeRoles(personId: string, roles: readonly OrganisationRole[]): Promise<Person> {
+  /**
+   * Replaces a person's organisation roles; an organisation always keeps at least one admin. A stale
+   * `version` (optional) is refused with CONFLICT and `currentVersion` before the last-admin rule is
+   * weighed; the version moves on with every change of roles.
+   */
+  async changeRoles(personId: string, roles: readonly OrganisationRole[], version?: number | null): Promise<Person> {
     const id = parseId(personId, 'personId');
     const organisationRoles = readOrganisationRoles(roles);
     const person = await this.dataSource.transaction(async (manager) => {
       const person = await this.lockForChange(manager, id);
+      person.version = await updateAtVersion(manager, {
+        table: 'members.person',
+        noun: 'person',
+        id,
+        expectedVersion: version ?? null,
+        assignments: '',
+        values: [],
+      });
       if (!organisationRoles.includes('ORG_ADMIN')) await assertNotLastAdmin(manager, person, 'demoted');
       await manager.update(Person, { id }, { organisationRoles });
+      await recordDomainEvent(manager, {
+        source: 'members',
+        kind: 'person.roles_changed',
+        occurredAt: this.clock.now(),
+        subject: { typename: 'Person', id },
+        facts: {
+          personId: id,
+          organisationId: person.organisationId,
+          roles: organisationRoles,
+          previousRoles: [...person.organisationRoles],
+          changedByPersonId: this.viewer!.personId,
+        },
+      });
       return Object.assign(person, { organisationRoles });
     });
     this.loaders.personById.clear(id).prime(id, person);
@@ -65,6 +95,13 @@ export class PersonService {
       const person = await this.lockForChange(manager, id);
       await assertNotLastAdmin(manager, person, 'removed');
       await manager.delete(Person, { id });
+      await recordDomainEvent(manager, {
+        source: 'members',
+        kind: 'person.removed',
+        occurredAt: this.clock.now(),
+        subject: { typename: 'Person', id },
+        facts: { personId: id, organisationId: person.organisationId, removedByPersonId: this.viewer!.personId },
+      });
     });
     this.loaders.personById.clear(id);
     return id;

@@ -12,6 +12,7 @@ import { RecordContractSigningDay1764988200000 } from './1764988200000-record-co
 import { ModerateScoresAndPublishTieBreak1765000000000 } from './1765000000000-moderate-scores-and-publish-tie-break';
 import { IssueAssessmentSummaries1765100000000 } from './1765100000000-issue-assessment-summaries';
 import { StandstillChallengesAndWithdrawnAwards1765200000000 } from './1765200000000-standstill-challenges-and-withdrawn-awards';
+import { AddOutbox1765800000000 } from './1765800000000-add-outbox';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ModerateScoresAndPublishTieBreak1765000000000,
   IssueAssessmentSummaries1765100000000,
   StandstillChallengesAndWithdrawnAwards1765200000000,
+  AddOutbox1765800000000,
 ];

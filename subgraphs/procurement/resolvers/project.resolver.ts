@@ -68,7 +68,7 @@ export const ShortlistedInnovation: ShortlistedInnovationResolvers = {
 export const ClarificationQuestion: ClarificationQuestionResolvers = {
   askedByViewer: (question, _args, { projects }) => projects.askedByViewer(question),
   project: (question, _args, { dashboards }) => dashboards.projectOfQuestion(question),
-  viewerCanAnswer: (question, _args, { projects }) => projects.canAnswer(question).then((can) => can && question.answer === null),
+  viewerCanAnswer: (question, _args, { projects }) => projects.canAnswer(question),
 };
 
 export const ProcurementResponse: ProcurementResponseResolvers = {

@@ -5,28 +5,16 @@ import type { Identity } from '../../../platform/identity';
 import { inactiveMembershipRefusal } from '../../../platform/active-membership';
 import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
 import { Admission, Lot, ProcurementRoute, type AdmissionStatus } from '../entities';
-import type { AdmissionFilter, ApplyForAdmissionInput, DecideAdmissionInput, RouteKind, RouteStatus } from '../generated/graphql';
+import type { AdmissionFilter, ApplyForAdmissionInput, DecideAdmissionInput, RouteStatus } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import { applyAdmissionVisibility, canApplyForAdmission, canDecideAdmission } from '../policy';
+import { admissionDecisions, admissionMachine, routeMachine } from '../status-machines';
 import { dayOf, type Clock } from '../../../platform/clock';
-import { isDynamicRoute, routeStatusOn, routeStatusSql } from './route-lifecycle';
+import { routeStatusOn, routeStatusSql } from './route-lifecycle';
 import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { refuse } from '../../../platform/sign-in';
-import { audit, illegalState, optionalText } from './write-helpers';
-
-/** Which decisions staff may take from each status. */
-export const admissionTransitions: Record<AdmissionStatus, readonly AdmissionStatus[]> = {
-  APPLIED: ['ADMITTED', 'REJECTED'],
-  ADMITTED: ['SUSPENDED', 'EXPIRED'],
-  SUSPENDED: ['ADMITTED', 'EXPIRED'],
-  REJECTED: [],
-  EXPIRED: [],
-};
-
-/** Frameworks (and every other kind) take applications only while OPEN; dynamic markets and DPSs at any time while open or live. */
-export function acceptsApplications(route: { kind: RouteKind }, status: RouteStatus): boolean {
-  return status === 'OPEN' || (isDynamicRoute(route) && status === 'LIVE');
-}
+import { optionalText } from '../../../platform/input';
+import { announce, audit, illegalState } from './write-helpers';
 
 /** Admissions that still stand (or wait) end with their route: once it has expired they are EXPIRED. */
 const endsWithRoute: readonly AdmissionStatus[] = ['APPLIED', 'ADMITTED', 'SUSPENDED'];
@@ -85,7 +73,7 @@ export class AdmissionService {
       // the platform-wide rule (which normally refuses it before this service runs), not "ORG_ADMIN".
       refuse(this.viewer, inactiveMembershipRefusal(this.viewer, 'applyForAdmission') ?? "Only a supplier's ORG_ADMIN may apply to a lot.");
     }
-    const conflicts = optionalText(input.conflictsOfInterest, 'conflictsOfInterest', 4000);
+    const conflicts = optionalText(input.conflictsOfInterest, { field: 'conflictsOfInterest', max: 4000 });
     const lotId = parseId(input.lotId, 'lotId');
     const viewer = this.viewer!;
     // A snapshot of the name members holds, for OCDS parties (procurement cannot read members' tables).
@@ -95,16 +83,13 @@ export class AdmissionService {
       if (!lot) throw notFound('Lot', lotId);
       const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
       const routeStatus = routeStatusOn(route, dayOf(this.clock.now()));
-      if (!acceptsApplications(route, routeStatus))
-        illegalState(`${route.reference} is ${routeStatus} and does not accept applications.`, routeStatus);
+      routeMachine.assertCan('takeApplications', { kind: route.kind, status: routeStatus, reference: route.reference });
       const now = this.clock.now();
       const existing = await manager.findOne(Admission, { where: { lotId, supplierId: viewer.organisationId } });
       let id: string;
       if (existing) {
         // A rejected or expired supplier may apply again; an open or standing one may not.
-        if (existing.status !== 'REJECTED' && existing.status !== 'EXPIRED') {
-          illegalState(`Your organisation's admission to this lot is already ${existing.status}.`, existing.status);
-        }
+        admissionMachine.assertCan('apply', existing);
         // At the version just read: a decision taken meanwhile (or a second application) makes this CONFLICT.
         await updateAtVersion(manager, {
           table: 'procurement.admission',
@@ -137,7 +122,7 @@ export class AdmissionService {
 
   async decide(input: DecideAdmissionInput): Promise<Admission> {
     if (!canDecideAdmission(this.viewer)) refuse(this.viewer, 'Only PLATFORM_ADMIN decides admissions.');
-    const reason = optionalText(input.reason, 'reason', 2000);
+    const reason = optionalText(input.reason, { field: 'reason', max: 2000 });
     if (!reason && (input.decision === 'REJECTED' || input.decision === 'SUSPENDED')) {
       throw badUserInput(`A ${input.decision} decision needs a reason.`, 'reason');
     }
@@ -150,9 +135,7 @@ export class AdmissionService {
       // An expired route's admissions are a closed record: each is EXPIRED with it.
       if (routeStatusOn(route, dayOf(this.clock.now())) === 'EXPIRED')
         illegalState(`${route.reference} has expired, and its admissions with it.`, 'EXPIRED');
-      if (!admissionTransitions[admission.status].includes(input.decision)) {
-        illegalState(`An admission ${admission.status} cannot become ${input.decision}.`, admission.status);
-      }
+      admissionMachine.moveTo(input.decision, admission, admissionDecisions);
       const now = this.clock.now();
       await updateAtVersion(manager, {
         table: 'procurement.admission',
@@ -173,6 +156,24 @@ export class AdmissionService {
         toStatus: input.decision,
         reason,
       });
+      await announce(
+        manager,
+        'admission.decided',
+        now,
+        { typename: 'Admission', id },
+        {
+          admissionId: id,
+          supplierOrganisationId: admission.supplierId,
+          routeId: route.id,
+          routeReference: route.reference,
+          lotId: lot.id,
+          lotTitle: lot.title,
+          fromStatus: admission.status,
+          decision: input.decision,
+          reason,
+          decidedByPersonId: this.viewer!.personId,
+        },
+      );
       return manager.findOneOrFail(Admission, { where: { id } });
     });
   }

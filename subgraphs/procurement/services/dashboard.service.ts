@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { badUserInput, forbidden } from '../../../platform/errors';
+import { forbidden } from '../../../platform/errors';
+import { wholeNumber } from '../../../platform/input';
 import type { Identity } from '../../../platform/identity';
 import { MAX_PAGE_SIZE, readPage } from '../../../platform/pagination';
 import { Admission, ClarificationQuestion, ProcurementProject, ProcurementRoute } from '../entities';
@@ -8,7 +9,7 @@ import type { ProcurementLoaders } from '../loaders';
 import type { ProjectDeadlineModel, RouteDateAheadModel } from '../mappers';
 import { canDecideAdmission, canSeeAdmission, isOwnBuyerTeam, nonBuyerOrganisationKinds, projectStatus } from '../policy';
 import { dayOf, type Clock } from '../../../platform/clock';
-import { workingDaysUntil } from './working-days';
+import { workingDaysUntil } from '../../../platform/working-days';
 import { calendarOf } from './regime';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -81,10 +82,7 @@ export class ProcurementDashboardService {
 
   /** Routes the caller's organisation may buy through that open or expire within the window. */
   async routesOpeningOrExpiringSoon(withinDays: number | null | undefined): Promise<RouteDateAheadModel[]> {
-    const days = withinDays ?? 60;
-    if (!Number.isInteger(days) || days < 0 || days > MAX_DAYS_AHEAD) {
-      throw badUserInput(`"withinDays" must be between 0 and ${MAX_DAYS_AHEAD}; it was ${days}.`, 'withinDays');
-    }
+    const days = wholeNumber(withinDays ?? 60, { field: 'withinDays', min: 0, max: MAX_DAYS_AHEAD });
     const viewer = this.viewer;
     if (!viewer?.organisationNation || nonBuyerOrganisationKinds.includes(viewer.organisationKind)) return [];
     const today = dayOf(this.clock.now());

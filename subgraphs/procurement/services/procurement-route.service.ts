@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
-import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
-import { containsPattern } from '../../../platform/sql';
+import { keysetSource, pageAndPrime, readPage, type ConnectionArgs } from '../../../platform/pagination';
+import { containsPattern, MAX_SEARCH_LENGTH } from '../../../platform/sql';
+import { searchText } from '../../../platform/input';
 import { Lot, ProcurementRoute } from '../entities';
 import type { ProcurementRouteFilter, RouteStatus } from '../generated/graphql';
 import { dayOf, type Clock } from '../../../platform/clock';
@@ -35,6 +36,7 @@ export class ProcurementRouteService {
     const page = readPage(args);
     const query = this.dataSource.getRepository(ProcurementRoute).createQueryBuilder('route');
     const filter = args.filter ?? {};
+    const search = searchText(filter.search, { field: 'filter.search', max: MAX_SEARCH_LENGTH });
     if (filter.kinds?.length) query.andWhere('route.kind IN (:...kinds)', { kinds: filter.kinds });
     // The derived status, in SQL: pages and totalCount count what `status` will say.
     if (filter.statuses?.length) {
@@ -53,15 +55,12 @@ export class ProcurementRouteService {
         .getQuery();
       query.andWhere(`EXISTS ${covering}`, { categories: filter.categories });
     }
-    if (filter.search) {
+    if (search) {
       query.andWhere(`(route.reference ILIKE :search ESCAPE '\\' OR route.name ILIKE :search ESCAPE '\\')`, {
-        search: containsPattern(filter.search),
+        search: containsPattern(search),
       });
     }
-    const connection = await paginate(query, { property: 'reference', cursorValue: (r) => r.reference }, page);
-    // Later lookups by id in this request (e.g. a lot's route) then need no query.
-    for (const { node } of connection.edges) this.loaders.routeById.prime(node.id, node);
-    return connection;
+    return pageAndPrime(page, keysetSource(query, { property: 'reference', cursorValue: (r) => r.reference }), this.loaders.routeById);
   }
 
   /**

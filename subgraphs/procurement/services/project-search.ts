@@ -1,22 +1,12 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badUserInput } from '../../../platform/errors';
-import { toConnection, type Connection, type Page } from '../../../platform/pagination';
-
-/** The longest `search` accepted, as for the innovations catalogue. */
-export const MAX_PROJECT_SEARCH_LENGTH = 200;
+import type { Page, PageRows, PageSource } from '../../../platform/pagination';
 
 /**
- * The words of `procurementProjects(search:)`, or null for no search (absent or blank). Anything
- * longer than the limit is refused, not cut. What is left goes to `websearch_to_tsquery`, which
- * accepts any text (quotes, `or`, `-`), so no input makes the statement fail.
+ * The longest `search` accepted, as for the innovations catalogue: longer is refused, not cut.
+ * Any text within it is safe, since `websearch_to_tsquery` accepts any (quotes, `or`, `-`).
  */
-export function readProjectSearch(search: string | null | undefined): string | null {
-  if (search === null || search === undefined) return null;
-  if (search.length > MAX_PROJECT_SEARCH_LENGTH) {
-    throw badUserInput(`"search" must be at most ${MAX_PROJECT_SEARCH_LENGTH} characters; it was ${search.length}.`, 'search');
-  }
-  return search.trim() === '' ? null : search.trim();
-}
+export const MAX_PROJECT_SEARCH_LENGTH = 200;
 
 const searchQuery = `websearch_to_tsquery('english', :projectSearch)`;
 
@@ -37,24 +27,18 @@ export function applyProjectSearch<T extends ObjectLiteral>(query: SelectQueryBu
 }
 
 /**
- * One page of a searched query, best match first: `ts_rank` over the project's own words (title
+ * The pages of a searched query, best match first: `ts_rank` over the project's own words (title
  * weighs more than need; a project found by its lot or route alone ranks 0, after them), then id.
  * Keyset cursors on (rank, id), the rank as float8 so it round-trips exactly through a cursor.
- * One statement for the page, plus one COUNT if `totalCount` is asked.
+ * One statement for a page, plus one COUNT if `totalCount` is asked.
  */
-export async function rankedProjectPage<T extends ObjectLiteral & { id: string }>(
-  query: SelectQueryBuilder<T>,
-  page: Page,
-): Promise<Connection<T>> {
-  const alias = query.alias;
+export function rankedProjectSource<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>): PageSource<T> {
   const counting = query.clone();
-  if (page.size === 0 && !page.after)
-    return toConnection(
-      [],
-      page,
-      () => 0,
-      () => counting.getCount(),
-    );
+  return { rows: (page) => rankedPage(query, page), totalCount: () => counting.getCount() };
+}
+
+async function rankedPage<T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, page: Page): Promise<PageRows<T>> {
+  const alias = query.alias;
   const rank = `ts_rank(${alias}.search_vector, ${searchQuery})::float8`;
   const paged = query
     .clone()
@@ -72,11 +56,5 @@ export async function rankedProjectPage<T extends ObjectLiteral & { id: string }
     });
   }
   const { entities, raw } = await paged.getRawAndEntities<{ search_rank: number | string }>();
-  const rankOf = new Map(entities.map((entity, index) => [entity.id, Number(raw[index]!.search_rank)]));
-  return toConnection(
-    entities,
-    page,
-    (row) => rankOf.get(row.id)!,
-    () => counting.getCount(),
-  );
+  return { rows: entities, sortValues: raw.map((row) => Number(row.search_rank)) };
 }

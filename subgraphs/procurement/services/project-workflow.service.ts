@@ -32,23 +32,29 @@ import {
   isBuyerTeam,
   mayModerateResponseOf,
   mayScoreResponseOf,
-  mayWithdrawResponse,
-  projectRule,
-  projectRules,
   projectStatus,
-  type ProjectCapability,
   type ProjectFacts,
   type ProjectStatus,
 } from '../policy';
+import {
+  mayWithdrawResponse,
+  moderationMachine,
+  projectMachine,
+  projectSubject,
+  questionMachine,
+  tenderMachine,
+  type ProjectAction,
+} from '../status-machines';
 import { dayOf, type Clock } from '../../../platform/clock';
 import type { InnovationDirectory } from './innovation-directory';
 import { isDynamicRoute, routeStatusOn } from './route-lifecycle';
-import { addCalendarDays, addWorkingDays } from './working-days';
+import { addCalendarDays, addWorkingDays } from '../../../platform/working-days';
 import { missingEvaluations, moderationReasonRequired, mostAdvantageous, type CountedScore, type MissingEvaluation } from './evaluation';
 import { assessmentSummaries, type SummarisedTender } from './assessment-summary';
 import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd, standstillRequired } from './regime';
 import { lapseOpenChallenges, lockVisibleProject, openChallengeCount } from './standstill-challenge.service';
-import { audit, illegalState, isUniqueViolation, optionalText, requireMoney, requireText } from './write-helpers';
+import { boundedList, idList, optionalText, pounds, requiredText, wholeNumber } from '../../../platform/input';
+import { announce, audit, illegalState, isUniqueViolation, projectFacts } from './write-helpers';
 import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { refuse } from '../../../platform/sign-in';
 
@@ -63,7 +69,7 @@ const deadlineHourUtc = 12;
  * Every change to a procurement project: create, publish, cancel, clarification questions and
  * answers, responses, conflict declarations, scores, award and contract. Each mutation is one
  * transaction: it loads the project (an invisible one is NOT_FOUND), checks who and then when
- * (`projectRules` in policy.ts: FORBIDDEN or UNAUTHENTICATED, then CONFLICT with `currentStatus`),
+ * (`projectMachine` in status-machines.ts: FORBIDDEN or UNAUTHENTICATED, then CONFLICT with `currentStatus`),
  * changes it at the version the client saw and appends to the audit trail; any error rolls all of
  * it back. Reads inside a transaction go through its own manager, never the request's loaders.
  * The reads are in project.service.ts.
@@ -98,7 +104,7 @@ export class ProjectWorkflowService {
   /** Checks who, then when (at `now`, by default the clock's); the error says which failed. */
   private async allow(
     manager: EntityManager,
-    name: ProjectCapability,
+    name: ProjectAction,
     project: ProcurementProject,
     now: Date = this.now(),
   ): Promise<ProjectFacts> {
@@ -115,12 +121,9 @@ export class ProjectWorkflowService {
       invitedSupplierIds: invited,
       declarations: new Map(declared.map((row) => [row.supplier_id, row.has_conflict])),
     };
-    const rule = projectRule(name);
-    if (!rule.who(this.viewer, project, facts)) refuse(this.viewer, `You may not ${name} on this procurement project.`);
-    const status = this.status(project, now);
-    if (!rule.when(status, project, dayOf(now))) {
-      illegalState(`A ${status} procurement project does not allow this (${name}).`, status);
-    }
+    const subject = projectSubject(project, now, facts);
+    if (!projectMachine.permits(name, this.viewer, subject)) refuse(this.viewer, `You may not ${name} on this procurement project.`);
+    projectMachine.assertCan(name, subject);
     return facts;
   }
 
@@ -165,14 +168,17 @@ export class ProjectWorkflowService {
     if (!viewer || !isBuyerTeam(viewer, { buyerId: viewer.organisationId }) || viewer.organisationKind === 'SUPPLIER') {
       refuse(viewer, 'Only a buyer of an active member public body may start a procurement project.');
     }
-    const title = requireText(input.title, 'title', 1, 200);
-    const need = requireText(input.need, 'need', 1, 4000);
-    const budget = requireMoney(input.budget, 'budget');
+    const title = requiredText(input.title, { field: 'title', max: 200 });
+    const need = requiredText(input.need, { field: 'need', max: 4000 });
+    const budget = pounds(input.budget, { field: 'budget' });
     const lotId = parseId(input.lotId, 'lotId');
-    const ids = [...new Set(input.innovationIds.map((id) => parseId(id, 'innovationIds')))];
-    if (ids.length < 1 || ids.length > projectLimits.maxShortlist) {
-      throw badUserInput(`"innovationIds" must name 1 to ${projectLimits.maxShortlist} innovations.`, 'innovationIds');
-    }
+    const ids = idList(input.innovationIds, {
+      field: 'innovationIds',
+      min: 1,
+      max: projectLimits.maxShortlist,
+      noun: 'innovations',
+      repeats: 'merged',
+    });
     const criteria = this.readCriteria(input);
     const lot = await this.loaders.lotById.load(lotId);
     if (!lot) throw notFound('Lot', lotId);
@@ -247,39 +253,31 @@ export class ProjectWorkflowService {
       if (input.criteria?.length) throw badUserInput('A direct award has no evaluation criteria.', 'criteria');
       return [];
     }
-    const criteria = (input.criteria ?? []).map((c) => ({ name: requireText(c.name, 'criteria.name', 1, 200), weight: c.weight }));
-    if (criteria.length < 1 || criteria.length > projectLimits.maxCriteria) {
-      throw badUserInput(`A further competition needs 1 to ${projectLimits.maxCriteria} criteria.`, 'criteria');
-    }
+    const criteria = boundedList(input.criteria ?? [], { field: 'criteria', min: 1, max: projectLimits.maxCriteria, noun: 'criteria' }).map(
+      (c) => ({
+        name: requiredText(c.name, { field: 'criteria.name', max: 200 }),
+        weight: wholeNumber(c.weight, { field: 'criteria.weight', min: 1, max: 100 }),
+      }),
+    );
     if (new Set(criteria.map((c) => c.name)).size !== criteria.length) throw badUserInput('Criteria names must differ.', 'criteria');
-    if (
-      criteria.some((c) => !Number.isInteger(c.weight) || c.weight < 1 || c.weight > 100) ||
-      criteria.reduce((s, c) => s + c.weight, 0) !== 100
-    ) {
+    if (criteria.reduce((s, c) => s + c.weight, 0) !== 100) {
       throw badUserInput('Criteria weights must be whole percentages adding up to 100.', 'criteria');
     }
     return criteria;
   }
 
   async publish(input: PublishProcurementProjectInput): Promise<ProcurementProject> {
-    const { clarificationWorkingDays: clarification, responseWorkingDays: response } = input;
-    if (!Number.isInteger(clarification) || clarification < procurementDeadlines.minimumClarificationWorkingDays) {
-      throw badUserInput(
-        `"clarificationWorkingDays" must be at least ${procurementDeadlines.minimumClarificationWorkingDays}.`,
-        'clarificationWorkingDays',
-      );
-    }
-    if (
-      !Number.isInteger(response) ||
-      response < clarification + procurementDeadlines.minimumResponseWorkingDaysAfterClarification ||
-      response > procurementDeadlines.maximumResponseWorkingDays
-    ) {
-      throw badUserInput(
-        `"responseWorkingDays" must be at least ${procurementDeadlines.minimumResponseWorkingDaysAfterClarification} more than the clarification period and at most ${procurementDeadlines.maximumResponseWorkingDays}.`,
-        'responseWorkingDays',
-      );
-    }
-    const selection = input.supplierIds ? [...new Set(input.supplierIds.map((id) => parseId(id, 'supplierIds')))] : null;
+    const clarification = wholeNumber(input.clarificationWorkingDays, {
+      field: 'clarificationWorkingDays',
+      min: procurementDeadlines.minimumClarificationWorkingDays,
+    });
+    // Responses are due a few working days after the clarification period closes.
+    const response = wholeNumber(input.responseWorkingDays, {
+      field: 'responseWorkingDays',
+      min: clarification + procurementDeadlines.minimumResponseWorkingDaysAfterClarification,
+      max: procurementDeadlines.maximumResponseWorkingDays,
+    });
+    const selection = input.supplierIds ? idList(input.supplierIds, { field: 'supplierIds', repeats: 'merged' }) : null;
     if (selection && selection.length === 0)
       throw badUserInput('"supplierIds" must name at least one admitted supplier, or be omitted to invite all.', 'supplierIds');
     return this.dataSource.transaction(async (manager) => {
@@ -322,12 +320,22 @@ export class ProjectWorkflowService {
       }
       if (invited.length === 0)
         throw conflict('No supplier is admitted to this lot, so there is no one to invite.', { currentStatus: 'DRAFT' });
+      await announce(manager, 'project.published', now, projectEventSubject(project), {
+        ...projectFacts(project),
+        routeId: project.routeId,
+        lotId: project.lotId,
+        invitedSupplierOrganisationIds: invited.map((row) => row.supplier_id),
+        clarificationClosesAt: clarificationClosesAt.toISOString(),
+        responseDeadline: responseDeadline.toISOString(),
+        workingDayNations: [...calendar.nations],
+        publishedByPersonId: this.viewer!.personId,
+      });
       return published;
     });
   }
 
   async cancel(input: CancelProcurementProjectInput): Promise<ProcurementProject> {
-    const reason = requireText(input.reason, 'reason', 1, 2000);
+    const reason = requiredText(input.reason, { field: 'reason', max: 2000 });
     return this.dataSource.transaction(async (manager) => {
       // Locked as a challenge is raised, so none is raised on a project being cancelled.
       const project = await lockVisibleProject(manager, this.viewer, input.projectId);
@@ -344,12 +352,23 @@ export class ProjectWorkflowService {
       );
       // A challenge to an award of a cancelled project has nothing left to decide.
       await lapseOpenChallenges(manager, project.id, this.now(), this.viewer!.personId, 'The project was cancelled.');
+      const invited: { supplier_id: string }[] = await manager.query(
+        `SELECT supplier_id FROM procurement.invitation WHERE project_id = $1 ORDER BY supplier_id`,
+        [project.id],
+      );
+      await announce(manager, 'project.cancelled', this.now(), projectEventSubject(project), {
+        ...projectFacts(project),
+        fromStatus: this.status(project),
+        reason,
+        invitedSupplierOrganisationIds: invited.map((row) => row.supplier_id),
+        cancelledByPersonId: this.viewer!.personId,
+      });
       return cancelled;
     });
   }
 
   async ask(projectId: string, text: string): Promise<ClarificationQuestion> {
-    const question = requireText(text, 'question', 1, 2000);
+    const question = requiredText(text, { field: 'question', max: 2000 });
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, projectId);
       await this.allow(manager, 'ask', project);
@@ -372,7 +391,7 @@ export class ProjectWorkflowService {
   }
 
   async answer(questionId: string, text: string): Promise<ClarificationQuestion> {
-    const answer = requireText(text, 'answer', 1, 4000);
+    const answer = requiredText(text, { field: 'answer', max: 4000 });
     return this.dataSource.transaction(async (manager) => {
       const id = parseId(questionId, 'questionId');
       const question = await manager.findOne(ClarificationQuestion, { where: { id } });
@@ -383,7 +402,7 @@ export class ProjectWorkflowService {
       ).map((row: { supplier_id: string }) => row.supplier_id);
       if (!canSeeQuestion(this.viewer, project, question, invited)) throw notFound('ClarificationQuestion', id);
       await this.allow(manager, 'answer', project);
-      if (question.answer !== null) illegalState('This question has already been answered.', 'ANSWERED');
+      questionMachine.assertCan('answer', question);
       const now = this.now();
       await manager.query(`UPDATE procurement.clarification_question SET answer = $2, answered_by = $3, answered_at = $4 WHERE id = $1`, [
         id,
@@ -401,13 +420,29 @@ export class ProjectWorkflowService {
         fromStatus: 'ASKED',
         toStatus: 'ANSWERED',
       });
+      // Every invited supplier may read the answer; who asked stays the asker's own organisation's.
+      await announce(
+        manager,
+        'clarification.answered',
+        now,
+        { typename: 'ClarificationQuestion', id },
+        {
+          ...projectFacts(project),
+          questionId: id,
+          askerPersonId: question.askerPersonId,
+          askerSupplierOrganisationId: question.askerSupplierId,
+          askerAnonymous: true,
+          invitedSupplierOrganisationIds: invited,
+          answeredByPersonId: this.viewer!.personId,
+        },
+      );
       return manager.findOneOrFail(ClarificationQuestion, { where: { id } });
     });
   }
 
   async submitResponse(input: SubmitResponseInput): Promise<ProcurementResponse> {
-    const proposal = requireText(input.proposal, 'proposal', 1, 20000);
-    const price = requireMoney(input.price, 'price');
+    const proposal = requiredText(input.proposal, { field: 'proposal', max: 20000 });
+    const price = pounds(input.price, { field: 'price' });
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
       await this.allow(manager, 'respond', project);
@@ -436,6 +471,7 @@ export class ProjectWorkflowService {
           fromStatus: 'WITHDRAWN',
           toStatus: 'SUBMITTED',
         });
+        await this.announceResponse(manager, 'response.submitted', project, existing.id, supplierId, now, true);
         return manager.findOneOrFail(ProcurementResponse, { where: { id: existing.id } });
       }
       if (existing) {
@@ -486,6 +522,7 @@ export class ProjectWorkflowService {
         action: 'SUBMIT',
         toStatus: 'SUBMITTED',
       });
+      await this.announceResponse(manager, 'response.submitted', project, id, supplierId, now);
       return manager.findOneOrFail(ProcurementResponse, { where: { id } });
     });
   }
@@ -506,20 +543,12 @@ export class ProjectWorkflowService {
       const invited: string[] = (
         await manager.query(`SELECT supplier_id FROM procurement.invitation WHERE project_id = $1`, [project.id])
       ).map((row: { supplier_id: string }) => row.supplier_id);
-      if (!mayWithdrawResponse(this.viewer, project, { invitedSupplierIds: invited, declarations: new Map() }, response)) {
+      const subject = projectSubject(project, this.now(), { invitedSupplierIds: invited, declarations: new Map() });
+      if (!mayWithdrawResponse(this.viewer, subject, response)) {
         refuse(this.viewer, 'Only the responding supplier may withdraw its response.');
       }
-      const status = this.status(project);
-      if (!projectRules.respond.when(status)) {
-        illegalState(
-          project.responseDeadline && this.now() >= project.responseDeadline
-            ? `The response deadline passed at ${project.responseDeadline.toISOString()}; a response can no longer be withdrawn.`
-            : `A ${status} procurement project takes no withdrawals.`,
-          status,
-          { refusalType: 'ResponsesClosed', responseDeadline: project.responseDeadline?.toISOString() ?? null },
-        );
-      }
-      if (response.withdrawnAt) illegalState('This response is already withdrawn; submit again to reinstate it.', 'WITHDRAWN');
+      projectMachine.assertCan('withdrawResponse', subject);
+      tenderMachine.assertCan('withdraw', response);
       const now = this.now();
       await updateAtVersion(manager, {
         table: 'procurement.response',
@@ -542,8 +571,36 @@ export class ProjectWorkflowService {
         fromStatus: 'SUBMITTED',
         toStatus: 'WITHDRAWN',
       });
+      await this.announceResponse(manager, 'response.withdrawn', project, id, response.supplierId, now);
       return manager.findOneOrFail(ProcurementResponse, { where: { id } });
     });
+  }
+
+  /**
+   * A response submitted or withdrawn (platform/domain-events.ts): sealed, so its facts name the
+   * supplier and never its content; a withdrawal carries the deadline to remind the supplier again.
+   */
+  private async announceResponse(
+    manager: EntityManager,
+    kind: 'response.submitted' | 'response.withdrawn',
+    project: ProcurementProject,
+    responseId: string,
+    supplierId: string,
+    now: Date,
+    resubmission = false,
+  ): Promise<void> {
+    const subject = { typename: 'ProcurementResponse', id: responseId };
+    const common = { ...projectFacts(project), responseId, supplierOrganisationId: supplierId };
+    if (kind === 'response.submitted') {
+      await announce(manager, kind, now, subject, { ...common, submittedByPersonId: this.viewer!.personId, resubmission });
+    } else {
+      await announce(manager, kind, now, subject, {
+        ...common,
+        withdrawnByPersonId: this.viewer!.personId,
+        responseDeadline: project.responseDeadline!.toISOString(),
+        workingDayNations: [...calendarOf(project.regime).nations],
+      });
+    }
   }
 
   /**
@@ -551,7 +608,7 @@ export class ProjectWorkflowService {
    * supplier not yet declared for. A declaration is evidence: made once per supplier, never rewritten.
    */
   async declareConflict(input: DeclareConflictOfInterestInput): Promise<ProcurementProject> {
-    const details = optionalText(input.details, 'details', 2000);
+    const details = optionalText(input.details, { field: 'details', max: 2000 });
     const supplierId = input.supplierId ? parseId(input.supplierId, 'supplierId') : null;
     return this.dataSource.transaction(async (manager) => {
       const project = await this.load(manager, input.projectId);
@@ -605,16 +662,13 @@ export class ProjectWorkflowService {
       illegalState('Responses are sealed until the deadline.', this.status(project));
     }
     const facts = await this.allow(manager, 'evaluate', project);
-    if (response.withdrawnAt)
-      illegalState('This response was withdrawn by its supplier before the deadline; it is not evaluated.', 'WITHDRAWN');
+    tenderMachine.assertCan('evaluate', response);
     return { id, response, project, facts };
   }
 
   async score(input: ScoreResponseInput): Promise<ProcurementResponse> {
-    const comment = optionalText(input.comment, 'comment', 2000);
-    if (!Number.isInteger(input.score) || input.score < 0 || input.score > projectLimits.maxScore) {
-      throw badUserInput(`"score" must be a whole number from 0 to ${projectLimits.maxScore}.`, 'score');
-    }
+    const comment = optionalText(input.comment, { field: 'comment', max: 2000 });
+    wholeNumber(input.score, { field: 'score', min: 0, max: projectLimits.maxScore });
     return this.dataSource.transaction(async (manager) => {
       const { id, response, project, facts } = await this.responseToEvaluate(manager, input.responseId);
       if (!mayScoreResponseOf(this.viewer, project, facts, response.supplierId)) {
@@ -625,9 +679,7 @@ export class ProjectWorkflowService {
       // Serialises scoring and moderating of this response (moderation takes the same row lock).
       await manager.query(`SELECT 1 FROM procurement.response WHERE id = $1 FOR UPDATE`, [id]);
       const current = await manager.findOneOrFail(ProcurementResponse, { where: { id } });
-      if (current.moderatedAt) {
-        illegalState('This response has been moderated; its scores are fixed.', 'MODERATED', { reason: 'MODERATED' });
-      }
+      moderationMachine.assertCan('score', current);
       const counted = await this.countedScores(manager, project, [id]);
       const scoredIt = counted.some((row) => row.evaluatorId === this.viewer!.personId);
       if (!scoredIt && missingEvaluations(project.criteria, [id], counted, this.evaluatorsRequired).length === 0) {
@@ -686,23 +738,17 @@ export class ProjectWorkflowService {
    * response's version guards against two moderators at once: one wins, the other gets CONFLICT.
    */
   async moderate(input: ModerateScoresInput): Promise<ProcurementResponse> {
-    const agreed = input.scores.map((entry) => {
-      if (!Number.isInteger(entry.score) || entry.score < 0 || entry.score > projectLimits.maxScore) {
-        throw badUserInput(`"scores.score" must be a whole number from 0 to ${projectLimits.maxScore}.`, 'scores');
-      }
-      return { criterion: entry.criterion, score: entry.score, reason: optionalText(entry.reason, 'scores.reason', 2000) };
-    });
+    const agreed = input.scores.map((entry) => ({
+      criterion: entry.criterion,
+      score: wholeNumber(entry.score, { field: 'scores.score', min: 0, max: projectLimits.maxScore }),
+      reason: optionalText(entry.reason, { field: 'scores.reason', max: 2000 }),
+    }));
     return this.dataSource.transaction(async (manager) => {
       const { id, response, project, facts } = await this.responseToEvaluate(manager, input.responseId);
       // Scoring takes the same lock, so no score lands between this check and the moderation.
       await manager.query(`SELECT 1 FROM procurement.response WHERE id = $1 FOR UPDATE`, [id]);
       const current = await manager.findOneOrFail(ProcurementResponse, { where: { id } });
-      if (current.moderatedAt) {
-        illegalState('This response has already been moderated; its agreed scores are fixed.', 'MODERATED', {
-          reason: 'ALREADY_MODERATED',
-          currentVersion: current.version,
-        });
-      }
+      moderationMachine.assertCan('moderate', current);
       const counted = await this.countedScores(manager, project, [id]);
       const scoredIt =
         (await manager.query(`SELECT 1 FROM procurement.score WHERE response_id = $1 AND evaluator_id = $2`, [id, this.viewer!.personId]))
@@ -839,8 +885,8 @@ export class ProjectWorkflowService {
       const standstillEndsOn = observeStandstill ? standstillEnd(project.regime, dayOf(now)).endsOn : addCalendarDays(dayOf(now), -1);
       if (project.procedure === 'DIRECT_AWARD') {
         if (!input.innovationId) throw badUserInput('A direct award names the shortlisted innovation awarded.', 'innovationId');
-        const justification = requireText(input.justification, 'justification', 1, 4000);
-        const value = requireMoney(input.value ?? NaN, 'value');
+        const justification = requiredText(input.justification, { field: 'justification', max: 4000 });
+        const value = pounds(input.value ?? NaN, { field: 'value' });
         if (value > project.budget) throw badUserInput('The award value exceeds the budget.', 'value');
         const rows: { supplier_id: string }[] = await manager.query(
           `SELECT supplier_id FROM procurement.shortlisted_innovation WHERE project_id = $1 AND innovation_id = $2`,
@@ -848,7 +894,7 @@ export class ProjectWorkflowService {
         );
         if (!rows[0]) throw badUserInput('That innovation is not on the shortlist.', 'innovationId');
         await this.requireAdmitted(manager, project, rows[0].supplier_id);
-        return this.changeStatus(
+        const awardedDirectly = await this.changeStatus(
           manager,
           project,
           input.version,
@@ -858,13 +904,23 @@ export class ProjectWorkflowService {
           'AWARD',
           justification,
         );
+        await announce(manager, 'award.issued', now, projectEventSubject(project), {
+          ...projectFacts(project),
+          procedure: 'DIRECT_AWARD',
+          awardedSupplierOrganisationId: rows[0].supplier_id,
+          awardValue: value,
+          standstillObserved: observeStandstill,
+          standstillEndsOn,
+          tenders: [],
+          awardedByPersonId: this.viewer!.personId,
+        });
+        return awardedDirectly;
       }
       if (!input.responseId) throw badUserInput('A further competition is awarded to one response.', 'responseId');
       const responseId = parseId(input.responseId, 'responseId');
       const response = await manager.findOne(ProcurementResponse, { where: { id: responseId, projectId: project.id } });
       if (!response) throw notFound('ProcurementResponse', responseId);
-      if (response.withdrawnAt)
-        illegalState('This response was withdrawn by its supplier before the deadline; it cannot be awarded.', 'WITHDRAWN');
+      tenderMachine.assertCan('award', response);
       const tenders = await this.requireMostAdvantageous(manager, project, responseId);
       await this.requireAdmitted(manager, project, response.supplierId);
       const awarded = await this.changeStatus(
@@ -897,6 +953,20 @@ export class ProjectWorkflowService {
         toStatus: 'AWARDED',
       });
       await this.issueAssessmentSummaries(manager, project, tenders, responseId, now);
+      await announce(manager, 'award.issued', now, projectEventSubject(project), {
+        ...projectFacts(project),
+        procedure: 'FURTHER_COMPETITION',
+        awardedSupplierOrganisationId: response.supplierId,
+        awardValue: response.price,
+        standstillObserved: observeStandstill,
+        standstillEndsOn,
+        tenders: tenders.map((tender) => ({
+          responseId: tender.responseId,
+          supplierOrganisationId: tender.supplierId,
+          won: tender.responseId === responseId,
+        })),
+        awardedByPersonId: this.viewer!.personId,
+      });
       return awarded;
     });
   }
@@ -981,23 +1051,14 @@ export class ProjectWorkflowService {
   }
 
   async recordContract(input: RecordContractInput): Promise<Contract> {
-    const value = requireMoney(input.value, 'value');
+    const value = pounds(input.value, { field: 'value' });
     if (input.endsOn < input.startsOn) throw badUserInput('"endsOn" must not be before "startsOn".', 'endsOn');
     // The instant the contract was recorded, read before waiting for the project's lock (as a challenge reads its own).
     const now = this.now();
     return this.dataSource.transaction(async (manager) => {
       // Locked as a challenge is raised: of a challenge and the contract at once, one waits and sees the other.
       const project = await lockVisibleProject(manager, this.viewer, input.projectId);
-      if (
-        project.status === 'AWARDED' &&
-        projectRules.recordContract.who(this.viewer, project) &&
-        dayOf(now) <= project.standstillEndsOn!
-      ) {
-        illegalState(`The standstill runs until ${project.standstillEndsOn}; the contract can be recorded from the next day.`, 'AWARDED', {
-          refusalType: 'StandstillRunning',
-          standstillEndsOn: project.standstillEndsOn,
-        });
-      }
+      // Refused while the standstill runs (a StandstillRunning CONFLICT, projectMachine's guard).
       await this.allow(manager, 'recordContract', project, now);
       // The law suspends the contract while proceedings are open (Procurement Act 2023 ss.101–102;
       // Public Contracts (Scotland) Regulations 2015 reg. 89); IPS does the same for a challenge made to the buyer.
@@ -1035,7 +1096,26 @@ export class ProjectWorkflowService {
         toStatus: 'ACTIVE',
         reason: `Signed on ${signedOn}; details published ${dayOf(now) > due ? 'late' : 'in time'} (due by ${due}).`,
       });
+      await announce(
+        manager,
+        'contract.recorded',
+        now,
+        { typename: 'Contract', id },
+        {
+          ...projectFacts(project),
+          contractId: id,
+          supplierOrganisationId: project.awardedSupplierId!,
+          value,
+          startsOn: input.startsOn,
+          endsOn: input.endsOn,
+          recordedByPersonId: this.viewer!.personId,
+        },
+      );
       return manager.findOneOrFail(Contract, { where: { id } });
     });
   }
+}
+
+function projectEventSubject(project: Pick<ProcurementProject, 'id'>) {
+  return { typename: 'ProcurementProject', id: project.id };
 }

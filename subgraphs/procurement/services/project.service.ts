@@ -1,14 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { badUserInput, notFound } from '../../../platform/errors';
 import { parseId } from '../../../platform/ids';
+import { searchText } from '../../../platform/input';
 import type { Identity } from '../../../platform/identity';
-import { paginate, readPage, type ConnectionArgs } from '../../../platform/pagination';
+import { keysetSource, pageAndPrime, readPage, type ConnectionArgs } from '../../../platform/pagination';
 import { ClarificationQuestion, Contract, ProcurementProject, ProcurementResponse } from '../entities';
-import type { ProcurementProjectFilter } from '../generated/graphql';
+import type { ProcurementProjectCapabilities, ProcurementProjectFilter, ProcurementResponseCapabilities } from '../generated/graphql';
 import type { ProcurementLoaders } from '../loaders';
 import type { AuditTrailRow } from '../loaders/audit-trail.loader';
 import type { AssessmentSummaryRow } from '../loaders/evaluation.loader';
-import { applyProjectSearch, rankedProjectPage, readProjectSearch } from './project-search';
+import { applyProjectSearch, MAX_PROJECT_SEARCH_LENGTH, rankedProjectSource } from './project-search';
 import { contractDetailsDeadline, standstillDeadline, type DeadlineModel } from './regime';
 import type { StandstillChallengeRow, WithdrawnAwardRow } from '../loaders/challenge.loader';
 import {
@@ -22,22 +23,27 @@ import {
   canSeeScores,
   canSeeStandstillChallenge,
   canSeeWinningScore,
-  mayAnswerStandstillChallenge,
   mayRaiseStandstillChallenge,
-  standstillChallengeWindow,
   mayModerateResponseOf,
   mayScoreResponseOf,
-  mayWithdrawResponse,
-  projectRule,
-  projectRules,
   projectStatus,
   readableResponses,
   visibleScores,
-  type ProjectCapability,
   type ProjectFacts,
   type ProjectStatus,
   withheldFromAuditEntry,
 } from '../policy';
+import {
+  challengeMachine,
+  mayAnswerStandstillChallenge,
+  mayWithdrawResponse,
+  moderationMachine,
+  projectMachine,
+  projectSubject,
+  questionMachine,
+  tenderMachine,
+  type ProjectAction,
+} from '../status-machines';
 import { dayOf, type Clock } from '../../../platform/clock';
 import { missingEvaluations, totalScoreOf, weightedTotalHundredths } from './evaluation';
 
@@ -68,9 +74,9 @@ export class ProjectService {
   }
 
   async list(args: ConnectionArgs & { filter?: ProcurementProjectFilter | null; search?: string | null }) {
-    const search = readProjectSearch(args.search);
+    const search = searchText(args.search, { field: 'search', max: MAX_PROJECT_SEARCH_LENGTH });
     const page = readPage(args);
-    // Before paginate clones it for the count, so the page and totalCount see the same rows.
+    // Before the page source clones it for the count, so the page and totalCount see the same rows.
     const query = applyProjectVisibility(this.dataSource.getRepository(ProcurementProject).createQueryBuilder('project'), this.viewer);
     const filter = args.filter ?? {};
     if (filter.buyerId) query.andWhere('project.buyerId = :buyerId', { buyerId: parseId(filter.buyerId, 'filter.buyerId') });
@@ -83,12 +89,11 @@ export class ProjectService {
     if (search === null && page.after && typeof page.after.sortValue !== 'string') {
       throw badUserInput('"after" is a cursor from a searched list: pass a cursor from a page without a search.', 'after');
     }
-    const connection =
+    const source =
       search !== null
-        ? await rankedProjectPage(query, page)
-        : await paginate(query, { property: 'createdAt', cursorValue: (p) => p.createdAt.toISOString() }, page);
-    for (const { node } of connection.edges) this.loaders.projectById.prime(node.id, node);
-    return connection;
+        ? rankedProjectSource(query)
+        : keysetSource(query, { property: 'createdAt', cursorValue: (p) => p.createdAt.toISOString() });
+    return pageAndPrime(page, source, this.loaders.projectById);
   }
 
   status(project: ProcurementProject): ProjectStatus {
@@ -103,18 +108,22 @@ export class ProjectService {
     return { invitedSupplierIds, declarations };
   }
 
-  async viewerCan(project: ProcurementProject): Promise<Record<ProjectCapability | 'raiseStandstillChallenge', boolean>> {
+  /** What the viewer may do now: `projectMachine` (status-machines.ts), as the mutations refuse, and the facts beside it. */
+  async viewerCan(project: ProcurementProject): Promise<ProcurementProjectCapabilities> {
     const facts = await this.facts(project);
-    const status = this.status(project);
-    const today = dayOf(this.now());
-    const can = (name: ProjectCapability) => {
-      const rule = projectRule(name);
-      return rule.who(this.viewer, project, facts) && rule.when(status, project, today);
+    const subject = projectSubject(project, this.now(), facts);
+    const can = (action: ProjectAction) => projectMachine.capable(action, this.viewer, subject);
+    const capabilities = {
+      publish: can('publish'),
+      cancel: can('cancel'),
+      ask: can('ask'),
+      answer: can('answer'),
+      respond: can('respond'),
+      declareConflicts: can('declareConflicts'),
+      evaluate: can('evaluate'),
+      award: can('award'),
+      recordContract: can('recordContract'),
     };
-    const capabilities = Object.fromEntries((Object.keys(projectRules) as ProjectCapability[]).map((name) => [name, can(name)])) as Record<
-      ProjectCapability,
-      boolean
-    >;
     // Declarations are made once per responding supplier: nothing is left to declare once each has one.
     if (capabilities.declareConflicts) {
       const responders = await this.loaders.responderIds.load(project.id);
@@ -125,7 +134,7 @@ export class ProjectService {
     if (capabilities.recordContract) capabilities.recordContract = !challenges.some((c) => c.status === 'OPEN');
     const raiseStandstillChallenge =
       mayRaiseStandstillChallenge(this.viewer, project, await this.loaders.responderIds.load(project.id)) &&
-      standstillChallengeWindow(status, project, today) === 'OPEN' &&
+      projectMachine.can('raiseStandstillChallenge', subject) &&
       !challenges.some((c) => c.status === 'OPEN' && c.supplierId === this.viewer?.organisationId);
     return { ...capabilities, raiseStandstillChallenge };
   }
@@ -166,7 +175,7 @@ export class ProjectService {
 
   /** The buyer's team, while the challenge is open (an open challenge's project is AWARDED). */
   async canAnswerChallenge(challenge: StandstillChallengeRow): Promise<boolean> {
-    return challenge.status === 'OPEN' && mayAnswerStandstillChallenge(this.viewer, await this.projectOfChallenge(challenge));
+    return challengeMachine.can('answer', challenge) && mayAnswerStandstillChallenge(this.viewer, await this.projectOfChallenge(challenge));
   }
 
   async shortlist(project: ProcurementProject) {
@@ -190,9 +199,14 @@ export class ProjectService {
     return !!this.viewer && this.viewer.organisationId === question.askerSupplierId;
   }
 
+  /** The buyer's team, while the project takes answers, for a question not yet answered. */
   async canAnswer(question: ClarificationQuestion): Promise<boolean> {
     const project = await this.loaders.projectById.load(question.projectId);
-    return !!project && projectRules.answer.who(this.viewer, project) && projectRules.answer.when(this.status(project));
+    return (
+      !!project &&
+      projectMachine.capable('answer', this.viewer, projectSubject(project, this.now())) &&
+      questionMachine.can('answer', question)
+    );
   }
 
   async responseCount(project: ProcurementProject): Promise<number | null> {
@@ -281,31 +295,33 @@ export class ProjectService {
     return rows.filter((row) => canReadAssessmentSummary(this.viewer, project, row.supplier_id)).map(assessmentSummaryOf);
   }
 
-  async responseViewerCan(response: ProcurementResponse) {
+  /**
+   * What the viewer may do with a response now, from the machines the mutations refuse with
+   * (status-machines.ts): the project's, the response's standing and its moderation's.
+   */
+  async responseViewerCan(response: ProcurementResponse): Promise<ProcurementResponseCapabilities> {
     const project = await this.projectOf(response);
     const facts = await this.facts(project);
-    const status = this.status(project);
-    const withdrawn = response.withdrawnAt !== null;
+    const subject = projectSubject(project, this.now(), facts);
     const evaluation = await this.evaluationOf(project, response);
+    // Scoring and moderating: the project in evaluation, the response a tender, its scores not yet fixed.
+    const evaluable = (action: 'score' | 'moderate') =>
+      projectMachine.can('evaluate', subject) && tenderMachine.can('evaluate', response) && moderationMachine.can(action, response);
     return {
-      edit:
-        projectRules.respond.who(this.viewer, project, facts) &&
-        projectRules.respond.when(status) &&
-        this.viewer?.organisationId === response.supplierId,
-      withdraw: !withdrawn && mayWithdrawResponse(this.viewer, project, facts, response) && projectRules.respond.when(status),
+      edit: projectMachine.capable('respond', this.viewer, subject) && this.viewer?.organisationId === response.supplierId,
+      withdraw:
+        mayWithdrawResponse(this.viewer, subject, response) &&
+        projectMachine.can('withdrawResponse', subject) &&
+        tenderMachine.can('withdraw', response),
       score:
-        !withdrawn &&
-        !response.moderatedAt &&
+        evaluable('score') &&
         mayScoreResponseOf(this.viewer, project, facts, response.supplierId) &&
-        projectRules.evaluate.when(status) &&
         (evaluation.scoredByViewer || !evaluation.complete),
       moderate:
-        !withdrawn &&
-        !response.moderatedAt &&
+        evaluable('moderate') &&
         evaluation.complete &&
-        projectRules.evaluate.when(status) &&
         mayModerateResponseOf(this.viewer, project, facts, response.supplierId, evaluation.scoredByViewer),
-      award: !withdrawn && projectRules.award.who(this.viewer, project) && projectRules.award.when(status, project),
+      award: projectMachine.capable('award', this.viewer, subject) && tenderMachine.can('award', response),
     };
   }
 

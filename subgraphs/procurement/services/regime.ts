@@ -10,7 +10,7 @@ import {
   workingDaysUntil,
   type BankHoliday,
   type WorkingDayCalendar,
-} from './working-days';
+} from '../../../platform/working-days';
 
 /**
  * The procurement law a project runs under. Routes may also carry PUBLIC_CONTRACTS_REGULATIONS_2015

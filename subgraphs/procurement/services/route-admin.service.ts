@@ -10,7 +10,6 @@ import type {
   Nation,
   ProcurementRegime,
   RouteKind,
-  RouteStatus,
   UpdateLotInput,
   UpdateProcurementRouteInput,
 } from '../generated/graphql';
@@ -18,22 +17,13 @@ import { dayOf, type Clock } from '../../../platform/clock';
 import { isDynamicRoute, routeStatusDates, routeStatusOn, validateRouteDates, type RouteDates } from './route-lifecycle';
 import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { refuse } from '../../../platform/sign-in';
-import { audit, illegalState, optionalText, requireText } from './write-helpers';
-
-const lifecycle: RouteStatus[] = ['COMING', 'OPEN', 'PENDING', 'STANDSTILL', 'LIVE', 'EXPIRED'];
-
-/** The statuses a route may be moved to now: one step on, or OPEN → LIVE for dynamic routes (no closed evaluation), or EXPIRED early. */
-export function nextRouteStatuses(route: { kind: RouteKind }, status: RouteStatus): RouteStatus[] {
-  const index = lifecycle.indexOf(status);
-  const next = lifecycle.slice(index + 1, index + 2);
-  if (isDynamicRoute(route) && status === 'OPEN') return ['LIVE'];
-  if (status === 'LIVE' || status === 'STANDSTILL') next.push('EXPIRED');
-  return [...new Set(next)];
-}
+import { boundedList, decimalNumber, optionalText, requiredText } from '../../../platform/input';
+import { routeMachine } from '../status-machines';
+import { audit } from './write-helpers';
 
 /** Lots of a DPS or dynamic market invite every admitted supplier to compete: no direct award. */
 function checkAwardProcedures(route: { kind: RouteKind }, procedures: readonly AwardProcedure[]): void {
-  if (procedures.length === 0) throw badUserInput('"awardProcedures" needs at least one procedure.', 'awardProcedures');
+  boundedList(procedures, { field: 'awardProcedures', min: 1 });
   if (isDynamicRoute(route) && procedures.some((p) => p !== 'FURTHER_COMPETITION')) {
     throw badUserInput('Lots of a DPS or dynamic market allow FURTHER_COMPETITION only.', 'awardProcedures');
   }
@@ -61,20 +51,20 @@ export class RouteAdminService {
       expiresOn: input.expiresOn ?? null,
     };
     const values = {
-      reference: requireText(input.reference, 'reference', 1, 40),
-      name: requireText(input.name, 'name', 1, 200),
+      reference: requiredText(input.reference, { field: 'reference', max: 40 }),
+      name: requiredText(input.name, { field: 'name', max: 200 }),
       kind: input.kind,
       regime: input.regime,
       ownerId: parseId(input.ownerId, 'ownerId'),
-      description: requireText(input.description, 'description', 1, 4000),
-      guidance: optionalText(input.guidance, 'guidance', 4000),
-      feePercent: input.feePercent,
-      eligibleNations: input.eligibleNations,
-      eligibleOrganisationKinds: (input.eligibleOrganisationKinds ?? []).map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)),
+      description: requiredText(input.description, { field: 'description', max: 4000 }),
+      guidance: optionalText(input.guidance, { field: 'guidance', max: 4000 }),
+      feePercent: decimalNumber(input.feePercent, { field: 'feePercent', min: 0, max: 100 }),
+      eligibleNations: boundedList(input.eligibleNations, { field: 'eligibleNations', min: 1 }),
+      eligibleOrganisationKinds: (input.eligibleOrganisationKinds ?? []).map((k) =>
+        requiredText(k, { field: 'eligibleOrganisationKinds', max: 40 }),
+      ),
       ...dates,
     };
-    if (!(values.feePercent >= 0 && values.feePercent <= 100)) throw badUserInput('"feePercent" must be from 0 to 100.', 'feePercent');
-    if (values.eligibleNations.length === 0) throw badUserInput('"eligibleNations" needs at least one nation.', 'eligibleNations');
     if (values.kind === 'DYNAMIC_MARKET' && values.regime !== 'PROCUREMENT_ACT_2023') {
       throw badUserInput('Dynamic markets exist only under the Procurement Act 2023.', 'regime');
     }
@@ -115,7 +105,8 @@ export class RouteAdminService {
         expiresOn: input.expiresOn !== undefined ? input.expiresOn : route.expiresOn,
       };
       if (input.status && input.status !== from) {
-        if (!nextRouteStatuses(route, from).includes(input.status)) illegalState(`A ${from} route cannot become ${input.status}.`, from);
+        // One step on, OPEN → LIVE for a dynamic route, or EXPIRED early (routeMachine).
+        routeMachine.moveTo(input.status, { kind: route.kind, status: from, reference: route.reference });
         // Moving on now means the status starts today: its date becomes today.
         const starting = routeStatusDates.find((entry) => entry.status === input.status)!;
         if (input[starting.property] != null && input[starting.property] !== today) {
@@ -131,18 +122,18 @@ export class RouteAdminService {
         sets.push(`${column} = $${values.length + 2}`);
       };
       for (const { property, column } of routeStatusDates) if (dates[property] !== route[property]) set(column, dates[property]);
-      if (input.name != null) set('name', requireText(input.name, 'name', 1, 200));
-      if (input.description != null) set('description', requireText(input.description, 'description', 1, 4000));
-      if (input.guidance !== undefined) set('guidance', optionalText(input.guidance, 'guidance', 4000));
+      if (input.name != null) set('name', requiredText(input.name, { field: 'name', max: 200 }));
+      if (input.description != null) set('description', requiredText(input.description, { field: 'description', max: 4000 }));
+      if (input.guidance !== undefined) set('guidance', optionalText(input.guidance, { field: 'guidance', max: 4000 }));
       if (input.eligibleNations) {
-        if (!input.eligibleNations.length) throw badUserInput('"eligibleNations" needs at least one nation.', 'eligibleNations');
+        boundedList(input.eligibleNations, { field: 'eligibleNations', min: 1 });
         requireScottishNationsOnly(route.regime, input.eligibleNations);
         set('eligible_nations', input.eligibleNations);
       }
       if (input.eligibleOrganisationKinds)
         set(
           'eligible_organisation_kinds',
-          input.eligibleOrganisationKinds.map((k) => requireText(k, 'eligibleOrganisationKinds', 1, 40)),
+          input.eligibleOrganisationKinds.map((k) => requiredText(k, { field: 'eligibleOrganisationKinds', max: 40 })),
         );
       if (sets.length === 0) throw badUserInput('Nothing to change.', 'input');
       await updateAtVersion(manager, {
@@ -172,15 +163,15 @@ export class RouteAdminService {
   async createLot(input: CreateLotInput): Promise<Lot> {
     this.authorize();
     const routeId = parseId(input.routeId, 'routeId');
-    const title = requireText(input.title, 'title', 1, 200);
-    const scope = requireText(input.scope, 'scope', 1, 4000);
-    if (!input.categories.length) throw badUserInput('"categories" needs at least one category.', 'categories');
+    const title = requiredText(input.title, { field: 'title', max: 200 });
+    const scope = requiredText(input.scope, { field: 'scope', max: 4000 });
+    boundedList(input.categories, { field: 'categories', min: 1 });
     return this.dataSource.transaction(async (manager) => {
       const route = await manager.findOne(ProcurementRoute, { where: { id: routeId } });
       if (!route) throw notFound('ProcurementRoute', routeId);
       checkAwardProcedures(route, input.awardProcedures);
       const status = routeStatusOn(route, dayOf(this.clock.now()));
-      if (status === 'EXPIRED') illegalState('An expired route takes no new lots.', status);
+      routeMachine.assertCan('addLot', { kind: route.kind, status, reference: route.reference });
       const [{ next }] = (await manager.query(`SELECT coalesce(max(number), 0) + 1 AS next FROM procurement.lot WHERE route_id = $1`, [
         routeId,
       ])) as [{ next: number }];
@@ -214,17 +205,17 @@ export class RouteAdminService {
       if (!lot) throw notFound('Lot', id);
       const route = await manager.findOneOrFail(ProcurementRoute, { where: { id: lot.routeId } });
       const status = routeStatusOn(route, dayOf(this.clock.now()));
-      if (status === 'EXPIRED') illegalState('The lots of an expired route are a closed record.', status);
+      routeMachine.assertCan('editLot', { kind: route.kind, status, reference: route.reference });
       const sets: string[] = [];
       const values: unknown[] = [];
       const set = (column: string, value: unknown) => {
         values.push(value);
         sets.push(`${column} = $${values.length + 2}`);
       };
-      if (input.title != null) set('title', requireText(input.title, 'title', 1, 200));
-      if (input.scope != null) set('scope', requireText(input.scope, 'scope', 1, 4000));
+      if (input.title != null) set('title', requiredText(input.title, { field: 'title', max: 200 }));
+      if (input.scope != null) set('scope', requiredText(input.scope, { field: 'scope', max: 4000 }));
       if (input.categories) {
-        if (!input.categories.length) throw badUserInput('"categories" needs at least one category.', 'categories');
+        boundedList(input.categories, { field: 'categories', min: 1 });
         set('categories', [...new Set(input.categories)]);
       }
       if (input.awardProcedures) {

@@ -7,28 +7,14 @@ import { refuse, requireSignedIn } from '../../../platform/sign-in';
 import { ProcurementProject } from '../entities';
 import type { AnswerStandstillChallengeInput, RaiseStandstillChallengeInput } from '../generated/graphql';
 import { challengeColumns, challengeOf, type StandstillChallengeRow } from '../loaders/challenge.loader';
-import {
-  canSeeProject,
-  canSeeStandstillChallenge,
-  mayAnswerStandstillChallenge,
-  mayRaiseStandstillChallenge,
-  projectStatus,
-  standstillChallengeWindow,
-  type ChallengeWindow,
-} from '../policy';
+import { canSeeProject, canSeeStandstillChallenge, mayRaiseStandstillChallenge, projectStatus } from '../policy';
+import { challengeMachine, mayAnswerStandstillChallenge, projectMachine, projectSubject } from '../status-machines';
 import { resumedStandstillEnd, standstillDaysLeft } from './regime';
-import { audit, illegalState, isUniqueViolation, requireText } from './write-helpers';
+import { requiredText } from '../../../platform/input';
+import { announce, audit, illegalState, isUniqueViolation, projectFacts } from './write-helpers';
 
 /** Grounds and answers: long enough to say something, short enough to read (also CHECKs in the table). */
 export const challengeLimits = { minGrounds: 10, maxGrounds: 4000, maxAnswer: 4000 } as const;
-
-/** What a bidder is told when the standstill does not take a challenge now, by the refusal's `reason`. */
-const windowClosed: Record<Exclude<ChallengeWindow, 'OPEN'>, string> = {
-  NOT_IN_STANDSTILL: 'A challenge can be raised only during the standstill after an award.',
-  NO_STANDSTILL: 'The buyer declined the voluntary standstill for this award, so there is no standstill to challenge in.',
-  STANDSTILL_OVER: 'The standstill is over; a challenge can no longer be raised here.',
-  CONTRACT_RECORDED: 'The contract has been recorded; a challenge can no longer be raised here.',
-};
 
 /**
  * Locks a project's row for the rest of the transaction, then reads it; an invisible one is
@@ -111,7 +97,7 @@ export class StandstillChallengeService {
 
   async raise(input: RaiseStandstillChallengeInput): Promise<StandstillChallengeRow> {
     const viewer = requireSignedIn(this.viewer, 'Sign in as a bidder to challenge an award.');
-    const grounds = requireText(input.grounds, 'grounds', challengeLimits.minGrounds, challengeLimits.maxGrounds);
+    const grounds = requiredText(input.grounds, { field: 'grounds', min: challengeLimits.minGrounds, max: challengeLimits.maxGrounds });
     const now = this.clock.now();
     const today = dayOf(now);
     return this.dataSource.transaction(async (manager) => {
@@ -128,8 +114,8 @@ export class StandstillChallengeService {
         );
       }
       const status = projectStatus(project, now);
-      const window = standstillChallengeWindow(status, project, today);
-      if (window !== 'OPEN') illegalState(windowClosed[window], status, { reason: window });
+      // Only during an observed standstill not yet over (projectMachine, CONFLICT with the `reason`).
+      projectMachine.assertCan('raiseStandstillChallenge', projectSubject(project, now));
       const supplierId = viewer.organisationId;
       if (
         (
@@ -180,13 +166,25 @@ export class StandstillChallengeService {
         toStatus: 'OPEN',
         reason: grounds,
       });
+      await announce(
+        manager,
+        'challenge.raised',
+        now,
+        { typename: 'StandstillChallenge', id: row.id },
+        {
+          ...projectFacts(project),
+          challengeId: row.id,
+          challengerSupplierOrganisationId: supplierId,
+          raisedByPersonId: viewer.personId,
+        },
+      );
       return challengeOf(row);
     });
   }
 
   async answer(input: AnswerStandstillChallengeInput): Promise<StandstillChallengeRow> {
     const viewer = requireSignedIn(this.viewer, 'Sign in as the buyer to answer a challenge.');
-    const answer = requireText(input.answer, 'answer', 1, challengeLimits.maxAnswer);
+    const answer = requiredText(input.answer, { field: 'answer', max: challengeLimits.maxAnswer });
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       const id = parseId(input.challengeId, 'challengeId');
@@ -200,11 +198,7 @@ export class StandstillChallengeService {
       if (!canSeeStandstillChallenge(viewer, project, challenge)) throw notFound('StandstillChallenge', id);
       if (!mayAnswerStandstillChallenge(viewer, project))
         refuse(viewer, "Only the buyer's team (whoever may award) answers a standstill challenge.");
-      if (challenge.status !== 'OPEN') {
-        illegalState(`This challenge is no longer open: it was ${challenge.status.toLowerCase()}.`, challenge.status, {
-          reason: 'CHALLENGE_CLOSED',
-        });
-      }
+      challengeMachine.assertCan('answer', challenge);
       // An open challenge implies an AWARDED project: cancelling or withdrawing the award lapses them,
       // and no contract is recorded while one is open.
       const resumedUntil =
@@ -234,6 +228,22 @@ export class StandstillChallengeService {
       });
       if (resumedUntil) await this.resumeStandstill(manager, viewer, project, challenge, resumedUntil, now);
       else await this.withdrawAward(manager, viewer, project, challenge, answer, now);
+      await announce(
+        manager,
+        'challenge.answered',
+        now,
+        { typename: 'StandstillChallenge', id },
+        {
+          ...projectFacts(project),
+          challengeId: id,
+          challengerSupplierOrganisationId: challenge.supplierId,
+          outcome: input.outcome,
+          awardWithdrawn: resumedUntil === null,
+          standstillEndsOn: resumedUntil,
+          openChallenges: await openChallengeCount(manager, project.id),
+          answeredByPersonId: viewer.personId,
+        },
+      );
       return this.challenge(manager, id);
     });
   }

@@ -1,27 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { badUserInput, conflict } from '../../../platform/errors';
+import { conflict } from '../../../platform/errors';
 import { defineRecorder, type RecordEntry } from '../../../platform/recorder';
-
-/** Every string input has a length limit; the message names the field. */
-export function requireText(value: string | null | undefined, field: string, min: number, max: number): string {
-  const text = (value ?? '').trim();
-  if (text.length < min || text.length > max) {
-    throw badUserInput(`"${field}" must be ${min === 0 ? 'at most' : `${min} to`} ${max} characters long.`, field);
-  }
-  return text;
-}
-
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  return requireText(value, field, 1, max);
-}
-
-export function requireMoney(value: number, field: string): number {
-  if (!Number.isFinite(value) || value <= 0 || value >= 1e12 || Math.round(value * 100) !== value * 100) {
-    throw badUserInput(`"${field}" must be an amount in pounds above 0, to the penny.`, field);
-  }
-  return value;
-}
+import { recordDomainEvent, type DomainEventFacts, type DomainEventKind } from '../../../platform/outbox';
 
 export function illegalState(message: string, currentStatus: string, extensions: Record<string, unknown> = {}): never {
   throw conflict(message, { currentStatus, ...extensions });
@@ -59,3 +39,19 @@ export const audit = (manager: EntityManager, entry: RecordEntry<AuditEntry>): P
 
 export const isUniqueViolation = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+
+/** Records a procurement domain event in the caller's transaction (platform/outbox.ts), at the caller's instant. */
+export async function announce<K extends DomainEventKind>(
+  manager: EntityManager,
+  kind: K,
+  at: Date,
+  subject: { typename: string; id: string },
+  facts: DomainEventFacts[K],
+): Promise<void> {
+  await recordDomainEvent(manager, { source: 'procurement', kind, occurredAt: at, subject, facts });
+}
+
+/** What every procurement event about a project carries (platform/domain-events.ts). */
+export function projectFacts(project: { id: string; title: string; buyerId: string }) {
+  return { projectId: project.id, projectTitle: project.title, buyerOrganisationId: project.buyerId };
+}

@@ -1,6 +1,10 @@
 import Holidays from 'date-holidays';
 
 /**
+ * The one working-day calendar of the graph: procurement counts its deadlines on it, and the
+ * notifications subgraph plans its reminders on it ("the same working-day rules as procurement"),
+ * so it lives here rather than in either (subgraphs never import each other's code).
+ *
  * Working days: Monday to Friday except the bank holidays of a calendar's nations, substitute days
  * included. Bank holidays come from `date-holidays` (GB with regions ENG, WLS, SCT, NIR; its
  * `public` holidays are the bank holidays of the Banking and Financial Dealings Act 1971, its other
