@@ -15,6 +15,9 @@ import type { Tracing } from './tracing';
  * `tracing` is required (undefined when tracing is off), so a main that forgets to hand it over
  * does not compile: its buffered spans would be lost at shutdown.
  */
+/** How long a service whose stack runner is gone may take to stop before it exits regardless. */
+export const orphanedStopDeadlineMs = 3_000;
+
 export function runService(label: string, start: () => Promise<RunningService>, tracing: Tracing | undefined): void {
   try {
     configureLogging(loadLoggingConfig(process.env, process.stdout.isTTY));
@@ -53,7 +56,14 @@ export function runService(label: string, start: () => Promise<RunningService>, 
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
-      if (process.channel) process.on('disconnect', () => stop('the stack runner is gone'));
+      if (process.channel) {
+        process.on('disconnect', () => {
+          // No runner is left to SIGKILL a service whose stop hangs (a delivery waiting on a peer
+          // that is stopping too): never outlive the runner by more than a few seconds.
+          setTimeout(() => process.exit(1), orphanedStopDeadlineMs).unref();
+          stop('the stack runner is gone');
+        });
+      }
     },
     (error: unknown) => {
       if (error instanceof ConfigError) log.fatal({ problems: error.problems }, `${label}: ${error.message}`);

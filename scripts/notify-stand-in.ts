@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import { loadNotifyConfig } from '../platform/config';
+import { orphanedStopDeadlineMs } from '../platform/process';
 import { noticeTemplate } from '../subgraphs/notifications/email/notify-email';
 
 /**
@@ -421,7 +422,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('disconnect', () => stop('the stack runner is gone'));
+  process.on('disconnect', () => {
+    // No runner is left to SIGKILL it if a client's open connection holds close() up.
+    setTimeout(() => process.exit(1), orphanedStopDeadlineMs).unref();
+    stop('the stack runner is gone');
+  });
   console.log(`Notify stand-in ready at ${standIn.url} (emails are kept in memory and shown in the explorer's mailbox)`);
   process.send?.({ type: 'ready', pid: process.pid, url: standIn.url });
 }
