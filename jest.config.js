@@ -24,6 +24,7 @@ module.exports = {
     ],
   },
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   setupFiles: ['<rootDir>/tests/support/development-profile.ts'],
   testTimeout: 60_000,
   // Two workers, not jest's default of (cores − 1) = 1 on a 2-core machine: with one, jest runs every

@@ -11,6 +11,7 @@ import { logger } from '../platform/logger';
 import { forwardedHeaders } from '../platform/observability';
 import { currentRequestBudget, type RequestBudget } from '../platform/request-budget';
 import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
+import type { AnswerContents } from './answer-contents';
 import { fetcherResponse, SubgraphClient, type SubgraphAnswer } from './subgraph-client';
 
 /** What the gateway knows about a request: who is asking, established from the bearer token. */
@@ -23,6 +24,11 @@ export interface GatewayContext {
    * other requests (kept answers, queries or fetches in flight) crosses generations.
    */
   generation?: number;
+  /**
+   * What the answer contains (an anonymous query the public cache may keep) or what the mutation
+   * changed, as the subgraphs report it (gateway/answer-contents.ts); absent when nobody needs it.
+   */
+  contents?: AnswerContents;
 }
 
 /**
@@ -207,7 +213,7 @@ export class InProcessDataSource<TContext extends BaseContext> implements GraphQ
 
   async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const response: GraphQLResponse = await this.server.executeOperation(
-      { query: request.query, variables: request.variables, operationName: request.operationName },
+      { query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions },
       { contextValue: this.createContext(context.viewer ?? null, context.newcomer ?? null) },
     );
     if (response.body.kind !== 'single') throw new Error('Subgraphs do not stream responses');
@@ -224,7 +230,7 @@ function unavailable(name: string, cause?: unknown): GraphQLError {
 }
 
 /** A subgraph operation that only reads (the gateway writes `query …` or a bare selection set). */
-function isQuery(query: string | undefined): boolean {
+export function isQuery(query: string | undefined): boolean {
   return query !== undefined && /^\s*(query\b|\{)/.test(query);
 }
 

@@ -6,6 +6,7 @@ import type { OperationLimits } from '../platform/config';
 import { sharedApolloOptions } from '../platform/graphql-http';
 import { supergraphPath } from '../platform/paths';
 import { cacheGenerationPlugin, InMemoryCacheGeneration, type CacheGeneration } from './cache-generation';
+import { collectingContents } from './answer-contents';
 import { adoptScalarParsers } from './custom-scalars';
 import type { GatewayContext } from './data-sources';
 import { newcomerPlugin } from './newcomers';
@@ -44,7 +45,8 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readSupergraph(),
     // A subgraph that is down fails its fields, each with its own error, not the whole answer.
-    buildService: ({ name, url }) => reportOutagesAtFields(options.dataSource({ name, url })),
+    // Each fetch's report of what it contains is collected for the public cache (gateway/answer-contents.ts).
+    buildService: ({ name, url }) => reportOutagesAtFields(collectingContents(options.dataSource({ name, url }))),
   });
   // Malformed DateTime and Date values are refused here, not by a subgraph (gateway/custom-scalars.ts).
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => adoptScalarParsers(apiSchema));

@@ -60,6 +60,12 @@ export const serviceLimits = {
   projectCriteria: 10,
   /** The most PROCUREMENT_EVALUATORS_REQUIRED may be (platform/config.ts): evaluators per response. */
   evaluatorsRequiredMaximum: 10,
+  /** subgraphs/innovations MATCHED_DOCUMENTS_PER_HIT (services/document-search.ts): documents named per search hit. */
+  matchedDocumentsPerHit: 3,
+  /** subgraphs/innovations MAX_SAVED_CATALOGUE_SEARCHES: catalogue searches one person may save. */
+  savedCatalogueSearches: 50,
+  /** subgraphs/procurement MAX_SAVED_OPPORTUNITY_SEARCHES: opportunity searches one person may save. */
+  savedOpportunitySearches: 50,
 } as const;
 
 /**
@@ -133,6 +139,18 @@ export function fieldPrices(schema: GraphQLSchema): Map<string, FieldPrice> {
   set('Event.relatedInnovations', { cap: serviceLimits.eventLinks, why: 'EVENT_LIMITS.links (events subgraph)' });
   set('Event.relatedRoutes', { cap: serviceLimits.eventLinks, why: 'EVENT_LIMITS.links (events subgraph)' });
   set('Innovation.links', { cap: serviceLimits.innovationLinks, why: 'contentLimits.links (innovations subgraph)' });
+  set('InnovationEdge.matchedDocuments', {
+    cap: serviceLimits.matchedDocumentsPerHit,
+    why: 'MATCHED_DOCUMENTS_PER_HIT per hit (innovations subgraph document-search.ts), one statement for the whole page',
+  });
+  set('Person.savedCatalogueSearches', {
+    cap: serviceLimits.savedCatalogueSearches,
+    why: 'MAX_SAVED_CATALOGUE_SEARCHES per person (innovations subgraph saved-search.service.ts)',
+  });
+  set('Person.savedOpportunitySearches', {
+    cap: serviceLimits.savedOpportunitySearches,
+    why: 'MAX_SAVED_OPPORTUNITY_SEARCHES per person (procurement subgraph saved-opportunity-search.service.ts)',
+  });
   set('ProcurementProject.shortlist', { cap: serviceLimits.projectShortlist, why: 'projectLimits.maxShortlist (procurement subgraph)' });
   set('ProcurementProject.criteria', { cap: serviceLimits.projectCriteria, why: 'projectLimits.maxCriteria (procurement subgraph)' });
   set('ProcurementResponse.scores', {

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../platform/identity';
+import { noteContents } from './answer-contents';
 import { cacheGenerationPlugin, InMemoryCacheGeneration } from './cache-generation';
 import type { GatewayContext } from './data-sources';
 import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
@@ -11,8 +12,17 @@ function cachePlugins(options: PublicResponseCacheOptions, generation = new InMe
 }
 
 /**
+ * What a subgraph fetch would report (platform/entity-tags.ts), said by a resolver of the tiny
+ * schemas below: the gateway collects it only while the request wants it (gateway/answer-contents.ts).
+ */
+function report(context: GatewayContext, tags: string[] | undefined): void {
+  if (context.contents) noteContents(context.contents, tags);
+}
+
+/**
  * The cache in front of a tiny schema whose resolvers count how often they run, so a test can tell
- * an answer computed from one served from the cache.
+ * an answer computed from one served from the cache. `count(of)` contains the entity `Count:<of>`;
+ * `change(of)` writes it; `silent` cannot say what it contains; `write` cannot say what it changed.
  */
 function cachedServer(ttlSeconds = 10, maxBytes = 1024 * 1024) {
   let clock = 1_000_000;
@@ -20,19 +30,29 @@ function cachedServer(ttlSeconds = 10, maxBytes = 1024 * 1024) {
   let failNext = false;
   const lookups: string[] = [];
   const server = new ApolloServer<GatewayContext>({
-    typeDefs: `type Query { count(of: String): String! } type Mutation { write: Boolean! refuse: Boolean! fail: Boolean! written: Written! decline: Declined! } type Written { ok: Boolean! detail: String! } type Declined { done: Boolean refusal: Refused } type Refused { code: String! }`,
+    typeDefs: `type Query { count(of: String): String! silent: Int! } type Mutation { change(of: String!): Boolean! write: Boolean! refuse: Boolean! fail: Boolean! written: Written! decline: Declined! } type Written { ok: Boolean! detail: String! } type Declined { done: Boolean refusal: Refused } type Refused { code: String! }`,
     resolvers: {
       Query: {
-        count: (_parent, args: { of?: string }) => {
+        count: (_parent, args: { of?: string }, context: GatewayContext) => {
           executions += 1;
+          report(context, [`Count:${args.of ?? 'catalogue'}`]);
           if (failNext) {
             failNext = false;
             throw new GraphQLError('a subgraph was down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
           }
           return `${args.of ?? 'catalogue'} #${executions}`;
         },
+        // From a subgraph that does not report what its answer contains.
+        silent: (_parent: unknown, _args: unknown, context: GatewayContext) => {
+          if (context.contents) noteContents(context.contents, undefined);
+          return (executions += 1);
+        },
       },
       Mutation: {
+        change: (_parent, args: { of: string }, context: GatewayContext) => {
+          report(context, [`Count:${args.of}`]);
+          return true;
+        },
         write: () => true,
         // A refusal rolls its transaction back: nothing was written.
         refuse: () => {
@@ -158,7 +178,12 @@ describe('publicResponseCachePlugin', () => {
     const slowServer = new ApolloServer<GatewayContext>({
       typeDefs: `type Query { count: Int! } type Mutation { write: Boolean! }`,
       resolvers: {
-        Query: { count: async () => (await held, graph.executions()) },
+        Query: {
+          count: async (_parent: unknown, _args: unknown, context: GatewayContext) => {
+            report(context, ['Count:catalogue']);
+            return (await held, graph.executions());
+          },
+        },
         Mutation: { write: () => true },
       },
       plugins: cachePlugins({ ttlSeconds: 10, maxBytes: 1024 * 1024, onLookup: (o) => graph.lookups.push(o) }),
@@ -263,7 +288,14 @@ describe('publicResponseCachePlugin', () => {
     let executions = 0;
     const server = new ApolloServer<GatewayContext>({
       typeDefs: `type Query { count: Int! }`,
-      resolvers: { Query: { count: () => (executions += 1) } },
+      resolvers: {
+        Query: {
+          count: (_parent: unknown, _args: unknown, context: GatewayContext) => {
+            report(context, ['Count:catalogue']);
+            return (executions += 1);
+          },
+        },
+      },
       plugins: cachePlugins({ ttlSeconds: 10, maxBytes: 1024 * 1024 }, generation),
     });
     await server.start();
@@ -278,5 +310,119 @@ describe('publicResponseCachePlugin', () => {
     expect(await ask()).toEqual({ count: 2 });
     expect(await ask()).toEqual({ count: 2 });
     await server.stop();
+  });
+  it('keeps an answer through a write that changed nothing in it, and drops it when a write changes it (issue 27)', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    const query = 'query Count($of: String) { count(of: $of) }';
+    await graph.ask(query, null, { of: 'lighting' });
+    await graph.ask(query, null, { of: 'drainage' });
+    // Drainage changed: the lighting answer does not contain it and stays.
+    expect((await graph.ask('mutation { change(of: "drainage") }', buyer)).result.data).toEqual({ change: true });
+    expect((await graph.ask(query, null, { of: 'lighting' })).result.data).toEqual({ count: 'lighting #1' });
+    expect((await graph.ask(query, null, { of: 'drainage' })).result.data).toEqual({ count: 'drainage #3' });
+    // Lighting changed: its answer is gone before the mutation's response is back.
+    await graph.ask('mutation { change(of: "lighting") }', buyer);
+    expect((await graph.ask(query, null, { of: 'lighting' })).result.data).toEqual({ count: 'lighting #4' });
+    expect((await graph.ask(query, null, { of: 'drainage' })).result.data).toEqual({ count: 'drainage #3' });
+    expect(graph.lookups).toEqual(['miss', 'miss', 'hit', 'miss', 'miss', 'hit']);
+    await graph.server.stop();
+  });
+
+  it('does not keep an answer that cannot say what it contains', async () => {
+    const graph = cachedServer();
+    await graph.server.start();
+    expect((await graph.ask('{ silent }')).result.data).toEqual({ silent: 1 });
+    const again = await graph.ask('{ silent }');
+    expect(again.result.data).toEqual({ silent: 2 });
+    expect(String(again.headers.get('cache-control'))).not.toContain('public');
+    // Nor one that is partly silent.
+    await graph.ask('{ silent count }');
+    expect((await graph.ask('{ silent count }')).result.data).toEqual({ silent: 5, count: 'catalogue #6' });
+    await graph.server.stop();
+  });
+
+  it('stores an answer computed while an unrelated write was answered, not one computed while a related one was', async () => {
+    const generation = new InMemoryCacheGeneration();
+    let release!: () => void;
+    let held = new Promise<void>((resolve) => (release = resolve));
+    let executions = 0;
+    const lookups: string[] = [];
+    const server = new ApolloServer<GatewayContext>({
+      typeDefs: `type Query { count: Int! } type Mutation { change(of: String!): Boolean! }`,
+      resolvers: {
+        Query: {
+          count: async (_parent: unknown, _args: unknown, context: GatewayContext) => {
+            report(context, ['Count:catalogue']);
+            executions += 1;
+            await held;
+            return executions;
+          },
+        },
+        Mutation: {
+          change: (_parent: unknown, args: { of: string }, context: GatewayContext) => {
+            report(context, [`Count:${args.of}`]);
+            return true;
+          },
+        },
+      },
+      plugins: cachePlugins({ ttlSeconds: 10, maxBytes: 1024 * 1024, onLookup: (o) => lookups.push(o) }, generation),
+    });
+    await server.start();
+    const read = () => server.executeOperation({ query: '{ count }' }, { contextValue: { viewer: null } });
+    const write = (of: string) =>
+      server.executeOperation({ query: `mutation { change(of: "${of}") }` }, { contextValue: { viewer: buyer } });
+    let reading = read();
+    await write('drainage');
+    release();
+    expect(String((await reading).http.headers.get('cache-control'))).toContain('public');
+    await read();
+    expect(lookups).toEqual(['miss', 'hit']);
+    held = new Promise<void>((resolve) => (release = resolve));
+    await write('catalogue');
+    reading = read();
+    await write('catalogue');
+    release();
+    expect(String((await reading).http.headers.get('cache-control'))).not.toContain('public');
+    await read();
+    expect(lookups).toEqual(['miss', 'hit', 'miss', 'miss']);
+    await server.stop();
+  });
+
+  it("drops a replica's kept answer when another replica answers a write that changes it, and only then", async () => {
+    // Two gateways sharing one generation, as replicas share it through Redis.
+    const generation = new InMemoryCacheGeneration();
+    let executions = 0;
+    const replica = () =>
+      new ApolloServer<GatewayContext>({
+        typeDefs: `type Query { count(of: String!): Int! } type Mutation { change(of: String!): Boolean! }`,
+        resolvers: {
+          Query: {
+            count: (_parent: unknown, args: { of: string }, context: GatewayContext) => {
+              report(context, [`Count:${args.of}`]);
+              return (executions += 1);
+            },
+          },
+          Mutation: {
+            change: (_parent: unknown, args: { of: string }, context: GatewayContext) => {
+              report(context, [`Count:${args.of}`]);
+              return true;
+            },
+          },
+        },
+        plugins: cachePlugins({ ttlSeconds: 10, maxBytes: 1024 * 1024 }, generation),
+      });
+    const [first, second] = [replica(), replica()];
+    await Promise.all([first.start(), second.start()]);
+    const count = async (server: ApolloServer<GatewayContext>, of: string) => {
+      const response = await server.executeOperation({ query: `{ count(of: "${of}") }` }, { contextValue: { viewer: null } });
+      return response.body.kind === 'single' ? response.body.singleResult.data : undefined;
+    };
+    expect(await count(first, 'lighting')).toEqual({ count: 1 });
+    expect(await count(first, 'drainage')).toEqual({ count: 2 });
+    await second.executeOperation({ query: 'mutation { change(of: "drainage") }' }, { contextValue: { viewer: buyer } });
+    expect(await count(first, 'lighting')).toEqual({ count: 1 });
+    expect(await count(first, 'drainage')).toEqual({ count: 3 });
+    await Promise.all([first.stop(), second.stop()]);
   });
 });

@@ -28,7 +28,9 @@ import { RedisCacheGeneration } from './cache-generation';
 import { connectRedis, redisSettled, redisUnavailability } from '../platform/redis';
 import { createGatewayServer, readSupergraph } from './gateway';
 import { addCalendarRoutes } from './routes/calendar';
+import { addDocumentRoutes } from './routes/documents';
 import { addOcdsDownload } from './routes/ocds';
+import { addUnsubscribeRoutes } from './routes/unsubscribe';
 
 function isSubgraphName(name: string): name is SubgraphName {
   return (subgraphNames as readonly string[]).includes(name);
@@ -257,6 +259,19 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
         assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
         timeoutMs: config.subgraphTimeoutMs,
         publicBaseUrl,
+      });
+      addUnsubscribeRoutes(app, {
+        notificationsUrl: config.subgraphUrls.notifications,
+        gatewaySecret: config.gatewaySecret,
+        assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
+        timeoutMs: config.subgraphTimeoutMs,
+      });
+      addDocumentRoutes(app, {
+        subgraphUrls: { innovations: config.subgraphUrls.innovations, procurement: config.subgraphUrls.procurement },
+        gatewaySecret: config.gatewaySecret,
+        assertionLifetimeMs: config.gatewayAssertionLifetimeMs,
+        limits: config.documents,
+        authenticate,
       });
       addCalendarRoutes(app, {
         eventsUrl: config.subgraphUrls.events,

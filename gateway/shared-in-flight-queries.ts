@@ -1,6 +1,13 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
+import type { AnswerContents } from './answer-contents';
 import type { GatewayContext } from './data-sources';
+
+/** A first run's answer, and what it contains when the subgraphs said (gateway/answer-contents.ts). */
+interface Shared {
+  result: FormattedExecutionResult;
+  contents: AnswerContents | undefined;
+}
 
 /**
  * Identical queries from the same caller in flight at once are executed once: the first runs, the
@@ -19,10 +26,10 @@ import type { GatewayContext } from './data-sources';
  * each waiting request runs on its own.
  */
 export function sharedInFlightQueriesPlugin(): ApolloServerPlugin<GatewayContext> {
-  const running = new Map<string, Promise<FormattedExecutionResult | undefined>>();
+  const running = new Map<string, Promise<Shared | undefined>>();
   return {
     async requestDidStart({ contextValue }) {
-      let leading: { key: string; settle: (shared: FormattedExecutionResult | undefined) => void } | undefined;
+      let leading: { key: string; settle: (shared: Shared | undefined) => void } | undefined;
       return {
         async responseForOperation({ operation, queryHash, request }) {
           // No operation (an operationName the document lacks) is refused before this; never read it.
@@ -34,9 +41,15 @@ export function sharedInFlightQueriesPlugin(): ApolloServerPlugin<GatewayContext
           const first = running.get(key);
           if (first) {
             const shared = await first;
-            return shared ? { body: { kind: 'single', singleResult: shared }, http: { headers: new HeaderMap() } } : null;
+            if (!shared) return null;
+            // What the answer contains comes with it, so the public cache can keep it (gateway/answer-contents.ts).
+            if (contextValue.contents) {
+              for (const tag of shared.contents?.tags ?? []) contextValue.contents.tags.add(tag);
+              contextValue.contents.complete &&= shared.contents?.complete ?? false;
+            }
+            return { body: { kind: 'single', singleResult: shared.result }, http: { headers: new HeaderMap() } };
           }
-          let settle!: (shared: FormattedExecutionResult | undefined) => void;
+          let settle!: (shared: Shared | undefined) => void;
           running.set(key, new Promise((resolve) => (settle = resolve)));
           leading = { key, settle };
           return null;
@@ -51,7 +64,9 @@ export function sharedInFlightQueriesPlugin(): ApolloServerPlugin<GatewayContext
           if (!leading) return;
           running.delete(leading.key);
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          leading.settle(result?.data && !result.errors?.length ? { data: result.data } : undefined);
+          leading.settle(
+            result?.data && !result.errors?.length ? { result: { data: result.data }, contents: contextValue.contents } : undefined,
+          );
         },
       };
     },

@@ -23,10 +23,17 @@ import { isPlatformStaff, type Identity } from './identity';
 
 /**
  * Mutations that only give something up: leaving the membership, cancelling one's own event
- * registration, revoking one's own calendar feed. Open to every status, SUSPENDED included:
+ * registration, revoking one's own calendar feed, deleting one's own saved search. Open to every status, SUSPENDED included:
  * refusing them would keep a suspended member's seat taken and their feed alive.
  */
-export const mutationsThatWithdraw: ReadonlySet<string> = new Set(['leaveMembership', 'cancelEventRegistration', 'revokeCalendarFeed']);
+export const mutationsThatWithdraw: ReadonlySet<string> = new Set([
+  'leaveMembership',
+  'cancelEventRegistration',
+  'revokeCalendarFeed',
+  // Deleting one's own saved search (issue 25 item 6): fewer alerts, never more.
+  'deleteSavedCatalogueSearch',
+  'deleteSavedOpportunitySearch',
+]);
 
 /**
  * Mutations about becoming (or becoming again) a member, or open to the public anyway: applying

@@ -312,6 +312,7 @@ describe('configuration', () => {
 describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
   const liveKey = 'ips_graph_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0';
   const templateId = 'f33517ff-2a88-4f6e-b855-c550268ce08a';
+  const unsubscribeSecret = 'Qm7vT2pX9sLc4RzN8wKdJ1hFyB6gA3eU0oVtPiYx5nMq';
 
   it('uses the stand-in with the committed development key under the development profile', () => {
     expect(loadNotifyConfig({ IPS_PROFILE: 'development' })).toMatchObject({
@@ -323,7 +324,14 @@ describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
   });
 
   it('reads the service id and the secret out of the key, and defaults to Notify itself', () => {
-    expect(loadNotifyConfig({ NODE_ENV: 'production', NOTIFY_API_KEY: liveKey, NOTIFY_TEMPLATE_ID: templateId })).toEqual({
+    expect(
+      loadNotifyConfig({
+        NODE_ENV: 'production',
+        NOTIFY_API_KEY: liveKey,
+        NOTIFY_TEMPLATE_ID: templateId,
+        NOTIFICATIONS_UNSUBSCRIBE_SECRET: unsubscribeSecret,
+      }),
+    ).toEqual({
       apiKey: liveKey,
       serviceId: '26785a09-ab16-4eb0-8407-a37497a57506',
       secretKey: '3d844edf-8d35-48ac-975b-e847b4f122b0',
@@ -331,6 +339,7 @@ describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
       templateId,
       timeoutMs: 10_000,
       standIn: undefined,
+      unsubscribeSecret,
     });
   });
 
@@ -341,6 +350,8 @@ describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
     const problems = problemsOf(() => loadNotifyConfig(env));
     expect(problems).toMatch(/NOTIFY_API_KEY: is required outside the development profile/);
     expect(problems).toMatch(/NOTIFY_TEMPLATE_ID: is required outside the development profile/);
+    // The unsubscribe links' key too: the committed development one would let anyone forge a link.
+    expect(problems).toMatch(/NOTIFICATIONS_UNSUBSCRIBE_SECRET: is required to sign unsubscribe links/);
     expect(problemsOf(() => loadNotifyConfig({ ...env, NOTIFY_API_KEY: liveKey }))).toMatch(/NOTIFY_TEMPLATE_ID: is required/);
   });
 

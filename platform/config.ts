@@ -693,6 +693,8 @@ export interface GatewayConfig {
    * writes into documents (the OCDS package `uri`), never taken from a request's Host header.
    */
   publicBaseUrl: string | undefined;
+  /** Uploads through `POST /documents` (gateway/routes/documents.ts): cut off with 413 past `maxBytes`. */
+  documents: DocumentLimits;
 }
 
 /**
@@ -872,6 +874,7 @@ export function loadGatewayConfig(env: Environment, subgraphs: readonly Subgraph
         ? { ttlSeconds: publicCacheSeconds, maxBytes: (values[names.publicCacheMaxMegabytes] as number) * 1024 * 1024 }
         : undefined,
     publicBaseUrl: (values[names.publicBaseUrl] as string | undefined)?.replace(/\/+$/, ''),
+    documents: loadDocumentLimits(env),
   };
 }
 
@@ -965,7 +968,16 @@ export interface NotifyConfig {
   timeoutMs: number;
   /** Set when the development stand-in (scripts/notify-stand-in.ts) is to answer at `baseUrl`: `npm start` runs it. */
   standIn: { port: number } | undefined;
+  /**
+   * Signs the unsubscribe link in each email (NOTIFICATIONS_UNSUBSCRIBE_SECRET): the link is the
+   * only credential of a click that switches one kind of email off without signing in.
+   */
+  unsubscribeSecret: string;
 }
+
+/** Where an email's unsubscribe link points, under PUBLIC_BASE_URL: the gateway's page, then `/<token>`. */
+export const unsubscribeLinkPath = '/notifications/unsubscribe';
+export const developmentUnsubscribeSecret = 'ips-graph-development-only-unsubscribe-link-key';
 
 export const notifyProductionBaseUrl = 'https://api.notifications.service.gov.uk';
 /**
@@ -992,6 +1004,7 @@ export const notifyVariableNames = {
   templateId: 'NOTIFY_TEMPLATE_ID',
   standInPort: 'NOTIFY_STAND_IN_PORT',
   timeoutMs: 'NOTIFY_TIMEOUT_MS',
+  unsubscribeSecret: 'NOTIFICATIONS_UNSUBSCRIBE_SECRET',
 } as const;
 
 /**
@@ -1003,14 +1016,23 @@ export const notifyVariableNames = {
 export function loadNotifyConfig(env: Environment): NotifyConfig {
   const names = notifyVariableNames;
   const raw = Object.fromEntries(
-    ['NODE_ENV', 'IPS_PROFILE', names.apiKey, names.baseUrl, names.templateId, names.standInPort, names.timeoutMs].map((key) => [
-      key,
-      read(env, key),
-    ]),
+    [
+      'NODE_ENV',
+      'IPS_PROFILE',
+      names.apiKey,
+      names.baseUrl,
+      names.templateId,
+      names.standInPort,
+      names.timeoutMs,
+      names.unsubscribeSecret,
+    ].map((key) => [key, read(env, key)]),
   );
   const developmentAllowed = raw.IPS_PROFILE === developmentProfile;
   const standIn = developmentAllowed && !raw[names.apiKey] && !raw[names.baseUrl];
-  const problems = [...profileProblems(raw)];
+  const problems = [
+    ...profileProblems(raw),
+    ...secretSettingProblems(names.unsubscribeSecret, raw[names.unsubscribeSecret], developmentAllowed, 'to sign unsubscribe links'),
+  ];
   if (!developmentAllowed) {
     for (const [key, what] of [
       [names.apiKey, 'GOV.UK Notify → API integration → API keys'],
@@ -1038,6 +1060,7 @@ export function loadNotifyConfig(env: Environment): NotifyConfig {
       [names.standInPort]: port.default(defaultNotifyStandInPort),
       // Notify answers in well under a second; a hung connection must not hold a delivery for long.
       [names.timeoutMs]: positiveInt.max(60_000).default(10_000),
+      [names.unsubscribeSecret]: secret.default(developmentUnsubscribeSecret),
     }),
     raw,
     problems,
@@ -1054,6 +1077,7 @@ export function loadNotifyConfig(env: Environment): NotifyConfig {
     templateId: values[names.templateId] as string,
     timeoutMs: values[names.timeoutMs] as number,
     standIn: standIn ? { port: standInPort } : undefined,
+    unsubscribeSecret: values[names.unsubscribeSecret] as string,
   };
 }
 
@@ -1093,6 +1117,87 @@ export function loadInnovationRules(env: Environment): InnovationRules {
     INNOVATION_ASSESSMENTS_REQUIRED: read(env, 'INNOVATION_ASSESSMENTS_REQUIRED'),
   });
   return { assessmentsRequired: values.INNOVATION_ASSESSMENTS_REQUIRED };
+}
+
+/** Uploaded documents (issue 28; platform/documents/): how big, and how long an unattached upload is kept. */
+export interface DocumentLimits {
+  /** The largest file accepted; an upload is cut off with 413 at this many bytes (DOCUMENT_MAX_BYTES, default 25 MiB). */
+  maxBytes: number;
+  /** How long an upload waits to be attached before it is deleted (DOCUMENT_UPLOAD_TTL_MS, default 24 h). */
+  uploadTtlMs: number;
+  /** How often each owning subgraph looks for expired uploads (DOCUMENT_EXPIRY_INTERVAL_MS, default 15 min). */
+  expiryIntervalMs: number;
+  /**
+   * Uploads one subgraph process stores at once (DOCUMENT_CONCURRENT_UPLOADS, default 4): each holds
+   * a database connection for as long as its client sends, so more would starve the pool
+   * (DB_POOL_MAX, default 10) of the connections queries need; the rest wait their turn, unread.
+   */
+  concurrentUploads: number;
+}
+
+export const defaultDocumentMaxBytes = 25 * 1024 * 1024;
+
+export function loadDocumentLimits(env: Environment): DocumentLimits {
+  const values = parse(
+    z.object({
+      DOCUMENT_MAX_BYTES: positiveInt.max(1024 * 1024 * 1024).default(defaultDocumentMaxBytes),
+      DOCUMENT_UPLOAD_TTL_MS: positiveInt.default(24 * 60 * 60 * 1000),
+      DOCUMENT_EXPIRY_INTERVAL_MS: positiveInt.default(15 * 60 * 1000),
+      DOCUMENT_CONCURRENT_UPLOADS: positiveInt.max(100).default(4),
+    }),
+    Object.fromEntries(
+      ['DOCUMENT_MAX_BYTES', 'DOCUMENT_UPLOAD_TTL_MS', 'DOCUMENT_EXPIRY_INTERVAL_MS', 'DOCUMENT_CONCURRENT_UPLOADS'].map((name) => [
+        name,
+        read(env, name),
+      ]),
+    ),
+  );
+  return {
+    maxBytes: values.DOCUMENT_MAX_BYTES,
+    uploadTtlMs: values.DOCUMENT_UPLOAD_TTL_MS,
+    expiryIntervalMs: values.DOCUMENT_EXPIRY_INTERVAL_MS,
+    concurrentUploads: values.DOCUMENT_CONCURRENT_UPLOADS,
+  };
+}
+
+/**
+ * Where uploaded documents are scanned for viruses (issue 28; platform/documents/virus-scan.ts): a
+ * ClamAV daemon at `CLAMD_URL`, `tcp://host:port` or `unix:/path/to/clamd.ctl`. Without one, the
+ * development profile stores files marked "not scanned"; everywhere else uploads are refused (fail
+ * closed), so a production deployment that forgot its scanner never serves an unchecked file.
+ */
+export type DocumentScanConfig = {
+  /** How each scan may take, connect to verdict, before the file is refused (CLAMD_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** The most bytes one scan streams; clamd's own StreamMaxLength must be at least this (CLAMD_MAX_BYTES). */
+  maxBytes: number;
+} & (
+  | { clamd: { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string } }
+  | { clamd: undefined; /** true only under the development profile: files are kept, marked "not scanned". */ allowUnscanned: boolean }
+);
+
+const clamdUrl = z
+  .string()
+  .regex(/^(tcp:\/\/[^\s/:]+:\d{1,5}|unix:\/[^\s]*)$/, 'must be tcp://host:port or unix:/path/to/clamd.ctl')
+  .optional();
+
+export function loadDocumentScanConfig(env: Environment): DocumentScanConfig {
+  const values = parse(
+    z.object({
+      IPS_PROFILE: profile,
+      CLAMD_URL: clamdUrl,
+      CLAMD_TIMEOUT_MS: positiveInt.max(600_000).default(60_000),
+      // The largest document an upload may carry (25 MB) with room to spare.
+      CLAMD_MAX_BYTES: positiveInt.default(26 * 1024 * 1024),
+    }),
+    Object.fromEntries(['IPS_PROFILE', 'CLAMD_URL', 'CLAMD_TIMEOUT_MS', 'CLAMD_MAX_BYTES'].map((name) => [name, read(env, name)])),
+  );
+  const limits = { timeoutMs: values.CLAMD_TIMEOUT_MS, maxBytes: values.CLAMD_MAX_BYTES };
+  const url = values.CLAMD_URL;
+  if (url === undefined) return { ...limits, clamd: undefined, allowUnscanned: values.IPS_PROFILE === developmentProfile };
+  if (url.startsWith('unix:')) return { ...limits, clamd: { kind: 'unix', path: url.slice('unix:'.length) } };
+  const { hostname, port: tcpPort } = new URL(url);
+  return { ...limits, clamd: { kind: 'tcp', host: hostname.replace(/^\[|\]$/g, ''), port: Number(tcpPort) } };
 }
 
 /**

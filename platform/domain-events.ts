@@ -47,6 +47,17 @@ export interface DomainEventFacts {
    * the supplier does not read: tell the assessor, not the supplier.
    */
   'assessor.assigned': InnovationFacts & { assessorPersonId: string; round: number; assignedByPersonId: string };
+  /**
+   * Saved catalogue searches a newly listed innovation matches (issue 25 item 6): on first approval,
+   * and on a revision's approval for the searches the revised listing matches and the previous one
+   * did not (`revision`). `matches` names each person to tell once (their saved search that matched,
+   * an INSTANT one before a DAILY one), only people who may see the innovation: a listed innovation
+   * is public, and the supplier's own people are left out. One approval matching many searches is
+   * recorded as several events of at most `SAVED_SEARCH_MATCHES_PER_EVENT` matches each (`batch` of `batches`),
+   * so no event outgrows the broker's message limit.
+   */
+  'catalogue_search.matched': InnovationFacts &
+    InnovationListingFacts & { revision: boolean; batch: number; batches: number; matches: SavedSearchMatch[] };
 
   // ------------------------------------------------------------------ procurement
   /** A supplier's admission to a lot decided: admitted, refused, suspended, … (`decision`, with the reason given). */
@@ -80,6 +91,21 @@ export interface DomainEventFacts {
     workingDayNations?: Nation[];
     /** The buyer who published it: not told of their own change. Absent on events recorded before it was added. */
     publishedByPersonId?: string;
+  };
+  /**
+   * Saved opportunity searches a newly published project matches (issue 25 item 6). `matches` names
+   * only people who may take the opportunity up: a supplier's people only when their organisation is
+   * invited (a further competition is open to the invited suppliers alone); a public body's people on
+   * the project's content (a published project is public). The buyer's own organisation is left out.
+   * Batched as `catalogue_search.matched`.
+   */
+  'opportunity_search.matched': ProjectFacts & {
+    routeId: string;
+    lotId: string;
+    responseDeadline: string | null;
+    batch: number;
+    batches: number;
+    matches: SavedSearchMatch[];
   };
   /**
    * A project cancelled by its buyer (from draft or published, before a contract). Every invited
@@ -175,6 +201,35 @@ export interface DomainEventFacts {
     /** The buyer who recorded it: their colleagues are told, not they. Absent on events recorded before it was added. */
     recordedByPersonId?: string;
   };
+  /**
+   * A LIVE route reaches its expiry (issue 25 item 7): told 60 and 14 days before (`daysBefore`,
+   * each moved back to a working day) and on the day itself (0, also when staff close it early),
+   * by procurement's `route-retirement` job (subgraphs/procurement/services/route-retirement.ts),
+   * which works out who loses what from its own admissions and shortlists at that moment. Routes
+   * "remaining" are those LIVE on `expiresOn`.
+   *   - `suppliers`: admitted suppliers with approved innovations (`innovations`, in `categories`)
+   *     that will be available via no remaining route (an innovation is available via a route
+   *     whose lot, with its supplier admitted, covers its category);
+   *   - `projects`: open projects (draft or published, not awarded, contracted or cancelled) whose
+   *     shortlisted `innovations` the buyer can buy through this route today and through no
+   *     remaining route open to the buyer (its nation and organisation kind recorded on the project).
+   */
+  'route.retiring': {
+    routeId: string;
+    routeReference: string;
+    routeName: string;
+    /** The route's first day EXPIRED: buyers may buy through it until the day before. */
+    expiresOn: string;
+    daysBefore: 60 | 14 | 0;
+    suppliers: { supplierOrganisationId: string; categories: string[]; innovations: { innovationId: string; title: string }[] }[];
+    /** An innovation's `title` is null when the catalogue no longer lists it (withdrawn since it was shortlisted). */
+    projects: {
+      projectId: string;
+      projectTitle: string;
+      buyerOrganisationId: string;
+      innovations: { innovationId: string; title: string | null }[];
+    }[];
+  };
 
   // ------------------------------------------------------------------ events
   /** A scheduled event moved: for everyone registered or waiting. */
@@ -259,8 +314,10 @@ export const domainEventKinds = [
   'evidence.confirmed',
   'evidence.disputed',
   'assessor.assigned',
+  'catalogue_search.matched',
   'admission.decided',
   'project.published',
+  'opportunity_search.matched',
   'project.cancelled',
   'response.submitted',
   'response.withdrawn',
@@ -269,6 +326,7 @@ export const domainEventKinds = [
   'challenge.raised',
   'challenge.answered',
   'contract.recorded',
+  'route.retiring',
   'event.rescheduled',
   'event.cancelled',
   'registration.confirmed',
@@ -282,6 +340,18 @@ export const domainEventKinds = [
   'person.roles_changed',
   'person.removed',
 ] as const satisfies readonly DomainEventKind[];
+
+/** The most matches one `…_search.matched` event carries (a few hundred bytes each, far below the broker's 1 MB). */
+export const SAVED_SEARCH_MATCHES_PER_EVENT = 500;
+
+/** One person to tell of a saved search's new match. */
+export interface SavedSearchMatch {
+  personId: string;
+  savedSearchId: string;
+  savedSearchName: string;
+  /** INSTANT: told as it happens; DAILY: in the daily digest only. */
+  frequency: 'INSTANT' | 'DAILY';
+}
 
 interface InnovationFacts {
   innovationId: string;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepProtocolBatchesTogether } from './pglite-socket-queue';
 
 /**
  * PostgreSQL embedded in the process: PGlite (PostgreSQL compiled to WebAssembly) served over the
@@ -38,6 +39,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: 0,
     maxConnections: options.maxConnections,
   });
+  // Without it, two services' parameterised queries interleave on PGlite's one session and get each
+  // other's statements or answers (seen with notifications' email sender polling while the other
+  // subgraphs started: "invalid input syntax for type bigint", then both connections waiting for ever).
+  keepProtocolBatchesTogether(server);
   await server.start();
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,

@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -12,6 +12,9 @@ import {
 import type { EventDeliveryConfig } from './config';
 import { errorFields, logger } from './logger';
 import type { DomainEvent } from './outbox';
+
+// transport-node 3.3 does not re-export the connection type; nats-core (which has it) is not a direct dependency.
+type NatsConnection = Awaited<ReturnType<typeof connect>>;
 
 /**
  * Domain events through NATS JetStream (issue 25; README, "Domain events"). One stream holds every

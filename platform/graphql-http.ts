@@ -16,6 +16,7 @@ import {
   observeRequests,
   serveMetrics,
 } from './observability';
+import { uploadTicketHeader } from './documents/document-routes';
 import { currentRequestContext } from './request-context';
 import { abandonedRequests, withRequestBudget, type RequestBudget } from './request-budget';
 import { currentStatementCounter, statementCountHeader, withStatementCounter } from './statement-counter';
@@ -111,6 +112,18 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** Run on `/graphql` before the body is read (the gateway's rate limit of anonymous clients). */
   beforeBody?: express.RequestHandler[];
 }
+
+/**
+ * A streamed internal request (a document upload, `application/octet-stream`) cannot have its body
+ * hashed before it is read, so the gateway signs its ticket header instead: here the ticket's bytes
+ * stand where the body's would be for the assertion's digest (platform/documents/document-routes.ts).
+ * A JSON request keeps its body bound as ever.
+ */
+const bindStreamedRequestTicket: express.RequestHandler = (request, _response, next) => {
+  const ticket = request.get(uploadTicketHeader);
+  if (ticket && !request.is('application/json')) (request as Request & { rawBody?: Buffer }).rawBody = Buffer.from(ticket, 'utf8');
+  next();
+};
 
 /** The body bytes exactly as received, kept for the gateway assertion's digest (empty if none). */
 export function rawBodyOf(request: Request): Buffer {
@@ -292,7 +305,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   if (options.internalRoutes) {
     const router = express.Router();
     options.internalRoutes(router);
-    app.use('/internal', json, authenticate, router);
+    app.use('/internal', json, bindStreamedRequestTicket, authenticate, router);
   }
   app.use(
     '/graphql',

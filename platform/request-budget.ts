@@ -27,6 +27,15 @@ export function currentRequestBudget(): RequestBudget | undefined {
   return storage.getStore();
 }
 
+/**
+ * Runs `run` with no request budget: for a streamed document transfer (platform/documents/
+ * document-routes.ts), whose length is the file's and the client's, not a query's. It is bounded
+ * instead by its size limit, the server's HTTP request timeout and the stream's own end or error.
+ */
+export function outsideRequestBudget<T>(run: () => T): T {
+  return storage.exit(run);
+}
+
 /** Thrown instead of running SQL for a request nobody waits for any more. */
 export class RequestAbandonedError extends Error {
   constructor() {

@@ -87,6 +87,57 @@ describe('a scheduled job', () => {
     expect(await runs()).toHaveLength(1);
   });
 
+  it('prepares outside the tick’s transaction, and the body acts on what was prepared at the same now', async () => {
+    const clock = new ManualClock('2026-11-30T09:00:00Z');
+    const seen: unknown[] = [];
+    const prepared = createScheduledJob({
+      name: 'jobs-spec:remind',
+      dataSource: replicas[0]!.dataSource,
+      clock,
+      intervalMs: 20,
+      // Outside the transaction: on the embedded database (one transaction at a time) a read from
+      // the pool inside it would wait for it, and the tick would never end.
+      async prepare(now) {
+        const [{ count }] = (await replicas[0]!.dataSource.query(`SELECT count(*)::int AS count FROM jobs_spec.run`)) as [
+          { count: number },
+        ];
+        clock.advance(60_000);
+        return { count, now };
+      },
+      async run(manager, now, preparation) {
+        seen.push(now, preparation);
+        await manager.query(`INSERT INTO jobs_spec.run (replica, at) VALUES (0, $1)`, [now]);
+      },
+    });
+    expect(await prepared.runOnce()).toBe(true);
+    const at = new Date('2026-11-30T09:00:00Z');
+    expect(seen).toEqual([at, { count: 0, now: at }]);
+    expect(await runs()).toEqual([{ replica: 0, at }]);
+  });
+
+  it('a failing preparation runs nothing, and the next tick prepares again', async () => {
+    const clock = new ManualClock('2026-11-30T09:00:00Z');
+    let attempts = 0;
+    const flaky = createScheduledJob({
+      name: 'jobs-spec:remind',
+      dataSource: replicas[0]!.dataSource,
+      clock,
+      intervalMs: 20,
+      async prepare() {
+        attempts += 1;
+        if (attempts === 1) throw new Error('innovations away');
+        return attempts;
+      },
+      async run(manager, now, attempt) {
+        await manager.query(`INSERT INTO jobs_spec.run (replica, at) VALUES ($1, $2)`, [attempt, now]);
+      },
+    });
+    await expect(flaky.runOnce()).rejects.toThrow('innovations away');
+    expect(await runs()).toEqual([]);
+    expect(await flaky.runOnce()).toBe(true);
+    expect(await runs()).toEqual([{ replica: 2, at: new Date('2026-11-30T09:00:00Z') }]);
+  });
+
   it('ticks in the background until stopped, and stop waits for the tick in flight', async () => {
     const clock = new ManualClock('2026-11-30T09:00:00Z');
     let release!: () => void;

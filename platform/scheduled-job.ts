@@ -23,15 +23,21 @@ import { errorFields, logger } from './logger';
  * and call `runOnce`; the timer between ticks is real time (how often to look, not what time it is).
  * On the embedded database (PGlite, one transaction at a time) the lock is always free: it simply runs.
  */
-export interface ScheduledJobOptions {
+export interface ScheduledJobOptions<Prepared = undefined> {
   /** Stable and unique per job (the lock is named after it), e.g. `notifications:send-reminders`. */
   name: string;
   dataSource: DataSource;
   clock: Clock;
   /** Real time between the end of one tick and the next. */
   intervalMs: number;
+  /**
+   * Optional work before the tick's transaction, without the lock, at the same `now`: reads that ask
+   * another service (which must not wait on an open transaction: the embedded database runs one at a
+   * time). Every replica may prepare; only the one that takes the lock runs the body with the result.
+   */
+  prepare?(now: Date): Promise<Prepared>;
   /** The work of one tick, in the tick's transaction, with the lock held; `now` is the clock's. */
-  run(manager: EntityManager, now: Date): Promise<void>;
+  run(manager: EntityManager, now: Date, prepared: Prepared): Promise<void>;
 }
 
 export interface ScheduledJob {
@@ -46,8 +52,8 @@ export interface ScheduledJob {
 /** The advisory lock's name: a job's lock never meets migrations' or another job's. */
 export const scheduledJobLockName = (name: string) => `ips-graph:job:${name}`;
 
-export function createScheduledJob(options: ScheduledJobOptions): ScheduledJob {
-  const { name, dataSource, clock, intervalMs, run } = options;
+export function createScheduledJob<Prepared = undefined>(options: ScheduledJobOptions<Prepared>): ScheduledJob {
+  const { name, dataSource, clock, intervalMs, prepare, run } = options;
   if (!name.trim()) throw new Error('scheduled job: a job needs a name (its lock is named after it).');
   if (!(intervalMs > 0)) throw new Error(`scheduled job ${name}: the interval must be positive; it was ${intervalMs}.`);
   const log = logger(`${name} job`);
@@ -57,12 +63,15 @@ export function createScheduledJob(options: ScheduledJobOptions): ScheduledJob {
   let failing = false;
 
   async function runOnce(): Promise<boolean> {
+    // One instant for both steps: the body acts on what was prepared for its moment.
+    const preparedAt = prepare ? clock.now() : undefined;
+    const preparation = (prepare ? await prepare(preparedAt!) : undefined) as Prepared;
     return dataSource.transaction(async (manager) => {
       const [{ locked }] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
         scheduledJobLockName(name),
       ])) as [{ locked: boolean }];
       if (!locked) return false;
-      await run(manager, clock.now());
+      await run(manager, preparedAt ?? clock.now(), preparation);
       return true;
     });
   }

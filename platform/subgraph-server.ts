@@ -21,6 +21,8 @@ import { keepsOutbox } from './outbox';
 import { configuredEventTransport, createOutboxRelay, isEmbeddedDatabase, type OutboxRelay } from './outbox-relay';
 import { connectRedis, redisSettled, redisUnavailability } from './redis';
 import { answerRefusalsInPayloads } from './refusals';
+import { entityTagsPlugin } from './entity-tags';
+import type { ScheduledJob } from './scheduled-job';
 import { loadSubgraphTypeDefs } from './subgraph-schema';
 import type { Caller, Identity, SignInClaims } from './identity';
 import type { SubgraphName } from './subgraph-names';
@@ -52,6 +54,11 @@ export interface SubgraphModule<TContext extends BaseContext> {
   seedDemoData(dataSource: DataSource): Promise<void>;
   /** Routes under `/internal`, for the gateway only (members: identity lookup). */
   internalRoutes?(router: Router, dataSource: DataSource): void;
+  /**
+   * The subgraph's scheduled jobs (platform/scheduled-job.ts), on its database: started when it is
+   * served, stopped before the database closes. Every replica runs them; each tick runs once.
+   */
+  scheduledJobs?(dataSource: DataSource): ScheduledJob[];
 }
 
 export function createSubgraphServer<TContext extends BaseContext>(
@@ -59,17 +66,19 @@ export function createSubgraphServer<TContext extends BaseContext>(
   options: { development: boolean; exposeStatementCount: boolean },
 ): ApolloServer<TContext> {
   const shared = sharedApolloOptions(options);
+  const schema = buildSubgraphSchema({
+    typeDefs: loadSubgraphTypeDefs(module.name),
+    // Every mutation of every subgraph refuses people whose organisation is not an active member
+    // (platform/active-membership.ts): one rule, applied here so no subgraph can forget it. Outside
+    // it, every expected refusal becomes the payload's `refusal` (platform/refusals.ts).
+    resolvers: answerRefusalsInPayloads(requireActiveMembership(module.resolvers)) as GraphQLResolverMap<unknown>,
+  });
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: loadSubgraphTypeDefs(module.name),
-      // Every mutation of every subgraph refuses people whose organisation is not an active member
-      // (platform/active-membership.ts): one rule, applied here so no subgraph can forget it. Outside
-      // it, every expected refusal becomes the payload's `refusal` (platform/refusals.ts).
-      resolvers: answerRefusalsInPayloads(requireActiveMembership(module.resolvers)) as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     ...shared,
-    // Traces are only useful to Apollo usage reporting, which nothing here consumes.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...shared.plugins],
+    // Traces are only useful to Apollo usage reporting, which nothing here consumes. Every answer
+    // says which entities it contains, for the gateway's public cache (platform/entity-tags.ts).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), entityTagsPlugin(schema, module.name), ...shared.plugins],
   });
 }
 
@@ -198,6 +207,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
       http: config.http,
     });
     const relay = await startOutboxRelay(module.name, config, database);
+    const jobs = module.scheduledJobs?.(database.dataSource) ?? [];
+    for (const job of jobs) job.start();
     return {
       url: `http://${config.host}:${listening.port}/graphql`,
       port: listening.port,
@@ -206,7 +217,8 @@ export async function serveSubgraph<TContext extends BaseContext>(
         : {}),
       async stop() {
         await listening.close();
-        // Before the database closes: a pass in flight finishes (or rolls back) first.
+        // Before the database closes: a pass or tick in flight finishes (or rolls back) first.
+        await Promise.all(jobs.map((job) => job.stop()));
         await relay?.stop();
         await apollo.stop();
         await redis?.quit().catch(() => redis.disconnect());

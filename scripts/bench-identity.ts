@@ -1,9 +1,12 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import type { Environment } from '../platform/config';
 
 /**
  * The benchmark runs every service with its production configuration, so graphql-js and Apollo run
@@ -85,4 +88,29 @@ function sign(key: CryptoKey, issuer: string, audience: string, email: string): 
     .setIssuedAt()
     .setExpirationTime('2h')
     .sign(key);
+}
+
+/**
+ * GOV.UK Notify settings for a benchmark that sends no email: the notifications subgraph refuses to
+ * start in production without them. The benchmarks only read, so nothing is sent; should a reminder
+ * fall due, its email fails at once (nothing listens on `unusedPort`) and waits for a retry, and no
+ * measured request depends on it.
+ */
+export function offlineNotifySettings(unusedPort: number): Environment {
+  return {
+    NOTIFY_API_KEY: `ips_bench-${randomUUID()}-${randomUUID()}`,
+    NOTIFY_TEMPLATE_ID: randomUUID(),
+    NOTIFY_BASE_URL: `https://127.0.0.1:${unusedPort}`,
+    NOTIFICATIONS_UNSUBSCRIBE_SECRET: randomBytes(48).toString('base64url'),
+    PUBLIC_BASE_URL: 'https://ips.example.org',
+  };
+}
+
+/** A port on 127.0.0.1 free a moment ago, for a service the benchmark is about to start. */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

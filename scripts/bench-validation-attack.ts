@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { gatewayVariableNames, subgraphVariableNames, type BenchConfig, type Environment } from '../platform/config';
 import { openDatabase } from '../platform/database';
 import { subgraphNames } from '../platform/subgraph-names';
 import { subgraphModules } from '../subgraphs';
-import { startBenchIssuer } from './bench-identity';
+import { freePort, offlineNotifySettings, startBenchIssuer } from './bench-identity';
 import { createScratchDatabase } from './scratch-database';
 import { startStack } from './stack';
 
@@ -108,14 +107,6 @@ async function load(
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** CPU milliseconds a process and its threads have used (from /proc). */
 function cpuMs(pid: number): number {
   try {
@@ -195,6 +186,7 @@ export async function runValidationAttackBenchmark(
         // In this process's memory: the figures are the gateway's, not a Redis round trip's.
         REDIS_URL: undefined,
         [gatewayVariableNames().port]: String(await freePort()),
+        ...offlineNotifySettings(await freePort()),
       };
       for (const name of subgraphNames) {
         const variables = subgraphVariableNames(name);

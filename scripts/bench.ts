@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { createAuthenticator, createTokenVerifier } from '../gateway/authentication';
 import { startInProcessGraph } from './in-process-graph';
+import { runSavedSearchFanOut } from './bench-search-fanout';
 import { configureLogging } from '../platform/logger';
 import { GatewayMetrics } from '../platform/metrics';
 import {
@@ -27,38 +28,43 @@ import { statementCountHeader } from '../platform/statement-counter';
 import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { subgraphModules } from '../subgraphs';
 import { benchMix, sampleQuery, samplesFrom, type BenchOperation, type BenchRequest } from './bench-mix';
-import { makeLoopbackCertificate, startBenchIssuer, type BenchIssuer } from './bench-identity';
+import { freePort, makeLoopbackCertificate, offlineNotifySettings, startBenchIssuer, type BenchIssuer } from './bench-identity';
 import { runSearchBenchmark } from './bench-search';
+import { runNotificationLatencyBenchmark } from './bench-notifications';
 import { runValidationAttackBenchmark } from './bench-validation-attack';
+import { runDocumentsBenchmark } from './bench-documents';
 import { createScratchDatabase } from './scratch-database';
 import { startStack, type RunningStack } from './stack';
 
 /**
- * `npm run bench`: our gateway side by side with Hive Gateway and with the in-process plan, in one
- * invocation, over the same four subgraph processes and the same database:
- *   - ours: gateway/ over HTTP subgraphs (the production deployment, anonymous answers shared for
- *     GATEWAY_PUBLIC_CACHE_SECONDS as in production);
- *   - hive: Hive Gateway 2.x (CLI, default settings) over the committed supergraph with our
- *     sign-in and gateway assertion (scripts/bench-hive.config.ts);
- *   - hive no-dedup: the same with deduplication off, as gateway/hive/ deploys it, on operations
- *     asked by several callers (the default can hand one caller another's answer there);
- *   - in-process: our gateway executing the same plans against the subgraphs in its own process
- *     (no subgraph HTTP hops): the lower bound for the HTTP deployment.
+ * `npm run bench`: our gateway side by side with Hive Gateway configured for the same features
+ * (issue 27: like for like), and with the in-process plan, in one invocation, over the same four
+ * subgraph processes and the same database. Two pairs, each ours against Hive:
+ *   - no response cache, identical requests in flight shared per caller: `ours` (gateway/ over
+ *     HTTP subgraphs, GATEWAY_PUBLIC_CACHE_SECONDS=0) against `hive` (Hive Gateway 2.x CLI over
+ *     the committed supergraph with our sign-in and gateway assertion, outbound deduplication off
+ *     as gateway/hive/ deploys it, `inboundInflightRequestDeduplication` on: scripts/bench-hive.config.ts);
+ *   - the anonymous response cache, 5 s, as production runs it: `ours cached` against `hive cached`
+ *     (the same Hive with its response cache for anonymous requests, in an LRU sized for the mix).
+ *     Signed-in rows are not measured here: neither cache keeps a signed-in answer;
+ * and `in-process`: our gateway executing the same plans against the subgraphs in its own process
+ * (no subgraph HTTP hops, no cache), the lower bound for the HTTP deployment.
  * Every service runs its production configuration (NODE_ENV=production: graphql-js without its
  * development checks, errors masked, no statement-count header), on a fresh database on the
  * PostgreSQL server seeded with the demo data. Targets take turns per measurement (the order
- * rotates), each warmed first; the operations are scripts/bench-mix.ts, each hot and varied.
- * Every answer under load is checked against what the same caller got asking alone (`wrong`).
+ * rotates), each warmed first; the operations are scripts/bench-mix.ts, each hot and varied (an
+ * anonymous varied run rotates at least 200 variable sets). Every answer under load is checked
+ * against what the same caller got asking alone (`wrong`). CPU per request is read from /proc for
+ * the gateway, the subgraph processes and the database's backends serving the benchmark's database.
  * Figures are printed, never asserted.
  *
  *   npm run bench                    3 rounds, BENCH_DURATION_SECONDS (10) each, medians
- *   npm run bench -- --quick         1 round of 1 s per measurement: under 2 minutes
+ *   npm run bench -- --quick         1 round of 1 s per measurement: a few minutes
  *   npm run bench -- --rounds=5      more rounds
- *   npm run bench -- --hive-no-dedup Hive with deduplication off on every operation, not only where
- *                                    callers differ (where Hive's default can mix their answers up)
  *   npm run bench -- --only=BuyerView only the operations whose label contains this text (or one of
  *                                    several, comma-separated)
- *   npm run bench -- --targets=ours  measure only these targets (comma-separated: ours, hive, in-process)
+ *   npm run bench -- --targets=ours,hive measure only these targets (comma-separated: ours, hive,
+ *                                    ours cached, hive cached, in-process)
  *   npm run bench -- --profile=DIR   CPU profiles of the gateways (ours, Hive) and subgraphs into DIR (--cpu-prof)
  *   npm run bench -- --search        the catalogue search at 1,000, 10,000 and 100,000 innovations instead
  *                                    (3 rounds, or --rounds=N)
@@ -66,6 +72,14 @@ import { startStack, type RunningStack } from './stack';
  *                                    a cheap query's p95 alone and under 4 clients looping on abusive
  *                                    documents, rate limit off and on (scripts/bench-validation-attack.ts;
  *                                    --quick: 3 s per measurement; --rate-limit=off|on: only that one)
+ *   npm run bench -- --documents     uploads and downloads instead: one 25 MB each way and 20 concurrent
+ *                                    10 MB uploads, throughput and peak RSS of the gateway and innovations
+ *                                    (scripts/bench-documents.ts)
+ *   npm run bench -- --notifications the notifications parts instead: p95 from a committed change to its
+ *                                    inbox row, at rest and under the mix (scripts/bench-notifications.ts;
+ *                                    --quick: 20 changes each, not 100); one approval matching 10,000 saved
+ *                                    searches (scripts/bench-search-fanout.ts; --saved-searches=N);
+ *                                    --part=latency or --part=fan-out: only that one
  */
 interface BenchOptions {
   quick: boolean;
@@ -73,8 +87,6 @@ interface BenchOptions {
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
-  /** Measure Hive with deduplication off on every operation (by default only where callers differ). */
-  hiveWithoutDeduplication: boolean;
   /** Only operations whose label contains one of these (e.g. a profile of one query). */
   only: string[] | undefined;
   /** Directory for CPU profiles of the gateway processes, written when they stop. */
@@ -84,7 +96,7 @@ interface BenchOptions {
 }
 
 interface Target {
-  name: string;
+  name: TargetName;
   url: string;
   /** The gateway's process (for in-process: this one, which also runs the load generator). */
   gatewayPid: number;
@@ -102,6 +114,29 @@ interface Figures {
   wrong: number;
   gatewayCpuMsPerRequest: number;
   subgraphCpuMsPerRequest: number;
+  /** CPU of the PostgreSQL backends serving the benchmark's database. */
+  databaseCpuMsPerRequest: number;
+}
+
+type TargetName = 'ours' | 'hive' | 'ours cached' | 'hive cached' | 'in-process';
+
+/** The response cache's time to live in the cached pair: production's default (GATEWAY_PUBLIC_CACHE_SECONDS). */
+const cacheSeconds = 5;
+
+/**
+ * The like-for-like pairs (issue 27 item 1): each of our configurations and Hive set up for the same
+ * features. `anonymousOnly`: a response cache keeps only anonymous answers, so a row asked by
+ * signed-in callers would measure the same thing as the pair without it.
+ */
+const pairs = [
+  { column: 'no cache, per-caller in-flight sharing', ours: 'ours', hive: 'hive', anonymousOnly: false },
+  { column: `${cacheSeconds} s anonymous cache`, ours: 'ours cached', hive: 'hive cached', anonymousOnly: true },
+] as const satisfies readonly { column: string; ours: TargetName; hive: TargetName; anonymousOnly: boolean }[];
+
+/** The Hive target a target's req/s is divided by (in-process: the Hive without cache). */
+function yardstickOf(name: TargetName): TargetName | undefined {
+  if (name === 'in-process') return 'hive';
+  return pairs.find((pair) => pair.ours === name)?.hive;
 }
 
 const childFlag = '--production-child';
@@ -126,7 +161,6 @@ function benchOptions(config: BenchConfig, argv: string[]): BenchOptions {
     durationSeconds: quick ? 1 : config.durationSeconds,
     warmupSeconds: quick ? 0 : config.warmupSeconds,
     connections: config.connections,
-    hiveWithoutDeduplication: argv.includes('--hive-no-dedup'),
     only: argv
       .find((a) => a.startsWith('--only='))
       ?.slice('--only='.length)
@@ -185,12 +219,37 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * The CPU the PostgreSQL server spends on the benchmark: its backends connected to the benchmark's
+ * database (not those of anything else the server serves), read from /proc like the services.
+ */
+class DatabaseCpu {
+  private constructor(private readonly client: Client) {}
+
+  static async connect(url: string): Promise<DatabaseCpu> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    return new DatabaseCpu(client);
+  }
+
+  /** CPU milliseconds used so far by each backend serving the database now (this watcher's own excluded). */
+  async sample(): Promise<Map<number, number>> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return new Map(rows.map(({ pid }) => [pid, cpuMs(pid)]));
+  }
+
+  /** CPU used between two samples; a backend that appeared in between counts from its start. */
+  static between(before: Map<number, number>, after: Map<number, number>): number {
+    let used = 0;
+    for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+    return used;
+  }
+
+  stop(): Promise<void> {
+    return this.client.end();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +342,13 @@ async function load(
   return { result, latencies: latencies.sort((a, b) => a - b), elapsedSeconds, wrong, failed };
 }
 
-async function measure(target: Target, requests: PreparedRequest[], expected: ExpectedAnswer[], options: BenchOptions): Promise<Figures> {
+async function measure(
+  target: Target,
+  requests: PreparedRequest[],
+  expected: ExpectedAnswer[],
+  options: BenchOptions,
+  database: DatabaseCpu,
+): Promise<Figures> {
   // The quick run warms with a few requests per connection: a timed warm-up takes a whole second.
   if (options.quick)
     await load(target.url, requests, options.connections, { amount: options.connections * quickWarmupRequestsPerConnection });
@@ -291,6 +356,7 @@ async function measure(target: Target, requests: PreparedRequest[], expected: Ex
   const gatewayBefore = target.gatewayPid === process.pid ? process.cpuUsage() : undefined;
   const gatewayCpuBefore = cpuMs(target.gatewayPid);
   const subgraphCpuBefore = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const databaseCpuBefore = await database.sample();
   const { result, latencies, elapsedSeconds, wrong, failed } = await load(
     target.url,
     requests,
@@ -306,6 +372,7 @@ async function measure(target: Target, requests: PreparedRequest[], expected: Ex
       })()
     : cpuMs(target.gatewayPid) - gatewayCpuBefore;
   const subgraphCpu = target.subgraphPids.reduce((sum, pid) => sum + cpuMs(pid), 0) - subgraphCpuBefore;
+  const databaseCpu = DatabaseCpu.between(databaseCpuBefore, await database.sample());
   // autocannon drops its sockets at the deadline; let the requests it abandoned finish.
   await new Promise((resolve) => setTimeout(resolve, options.quick ? 100 : 500));
   return {
@@ -318,12 +385,13 @@ async function measure(target: Target, requests: PreparedRequest[], expected: Ex
     wrong,
     gatewayCpuMsPerRequest: answered ? gatewayCpu / answered : NaN,
     subgraphCpuMsPerRequest: answered ? subgraphCpu / answered : NaN,
+    databaseCpuMsPerRequest: answered ? databaseCpu / answered : NaN,
   };
 }
 
-/** Whether the requests come from more than one caller (only then can answers be mixed up). */
-function manyCallers(requests: PreparedRequest[]): boolean {
-  return new Set(requests.map((request) => request.headers.authorization ?? '')).size > 1;
+/** Whether every request is anonymous (only then can a response cache answer it). */
+function anonymous(requests: PreparedRequest[]): boolean {
+  return requests.every((request) => request.headers.authorization === undefined);
 }
 
 const notMeasured: Figures = {
@@ -335,6 +403,7 @@ const notMeasured: Figures = {
   wrong: 0,
   gatewayCpuMsPerRequest: NaN,
   subgraphCpuMsPerRequest: NaN,
+  databaseCpuMsPerRequest: NaN,
 };
 
 function median(values: number[]): number {
@@ -355,6 +424,7 @@ function medianFigures(runs: Figures[]): Figures {
     wrong: runs.reduce((sum, r) => sum + r.wrong, 0),
     gatewayCpuMsPerRequest: of('gatewayCpuMsPerRequest'),
     subgraphCpuMsPerRequest: of('subgraphCpuMsPerRequest'),
+    databaseCpuMsPerRequest: of('databaseCpuMsPerRequest'),
   };
 }
 
@@ -415,60 +485,85 @@ async function checkAnswers(
 const pad = (text: string, width: number) => text.padStart(width);
 const num = (n: number, digits = 1) => (Number.isNaN(n) ? '—' : n.toFixed(digits));
 
-function printTable(
-  options: BenchOptions,
-  targets: Target[],
-  rows: { label: string; variant: string; statements: number; figures: Figures[] }[],
-): void {
-  const hiveIndex = targets.findIndex((t) => t.name === 'hive');
-  const safeHiveIndex = targets.findIndex((t) => t.name === 'hive no-dedup');
+interface Row {
+  label: string;
+  variant: string;
+  statements: number;
+  /** Distinct requests the run rotates (variable sets, or callers). */
+  distinct: number;
+  figures: Figures[];
+}
+
+/** gateway / subgraphs / database CPU ms per request, e.g. `0.42/1.10/0.31`. */
+function cpuTriple(figures: Figures): string {
+  return `${num(figures.gatewayCpuMsPerRequest, 2)}/${num(figures.subgraphCpuMsPerRequest, 2)}/${num(figures.databaseCpuMsPerRequest, 2)}`;
+}
+
+function printTable(options: BenchOptions, targets: Target[], rows: Row[]): void {
+  const indexOf = (name: TargetName) => targets.findIndex((t) => t.name === name);
   console.log(
-    `\n${'operation'.padEnd(44)}${'target'.padEnd(14)}${pad('req/s', 7)}${pad('p50', 6)}${pad('p95', 6)}${pad('p99', 6)}` +
-      `${pad('err', 5)}${pad('wrong', 6)}${pad('gw CPU', 8)}${pad('sg CPU', 8)}${pad('SQL', 6)}${pad('×hive', 7)}`,
+    `\n${'operation'.padEnd(44)}${'target'.padEnd(13)}${pad('req/s', 7)}${pad('p50', 6)}${pad('p95', 6)}${pad('p99', 6)}` +
+      `${pad('err', 5)}${pad('wrong', 6)}${pad('gw CPU', 8)}${pad('sg CPU', 8)}${pad('db CPU', 8)}${pad('SQL', 6)}${pad('×hive', 7)}`,
   );
   console.log(
-    `${''.padEnd(58)}${pad('', 7)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 11)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`,
+    `${''.padEnd(57)}${pad('', 7)}${pad('ms', 6)}${pad('ms', 6)}${pad('ms', 6)}${pad('', 11)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('ms/req', 8)}${pad('/req', 6)}`,
   );
   const shortfalls: string[] = [];
   const wrongAnswers: string[] = [];
+  const ratio = (row: Row, name: TargetName) => {
+    const yardstick = yardstickOf(name);
+    const [index, reference] = [indexOf(name), yardstick ? indexOf(yardstick) : -1];
+    return index >= 0 && reference >= 0 ? row.figures[index]!.requestsPerSecond / row.figures[reference]!.requestsPerSecond : NaN;
+  };
   for (const row of rows) {
-    // A gateway that handed callers someone else's answer is no yardstick: where Hive's default
-    // settings did, ours is held against Hive with deduplication off, if that was run (†).
-    const hiveWasWrong = hiveIndex >= 0 && row.figures[hiveIndex]!.wrong > 0;
-    const referenceIndex = hiveWasWrong && safeHiveIndex >= 0 ? safeHiveIndex : hiveIndex;
     let first = true;
     row.figures.forEach((figures, index) => {
       const target = targets[index]!;
       if (Number.isNaN(figures.requestsPerSecond)) return;
-      const ratio = referenceIndex >= 0 ? figures.requestsPerSecond / row.figures[referenceIndex]!.requestsPerSecond : NaN;
-      const isOurs = target.name === 'ours';
-      const dagger = referenceIndex === safeHiveIndex && referenceIndex >= 0 ? '†' : '';
-      const mark = isOurs && !Number.isNaN(ratio) ? (ratio >= 1.2 ? ` ✓${dagger}` : ` ✗${dagger}`) : '';
-      if (isOurs && ratio < 1.2) shortfalls.push(`${row.label} ${row.variant}: ${num(ratio, 2)}×${dagger}`);
+      const isHive = target.name === 'hive' || target.name === 'hive cached';
+      const versus = isHive ? NaN : ratio(row, target.name);
+      const isPaired = pairs.some((pair) => pair.ours === target.name);
+      const mark = isPaired && !Number.isNaN(versus) ? (versus >= 1.2 ? ' ✓' : ' ✗') : '';
+      if (isPaired && versus < 1.2) shortfalls.push(`${row.label} ${row.variant} (${target.name}): ${num(versus, 2)}×`);
       if (figures.wrong > 0) wrongAnswers.push(`${target.name} on ${row.label} ${row.variant}: ${figures.wrong}`);
       console.log(
-        `${(first ? `${row.label} ${row.variant}` : '').padEnd(44)}${target.name.padEnd(14)}` +
+        `${(first ? `${row.label} ${row.variant}` : '').padEnd(44)}${target.name.padEnd(13)}` +
           `${pad(num(figures.requestsPerSecond, 0), 7)}${pad(num(figures.p50, 0), 6)}${pad(num(figures.p95, 0), 6)}${pad(num(figures.p99, 0), 6)}` +
-          `${pad(String(figures.errors), 5)}${pad(String(figures.wrong), 6)}${pad(num(figures.gatewayCpuMsPerRequest, 2), 8)}${pad(target.subgraphPids.length ? num(figures.subgraphCpuMsPerRequest, 2) : '—', 8)}` +
-          `${pad(first ? num(row.statements, 0) : '', 6)}${pad(index === referenceIndex ? '1.00' : num(ratio, 2), 7)}${mark}`,
+          `${pad(String(figures.errors), 5)}${pad(String(figures.wrong), 6)}${pad(num(figures.gatewayCpuMsPerRequest, 2), 8)}` +
+          `${pad(target.subgraphPids.length ? num(figures.subgraphCpuMsPerRequest, 2) : '—', 8)}${pad(num(figures.databaseCpuMsPerRequest, 2), 8)}` +
+          `${pad(first ? num(row.statements, 0) : '', 6)}${pad(isHive ? '1.00' : num(versus, 2), 7)}${mark}`,
       );
       first = false;
     });
   }
+
+  // Like for like: each of our configurations against Hive configured for the same features.
+  const measuredPairs = pairs.filter((pair) => indexOf(pair.ours) >= 0 && indexOf(pair.hive) >= 0);
+  if (measuredPairs.length > 0) {
+    console.log('\nLike for like (req/s ours ÷ Hive, median over rounds; CPU ms per request, gateway/subgraphs/database, ours · Hive):\n');
+    console.log(`| row | variable sets | ${measuredPairs.map((pair) => `${pair.column} | CPU ms/req`).join(' | ')} |`);
+    console.log(`|---|---:|${measuredPairs.map(() => '---:|---|').join('')}`);
+    for (const row of rows) {
+      const cells = measuredPairs.map((pair) => {
+        const [ours, hive] = [row.figures[indexOf(pair.ours)]!, row.figures[indexOf(pair.hive)]!];
+        if (Number.isNaN(ours.requestsPerSecond) || Number.isNaN(hive.requestsPerSecond)) return '— | —';
+        return `${num(ratio(row, pair.ours), 2)}× | ${cpuTriple(ours)} · ${cpuTriple(hive)}`;
+      });
+      console.log(`| ${row.label} ${row.variant} | ${row.distinct} | ${cells.join(' | ')} |`);
+    }
+  }
   console.log(
-    `\nTarget ≥ 1.2× Hive's req/s on every operation, hot and varied: ${shortfalls.length === 0 ? 'met' : `not met on ${shortfalls.length}: ${shortfalls.join('; ')}`}`,
+    `\nTarget ≥ 1.2× Hive's req/s on every row, hot and varied, in each pair: ${shortfalls.length === 0 ? 'met' : `not met on ${shortfalls.length}: ${shortfalls.join('; ')}`}`,
   );
   console.log(
     wrongAnswers.length === 0
       ? 'Wrong answers (not what that caller gets when asking alone): none.'
-      : `Wrong answers (not what that caller gets when asking alone): ${wrongAnswers.join('; ')}.` +
-          (safeHiveIndex >= 0
-            ? ' † = compared with Hive with deduplication off.'
-            : ' Run with --hive-no-dedup to compare those rows with Hive set up safely.'),
+      : `Wrong answers (not what that caller gets when asking alone): ${wrongAnswers.join('; ')}.`,
   );
   console.log(
     `${options.connections} connections, ${options.rounds} round(s) of ${options.durationSeconds} s per measurement after ${options.quick ? `${quickWarmupRequestsPerConnection} requests per connection` : `${options.warmupSeconds} s`} of warm-up, medians; ` +
-      'gw CPU: the gateway process (in-process: this process, load generator included); sg CPU: the four subgraph processes; SQL/req counted by the in-process plan.',
+      'gw CPU: the gateway process (in-process: this process, load generator included); sg CPU: the subgraph processes; ' +
+      "db CPU: the PostgreSQL backends serving the benchmark's database; SQL/req counted by the in-process plan.",
   );
 }
 
@@ -495,25 +590,30 @@ async function waitForGraphQL(url: string, child: ChildProcess, timeoutMs: numbe
   throw new Error(`${url} was not ready in time`);
 }
 
-function spawnHive(env: Environment, configFile: string, port: number, output: string[], nodeArguments: string[]): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArguments,
-      path.join(repositoryRoot, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
-      'supergraph',
-      path.join(repositoryRoot, 'schema/supergraph.graphql'),
-      '--config-path',
-      configFile,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    { cwd: repositoryRoot, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** A gateway process of its own: Hive's CLI, or a second one of ours (`arguments_`: the script and its arguments). */
+function spawnGateway(env: Environment, arguments_: string[], output: string[], nodeArguments: string[]): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArguments, ...arguments_], {
+    cwd: repositoryRoot,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   return child;
+}
+
+/** Hive's CLI over the committed supergraph, configured by scripts/bench-hive.config.ts. */
+function hiveArguments(port: number): string[] {
+  return [
+    path.join(repositoryRoot, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
+    'supergraph',
+    path.join(repositoryRoot, 'schema/supergraph.graphql'),
+    '--config-path',
+    path.join(repositoryRoot, 'dist/scripts/bench-hive.config.js'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+  ];
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -576,6 +676,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       [gatewayVariableNames().port]: String(await freePort()),
+      ...offlineNotifySettings(await freePort()),
     };
     for (const name of subgraphNames) {
       const variables = subgraphVariableNames(name);
@@ -587,8 +688,10 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
 
     const profile = (prefix: string) =>
       options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDirectory, prefix)}`] : [];
+    // The stack's gateway is `ours`, without the response cache; `ours cached` is a second gateway
+    // process of ours over the same subgraphs, with it (both otherwise as production runs them).
     const stack: RunningStack = await startStack({
-      env,
+      env: { ...env, GATEWAY_PUBLIC_CACHE_SECONDS: '0' },
       log: (line) => serviceOutput.push(line),
       nodeArguments: (service) => profile(service === 'gateway' ? 'ours' : service),
     });
@@ -596,27 +699,29 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
     const subgraphPids = subgraphNames.map((name) => stack.pids[name]!);
     const started: Target[] = [{ name: 'ours', url: stack.gatewayUrl, gatewayPid: stack.pids.gateway!, subgraphPids }];
 
-    // Hive's default deduplication keys on the request before our assertion is added, so callers
-    // sharing a query can get each other's answers (gateway/hive/ips-hive-plugin.ts); where callers
-    // differ, Hive as we deploy it (deduplication off) is measured too, and is the yardstick when
-    // the default mixed answers up (the `wrong` column).
-    const hiveVariants = [
-      { name: 'hive', config: 'dist/scripts/bench-hive.config.js' },
-      { name: 'hive no-dedup', config: 'dist/gateway/hive/gateway.config.js' },
+    // Each of our configurations has its Hive counterpart (scripts/bench-hive.config.ts); the
+    // cached ones keep anonymous answers for the same time to live.
+    const gatewayProcesses: { name: TargetName; arguments: (port: number) => string[]; env: Environment }[] = [
+      { name: 'hive', arguments: hiveArguments, env: { ...env, BENCH_HIVE_RESPONSE_CACHE_SECONDS: '0' } },
+      {
+        name: 'ours cached',
+        arguments: () => [path.join(repositoryRoot, 'dist/gateway/main.js')],
+        env: { ...env, GATEWAY_PUBLIC_CACHE_SECONDS: String(cacheSeconds) },
+      },
+      { name: 'hive cached', arguments: hiveArguments, env: { ...env, BENCH_HIVE_RESPONSE_CACHE_SECONDS: String(cacheSeconds) } },
     ];
-    for (const variant of hiveVariants) {
+    for (const gateway of gatewayProcesses) {
       const port = await freePort();
-      const hive = spawnHive(
-        env,
-        path.join(repositoryRoot, variant.config),
-        port,
+      const child = spawnGateway(
+        { ...gateway.env, [gatewayVariableNames().port]: String(port) },
+        gateway.arguments(port),
         serviceOutput,
-        profile(variant.name.replace(/\W+/g, '-')),
+        profile(gateway.name.replace(/\W+/g, '-')),
       );
-      cleanup.unshift(() => stopChild(hive));
+      cleanup.unshift(() => stopChild(child));
       const url = `http://127.0.0.1:${port}/graphql`;
-      await waitForGraphQL(url, hive, 60_000);
-      started.push({ name: variant.name, url, gatewayPid: hive.pid!, subgraphPids });
+      await waitForGraphQL(url, child, 60_000);
+      started.push({ name: gateway.name, url, gatewayPid: child.pid!, subgraphPids });
     }
 
     // The same plans in this process, over the same databases, with the same sign-in.
@@ -691,17 +796,23 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
       ['this process (in-process graph + load generator)', process.pid] as const,
     ];
     const rssBefore = memory.map(([, pid]) => rssMb(pid));
+    const databaseCpu = await DatabaseCpu.connect(database.url);
+    cleanup.unshift(() => databaseCpu.stop());
     for (let round = 0; round < options.rounds; round += 1) {
       for (const [cellIndex, cell] of cells.entries()) {
         // Targets take turns, in an order that rotates, so none always runs first or last.
         for (let turn = 0; turn < targets.length; turn += 1) {
           const index = (turn + round + cellIndex) % targets.length;
           const target = targets[index]!;
-          if (target.name === 'hive no-dedup' && !options.hiveWithoutDeduplication && !manyCallers(cell.requests)) {
+          // A response cache keeps no signed-in answer: there the cached pair would repeat the other.
+          if (
+            pairs.some((pair) => pair.anonymousOnly && (pair.ours === target.name || pair.hive === target.name)) &&
+            !anonymous(cell.requests)
+          ) {
             cell.runs[index]!.push(notMeasured);
             continue;
           }
-          cell.runs[index]!.push(await measure(target, cell.requests, cell.expected.get(target.name)!, options));
+          cell.runs[index]!.push(await measure(target, cell.requests, cell.expected.get(target.name)!, options, databaseCpu));
         }
       }
       console.log(`round ${round + 1}/${options.rounds} done after ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
@@ -714,6 +825,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
         label: cell.label,
         variant: cell.variant,
         statements: cell.statements,
+        distinct: new Set(cell.requests.map((request) => `${request.headers.authorization ?? ''}\n${request.body}`)).size,
         figures: cell.runs.map(medianFigures),
       })),
     );
@@ -767,6 +879,22 @@ async function main(): Promise<void> {
     const rateLimit = argv.find((a) => a.startsWith('--rate-limit='))?.slice('--rate-limit='.length);
     if (rateLimit !== undefined && rateLimit !== 'off' && rateLimit !== 'on') throw new Error('--rate-limit= takes off or on');
     await runValidationAttackBenchmark(config, { quick: argv.includes('--quick'), certificateDirectory: certificates, rateLimit });
+    return;
+  }
+  if (argv.includes('--documents')) {
+    await runDocumentsBenchmark(config, { certificateDirectory: certificates });
+    return;
+  }
+  if (argv.includes('--notifications')) {
+    // In the production-mode child, as the mix is measured. Each part is its own function.
+    const savedSearches = Number(argv.find((a) => a.startsWith('--saved-searches='))?.slice('--saved-searches='.length) ?? 10_000);
+    if (!Number.isInteger(savedSearches) || savedSearches < 1) throw new Error('--saved-searches= takes a positive whole number');
+    // Both parts, or the one `--part=latency` or `--part=fan-out` names.
+    const part = argv.find((a) => a.startsWith('--part='))?.slice('--part='.length);
+    if (part !== undefined && part !== 'latency' && part !== 'fan-out') throw new Error('--part= takes latency or fan-out');
+    if (part !== 'fan-out')
+      await runNotificationLatencyBenchmark(config, { quick: argv.includes('--quick'), certificateDirectory: certificates });
+    if (part !== 'latency') await runSavedSearchFanOut(config, { savedSearches, certificateDirectory: certificates });
     return;
   }
   await runBenchmark(config, benchOptions(config, argv), certificates);

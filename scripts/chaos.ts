@@ -274,10 +274,14 @@ function printTable(
   console.log('');
 }
 
-// `-- --replicas`: the same load against the replica stack behind HAProxy (scripts/chaos-replicas.ts).
-(process.argv.includes('--replicas') ? import('./chaos-replicas').then((replicas) => replicas.runReplicaChaos()) : main()).catch(
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+// `-- --replicas`: the same load against the replica stack behind HAProxy (scripts/chaos-replicas.ts);
+// `-- --notifications`: delivered once, through NATS, under kills (scripts/chaos-notifications.ts).
+(process.argv.includes('--replicas')
+  ? import('./chaos-replicas').then((replicas) => replicas.runReplicaChaos())
+  : process.argv.includes('--notifications')
+    ? import('./chaos-notifications').then((notifications) => notifications.runNotificationsChaos())
+    : main()
+).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { keepProtocolBatchesTogether } from './pglite-socket-queue';
+import { keepProtocolBatchesTogether } from '../platform/pglite-socket-queue';
 
 /**
  * The one embedded PostgreSQL of the development stack (`npm start`), run by the stack runner as

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   ConfigError,
   gatewayVariableNames,
+  loadDocumentScanConfig,
   loadGatewayConfig,
   loadNotificationLinkBaseUrl,
   loadNotifyConfig,
@@ -149,13 +150,15 @@ function loadOrReport<T>(load: () => T): T {
 
 /**
  * What an operator must put in .env, example values: the gateway↔subgraph secret, and the
- * notifications subgraph's GOV.UK Notify key and template and the base of its links, have no default.
+ * notifications subgraph's GOV.UK Notify key and template, the base of its links and the key of its
+ * unsubscribe links, have no default.
  */
 const operatorEnv: Environment = {
   GATEWAY_SUBGRAPH_SECRET: 'kX9q2LmV7rT4wZpB8nC1dF6gH3jK5sA0eYuIoP+/QxRt2Wv9',
   NOTIFY_API_KEY: 'ips_compose_example-3f6c2a1e-8b4d-4e7a-9c5f-1d2e3f4a5b6c-7e8f9a0b-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
   NOTIFY_TEMPLATE_ID: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
   PUBLIC_BASE_URL: 'https://graph.example.org',
+  NOTIFICATIONS_UNSUBSCRIBE_SECRET: 'u8Jd3LqW0xZr5TnB2vKe7YhC9sGm4PaF1oNiQwXt6bRy',
 };
 const compose = loadCompose(operatorEnv);
 const services = compose.services;
@@ -166,7 +169,28 @@ const services = compose.services;
  * (loadNotificationLinkBaseUrl, the gateway's variable).
  */
 function ownVariables(name: SubgraphName): string[] {
-  return name === 'notifications' ? [...Object.values(notifyVariableNames), gatewayVariableNames().publicBaseUrl] : [];
+  if (name === 'notifications') return [...Object.values(notifyVariableNames), gatewayVariableNames().publicBaseUrl];
+  if (keepsDocuments(name)) return ['CLAMD_URL'];
+  return [];
+}
+
+/** The subgraphs that store uploaded documents (issue 28), each scanning them with clamd (loadDocumentScanConfig). */
+const keepsDocuments = (name: SubgraphName) => name === 'innovations' || name === 'procurement';
+
+/**
+ * The ClamAV service of a compose file, and each document-keeping subgraph's scanner on it: the
+ * official image, its signatures on a volume, clamd's port exposed to the network only, and the
+ * subgraph's CLAMD_URL loading through the config module as that service's address.
+ */
+function expectClamdScansDocuments(file: ComposeFile, name: SubgraphName): void {
+  const clamav = file.services.clamav;
+  if (!clamav) throw new Error('no clamav service');
+  expect(clamav.image).toMatch(/^clamav\/clamav:/);
+  expect((clamav.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target))).toContain('/var/lib/clamav');
+  const { exposed, published } = containerPorts(clamav);
+  expect({ exposed, published }).toEqual({ exposed: [3310], published: [] });
+  const scan = loadDocumentScanConfig(environmentOf(file.services[name]!));
+  expect(scan.clamd).toEqual(keepsDocuments(name) ? { kind: 'tcp', host: 'clamav', port: 3310 } : undefined);
 }
 
 /**
@@ -241,8 +265,8 @@ function subgraphConfig(name: SubgraphName) {
 }
 
 describe('docker-compose.yml', () => {
-  test('has a service for every subgraph, the gateway, postgres and NATS, and nothing unknown', () => {
-    expect(Object.keys(services).sort()).toEqual([...subgraphNames, 'gateway', 'postgres', 'nats'].sort());
+  test('has a service for every subgraph, the gateway, postgres, NATS and ClamAV, and nothing unknown', () => {
+    expect(Object.keys(services).sort()).toEqual([...subgraphNames, 'gateway', 'postgres', 'nats', 'clamav'].sort());
   });
 
   test.each([[composePath], [path.join(root, 'docker-compose.scale-out.yml')]])(
@@ -270,6 +294,10 @@ describe('docker-compose.yml', () => {
 
     test('sends its domain events through the nats service, once that is healthy', () => {
       expectPublishesThroughNats(compose, name);
+    });
+
+    test('scans uploaded documents with the clamav service if it keeps any', () => {
+      expectClamdScansDocuments(compose, name);
     });
 
     test('environment loads through loadSubgraphConfig as a production PostgreSQL deployment', () => {
@@ -405,9 +433,9 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  test('every service but postgres and NATS is built from the Dockerfile', () => {
+  test('every service but postgres, NATS and ClamAV is built from the Dockerfile', () => {
     for (const [name, service] of Object.entries(services)) {
-      if (name === 'postgres' || name === 'nats') continue;
+      if (name === 'postgres' || name === 'nats' || name === 'clamav') continue;
       expect({ name, build: service.build }).toEqual({ name, build: expect.anything() });
     }
   });
@@ -468,9 +496,9 @@ describe('docker-compose.scale-out.yml', () => {
   const interMs = Number(/default-server\b.*\binter\s+(\d+)s/.exec(haproxyCfg)?.[1]) * 1000;
   const replicated = [...subgraphNames, 'gateway'];
 
-  test('runs postgres, PgBouncer, Redis, NATS, HAProxy, our gateway and every subgraph; Hive Gateway only under its profile', () => {
+  test('runs postgres, PgBouncer, Redis, NATS, ClamAV, HAProxy, our gateway and every subgraph; Hive Gateway only under its profile', () => {
     expect(Object.keys(scaleOut).sort()).toEqual(
-      [...replicated, 'postgres', 'pgbouncer', 'redis', 'nats', 'haproxy', 'hive-gateway'].sort(),
+      [...replicated, 'postgres', 'pgbouncer', 'redis', 'nats', 'clamav', 'haproxy', 'hive-gateway'].sort(),
     );
     expect(scaleOut['hive-gateway']!.profiles).toEqual(['hive']);
     for (const [name, service] of Object.entries(scaleOut))
@@ -510,6 +538,10 @@ describe('docker-compose.scale-out.yml', () => {
 
     test('sends its domain events through the one nats service, once that is healthy', () => {
       expectPublishesThroughNats(scaleOutFile, name);
+    });
+
+    test('scans uploaded documents with the clamav service if it keeps any', () => {
+      expectClamdScansDocuments(scaleOutFile, name);
     });
 
     test('loads as a production deployment through PgBouncer in transaction mode, sharing Redis and draining', () => {

@@ -8,7 +8,6 @@ import { startNotifyStandIn, type NotifyStandIn } from '../scripts/notify-stand-
 import { noticeTemplate } from '../subgraphs/notifications/email/notify-email';
 import { codesOf, developmentBearer, expectData, postGraphQL } from './support/graphql-results';
 import { startHttpGraph, type HttpGraph } from './support/http-graph';
-import { describeOnServer } from './support/test-database';
 
 /**
  * Issue 25 items 2 and 3, end to end between real services over HTTP: a change committed in the
@@ -79,6 +78,40 @@ async function emailsTo(standIn: NotifyStandIn, count: number): Promise<string[]
   }
 }
 
+/**
+ * Issue 25 item 8: the link in Grace's email, followed on the gateway without signing in: GET
+ * shows the question and changes nothing, POST switches off that kind's email only; a tampered
+ * link is refused.
+ */
+async function unsubscribesThroughTheGateway(graph: HttpGraph, standIn: NotifyStandIn): Promise<void> {
+  const email = standIn.emails().find((e) => e.email_address === grace.email)!;
+  const link = new URL(String(email.personalisation.unsubscribe_link));
+  const onGateway = `${new URL(graph.gatewayUrl!).origin}${link.pathname}`;
+  const emailPreference = async () =>
+    expectData(
+      await postGraphQL<{ viewer: { person: { notificationPreferences: { kind: string; email: boolean }[] } } }>(
+        graph.gatewayUrl!,
+        `{ viewer { person { notificationPreferences { kind email } } } }`,
+        {},
+        await bearer(grace),
+      ),
+    ).viewer.person.notificationPreferences.filter((p) => !p.email);
+  const asked = await fetch(onGateway);
+  expect(asked.status).toBe(200);
+  expect(await asked.text()).toContain('Stop these emails?');
+  expect(await emailPreference()).toEqual([]);
+  const tampered = await fetch(onGateway.replace('MEMBERSHIP_DECIDED', 'EVENT_CANCELLED'), { method: 'POST' });
+  expect(tampered.status).toBe(404);
+  const done = await fetch(onGateway, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+  expect(done.status).toBe(200);
+  expect(await done.text()).toContain('You are unsubscribed');
+  expect(await emailPreference()).toEqual([{ kind: 'MEMBERSHIP_DECIDED', email: false }]);
+}
+
 async function deliversEndToEnd(eventEnv: Environment): Promise<void> {
   const standIn = await startNotifyStandIn({
     serviceId: notify.serviceId,
@@ -99,22 +132,23 @@ async function deliversEndToEnd(eventEnv: Environment): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await membershipNoticesOf(graph, 0)).toHaveLength(2);
     expect(await emailsTo(standIn, 0)).toHaveLength(2);
+    await unsubscribesThroughTheGateway(graph, standIn);
   } finally {
     await graph?.stop();
     await standIn.close();
   }
 }
 
-// The server pass only, until this is explained: on the embedded pass (every service in this process
-// over one in-process PGlite, which runs one transaction at a time) starting the other subgraphs after
-// the notifications service with its background work (startNotificationsService) never finishes: the
-// innovations subgraph's start-up waits for ever. Started without that background work, it does not.
-describeOnServer('domain events from one service to a person’s inbox in another', () => {
+// Both passes. Through the broker only where one is named (NATS_URL: CI's server pass starts
+// nats-server; its embedded pass has none and delivers over HTTP).
+const withBroker = process.env.NATS_URL ? it : it.skip;
+
+describe('domain events from one service to a person’s inbox in another', () => {
   it('with no broker: the relay POSTs them to notifications’ /internal/domain-events', async () => {
     await deliversEndToEnd({});
   });
 
-  it('through NATS JetStream: the relay publishes, the notifications service’s durable consumer applies', async () => {
+  withBroker('through NATS JetStream: the relay publishes, the notifications service’s durable consumer applies', async () => {
     const run = randomBytes(6).toString('hex');
     const broker = {
       natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',

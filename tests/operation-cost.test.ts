@@ -7,7 +7,10 @@ import { loadExampleOperations } from '../gateway/explorer/operations';
 import { fieldPrices, isObjectList, operationCost, serviceLimits, STATEMENT_COST } from '../gateway/operation-cost';
 import { loadOperationLimits, maximumEvaluatorsRequired } from '../platform/config';
 import { EVENT_LIMITS } from '../subgraphs/events/services/event-management.service';
+import { MATCHED_DOCUMENTS_PER_HIT } from '../subgraphs/innovations/services/document-search';
 import { contentLimits } from '../subgraphs/innovations/services/innovation-content';
+import { MAX_SAVED_CATALOGUE_SEARCHES } from '../subgraphs/innovations/services/saved-search.service';
+import { MAX_SAVED_OPPORTUNITY_SEARCHES } from '../subgraphs/procurement/services/saved-opportunity-search.service';
 import { projectLimits } from '../subgraphs/procurement/services/project-workflow.service';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
 
@@ -69,6 +72,9 @@ describe('the price table', () => {
       projectShortlist: projectLimits.maxShortlist,
       projectCriteria: projectLimits.maxCriteria,
       evaluatorsRequiredMaximum: maximumEvaluatorsRequired,
+      matchedDocumentsPerHit: MATCHED_DOCUMENTS_PER_HIT,
+      savedCatalogueSearches: MAX_SAVED_CATALOGUE_SEARCHES,
+      savedOpportunitySearches: MAX_SAVED_OPPORTUNITY_SEARCHES,
     });
   });
 

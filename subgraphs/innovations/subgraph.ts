@@ -1,10 +1,15 @@
 import { systemClock } from '../../platform/clock';
 import type { SubgraphModule } from '../../platform/subgraph-server';
-import { createInnovationsContext, type InnovationsContext, type InnovationsDependencies } from './context';
+import { createUploadExpiryJob } from '../../platform/documents/document-graphql';
+import { addDocumentRoutes } from '../../platform/documents/document-routes';
+import { createInnovationsContext, documentStoreOf, type InnovationsContext, type InnovationsDependencies } from './context';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
 import { seedDemoData } from './seed';
+import { innovationVisibility } from './policy';
+import { createEvidenceDocumentIndexingJob } from './services/document-search';
+import { EVIDENCE_PURPOSE, EvidenceDocumentService } from './services/evidence-documents.service';
 
 /**
  * Innovations: what suppliers offer, its vetting status, and each supplier's list of innovations.
@@ -19,6 +24,24 @@ export function createInnovationsSubgraph(dependencies: InnovationsDependencies)
     migrations,
     createContext: (scope) => createInnovationsContext(scope, dependencies),
     seedDemoData,
+    // Evidence files arrive from the gateway's `POST /documents?for=evidence` and leave by its `GET /documents/<id>`.
+    internalRoutes: (router, dataSource) =>
+      addDocumentRoutes(router, dataSource, {
+        store: documentStoreOf(dependencies),
+        purposes: [EVIDENCE_PURPOSE],
+        readRule: (source) =>
+          new EvidenceDocumentService({
+            dataSource: source,
+            viewer: null,
+            visibility: innovationVisibility(null),
+            store: documentStoreOf(dependencies),
+          }).readRule(),
+      }),
+    scheduledJobs: (dataSource) => [
+      createUploadExpiryJob(documentStoreOf(dependencies), dataSource, dependencies.clock),
+      // Evidence files the attach hook did not get into the search (services/document-search.ts).
+      createEvidenceDocumentIndexingJob(documentStoreOf(dependencies), dataSource, dependencies.clock),
+    ],
   };
 }
 

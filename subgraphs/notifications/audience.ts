@@ -1,6 +1,7 @@
-import type { DomainEventFacts, DomainEventKind } from '../../platform/domain-events';
+import type { DomainEventFacts, DomainEventKind, SavedSearchMatch } from '../../platform/domain-events';
 import type { OrganisationRole, PlatformRole } from '../../platform/identity';
 import type { NotificationKind } from './generated/graphql';
+import { longDay } from './reminders/plan';
 
 /**
  * Who is told what, for each kind of domain event: the one table to read (issue 25 item 3). It
@@ -36,6 +37,11 @@ export interface Notice {
   body: string;
   /** A path in the front end. */
   link: string;
+  /**
+   * Emailed only in the daily digest, whatever the person's preference for the kind says about
+   * timing (a DAILY saved search): the inbox line still follows the preference.
+   */
+  digestOnly?: boolean;
 }
 
 export interface AudienceRule<K extends DomainEventKind> {
@@ -53,6 +59,7 @@ const links = {
   innovation: (id: string) => `/innovations/${id}`,
   project: (id: string) => `/procurement/projects/${id}`,
   admission: (routeId: string, lotId: string) => `/procurement/routes/${routeId}/lots/${lotId}`,
+  route: (id: string) => `/procurement/routes/${id}`,
   event: (id: string) => `/events/${id}`,
   supportRequest: (id: string) => `/support/${id}`,
   membership: (organisationId: string) => `/organisations/${organisationId}/membership`,
@@ -60,6 +67,59 @@ const links = {
 
 const words = (value: string) => value.toLowerCase().replace(/_/g, ' ');
 const reasonText = (reason: string | null | undefined) => (reason ? ` Reason given: ${reason}` : '');
+/** "a, b and c". */
+const listed = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+/** How many innovations a route retirement notice names before "and N more". */
+const namedInnovations = 5;
+/** Who acts for a supplier on routes: its admins and contributors. */
+const suppliersTeam: readonly OrganisationRole[] = ['ORG_ADMIN', 'SUPPLIER_CONTRIBUTOR'];
+
+/**
+ * A route reaching its expiry, in the words of the notice `daysBefore` it (procurement decided who
+ * loses what: the facts name only them). One notice per organisation (a person is told of one
+ * event once per kind): each supplier its own categories, each buyer all its projects concerned.
+ */
+function routeRetiringNotices(f: DomainEventFacts['route.retiring']): Notice[] {
+  const route = `${f.routeReference} (${f.routeName})`;
+  const title =
+    f.daysBefore === 0 ? `Route expired today: ${f.routeReference}` : `Route expires on ${longDay(f.expiresOn)}: ${f.routeReference}`;
+  const when =
+    f.daysBefore === 0
+      ? `${route} expired today, ${longDay(f.expiresOn)}: nobody can buy through it any more.`
+      : `${route} expires on ${longDay(f.expiresOn)}: buyers can buy through it until the day before.`;
+  const after = f.daysBefore === 0 ? 'Now' : 'Once it expires';
+  const byBuyer = new Map<string, DomainEventFacts['route.retiring']['projects']>();
+  for (const project of f.projects)
+    byBuyer.set(project.buyerOrganisationId, [...(byBuyer.get(project.buyerOrganisationId) ?? []), project]);
+  // A few titles by name, so a long list stays a sentence.
+  const titled = (innovations: readonly { title: string | null }[]) => {
+    const named = innovations.slice(0, namedInnovations).map((i) => i.title ?? 'an innovation no longer listed');
+    const more = innovations.length - named.length;
+    return listed(more > 0 ? [...named, `${more} more`] : named);
+  };
+  const will = (one: boolean) => (f.daysBefore === 0 ? (one ? 'is' : 'are') : 'will be');
+  return [
+    ...f.suppliers.map((supplier): Notice => ({
+      kind: 'ROUTE_RETIRING',
+      to: { organisations: [supplier.supplierOrganisationId], roles: suppliersTeam },
+      title,
+      body:
+        `${when} ${after}, your organisation's ${titled(supplier.innovations)} (${listed(supplier.categories.map(words))}) ` +
+        `${will(supplier.innovations.length === 1)} available via no route on the IPS: it is admitted to no other live route covering ` +
+        `${supplier.categories.length === 1 ? 'that category' : 'those categories'}. Apply to a lot of another route to keep ${supplier.innovations.length === 1 ? 'it' : 'them'} buyable.`,
+      link: links.route(f.routeId),
+    })),
+    ...[...byBuyer].map(([buyerOrganisationId, projects]): Notice => ({
+      kind: 'ROUTE_RETIRING',
+      to: { organisations: [buyerOrganisationId], roles: buyersTeam },
+      title,
+      body:
+        `${when} ${after}, innovations shortlisted on your organisation's open projects ${f.daysBefore === 0 ? 'can' : 'will'} be bought through no route open to it: ` +
+        `${projects.map((p) => `on ${p.projectTitle}, ${titled(p.innovations)}`).join('; ')}.`,
+      link: links.route(f.routeId),
+    })),
+  ];
+}
 
 export const audience: { [K in DomainEventKind]?: AudienceRule<K> } = {
   // ---------------------------------------------------------------- innovations
@@ -274,6 +334,7 @@ export const audience: { [K in DomainEventKind]?: AudienceRule<K> } = {
       },
     ],
   },
+  'route.retiring': { notices: routeRetiringNotices },
 
   // ---------------------------------------------------------------- events
   'event.rescheduled': {
@@ -350,4 +411,39 @@ export const audience: { [K in DomainEventKind]?: AudienceRule<K> } = {
       },
     ],
   },
+
+  // ---------------------------------------------------------------- saved searches (issue 25 item 6)
+  // The source subgraph matched and named the people who may see the thing; each is told once.
+  'catalogue_search.matched': {
+    notices: (f) =>
+      savedSearchNotices(f.matches, {
+        kind: 'CATALOGUE_SEARCH_MATCHED',
+        title: `New in the catalogue: ${f.title}`,
+        body: `${f.title} (${words(f.category)}, TRL ${f.trl}) ${f.revision ? 'was revised and' : 'is now listed as proven and'} matches a catalogue search you saved.`,
+        link: links.innovation(f.innovationId),
+      }),
+  },
+  'opportunity_search.matched': {
+    notices: (f) =>
+      savedSearchNotices(f.matches, {
+        kind: 'OPPORTUNITY_SEARCH_MATCHED',
+        title: `Opportunity matching your search: ${f.projectTitle}`,
+        body: `${f.projectTitle} was published and matches an opportunity search you saved.${f.responseDeadline ? ` Responses are due ${f.responseDeadline}.` : ''}`,
+        link: links.project(f.projectId),
+      }),
+  },
 };
+
+/**
+ * A saved search's matches as at most two notices, whatever their number: the INSTANT ones, and
+ * the DAILY ones emailed only in the digest. One text for all (not each search's name), so a
+ * batch of hundreds is two inserts, not hundreds.
+ */
+function savedSearchNotices(matches: readonly SavedSearchMatch[], notice: Omit<Notice, 'to' | 'digestOnly'>): Notice[] {
+  const instant = matches.filter((m) => m.frequency === 'INSTANT').map((m) => m.personId);
+  const daily = matches.filter((m) => m.frequency === 'DAILY').map((m) => m.personId);
+  return [
+    ...(instant.length > 0 ? [{ ...notice, to: { people: instant } }] : []),
+    ...(daily.length > 0 ? [{ ...notice, to: { people: daily }, digestOnly: true }] : []),
+  ];
+}

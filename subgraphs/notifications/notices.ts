@@ -29,6 +29,11 @@ export const notificationKinds = [
   'MEMBERSHIP_DECIDED',
   // Reminders (reminders/plan.ts `reminderKinds`, sent by services/reminders.ts).
   ...reminderKinds,
+  // Decided by procurement's route-retirement job, told as any event's notice (audience.ts).
+  'ROUTE_RETIRING',
+  // A person's saved searches (issue 25 item 6), told at once or in the digest as each search says.
+  'CATALOGUE_SEARCH_MATCHED',
+  'OPPORTUNITY_SEARCH_MATCHED',
 ] as const satisfies readonly NotificationKind[];
 
 /**

@@ -24,7 +24,7 @@ export async function startNotificationsService(
   linkBaseUrl: string,
   clock: Clock = systemClock,
 ): Promise<RunningService> {
-  const module = createNotificationsSubgraph({ clock });
+  const module = createNotificationsSubgraph({ clock, unsubscribeSecret: notify.unsubscribeSecret });
   const database = await openConfiguredDatabase(config.database, {
     schema: module.name,
     entities: module.entities,
@@ -52,6 +52,7 @@ export async function startNotificationsService(
       notify: createNotifyEmailSender(notify),
       templateId: notify.templateId,
       linkBaseUrl,
+      unsubscribeSecret: notify.unsubscribeSecret,
     });
     sender.start();
     const jobs = [

@@ -1,3 +1,5 @@
+import { createDocumentStore, type DocumentDependencies } from '../../platform/documents/document-graphql';
+import type { DocumentStore } from '../../platform/documents/document-store';
 import type { Identity } from '../../platform/identity';
 import type { RequestScope } from '../../platform/subgraph-server';
 import { createProcurementLoaders, type ProcurementLoaders } from './loaders';
@@ -12,6 +14,8 @@ import { ProjectService } from './services/project.service';
 import { RouteAdminService } from './services/route-admin.service';
 import { ProcurementInsightsService } from './services/insights.service';
 import { StandstillChallengeService } from './services/standstill-challenge.service';
+import { SavedOpportunitySearchService } from './services/saved-opportunity-search.service';
+import { ProcurementDocumentService } from './services/procurement-documents.service';
 
 /** What procurement needs from outside its database: the time, and facts about innovations. */
 export interface ProcurementDependencies {
@@ -19,6 +23,16 @@ export interface ProcurementDependencies {
   innovations: InnovationDirectory;
   /** PROCUREMENT_EVALUATORS_REQUIRED (default 2): evaluators needed on every criterion of every response. */
   evaluatorsRequired?: number;
+  /** Tender packs and response files (issue 28): size limits and virus scanner, read from the environment when not given. */
+  documents?: DocumentDependencies;
+}
+
+const documentStores = new WeakMap<ProcurementDependencies, DocumentStore>();
+/** The module's one document store, made on first use (its configuration is read then). */
+export function documentStoreOf(dependencies: ProcurementDependencies): DocumentStore {
+  let store = documentStores.get(dependencies);
+  if (!store) documentStores.set(dependencies, (store = createDocumentStore('procurement', dependencies.clock, dependencies.documents)));
+  return store;
 }
 
 /** PROCUREMENT_EVALUATORS_REQUIRED's default, for modules built without configuration (tests, scripts). */
@@ -43,6 +57,10 @@ export interface ProcurementContext {
   /** Analyst aggregates (ANALYST and PLATFORM_ADMIN only). */
   insights: ProcurementInsightsService;
   dashboards: ProcurementDashboardService;
+  /** The caller's saved opportunity searches (issue 25 item 6). */
+  savedSearches: SavedOpportunitySearchService;
+  /** Tender packs and response files (issue 28). */
+  documents: ProcurementDocumentService;
 }
 
 export function createProcurementContext({ dataSource, viewer }: RequestScope, dependencies: ProcurementDependencies): ProcurementContext {
@@ -68,5 +86,13 @@ export function createProcurementContext({ dataSource, viewer }: RequestScope, d
     routeAdmin: new RouteAdminService(dataSource, viewer, dependencies.clock),
     insights: new ProcurementInsightsService(dataSource, loaders, viewer),
     dashboards: new ProcurementDashboardService(dataSource, loaders, viewer, dependencies.clock),
+    savedSearches: new SavedOpportunitySearchService(dataSource, viewer, dependencies.clock),
+    documents: new ProcurementDocumentService({
+      dataSource,
+      viewer,
+      clock: dependencies.clock,
+      store: documentStoreOf(dependencies),
+      loaders,
+    }),
   };
 }

@@ -8,6 +8,7 @@ import type {
   ProcurementProject,
   ProcurementResponse,
   ProcurementRoute,
+  SavedOpportunitySearch,
 } from './entities';
 import type { StandstillChallengeRow, WithdrawnAwardRow } from './loaders/challenge.loader';
 
@@ -22,6 +23,9 @@ export type ProcurementRouteConnectionModel = Connection<ProcurementRoute>;
 export type InnovationModel = { id: string; category?: string; supplier?: { id: string } };
 /** Members owns organisations; procurement knows their ids. */
 export type OrganisationModel = { id: string };
+/** Members owns people; procurement knows their ids (for their saved searches). */
+export type PersonModel = { id: string };
+export type SavedOpportunitySearchModel = SavedOpportunitySearch;
 export type ProcurementProjectModel = ProcurementProject;
 export type ProcurementProjectConnectionModel = Connection<ProcurementProject>;
 export type ShortlistedInnovationModel = { innovationId: string; supplierId: string };
@@ -65,3 +69,5 @@ export type ProjectDeadlineModel = {
 };
 /** Owned by innovations; procurement hands out the key. */
 export type InnovationCategoryNewsModel = { category: InnovationCategory };
+/** A tender pack's or response's file (platform/documents/document-store.ts). */
+export type { DocumentRow as DocumentModel } from '../../platform/documents/document-store';

@@ -195,9 +195,10 @@ async function seedProject(manager: EntityManager, project: DemoProject, now: Da
 /** What createProcurementProject records from the buyer's verified identity, from the same demo organisations. */
 async function recordBuyerNations(manager: EntityManager): Promise<void> {
   const buyers = [...new Set(demoProjects.map((project) => project.buyerId))];
-  const nations = buyers.map((id) => demoOrganisations.find((organisation) => organisation.id === id)!.nation);
+  const organisations = buyers.map((id) => demoOrganisations.find((organisation) => organisation.id === id)!);
   await manager.query(
-    `UPDATE procurement.project p SET buyer_nation = b.nation FROM unnest($1::uuid[], $2::text[]) AS b(buyer_id, nation) WHERE p.buyer_id = b.buyer_id`,
-    [buyers, nations],
+    `UPDATE procurement.project p SET buyer_nation = b.nation, buyer_organisation_kind = b.kind
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS b(buyer_id, nation, kind) WHERE p.buyer_id = b.buyer_id`,
+    [buyers, organisations.map((organisation) => organisation.nation), organisations.map((organisation) => organisation.kind)],
   );
 }

@@ -1,5 +1,7 @@
+import { createUploadExpiryJob } from '../../platform/documents/document-graphql';
+import { addDocumentRoutes } from '../../platform/documents/document-routes';
 import type { SubgraphModule } from '../../platform/subgraph-server';
-import { createProcurementContext, type ProcurementContext, type ProcurementDependencies } from './context';
+import { createProcurementContext, documentStoreOf, type ProcurementContext, type ProcurementDependencies } from './context';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { addOcdsRoute } from './ocds-route';
@@ -7,6 +9,8 @@ import { resolvers } from './resolvers';
 import { seedDemoData } from './seed';
 import { systemClock } from '../../platform/clock';
 import { unconfiguredInnovationDirectory } from './services/innovation-directory';
+import { createRouteRetirementJob } from './services/route-retirement';
+import { ProcurementDocumentService, RESPONSE_PURPOSE, TENDER_PACK_PURPOSE } from './services/procurement-documents.service';
 
 /**
  * Procurement: the routes public bodies buy through, their lots, admissions, and buyers' projects
@@ -27,7 +31,25 @@ export function createProcurementSubgraph({
     migrations,
     createContext: (scope) => createProcurementContext(scope, dependencies),
     seedDemoData: (dataSource) => seedDemoData(dataSource, dependencies.clock),
-    internalRoutes: (router, dataSource) => addOcdsRoute(router, dataSource, dependencies),
+    internalRoutes: (router, dataSource) => {
+      addOcdsRoute(router, dataSource, dependencies);
+      // Tender packs and response files arrive from the gateway's `POST /documents?for=…` and leave by its `GET /documents/<id>`.
+      addDocumentRoutes(router, dataSource, {
+        store: documentStoreOf(dependencies),
+        purposes: [TENDER_PACK_PURPOSE, RESPONSE_PURPOSE],
+        readRule: (source) =>
+          new ProcurementDocumentService({
+            dataSource: source,
+            viewer: null,
+            clock: dependencies.clock,
+            store: documentStoreOf(dependencies),
+          }).readRule(),
+      });
+    },
+    scheduledJobs: (dataSource) => [
+      createRouteRetirementJob({ dataSource, clock: dependencies.clock, innovations: dependencies.innovations }),
+      createUploadExpiryJob(documentStoreOf(dependencies), dataSource, dependencies.clock),
+    ],
   };
 }
 

@@ -14,7 +14,7 @@ import { createSubgraphModules } from '../../subgraphs';
 import { defaultTestNow, testPool } from './subgraph-harness';
 import { createSubgraphServer, type SubgraphModule } from '../../platform/subgraph-server';
 import { ManualClock } from '../../platform/clock';
-import { InProcessInnovationDirectory } from '../../subgraphs/procurement/services/innovation-directory';
+import { InProcessInnovationDirectory, type InnovationDirectory } from '../../subgraphs/procurement/services/innovation-directory';
 import { createProcurementSubgraph } from '../../subgraphs/procurement/subgraph';
 
 export { defaultTestNow };
@@ -37,7 +37,7 @@ function testProcurementModule(
     if (body.kind !== 'single') throw new Error('Expected a single result');
     return body.singleResult as never;
   });
-  return { innovationsServer, module: createProcurementSubgraph({ clock, innovations: directory }) };
+  return { innovationsServer, directory, module: createProcurementSubgraph({ clock, innovations: directory }) };
 }
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -71,6 +71,8 @@ export interface TestGraph {
    * It stands still until a test moves it.
    */
   clock: ManualClock;
+  /** What procurement asks innovations through (in process, anonymous): for procurement's scheduled jobs a test ticks. */
+  procurementInnovations: InnovationDirectory;
   stop(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startTestGraph(
   return {
     databases,
     tokenFor: (email) => mintDevelopmentToken(authentication, email),
+    procurementInnovations: procurement.directory,
     authenticate,
     clock,
     get lastPlan() {

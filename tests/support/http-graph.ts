@@ -1,3 +1,4 @@
+import type { BaseContext } from '@apollo/server';
 import {
   gatewayVariableNames,
   loadGatewayConfig,
@@ -10,7 +11,7 @@ import { domainEventDeliveryPath } from '../../platform/event-inbox';
 import { startGatewayService } from '../../gateway/server';
 import { demoExplorerPersonas } from '../../scripts/explorer-personas';
 import { subgraphNames, type SubgraphName } from '../../platform/subgraph-names';
-import { startSubgraphService, type RunningService } from '../../platform/subgraph-server';
+import { startSubgraphService, type RunningService, type SubgraphModule } from '../../platform/subgraph-server';
 import { subgraphModules } from '../../subgraphs';
 import { startNotificationsService } from '../../subgraphs/notifications/service';
 import { testPool } from './subgraph-harness';
@@ -25,6 +26,8 @@ export interface HttpGraph {
   subgraphUrls: Record<SubgraphName, string>;
   /** Our gateway's `/graphql` URL, when one was started. */
   gatewayUrl: string | undefined;
+  /** The one test database every service's schema is in (for tests that check what was stored). */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export async function startHttpGraph(options: {
    * scripts/stack.ts sets it. Without this option no relay runs: events stay in the outboxes.
    */
   domainEvents?: { env: Environment; notify: NotifyConfig };
+  /** Modules to serve instead of the system-clock ones (e.g. built on a test's ManualClock, or with document limits). */
+  modules?: Partial<Record<SubgraphName, SubgraphModule<BaseContext>>>;
 }): Promise<HttpGraph> {
   const database = await createTestDatabase();
   const services: RunningService[] = [];
@@ -74,7 +79,7 @@ export async function startHttpGraph(options: {
       const service =
         domainEvents && name === 'notifications'
           ? await startNotificationsService(config, domainEvents.notify, 'https://ips.example.org')
-          : await startSubgraphService(subgraphModules[name], config);
+          : await startSubgraphService(options.modules?.[name] ?? subgraphModules[name], config);
       services.push(service);
       subgraphUrls[name] = service.url;
     }
@@ -100,6 +105,7 @@ export async function startHttpGraph(options: {
     return {
       subgraphUrls,
       gatewayUrl,
+      databaseUrl: database.url,
       async stop() {
         for (const service of services.reverse()) await service.stop();
         await database.drop();

@@ -1,4 +1,5 @@
 import { Innovation } from './innovation.entity';
+import { SavedCatalogueSearch } from './saved-catalogue-search.entity';
 import {
   Assessment,
   AssessorAssignment,
@@ -20,6 +21,7 @@ export const entities = [
   Assessment,
   Endorsement,
   AuditEvent,
+  SavedCatalogueSearch,
 ];
 export {
   Assessment,
@@ -31,6 +33,7 @@ export {
   Evidence,
   Innovation,
   InnovationRevision,
+  SavedCatalogueSearch,
 };
 export type { InnovationContent, RevisionStatus } from './innovation.entity';
 export type { EvidenceVettingState } from './vetting.entities';

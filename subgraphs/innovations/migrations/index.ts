@@ -8,6 +8,9 @@ import { AddSearchTiers1765065600000 } from './1765065600000-add-search-tiers';
 import { AddEvidenceVetting1765152000000 } from './1765152000000-add-evidence-vetting';
 import { VersionInnovations1765400000000 } from './1765400000000-version-innovations';
 import { AddOutbox1765800000000 } from './1765800000000-add-outbox';
+import { AddSavedCatalogueSearches1766200000000 } from './1766200000000-add-saved-catalogue-searches';
+import { AddDocuments1766500000000 } from './1766500000000-add-documents';
+import { SearchEvidenceDocumentText1766600000000 } from './1766600000000-search-evidence-document-text';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -21,4 +24,7 @@ export const migrations = [
   AddEvidenceVetting1765152000000,
   VersionInnovations1765400000000,
   AddOutbox1765800000000,
+  AddSavedCatalogueSearches1766200000000,
+  AddDocuments1766500000000,
+  SearchEvidenceDocumentText1766600000000,
 ];

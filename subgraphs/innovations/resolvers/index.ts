@@ -17,9 +17,12 @@ import {
   VettingQueueEntry,
   ViewerInnovations,
 } from './dashboard.resolver';
+import { Document } from './document.resolver';
 import { Mutation } from './mutation.resolver';
 import { Organisation } from './organisation.resolver';
+import { Person } from './person.resolver';
 import { Query } from './query.resolver';
+import { InnovationEdge } from './search-hit.resolver';
 import { InnovationInsights, InsightsQuery, ProvenInnovationInsight, VettingInsight } from './insights.resolver';
 
 export const resolvers: Resolvers = {
@@ -29,9 +32,12 @@ export const resolvers: Resolvers = {
   Mutation,
   Innovation,
   Organisation,
+  Person,
   EvidenceItem,
+  Document,
   InnovationEvidence,
   InnovationFacets,
+  InnovationEdge,
   Certification,
   Assessment,
   Endorsement,

@@ -1,3 +1,4 @@
+import { documentListSize } from '../../../platform/documents/document-graphql';
 import { LONG_LIST_BOUND, readListSize } from '../../../platform/pagination';
 import type {
   AssessmentResolvers,
@@ -22,6 +23,8 @@ export const Innovation: InnovationResolvers = {
   auditTrail: (innovation, { first }, { innovations }) => innovations.auditTrail(innovation, readListSize(first, LONG_LIST_BOUND)),
   viewerCan: (innovation, _args, { innovations }) => innovations.capabilities(innovation),
   latestDecision: (innovation, _args, { dashboards }) => dashboards.latestDecision(innovation),
+  documents: (innovation, { first }, { evidenceDocuments }) =>
+    evidenceDocuments.byInnovation({ first: documentListSize(first) }).load(innovation.id),
 };
 
 /** The loaders read at most MAX_PAGE_SIZE of each list; `first` cuts further. */
@@ -39,6 +42,8 @@ export const InnovationFacets: InnovationFacetsResolvers = {
 
 export const EvidenceItem: EvidenceItemResolvers = {
   authority: (item) => ({ id: item.authorityId }),
+  // The item is visible to the caller, so are its files.
+  documents: (item, { first }, { evidenceDocuments }) => evidenceDocuments.byEvidence({ first: documentListSize(first) }).load(item.id),
   outcomes: (item) => ({
     costSavedGbp: item.costSavedGbp,
     carbonSavedTco2e: item.carbonSavedTco2e,

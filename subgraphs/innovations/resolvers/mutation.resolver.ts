@@ -26,6 +26,8 @@ export const Mutation: MutationResolvers = {
   vetCertification: async (_root, { certificationId, note }, { workflow }) => ({
     certification: await workflow.vetCertification(certificationId, note),
   }),
+  attachEvidenceDocument: async (_root, { input }, { evidenceDocuments }) => ({ document: await evidenceDocuments.attach(input) }),
+  removeEvidenceDocument: async (_root, { id }, { evidenceDocuments }) => ({ removedDocumentId: await evidenceDocuments.remove(id) }),
   withdrawEvidence: async (_root, { evidenceId, reason }, { workflow }) => ({
     innovation: await workflow.withdrawEvidence(evidenceId, reason),
   }),
@@ -34,5 +36,9 @@ export const Mutation: MutationResolvers = {
   }),
   endorseInnovation: async (_root, { innovationId, statement }, { workflow }) => ({
     endorsement: await workflow.endorse(innovationId, statement),
+  }),
+  saveCatalogueSearch: async (_root, { input }, { savedSearches }) => ({ savedCatalogueSearch: await savedSearches.save(input) }),
+  deleteSavedCatalogueSearch: async (_root, { id }, { savedSearches }) => ({
+    deletedSavedCatalogueSearchId: await savedSearches.delete(id),
   }),
 };

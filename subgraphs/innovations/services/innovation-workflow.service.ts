@@ -53,6 +53,7 @@ import {
 import { contentLimits, contentOf, readInnovationInput } from './innovation-content';
 import type { CertificationModel } from '../mappers';
 import { ukDate, type InnovationsRequest } from './innovation.service';
+import { matchingCatalogueSearchIds, recordCatalogueSearchMatches } from './saved-search.service';
 
 /** The innovation audit trail (innovations.audit_event, append-only; read through the `AuditEvent` entity). */
 const auditTrail = defineRecorder<
@@ -487,6 +488,8 @@ export class InnovationWorkflowService {
       }
       const isRevision = innovation.revisionStatus !== null;
       const expected = isRevision ? { revisionStatus: 'UNDER_REVIEW' as const } : { status: 'UNDER_REVIEW' as const };
+      // Saved searches the listed version matches already: its revision alerts only the searches it newly meets.
+      const alreadyMatched = isRevision && input.outcome === 'APPROVED' ? await matchingCatalogueSearchIds(manager, innovation.id) : [];
       if (input.outcome === 'APPROVED') {
         if (isRevision) Object.assign(innovation, innovation.pendingContent, { revisionStatus: null, pendingContent: null });
         else innovation.status = 'APPROVED';
@@ -515,6 +518,7 @@ export class InnovationWorkflowService {
       if (input.outcome === 'APPROVED') {
         const listing = { category: innovation.category, trl: innovation.trl, tags: [...innovation.tags], reasons };
         await this.announce(manager, isRevision ? 'innovation.revision_approved' : 'innovation.approved', innovation, listing);
+        await recordCatalogueSearchMatches(manager, innovation, { revision: isRevision, alreadyMatched, now: this.request.clock.now() });
       } else {
         await this.announce(manager, 'innovation.rejected', innovation, { outcome: input.outcome, revision: isRevision, reasons });
       }

@@ -12,6 +12,7 @@ import { applyInnovationVisibility, canSeeAuditTrail, canSeeInnovation, canSeeVe
 import { canAssess, canDecide, canEndorse, evidenceAnswerMachine, innovationMachine, type AssessorStanding } from '../status-machines';
 import { countFacets, countMatches, type FacetCountsWithEstimate, type MatchCount } from './innovation-counts';
 import { applyInnovationCriteria, readInnovationFilter } from './innovation-criteria';
+import { withMatchedDocuments } from './document-search';
 import { applySearch, fetchOrderedPage, readOrder, readSearch } from './innovation-search';
 
 type ListArgs = ConnectionArgs & { filter?: InnovationFilter | null };
@@ -119,6 +120,8 @@ export class InnovationService {
     const connection = await pageAndPrime(page, source, this.loaders.innovationById);
     return {
       ...connection,
+      // A hit names the evidence documents whose text matched (issue 28 item 5).
+      edges: terms.kind === 'query' ? withMatchedDocuments(this.request.dataSource, connection.edges, terms.tsquery) : connection.edges,
       totalCountIsEstimate: async () => (await count()).isEstimate,
       facets: async () => (await facetsAndCount()).facets,
     };

@@ -65,6 +65,10 @@ export class NotificationEmail {
   @Column({ type: 'boolean' })
   uncertain: boolean;
 
+  /** When the sender last called Notify for it (a claim); what staff see beside a failure. */
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt: Date | null;
+
   @Column({ name: 'notify_id', type: 'text', nullable: true })
   notifyId: string | null;
 

@@ -105,7 +105,7 @@ export function ukInstant(day: string, hour: number): Date {
 }
 
 /** "Tuesday 30 March 2027", as GOV.UK writes dates (no comma). */
-const longDay = (day: string) => {
+export const longDay = (day: string) => {
   const part = (type: string) => ukLongDay.formatToParts(ukInstant(day, 12)).find((p) => p.type === type)!.value;
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 };

@@ -65,7 +65,7 @@ export async function deliver(
   for (const recipient of recipients) {
     const preference = effectivePreference(notice.kind, byPerson.get(recipient.personId));
     if (preference.inApp) inbox.push(recipient);
-    if (preference.email) emails.push({ recipient, held: preference.dailyDigest });
+    if (preference.email) emails.push({ recipient, held: preference.dailyDigest || notice.digestOnly === true });
   }
   if (inbox.length > 0) {
     // The idempotency key (event, person, kind) makes a second notice of one event to one person a no-op.

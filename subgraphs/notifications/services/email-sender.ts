@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../../platform/clock';
 import { errorFields, logger } from '../../../platform/logger';
+import { unsubscribeLinkPath } from '../../../platform/config';
 import type { NotifyEmailSender, NotifyError, SendEmailOutcome } from '../email/notify-email';
+import type { NotificationKind } from '../generated/graphql';
+import { canUnsubscribe, signUnsubscribeToken } from './unsubscribe';
 
 /**
  * Sends the email outbox (notifications.notification_email) through GOV.UK Notify, at most once
@@ -26,6 +29,8 @@ export interface EmailSenderOptions {
   templateId: string;
   /** Where the front end is: links in emails are absolute. */
   linkBaseUrl: string;
+  /** Signs each email's unsubscribe link (services/unsubscribe.ts); without it the link is the preferences page. */
+  unsubscribeSecret?: string;
   batchSize?: number;
   /** How long a claimed row is the claimer's: far longer than one send may take. */
   leaseMs?: number;
@@ -46,6 +51,9 @@ export interface EmailSender {
 
 interface Claimed {
   id: string;
+  person_id: string;
+  /** Null for a daily digest. */
+  kind: NotificationKind | null;
   email_address: string;
   subject: string;
   body: string;
@@ -79,12 +87,12 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
       returnedRows<Claimed>(
         await manager.query(
           `UPDATE notifications.notification_email e
-              SET status = 'SENDING', lease_until = $2, attempts = e.attempts + 1, uncertain = true
+              SET status = 'SENDING', lease_until = $2, attempts = e.attempts + 1, uncertain = true, last_attempt_at = $1
              FROM (SELECT id, uncertain AS was_uncertain FROM notifications.notification_email
                     WHERE (status = 'PENDING' AND next_attempt_at <= $1) OR (status = 'SENDING' AND lease_until <= $1)
                     ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
             WHERE e.id = due.id
-        RETURNING e.id, e.email_address, e.subject, e.body, e.link, e.attempts, due.was_uncertain`,
+        RETURNING e.id, e.person_id, e.kind, e.email_address, e.subject, e.body, e.link, e.attempts, due.was_uncertain`,
           [now, new Date(now.getTime() + leaseMs), batchSize],
         ),
       ),
@@ -107,7 +115,7 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
         describe(outcome.status, outcome.errors),
       ]);
     } else {
-      const backoff = Math.min(retryBaseMs * 2 ** (row.attempts - 1), maxBackoffMs);
+      const backoff = retryDelay(row.attempts, retryBaseMs, maxBackoffMs);
       await manager.query(
         `UPDATE notifications.notification_email
             SET status = 'PENDING', lease_until = NULL, next_attempt_at = $3, last_error = $4, uncertain = $5 ${mine}`,
@@ -123,6 +131,12 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
       if (earlier.kind === 'found') return dataSource.transaction((m) => record(m, row, earlier));
       if (earlier.kind !== 'not-found') return dataSource.transaction((m) => record(m, row, asRetry(earlier)));
     }
+    // One kind's own link, signed, that works without signing in; the preferences page for a digest
+    // (several kinds) and for a notice the law requires (which cannot be switched off).
+    const unsubscribe =
+      options.unsubscribeSecret && row.kind && canUnsubscribe(row.kind)
+        ? `${base}${unsubscribeLinkPath}/${signUnsubscribeToken(options.unsubscribeSecret, row.person_id, row.kind)}`
+        : undefined;
     const outcome = await notify.sendEmail({
       templateId: options.templateId,
       emailAddress: row.email_address,
@@ -131,9 +145,10 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
         subject: row.subject,
         body: row.body,
         link: `${base}${row.link}`,
-        // The preferences page, where this kind (or any) is switched off.
-        unsubscribe_link: `${base}/notifications/preferences`,
+        unsubscribe_link: unsubscribe ?? `${base}/notifications/preferences`,
       },
+      // RFC 8058 one-click (List-Unsubscribe-Post): Notify takes https links only.
+      ...(unsubscribe?.startsWith('https://') ? { oneClickUnsubscribeUrl: unsubscribe } : {}),
     });
     await dataSource.transaction((m) => record(m, row, outcome));
   }
@@ -176,6 +191,16 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
       await running;
     },
   };
+}
+
+/**
+ * Exponential back-off with "equal jitter": half the doubled delay fixed, half random, so that
+ * rows refused together (a 429 burst, a Notify outage) do not all come back in the same instant
+ * and meet the rate limit again, while every retry still waits at least half its step.
+ */
+export function retryDelay(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const step = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
+  return Math.round(step / 2 + random() * (step / 2));
 }
 
 /** A failed look-up is retried like a failed send: the row stays uncertain. */

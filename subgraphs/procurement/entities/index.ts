@@ -5,8 +5,18 @@ import { Lot } from './lot.entity';
 import { ProcurementProject, type EvaluationCriterion } from './project.entity';
 import { ProcurementResponse } from './response.entity';
 import { ProcurementRoute } from './procurement-route.entity';
+import { SavedOpportunitySearch } from './saved-opportunity-search.entity';
 
-export const entities = [ProcurementRoute, Lot, Admission, ProcurementProject, ProcurementResponse, ClarificationQuestion, Contract];
+export const entities = [
+  ProcurementRoute,
+  Lot,
+  Admission,
+  ProcurementProject,
+  ProcurementResponse,
+  ClarificationQuestion,
+  Contract,
+  SavedOpportunitySearch,
+];
 export {
   Admission,
   ClarificationQuestion,
@@ -15,6 +25,7 @@ export {
   ProcurementProject,
   ProcurementResponse,
   ProcurementRoute,
+  SavedOpportunitySearch,
   type AdmissionStatus,
   type EvaluationCriterion,
 };

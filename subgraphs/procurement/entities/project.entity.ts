@@ -42,6 +42,14 @@ export class ProcurementProject {
   buyerNation: string | null;
 
   /**
+   * The buyer's organisation kind when the project was started, from the verified identity: which
+   * other routes are open to the buyer when this one expires (services/route-retirement.ts). Null
+   * for projects started before it was recorded.
+   */
+  @Column({ name: 'buyer_organisation_kind', type: 'text', nullable: true })
+  buyerOrganisationKind: string | null;
+
+  /**
    * The procurement law the project runs under, from the buyer's nation when it was started (see
    * services/regime.ts); it decides the working-day calendar of every deadline and the standstill.
    */

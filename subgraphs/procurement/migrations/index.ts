@@ -13,6 +13,9 @@ import { ModerateScoresAndPublishTieBreak1765000000000 } from './1765000000000-m
 import { IssueAssessmentSummaries1765100000000 } from './1765100000000-issue-assessment-summaries';
 import { StandstillChallengesAndWithdrawnAwards1765200000000 } from './1765200000000-standstill-challenges-and-withdrawn-awards';
 import { AddOutbox1765800000000 } from './1765800000000-add-outbox';
+import { AddSavedOpportunitySearches1766200001000 } from './1766200001000-add-saved-opportunity-searches';
+import { RecordRouteRetirementNotices1766300000000 } from './1766300000000-record-route-retirement-notices';
+import { AddDocuments1766500001000 } from './1766500001000-add-documents';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -31,4 +34,7 @@ export const migrations = [
   IssueAssessmentSummaries1765100000000,
   StandstillChallengesAndWithdrawnAwards1765200000000,
   AddOutbox1765800000000,
+  AddSavedOpportunitySearches1766200001000,
+  RecordRouteRetirementNotices1766300000000,
+  AddDocuments1766500001000,
 ];

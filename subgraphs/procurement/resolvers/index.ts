@@ -4,6 +4,7 @@ import { DateScalar, DateTimeScalar } from '../../../platform/scalars';
 import type { Resolvers } from '../generated/graphql';
 import { Innovation } from './innovation.resolver';
 import { Lot } from './lot.resolver';
+import { Document } from './document.resolver';
 import { Mutation } from './mutation.resolver';
 import { Admission, Organisation } from './organisation.resolver';
 import { ProcurementRoute } from './procurement-route.resolver';
@@ -19,6 +20,7 @@ import {
   WithdrawnAward,
 } from './project.resolver';
 import { Query } from './query.resolver';
+import { Person, SavedOpportunitySearch } from './saved-search.resolver';
 import { EvaluationIncomplete } from './refusal.resolver';
 import {
   AdmissionInsight,
@@ -38,6 +40,8 @@ export const resolvers: Resolvers = {
   Lot,
   Innovation,
   Organisation,
+  Person,
+  SavedOpportunitySearch,
   Admission,
   ProcurementProject,
   ShortlistedInnovation,
@@ -54,4 +58,5 @@ export const resolvers: Resolvers = {
   AdmissionInsight,
   ViewerProcurement,
   EvaluationIncomplete,
+  Document,
 };

@@ -19,6 +19,8 @@ export const Mutation: MutationResolvers = {
     clarificationQuestion: await projectWorkflow.answer(questionId, answer),
   }),
   submitResponse: async (_root, { input }, { projectWorkflow }) => ({ procurementResponse: await projectWorkflow.submitResponse(input) }),
+  attachProcurementDocument: async (_root, { input }, { documents }) => ({ document: await documents.attach(input) }),
+  removeProcurementDocument: async (_root, { id }, { documents }) => ({ removedDocumentId: await documents.remove(id) }),
   withdrawResponse: async (_root, { input }, { projectWorkflow }) => ({
     procurementResponse: await projectWorkflow.withdrawResponse(input),
   }),
@@ -34,5 +36,9 @@ export const Mutation: MutationResolvers = {
   }),
   answerStandstillChallenge: async (_root, { input }, { standstillChallenges }) => ({
     standstillChallenge: await standstillChallenges.answer(input),
+  }),
+  saveOpportunitySearch: async (_root, { input }, { savedSearches }) => ({ savedOpportunitySearch: await savedSearches.save(input) }),
+  deleteSavedOpportunitySearch: async (_root, { id }, { savedSearches }) => ({
+    deletedSavedOpportunitySearchId: await savedSearches.delete(id),
   }),
 };

@@ -1,3 +1,4 @@
+import { documentListSize } from '../../../platform/documents/document-graphql';
 import { dayOf } from '../../../platform/clock';
 import { notFound } from '../../../platform/errors';
 import { LONG_LIST_BOUND, readListSize } from '../../../platform/pagination';
@@ -18,6 +19,8 @@ import { clarificationDeadline, standstillRequired, submissionDeadline } from '.
 export const ProcurementProject: ProcurementProjectResolvers = {
   __resolveReference: (reference, { projects }) => projects.findVisible(reference.id),
   buyer: (project) => ({ id: project.buyerId }),
+  // The project is visible to the caller, so is its tender pack.
+  documents: (project, { first }, { documents }) => documents.byProject({ first: documentListSize(first) }).load(project.id),
   nextDeadline: (project, _args, { dashboards }) => dashboards.nextDeadline(project),
   route: async (project, _args, { routes }) =>
     (await routes.findById(project.routeId)) ?? Promise.reject(notFound('ProcurementRoute', project.routeId)),
@@ -73,6 +76,7 @@ export const ClarificationQuestion: ClarificationQuestionResolvers = {
 
 export const ProcurementResponse: ProcurementResponseResolvers = {
   supplier: (response) => ({ id: response.supplierId }),
+  documents: (response, { first }, { documents }) => documents.responseDocuments(response, documentListSize(first)),
   scores: (response, _args, { projects }) => projects.scores(response),
   totalScore: (response, _args, { projects }) => projects.totalScore(response),
   moderatedAt: (response, _args, { projects }) => projects.moderatedAt(response),

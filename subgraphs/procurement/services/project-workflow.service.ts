@@ -55,6 +55,7 @@ import { calendarOf, contractDetailsDeadline, regimeForBuyer, standstillEnd, sta
 import { lapseOpenChallenges, lockVisibleProject, openChallengeCount } from './standstill-challenge.service';
 import { boundedList, idList, optionalText, pounds, requiredText, wholeNumber } from '../../../platform/input';
 import { announce, audit, illegalState, isUniqueViolation, projectFacts } from './write-helpers';
+import { recordOpportunitySearchMatches } from './saved-opportunity-search.service';
 import { updateAtVersion } from '../../../platform/optimistic-lock';
 import { refuse } from '../../../platform/sign-in';
 
@@ -215,6 +216,8 @@ export class ProjectWorkflowService {
         buyerName: viewer.organisationName?.slice(0, 300) ?? null,
         // A snapshot for analysts' awarded value by nation (procurement never reads members' tables).
         buyerNation: viewer.organisationNation ?? null,
+        // Likewise: which routes are open to the buyer, should this one expire (route-retirement.ts).
+        buyerOrganisationKind: viewer.organisationKind ?? null,
         // Fixed for the project's life: its deadlines and standstill are counted under this law.
         regime: regimeForBuyer(viewer.organisationNation),
         createdBy: viewer.personId,
@@ -329,6 +332,11 @@ export class ProjectWorkflowService {
         responseDeadline: responseDeadline.toISOString(),
         workingDayNations: [...calendar.nations],
         publishedByPersonId: this.viewer!.personId,
+      });
+      await recordOpportunitySearchMatches(manager, project, {
+        invitedSupplierIds: invited.map((row) => row.supplier_id),
+        responseDeadline,
+        now,
       });
       return published;
     });

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { keepProtocolBatchesTogether } from './pglite-socket-queue';
 
 /**
- * The replacement queue of the shared development database, under many connections at once:
+ * The replacement queue of every embedded database (platform/embedded-postgres.ts, scripts/dev-database.ts), under many connections at once:
  * parameterised queries (Parse, Bind, Execute, Sync) must each get their own statement's answer,
  * transactions must stay whole (a counter incremented inside transactions ends exact), and a
  * connection dropped inside a transaction must not stall the others. (pglite-socket's own queue
