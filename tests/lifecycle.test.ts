@@ -37,7 +37,9 @@ afterAll(() => {
   rmSync(npmPackageDir, { recursive: true, force: true });
 });
 
-let nextPort = 21_000 + Math.floor(Math.random() * 15_000);
+// Below Linux's ephemeral range (32768–60999 by default): a port there can be taken between our pick
+// and npm start by any outgoing connection on the machine (a CI run saw 35796 taken that way).
+let nextPort = 21_000 + Math.floor(Math.random() * 11_000);
 function stackPorts(): Record<string, string> {
   const base = nextPort;
   nextPort += 10;

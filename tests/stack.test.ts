@@ -25,7 +25,8 @@ import { startStack, type RunningStack } from '../scripts/stack';
  */
 jest.setTimeout(240_000);
 
-const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+// Below Linux's ephemeral range (from 32768): there, any outgoing connection may take a port first.
+const basePort = 20_000 + Math.floor(Math.random() * 12_000);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ips-graph-stack-'));
 const serverUrl = loadTestDatabaseUrl(process.env);
 const databaseNames = subgraphNames.map((name) => `ips_stack_${name}_${basePort}`);
