@@ -13,7 +13,7 @@ import { newcomerPlugin } from './newcomers';
 import { operationLimitsPlugin } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
 import { introspectionByRolePlugin } from './explorer/introspection-by-role';
-import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
+import type { PublicResponseCache } from './public-response-cache';
 import { sharedInFlightQueriesPlugin } from './shared-in-flight-queries';
 import { reportOutagesAtFields } from './subgraph-outage';
 
@@ -26,8 +26,11 @@ export interface GatewayOptions {
   exposeStatementCount: boolean;
   /** Depth, aliases, directives, repeats and cost, enforced before any subgraph call. */
   limits: OperationLimits;
-  /** Share anonymous query answers for a few seconds; off when absent. */
-  publicCache?: PublicResponseCacheOptions;
+  /**
+   * Share anonymous query answers for a few seconds; off when absent. Built on `cacheGeneration`;
+   * its express fast path (gateway/server.ts) answers hits in front of Apollo.
+   */
+  publicCache?: PublicResponseCache;
   /** What the cache and the in-flight sharing belong to (gateway/cache-generation.ts); in memory by default. */
   cacheGeneration?: CacheGeneration;
 }
@@ -50,7 +53,11 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
   });
   // Malformed DateTime and Date values are refused here, not by a subgraph (gateway/custom-scalars.ts).
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => adoptScalarParsers(apiSchema));
-  const generation = options.cacheGeneration ?? new InMemoryCacheGeneration();
+  const generation = options.cacheGeneration ?? options.publicCache?.generation ?? new InMemoryCacheGeneration();
+  // A write must move on the very generation the cache catches up with, or it would drop nothing.
+  if (options.publicCache && options.publicCache.generation !== generation) {
+    throw new Error('The public cache must be built on the cache generation of the gateway.');
+  }
   const shared = sharedApolloOptions(options);
   return new ApolloServer<GatewayContext>({
     gateway,
@@ -73,7 +80,7 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer<Gatew
       ApolloServerPluginLandingPageDisabled(),
       introspectionByRolePlugin({ development: options.development }),
       // Before the shared plugins: its Cache-Control header must be set before noStorePlugin's default.
-      ...(options.publicCache ? [publicResponseCachePlugin({ ...options.publicCache, generation })] : []),
+      ...(options.publicCache ? [options.publicCache.plugin()] : []),
       sharedInFlightQueriesPlugin(),
       ...shared.plugins,
     ],

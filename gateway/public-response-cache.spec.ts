@@ -1,10 +1,14 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../platform/identity';
 import { noteContents } from './answer-contents';
 import { cacheGenerationPlugin, InMemoryCacheGeneration } from './cache-generation';
 import type { GatewayContext } from './data-sources';
-import { publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
+import { PublicResponseCache, publicResponseCachePlugin, type PublicResponseCacheOptions } from './public-response-cache';
 
 /** The cache as the gateway installs it: with the plugin that keeps its generation. */
 function cachePlugins(options: PublicResponseCacheOptions, generation = new InMemoryCacheGeneration()) {
@@ -424,5 +428,179 @@ describe('publicResponseCachePlugin', () => {
     expect(await count(first, 'lighting')).toEqual({ count: 1 });
     expect(await count(first, 'drainage')).toEqual({ count: 3 });
     await Promise.all([first.stop(), second.stop()]);
+  });
+});
+
+/**
+ * The cache as gateway/server.ts serves it: its express fast path in front of Apollo, over HTTP.
+ * `x-test-signed-in` stands for a signed-in caller (the real sign-in is platform/graphql-http.ts's).
+ * `pipelineEntries` counts requests Apollo's pipeline was entered for (an Apollo plugin's
+ * requestDidStart), so a test can tell a hit answered in front of Apollo from one answered by it.
+ */
+async function servedCache(generation = new InMemoryCacheGeneration()) {
+  let executions = 0;
+  let pipelineEntries = 0;
+  const lookups: string[] = [];
+  const cache = new PublicResponseCache({ ttlSeconds: 10, maxBytes: 1024 * 1024, generation, onLookup: (o) => lookups.push(o) });
+  const server = new ApolloServer<GatewayContext>({
+    typeDefs: `type Query { count(of: String): String! } type Mutation { change(of: String!): Boolean! }`,
+    resolvers: {
+      Query: {
+        count: (_parent, args: { of?: string }, context: GatewayContext) => {
+          executions += 1;
+          report(context, [`Count:${args.of ?? 'catalogue'}`]);
+          return `${args.of ?? 'catalogue'} #${executions}`;
+        },
+      },
+      Mutation: {
+        change: (_parent, args: { of: string }, context: GatewayContext) => {
+          report(context, [`Count:${args.of}`]);
+          return true;
+        },
+      },
+    },
+    plugins: [
+      {
+        async requestDidStart() {
+          pipelineEntries += 1;
+        },
+      },
+      cacheGenerationPlugin(generation),
+      cache.plugin(),
+    ],
+  });
+  await server.start();
+  const app = express();
+  app.use(
+    '/graphql',
+    express.json(),
+    (request, response, next) => {
+      response.locals.viewer = request.get('x-test-signed-in') ? buyer : null;
+      next();
+    },
+    cache.fastPath({ isAnonymous: (_request, response) => response.locals.viewer === null, exposeStatementCount: false }),
+    expressMiddleware(server, { context: async ({ res }) => ({ viewer: res.locals.viewer as Identity }) }),
+  );
+  const listening = await new Promise<Server>((resolve) => {
+    const started = app.listen(0, '127.0.0.1', () => resolve(started));
+  });
+  const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/graphql`;
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const get = (parameters: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${url}?${new URLSearchParams(parameters).toString()}`, { headers });
+  return {
+    post,
+    get,
+    lookups,
+    executions: () => executions,
+    pipelineEntries: () => pipelineEntries,
+    async stop() {
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+      await server.stop();
+    },
+  };
+}
+
+/** The headers a hit must repeat exactly (not the date, nor the max-age, which counts down). */
+function sameHeaders(response: Response) {
+  const headers: Record<string, string> = Object.fromEntries(response.headers);
+  delete headers.date;
+  headers['cache-control'] = String(headers['cache-control']).replace(/\d+$/, 'N');
+  return headers;
+}
+
+describe('the public cache in front of Apollo (issue 27 item 2)', () => {
+  it('answers a hit with the kept bytes and headers, without entering Apollo’s pipeline', async () => {
+    const graph = await servedCache();
+    const query = 'query Count($of: String) { count(of: $of) }';
+    const first = await graph.post({ query, variables: { of: 'lighting' } });
+    const firstBody = await first.text();
+    expect(graph.pipelineEntries()).toBe(1);
+    const second = await graph.post({ query, variables: { of: 'lighting' } });
+    expect(await second.text()).toBe(firstBody);
+    expect(JSON.parse(firstBody)).toEqual({ data: { count: 'lighting #1' } });
+    expect(second.status).toBe(200);
+    expect(sameHeaders(second)).toEqual(sameHeaders(first));
+    expect(second.headers.get('cache-control')).toMatch(/^public, max-age=(9|10)$/);
+    expect(second.headers.get('etag')).toBeTruthy();
+    // Answered in front of Apollo: its pipeline was not entered, the hit still counted.
+    expect(graph.pipelineEntries()).toBe(1);
+    expect(graph.lookups).toEqual(['miss', 'hit']);
+    // Other variables are another answer, computed by Apollo.
+    expect(await (await graph.post({ query, variables: { of: 'drainage' } })).json()).toEqual({ data: { count: 'drainage #2' } });
+    expect(graph.pipelineEntries()).toBe(2);
+    // The content type Apollo would negotiate for this Accept header.
+    const negotiated = await graph.post(
+      { query, variables: { of: 'lighting' } },
+      { accept: 'application/graphql-response+json, application/json;q=0.9' },
+    );
+    expect(negotiated.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
+    expect(graph.pipelineEntries()).toBe(2);
+    await graph.stop();
+  });
+
+  it('answers 304 to a GET naming the ETag of a hit, and gives a changed answer a new ETag', async () => {
+    const graph = await servedCache();
+    const asked = { query: '{ count(of: "lighting") }' };
+    const preflight = { 'apollo-require-preflight': 'true' };
+    const first = await graph.get(asked, preflight);
+    expect(await first.json()).toEqual({ data: { count: 'lighting #1' } });
+    const etag = first.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    const hit = await graph.get(asked, preflight);
+    expect(hit.headers.get('etag')).toBe(etag);
+    // fetch adds `cache-control: no-cache` to a conditional request unless told otherwise, and
+    // no-cache asks for the answer whatever the ETag.
+    const conditional = { ...preflight, 'if-none-match': etag, 'cache-control': 'max-age=0' };
+    const unchanged = await graph.get(asked, conditional);
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
+    expect(graph.pipelineEntries()).toBe(1);
+    // A related write drops the kept answer before the mutation's response is sent.
+    const written = await graph.post({ query: 'mutation { change(of: "lighting") }' }, { 'x-test-signed-in': 'yes' });
+    expect(await written.json()).toEqual({ data: { change: true } });
+    const changed = await graph.get(asked, conditional);
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toEqual({ data: { count: 'lighting #2' } });
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(graph.lookups).toEqual(['miss', 'hit', 'hit', 'miss']);
+    await graph.stop();
+  });
+
+  it('drops an answer another replica’s write changed, before the fast path can serve it', async () => {
+    const generation = new InMemoryCacheGeneration();
+    const [first, second] = [await servedCache(generation), await servedCache(generation)];
+    const asked = { query: '{ count(of: "drainage") }' };
+    await first.post(asked);
+    expect(await (await first.post(asked)).json()).toEqual({ data: { count: 'drainage #1' } });
+    await second.post({ query: 'mutation { change(of: "drainage") }' }, { 'x-test-signed-in': 'yes' });
+    expect(await (await first.post(asked)).json()).toEqual({ data: { count: 'drainage #2' } });
+    expect(first.lookups).toEqual(['miss', 'hit', 'miss']);
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it('hands Apollo every request it would answer otherwise', async () => {
+    const graph = await servedCache();
+    const asked = { query: '{ count }' };
+    await graph.post(asked);
+    expect(graph.pipelineEntries()).toBe(1);
+    // Signed in: never from the anonymous cache.
+    expect(await (await graph.post(asked, { 'x-test-signed-in': 'yes' })).json()).toEqual({ data: { count: 'catalogue #2' } });
+    // A GET without a preflight header is refused by Apollo's CSRF prevention, cached or not.
+    expect((await graph.get(asked)).status).toBe(400);
+    // An empty operation name is keyed like none, but names no operation: Apollo refuses it.
+    expect((await graph.post({ ...asked, operationName: '' })).status).toBe(400);
+    // Apollo resolves persisted queries, and refuses a batch (batching is off).
+    const persisted = await graph.post({ ...asked, extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+    expect(persisted.status).toBe(400);
+    expect((await graph.post([asked])).status).toBe(400);
+    // An Accept header Apollo cannot satisfy.
+    expect((await graph.post(asked, { accept: 'text/csv' })).status).toBe(406);
+    // Apollo refuses the GET and the batch before its pipeline starts; it ran for the other five.
+    expect(graph.pipelineEntries()).toBe(5);
+    expect(graph.executions()).toBe(2);
+    await graph.stop();
   });
 });

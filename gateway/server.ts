@@ -24,9 +24,10 @@ import { addExplorerRoutes, type ExplorerPersona } from './explorer/routes';
 import { OperationPrevalidation, prevalidationMiddleware } from './operation-prevalidation';
 import { createRateLimiter } from './rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisCacheGeneration } from './cache-generation';
+import { InMemoryCacheGeneration, RedisCacheGeneration } from './cache-generation';
 import { connectRedis, redisSettled, redisUnavailability } from '../platform/redis';
 import { createGatewayServer, readSupergraph } from './gateway';
+import { PublicResponseCache } from './public-response-cache';
 import { addCalendarRoutes } from './routes/calendar';
 import { addDocumentRoutes } from './routes/documents';
 import { addOcdsDownload } from './routes/ocds';
@@ -185,8 +186,17 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
   const { redisUrl, keyPrefix } = config.sharedState;
   const redis = redisUrl ? connectRedis(redisUrl, 'cache generation', 'the public cache and in-flight sharing are bypassed') : undefined;
   if (redis) await redisSettled(redis);
+  const cacheGeneration = redis ? new RedisCacheGeneration(redis, `${keyPrefix}:cache-generation`) : new InMemoryCacheGeneration();
+  const publicCache = config.publicCache
+    ? new PublicResponseCache({
+        ...config.publicCache,
+        generation: cacheGeneration,
+        onLookup: (outcome) => metrics.publicCacheLookups.inc({ outcome }),
+      })
+    : undefined;
   const apollo = createGatewayServer({
-    ...(redis ? { cacheGeneration: new RedisCacheGeneration(redis, `${keyPrefix}:cache-generation`) } : {}),
+    cacheGeneration,
+    ...(publicCache ? { publicCache } : {}),
     supergraphSdl: readSupergraph(config.supergraphPath),
     // Configured URLs win over the routing URLs baked into the supergraph, so one file serves
     // every environment.
@@ -204,9 +214,6 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
     development: config.development,
     exposeStatementCount: config.exposeStatementCount,
     limits: config.limits,
-    ...(config.publicCache
-      ? { publicCache: { ...config.publicCache, onLookup: (outcome) => metrics.publicCacheLookups.inc({ outcome }) } }
-      : {}),
   });
   await apollo.start();
   // The gateway's own address, known once it listens (port 0 lets the system choose). The
@@ -239,6 +246,16 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
     beforeGraphQL: [
       ...(rateLimiter ? [rateLimiter.middleware] : []),
       prevalidationMiddleware(prevalidation, rateLimiter ? (request, response) => rateLimiter.chargeRefusal(request, response) : undefined),
+      // Last: a hit is answered with the kept bytes, once the client was charged and its document
+      // passed pre-validation, without Apollo's request pipeline (gateway/public-response-cache.ts).
+      ...(publicCache
+        ? [
+            publicCache.fastPath({
+              isAnonymous: (request, response) => response.locals.viewer === null && !newcomers.has(request),
+              exposeStatementCount: config.exposeStatementCount,
+            }),
+          ]
+        : []),
     ],
     service: 'gateway',
     metrics,

@@ -5,21 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { demoInnovations } from '../demo-data/innovations';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
-import {
-  defaultDocumentMaxBytes,
-  gatewayVariableNames,
-  subgraphVariableNames,
-  type BenchConfig,
-  type Environment,
-} from '../platform/config';
-import { openDatabase } from '../platform/database';
-import { subgraphNames } from '../platform/subgraph-names';
-import { subgraphModules } from '../subgraphs';
+import { defaultDocumentMaxBytes, type BenchConfig } from '../platform/config';
 // The same one-signature clamd the tests scan with (EICAR only): the scanner's cost per byte is
 // ClamAV's streaming, whatever its database holds, and no freshclam download is needed.
 import { startTestClamd } from '../tests/support/clamd';
-import { freePort, startBenchIssuer } from './bench-identity';
-import { createScratchDatabase } from './scratch-database';
+import { freePort, offlineNotifySettings, startBenchIssuer } from './bench-identity';
+import { productionStackEnvironment, seededScratchDatabase } from './bench-stack';
 import { startStack } from './stack';
 
 /**
@@ -147,53 +138,14 @@ export async function runDocumentsBenchmark(
       cleanup.push(() => clamd.stop());
       clamdUrl = clamd.url;
     }
-    const database = await createScratchDatabase(config.searchServerUrl, `ips_graph_bench_documents_${process.pid}`);
-    cleanup.push(() => database.drop());
-    for (const name of subgraphNames) {
-      const module = subgraphModules[name];
-      const opened = await openDatabase({
-        schema: name,
-        url: database.url,
-        pool: { poolMax: 2, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 },
-        entities: module.entities,
-        migrations: module.migrations,
-        logErrors: false,
-      });
-      await opened.migrate();
-      await module.seedDemoData(opened.dataSource);
-      await opened.close();
-    }
-    const env: Environment = {
-      ...process.env,
-      NODE_ENV: 'production',
-      IPS_PROFILE: undefined,
-      SEED_DEMO_DATA: undefined,
-      AUTH_DEV_SECRET: undefined,
-      APOLLO_TELEMETRY_DISABLED: '1',
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
-      GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
+    const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_documents_${process.pid}`);
+    const env = await productionStackEnvironment(issuer, database.url, {
       CLAMD_URL: clamdUrl,
-      // Attaching waits up to 5 s for a file's text (subgraphs/innovations/services/document-search.ts),
-      // longer than the default 2 s the gateway gives a subgraph: the attach is set-up here, not measured.
+      // Attaching a large PDF may wait for its text (subgraphs/innovations/services/document-search.ts)
+      // on a busy machine; the attach is set-up here, not measured, so it gets room.
       SUBGRAPH_TIMEOUT_MS: '10000',
-      // As scripts/bench.ts: notifications needs Notify settings in production and sends nothing here.
-      NOTIFY_API_KEY: `ips_bench-${randomUUID()}-${randomUUID()}`,
-      NOTIFY_TEMPLATE_ID: randomUUID(),
-      NOTIFY_BASE_URL: `https://127.0.0.1:${await freePort()}`,
-      NOTIFICATIONS_UNSUBSCRIBE_SECRET: randomBytes(48).toString('base64url'),
-      PUBLIC_BASE_URL: 'https://ips.example.org',
-      [gatewayVariableNames().port]: String(await freePort()),
-    };
-    for (const name of subgraphNames) {
-      const variables = subgraphVariableNames(name);
-      env[variables.port] = String(await freePort());
-      env[variables.databaseUrl] = database.url;
-      env[gatewayVariableNames().subgraphUrl(name)] = `http://127.0.0.1:${env[variables.port]}/graphql`;
-    }
-    env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
+      ...offlineNotifySettings(await freePort()),
+    });
     const stack = await startStack({ env, log: (line) => serviceOutput.push(line) });
     cleanup.unshift(() => stack.stop());
     const origin = new URL(stack.gatewayUrl).origin;

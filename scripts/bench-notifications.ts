@@ -11,16 +11,13 @@ import { Client } from 'pg';
 import { demoMemberships } from '../demo-data/memberships';
 import { demoPeople, demoPersonaPeople } from '../demo-data/people';
 import { demoPersona } from '../demo-data/personas';
-import { gatewayVariableNames, subgraphVariableNames, type BenchConfig, type Environment } from '../platform/config';
-import { openDatabase } from '../platform/database';
+import { type BenchConfig } from '../platform/config';
 import { connectBroker, type BrokerSettings } from '../platform/event-broker';
-import { subgraphNames } from '../platform/subgraph-names';
 import { noticeTemplate } from '../subgraphs/notifications/email/notify-email';
-import { subgraphModules } from '../subgraphs';
 import { benchMix, sampleQuery, samplesFrom, type BenchRequest } from './bench-mix';
-import { freePort, startBenchIssuer } from './bench-identity';
+import { startBenchIssuer } from './bench-identity';
+import { productionStackEnvironment, seededScratchDatabase } from './bench-stack';
 import { startNotifyStandIn } from './notify-stand-in';
-import { createScratchDatabase } from './scratch-database';
 import { startStack } from './stack';
 
 /**
@@ -280,55 +277,20 @@ export async function runNotificationLatencyBenchmark(
   try {
     const issuer = await startBenchIssuer(options.certificateDirectory);
     cleanup.push(() => issuer.stop());
-    const database = await createScratchDatabase(config.searchServerUrl, `ips_graph_bench_notices_${process.pid}`);
-    cleanup.push(() => database.drop());
-    for (const name of subgraphNames) {
-      const module = subgraphModules[name];
-      const opened = await openDatabase({
-        schema: name,
-        url: database.url,
-        pool: { poolMax: 2, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 },
-        entities: module.entities,
-        migrations: module.migrations,
-        logErrors: false,
-      });
-      await opened.migrate();
-      await module.seedDemoData(opened.dataSource);
-      await opened.close();
-    }
+    const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_notices_${process.pid}`);
     await installCommitTriggers(database.url);
     const notify = await startHttpsNotify(options.certificateDirectory);
     cleanup.push(() => notify.stop());
     const broker = await brokerForRun();
     if (broker) cleanup.push(() => deleteStream(broker));
 
-    const env: Environment = {
-      ...process.env,
-      NODE_ENV: 'production',
-      IPS_PROFILE: undefined,
-      SEED_DEMO_DATA: undefined,
-      AUTH_DEV_SECRET: undefined,
-      APOLLO_TELEMETRY_DISABLED: '1',
-      HTTP_MAX_REQUESTS_PER_SOCKET: '100000000',
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
-      GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
+    const env = await productionStackEnvironment(issuer, database.url, {
       ...notify.env,
       NATS_URL: broker?.natsUrl,
       EVENTS_STREAM: broker?.stream,
       EVENTS_SUBJECT_PREFIX: broker?.subjectPrefix,
       EVENT_CONSUMERS: undefined,
-      [gatewayVariableNames().port]: String(await freePort()),
-    };
-    for (const name of subgraphNames) {
-      const variables = subgraphVariableNames(name);
-      env[variables.port] = String(await freePort());
-      env[variables.databaseUrl] = database.url;
-      env[gatewayVariableNames().subgraphUrl(name)] = `http://127.0.0.1:${env[variables.port]}/graphql`;
-    }
-    env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
+    });
     const stack = await startStack({ env, log: (line) => serviceOutput.push(line) });
     cleanup.unshift(() => stack.stop());
     const watch = await CommitWatch.start(database.url);

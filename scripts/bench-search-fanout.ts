@@ -1,16 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { demoOrganisation } from '../demo-data/organisations';
 import { demoPersona } from '../demo-data/personas';
-import { gatewayVariableNames, subgraphVariableNames, type BenchConfig, type Environment } from '../platform/config';
-import { openDatabase } from '../platform/database';
-import { subgraphNames } from '../platform/subgraph-names';
-import { subgraphModules } from '../subgraphs';
+import { type BenchConfig } from '../platform/config';
 import { startBenchIssuer } from './bench-identity';
-import { freePort } from './bench-identity';
+import { productionStackEnvironment, seededScratchDatabase } from './bench-stack';
 import { brokerForRun, deleteStream, mixRequests, startHttpsNotify, startMix } from './bench-notifications';
-import { createScratchDatabase } from './scratch-database';
 import { startStack } from './stack';
 
 /**
@@ -139,22 +134,9 @@ export async function runSavedSearchFanOut(
   try {
     const issuer = await startBenchIssuer(certificateDirectory);
     cleanup.push(() => issuer.stop());
-    const database = await createScratchDatabase(config.searchServerUrl, `ips_graph_bench_fanout_${process.pid}`);
-    cleanup.push(() => database.drop());
-    for (const name of subgraphNames) {
-      const module = subgraphModules[name];
-      const opened = await openDatabase({
-        schema: name,
-        url: database.url,
-        pool: { poolMax: 2, statementTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
-        entities: module.entities,
-        migrations: module.migrations,
-        logErrors: false,
-      });
-      await opened.migrate();
-      await module.seedDemoData(opened.dataSource);
-      await opened.close();
-    }
+    const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_fanout_${process.pid}`, {
+      statementTimeoutMs: 60_000,
+    });
 
     // The savers: people of one council, each with one INSTANT search the approval will match.
     const watch = new Client({ connectionString: database.url });
@@ -178,33 +160,13 @@ export async function runSavedSearchFanOut(
     cleanup.push(() => notify.stop());
     const broker = await brokerForRun();
     if (broker) cleanup.push(() => deleteStream(broker));
-    const env: Environment = {
-      ...process.env,
-      NODE_ENV: 'production',
-      IPS_PROFILE: undefined,
-      SEED_DEMO_DATA: undefined,
-      AUTH_DEV_SECRET: undefined,
-      APOLLO_TELEMETRY_DISABLED: '1',
-      HTTP_MAX_REQUESTS_PER_SOCKET: '100000000',
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
-      GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
+    const env = await productionStackEnvironment(issuer, database.url, {
       ...notify.env,
       NATS_URL: broker?.natsUrl,
       EVENTS_STREAM: broker?.stream,
       EVENTS_SUBJECT_PREFIX: broker?.subjectPrefix,
       EVENT_CONSUMERS: undefined,
-      [gatewayVariableNames().port]: String(await freePort()),
-    };
-    for (const name of subgraphNames) {
-      const variables = subgraphVariableNames(name);
-      env[variables.port] = String(await freePort());
-      env[variables.databaseUrl] = database.url;
-      env[gatewayVariableNames().subgraphUrl(name)] = `http://127.0.0.1:${env[variables.port]}/graphql`;
-    }
-    env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
+    });
     const stack = await startStack({ env, log: (line) => serviceOutput.push(line) });
     cleanup.unshift(() => stack.stop());
 

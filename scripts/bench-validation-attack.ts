@@ -1,12 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { gatewayVariableNames, subgraphVariableNames, type BenchConfig, type Environment } from '../platform/config';
-import { openDatabase } from '../platform/database';
-import { subgraphNames } from '../platform/subgraph-names';
-import { subgraphModules } from '../subgraphs';
+import { type BenchConfig } from '../platform/config';
 import { freePort, offlineNotifySettings, startBenchIssuer } from './bench-identity';
-import { createScratchDatabase } from './scratch-database';
+import { productionStackEnvironment, seededScratchDatabase } from './bench-stack';
 import { startStack } from './stack';
 
 /**
@@ -138,22 +135,7 @@ export async function runValidationAttackBenchmark(
   try {
     const issuer = await startBenchIssuer(options.certificateDirectory);
     cleanup.push(() => issuer.stop());
-    const database = await createScratchDatabase(config.searchServerUrl, `ips_graph_bench_attack_${process.pid}`);
-    cleanup.push(() => database.drop());
-    for (const name of subgraphNames) {
-      const module = subgraphModules[name];
-      const opened = await openDatabase({
-        schema: name,
-        url: database.url,
-        pool: { poolMax: 2, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000 },
-        entities: module.entities,
-        migrations: module.migrations,
-        logErrors: false,
-      });
-      await opened.migrate();
-      await module.seedDemoData(opened.dataSource);
-      await opened.close();
-    }
+    const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_attack_${process.pid}`);
     const victimBody = JSON.stringify({ query: victimQuery });
     let victims = 0;
 
@@ -170,31 +152,12 @@ export async function runValidationAttackBenchmark(
       { name: 'rate limit ON (1,200/min default)', perMinute: '1200', key: 'on' },
     ].filter((setting) => !options.rateLimit || setting.key === options.rateLimit);
     for (const setting of settings) {
-      const env: Environment = {
-        ...process.env,
-        NODE_ENV: 'production',
-        IPS_PROFILE: undefined,
-        SEED_DEMO_DATA: undefined,
-        AUTH_DEV_SECRET: undefined,
-        APOLLO_TELEMETRY_DISABLED: '1',
-        HTTP_MAX_REQUESTS_PER_SOCKET: '100000000',
-        GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
-        AUTH_JWKS_URL: issuer.jwksUrl,
-        AUTH_ISSUER: issuer.issuer,
-        AUTH_AUDIENCE: issuer.audience,
+      const env = await productionStackEnvironment(issuer, database.url, {
         GATEWAY_RATE_LIMIT_PER_MINUTE: setting.perMinute,
         // In this process's memory: the figures are the gateway's, not a Redis round trip's.
         REDIS_URL: undefined,
-        [gatewayVariableNames().port]: String(await freePort()),
         ...offlineNotifySettings(await freePort()),
-      };
-      for (const name of subgraphNames) {
-        const variables = subgraphVariableNames(name);
-        env[variables.port] = String(await freePort());
-        env[variables.databaseUrl] = database.url;
-        env[gatewayVariableNames().subgraphUrl(name)] = `http://127.0.0.1:${env[variables.port]}/graphql`;
-      }
-      env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
+      });
       const stack = await startStack({ env, log: (line) => serviceOutput.push(line) });
       try {
         for (const attack of [

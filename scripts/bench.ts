@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,6 @@ import {
   loadGatewayConfig,
   loadHttpLimits,
   loadLoggingConfig,
-  subgraphVariableNames,
   type BenchConfig,
   type Environment,
 } from '../platform/config';
@@ -29,6 +27,7 @@ import { subgraphNames, type SubgraphName } from '../platform/subgraph-names';
 import { subgraphModules } from '../subgraphs';
 import { benchMix, sampleQuery, samplesFrom, type BenchOperation, type BenchRequest } from './bench-mix';
 import { freePort, makeLoopbackCertificate, offlineNotifySettings, startBenchIssuer, type BenchIssuer } from './bench-identity';
+import { productionStackEnvironment } from './bench-stack';
 import { runSearchBenchmark } from './bench-search';
 import { runNotificationLatencyBenchmark } from './bench-notifications';
 import { runValidationAttackBenchmark } from './bench-validation-attack';
@@ -655,36 +654,7 @@ async function runBenchmark(config: BenchConfig, options: BenchOptions, certific
       await module.seedDemoData(databases[name].dataSource);
     }
 
-    const env: Environment = {
-      ...process.env,
-      NODE_ENV: 'production',
-      IPS_PROFILE: undefined,
-      SEED_DEMO_DATA: undefined,
-      AUTH_DEV_SECRET: undefined,
-      APOLLO_TELEMETRY_DISABLED: '1',
-      // autocannon writes its next request before it reads the `Connection: close` a server sends
-      // with a socket's last allowed answer, so our per-socket limit (1,000) shows up as errors at
-      // a few thousand req/s that no keep-alive client honouring the header would meet (Hive has
-      // no such limit). The benchmark lifts it; production keeps it.
-      HTTP_MAX_REQUESTS_PER_SOCKET: '100000000',
-      // Thousands of requests a second from one address and a few people: the per-client rate
-      // limit would measure itself. The benchmark compares gateways, so it is off (Hive has none);
-      // `--validation-attack` measures it.
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
-      GATEWAY_SUBGRAPH_SECRET: randomBytes(48).toString('base64url'),
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      [gatewayVariableNames().port]: String(await freePort()),
-      ...offlineNotifySettings(await freePort()),
-    };
-    for (const name of subgraphNames) {
-      const variables = subgraphVariableNames(name);
-      env[variables.port] = String(await freePort());
-      env[variables.databaseUrl] = database.url;
-      env[gatewayVariableNames().subgraphUrl(name)] = `http://127.0.0.1:${env[variables.port]}/graphql`;
-    }
-    env.PROCUREMENT_INNOVATIONS_URL = env[gatewayVariableNames().subgraphUrl('innovations')];
+    const env = await productionStackEnvironment(issuer, database.url, offlineNotifySettings(await freePort()));
 
     const profile = (prefix: string) =>
       options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDirectory, prefix)}`] : [];
