@@ -338,6 +338,8 @@ describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
       baseUrl: 'https://api.notifications.service.gov.uk',
       templateId,
       timeoutMs: 10_000,
+      // Notify's default rate limit for a key.
+      sendsPerMinute: 3_000,
       standIn: undefined,
       unsubscribeSecret,
     });

@@ -966,6 +966,11 @@ export interface NotifyConfig {
   templateId: string;
   /** How long one request to Notify may take before it counts as a retryable failure. */
   timeoutMs: number;
+  /**
+   * The pace this process sends emails at (NOTIFY_SENDS_PER_MINUTE): at most Notify's rate limit
+   * for the key (3,000 a minute unless Notify raised it), divided among the replicas that send.
+   */
+  sendsPerMinute: number;
   /** Set when the development stand-in (scripts/notify-stand-in.ts) is to answer at `baseUrl`: `npm start` runs it. */
   standIn: { port: number } | undefined;
   /**
@@ -1004,6 +1009,7 @@ export const notifyVariableNames = {
   templateId: 'NOTIFY_TEMPLATE_ID',
   standInPort: 'NOTIFY_STAND_IN_PORT',
   timeoutMs: 'NOTIFY_TIMEOUT_MS',
+  sendsPerMinute: 'NOTIFY_SENDS_PER_MINUTE',
   unsubscribeSecret: 'NOTIFICATIONS_UNSUBSCRIBE_SECRET',
 } as const;
 
@@ -1024,6 +1030,7 @@ export function loadNotifyConfig(env: Environment): NotifyConfig {
       names.templateId,
       names.standInPort,
       names.timeoutMs,
+      names.sendsPerMinute,
       names.unsubscribeSecret,
     ].map((key) => [key, read(env, key)]),
   );
@@ -1060,6 +1067,8 @@ export function loadNotifyConfig(env: Environment): NotifyConfig {
       [names.standInPort]: port.default(defaultNotifyStandInPort),
       // Notify answers in well under a second; a hung connection must not hold a delivery for long.
       [names.timeoutMs]: positiveInt.max(60_000).default(10_000),
+      // Notify's default limit for a service's API key type: 3,000 requests a minute.
+      [names.sendsPerMinute]: positiveInt.default(3_000),
       [names.unsubscribeSecret]: secret.default(developmentUnsubscribeSecret),
     }),
     raw,
@@ -1076,6 +1085,7 @@ export function loadNotifyConfig(env: Environment): NotifyConfig {
     ).replace(/\/+$/, ''),
     templateId: values[names.templateId] as string,
     timeoutMs: values[names.timeoutMs] as number,
+    sendsPerMinute: values[names.sendsPerMinute] as number,
     standIn: standIn ? { port: standInPort } : undefined,
     unsubscribeSecret: values[names.unsubscribeSecret] as string,
   };

@@ -492,18 +492,29 @@ describeOnServer('email through the Notify stand-in', () => {
   });
   afterAll(() => standIn?.close());
 
-  it('sends each pending email exactly once, even with two sender loops at once', async () => {
+  it('sends each pending email exactly once, even with two sender loops at once, each at its pace', async () => {
     const dataSource = graph.databases.notifications.dataSource;
-    const senders = [0, 1].map(() =>
-      createEmailSender({
+    // 3,000 a minute: each loop's sends at least 20 ms apart (NOTIFY_SENDS_PER_MINUTE).
+    const sendsPerMinute = 3_000;
+    const sendTimes: number[][] = [[], []];
+    const senders = [0, 1].map((loop) => {
+      const notify = createNotifyEmailSender({ ...config, baseUrl: standIn.url });
+      return createEmailSender({
         dataSource,
         clock: graph.clock,
-        notify: createNotifyEmailSender({ ...config, baseUrl: standIn.url }),
+        notify: {
+          sendEmail: (email) => {
+            sendTimes[loop]!.push(performance.now());
+            return notify.sendEmail(email);
+          },
+          findSentByReference: (reference) => notify.findSentByReference(reference),
+        },
         templateId: config.templateId,
         linkBaseUrl: 'https://ips.example.org',
         batchSize: 5,
-      }),
-    );
+        sendsPerMinute,
+      });
+    });
     const pending = (await dataSource.query(
       `SELECT id, email_address, subject FROM notifications.notification_email WHERE status = 'PENDING'`,
     )) as { id: string; email_address: string; subject: string }[];
@@ -529,6 +540,9 @@ describeOnServer('email through the Notify stand-in', () => {
       n: number;
     }[];
     expect(statuses.filter((s) => s.status !== 'SENT')).toEqual([]);
+    // Paced: no two sends of one loop closer than the spacing (a timer may fire up to 1 ms early).
+    const closest = sendTimes.flatMap((times) => times.slice(1).map((time, index) => time - times[index]!));
+    expect(Math.min(...closest)).toBeGreaterThanOrEqual(60_000 / sendsPerMinute - 1.5);
   });
 
   it('retries after a 5xx with back-off, and holds digest notices for one daily email', async () => {

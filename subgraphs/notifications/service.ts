@@ -53,6 +53,7 @@ export async function startNotificationsService(
       templateId: notify.templateId,
       linkBaseUrl,
       unsubscribeSecret: notify.unsubscribeSecret,
+      sendsPerMinute: notify.sendsPerMinute,
     });
     sender.start();
     const jobs = [

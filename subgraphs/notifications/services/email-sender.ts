@@ -32,6 +32,12 @@ export interface EmailSenderOptions {
   /** Signs each email's unsubscribe link (services/unsubscribe.ts); without it the link is the preferences page. */
   unsubscribeSecret?: string;
   batchSize?: number;
+  /**
+   * Sends a minute at most, evenly spaced (no pacing when absent). Notify refuses a key's requests
+   * past its rate limit (429) and a burst would only come back as retries; evenly spaced sends also
+   * keep a fan-out of thousands of emails from taking this process's CPU from the graph's requests.
+   */
+  sendsPerMinute?: number;
   /** How long a claimed row is the claimer's: far longer than one send may take. */
   leaseMs?: number;
   pollIntervalMs?: number;
@@ -80,6 +86,17 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
+  // Real time, not the injected clock: the pace is Notify's, which the graph's clock does not move.
+  const spacingMs = options.sendsPerMinute ? 60_000 / options.sendsPerMinute : 0;
+  let nextSendAt = 0;
+
+  async function awaitTurn(): Promise<void> {
+    if (spacingMs === 0) return;
+    const now = performance.now();
+    const turn = Math.max(now, nextSendAt);
+    nextSendAt = turn + spacingMs;
+    if (turn > now) await new Promise((resolve) => setTimeout(resolve, turn - now));
+  }
 
   async function claim(): Promise<Claimed[]> {
     const now = clock.now();
@@ -155,7 +172,10 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
 
   async function sendDue(): Promise<number> {
     const rows = await claim();
-    for (const row of rows) await sendOne(row);
+    for (const row of rows) {
+      await awaitTurn();
+      await sendOne(row);
+    }
     return rows.length;
   }
 
