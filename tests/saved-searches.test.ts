@@ -6,6 +6,7 @@ import { MAX_SAVED_CATALOGUE_SEARCHES } from '../subgraphs/innovations/services/
 import { collectDigests } from '../subgraphs/notifications/services/email-sender';
 import { deliverDomainEvents } from './support/domain-events';
 import { startTestGraph, type TestGraph } from './support/graph-harness';
+import { itOnServer } from './support/test-database';
 import { expectData, refusalOf, signInAll, type UntypedData } from './support/graphql-results';
 
 /**
@@ -212,6 +213,27 @@ describe('saving, listing and deleting', () => {
       code: 'CONFLICT',
       reason: 'SAVED_SEARCH_LIMIT',
     });
+    expect((await ok(mySearches, {}, 'kent-admin')).viewer.person.savedCatalogueSearches).toHaveLength(MAX_SAVED_CATALOGUE_SEARCHES);
+    await graph.databases.innovations.dataSource.query(`DELETE FROM innovations.saved_catalogue_search WHERE person_id = $1`, [
+      kentAdmin.id,
+    ]);
+  });
+
+  itOnServer('lets only one of four saves at once take the last place under the cap (PostgreSQL server only)', async () => {
+    const kentAdmin = demoPersona('kent-admin');
+    await graph.databases.innovations.dataSource.query(
+      `INSERT INTO innovations.saved_catalogue_search (person_id, organisation_id, name, frequency, created_at)
+       SELECT $1, $2, 'Kept ' || n, 'DAILY', now() FROM generate_series(1, $3::int) n`,
+      [kentAdmin.id, kentAdmin.organisationId, MAX_SAVED_CATALOGUE_SEARCHES - 1],
+    );
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((n) => run(saveCatalogue, { input: { name: `At once ${n}`, frequency: 'DAILY' } }, 'kent-admin')),
+    );
+    const saved = answers.filter((answer) => !answer.errors?.length && answer.data?.saveCatalogueSearch?.savedCatalogueSearch);
+    expect(saved).toHaveLength(1);
+    const refused = answers.filter((answer) => !saved.includes(answer)).map((answer) => refusalOf(answer));
+    expect(refused).toHaveLength(3);
+    for (const refusal of refused) expect(refusal).toMatchObject({ code: 'CONFLICT', reason: 'SAVED_SEARCH_LIMIT' });
     expect((await ok(mySearches, {}, 'kent-admin')).viewer.person.savedCatalogueSearches).toHaveLength(MAX_SAVED_CATALOGUE_SEARCHES);
     await graph.databases.innovations.dataSource.query(`DELETE FROM innovations.saved_catalogue_search WHERE person_id = $1`, [
       kentAdmin.id,

@@ -38,11 +38,12 @@ export class SavedCatalogueSearchService {
     const viewer = requireSignedIn(this.request.viewer, 'Sign in to save a search.');
     const criteria = readSavedCatalogueSearch(input);
     return this.request.dataSource.transaction(async (manager) => {
-      // The person's rows locked, so two saves at once cannot both slip under the cap.
-      const [kept] = (await manager.query(
-        `SELECT count(*)::int AS count FROM (SELECT id FROM innovations.saved_catalogue_search WHERE person_id = $1 FOR UPDATE) own`,
-        [viewer.personId],
-      )) as { count: number }[];
+      // One save per person at a time, so two at once cannot both slip under the cap (locking the
+      // person's rows would not do: the count would miss a row the other save inserts meanwhile).
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`innovations:saved-catalogue-search:${viewer.personId}`]);
+      const [kept] = (await manager.query(`SELECT count(*)::int AS count FROM innovations.saved_catalogue_search WHERE person_id = $1`, [
+        viewer.personId,
+      ])) as { count: number }[];
       if ((kept?.count ?? 0) >= MAX_SAVED_CATALOGUE_SEARCHES) {
         throw conflict(`You keep ${MAX_SAVED_CATALOGUE_SEARCHES} saved catalogue searches, the most allowed: delete one first.`, {
           reason: 'SAVED_SEARCH_LIMIT',

@@ -57,11 +57,12 @@ export class SavedOpportunitySearchService {
         const [route] = (await manager.query(`SELECT 1 FROM procurement.route WHERE id = $1`, [criteria.routeId])) as unknown[];
         if (!route) throw notFound('ProcurementRoute', criteria.routeId);
       }
-      // The person's rows locked, so two saves at once cannot both slip under the cap.
-      const [kept] = (await manager.query(
-        `SELECT count(*)::int AS count FROM (SELECT id FROM procurement.saved_opportunity_search WHERE person_id = $1 FOR UPDATE) own`,
-        [viewer.personId],
-      )) as { count: number }[];
+      // One save per person at a time, so two at once cannot both slip under the cap (locking the
+      // person's rows would not do: the count would miss a row the other save inserts meanwhile).
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`procurement:saved-opportunity-search:${viewer.personId}`]);
+      const [kept] = (await manager.query(`SELECT count(*)::int AS count FROM procurement.saved_opportunity_search WHERE person_id = $1`, [
+        viewer.personId,
+      ])) as { count: number }[];
       if ((kept?.count ?? 0) >= MAX_SAVED_OPPORTUNITY_SEARCHES) {
         throw conflict(`You keep ${MAX_SAVED_OPPORTUNITY_SEARCHES} saved opportunity searches, the most allowed: delete one first.`, {
           reason: 'SAVED_SEARCH_LIMIT',
