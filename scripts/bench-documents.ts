@@ -139,6 +139,7 @@ export async function runDocumentsBenchmark(
       clamdUrl = clamd.url;
     }
     const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_documents_${process.pid}`);
+    cleanup.push(() => database.drop());
     const env = await productionStackEnvironment(issuer, database.url, {
       CLAMD_URL: clamdUrl,
       // Attaching a large PDF may wait for its text (subgraphs/innovations/services/document-search.ts)

@@ -278,6 +278,7 @@ export async function runNotificationLatencyBenchmark(
     const issuer = await startBenchIssuer(options.certificateDirectory);
     cleanup.push(() => issuer.stop());
     const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_notices_${process.pid}`);
+    cleanup.push(() => database.drop());
     await installCommitTriggers(database.url);
     const notify = await startHttpsNotify(options.certificateDirectory);
     cleanup.push(() => notify.stop());

@@ -137,6 +137,7 @@ export async function runSavedSearchFanOut(
     const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_fanout_${process.pid}`, {
       statementTimeoutMs: 60_000,
     });
+    cleanup.push(() => database.drop());
 
     // The savers: people of one council, each with one INSTANT search the approval will match.
     const watch = new Client({ connectionString: database.url });

@@ -136,6 +136,7 @@ export async function runValidationAttackBenchmark(
     const issuer = await startBenchIssuer(options.certificateDirectory);
     cleanup.push(() => issuer.stop());
     const database = await seededScratchDatabase(config.searchServerUrl, `ips_graph_bench_attack_${process.pid}`);
+    cleanup.push(() => database.drop());
     const victimBody = JSON.stringify({ query: victimQuery });
     let victims = 0;
 
