@@ -1,6 +1,8 @@
+import { Client } from 'pg';
+
 /**
  * The mixed load both chaos runs send (scripts/chaos.ts on one stack, scripts/chaos-replicas.ts on
- * the replica stack), so the two measure the same thing.
+ * the replica stack), so the two measure the same thing, and what the chaos runs share.
  */
 
 /**
@@ -22,4 +24,19 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Every connection to `databases` on the server, dropped (open transactions roll back): a database outage in a chaos run. */
+export async function terminateServerConnections(serverUrl: string, databases: string[]): Promise<number> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const result = await client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
+      [databases],
+    );
+    return result.rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
 }

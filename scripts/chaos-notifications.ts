@@ -16,7 +16,7 @@ import {
   type Environment,
 } from '../platform/config';
 import { subgraphNames } from '../platform/subgraph-names';
-import { sleep } from './chaos-load';
+import { sleep, terminateServerConnections } from './chaos-load';
 import { noticeTemplate } from '../subgraphs/notifications/email/notify-email';
 import { startNotifyStandIn, type NotifyStandIn } from './notify-stand-in';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
@@ -83,21 +83,6 @@ async function startBroker(port: number, directory: string): Promise<Broker> {
     },
     stop: kill,
   };
-}
-
-/** Every connection to the stack's databases, dropped (open transactions roll back). */
-async function terminateConnections(serverUrl: string, databases: string[]): Promise<number> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const result = await client.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
-      [databases],
-    );
-    return result.rowCount ?? 0;
-  } finally {
-    await client.end();
-  }
 }
 
 async function query<T>(url: string, sql: string, parameters: unknown[] = []): Promise<T[]> {
@@ -220,7 +205,7 @@ export async function runNotificationsChaos(): Promise<NotificationsChaosFigures
       {
         name: 'database connections terminated',
         disrupt: () =>
-          terminateConnections(
+          terminateServerConnections(
             serverUrl,
             databases.map((d) => d.name),
           ),

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { mintDevelopmentToken } from '../gateway/development-tokens';
 import { gatewayVariableNames, loadGatewayConfig, subgraphVariableNames, type Environment } from '../platform/config';
 import { subgraphNames } from '../platform/subgraph-names';
 import { startStack, type RunningStack } from './stack';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
-import { noRequestYet, percentile, readQuery, sleep, writeMutation, writer, type Outcome } from './chaos-load';
+import { noRequestYet, percentile, readQuery, sleep, terminateServerConnections, writeMutation, writer, type Outcome } from './chaos-load';
 
 /**
  * `npm run chaos` (embedded database) or `npm run chaos -- --server` (the PostgreSQL server at
@@ -35,20 +34,6 @@ interface Phase {
   disrupt?: (stack: RunningStack) => Promise<void>;
   /** Load after the disruption, in the same phase. */
   settleMs: number;
-}
-
-async function terminateServerConnections(serverUrl: string, databases: string[]): Promise<number> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const result = await client.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
-      [databases],
-    );
-    return result.rowCount ?? 0;
-  } finally {
-    await client.end();
-  }
 }
 
 async function main(): Promise<void> {
