@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { SAVED_SEARCH_MATCHES_PER_EVENT, type SavedSearchMatch } from '../../../platform/domain-events';
-import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
+import { badUserInput, forbidden, notFound } from '../../../platform/errors';
+import { refuseSavedSearchPastCap } from '../../../platform/saved-search-cap';
 import { parseId } from '../../../platform/ids';
 import { requiredText, searchText, wholeNumber } from '../../../platform/input';
 import { recordDomainEvent } from '../../../platform/outbox';
@@ -38,17 +39,12 @@ export class SavedCatalogueSearchService {
     const viewer = requireSignedIn(this.request.viewer, 'Sign in to save a search.');
     const criteria = readSavedCatalogueSearch(input);
     return this.request.dataSource.transaction(async (manager) => {
-      // One save per person at a time, so two at once cannot both slip under the cap (locking the
-      // person's rows would not do: the count would miss a row the other save inserts meanwhile).
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`innovations:saved-catalogue-search:${viewer.personId}`]);
-      const [kept] = (await manager.query(`SELECT count(*)::int AS count FROM innovations.saved_catalogue_search WHERE person_id = $1`, [
-        viewer.personId,
-      ])) as { count: number }[];
-      if ((kept?.count ?? 0) >= MAX_SAVED_CATALOGUE_SEARCHES) {
-        throw conflict(`You keep ${MAX_SAVED_CATALOGUE_SEARCHES} saved catalogue searches, the most allowed: delete one first.`, {
-          reason: 'SAVED_SEARCH_LIMIT',
-        });
-      }
+      await refuseSavedSearchPastCap(manager, {
+        table: 'innovations.saved_catalogue_search',
+        personId: viewer.personId,
+        max: MAX_SAVED_CATALOGUE_SEARCHES,
+        what: 'saved catalogue searches',
+      });
       return manager.save(
         manager.create(SavedCatalogueSearch, {
           ...criteria,

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../../platform/clock';
 import { SAVED_SEARCH_MATCHES_PER_EVENT, type SavedSearchMatch } from '../../../platform/domain-events';
-import { badUserInput, conflict, forbidden, notFound } from '../../../platform/errors';
+import { badUserInput, forbidden, notFound } from '../../../platform/errors';
+import { refuseSavedSearchPastCap } from '../../../platform/saved-search-cap';
 import { parseId } from '../../../platform/ids';
 import type { Identity } from '../../../platform/identity';
 import { pounds, requiredText, searchText } from '../../../platform/input';
@@ -57,17 +58,12 @@ export class SavedOpportunitySearchService {
         const [route] = (await manager.query(`SELECT 1 FROM procurement.route WHERE id = $1`, [criteria.routeId])) as unknown[];
         if (!route) throw notFound('ProcurementRoute', criteria.routeId);
       }
-      // One save per person at a time, so two at once cannot both slip under the cap (locking the
-      // person's rows would not do: the count would miss a row the other save inserts meanwhile).
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`procurement:saved-opportunity-search:${viewer.personId}`]);
-      const [kept] = (await manager.query(`SELECT count(*)::int AS count FROM procurement.saved_opportunity_search WHERE person_id = $1`, [
-        viewer.personId,
-      ])) as { count: number }[];
-      if ((kept?.count ?? 0) >= MAX_SAVED_OPPORTUNITY_SEARCHES) {
-        throw conflict(`You keep ${MAX_SAVED_OPPORTUNITY_SEARCHES} saved opportunity searches, the most allowed: delete one first.`, {
-          reason: 'SAVED_SEARCH_LIMIT',
-        });
-      }
+      await refuseSavedSearchPastCap(manager, {
+        table: 'procurement.saved_opportunity_search',
+        personId: viewer.personId,
+        max: MAX_SAVED_OPPORTUNITY_SEARCHES,
+        what: 'saved opportunity searches',
+      });
       return manager.save(
         manager.create(SavedOpportunitySearch, {
           ...criteria,
