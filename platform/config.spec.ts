@@ -340,6 +340,7 @@ describe('GOV.UK Notify configuration (issue 25 item 4)', () => {
       timeoutMs: 10_000,
       // Notify's default rate limit for a key.
       sendsPerMinute: 3_000,
+      alertsPerSecond: 1_000,
       standIn: undefined,
       unsubscribeSecret,
     });

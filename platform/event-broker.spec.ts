@@ -41,7 +41,7 @@ async function streamMessages(): Promise<number> {
 }
 
 /** Reads with a durable consumer until `until` holds or the wait runs out; `stop` after. */
-async function consumeUntil(durable: string, received: DomainEvent[], until: () => boolean, failFirst = 0) {
+async function consumeUntil(durable: string, received: DomainEvent[], until: () => boolean, failFirst = 0, waitMs = 10_000) {
   let failures = failFirst;
   const consumer = await consumeDomainEvents({
     settings,
@@ -54,7 +54,7 @@ async function consumeUntil(durable: string, received: DomainEvent[], until: () 
       received.push(delivered);
     },
   });
-  for (let waited = 0; !until() && waited < 10_000; waited += 25) await new Promise((wait) => setTimeout(wait, 25));
+  for (let waited = 0; !until() && waited < waitMs; waited += 25) await new Promise((wait) => setTimeout(wait, 25));
   await consumer.stop();
 }
 
@@ -103,5 +103,45 @@ describe('JetStream', () => {
     await consumeUntil(durable, received, () => received.length >= total, 1);
     expect(received).toHaveLength(total);
     expect(new Set(received.map((e) => e.id)).size).toBe(total);
+  });
+
+  it('applies slow-lane events beside the others: a slow one holds up nothing behind it, and each is applied once', async () => {
+    const durable = `spec-lanes-${run}`;
+    const before = await streamMessages();
+    const slow = event(30);
+    const fast = [event(31), event(32)];
+    await publisher.publish([slow, ...fast]);
+    const applied: string[] = [];
+    let releaseSlow!: () => void;
+    const slowHeld = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const consumer = await consumeDomainEvents({
+      settings,
+      durable,
+      slowLane: (delivered) => delivered.id === slow.id,
+      async handle(delivered) {
+        if (delivered.id === slow.id) await slowHeld;
+        applied.push(delivered.id);
+      },
+    });
+    const waitFor = async (until: () => boolean) => {
+      for (let waited = 0; !until() && waited < 10_000; waited += 25) await new Promise((wait) => setTimeout(wait, 25));
+    };
+    try {
+      // Everything published before this test, then the two fast events, while the slow one still waits.
+      await waitFor(() => fast.every((e) => applied.includes(e.id)));
+      expect(applied).not.toContain(slow.id);
+      expect(applied).toHaveLength(before + fast.length);
+      releaseSlow();
+      await waitFor(() => applied.includes(slow.id));
+    } finally {
+      releaseSlow();
+      await consumer.stop();
+    }
+    expect(applied.at(-1)).toBe(slow.id);
+    expect(new Set(applied).size).toBe(applied.length);
+    // Acknowledged: a consumer started again under the same name is given nothing.
+    const again: DomainEvent[] = [];
+    await consumeUntil(durable, again, () => false, 0, 500);
+    expect(again).toEqual([]);
   });
 });

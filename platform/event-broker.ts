@@ -137,6 +137,14 @@ export interface DurableConsumerOptions {
   handle(event: DomainEvent): Promise<void>;
   /** Messages fetched ahead at most. */
   batchSize?: number;
+  /**
+   * Events applied in a lane of their own, one at a time, so the others never wait behind them:
+   * for events whose handling is slow by design (a paced fan-out). Each is acknowledged when its
+   * own handling commits, like any other; at most `slowLaneDepth` wait in the lane, and the
+   * consumer reads on only once the lane has room.
+   */
+  slowLane?: (event: DomainEvent) => boolean;
+  slowLaneDepth?: number;
 }
 
 export interface RunningConsumer {
@@ -173,19 +181,31 @@ export async function consumeDomainEvents(options: DurableConsumerOptions): Prom
     }
     const consumer = await jetstream(connection).consumers.get(settings.stream, durable);
     const messages: ConsumerMessages = await consumer.consume({ max_messages: options.batchSize ?? 50 });
+    const slowLaneDepth = options.slowLaneDepth ?? 20;
+    let slowLane: Promise<void> = Promise.resolve();
+    let waitingInSlowLane = 0;
     const done = (async () => {
-      for await (const message of messages) await deliver(message);
-    })();
-    async function deliver(message: JsMsg): Promise<void> {
-      let event: DomainEvent;
-      try {
-        event = message.json<DomainEvent>();
-      } catch (error) {
-        // Never parseable, so never retried: terminated, and logged for staff.
-        log.error({ ...errorFields(error), subject: message.subject, sequence: message.seq }, 'a domain event that is not JSON; dropped');
-        message.term();
-        return;
+      for await (const message of messages) {
+        let event: DomainEvent;
+        try {
+          event = message.json<DomainEvent>();
+        } catch (error) {
+          // Never parseable, so never retried: terminated, and logged for staff.
+          log.error({ ...errorFields(error), subject: message.subject, sequence: message.seq }, 'a domain event that is not JSON; dropped');
+          message.term();
+          continue;
+        }
+        if (!options.slowLane?.(event)) {
+          await deliver(message, event);
+          continue;
+        }
+        // Queued long enough, a message would reach its ack wait and be sent again: the lane is kept short.
+        if (waitingInSlowLane >= slowLaneDepth) await slowLane;
+        waitingInSlowLane += 1;
+        slowLane = slowLane.then(() => deliver(message, event)).finally(() => (waitingInSlowLane -= 1));
       }
+    })();
+    async function deliver(message: JsMsg, event: DomainEvent): Promise<void> {
       try {
         await options.handle(event);
         // Waits for the broker to record the acknowledgement: a lost one would redeliver, which the inbox drops.
@@ -202,6 +222,7 @@ export async function consumeDomainEvents(options: DurableConsumerOptions): Prom
       async stop() {
         await messages.close().catch(() => undefined);
         await done.catch(() => undefined);
+        await slowLane;
         await connection.drain().catch(() => connection.close());
       },
     };

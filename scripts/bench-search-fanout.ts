@@ -6,6 +6,7 @@ import { type BenchConfig } from '../platform/config';
 import { startBenchIssuer } from './bench-identity';
 import { productionStackEnvironment, seededScratchDatabase } from './bench-stack';
 import { brokerForRun, deleteStream, mixRequests, startHttpsNotify, startMix } from './bench-notifications';
+import { cpuMs, DatabaseCpu } from './process-usage';
 import { startStack } from './stack';
 
 /**
@@ -45,6 +46,8 @@ export interface FanOutRound {
   errors: number;
   /** The last round only: when the last of its emails was sent. */
   lastEmailMs: number | undefined;
+  /** CPU each service used per second of each window (ms/s: 1,000 is one core busy), the database's backends as `database`. */
+  cpu: { baseline: Record<string, number>; during: Record<string, number> };
 }
 
 export interface FanOutResult {
@@ -60,6 +63,11 @@ const warmUpMs = 3_000;
 const roundWarmUpMs = 2_000;
 /** The fan-out must land within this, or the run fails (a fan-out that does not finish is no figure). */
 const fanOutTimeoutMs = 300_000;
+/** This process's own CPU (cpuMs would add its children: the stack's services). */
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const refusal = `refusal { code message }`;
@@ -195,6 +203,26 @@ export async function runSavedSearchFanOut(
       ]);
     const emailsDue = () => count(`SELECT count(*) AS count FROM notifications.notification_email WHERE status IN ('PENDING', 'SENDING')`);
 
+    // Where the fan-out's cost lands: CPU per service in each window, from /proc.
+    const databaseCpu = await DatabaseCpu.connect(database.url);
+    cleanup.unshift(() => databaseCpu.stop());
+    const usage = async () => ({
+      at: performance.now(),
+      // This process too: the mix's load generator and the Notify stand-in (remote in production) share the machine.
+      services: [
+        ...Object.entries(stack.pids).map(([name, pid]) => [name, cpuMs(pid)] as const),
+        ['bench (load, Notify)', ownCpuMs()] as const,
+      ],
+      database: await databaseCpu.sample(),
+    });
+    const cpuPerSecond = (before: Awaited<ReturnType<typeof usage>>, after: Awaited<ReturnType<typeof usage>>) => {
+      const seconds = (after.at - before.at) / 1000;
+      const used: Record<string, number> = {};
+      for (const [index, [name, ms]] of after.services.entries()) used[name] = (ms - before.services[index]![1]) / seconds;
+      used.database = DatabaseCpu.between(before.database, after.database) / seconds;
+      return used;
+    };
+
     const requests = await mixRequests(stack.gatewayUrl, issuer.tokenFor);
     const warm = startMix(stack.gatewayUrl, requests, config.connections);
     await sleep(warmUpMs);
@@ -211,11 +239,14 @@ export async function runSavedSearchFanOut(
       await sleep(roundWarmUpMs);
       await rewarm.stop();
       const base = startMix(stack.gatewayUrl, requests, config.connections);
+      const baselineUsage = await usage();
       await sleep(baselineMs);
       const baseline = await base.stop();
+      const baselineCpu = cpuPerSecond(baselineUsage, await usage());
 
       const fanOut = startMix(stack.gatewayUrl, requests, config.connections);
       await sleep(500);
+      const duringUsage = await usage();
       const started = performance.now();
       await call(demoPersona('assessor').email, steps.decide, { input: { innovationId, outcome: 'APPROVED', reasons: 'Proven.' } });
       const decideMs = performance.now() - started;
@@ -223,6 +254,7 @@ export async function runSavedSearchFanOut(
       while ((told = await inboxRows(innovationId)) < savedSearches && performance.now() - started < fanOutTimeoutMs) await sleep(25);
       const lastInboxRowMs = performance.now() - started;
       const during = await fanOut.stop();
+      const duringCpu = cpuPerSecond(duringUsage, await usage());
       if (told !== savedSearches) throw new Error(`expected ${savedSearches} inbox rows, found ${told} after ${fanOutTimeoutMs} ms`);
       let lastEmailMs = performance.now() - started;
       if (round === innovationIds.length - 1) {
@@ -244,6 +276,7 @@ export async function runSavedSearchFanOut(
         requestsPerSecond: { baseline: baseline.requestsPerSecond, during: during.requestsPerSecond },
         errors: baseline.errors + during.errors,
         lastEmailMs: round === innovationIds.length - 1 ? Math.round(lastEmailMs) : undefined,
+        cpu: { baseline: baselineCpu, during: duringCpu },
       });
     }
     const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(0.95 * values.length) - 1)] ?? NaN;
@@ -274,6 +307,12 @@ export async function runSavedSearchFanOut(
         `approval's start until every saver holds the notice; baselines ${baselineMs / 1000} s each, just before each approval, ` +
         `emails of the previous round sent first.${lastEmail !== undefined ? ` The last round's ${savedSearches} emails were all sent ${(lastEmail / 1000).toFixed(0)} s after its approval began.` : ''}`,
     );
+    const services = Object.keys(rows[0]?.cpu.baseline ?? {});
+    const meanCpu = (name: string, window: 'baseline' | 'during') =>
+      rows.reduce((sum, row) => sum + (row.cpu[window][name] ?? 0), 0) / rows.length;
+    console.log(`\nCPU per second of each window (ms/s, 1,000 = one core; mean of the rounds), before → during:`);
+    for (const name of services)
+      console.log(`  ${name.padEnd(22)}${meanCpu(name, 'baseline').toFixed(0).padStart(6)} → ${meanCpu(name, 'during').toFixed(0)}`);
     console.log(
       `\nTarget: the fan-out lifts the mix's p95 by at most 20% (pooled over ${rows.length} rounds: ${result.baselineP95.toFixed(0)} ms → ` +
         `${result.duringP95.toFixed(0)} ms): ${(lift * 100).toFixed(0)}%, ${lift <= 0.2 ? 'met ✓' : 'NOT met ✗'}\n`,

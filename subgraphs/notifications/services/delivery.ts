@@ -33,6 +33,12 @@ export async function applyDomainEvent(manager: EntityManager, event: DomainEven
   }
 }
 
+/** How many people a saved-search alert (a `…_search.matched` event) names; undefined for any other event. */
+export function savedSearchAlertRecipients(event: DomainEvent): number | undefined {
+  if (event.kind !== 'catalogue_search.matched' && event.kind !== 'opportunity_search.matched') return undefined;
+  return (event.facts as DomainEvent<'catalogue_search.matched'>['facts']).matches.length;
+}
+
 /** Applies an event through the inbox in a transaction of its own: what the HTTP endpoint and the broker's consumer each do per event. */
 export function handleDomainEvent(
   dataSource: { transaction<T>(run: (manager: EntityManager) => Promise<T>): Promise<T> },

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../../platform/clock';
 import { errorFields, logger } from '../../../platform/logger';
 import { unsubscribeLinkPath } from '../../../platform/config';
+import { createPacer } from '../../../platform/pacer';
 import type { NotifyEmailSender, NotifyError, SendEmailOutcome } from '../email/notify-email';
 import type { NotificationKind } from '../generated/graphql';
 import { canUnsubscribe, signUnsubscribeToken } from './unsubscribe';
@@ -86,17 +87,7 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
-  // Real time, not the injected clock: the pace is Notify's, which the graph's clock does not move.
-  const spacingMs = options.sendsPerMinute ? 60_000 / options.sendsPerMinute : 0;
-  let nextSendAt = 0;
-
-  async function awaitTurn(): Promise<void> {
-    if (spacingMs === 0) return;
-    const now = performance.now();
-    const turn = Math.max(now, nextSendAt);
-    nextSendAt = turn + spacingMs;
-    if (turn > now) await new Promise((resolve) => setTimeout(resolve, turn - now));
-  }
+  const pacer = createPacer(options.sendsPerMinute && options.sendsPerMinute / 60);
 
   async function claim(): Promise<Claimed[]> {
     const now = clock.now();
@@ -116,7 +107,9 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
     );
   }
 
-  async function record(manager: EntityManager, row: Claimed, outcome: SendEmailOutcome | { kind: 'found'; notifyId: string }) {
+  /** One statement, so no transaction of its own (a BEGIN and COMMIT per email would cost more than the UPDATE). */
+  async function record(row: Claimed, outcome: SendEmailOutcome | { kind: 'found'; notifyId: string }) {
+    const { manager } = dataSource;
     const now = clock.now();
     // Only while the row is still this sender's (its lease not taken over by another).
     const mine = `WHERE id = $1 AND status = 'SENDING' AND attempts = $2`;
@@ -145,8 +138,8 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
   async function sendOne(row: Claimed): Promise<void> {
     if (row.was_uncertain) {
       const earlier = await notify.findSentByReference(row.id);
-      if (earlier.kind === 'found') return dataSource.transaction((m) => record(m, row, earlier));
-      if (earlier.kind !== 'not-found') return dataSource.transaction((m) => record(m, row, asRetry(earlier)));
+      if (earlier.kind === 'found') return record(row, earlier);
+      if (earlier.kind !== 'not-found') return record(row, asRetry(earlier));
     }
     // One kind's own link, signed, that works without signing in; the preferences page for a digest
     // (several kinds) and for a notice the law requires (which cannot be switched off).
@@ -167,13 +160,13 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
       // RFC 8058 one-click (List-Unsubscribe-Post): Notify takes https links only.
       ...(unsubscribe?.startsWith('https://') ? { oneClickUnsubscribeUrl: unsubscribe } : {}),
     });
-    await dataSource.transaction((m) => record(m, row, outcome));
+    await record(row, outcome);
   }
 
   async function sendDue(): Promise<number> {
     const rows = await claim();
     for (const row of rows) {
-      await awaitTurn();
+      await pacer.take();
       await sendOne(row);
     }
     return rows.length;
