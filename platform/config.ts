@@ -1077,7 +1077,8 @@ export function loadNotifyConfig(env: Environment): NotifyConfig {
       [names.timeoutMs]: positiveInt.max(60_000).default(10_000),
       // Notify's default limit for a service's API key type: 3,000 requests a minute.
       [names.sendsPerMinute]: positiveInt.default(3_000),
-      [names.alertsPerSecond]: positiveInt.default(1_000),
+      // At least 500: a full alerts lane (20 events of 500 people) is applied well within the broker's 30 s acknowledgement wait.
+      [names.alertsPerSecond]: positiveInt.min(500).default(1_000),
       [names.unsubscribeSecret]: secret.default(developmentUnsubscribeSecret),
     }),
     raw,

@@ -141,7 +141,8 @@ export interface DurableConsumerOptions {
    * Events applied in a lane of their own, one at a time, so the others never wait behind them:
    * for events whose handling is slow by design (a paced fan-out). Each is acknowledged when its
    * own handling commits, like any other; at most `slowLaneDepth` wait in the lane, and the
-   * consumer reads on only once the lane has room.
+   * consumer reads on only once the lane has room. A full lane must be applied within the ack wait
+   * (30 s), or its last messages are delivered again (and dropped by the inbox) while they wait.
    */
   slowLane?: (event: DomainEvent) => boolean;
   slowLaneDepth?: number;
