@@ -25,6 +25,7 @@ import { OperationPrevalidation, prevalidationMiddleware } from './operation-pre
 import { createRateLimiter } from './rate-limit';
 import type { Redis } from 'ioredis';
 import { InMemoryCacheGeneration, RedisCacheGeneration } from './cache-generation';
+import { sharedInFlightQueriesFastPath } from './shared-in-flight-queries';
 import { connectRedis, redisSettled, redisUnavailability } from '../platform/redis';
 import { createGatewayServer, readSupergraph } from './gateway';
 import { PublicResponseCache } from './public-response-cache';
@@ -256,6 +257,12 @@ export async function startGatewayService(config: GatewayConfig, options: Gatewa
             }),
           ]
         : []),
+      // Then a request identical to one of the caller's already in flight waits for its answer (gateway/shared-in-flight-queries.ts).
+      sharedInFlightQueriesFastPath({
+        generation: cacheGeneration,
+        mayShare: (request) => !newcomers.has(request),
+        exposeStatementCount: config.exposeStatementCount,
+      }),
     ],
     service: 'gateway',
     metrics,
