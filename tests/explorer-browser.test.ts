@@ -36,7 +36,14 @@ describeWithChromium('the explorer in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    graph = await startHttpGraph({ nodeEnv: 'development', gateway: true });
+    graph = await startHttpGraph({
+      nodeEnv: 'development',
+      gateway: true,
+      // The walk tests the explorer, not the gateway's deadlines: on a CI machine busy with other
+      // suites, a supplier dashboard on the embedded database once outlasted the 5 s request budget
+      // and its fetches came back SERVICE_UNAVAILABLE.
+      gatewayEnv: { REQUEST_TIME_BUDGET_MS: '60000', SUBGRAPH_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '60000' },
+    });
     userDataDir = mkdtempSync(path.join(tmpdir(), 'ips-explorer-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath,
