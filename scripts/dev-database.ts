@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { keepProtocolBatchesTogether } from '../platform/pglite-socket-queue';
+import { orphanedStopDeadlineMs } from '../platform/process';
 
 /**
  * The one embedded PostgreSQL of the development stack (`npm start`), run by the stack runner as
@@ -69,7 +70,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('disconnect', () => void stop('the stack runner is gone'));
+  process.on('disconnect', () => {
+    // As every service of the stack: no runner is left to SIGKILL it if closing hangs, so it never
+    // outlives the runner by more than a few seconds (PostgreSQL's WAL makes that a crash it recovers from).
+    setTimeout(() => process.exit(1), orphanedStopDeadlineMs).unref();
+    void stop('the stack runner is gone');
+  });
   process.on('message', (message: { type?: string }) => {
     if (message?.type !== 'terminate-connections') return;
     const open = (server as unknown as SocketServerInternals).handlers;

@@ -132,11 +132,13 @@ describe('npm start stops everything', () => {
     expect(run.output()).toContain('Stopping IPS Graph');
   });
 
-  it('when the runner is killed outright (SIGKILL): the services notice and exit within 5 s', async () => {
+  it('when the runner is killed outright (SIGKILL): the services notice and exit within 10 s', async () => {
     const run = npmStart(stackPorts());
     const pids = await waitForProcesses(run);
     process.kill(pids.runner, 'SIGKILL');
-    const left = await stillRunningAfter([pids.runner, ...pids.services], 5_000);
+    // Each exits at most orphanedStopDeadlineMs (3 s) after it notices; on a CI machine busy with
+    // other suites, noticing and exiting once took two of them past 5 s.
+    const left = await stillRunningAfter([pids.runner, ...pids.services], 10_000);
     killLeftovers([pids.npm, ...left]);
     expect(left).toEqual([]);
   });
