@@ -85,6 +85,11 @@ itWithHaproxy('a rolling restart (SIGTERM to each replica in turn) behind HAProx
     // Drained: HAProxy had taken it out of rotation before it stopped accepting.
     statesAtExit.push((await running.serverStates()).get(`members-${index}`)!.status);
     await running.startReplica('members', index);
+    // As a rolling restart does: the next replica stops only once HAProxy has taken this one back
+    // (its health checks must pass `rise` times; on a busy machine that outlasted the other's drain).
+    for (let waited = 0; (await running.serverStates()).get(`members-${index}`)?.status !== 'UP' && waited < 20_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   loading = false;
