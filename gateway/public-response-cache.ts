@@ -289,24 +289,34 @@ export class PublicResponseCache {
     const { kept, age } = found;
     this.options.onLookup?.('hit');
     // What observationPlugin notes once Apollo has resolved the operation.
-    if (kept.operationName !== undefined) {
-      const context = currentRequestContext();
-      if (context) context.operationName = kept.operationName;
-      trace.getActiveSpan()?.setAttribute('graphql.operation.name', kept.operationName);
-    }
+    noteAnsweredInFrontOfApollo(response, kept.operationName, exposeStatementCount);
     // Express's own ETag of these bytes (what `send` would hash on every answer), once per kept answer.
     kept.etag ??= (request.app.get('etag fn') as ((body: Buffer, encoding: string) => string) | undefined)?.(kept.body, 'utf8') ?? false;
     if (kept.etag) response.setHeader('etag', kept.etag);
     response.setHeader('cache-control', this.maxAge(age));
     response.setHeader('vary', 'authorization');
     response.setHeader('content-type', contentType);
-    if (exposeStatementCount) {
-      const counter = currentStatementCounter();
-      if (counter) response.setHeader(statementCountHeader, String(counter.count));
-    }
     // `send` answers 304 to a GET whose If-None-Match names the ETag, as for an answer through Apollo.
     response.status(200).send(kept.body);
     return true;
+  }
+}
+
+/**
+ * What a request answered in front of Apollo (a cache hit, an answer shared in flight) still records
+ * as one through Apollo would: the operation's name for its log line, metrics and trace (as
+ * observationPlugin notes once Apollo has resolved the operation), and, when exposed, its SQL
+ * statement count header (as platform/graphql-http.ts's statementCountPlugin adds).
+ */
+export function noteAnsweredInFrontOfApollo(response: Response, operationName: string | undefined, exposeStatementCount: boolean): void {
+  if (operationName !== undefined) {
+    const context = currentRequestContext();
+    if (context) context.operationName = operationName;
+    trace.getActiveSpan()?.setAttribute('graphql.operation.name', operationName);
+  }
+  if (exposeStatementCount) {
+    const counter = currentStatementCounter();
+    if (counter) response.setHeader(statementCountHeader, String(counter.count));
   }
 }
 

@@ -1,14 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import type { FormattedExecutionResult } from 'graphql';
-import { currentRequestContext } from '../platform/request-context';
-import { currentStatementCounter, statementCountHeader } from '../platform/statement-counter';
 import type { AnswerContents } from './answer-contents';
 import type { CacheGeneration } from './cache-generation';
 import type { GatewayContext } from './data-sources';
+import { noteAnsweredInFrontOfApollo } from './public-response-cache';
 
 /** A first run's answer, and what it contains when the subgraphs said (gateway/answer-contents.ts). */
 interface Shared {
@@ -188,16 +186,7 @@ export function sharedInFlightQueriesFastPath(options: {
 }
 
 function sendShared(response: Response, answer: SentAnswer, exposeStatementCount: boolean): void {
-  // What observationPlugin notes once Apollo has resolved the operation.
-  if (answer.operationName !== undefined) {
-    const context = currentRequestContext();
-    if (context) context.operationName = answer.operationName;
-    trace.getActiveSpan()?.setAttribute('graphql.operation.name', answer.operationName);
-  }
   for (const [name, value] of answer.headers) response.setHeader(name, value);
-  if (exposeStatementCount) {
-    const counter = currentStatementCounter();
-    if (counter) response.setHeader(statementCountHeader, String(counter.count));
-  }
+  noteAnsweredInFrontOfApollo(response, answer.operationName, exposeStatementCount);
   response.status(answer.status).send(answer.body);
 }

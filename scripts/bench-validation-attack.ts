@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { type BenchConfig } from '../platform/config';
 import { freePort, offlineNotifySettings, startBenchIssuer } from './bench-identity';
 import { productionStackEnvironment, seededScratchDatabase } from './bench-stack';
+import { cpuMs } from './process-usage';
 import { startStack } from './stack';
 
 /**
@@ -102,16 +102,6 @@ async function load(
     p95: percentile(latencies, 95),
     statuses,
   };
-}
-
-/** CPU milliseconds a process and its threads have used (from /proc). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 const statusText = (statuses: Map<number, number>) =>
